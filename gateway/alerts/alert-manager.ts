@@ -1,0 +1,161 @@
+import type { Statement } from 'better-sqlite3';
+import { newId } from '../ids.js';
+import type { Db } from '../store/db.js';
+import { cloudEvent } from '../upstream/cloudevents.js';
+import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
+import { ALERT_KINDS, type AlertKind, type Severity } from './kinds.js';
+import type { AlertCandidate } from './per-entry.js';
+
+/** One journal entry cited as evidence: enough for a person to judge without digging. */
+export interface EvidenceEntry {
+  seq: number;
+  readerId: string;
+  recordId: string;
+  ts: number;
+  type: string;
+  score: number | null;
+  /** Thumbnail reference (path under the data dir), never the image. */
+  thumb: string | null;
+  reasons: string[];
+}
+
+export interface AlertRecord {
+  id: string;
+  kind: AlertKind;
+  severity: Severity;
+  state: string;
+  householdId: string | null;
+  residentId: string | null;
+  doorId: string | null;
+  readerId: string | null;
+  subject: string;
+  firstTs: number;
+  lastTs: number;
+  count: number;
+  evidence: { entries: EvidenceEntry[] };
+}
+
+/** Evidence entries kept inline on an alert; alert_entries keeps them all. */
+const MAX_INLINE_EVIDENCE = 20;
+
+/**
+ * Stores alerts and coalesces repeats: the same kind, door and subject within the window
+ * update one alert (count, last time, evidence) instead of raising a new one, so a
+ * stranger trying a door five times is one alert, not five. A new alert also goes to
+ * the outbox as a CloudEvent in the same transaction.
+ */
+export class AlertManager {
+  readonly #open = new Map<string, AlertRecord>();
+  readonly #insert: Statement;
+  readonly #update: Statement;
+  readonly #link: Statement;
+  readonly #outbox: Outbox;
+  readonly #source: string;
+  readonly #windowMs: number;
+  #raised = 0;
+  #latest = 0;
+
+  constructor(db: Db, outbox: Outbox, source: string, coalesceMs: number) {
+    this.#outbox = outbox;
+    this.#source = source;
+    this.#windowMs = coalesceMs;
+    this.#insert = db.prepare(
+      `INSERT INTO alerts(id, kind, severity, state, household_id, resident_id, door_id, reader_id, subject,
+                          first_ts, last_ts, count, evidence, created_at, updated_at)
+       VALUES (@id, @kind, @severity, 'open', @householdId, @residentId, @doorId, @readerId, @subject,
+               @firstTs, @lastTs, @count, @evidence, @now, @now)`,
+    );
+    this.#update = db.prepare(
+      'UPDATE alerts SET last_ts = ?, count = ?, evidence = ?, updated_at = ? WHERE id = ?',
+    );
+    this.#link = db.prepare('INSERT OR IGNORE INTO alert_entries(alert_id, seq) VALUES (?, ?)');
+  }
+
+  /**
+   * Raises or updates an alert. Must run inside the caller's transaction. Returns the
+   * alert and whether it is new.
+   */
+  raise(c: AlertCandidate, entry: EvidenceEntry | null, now: number): { alert: AlertRecord; isNew: boolean } {
+    const key = `${c.kind}|${c.doorId ?? ''}|${c.subject}`;
+    this.#latest = Math.max(this.#latest, c.ts);
+    if (++this.#raised % 5000 === 0) this.#sweep();
+    const cur = this.#open.get(key);
+    if (cur && this.#windowMs > 0 && Math.abs(c.ts - cur.lastTs) <= this.#windowMs) {
+      cur.count++;
+      cur.lastTs = Math.max(cur.lastTs, c.ts);
+      if (entry) {
+        cur.evidence.entries.push(entry);
+        if (cur.evidence.entries.length > MAX_INLINE_EVIDENCE) cur.evidence.entries.shift();
+        this.#link.run(cur.id, entry.seq);
+      }
+      this.#update.run(cur.lastTs, cur.count, JSON.stringify(cur.evidence), now, cur.id);
+      return { alert: cur, isNew: false };
+    }
+    const alert: AlertRecord = {
+      id: newId('al', now),
+      kind: c.kind,
+      severity: ALERT_KINDS[c.kind].severity,
+      state: 'open',
+      householdId: c.householdId,
+      residentId: c.residentId,
+      doorId: c.doorId,
+      readerId: c.readerId,
+      subject: c.subject,
+      firstTs: c.ts,
+      lastTs: c.ts,
+      count: 1,
+      evidence: { entries: entry ? [entry] : [] },
+    };
+    this.#insert.run({ ...alert, evidence: JSON.stringify(alert.evidence), now });
+    if (entry) this.#link.run(alert.id, entry.seq);
+    this.#outbox.add(
+      cloudEvent(this.#source, {
+        id: alert.id,
+        type: `estate.alert.${alert.kind}`,
+        time: alert.firstTs,
+        subject: alert.householdId,
+        data: alertData(alert),
+      }),
+      CLASS_ALERT,
+      'alerts',
+      now,
+    );
+    if (this.#windowMs > 0) this.#open.set(key, alert);
+    return { alert, isNew: true };
+  }
+
+  /** Forgets coalescing state, e.g. after a failed transaction rolled its rows back. */
+  resetCache(): void {
+    this.#open.clear();
+  }
+
+  #sweep(): void {
+    for (const [k, a] of this.#open) if (this.#latest - a.lastTs > this.#windowMs) this.#open.delete(k);
+  }
+}
+
+/** The `data` of an alert CloudEvent: references, counts, no images (issue 4 privacy). */
+export function alertData(a: AlertRecord): Record<string, unknown> {
+  return {
+    alertId: a.id,
+    kind: a.kind,
+    label: ALERT_KINDS[a.kind].label,
+    severity: a.severity,
+    householdId: a.householdId,
+    residentId: a.residentId,
+    doorId: a.doorId,
+    readerId: a.readerId,
+    firstTime: new Date(a.firstTs).toISOString(),
+    count: a.count,
+    evidence: a.evidence.entries.map((e) => ({
+      seq: e.seq,
+      readerId: e.readerId,
+      recordId: e.recordId,
+      time: new Date(e.ts).toISOString(),
+      type: e.type,
+      score: e.score,
+      thumb: e.thumb,
+      reasons: e.reasons,
+    })),
+  };
+}

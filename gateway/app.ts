@@ -1,0 +1,418 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { DRIVER_NAMES, DRIVERS } from '../drivers/registry.js';
+import type { DoorCommand, Driver } from '../drivers/types.js';
+import { AlertManager } from './alerts/alert-manager.js';
+import { type Clock, systemClock } from './clock.js';
+import type { LoadedConfig } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { loadSecrets, type Secrets } from './config/secrets.js';
+import { DeviceRegistry } from './devices.js';
+import { LiveBus } from './live-bus.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import type { MqttBus } from './mqtt/bus.js';
+import { EmbeddedBroker } from './mqtt/embedded.js';
+import { MqttSession } from './mqtt/session.js';
+import { type Detector, Pipeline } from './pipeline/pipeline.js';
+import { Thumbnailer } from './pipeline/thumbnails.js';
+import { loadRoster, rosterVersion } from './roster/repository.js';
+import { RosterIndex } from './roster/roster-index.js';
+import { type Db, openDb } from './store/db.js';
+import { cloudEvent, eventSource } from './upstream/cloudevents.js';
+import { HttpTransport } from './upstream/http-transport.js';
+import { MqttTransport } from './upstream/mqtt-transport.js';
+import { Outbox } from './upstream/outbox.js';
+import type { Transport } from './upstream/transport.js';
+import { Upstream } from './upstream/upstream.js';
+import { VERSION } from './version.js';
+import { buildServer, type HealthView } from './web/server.js';
+
+export interface GatewayDeps {
+  log: Logger;
+  clock?: Clock;
+  /** Extra pattern detectors (issue 4 seam). */
+  detectors?: Detector[];
+}
+
+/** Bounds every stop step (node-red bounds node close the same way). */
+const STOP_STEP_MS = 10_000;
+
+async function bounded(log: Logger, step: string, f: () => Promise<void> | void): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(f),
+      new Promise<void>((_, reject) => {
+        t = setTimeout(
+          () => reject(new Error(`${step} did not stop within ${STOP_STEP_MS} ms`)),
+          STOP_STEP_MS,
+        );
+      }),
+    ]);
+  } catch (err) {
+    log.error({ err, step }, 'stop step failed');
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+/**
+ * The composition root (style.md): every part is created here with explicit arguments,
+ * nothing is a module-level singleton. `build` opens the store (the first lifecycle step);
+ * `start` brings up the rest in order — broker link, drivers, upstream, HTTP — and `stop`
+ * takes them down in reverse, each step bounded.
+ */
+export class Gateway {
+  readonly config: Config;
+  readonly db: Db;
+  readonly bus: MqttBus;
+  readonly pipeline: Pipeline;
+  readonly devices: DeviceRegistry;
+  readonly live = new LiveBus();
+  readonly metrics: Metrics;
+  readonly upstream: Upstream | null;
+  readonly http: FastifyInstance;
+  readonly dataDir: string;
+  readonly secrets: Secrets;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #drivers = new Map<string, Driver>();
+  readonly #readerDriver = new Map<string, Driver>();
+  readonly #thumbnails: Thumbnailer;
+  readonly #startedAt: number;
+  #timers: NodeJS.Timeout[] = [];
+  #dataVersion = 0;
+  #rosterVersion: string | null;
+  #started = false;
+
+  constructor(loaded: LoadedConfig, deps: GatewayDeps) {
+    const cfg = loaded.config;
+    this.config = cfg;
+    this.dataDir = loaded.dataDir;
+    this.#log = deps.log;
+    this.#clock = deps.clock ?? systemClock;
+    this.#startedAt = this.#clock.now();
+    const log = deps.log;
+
+    const { secrets, generated } = loadSecrets(
+      loaded.secretsFile,
+      cfg.readers.map((r) => r.id),
+    );
+    this.secrets = secrets;
+    if (generated.length > 0) log.warn({ file: loaded.secretsFile, generated }, 'generated missing secrets');
+
+    this.db = openDb(path.join(this.dataDir, 'gateway.db'));
+    this.metrics = createMetrics();
+    const source = eventSource(cfg.estate.id, cfg.gateway.id);
+    const outbox = new Outbox(this.db);
+    const alerts = new AlertManager(this.db, outbox, source, cfg.alerts.coalesceSeconds * 1000);
+    this.#thumbnails = new Thumbnailer(
+      this.dataDir,
+      cfg.thumbnails,
+      log.child({ module: 'thumbnails' }),
+      this.metrics,
+    );
+    this.#rosterVersion = rosterVersion(this.db) ?? null;
+    const roster = new RosterIndex(loadRoster(this.db));
+    log.info({ ...roster.size, version: this.#rosterVersion }, 'roster loaded');
+
+    this.devices = new DeviceRegistry(
+      this.db,
+      cfg.readers,
+      this.#clock,
+      cfg.alerts.deviceOfflineGraceSeconds * 1000,
+      log.child({ module: 'devices' }),
+      (readerId, since) => {
+        const reader = cfg.readers.find((r) => r.id === readerId);
+        this.pipeline.raise({
+          kind: 'device_offline',
+          subject: `reader:${readerId}`,
+          householdId: null,
+          residentId: null,
+          doorId: reader?.door ?? null,
+          readerId,
+          ts: since,
+        });
+      },
+    );
+
+    this.bus =
+      cfg.mqtt.url === null
+        ? new EmbeddedBroker({
+            host: cfg.mqtt.embedded.host,
+            port: cfg.mqtt.embedded.port,
+            requireAuth: cfg.mqtt.embedded.requireAuth,
+            passwords: secrets.readers,
+            topicPrefix: cfg.mqtt.topicPrefix,
+            log: log.child({ module: 'broker' }),
+          })
+        : new MqttSession({
+            url: cfg.mqtt.url,
+            clientId: cfg.mqtt.clientId ?? `estate-gateway-${cfg.gateway.id}`,
+            username: cfg.mqtt.username,
+            password: secrets.mqtt?.password,
+            protocolVersion: cfg.mqtt.protocolVersion,
+            sessionExpirySeconds: cfg.mqtt.sessionExpirySeconds,
+            receiveMaximum: cfg.mqtt.receiveMaximum,
+            keepaliveSeconds: cfg.mqtt.keepaliveSeconds,
+            tls: cfg.mqtt.tls,
+            reconnect: cfg.mqtt.reconnect,
+            log: log.child({ module: 'mqtt' }),
+          });
+
+    let upstream: Upstream | null = null;
+    if (cfg.upstream.enabled && cfg.upstream.url) {
+      const transport: Transport = /^https?:/.test(cfg.upstream.url)
+        ? new HttpTransport({
+            url: cfg.upstream.url,
+            hmacKey: secrets.upstream?.hmacKey ?? '',
+            gatewayId: cfg.gateway.id,
+            log: log.child({ module: 'upstream' }),
+          })
+        : new MqttTransport({
+            url: cfg.upstream.url,
+            clientId: cfg.upstream.clientId ?? `estate-gateway-${cfg.estate.id}-${cfg.gateway.id}`,
+            username: cfg.upstream.username,
+            password: secrets.upstream?.password,
+            protocolVersion: cfg.upstream.protocolVersion,
+            tls: cfg.upstream.tls,
+            topicBase: `${cfg.upstream.topicPrefix}/${cfg.estate.id}`,
+            gatewayId: cfg.gateway.id,
+            reconnect: cfg.upstream.reconnect,
+            log: log.child({ module: 'upstream' }),
+          });
+      upstream = new Upstream(
+        outbox,
+        transport,
+        {
+          window: cfg.upstream.inflight,
+          maxOutboxBytes: cfg.upstream.maxOutboxMB * 1024 * 1024,
+          healthIntervalMs: cfg.upstream.healthIntervalSeconds * 1000,
+          retry: cfg.upstream.reconnect,
+        },
+        {
+          log: log.child({ module: 'upstream' }),
+          metrics: this.metrics,
+          clock: this.#clock,
+          health: () =>
+            cloudEvent(source, {
+              id: `health-${cfg.gateway.id}-${this.#clock.now()}`,
+              type: 'estate.gateway.health',
+              time: this.#clock.now(),
+              data: this.healthSummary(),
+            }),
+        },
+      );
+    }
+    this.upstream = upstream;
+
+    this.pipeline = new Pipeline({
+      db: this.db,
+      config: cfg,
+      roster,
+      devices: this.devices,
+      alerts,
+      outbox,
+      thumbnails: this.#thumbnails,
+      live: this.live,
+      metrics: this.metrics,
+      log: log.child({ module: 'pipeline' }),
+      clock: this.#clock,
+      idHashKey: secrets.idHashKey,
+      source,
+      command: (readerId, cmd) => this.#command(readerId, cmd),
+      detectors: deps.detectors,
+      afterCommit: upstream ? () => upstream.kick() : undefined,
+    });
+
+    // One driver instance per protocol, serving all its readers.
+    for (const name of new Set(cfg.readers.map((r) => r.driver))) {
+      const factory = DRIVERS[name];
+      if (!factory) continue; // check-config refuses unknown drivers
+      const readers = cfg.readers.filter((r) => r.driver === name);
+      const driver = factory({
+        readers,
+        sink: this.pipeline,
+        log: log.child({ module: 'driver', driver: name }),
+        clock: this.#clock,
+        bus: this.bus,
+        topicPrefix: cfg.mqtt.topicPrefix,
+      });
+      this.#drivers.set(name, driver);
+      for (const r of readers) this.#readerDriver.set(r.id, driver);
+    }
+
+    this.http = buildServer({
+      config: cfg,
+      db: this.db,
+      live: this.live,
+      devices: this.devices,
+      metrics: this.metrics,
+      dataDir: this.dataDir,
+      roster: () => this.pipeline.roster,
+      health: () => this.health(),
+      log: log.child({ module: 'http' }),
+    });
+  }
+
+  /** Known driver names, for config validation. */
+  static readonly driverNames = DRIVER_NAMES;
+
+  #command(readerId: string, cmd: DoorCommand): void {
+    this.#readerDriver.get(readerId)?.command(readerId, cmd);
+  }
+
+  /** Starts in order: devices, broker link, drivers, upstream, HTTP, housekeeping. */
+  async start(): Promise<void> {
+    const cfg = this.config;
+    this.devices.start();
+    await this.bus.start();
+    for (const d of this.#drivers.values()) await d.start();
+    if (this.upstream) await this.upstream.start();
+    await this.http.listen({ host: cfg.http.host, port: cfg.http.port });
+    this.#dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    this.#every(2000, () => this.#watchRoster());
+    this.#every(3600_000, () => void this.#retention());
+    this.#started = true;
+    this.#log.info(
+      {
+        http: this.httpUrl,
+        broker: cfg.mqtt.url ?? `embedded :${(this.bus as EmbeddedBroker).port ?? ''}`,
+        readers: cfg.readers.length,
+      },
+      'gateway started',
+    );
+  }
+
+  /** Stops in reverse order; every step is bounded and its errors logged. */
+  async stop(): Promise<void> {
+    const log = this.#log;
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    await bounded(log, 'http', () => this.http.close());
+    if (this.upstream) await bounded(log, 'upstream', () => this.upstream?.stop());
+    for (const [name, d] of this.#drivers) await bounded(log, `driver ${name}`, () => d.stop());
+    await bounded(log, 'broker link', () => this.bus.stop());
+    await bounded(log, 'pipeline', () => this.pipeline.drain());
+    await bounded(log, 'thumbnails', () => this.#thumbnails.drain());
+    await bounded(log, 'devices', () => this.devices.stop());
+    await bounded(log, 'store', () => {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    });
+    this.#started = false;
+    log.info('gateway stopped');
+  }
+
+  get httpUrl(): string {
+    const a = this.http.server.address();
+    return typeof a === 'object' && a
+      ? `http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`
+      : '';
+  }
+
+  /** The port of the embedded broker (tests bind port 0). */
+  get brokerPort(): number | null {
+    return this.bus instanceof EmbeddedBroker ? this.bus.port : null;
+  }
+
+  healthSummary(): Record<string, unknown> {
+    const mem = process.memoryUsage();
+    return {
+      online: true,
+      gatewayId: this.config.gateway.id,
+      version: VERSION,
+      uptimeS: Math.round((this.#clock.now() - this.#startedAt) / 1000),
+      rssMB: Math.round(mem.rss / 1048576),
+      heapMB: Math.round(mem.heapUsed / 1048576),
+      outboxDepth: this.upstream?.status.depth ?? 0,
+      readersOnline: this.devices.onlineCount,
+      readersTotal: this.config.readers.length,
+      backlog: this.pipeline.backlog,
+    };
+  }
+
+  health(): HealthView {
+    const problems: string[] = [];
+    if (!this.bus.connected) problems.push('broker link down');
+    const up = this.upstream?.status ?? null;
+    if (up && !up.ready) problems.push('upstream unreachable');
+    const roster = this.pipeline.roster.size;
+    if (roster.residents === 0) problems.push('roster is empty: run `estate-gateway roster import`');
+    return {
+      status:
+        problems.length === 0 || (problems.length === 1 && problems[0]?.startsWith('upstream'))
+          ? 'ok'
+          : 'degraded',
+      version: VERSION,
+      estateId: this.config.estate.id,
+      gatewayId: this.config.gateway.id,
+      uptimeS: Math.round((this.#clock.now() - this.#startedAt) / 1000),
+      broker: { mode: this.config.mqtt.url ? 'external' : 'embedded', connected: this.bus.connected },
+      readers: { online: this.devices.onlineCount, total: this.config.readers.length },
+      pipeline: { backlog: this.pipeline.backlog },
+      upstream: up,
+      roster: { version: this.#rosterVersion, households: roster.households, residents: roster.residents },
+      problems,
+    };
+  }
+
+  /** Reloads the roster index when another process (roster import) committed a new one. */
+  reloadRoster(): void {
+    const v = rosterVersion(this.db) ?? null;
+    const index = new RosterIndex(loadRoster(this.db));
+    this.pipeline.setRoster(index);
+    this.#rosterVersion = v;
+    this.#log.info({ ...index.size, version: v }, 'roster reloaded');
+  }
+
+  #watchRoster(): void {
+    const dv = this.db.pragma('data_version', { simple: true }) as number;
+    if (dv === this.#dataVersion) return;
+    this.#dataVersion = dv;
+    const v = rosterVersion(this.db) ?? null;
+    if (v !== this.#rosterVersion) this.reloadRoster();
+  }
+
+  async #retention(): Promise<void> {
+    const cfg = this.config.retention;
+    const now = this.#clock.now();
+    const cutoff = now - cfg.journalDays * 86_400_000;
+    let total = 0;
+    const pick = this.db.prepare('SELECT seq FROM journal WHERE ts < ? ORDER BY ts LIMIT 5000').pluck();
+    const delJ = this.db.prepare('DELETE FROM journal WHERE seq = ?');
+    const delD = this.db.prepare('DELETE FROM decisions WHERE seq = ?');
+    for (;;) {
+      const seqs = pick.all(cutoff) as number[];
+      if (seqs.length === 0) break;
+      this.db.transaction(() => {
+        for (const s of seqs) {
+          delJ.run(s);
+          delD.run(s);
+        }
+      })();
+      total += seqs.length;
+      await new Promise((r) => setImmediate(r));
+    }
+    const thumbs = await this.#thumbnails.sweep(cfg.thumbnailDays, now);
+    if (total > 0 || thumbs > 0)
+      this.#log.info({ entries: total, thumbnailDays: thumbs }, 'retention applied');
+  }
+
+  #every(ms: number, f: () => void): void {
+    const t = setInterval(() => {
+      try {
+        f();
+      } catch (err) {
+        this.#log.error({ err }, 'housekeeping failed');
+      }
+    }, ms);
+    t.unref();
+    this.#timers.push(t);
+  }
+
+  get started(): boolean {
+    return this.#started;
+  }
+}

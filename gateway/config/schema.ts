@@ -1,0 +1,363 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+
+/**
+ * The one source of the configuration: TypeBox builds both the JSON Schema
+ * (config/config.schema.json, written by `npm run schema`) and the TypeScript type.
+ * Every field carries a description; defaults live here, not scattered in code.
+ */
+
+const Id = (description: string) =>
+  T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', description });
+
+const Tls = T.Object(
+  {
+    ca: T.Optional(T.String({ description: 'PEM file with the CA that signed the broker certificate.' })),
+    cert: T.Optional(T.String({ description: 'PEM client certificate (mutual TLS).' })),
+    key: T.Optional(T.String({ description: 'PEM private key for the client certificate.' })),
+    rejectUnauthorized: T.Boolean({
+      default: true,
+      description: 'Refuse brokers whose certificate does not verify.',
+    }),
+  },
+  { additionalProperties: false, description: 'TLS options for mqtts:// URLs.' },
+);
+
+const Reconnect = T.Object(
+  {
+    minMs: T.Integer({ minimum: 50, default: 500, description: 'First reconnect delay.' }),
+    maxMs: T.Integer({
+      minimum: 100,
+      default: 30000,
+      description: 'Longest reconnect delay; delays double with full jitter up to this.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const MqttSchema = T.Object(
+  {
+    url: T.Union([T.String({ pattern: '^(mqtt|mqtts|tcp|tls)://' }), T.Null()], {
+      default: null,
+      description: 'External broker (mqtt://host:1883, mqtts://host:8883). null runs the embedded broker.',
+    }),
+    topicPrefix: T.String({
+      default: 'acs/v1',
+      minLength: 1,
+      description: 'Reader protocol v1 topic prefix (design.md §5).',
+    }),
+    clientId: T.Optional(
+      T.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Client id of the gateway session; default estate-gateway-{gateway.id}.',
+      }),
+    ),
+    username: T.Optional(
+      T.String({
+        description:
+          'Username at the external broker; the password lives in the secrets file (mqtt.password).',
+      }),
+    ),
+    protocolVersion: T.Union([T.Literal(4), T.Literal(5)], {
+      default: 5,
+      description: '5 (MQTT 5) or 4 (MQTT 3.1.1) for old brokers.',
+    }),
+    sessionExpirySeconds: T.Integer({
+      minimum: 60,
+      default: 604800,
+      description:
+        'How long the broker keeps the gateway session (and queues reads) while the gateway is down.',
+    }),
+    receiveMaximum: T.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 8192,
+      description:
+        'Unacknowledged reads the broker may push at once; large so a replayed backlog never sits in front of a live read at the broker.',
+    }),
+    keepaliveSeconds: T.Integer({ minimum: 5, maximum: 3600, default: 30 }),
+    tls: T.Optional(Tls),
+    reconnect: Reconnect,
+    embedded: T.Object(
+      {
+        host: T.String({
+          default: '127.0.0.1',
+          description: 'Address the embedded broker listens on; 0.0.0.0 for readers on the LAN.',
+        }),
+        port: T.Integer({ minimum: 0, maximum: 65535, default: 1883 }),
+        requireAuth: T.Boolean({
+          default: true,
+          description:
+            'Readers log in with their reader id and the password from the secrets file (readers.{id}).',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const DoorSchema = T.Object(
+  {
+    id: Id('Door id, used by readers and in records.'),
+    name: T.String({ minLength: 1, description: 'Name shown to the operator, e.g. 3号楼2单元.' }),
+    building: T.Optional(
+      Id('Building the door belongs to; residents of other buildings are wrong_building.'),
+    ),
+    entrance: T.Optional(Id('Entrance (单元/门洞) the door belongs to; narrower than building.')),
+    policy: T.Union([T.Literal('enforce'), T.Literal('monitor')], {
+      default: 'enforce',
+      description:
+        'enforce: deny unknown and inactive credentials. monitor: open for everyone, record and alert.',
+    }),
+    unlockMs: T.Integer({
+      minimum: 500,
+      maximum: 30000,
+      default: 3000,
+      description: 'How long an unlock holds the door open.',
+    }),
+    welcome: T.String({
+      default: '欢迎回家',
+      description: 'Message shown on the terminal when the door opens.',
+    }),
+    denyMessage: T.String({
+      default: '未登记，请联系物业',
+      description: 'Message shown when the door stays shut.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const ReaderSchema = T.Object(
+  {
+    id: Id('Reader id: the {reader} in acs/v1/readers/{reader}/… and the MQTT username.'),
+    door: Id('Door this reader answers for.'),
+    driver: T.String({ default: 'mqtt-v1', description: 'Driver name (drivers/registry.ts).' }),
+    direction: T.Union([T.Literal('in'), T.Literal('out')], {
+      default: 'in',
+      description: 'in: entering the building; out: leaving (always opens).',
+    }),
+    options: T.Optional(
+      T.Record(T.String(), T.Unknown(), {
+        description: 'Driver-specific options (serial path, baud rate…).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = T.Object(
+  {
+    estate: T.Object(
+      {
+        id: Id('Estate id, part of every upstream CloudEvent source.'),
+        name: T.String({ minLength: 1, description: 'Estate name shown in the dashboard and reports.' }),
+      },
+      { additionalProperties: false },
+    ),
+    gateway: T.Object({ id: Id('This gateway box within the estate.') }, { additionalProperties: false }),
+    dataDir: T.String({
+      default: './var',
+      description: 'SQLite database, thumbnails; relative paths are relative to the config file.',
+    }),
+    secretsFile: T.String({
+      default: './var/secrets.yaml',
+      description:
+        'YAML with the ID-number hash key and passwords; created (mode 0600) with random values when missing.',
+    }),
+    log: T.Object(
+      {
+        level: T.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)),
+          { default: 'info' },
+        ),
+        pretty: T.Boolean({
+          default: false,
+          description: 'Human-readable logs (demo); JSON for journald otherwise.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    http: T.Object(
+      {
+        host: T.String({
+          default: '127.0.0.1',
+          description: 'Address of the HTTP API; loopback until the dashboard login exists.',
+        }),
+        port: T.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    mqtt: MqttSchema,
+    doors: T.Array(DoorSchema, { default: [], description: 'Every door the gateway answers for.' }),
+    readers: T.Array(ReaderSchema, { default: [], description: 'Every reader, each bound to one door.' }),
+    checks: T.Object(
+      {
+        faceMinScore: T.Number({
+          minimum: 0,
+          maximum: 1,
+          default: 0.8,
+          description: 'Face matches below this score are denied (low_score).',
+        }),
+        requireLiveness: T.Boolean({
+          default: true,
+          description: 'Deny a face read whose liveness is false.',
+        }),
+        staleAfterMs: T.Integer({
+          minimum: 500,
+          default: 5000,
+          description:
+            'A live read older than this (against the reader’s observed clock) is recorded but not answered.',
+        }),
+        maxFutureMs: T.Integer({
+          minimum: 1000,
+          default: 86400000,
+          description:
+            'A read stamped further than this ahead of the gateway clock is rejected as bad input.',
+        }),
+        idcardExpiry: T.Boolean({
+          default: true,
+          description: 'Deny ID cards past their validUntil date (idcard_expired).',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    alerts: T.Object(
+      {
+        coalesceSeconds: T.Integer({
+          minimum: 0,
+          default: 300,
+          description:
+            'Repeats of the same per-entry alert (kind, door, person) within this window update one alert.',
+        }),
+        deviceOfflineGraceSeconds: T.Integer({
+          minimum: 5,
+          default: 120,
+          description: 'A reader offline this long raises device_offline.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    upstream: T.Object(
+      {
+        enabled: T.Boolean({
+          default: false,
+          description: 'Send alerts (and access records, see access) upstream.',
+        }),
+        url: T.Union([T.String({ pattern: '^(mqtt|mqtts|tcp|tls|http|https)://' }), T.Null()], {
+          default: null,
+          description:
+            'The district/city system: mqtt(s)://host:port for its MQTT 5 broker, or https://… for CloudEvents batches over HTTPS (signed with secrets upstream.hmacKey).',
+        }),
+        protocolVersion: T.Union([T.Literal(4), T.Literal(5)], {
+          default: 5,
+          description: 'MQTT version at the upstream broker.',
+        }),
+        topicPrefix: T.String({
+          default: 'estate/v1',
+          description: 'Events go to {topicPrefix}/{estateId}/alerts|access.',
+        }),
+        clientId: T.Optional(T.String({ minLength: 1, maxLength: 64 })),
+        username: T.Optional(
+          T.String({ description: 'The password lives in the secrets file (upstream.password).' }),
+        ),
+        tls: T.Optional(Tls),
+        access: T.Union([T.Literal('none'), T.Literal('denied'), T.Literal('all')], {
+          default: 'none',
+          description: 'Which access records go upstream besides alerts.',
+        }),
+        maxOutboxMB: T.Number({
+          minimum: 1,
+          default: 512,
+          description: 'Disk quota of the outbox during an outage; access records are dropped before alerts.',
+        }),
+        inflight: T.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 64,
+          description: 'Events published and not yet acknowledged.',
+        }),
+        healthIntervalSeconds: T.Integer({
+          minimum: 5,
+          default: 60,
+          description: 'How often the retained health message is refreshed.',
+        }),
+        reconnect: Reconnect,
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    store: T.Object(
+      {
+        batchMaxRows: T.Integer({
+          minimum: 1,
+          maximum: 10000,
+          default: 256,
+          description:
+            'Most replayed (offline/stale) reads committed in one transaction beside the live ones.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    thumbnails: T.Object(
+      {
+        maxPx: T.Integer({
+          minimum: 32,
+          maximum: 320,
+          default: 320,
+          description: 'Longest side of a stored face thumbnail.',
+        }),
+        format: T.Union([T.Literal('webp'), T.Literal('jpeg')], { default: 'webp' }),
+        quality: T.Integer({ minimum: 10, maximum: 100, default: 70 }),
+        queue: T.Integer({
+          minimum: 1,
+          default: 500,
+          description: 'Images waiting for a thumbnail; past this, new ones are dropped and counted.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    retention: T.Object(
+      {
+        journalDays: T.Integer({
+          minimum: 1,
+          default: 400,
+          description: 'Access records older than this are deleted (the monthly report needs a year).',
+        }),
+        thumbnailDays: T.Integer({
+          minimum: 1,
+          default: 30,
+          description: 'Face thumbnails older than this are deleted.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    sim: T.Object(
+      {
+        enabled: T.Boolean({
+          default: false,
+          description: 'Run the simulated estate inside the gateway process (demo only).',
+        }),
+        seed: T.Integer({ default: 1, description: 'Seed of the simulated residents and their days.' }),
+        households: T.Integer({ minimum: 1, maximum: 100000, default: 300 }),
+        speed: T.Number({ minimum: 0.01, default: 60, description: 'Simulated seconds per real second.' }),
+        upstreamPort: T.Integer({
+          minimum: 0,
+          maximum: 65535,
+          default: 18830,
+          description: 'Port of the simulated upstream broker.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://estate-gateway.local/config.schema.json',
+    title: 'estate-gateway configuration',
+  },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type DoorConfig = Static<typeof DoorSchema>;
+export type ReaderConfig = Static<typeof ReaderSchema>;
+export type MqttConfig = Static<typeof MqttSchema>;

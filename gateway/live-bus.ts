@@ -1,0 +1,34 @@
+import { EventEmitter } from 'node:events';
+import type { AlertRecord } from './alerts/alert-manager.js';
+
+/** One recorded entry as the live view and the API show it. */
+export interface EntryView {
+  seq: number;
+  ts: number;
+  readerId: string;
+  doorId: string;
+  direction: 'in' | 'out';
+  type: string;
+  outcome: 'granted' | 'denied';
+  answer: 'unlock' | 'deny' | null;
+  reasons: string[];
+  residentId: string | null;
+  householdId: string | null;
+  thumb: string | null;
+  offline: boolean;
+  stale: boolean;
+}
+
+interface LiveEvents {
+  entry: [EntryView];
+  alert: [AlertRecord, boolean];
+}
+
+/** In-process fan-out of what just happened, for Server-Sent Events and the simulator. */
+export class LiveBus extends EventEmitter<LiveEvents> {
+  constructor() {
+    super();
+    // Every dashboard tab is a listener; the default limit of 10 is a false alarm here.
+    this.setMaxListeners(0);
+  }
+}

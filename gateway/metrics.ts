@@ -1,0 +1,95 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Counters for everything an installer asks about ("are reads arriving, is anything
+ * rejected, is the upstream keeping up"), served at /metrics. One registry per gateway
+ * instance — no global default registry, so tests can build several gateways.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'estate_gateway_' });
+  const m = {
+    registry,
+    reads: new Counter({
+      name: 'estate_gateway_reads_total',
+      help: 'Credential reads recorded, by outcome and credential type',
+      labelNames: ['outcome', 'type', 'mode'] as const,
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'estate_gateway_duplicate_reads_total',
+      help: 'Replayed reads already in the journal',
+      registers: [registry],
+    }),
+    rejects: new Counter({
+      name: 'estate_gateway_rejected_total',
+      help: 'Input that could not become a read, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    commands: new Counter({
+      name: 'estate_gateway_door_commands_total',
+      help: 'Door commands sent, by action',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
+    alerts: new Counter({
+      name: 'estate_gateway_alerts_total',
+      help: 'Alerts raised (new, not coalesced repeats), by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    batchRows: new Histogram({
+      name: 'estate_gateway_commit_rows',
+      help: 'Reads per group commit',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers: [registry],
+    }),
+    commitSeconds: new Histogram({
+      name: 'estate_gateway_commit_seconds',
+      help: 'Duration of one group commit (fsync included)',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+      registers: [registry],
+    }),
+    storeErrors: new Counter({
+      name: 'estate_gateway_store_errors_total',
+      help: 'Failed journal commits',
+      registers: [registry],
+    }),
+    thumbnails: new Counter({
+      name: 'estate_gateway_thumbnails_total',
+      help: 'Face thumbnails by result',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    outboxDepth: new Gauge({
+      name: 'estate_gateway_outbox_events',
+      help: 'Events waiting for the upstream',
+      registers: [registry],
+    }),
+    outboxBytes: new Gauge({
+      name: 'estate_gateway_outbox_bytes',
+      help: 'Bytes waiting for the upstream',
+      registers: [registry],
+    }),
+    upstreamSent: new Counter({
+      name: 'estate_gateway_upstream_delivered_total',
+      help: 'Events acknowledged by the upstream',
+      registers: [registry],
+    }),
+    upstreamDropped: new Counter({
+      name: 'estate_gateway_upstream_dropped_total',
+      help: 'Events dropped by the outbox disk quota, by class',
+      labelNames: ['class'] as const,
+      registers: [registry],
+    }),
+    readersOnline: new Gauge({
+      name: 'estate_gateway_readers_online',
+      help: 'Readers currently online',
+      registers: [registry],
+    }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

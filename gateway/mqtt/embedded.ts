@@ -1,0 +1,205 @@
+import { timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import type { Logger } from 'pino';
+import { type MessageHandler, type MqttBus, type PublishOptions, topicMatches } from './bus.js';
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  port: number;
+  /** Readers must log in as their reader id with their password. */
+  requireAuth: boolean;
+  /** Password of each reader id. */
+  passwords: Readonly<Record<string, string>>;
+  /** Reader protocol v1 prefix: a reader may only use `{prefix}/readers/{its id}/…`. */
+  topicPrefix: string;
+  log: Logger;
+}
+
+/** aedes keeps no username on the client; it is noted at authentication. */
+const USERS = new WeakMap<Client, string>();
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The embedded broker (aedes, MQTT 3.1.1) for estates without one. The gateway is not a
+ * client of it: it sits in the broker's publish path. A reader's PUBLISH is handed to the
+ * handler before the broker acknowledges it, and aedes sends the PUBACK only when the
+ * handler's promise settles — so the reader's own PUBACK means "on the gateway's disk".
+ * aedes handles every packet of one socket read concurrently, which feeds group commit.
+ */
+export class EmbeddedBroker extends EventEmitter implements MqttBus {
+  readonly #o: EmbeddedBrokerOptions;
+  readonly #subs: Array<{ filter: string; handler: MessageHandler }> = [];
+  #broker: Aedes | undefined;
+  #server: net.Server | undefined;
+  #authFailures = 0;
+
+  constructor(opts: EmbeddedBrokerOptions) {
+    super();
+    this.#o = opts;
+  }
+
+  get connected(): boolean {
+    return this.#server?.listening ?? false;
+  }
+
+  /** The port actually bound (useful with port 0 in tests). */
+  get port(): number {
+    const a = this.#server?.address();
+    return typeof a === 'object' && a ? a.port : this.#o.port;
+  }
+
+  get authFailures(): number {
+    return this.#authFailures;
+  }
+
+  subscribe(filter: string, handler: MessageHandler): void {
+    this.#subs.push({ filter, handler });
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: PublishOptions): void {
+    const b = this.#broker;
+    if (!b) return;
+    b.publish(
+      {
+        cmd: 'publish',
+        topic,
+        payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+        qos: opts.qos,
+        retain: opts.retain ?? false,
+        dup: false,
+      },
+      (err) => {
+        if (err) this.#o.log.warn({ err, topic }, 'embedded publish failed');
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    const prefix = `${this.#o.topicPrefix}/readers/`;
+    this.#broker = await Aedes.createBroker({
+      authenticate: (client, username, password, done) =>
+        this.#authenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => this.#authorizePublish(prefix, client, packet, done),
+      authorizeSubscribe: (client, sub, done) => this.#authorizeSubscribe(prefix, client, sub, done),
+    });
+    this.#broker.on('clientError', (client: Client, err: Error) => {
+      this.#o.log.debug({ client: client?.id, err: err.message }, 'embedded broker client error');
+    });
+    const server = net.createServer({ noDelay: true }, this.#broker.handle);
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#o.port, this.#o.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#o.log.info(
+      { host: this.#o.host, port: this.port, auth: this.#o.requireAuth },
+      'embedded MQTT broker listening',
+    );
+    this.emit('connect', { sessionPresent: true });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    const broker = this.#broker;
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+    if (broker) await new Promise<void>((r) => broker.close(() => r()));
+    this.#server = undefined;
+    this.#broker = undefined;
+    this.emit('disconnect');
+  }
+
+  #authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (err: AuthenticateError | null, ok: boolean | null) => void,
+  ): void {
+    if (!this.#o.requireAuth) {
+      done(null, true);
+      return;
+    }
+    const expected = username ? this.#o.passwords[username] : undefined;
+    if (username && expected && password && safeEqual(password.toString(), expected)) {
+      USERS.set(client, username);
+      done(null, true);
+      return;
+    }
+    this.#authFailures++;
+    this.#o.log.warn({ client: client.id, username: username ?? null }, 'reader failed to authenticate');
+    const err = new Error('bad username or password') as AuthenticateError;
+    err.returnCode = 4;
+    done(err, null);
+  }
+
+  /** A reader (username = reader id) may publish only events and status under its own id. */
+  #allowedPublish(prefix: string, client: Client | null, topic: string): boolean {
+    if (!this.#o.requireAuth) return true;
+    const user = client ? USERS.get(client) : undefined;
+    if (!user) return false;
+    return topic === `${prefix}${user}/events` || topic === `${prefix}${user}/status`;
+  }
+
+  #authorizePublish(
+    prefix: string,
+    client: Client | null,
+    packet: PublishPacket,
+    done: (err?: Error | null) => void,
+  ): void {
+    if (!this.#allowedPublish(prefix, client, packet.topic)) {
+      this.#o.log.warn({ client: client?.id, topic: packet.topic }, 'publish refused by ACL');
+      done(new Error('not authorized'));
+      return;
+    }
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const info = { retain: false, clientId: client?.id, username: client ? USERS.get(client) : undefined };
+    const pending: Array<Promise<void>> = [];
+    for (const s of this.#subs) {
+      if (!topicMatches(s.filter, packet.topic)) continue;
+      try {
+        const r = s.handler(packet.topic, payload, info);
+        if (r !== undefined) pending.push(r);
+      } catch (err) {
+        this.#o.log.error({ err, topic: packet.topic }, 'message handler threw');
+      }
+    }
+    if (pending.length === 0) {
+      done(null);
+      return;
+    }
+    Promise.all(pending).then(
+      () => done(null),
+      // Not stored: refuse, so the reader keeps the read and sends it again.
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+
+  /** A reader may subscribe only to its own commands and persons topics. */
+  #authorizeSubscribe(
+    prefix: string,
+    client: Client,
+    sub: Subscription,
+    done: (err: Error | null, s?: Subscription | null) => void,
+  ): void {
+    if (!this.#o.requireAuth) {
+      done(null, sub);
+      return;
+    }
+    const user = USERS.get(client);
+    if (user && (sub.topic === `${prefix}${user}/commands` || sub.topic === `${prefix}${user}/persons`)) {
+      done(null, sub);
+      return;
+    }
+    this.#o.log.warn({ client: client.id, topic: sub.topic }, 'subscription refused by ACL');
+    done(null, null);
+  }
+}

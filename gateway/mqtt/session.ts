@@ -1,0 +1,444 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
+import mqttPacket, { type IConnackPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
+import type { Logger } from 'pino';
+import { Backoff } from './backoff.js';
+import { type MessageHandler, type MqttBus, type PublishOptions, topicMatches } from './bus.js';
+
+export interface SessionOptions {
+  /** mqtt://host:port, mqtts://host:port (tcp:// and tls:// too). */
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  protocolVersion: 4 | 5;
+  /** MQTT 5: how long the broker keeps the session (and queues for it) while away. */
+  sessionExpirySeconds: number;
+  /** MQTT 5: unacknowledged messages the broker may send at once. */
+  receiveMaximum: number;
+  keepaliveSeconds: number;
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
+  reconnect: { minMs: number; maxMs: number };
+  /** A will published by the broker if the session dies. */
+  will?: { topic: string; payload: string; qos: 0 | 1; retain: boolean };
+  /** Largest packet we accept (MQTT 5 maximumPacketSize). */
+  maxPacketBytes?: number;
+  /** Messages waiting while disconnected; the oldest go first past this. */
+  maxQueued?: number;
+  log: Logger;
+}
+
+interface Outgoing {
+  packet: IPublishPacket;
+  queuedAt: number;
+  maxAgeMs: number | undefined;
+}
+
+interface AckSlot {
+  messageId: number;
+  done: boolean;
+}
+
+const CONNACK_TIMEOUT_MS = 10_000;
+
+/**
+ * A persistent MQTT session purpose-built for ingest (MQTT.js cannot do this: it handles
+ * incoming packets one at a time and holds the next until the previous PUBACK is sent,
+ * which rules out group commit). Here every QoS 1 message is handed to its handler at
+ * once; its PUBACK waits for the handler's promise (the read is on disk), and PUBACKs go
+ * out in arrival order as MQTT requires (MQTT 3.1.1 §4.6). A large receive maximum lets
+ * the broker push a replayed backlog to us, where live reads can overtake it, instead of
+ * holding live reads behind it in its own queue.
+ *
+ * Also: TCP_NODELAY (Nagle + delayed ACK cost ~40 ms a round trip), reconnect with
+ * exponential backoff and full jitter, keepalive, resend of unacknowledged publishes
+ * except those too old to matter (door commands).
+ */
+export class MqttSession extends EventEmitter implements MqttBus {
+  readonly #o: SessionOptions;
+  readonly #subs: Array<{ filter: string; handler: MessageHandler }> = [];
+  readonly #backoff: Backoff;
+  readonly #inflight = new Map<number, Outgoing>();
+  /** Packet ids of SUBSCRIBEs not yet acknowledged: ids are shared with publishes. */
+  readonly #subIds = new Set<number>();
+  #queue: Outgoing[] = [];
+  #socket: net.Socket | undefined;
+  #connected = false;
+  #stopped = true;
+  #nextId = 1;
+  #serverReceiveMax = 65535;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #lastSent = 0;
+  #pingSentAt = 0;
+  #dropped = 0;
+
+  constructor(opts: SessionOptions) {
+    super();
+    this.#o = opts;
+    this.#backoff = new Backoff(opts.reconnect.minMs, opts.reconnect.maxMs);
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Publishes dropped because they were too old to resend or the queue was full. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  subscribe(filter: string, handler: MessageHandler): void {
+    this.#subs.push({ filter, handler });
+    if (this.#connected) this.#sendSubscribe([filter]);
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: PublishOptions): void {
+    const packet: IPublishPacket = {
+      cmd: 'publish',
+      topic,
+      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      qos: opts.qos,
+      retain: opts.retain ?? false,
+      dup: false,
+    };
+    if (opts.qos === 0) {
+      if (this.#connected) this.#send(packet);
+      else this.#dropped++;
+      return;
+    }
+    const out: Outgoing = { packet, queuedAt: Date.now(), maxAgeMs: opts.maxAgeMs };
+    if (this.#connected && this.#inflight.size < this.#serverReceiveMax) this.#transmit(out);
+    else {
+      this.#queue.push(out);
+      const max = this.#o.maxQueued ?? 10_000;
+      if (this.#queue.length > max) {
+        this.#queue.shift();
+        this.#dropped++;
+      }
+    }
+  }
+
+  /** Starts connecting; resolves at once — the session keeps retrying in the background. */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    this.#connect();
+  }
+
+  /** Waits for the first connection, up to `ms`. */
+  waitConnected(ms: number): Promise<boolean> {
+    if (this.#connected) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.off('connect', on);
+        resolve(false);
+      }, ms);
+      const on = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      this.once('connect', on);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#reconnectTimer);
+    clearInterval(this.#pingTimer);
+    const s = this.#socket;
+    if (!s) return;
+    if (this.#connected) {
+      // Keep the session: a clean DISCONNECT without session expiry 0 leaves it queued.
+      this.#send({ cmd: 'disconnect' });
+    }
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        s.destroy();
+        resolve();
+      }, 2000);
+      s.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      s.end();
+    });
+  }
+
+  #subscription(filter: string) {
+    // MQTT 5 retain handling 1: retained messages only for a new subscription, so a
+    // resumed session is not flooded with old retained states on every reconnect.
+    return this.#o.protocolVersion === 5
+      ? { topic: filter, qos: 1 as const, rh: 1 }
+      : { topic: filter, qos: 1 as const };
+  }
+
+  #sendSubscribe(filters: string[]): void {
+    const messageId = this.#allocId();
+    this.#subIds.add(messageId);
+    this.#send({ cmd: 'subscribe', messageId, subscriptions: filters.map((f) => this.#subscription(f)) });
+  }
+
+  #allocId(): number {
+    for (let i = 0; i < 65535; i++) {
+      const id = this.#nextId;
+      this.#nextId = (this.#nextId % 65535) + 1;
+      if (!this.#inflight.has(id) && !this.#subIds.has(id)) return id;
+    }
+    throw new Error('no free MQTT message id');
+  }
+
+  #connect(): void {
+    const u = new URL(this.#o.url);
+    const secure = u.protocol === 'mqtts:' || u.protocol === 'tls:';
+    const port = Number(u.port) || (secure ? 8883 : 1883);
+    const host = u.hostname;
+    const t = this.#o.tls;
+    const socket = secure
+      ? tls.connect({
+          host,
+          port,
+          servername: net.isIP(host) ? undefined : host,
+          ca: t?.ca ? readFileSync(t.ca) : undefined,
+          cert: t?.cert ? readFileSync(t.cert) : undefined,
+          key: t?.key ? readFileSync(t.key) : undefined,
+          rejectUnauthorized: t?.rejectUnauthorized ?? true,
+        })
+      : net.connect({ host, port });
+    socket.setNoDelay(true);
+    this.#socket = socket;
+    const parser = mqttPacket.parser({ protocolVersion: this.#o.protocolVersion });
+    // Acks of this connection only: after a reconnect the broker redelivers what we did not ack.
+    const acks: AckSlot[] = [];
+    let connackTimer: NodeJS.Timeout | undefined;
+
+    socket.once(secure ? 'secureConnect' : 'connect', () => {
+      const props =
+        this.#o.protocolVersion === 5
+          ? {
+              sessionExpiryInterval: this.#o.sessionExpirySeconds,
+              receiveMaximum: this.#o.receiveMaximum,
+              maximumPacketSize: this.#o.maxPacketBytes ?? 1024 * 1024,
+            }
+          : undefined;
+      this.#send({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: this.#o.protocolVersion,
+        clientId: this.#o.clientId,
+        clean: false,
+        keepalive: this.#o.keepaliveSeconds,
+        username: this.#o.username,
+        password: this.#o.password === undefined ? undefined : Buffer.from(this.#o.password),
+        will: this.#o.will ? { ...this.#o.will, payload: Buffer.from(this.#o.will.payload) } : undefined,
+        properties: props,
+      });
+      connackTimer = setTimeout(() => {
+        this.#o.log.warn({ url: this.#redactedUrl() }, 'no CONNACK from broker; reconnecting');
+        socket.destroy();
+      }, CONNACK_TIMEOUT_MS);
+    });
+    socket.on('data', (buf) => parser.parse(buf));
+    parser.on('error', (err) => {
+      this.#o.log.error({ err: err.message }, 'malformed packet from broker; reconnecting');
+      socket.destroy();
+    });
+    parser.on('packet', (p: Packet) => {
+      switch (p.cmd) {
+        case 'connack':
+          clearTimeout(connackTimer);
+          this.#onConnack(p);
+          break;
+        case 'publish':
+          this.#onPublish(p, acks);
+          break;
+        case 'puback':
+          this.#onPuback(p.messageId ?? 0);
+          break;
+        case 'suback': {
+          this.#subIds.delete(p.messageId ?? 0);
+          const granted = (p as { granted?: number[] }).granted ?? [];
+          if (granted.some((g) => g >= 0x80))
+            this.#o.log.error({ granted }, 'broker refused a subscription (check ACLs)');
+          break;
+        }
+        case 'pingresp':
+          this.#pingSentAt = 0;
+          break;
+        case 'disconnect':
+          this.#o.log.warn(
+            { reason: (p as { reasonCode?: number }).reasonCode },
+            'broker disconnected the session',
+          );
+          break;
+        default:
+          break;
+      }
+    });
+    socket.on('error', (err) => {
+      this.#o.log.warn({ err: err.message, url: this.#redactedUrl() }, 'broker connection error');
+    });
+    socket.on('close', () => {
+      clearTimeout(connackTimer);
+      clearInterval(this.#pingTimer);
+      const was = this.#connected;
+      this.#connected = false;
+      if (this.#socket === socket) this.#socket = undefined;
+      if (was) this.emit('disconnect');
+      if (!this.#stopped) {
+        const delay = this.#backoff.next();
+        this.#o.log.info({ delayMs: delay, attempt: this.#backoff.attempts }, 'reconnecting to broker');
+        this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
+      }
+    });
+  }
+
+  #onConnack(p: IConnackPacket): void {
+    const code = p.reasonCode ?? p.returnCode ?? 0;
+    if (code !== 0) {
+      this.#o.log.error(
+        { code, url: this.#redactedUrl() },
+        'broker refused the connection (credentials? client id?)',
+      );
+      this.#socket?.destroy();
+      return;
+    }
+    this.#connected = true;
+    this.#backoff.reset();
+    this.#serverReceiveMax = p.properties?.receiveMaximum ?? 65535;
+    this.#subIds.clear();
+    if (this.#subs.length > 0) this.#sendSubscribe(this.#subs.map((s) => s.filter));
+    // Resend what the broker never acknowledged, with the same packet id and DUP set
+    // (MQTT 3.1.1 §4.4), unless it is too old to matter: an unlock nobody waits for.
+    const now = Date.now();
+    for (const [id, out] of this.#inflight) {
+      if (out.maxAgeMs !== undefined && now - out.queuedAt > out.maxAgeMs) {
+        this.#inflight.delete(id);
+        this.#dropped++;
+      } else {
+        out.packet.dup = true;
+        this.#send(out.packet);
+      }
+    }
+    this.#pump();
+    this.#startPing();
+    this.#o.log.info({ url: this.#redactedUrl(), sessionPresent: p.sessionPresent }, 'connected to broker');
+    this.emit('connect', { sessionPresent: p.sessionPresent });
+  }
+
+  #onPublish(p: IPublishPacket, acks: AckSlot[]): void {
+    const topic = p.topic;
+    const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
+    const info = { retain: p.retain };
+    const pending: Array<Promise<void>> = [];
+    for (const s of this.#subs) {
+      if (!topicMatches(s.filter, topic)) continue;
+      try {
+        const r = s.handler(topic, payload, info);
+        if (r !== undefined) pending.push(r);
+      } catch (err) {
+        this.#o.log.error({ err, topic }, 'message handler threw');
+      }
+    }
+    if (p.qos === 0) return;
+    if (p.qos === 2) {
+      // We subscribe at QoS 1; a broker must downgrade. Say so rather than hang.
+      this.#o.log.warn({ topic }, 'unexpected QoS 2 delivery ignored');
+      return;
+    }
+    const slot: AckSlot = { messageId: p.messageId ?? 0, done: false };
+    acks.push(slot);
+    if (pending.length === 0) {
+      slot.done = true;
+      this.#flushAcks(acks);
+      return;
+    }
+    const all =
+      pending.length === 1 ? (pending[0] as Promise<void>) : Promise.all(pending).then(() => undefined);
+    all.then(
+      () => {
+        slot.done = true;
+        this.#flushAcks(acks);
+      },
+      (err: unknown) => {
+        // Not on disk: do not acknowledge. Reconnecting makes the broker deliver it again.
+        this.#o.log.error({ err, topic }, 'message not stored; reconnecting so the broker redelivers');
+        this.#socket?.destroy();
+      },
+    );
+  }
+
+  #flushAcks(acks: AckSlot[]): void {
+    if (!this.#connected || acks[0]?.done !== true) return;
+    const s = this.#socket;
+    s?.cork();
+    while (acks.length > 0 && acks[0]?.done) {
+      const slot = acks.shift() as AckSlot;
+      this.#send(
+        this.#o.protocolVersion === 5
+          ? { cmd: 'puback', messageId: slot.messageId, reasonCode: 0 }
+          : { cmd: 'puback', messageId: slot.messageId },
+      );
+    }
+    if (s) process.nextTick(() => s.uncork());
+  }
+
+  #onPuback(id: number): void {
+    this.#inflight.delete(id);
+    this.#pump();
+  }
+
+  #pump(): void {
+    const now = Date.now();
+    while (this.#connected && this.#queue.length > 0 && this.#inflight.size < this.#serverReceiveMax) {
+      const out = this.#queue.shift() as Outgoing;
+      if (out.maxAgeMs !== undefined && now - out.queuedAt > out.maxAgeMs) {
+        this.#dropped++;
+        continue;
+      }
+      this.#transmit(out);
+    }
+  }
+
+  #transmit(out: Outgoing): void {
+    out.packet.messageId = this.#allocId();
+    this.#inflight.set(out.packet.messageId, out);
+    this.#send(out.packet);
+  }
+
+  #send(packet: Packet): void {
+    const s = this.#socket;
+    if (!s || s.destroyed) return;
+    s.write(mqttPacket.generate(packet, { protocolVersion: this.#o.protocolVersion }));
+    this.#lastSent = Date.now();
+  }
+
+  #startPing(): void {
+    clearInterval(this.#pingTimer);
+    const ka = this.#o.keepaliveSeconds * 1000;
+    this.#pingSentAt = 0;
+    this.#pingTimer = setInterval(
+      () => {
+        const now = Date.now();
+        if (this.#pingSentAt && now - this.#pingSentAt > ka) {
+          this.#o.log.warn('broker stopped answering pings; reconnecting');
+          this.#socket?.destroy();
+          return;
+        }
+        if (!this.#pingSentAt && now - this.#lastSent >= ka / 2) {
+          this.#pingSentAt = now;
+          this.#send({ cmd: 'pingreq' });
+        }
+      },
+      Math.max(1000, ka / 4),
+    );
+    this.#pingTimer.unref();
+  }
+
+  #redactedUrl(): string {
+    const u = new URL(this.#o.url);
+    u.password = '';
+    return u.toString();
+  }
+}

@@ -1,0 +1,64 @@
+import type { DoorConfig } from '../config/schema.js';
+import type { NormalizedRead } from './normalize.js';
+import { localDate, type ReasonCode } from './reasons.js';
+import type { Resolution } from './resolve.js';
+
+export interface Decision {
+  outcome: 'granted' | 'denied';
+  /** The door command to send; null for offline replays and stale reads (nobody waits). */
+  answer: 'unlock' | 'deny' | null;
+  policy: DoorConfig['policy'];
+  reasons: ReasonCode[];
+}
+
+export interface DecideOptions {
+  faceMinScore: number;
+  requireLiveness: boolean;
+  idcardExpiry: boolean;
+}
+
+/**
+ * Pure: the door policy applied to a resolved read.
+ * enforce — grant only a valid, active resident of a household this door serves;
+ * monitor — open for everyone, keep the reasons (design.md §4).
+ * Exits always open: nobody is ever locked in.
+ */
+export function decide(n: NormalizedRead, res: Resolution, door: DoorConfig, opts: DecideOptions): Decision {
+  const reasons: ReasonCode[] = [...res.reasons];
+  if (n.kind === 'face' && n.score !== null && n.key !== null && n.score < opts.faceMinScore)
+    reasons.push('low_score');
+  if (n.kind === 'face' && opts.requireLiveness && n.liveness === false) reasons.push('no_liveness');
+  if (n.kind === 'idcard' && opts.idcardExpiry && n.idExpired) reasons.push('idcard_expired');
+
+  const r = res.resident;
+  if (r) {
+    const day = localDate(n.ts);
+    if (r.status !== 'active') reasons.push('inactive_resident');
+    else if (r.validFrom && day < r.validFrom) reasons.push('resident_not_yet_valid');
+    else if (r.validTo && day > r.validTo) reasons.push('resident_expired');
+    const h = res.household;
+    if (h?.status !== 'active') reasons.push('household_inactive');
+    else if (h.leaseEnd && day > h.leaseEnd) reasons.push('lease_expired');
+    if (h && door.building && h.buildingId !== door.building) reasons.push('wrong_building');
+    else if (h && door.entrance && h.entranceId && h.entranceId !== door.entrance)
+      reasons.push('wrong_entrance');
+  }
+
+  let outcome: Decision['outcome'];
+  if (n.direction === 'out') {
+    outcome = 'granted';
+    reasons.push('exit');
+  } else if (reasons.length === 0) {
+    outcome = 'granted';
+    reasons.push('ok');
+  } else if (door.policy === 'monitor') {
+    outcome = 'granted';
+    reasons.push('monitor');
+  } else {
+    outcome = 'denied';
+  }
+  if (n.offline) reasons.push('offline');
+  else if (n.stale) reasons.push('stale');
+  const answer = n.offline || n.stale ? null : outcome === 'granted' ? 'unlock' : 'deny';
+  return { outcome, answer, policy: door.policy, reasons };
+}

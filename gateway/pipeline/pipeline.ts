@@ -1,0 +1,441 @@
+import type { Statement } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type {
+  CredentialRead,
+  DoorCommand,
+  ReaderStatus,
+  ReadSink,
+  RejectReason,
+} from '../../drivers/types.js';
+import type { AlertManager, AlertRecord, EvidenceEntry } from '../alerts/alert-manager.js';
+import { type AlertCandidate, perEntryAlerts } from '../alerts/per-entry.js';
+import type { Clock } from '../clock.js';
+import type { Config, DoorConfig, ReaderConfig } from '../config/schema.js';
+import type { DeviceRegistry } from '../devices.js';
+import { newId } from '../ids.js';
+import type { EntryView, LiveBus } from '../live-bus.js';
+import type { Metrics } from '../metrics.js';
+import type { RosterIndex } from '../roster/roster-index.js';
+import type { Db } from '../store/db.js';
+import { cloudEvent } from '../upstream/cloudevents.js';
+import { CLASS_ACCESS, type Outbox } from '../upstream/outbox.js';
+import { type Decision, decide } from './decide.js';
+import { type NormalizedRead, normalize } from './normalize.js';
+import { type Resolution, resolve } from './resolve.js';
+import { type Thumbnailer, thumbPath } from './thumbnails.js';
+
+/** What a detector sees of each recorded entry, in commit order. */
+export interface EntryContext {
+  seq: number;
+  read: NormalizedRead;
+  resolution: Resolution;
+  decision: Decision;
+  door: DoorConfig;
+  thumb: string | null;
+}
+
+/**
+ * Seam for pattern detectors (issue 4): called inside the commit transaction for every
+ * recorded entry, in order; returns alerts to raise. Must be synchronous and fast.
+ */
+export interface Detector {
+  readonly name: string;
+  onEntry(e: EntryContext): AlertCandidate[];
+}
+
+export interface PipelineDeps {
+  db: Db;
+  config: Config;
+  roster: RosterIndex;
+  devices: DeviceRegistry;
+  alerts: AlertManager;
+  outbox: Outbox;
+  thumbnails: Thumbnailer;
+  live: LiveBus;
+  metrics: Metrics;
+  log: Logger;
+  clock: Clock;
+  idHashKey: string;
+  /** CloudEvents source of this gateway. */
+  source: string;
+  /** Sends a door command through the reader's driver. */
+  command: (readerId: string, cmd: DoorCommand) => void;
+  detectors?: Detector[];
+  /** Called after each successful commit (wakes the upstream delivery). */
+  afterCommit?: () => void;
+}
+
+interface Pending {
+  key: string;
+  n: NormalizedRead;
+  res: Resolution;
+  d: Decision;
+  door: DoorConfig;
+  image: CredentialRead['image'];
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: Error) => void;
+  seq: number;
+  thumb: string | null;
+  duplicate: boolean;
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * The pipeline of design.md §4: ingest → resolve → decide → record → act → detect →
+ * outbox → live bus. Reads are checked as they arrive and committed in groups: every read
+ * that arrived in one turn of the event loop shares one fsynced transaction (group
+ * commit), then doors are answered and reads acknowledged. Live reads never queue behind
+ * a replayed backlog: each commit takes every live read but only a bounded slice of the
+ * backlog, and yields to I/O between slices.
+ */
+export class Pipeline implements ReadSink {
+  readonly #d: PipelineDeps;
+  readonly #readers: Map<string, ReaderConfig>;
+  readonly #doors: Map<string, DoorConfig>;
+  readonly #pending = new Map<string, Pending>();
+  #live: Pending[] = [];
+  #bulk: Pending[] = [];
+  #scheduled = false;
+  #roster: RosterIndex;
+  readonly #exists: Statement;
+  readonly #insJournal: Statement;
+  readonly #insDecision: Statement;
+  readonly #detectors: Detector[];
+  readonly #accessMode: 'none' | 'denied' | 'all';
+  #stopping = false;
+
+  constructor(deps: PipelineDeps) {
+    this.#d = deps;
+    this.#roster = deps.roster;
+    this.#readers = new Map(deps.config.readers.map((r) => [r.id, r]));
+    this.#doors = new Map(deps.config.doors.map((d) => [d.id, d]));
+    this.#detectors = deps.detectors ?? [];
+    this.#accessMode = deps.config.upstream.enabled ? deps.config.upstream.access : 'none';
+    this.#exists = deps.db.prepare('SELECT 1 FROM journal WHERE reader_id = ? AND record_id = ?').pluck();
+    this.#insJournal = deps.db.prepare(
+      `INSERT OR IGNORE INTO journal(reader_id, record_id, door_id, direction, ts, reader_ts, received_at, type,
+                                     credential, score, liveness, offline, stale, thumb, extra)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#insDecision = deps.db.prepare(
+      'INSERT INTO decisions(seq, resident_id, household_id, outcome, answer, policy, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** Swaps in a new roster index (after an import); reads already checked keep theirs. */
+  setRoster(roster: RosterIndex): void {
+    this.#roster = roster;
+  }
+
+  get roster(): RosterIndex {
+    return this.#roster;
+  }
+
+  /** Reads waiting for their commit. */
+  get backlog(): number {
+    return this.#live.length + this.#bulk.length;
+  }
+
+  submit(read: CredentialRead): Promise<void> {
+    const reader = this.#readers.get(read.readerId);
+    if (!reader) {
+      this.reject(read.readerId, 'unknown_reader', 'reader is not in the config');
+      return RESOLVED;
+    }
+    const { devices, metrics } = this.#d;
+    devices.seen(read.readerId, read.receivedAt);
+    const key = `${read.readerId}\u0000${read.recordId}`;
+    const inFlight = this.#pending.get(key);
+    if (inFlight) {
+      metrics.duplicates.inc();
+      return inFlight.promise;
+    }
+    if (this.#exists.get(read.readerId, read.recordId)) {
+      metrics.duplicates.inc();
+      return RESOLVED;
+    }
+    const offset = devices.offset(read.readerId);
+    const r = normalize(read, { doorId: reader.door, direction: reader.direction }, offset?.value ?? 0, {
+      staleAfterMs: this.#d.config.checks.staleAfterMs,
+      maxFutureMs: this.#d.config.checks.maxFutureMs,
+      idHashKey: this.#d.idHashKey,
+    });
+    if (!r.ok) {
+      this.reject(read.readerId, r.reason, r.detail);
+      return RESOLVED;
+    }
+    const n = r.read;
+    if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
+    const door = this.#doors.get(reader.door) as DoorConfig;
+    const res = resolve(n, this.#roster);
+    const d = decide(n, res, door, this.#d.config.checks);
+    let resolveFn!: () => void;
+    let rejectFn!: (err: Error) => void;
+    const promise = new Promise<void>((res_, rej) => {
+      resolveFn = res_;
+      rejectFn = rej;
+    });
+    const item: Pending = {
+      key,
+      n,
+      res,
+      d,
+      door,
+      image: read.image,
+      promise,
+      resolve: resolveFn,
+      reject: rejectFn,
+      seq: 0,
+      thumb: read.image ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format) : null,
+      duplicate: false,
+    };
+    this.#pending.set(key, item);
+    if (d.answer) this.#live.push(item);
+    else this.#bulk.push(item);
+    this.#schedule();
+    return promise;
+  }
+
+  reject(readerId: string, reason: RejectReason, detail: string): void {
+    this.#d.metrics.rejects.inc({ reason });
+    this.#d.devices.count(readerId, `rejected_${reason}`);
+    this.#d.log.warn({ reader: readerId, reason, detail }, 'read rejected');
+  }
+
+  status(readerId: string, s: ReaderStatus): void {
+    if (!this.#d.devices.has(readerId)) {
+      this.reject(readerId, 'unknown_reader', 'status from a reader that is not in the config');
+      return;
+    }
+    this.#d.devices.status(readerId, s, this.#d.clock.now());
+    this.#d.metrics.readersOnline.set(this.#d.devices.onlineCount);
+  }
+
+  /** Raises an alert that no read caused (device_offline…), in its own transaction. */
+  raise(c: AlertCandidate): AlertRecord | null {
+    try {
+      const { alert, isNew } = this.#d.db.transaction(() =>
+        this.#d.alerts.raise(c, null, this.#d.clock.now()),
+      )();
+      if (isNew) this.#d.metrics.alerts.inc({ kind: c.kind });
+      this.#d.live.emit('alert', alert, isNew);
+      return alert;
+    } catch (err) {
+      this.#d.alerts.resetCache();
+      this.#d.log.error({ err, kind: c.kind }, 'could not record alert');
+      return null;
+    }
+  }
+
+  /** Commits what is queued and waits until nothing is left (shutdown). */
+  async drain(): Promise<void> {
+    this.#stopping = true;
+    while (this.#live.length + this.#bulk.length > 0) {
+      this.#flush();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#flush);
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    const batch = this.#live;
+    this.#live = [];
+    if (this.#bulk.length > 0) {
+      const n = Math.min(this.#bulk.length, this.#d.config.store.batchMaxRows);
+      for (const item of this.#bulk.splice(0, n)) batch.push(item);
+    }
+    if (batch.length === 0) return;
+    const { db, metrics, clock } = this.#d;
+    const now = clock.now();
+    const alerts: Array<[AlertRecord, boolean]> = [];
+    const t0 = process.hrtime.bigint();
+    try {
+      db.transaction(() => {
+        for (const item of batch) this.#record(item, now, alerts);
+      })();
+    } catch (err) {
+      this.#failed(batch, err as Error);
+      return;
+    }
+    metrics.commitSeconds.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+    metrics.batchRows.observe(batch.length);
+    for (const item of batch) {
+      this.#pending.delete(item.key);
+      if (item.duplicate) {
+        metrics.duplicates.inc();
+        item.resolve();
+        continue;
+      }
+      if (item.d.answer) this.#act(item);
+      item.resolve();
+      metrics.reads.inc({
+        outcome: item.d.outcome,
+        type: item.n.type,
+        mode: item.n.offline ? 'offline' : item.n.stale ? 'stale' : 'live',
+      });
+      if (item.image && item.thumb && !this.#stopping)
+        this.#d.thumbnails.enqueue(item.thumb, item.image.data);
+      if (this.#d.live.listenerCount('entry') > 0) this.#d.live.emit('entry', this.#view(item));
+    }
+    for (const [a, isNew] of alerts) {
+      if (isNew) metrics.alerts.inc({ kind: a.kind });
+      this.#d.live.emit('alert', a, isNew);
+    }
+    this.#d.afterCommit?.();
+    if (this.#bulk.length > 0 || this.#live.length > 0) this.#schedule();
+  };
+
+  /** Writes one read's journal row, decision, alerts and outbox events. Inside the transaction. */
+  #record(item: Pending, now: number, alerts: Array<[AlertRecord, boolean]>): void {
+    const { n, res, d } = item;
+    const extra =
+      n.idMasked || n.strangerId
+        ? JSON.stringify({ idMasked: n.idMasked ?? undefined, strangerId: n.strangerId ?? undefined })
+        : null;
+    const info = this.#insJournal.run(
+      n.readerId,
+      n.recordId,
+      n.doorId,
+      n.direction,
+      n.ts,
+      n.readerTs,
+      n.receivedAt,
+      n.type,
+      n.key,
+      n.score,
+      n.liveness === null ? null : n.liveness ? 1 : 0,
+      n.offline ? 1 : 0,
+      n.stale ? 1 : 0,
+      item.thumb,
+      extra,
+    );
+    if (info.changes === 0) {
+      item.duplicate = true;
+      return;
+    }
+    const seq = Number(info.lastInsertRowid);
+    item.seq = seq;
+    this.#insDecision.run(
+      seq,
+      res.resident?.id ?? null,
+      res.household?.id ?? null,
+      d.outcome,
+      d.answer,
+      d.policy,
+      d.reasons.join(' '),
+    );
+    const evidence: EvidenceEntry = {
+      seq,
+      readerId: n.readerId,
+      recordId: n.recordId,
+      ts: n.ts,
+      type: n.type,
+      score: n.score,
+      thumb: item.thumb,
+      reasons: d.reasons,
+    };
+    for (const c of perEntryAlerts(n, res, d)) alerts.push(this.#raise(c, evidence, now));
+    if (this.#detectors.length > 0) {
+      const ctx: EntryContext = {
+        seq,
+        read: n,
+        resolution: res,
+        decision: d,
+        door: item.door,
+        thumb: item.thumb,
+      };
+      for (const det of this.#detectors)
+        for (const c of det.onEntry(ctx)) alerts.push(this.#raise(c, evidence, now));
+    }
+    if (this.#accessMode === 'all' || (this.#accessMode === 'denied' && d.outcome === 'denied')) {
+      this.#d.outbox.add(
+        cloudEvent(this.#d.source, {
+          id: newId('ac', now),
+          type: `estate.access.${d.outcome}`,
+          time: n.ts,
+          subject: res.household?.id ?? null,
+          data: {
+            seq,
+            readerId: n.readerId,
+            recordId: n.recordId,
+            doorId: n.doorId,
+            direction: n.direction,
+            credentialType: n.type,
+            outcome: d.outcome,
+            reasons: d.reasons,
+            residentId: res.resident?.id ?? null,
+            householdId: res.household?.id ?? null,
+            offline: n.offline,
+          },
+        }),
+        CLASS_ACCESS,
+        'access',
+        now,
+      );
+    }
+  }
+
+  #raise(c: AlertCandidate, e: EvidenceEntry, now: number): [AlertRecord, boolean] {
+    const { alert, isNew } = this.#d.alerts.raise(c, e, now);
+    return [alert, isNew];
+  }
+
+  #act(item: Pending): void {
+    const { n, d, door } = item;
+    const unlock = d.answer === 'unlock';
+    this.#d.command(n.readerId, {
+      id: `c-${n.recordId}`,
+      event: n.recordId,
+      action: unlock ? 'unlock' : 'deny',
+      durationMs: unlock ? door.unlockMs : undefined,
+      message: unlock ? door.welcome : door.denyMessage,
+    });
+    this.#d.metrics.commands.inc({ action: d.answer as string });
+  }
+
+  /**
+   * A commit failed (disk full, I/O error). Nothing is acknowledged, so brokers and
+   * readers will deliver again. Doors are still answered: a resident must not stand in
+   * the rain because the SD card failed.
+   */
+  #failed(batch: Pending[], err: Error): void {
+    this.#d.metrics.storeErrors.inc();
+    this.#d.log.error({ err, rows: batch.length }, 'journal commit failed; reads not acknowledged');
+    this.#d.alerts.resetCache();
+    this.#d.outbox.resync();
+    for (const item of batch) {
+      this.#pending.delete(item.key);
+      if (item.d.answer) this.#act(item);
+      item.reject(err);
+    }
+    if (this.#bulk.length > 0) this.#schedule();
+  }
+
+  #view(item: Pending): EntryView {
+    const { n, d, res } = item;
+    return {
+      seq: item.seq,
+      ts: n.ts,
+      readerId: n.readerId,
+      doorId: n.doorId,
+      direction: n.direction,
+      type: n.type,
+      outcome: d.outcome,
+      answer: d.answer,
+      reasons: d.reasons,
+      residentId: res.resident?.id ?? null,
+      householdId: res.household?.id ?? null,
+      thumb: item.thumb,
+      offline: n.offline,
+      stale: n.stale,
+    };
+  }
+}

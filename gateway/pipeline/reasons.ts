@@ -1,0 +1,38 @@
+/**
+ * Reason codes recorded with every access decision. Stable strings: they are stored,
+ * exported and counted. The Chinese labels are what the operator reads.
+ */
+export const REASONS = {
+  ok: '核验通过',
+  exit: '出门放行',
+  monitor: '监测模式放行',
+  stranger: '陌生人',
+  unknown_person: '人脸未登记',
+  unknown_card: '卡片未登记',
+  unknown_idcard: '身份证未登记',
+  unknown_fingerprint: '指纹未登记',
+  unknown_qrcode: '二维码无效',
+  invalid_id_number: '身份证号校验失败',
+  idcard_expired: '身份证已过期',
+  low_score: '比对分数过低',
+  no_liveness: '活体检测未通过',
+  inactive_resident: '住户已迁出或停用',
+  resident_not_yet_valid: '住户尚未生效',
+  resident_expired: '住户有效期已过',
+  household_inactive: '房屋非在租状态',
+  lease_expired: '租约已到期',
+  wrong_building: '非本楼住户',
+  wrong_entrance: '非本单元住户',
+  stale: '过时记录，未应答',
+  offline: '离线补传',
+} as const;
+
+export type ReasonCode = keyof typeof REASONS;
+
+/** China has one time zone and no daylight saving: dates of events are UTC+8. */
+export const LOCAL_OFFSET_MS = 8 * 3600_000;
+
+/** The local (Asia/Shanghai) calendar date of an instant, YYYY-MM-DD. */
+export function localDate(ts: number): string {
+  return new Date(ts + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
+}

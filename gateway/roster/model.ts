@@ -1,0 +1,72 @@
+/** The authorized-resident roster (名单): estate → building → entrance → household → resident → credentials. */
+
+export const HOUSING_TYPES = ['lianzu', 'gongzu', 'baozu', 'gongyou'] as const;
+/** 廉租住房, 公共租赁住房, 保障性租赁住房, 共有产权保障住房. */
+export type HousingType = (typeof HOUSING_TYPES)[number];
+export const HOUSING_TYPE_LABELS: Record<HousingType, string> = {
+  lianzu: '廉租住房',
+  gongzu: '公共租赁住房',
+  baozu: '保障性租赁住房',
+  gongyou: '共有产权保障住房',
+};
+
+export const HOUSEHOLD_STATUSES = ['active', 'vacant', 'terminated'] as const;
+export type HouseholdStatus = (typeof HOUSEHOLD_STATUSES)[number];
+export const RESIDENT_STATUSES = ['active', 'moved_out', 'suspended'] as const;
+export type ResidentStatus = (typeof RESIDENT_STATUSES)[number];
+export const RESIDENT_ROLES = ['leaseholder', 'co_resident'] as const;
+export type ResidentRole = (typeof RESIDENT_ROLES)[number];
+export const CREDENTIAL_KINDS = ['face', 'card', 'idcard', 'fingerprint', 'qrcode'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+export interface Household {
+  id: string;
+  buildingId: string;
+  entranceId: string | null;
+  room: string;
+  housingType: HousingType;
+  /** YYYY-MM-DD. */
+  leaseStart: string | null;
+  leaseEnd: string | null;
+  status: HouseholdStatus;
+}
+
+export interface Resident {
+  id: string;
+  householdId: string;
+  role: ResidentRole;
+  name: string;
+  /** HMAC of the ID number; the number itself is never stored. */
+  idHash: string | null;
+  idMasked: string | null;
+  phoneMasked: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  status: ResidentStatus;
+}
+
+export interface CredentialRow {
+  kind: CredentialKind;
+  /** face person id, card UID (upper hex), ID-number HMAC, fingerprint template id, QR token. */
+  key: string;
+  residentId: string;
+}
+
+export interface Building {
+  id: string;
+  name: string;
+}
+export interface Entrance {
+  id: string;
+  buildingId: string;
+  name: string;
+}
+
+/** A whole roster as imported: what `roster import` and the simulator produce. */
+export interface RosterSnapshot {
+  buildings: Building[];
+  entrances: Entrance[];
+  households: Household[];
+  residents: Resident[];
+  credentials: CredentialRow[];
+}

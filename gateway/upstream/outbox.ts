@@ -1,0 +1,118 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../store/db.js';
+import type { CloudEvent } from './cloudevents.js';
+
+/** Delivery class: alerts and ledger events are kept longest when the quota bites. */
+export const CLASS_ALERT = 0;
+export const CLASS_ACCESS = 1;
+
+export type Channel = 'alerts' | 'access';
+
+export interface OutboxRow {
+  seq: number;
+  eventId: string;
+  channel: Channel;
+  partition: string | null;
+  body: string;
+  bytes: number;
+}
+
+/**
+ * The SQLite outbox: events are written in the same transaction as the journal row that
+ * caused them, and leave only when the upstream acknowledged them (at-least-once,
+ * design.md §7). Order is the insertion order, which keeps order per household.
+ */
+export class Outbox {
+  readonly #insert: Statement;
+  readonly #head: Statement;
+  readonly #delete: Statement;
+  readonly #stats: Statement;
+  readonly #db: Db;
+  #bytes = 0;
+  #count = 0;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#insert = db.prepare(
+      'INSERT OR IGNORE INTO outbox(event_id, class, channel, partition, body, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#head = db.prepare(
+      'SELECT seq, event_id AS eventId, channel, partition, body, bytes FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.#delete = db.prepare('DELETE FROM outbox WHERE seq = ?');
+    this.#stats = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM outbox');
+    const s = this.#stats.get() as { n: number; b: number };
+    this.#count = s.n;
+    this.#bytes = s.b;
+  }
+
+  /** Adds an event. Call inside the transaction that records its cause. */
+  add(ev: CloudEvent, klass: number, channel: Channel, now: number): void {
+    const body = JSON.stringify(ev);
+    const bytes = Buffer.byteLength(body);
+    const r = this.#insert.run(ev.id, klass, channel, ev.subject ?? null, body, bytes, now);
+    if (r.changes > 0) {
+      this.#count++;
+      this.#bytes += bytes;
+    }
+  }
+
+  /** Up to `limit` events after `afterSeq`, oldest first. */
+  peek(afterSeq: number, limit: number): OutboxRow[] {
+    return this.#head.all(afterSeq, limit) as OutboxRow[];
+  }
+
+  /** Removes delivered events, in one transaction. */
+  remove(rows: readonly OutboxRow[]): void {
+    if (rows.length === 0) return;
+    this.#db.transaction(() => {
+      for (const r of rows) {
+        if (this.#delete.run(r.seq).changes > 0) {
+          this.#count--;
+          this.#bytes -= r.bytes;
+        }
+      }
+    })();
+  }
+
+  /**
+   * Enforces the disk quota: drops the oldest access records first, then the oldest
+   * alerts, until the outbox fits. Returns how many of each were dropped.
+   */
+  enforceQuota(maxBytes: number): { access: number; alerts: number } {
+    const dropped = { access: 0, alerts: 0 };
+    if (this.#bytes <= maxBytes) return dropped;
+    const pick = this.#db.prepare('SELECT seq, bytes FROM outbox WHERE class = ? ORDER BY seq LIMIT 500');
+    this.#db.transaction(() => {
+      for (const klass of [CLASS_ACCESS, CLASS_ALERT]) {
+        while (this.#bytes > maxBytes) {
+          const rows = pick.all(klass) as Array<{ seq: number; bytes: number }>;
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            if (this.#bytes <= maxBytes) break;
+            this.#delete.run(r.seq);
+            this.#bytes -= r.bytes;
+            this.#count--;
+            if (klass === CLASS_ACCESS) dropped.access++;
+            else dropped.alerts++;
+          }
+        }
+      }
+    })();
+    return dropped;
+  }
+
+  /** Re-reads the counters after a transaction that added rows was rolled back. */
+  resync(): void {
+    const s = this.#stats.get() as { n: number; b: number };
+    this.#count = s.n;
+    this.#bytes = s.b;
+  }
+
+  get depth(): number {
+    return this.#count;
+  }
+  get bytes(): number {
+    return this.#bytes;
+  }
+}
