@@ -1,3 +1,4 @@
+import { normalizeCardUid } from '../card-uid.js';
 import type { Credential, CredentialRead, ReaderStatus, RejectReason } from '../types.js';
 import {
   CREDENTIAL_TYPES,
@@ -108,10 +109,8 @@ function credential(e: Record<string, unknown>): Credential {
       return face;
     }
     case 'card': {
-      const uid = str(c.uid, 'card.uid', 64)
-        .replace(/[\s:-]/g, '')
-        .toUpperCase();
-      if (!/^[0-9A-F]{4,32}$/.test(uid)) throw new Bad('bad_field', 'card.uid must be 4–32 hex digits');
+      const uid = normalizeCardUid(str(c.uid, 'card.uid', 64));
+      if (!uid) throw new Bad('bad_field', 'card.uid must be 4–32 hex digits');
       return { type: 'card', uid };
     }
     case 'idcard': {

@@ -65,48 +65,74 @@ function describe(e: ErrorObject): { pointer: string; message: string } {
  */
 function schemaProblems(errors: ErrorObject[]): Array<{ pointer: string; message: string }> {
   const byPointer = new Map<string, string[]>();
+  const separate: Array<{ pointer: string; message: string }> = [];
   for (const e of errors) {
     const d = describe(e);
+    if (e.keyword === 'required' || e.keyword === 'additionalProperties') {
+      separate.push(d);
+      continue;
+    }
     const list = byPointer.get(d.pointer) ?? [];
     if (!list.includes(d.message)) list.push(d.message);
     byPointer.set(d.pointer, list);
   }
-  return [...byPointer].map(([pointer, messages]) => {
-    const specific = messages.filter((m) => m !== 'does not match any allowed form');
-    const consts = specific.filter((m) => m.startsWith('must be "') || m.startsWith('must be '));
-    if (consts.length > 1 && consts.length === specific.length) {
-      return { pointer, message: `must be one of: ${consts.map((m) => m.slice(8)).join(', ')}` };
-    }
-    return { pointer, message: specific.join('; ') || messages.join('; ') };
-  });
+  return [
+    ...separate,
+    ...[...byPointer].map(([pointer, messages]) => {
+      const specific = messages.filter((m) => m !== 'does not match any allowed form');
+      const consts = specific.filter((m) => m.startsWith('must be "') || m.startsWith('must be '));
+      if (consts.length > 1 && consts.length === specific.length) {
+        return { pointer, message: `must be one of: ${consts.map((m) => m.slice(8)).join(', ')}` };
+      }
+      return { pointer, message: specific.join('; ') || messages.join('; ') };
+    }),
+  ];
 }
 
-/** Checks a schema cannot express: references between doors and readers, unique ids. */
+/**
+ * Checks a schema cannot express: references between doors and readers, unique ids.
+ * Runs on raw data too (alongside schema errors), so it tolerates any shape.
+ */
 export function semanticProblems(
-  cfg: Config,
+  cfg: unknown,
   knownDrivers: readonly string[],
 ): Array<{ pointer: string; message: string }> {
   const out: Array<{ pointer: string; message: string }> = [];
-  const doorIds = new Set<string>();
-  cfg.doors.forEach((d, i) => {
-    if (doorIds.has(d.id)) out.push({ pointer: `/doors/${i}/id`, message: `duplicate door id "${d.id}"` });
+  const c = (cfg ?? {}) as {
+    doors?: unknown;
+    readers?: unknown;
+    upstream?: { enabled?: unknown; url?: unknown };
+    sim?: { enabled?: unknown };
+  };
+  const doors = Array.isArray(c.doors) ? (c.doors as Array<{ id?: unknown }>) : [];
+  const readers = Array.isArray(c.readers)
+    ? (c.readers as Array<{ id?: unknown; door?: unknown; driver?: unknown }>)
+    : [];
+  const doorIds = new Set<unknown>();
+  doors.forEach((d, i) => {
+    if (d?.id === undefined) return;
+    if (doorIds.has(d.id))
+      out.push({ pointer: `/doors/${i}/id`, message: `duplicate door id "${String(d.id)}"` });
     doorIds.add(d.id);
   });
-  const readerIds = new Set<string>();
-  cfg.readers.forEach((r, i) => {
-    if (readerIds.has(r.id))
-      out.push({ pointer: `/readers/${i}/id`, message: `duplicate reader id "${r.id}"` });
-    readerIds.add(r.id);
-    if (!doorIds.has(r.door))
+  const readerIds = new Set<unknown>();
+  readers.forEach((r, i) => {
+    if (r?.id !== undefined) {
+      if (readerIds.has(r.id))
+        out.push({ pointer: `/readers/${i}/id`, message: `duplicate reader id "${String(r.id)}"` });
+      readerIds.add(r.id);
+    }
+    if (typeof r?.door === 'string' && !doorIds.has(r.door))
       out.push({ pointer: `/readers/${i}/door`, message: `no door with id "${r.door}"` });
-    if (!knownDrivers.includes(r.driver)) {
+    const driver = r?.driver ?? 'mqtt-v1';
+    if (typeof driver === 'string' && !knownDrivers.includes(driver)) {
       out.push({
         pointer: `/readers/${i}/driver`,
-        message: `unknown driver "${r.driver}" (known: ${knownDrivers.join(', ')})`,
+        message: `unknown driver "${driver}" (known: ${knownDrivers.join(', ')})`,
       });
     }
   });
-  if (cfg.upstream.enabled && !cfg.upstream.url && !cfg.sim.enabled) {
+  if (c.upstream?.enabled === true && !c.upstream.url) {
     out.push({ pointer: '/upstream/url', message: 'required when upstream.enabled is true' });
   }
   return out;
@@ -162,15 +188,18 @@ export function parseConfig(text: string, knownDrivers: readonly string[]): Conf
       problems: [{ path: '', message: 'the file must hold a mapping (key: value lines)' }],
     });
   }
-  const found = validate(data)
-    ? semanticProblems(data as Config, knownDrivers)
-    : schemaProblems(validate.errors ?? []);
+  const valid = validate(data);
+  const found = [
+    ...(valid ? [] : schemaProblems(validate.errors ?? [])),
+    ...semanticProblems(data, knownDrivers),
+  ];
   if (found.length > 0) {
     const problems: ConfigProblem[] = found.map((p) => ({
       path: jsonPointerToPath(p.pointer),
       message: p.message,
       line: lineOf(p.pointer),
     }));
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     throw new GatewayError('CONFIG_INVALID', `${problems.length} problem(s) in config`, { problems });
   }
   return data as Config;

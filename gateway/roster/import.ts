@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { normalizeCardUid } from '../../drivers/card-uid.js';
 import { hashIdNumber, idNumberProblem, maskIdNumber, maskPhone, normalizeIdNumber } from './id-number.js';
 import {
   type CredentialKind,
@@ -101,12 +102,6 @@ function isDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }
 
-/** Upper-case hex card UID without separators, or null if it is not hex. */
-export function normalizeCardUid(raw: string): string | null {
-  const s = raw.replace(/[\s:-]/g, '').toUpperCase();
-  return /^[0-9A-F]{4,32}$/.test(s) ? s : null;
-}
-
 function rowsFromCsv(text: string): { rows: RawRow[]; errors: RowError[] } {
   let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
@@ -174,8 +169,12 @@ function rowsFromJson(text: string): {
   try {
     data = JSON.parse(text);
   } catch (err) {
+    // Node's JSON errors do not always give a position; the YAML parser (a JSON
+    // superset) locates the first syntax error by line.
     const m = /position (\d+)/.exec(String(err));
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : null;
+    const line = m
+      ? text.slice(0, Number(m[1])).split('\n').length
+      : (parseDocument(text).errors[0]?.linePos?.[0]?.line ?? null);
     return {
       rows: [],
       errors: [{ line, field: '', reason: `not valid JSON: ${(err as Error).message}` }],
@@ -216,7 +215,7 @@ function rowsFromJson(text: string): {
   return { rows, errors: [], version: str(root.version) ?? undefined, names };
 }
 
-/** Finds the line of each JSON path cited in errors (only when there are errors: it is slow). */
+/** Finds the line of each field cited in errors (only when there are errors: it is slow). */
 function locateJsonLines(text: string, errors: Array<RowError & { path?: string }>): void {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
@@ -226,8 +225,14 @@ function locateJsonLines(text: string, errors: Array<RowError & { path?: string 
       .split(/[.[\]]+/)
       .filter(Boolean)
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    const node = doc.getIn(segs, true);
-    if ((isMap(node) || isSeq(node)) && node.range) e.line = lc.linePos(node.range[0]).line;
+    // The field itself when it is there, else the object that lacks it.
+    for (const p of [[...segs, ...e.field.split('.')], segs]) {
+      const node = doc.getIn(p, true);
+      if (isNode(node) && node.range) {
+        e.line = lc.linePos(node.range[0]).line;
+        break;
+      }
+    }
   }
 }
 

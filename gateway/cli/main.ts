@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { VERSION } from '../version.js';
+import { UsageError } from './args.js';
+import { CHECK_HELP, checkConfigCommand } from './check-config.js';
+import { EVENTS_HELP, eventsCommand } from './events.js';
+import { ROSTER_HELP, rosterCommand } from './roster.js';
+import { RUN_HELP, runCommand } from './run.js';
+
+const HELP = `estate-gateway ${VERSION} — smart-access-control edge gateway for affordable-housing estates
+
+Usage: estate-gateway COMMAND [options]
+
+Commands:
+  run            run the daemon (--config FILE)
+  check-config   validate a configuration file
+  roster import  import the resident roster (JSON or CSV)
+  events         export the journal of access records (jsonl or csv)
+  sim            run a simulated estate against a running gateway
+  demo           the gateway and a simulated estate in one process (what npm start runs)
+
+"estate-gateway COMMAND --help" explains each. Documentation: README.md and docs/.`;
+
+const HELPS: Record<string, string> = {
+  run: RUN_HELP,
+  'check-config': CHECK_HELP,
+  roster: ROSTER_HELP,
+  events: EVENTS_HELP,
+};
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'run':
+      await runCommand(rest);
+      return undefined; // keeps running until a signal
+    case 'check-config':
+      return checkConfigCommand(rest);
+    case 'roster':
+      return rosterCommand(rest);
+    case 'events':
+      return eventsCommand(rest);
+    case '--version':
+    case '-v':
+      console.log(VERSION);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${cmd}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      const cmd = process.argv[2] ?? '';
+      console.error(`estate-gateway: ${err.message}\n\n${HELPS[cmd] ?? HELP}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

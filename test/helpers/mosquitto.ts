@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort, waitForPort } from './ports.js';
+import { tmpDir } from './tmp.js';
+
+/** Path of the mosquitto binary; tests that need it fail loudly when it is missing (.ci/run installs it). */
+export function mosquittoBinary(): string {
+  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'])
+    if (existsSync(p)) return p;
+  const which = spawnSync('sh', ['-c', 'command -v mosquitto'], { encoding: 'utf8' });
+  if (which.status === 0 && which.stdout.trim()) return which.stdout.trim();
+  throw new Error('mosquitto is not installed: `apt-get install mosquitto` (.ci/run does this)');
+}
+
+export interface Mosquitto {
+  port: number;
+  url: string;
+  dir: string;
+  /** Stops the broker (SIGTERM, persistence saved). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same persistence directory. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Starts a private mosquitto on a free port with the settings docs/mosquitto.conf asks for:
+ * persistence, TCP_NODELAY, no cap on the queue of an offline session.
+ */
+export async function startMosquitto(opts: { maxQueued?: number } = {}): Promise<Mosquitto> {
+  const bin = mosquittoBinary();
+  const port = await freePort();
+  const { dir, cleanup } = tmpDir('mosq-');
+  const conf = path.join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      'set_tcp_nodelay true',
+      `max_queued_messages ${opts.maxQueued ?? 0}`,
+      'max_inflight_messages 0',
+      'log_dest stderr',
+      'log_type error',
+      'log_type warning',
+      '',
+    ].join('\n'),
+  );
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.once('exit', (code) => {
+      if (code && code !== 0) process.stderr.write(`mosquitto exited ${code}: ${err}\n`);
+    });
+    await waitForPort(port);
+  };
+  await launch();
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+    });
+  };
+  return {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    dir,
+    stop: async () => {
+      await stop();
+      cleanup();
+    },
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+  };
+}

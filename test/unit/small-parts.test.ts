@@ -1,0 +1,65 @@
+import t from 'tap';
+import { ClockOffset } from '../../gateway/clock-offset.js';
+import { newId } from '../../gateway/ids.js';
+import { Backoff } from '../../gateway/mqtt/backoff.js';
+import { topicMatches } from '../../gateway/mqtt/bus.js';
+
+t.test('topic filters', async (t) => {
+  const rows: Array<[string, string, boolean]> = [
+    ['acs/v1/readers/+/events', 'acs/v1/readers/T1/events', true],
+    ['acs/v1/readers/+/events', 'acs/v1/readers/T1/status', false],
+    ['acs/v1/readers/+/events', 'acs/v1/readers/T1/x/events', false],
+    ['acs/#', 'acs/v1/readers/T1/events', true],
+    ['acs/#', 'acs', true],
+    ['#', 'anything/at/all', true],
+    ['a/+', 'a', false],
+    ['a/b', 'a/b/c', false],
+  ];
+  for (const [f, topic, want] of rows) t.equal(topicMatches(f, topic), want, `${f} ~ ${topic}`);
+});
+
+t.test('backoff doubles with full jitter and stays in bounds', async (t) => {
+  const lo = new Backoff(500, 30_000, () => 0);
+  const hi = new Backoff(500, 30_000, () => 1);
+  const low = Array.from({ length: 8 }, () => lo.next());
+  const high = Array.from({ length: 8 }, () => hi.next());
+  t.same(low, Array(8).fill(500), 'never below the minimum');
+  t.same(high, [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000], 'cap doubles up to the maximum');
+  hi.reset();
+  t.equal(hi.next(), 500);
+  const rnd = new Backoff(500, 30_000);
+  const spread = new Set(
+    Array.from({ length: 20 }, () => {
+      rnd.reset();
+      rnd.next();
+      return rnd.next();
+    }),
+  );
+  t.ok(spread.size > 5, 'two clients do not retry in lockstep');
+});
+
+t.test('clock offset: minimum filter, no learning from stale reads, clock steps learned', async (t) => {
+  const c = new ClockOffset();
+  t.equal(c.value, 0);
+  t.notOk(c.known);
+  c.fromStatus(10_000, 10_000 - 60_000); // reader 60 s behind
+  t.equal(c.value, 60_000);
+  c.fromRead(20_000, 20_000 - 60_050, false); // 50 ms transit
+  t.equal(c.value, 60_000, 'the smallest sample wins');
+  // A redelivered backlog (stale reads arriving at once) must not move the estimate.
+  for (let i = 0; i < 10; i++) c.fromRead(30_000 + i, 30_000 - 60_000 - 120_000 + i * 1000, true);
+  t.equal(c.value, 60_000);
+  // The reader's clock steps 30 s back: stale reads spaced like their timestamps teach it.
+  for (let i = 0; i < 3; i++) c.fromRead(100_000 + i * 5000, 100_000 - 90_000 + i * 5000, true);
+  t.equal(c.value, 90_000, 'learned after three confirmations');
+  const p = new ClockOffset(1234);
+  t.equal(p.value, 1234, 'persisted value until a sample arrives');
+});
+
+t.test('ids sort by time', async (t) => {
+  const a = newId('al', 1000);
+  const b = newId('al', 2000);
+  t.ok(a < b);
+  t.match(a, /^al-[0-9a-z]{20}$/);
+  t.not(newId('al', 1000), newId('al', 1000));
+});
