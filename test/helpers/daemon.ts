@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { waitForPort } from './ports.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const MAIN = path.join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
+
+/** Writes a config file for a daemon under test and returns its path. */
+export function writeConfig(dir: string, cfg: Record<string, unknown>): string {
+  const file = path.join(dir, 'config.yaml');
+  writeFileSync(file, stringify({ dataDir: '.', secretsFile: './secrets.yaml', ...cfg }));
+  return file;
+}
+
+/**
+ * The built daemon as a child process (`npm test` builds dist/ first), so it can be
+ * killed with SIGKILL like a power cut.
+ */
+export class Daemon {
+  #child: ChildProcess | undefined;
+  stderr = '';
+  constructor(
+    readonly configFile: string,
+    readonly httpPort: number,
+  ) {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does)`);
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [MAIN, 'run', '--config', this.configFile], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    this.#child = child;
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
+    await waitForPort(this.httpPort, 15_000);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    const c = this.#child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve(c?.exitCode ?? null);
+    return new Promise((resolve) => {
+      c.once('exit', (code) => resolve(code));
+      c.kill(signal);
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import mqtt from 'mqtt';
+import t from 'tap';
+import { LoadReader } from '../../bench/lib/load-reader.js';
+import { Gateway } from '../../gateway/app.js';
+import { silentLogger } from '../../gateway/log.js';
+import { loaded } from '../helpers/config.js';
+import { startGateway, until } from '../helpers/gateway.js';
+import { startMosquitto } from '../helpers/mosquitto.js';
+
+t.test('external mosquitto: persistent session, ack after commit, MQTT 5 upstream with health', async (t) => {
+  const broker = await startMosquitto();
+  t.teardown(() => broker.stop());
+  const upstreamEvents: Array<{ topic: string; ev: Record<string, unknown>; retain: boolean }> = [];
+  const sub = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: 'district' });
+  t.teardown(() => sub.endAsync());
+  sub.on('message', (topic, payload, packet) =>
+    upstreamEvents.push({ topic, ev: JSON.parse(payload.toString()), retain: packet.retain }),
+  );
+  await sub.subscribeAsync('estate/v1/SH-TEST/#', { qos: 1 });
+
+  const over = {
+    mqtt: { url: broker.url, protocolVersion: 5 },
+    upstream: { enabled: true, url: broker.url, access: 'all', healthIntervalSeconds: 5 },
+    checks: { staleAfterMs: 1000 },
+  };
+  const g = await startGateway(t, over);
+  await until(() => g.gw.bus.connected, 5000, 'gateway session');
+  const r = new LoadReader({ url: broker.url, readerId: 'T-B01' });
+  await r.start();
+  t.teardown(() => r.stop());
+
+  t.ok(await r.roundTrip(), 'resident answered through mosquitto');
+  t.ok(await r.roundTrip(5000, { face: { personId: null, score: 0.2 } }), 'stranger answered');
+  await until(
+    () => upstreamEvents.filter((e) => e.topic.endsWith('/access')).length === 2,
+    5000,
+    'access events upstream',
+  );
+  await until(() => upstreamEvents.some((e) => e.topic.endsWith('/alerts')), 5000, 'alert upstream');
+  const alert = upstreamEvents.find((e) => e.topic === 'estate/v1/SH-TEST/alerts')?.ev;
+  t.match(alert, {
+    specversion: '1.0',
+    type: 'estate.alert.stranger',
+    source: 'urn:estate:SH-TEST:gateway:gw-t',
+    data: { kind: 'stranger', doorId: 'B01-U1' },
+  });
+  const access = upstreamEvents.filter((e) => e.topic.endsWith('/access')).map((e) => e.ev.type);
+  t.same(access, ['estate.access.granted', 'estate.access.denied'], 'in order');
+  const health = upstreamEvents.find((e) => e.topic === 'estate/v1/SH-TEST/health/gw-t');
+  t.match(health?.ev, { type: 'estate.gateway.health', data: { online: true, gatewayId: 'gw-t' } });
+
+  // Gateway down: readers keep publishing, mosquitto queues for the persistent session.
+  await g.gw.stop();
+  const while_down = Array.from({ length: 50 }, () => r.send());
+  await Promise.all(while_down.map((x) => x.acked));
+  await new Promise((res) => setTimeout(res, 1500)); // longer than staleAfterMs
+  const gw2 = new Gateway(loaded(g.dir, over), { log: silentLogger() });
+  await gw2.start();
+  t.teardown(() => gw2.stop());
+  const count = () => gw2.db.prepare('SELECT count(*) FROM journal').pluck().get() as number;
+  await until(() => count() === 52, 10_000, 'queued reads after restart');
+  t.pass('every read queued while the gateway was down is recorded after it returns');
+  t.equal(
+    gw2.db
+      .prepare("SELECT count(*) FROM decisions WHERE reasons LIKE '%stale%' AND answer IS NULL")
+      .pluck()
+      .get(),
+    50,
+    'reads that waited past staleAfterMs are recorded, not answered',
+  );
+  await new Promise((res) => setTimeout(res, 300));
+  t.equal(
+    [...r.answers.values()].reduce((a, b) => a + b, 0),
+    2,
+    'no door opened for nobody',
+  );
+  t.ok(await r.roundTrip(), 'and live reads are answered again');
+});
