@@ -337,7 +337,7 @@ export class Gateway {
     const problems: string[] = [];
     if (!this.bus.connected) problems.push('broker link down');
     const up = this.upstream?.status ?? null;
-    if (up && !up.ready) problems.push('upstream unreachable');
+    if (up && (!up.ready || up.lastError)) problems.push('upstream unreachable');
     const roster = this.pipeline.roster.size;
     if (roster.residents === 0) problems.push('roster is empty: run `estate-gateway roster import`');
     return {

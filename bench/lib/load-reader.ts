@@ -8,6 +8,8 @@ export interface LoadReaderOptions {
   topicPrefix?: string;
   /** The face person id every read presents (a resident, so the door opens). */
   personId?: string | null;
+  /** Or a different person for each read. */
+  nextPerson?: () => string;
   /** Clean session (default) or a persistent one. */
   clean?: boolean;
   reconnectPeriodMs?: number;
@@ -44,7 +46,7 @@ export class LoadReader {
 
   async start(): Promise<void> {
     const client = mqtt.connect(this.#o.url, {
-      clientId: `load-${this.#o.readerId}`,
+      clientId: `load-${this.#o.readerId}-${Math.random().toString(36).slice(2, 8)}`,
       username: this.#o.readerId,
       password: this.#o.password,
       clean: this.#o.clean ?? true,

@@ -2,9 +2,11 @@
 import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
 import { CHECK_HELP, checkConfigCommand } from './check-config.js';
+import { DEMO_HELP, demoCommand } from './demo.js';
 import { EVENTS_HELP, eventsCommand } from './events.js';
 import { ROSTER_HELP, rosterCommand } from './roster.js';
 import { RUN_HELP, runCommand } from './run.js';
+import { SIM_HELP, simCommand } from './sim.js';
 
 const HELP = `estate-gateway ${VERSION} — smart-access-control edge gateway for affordable-housing estates
 
@@ -25,6 +27,8 @@ const HELPS: Record<string, string> = {
   'check-config': CHECK_HELP,
   roster: ROSTER_HELP,
   events: EVENTS_HELP,
+  sim: SIM_HELP,
+  demo: DEMO_HELP,
 };
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -39,6 +43,12 @@ async function main(argv: string[]): Promise<number | undefined> {
       return rosterCommand(rest);
     case 'events':
       return eventsCommand(rest);
+    case 'sim':
+      await simCommand(rest);
+      return undefined;
+    case 'demo':
+      await demoCommand(rest);
+      return undefined;
     case '--version':
     case '-v':
       console.log(VERSION);

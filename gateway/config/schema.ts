@@ -333,21 +333,27 @@ export const ConfigSchema = T.Object(
     ),
     sim: T.Object(
       {
-        enabled: T.Boolean({
-          default: false,
-          description: 'Run the simulated estate inside the gateway process (demo only).',
-        }),
         seed: T.Integer({ default: 1, description: 'Seed of the simulated residents and their days.' }),
         households: T.Integer({ minimum: 1, maximum: 100000, default: 300 }),
         speed: T.Number({ minimum: 0.01, default: 60, description: 'Simulated seconds per real second.' }),
+        maxReadsPerSecond: T.Number({
+          minimum: 0.1,
+          default: 20,
+          description: 'Bound on the simulated reads per real second.',
+        }),
         upstreamPort: T.Integer({
           minimum: 0,
           maximum: 65535,
           default: 18830,
-          description: 'Port of the simulated upstream broker.',
+          description:
+            'Port of the simulated district system (HTTP): point upstream.url at http://127.0.0.1:{port}/v1/events.',
         }),
       },
-      { additionalProperties: false, default: {} },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'The simulated estate of `estate-gateway demo` (npm start) and `estate-gateway sim`.',
+      },
     ),
   },
   {

@@ -111,10 +111,13 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
   async stop(): Promise<void> {
     const server = this.#server;
     const broker = this.#broker;
-    if (server) await new Promise<void>((r) => server.close(() => r()));
-    if (broker) await new Promise<void>((r) => broker.close(() => r()));
     this.#server = undefined;
     this.#broker = undefined;
+    // Stop accepting first, then let aedes close every client (server.close alone waits
+    // for connected readers forever), then wait for the listener to finish.
+    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    if (broker) await new Promise<void>((r) => broker.close(() => r()));
+    await closed;
     this.emit('disconnect');
   }
 

@@ -34,7 +34,16 @@ export class HttpTransport implements Transport {
     this.#o = o;
   }
 
+  /**
+   * HTTP has no connection to wait for: every batch is an attempt, and the delivery
+   * loop's backoff paces retries after a failure.
+   */
   get ready(): boolean {
+    return true;
+  }
+
+  /** Whether the last request reached the upstream. */
+  get reachable(): boolean {
     return this.#ready;
   }
 

@@ -2,7 +2,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { AlertRecord } from '../alerts/alert-manager.js';
 import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
@@ -72,7 +77,7 @@ export function buildServer(d: WebDeps): FastifyInstance {
 function buildTyped(d: WebDeps) {
   const app = Fastify({
     loggerInstance: d.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import type { Test } from 'tap';
+import { tmpDir } from '../../bench/lib/tmp.js';
 import { Gateway } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/log.js';
 import type { RosterSnapshot } from '../../gateway/roster/model.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { loaded } from './config.js';
-import { tmpDir } from './tmp.js';
 
 /** Two households in B01 and one in B02; faces F-R00001… as in bench/lib/load-reader.ts. */
 export const TEST_ROSTER: RosterSnapshot = {

@@ -4,11 +4,11 @@ import { LoadReader } from '../../bench/lib/load-reader.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { openDb } from '../../gateway/store/db.js';
 import { testConfigObject } from '../helpers/config.js';
-import { Daemon, writeConfig } from '../helpers/daemon.js';
+import { Daemon, writeConfig } from '../../bench/lib/daemon.js';
 import { TEST_ROSTER, until } from '../helpers/gateway.js';
-import { startMosquitto } from '../helpers/mosquitto.js';
-import { freePort } from '../helpers/ports.js';
-import { tmpDir } from '../helpers/tmp.js';
+import { startMosquitto } from '../../bench/lib/mosquitto.js';
+import { freePort } from '../../bench/lib/ports.js';
+import { tmpDir } from '../../bench/lib/tmp.js';
 
 const READERS = 20;
 const PER_READER = 1000;

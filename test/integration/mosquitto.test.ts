@@ -5,7 +5,7 @@ import { Gateway } from '../../gateway/app.js';
 import { silentLogger } from '../../gateway/log.js';
 import { loaded } from '../helpers/config.js';
 import { startGateway, until } from '../helpers/gateway.js';
-import { startMosquitto } from '../helpers/mosquitto.js';
+import { startMosquitto } from '../../bench/lib/mosquitto.js';
 
 t.test('external mosquitto: persistent session, ack after commit, MQTT 5 upstream with health', async (t) => {
   const broker = await startMosquitto();

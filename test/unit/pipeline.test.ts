@@ -13,7 +13,7 @@ import { RosterIndex } from '../../gateway/roster/roster-index.js';
 import { openDb } from '../../gateway/store/db.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
 import { testConfig } from '../helpers/config.js';
-import { tmpDir } from '../helpers/tmp.js';
+import { tmpDir } from '../../bench/lib/tmp.js';
 
 function setup(t: Test, over: Record<string, unknown> = {}) {
   const { dir, cleanup } = tmpDir();

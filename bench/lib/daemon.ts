@@ -4,7 +4,12 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { waitForPort } from './ports.js';
 
-const ROOT = path.join(import.meta.dirname, '..', '..');
+const ROOT = path.join(
+  import.meta.dirname,
+  '..',
+  '..',
+  ...(import.meta.dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []),
+);
 const MAIN = path.join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
 
 /** Writes a config file for a daemon under test and returns its path. */
@@ -24,8 +29,14 @@ export class Daemon {
   constructor(
     readonly configFile: string,
     readonly httpPort: number,
+    readonly nodeArgs: string[] = [],
   ) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does)`);
+  }
+
+  /** Pid of the running daemon, if any. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   async start(): Promise<void> {

@@ -1,0 +1,211 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openDb } from '../gateway/store/db.js';
+import { Daemon, writeConfig } from './lib/daemon.js';
+import { LoadReader } from './lib/load-reader.js';
+import { startMosquitto } from './lib/mosquitto.js';
+import { freePort } from './lib/ports.js';
+import { syntheticRoster } from './lib/roster-gen.js';
+import { median, percentile, round } from './lib/stats.js';
+import { tmpDir } from './lib/tmp.js';
+
+/**
+ * `npm run bench` (issue 2): the gateway against the broker-bound ceiling, in one run on
+ * one mosquitto. Prints a table and writes bench-results.json. Set BENCH_QUICK=1 for a
+ * short smoke run.
+ */
+const QUICK = process.env.BENCH_QUICK === '1';
+const SAT_S = QUICK ? 2 : 5;
+const RATE_S = QUICK ? 3 : 10;
+const REPS = QUICK ? 1 : 3;
+const READERS = 20;
+const WINDOW = 16;
+const RESIDENTS = 50_000;
+const REPLAY = QUICK ? 10_000 : 100_000;
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function saturate(readers: LoadReader[], seconds: number): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  const loop = async (r: LoadReader) => {
+    while (performance.now() < end) if (await r.roundTrip(5000)) done++;
+  };
+  const t0 = performance.now();
+  await Promise.all(readers.flatMap((r) => Array.from({ length: WINDOW }, () => loop(r))));
+  return done / ((performance.now() - t0) / 1000);
+}
+
+async function fixedRate(
+  readers: LoadReader[],
+  rate: number,
+  seconds: number,
+  extra?: () => boolean,
+): Promise<number[]> {
+  const before = readers.map((r) => r.latencies.length);
+  const t0 = performance.now();
+  let sent = 0;
+  let i = 0;
+  while (performance.now() - t0 < seconds * 1000 && (extra ? extra() : true)) {
+    const due = Math.floor(((performance.now() - t0) / 1000) * rate);
+    while (sent < due) {
+      (readers[i++ % readers.length] as LoadReader).send();
+      sent++;
+    }
+    await sleep(1);
+  }
+  await sleep(500);
+  return readers.flatMap((r, k) => r.latencies.slice(before[k]));
+}
+
+function peakRssMB(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? round(Number(m[1]) / 1024, 1) : Number.NaN;
+}
+
+/** Everything to stop when the run ends, however it ends. */
+const cleanups: Array<() => unknown> = [];
+
+async function main(): Promise<void> {
+  const mosq = await startMosquitto();
+  cleanups.push(() => mosq.stop());
+  const { dir, cleanup } = tmpDir('bench-');
+  cleanups.push(cleanup);
+  const httpPort = await freePort();
+  const readerIds = Array.from({ length: READERS }, (_, i) => `L${String(i).padStart(2, '0')}`);
+  const file = writeConfig(dir, {
+    estate: { id: 'SH-BENCH', name: 'bench' },
+    gateway: { id: 'gw-bench' },
+    log: { level: 'warn' },
+    http: { host: '127.0.0.1', port: httpPort },
+    mqtt: { url: mosq.url, protocolVersion: 5 },
+    doors: [{ id: 'GATE', name: '大门' }],
+    readers: [...readerIds, 'REPLAY'].map((id) => ({ id, door: 'GATE' })),
+  });
+
+  // Roster import, as an installer runs it.
+  const rosterFile = path.join(dir, 'roster.json');
+  writeFileSync(rosterFile, JSON.stringify(syntheticRoster(RESIDENTS)));
+  const main = path.join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
+  const t0 = performance.now();
+  const out = execFileSync(process.execPath, [main, 'roster', 'import', rosterFile, '--config', file], {
+    encoding: 'utf8',
+  });
+  const importS = (performance.now() - t0) / 1000;
+  process.stderr.write(out);
+
+  const ceiling: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, 'dist', 'bench', 'ceiling.js'), mosq.url, 'ceil/v1'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  cleanups.push(() => ceiling.kill('SIGTERM'));
+  await new Promise<void>((resolve) => ceiling.stdout?.once('data', () => resolve()));
+  // The ceiling answers on its own topic prefix, so the two responders never see each other's reads.
+  const daemon = new Daemon(file, httpPort);
+  cleanups.push(() => daemon.kill('SIGTERM'));
+  await daemon.start();
+  await sleep(1000);
+  let person = 0;
+  const nextPerson = () => `F-R${String((person++ % RESIDENTS) + 1).padStart(5, '0')}`;
+  const make = (prefix: string) =>
+    readerIds.map((readerId) => new LoadReader({ url: mosq.url, readerId, topicPrefix: prefix, nextPerson }));
+  const cReaders = make('ceil/v1');
+  const gReaders = make('acs/v1');
+  cleanups.push(() => Promise.all([...cReaders, ...gReaders].map((r) => r.stop())));
+  await Promise.all([...cReaders, ...gReaders].map((r) => r.start()));
+  await saturate(cReaders, 1);
+  await saturate(gReaders, 1);
+
+  const ceil: number[] = [];
+  const gw: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const c = await saturate(cReaders, SAT_S);
+    const g = await saturate(gReaders, SAT_S);
+    ceil.push(c);
+    gw.push(g);
+    ratios.push(g / c);
+    process.stderr.write(
+      `rep ${i + 1}: ceiling ${Math.round(c)}/s, gateway ${Math.round(g)}/s, ratio ${round(g / c, 3)}\n`,
+    );
+  }
+  const cLat = await fixedRate(cReaders, 500, RATE_S);
+  const gLat = await fixedRate(gReaders, 500, RATE_S);
+
+  // Live reads while a reader replays its offline buffer.
+  const replayer = new LoadReader({ url: mosq.url, readerId: 'REPLAY', nextPerson });
+  cleanups.push(() => replayer.stop());
+  await replayer.start();
+  const oldTs = new Date(Date.now() - 3_600_000).toISOString();
+  const rt0 = performance.now();
+  let replayDone = false;
+  const replay = (async () => {
+    for (let k = 0; k < REPLAY; k += 500) {
+      await Promise.all(
+        Array.from(
+          { length: Math.min(500, REPLAY - k) },
+          () => replayer.send({ offline: true, ts: oldTs }).acked,
+        ),
+      );
+    }
+  })();
+  const db = openDb(path.join(dir, 'gateway.db'), { readonly: true });
+  const offlineRows = db.prepare("SELECT count(*) FROM journal WHERE reader_id = 'REPLAY'").pluck();
+  const watcher = (async () => {
+    while ((offlineRows.get() as number) < REPLAY) await sleep(100);
+    replayDone = true;
+  })();
+  const liveDuringReplay = await fixedRate(gReaders, 200, 600, () => !replayDone);
+  await replay;
+  await watcher;
+  const replayS = (performance.now() - rt0) / 1000;
+  db.close();
+
+  const rss = peakRssMB(daemon.pid);
+  const results = {
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    readers: READERS,
+    window: WINDOW,
+    ceilingReadsPerS: Math.round(median(ceil)),
+    gatewayReadsPerS: Math.round(median(gw)),
+    ratioMedian: round(median(ratios), 3),
+    ratios: ratios.map((r) => round(r, 3)),
+    at500PerS: {
+      ceiling: { p50: round(percentile(cLat, 50)), p99: round(percentile(cLat, 99)), n: cLat.length },
+      gateway: { p50: round(percentile(gLat, 50)), p99: round(percentile(gLat, 99)), n: gLat.length },
+      p99DeltaMs: round(percentile(gLat, 99) - percentile(cLat, 99)),
+    },
+    replay: {
+      records: REPLAY,
+      seconds: round(replayS, 1),
+      recordsPerS: Math.round(REPLAY / replayS),
+      liveP50: round(percentile(liveDuringReplay, 50)),
+      liveP99: round(percentile(liveDuringReplay, 99)),
+      liveSamples: liveDuringReplay.length,
+    },
+    gatewayPeakRssMB: rss,
+    rosterImport: { residents: RESIDENTS, seconds: round(importS, 2) },
+  };
+  console.log(JSON.stringify(results, null, 2));
+  writeFileSync('bench-results.json', `${JSON.stringify(results, null, 2)}\n`);
+  const ok =
+    results.ratioMedian >= 0.75 &&
+    results.at500PerS.p99DeltaMs <= 5 &&
+    results.replay.liveP99 <= 20 &&
+    rss < 150 &&
+    importS < 5;
+  console.log(
+    `targets: ratio ≥ 0.75 → ${results.ratioMedian}; p99 Δ at 500/s ≤ 5 ms → ${results.at500PerS.p99DeltaMs}; live p99 under replay ≤ 20 ms → ${results.replay.liveP99}; RSS < 150 MB → ${rss}; import < 5 s → ${round(importS, 2)}: ${ok ? 'MET' : 'NOT MET'}`,
+  );
+}
+
+try {
+  await main();
+} finally {
+  for (const f of cleanups.reverse()) await f();
+}

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { loadSecrets } from '../config/secrets.js';
+import { createLogger } from '../log.js';
+import { openDb } from '../store/db.js';
+import { defaultConfigPath, parse } from './args.js';
+import { loadOrExit } from './config-file.js';
+import { handleSignals } from './lifecycle.js';
+import { importSimRoster, simEstate, startEstate, startSimUpstream } from './simulation.js';
+
+export const SIM_HELP = `Usage: estate-gateway sim [--config FILE] [--no-roster] [--broker URL]
+
+Runs the simulated estate against a gateway that is already running with the same
+config (\`estate-gateway run\`): face terminals for its mqtt-v1 readers, residents,
+strangers and moved-out tenants, and — when upstream.url points at sim.upstreamPort —
+the simulated district system. The simulated roster is written into the gateway's
+database first (the running gateway picks it up within seconds).
+
+Options:
+  -c, --config FILE
+  --no-roster       do not import the simulated roster (the gateway already has one)
+  --broker URL      broker the terminals connect to (default: the config's)
+  -h, --help`;
+
+/** `estate-gateway sim`. */
+export async function simCommand(argv: string[]): Promise<void> {
+  const { values } = parse(argv, {
+    config: { type: 'string', short: 'c' },
+    'no-roster': { type: 'boolean' },
+    broker: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(SIM_HELP);
+    return;
+  }
+  const l = loadOrExit(values.config ?? defaultConfigPath());
+  const c = l.config;
+  const log = createLogger({ level: c.log.level, pretty: c.log.pretty });
+  const { secrets } = loadSecrets(
+    l.secretsFile,
+    c.readers.map((r) => r.id),
+  );
+  const estate = simEstate(l);
+  if (!values['no-roster']) {
+    const db = openDb(path.join(l.dataDir, 'gateway.db'));
+    try {
+      if (importSimRoster(db, estate, secrets))
+        log.info({ version: estate.roster.version }, 'simulated roster imported');
+    } finally {
+      db.close();
+    }
+  }
+  const upstream = await startSimUpstream(l, secrets, log);
+  const brokerUrl = values.broker ?? c.mqtt.url ?? `mqtt://127.0.0.1:${c.mqtt.embedded.port}`;
+  const sim = await startEstate(l, estate, brokerUrl, secrets, log);
+  handleSignals(log, async () => {
+    await sim.stop();
+    await upstream?.stop();
+  });
+  const t = setInterval(() => {
+    const s = sim.stats();
+    log.info(
+      {
+        presented: s.presented,
+        unlock: s.commands.unlock,
+        deny: s.commands.deny,
+        upstream: upstream?.stats().accepted ?? null,
+      },
+      'simulation running',
+    );
+  }, 10_000);
+  t.unref();
+}

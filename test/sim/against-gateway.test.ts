@@ -1,0 +1,67 @@
+import t from 'tap';
+import { freePort } from '../../bench/lib/ports.js';
+import { tmpDir } from '../../bench/lib/tmp.js';
+import { Gateway } from '../../gateway/app.js';
+import { silentLogger } from '../../gateway/log.js';
+import { parseRoster } from '../../gateway/roster/import.js';
+import { saveRoster } from '../../gateway/roster/repository.js';
+import { generateEstate } from '../../sim/estate.js';
+import { EstateSimulation } from '../../sim/scenario.js';
+import { SimUpstream } from '../../sim/upstream.js';
+import { loaded } from '../helpers/config.js';
+import { simTestConfig } from './layout.js';
+
+// The sim is only useful if the production gateway takes it at its word: same roster
+// format, same topics and payloads, same upstream envelope and signature.
+t.test('the simulated estate against the real gateway: answered reads, alerts upstream', async (t) => {
+  const cfg = simTestConfig();
+  const { dir, cleanup } = tmpDir('sim-gw-');
+  t.teardown(cleanup);
+  const port = await freePort();
+  const upstream = { enabled: true, url: `http://127.0.0.1:${port}/v1/events` };
+  const gw = new Gateway(loaded(dir, { doors: cfg.doors, readers: cfg.readers, upstream }), {
+    log: silentLogger(),
+  });
+  // Upstream first: the gateway's first health post then finds it, and alerts flow at once.
+  const up = new SimUpstream({ hmacKey: gw.secrets.upstream?.hmacKey ?? '', port });
+  await up.start();
+  t.teardown(() => up.stop());
+
+  const estate = generateEstate(cfg, { seed: 2, households: 150 });
+  const parsed = parseRoster(JSON.stringify(estate.roster), 'json', gw.secrets.idHashKey);
+  t.same(parsed.errors, [], 'the roster imports');
+  if (!parsed.snapshot) return;
+  saveRoster(gw.db, parsed.snapshot, 'replace', Date.now(), estate.roster.version);
+  gw.reloadRoster();
+  await gw.start();
+  t.teardown(() => gw.stop());
+
+  const sim = new EstateSimulation({
+    estate,
+    config: cfg,
+    brokerUrl: `mqtt://127.0.0.1:${gw.brokerPort}`,
+    speed: 1800,
+    seed: 2,
+    startTime: Date.now(),
+    maxReadsPerSecond: 50,
+  });
+  const started = Date.now();
+  await sim.start();
+  t.teardown(() => sim.stop());
+
+  const stranger = await up.waitFor((e) => e.type === 'estate.alert.stranger', 10_000);
+  const movedOut = await up.waitFor((e) => e.type === 'estate.alert.inactive_resident', 10_000);
+  t.ok(Date.now() - started < 10_000, `opening-act alerts upstream after ${Date.now() - started} ms`);
+  t.match(stranger, { source: 'urn:estate:SH-TEST:gateway:gw-t', data: { kind: 'stranger' } });
+  t.match(movedOut, { data: { kind: 'inactive_resident' } });
+
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await sim.stop();
+  const s = sim.stats();
+  t.ok(s.byKind.resident.presented > 10, `${s.presented} reads presented`);
+  t.equal(s.commands.unlock + s.commands.deny, s.presented, 'every read answered');
+  t.equal(s.byKind.resident.deny, 0, 'residents at their own doors are let in');
+  t.equal(s.byKind.stranger.unlock + s.byKind.moved_out.unlock, 0, 'strangers and moved-out tenants are not');
+  t.equal(up.stats().unauthorized, 0, 'the gateway signature verifies');
+  t.ok(Object.keys(up.health()).length === 1, 'a health report arrived');
+});
