@@ -59,6 +59,32 @@ async function fixedRate(
   return readers.flatMap((r, k) => r.latencies.slice(before[k]));
 }
 
+/** Cumulative bucket counts of the gateway's answer-time histogram (le → count). */
+async function answerBuckets(port: number): Promise<Map<number, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<number, number>();
+  for (const m of text.matchAll(/^estate_gateway_answer_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
+    out.set(m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), Number(m[2]));
+  }
+  return out;
+}
+
+/** The bucket bound (ms) under which fraction p of the answers between two snapshots fell. */
+function bucketQuantile(before: Map<number, number>, after: Map<number, number>, p: number): number {
+  const les = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Number.POSITIVE_INFINITY) ?? 0) - (before.get(Number.POSITIVE_INFINITY) ?? 0);
+  for (const le of les) {
+    if ((after.get(le) ?? 0) - (before.get(le) ?? 0) >= p * total) return le * 1000;
+  }
+  return Number.NaN;
+}
+
+function rssMB(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? round(Number(m[1]) / 1024, 1) : Number.NaN;
+}
+
 function peakRssMB(pid: number | undefined): number {
   if (!pid) return Number.NaN;
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -118,6 +144,7 @@ async function main(): Promise<void> {
   const gReaders = make('acs/v1');
   cleanups.push(() => Promise.all([...cReaders, ...gReaders].map((r) => r.stop())));
   await Promise.all([...cReaders, ...gReaders].map((r) => r.start()));
+  const rssIdle = rssMB(daemon.pid);
   await saturate(cReaders, 1);
   await saturate(gReaders, 1);
 
@@ -134,39 +161,88 @@ async function main(): Promise<void> {
       `rep ${i + 1}: ceiling ${Math.round(c)}/s, gateway ${Math.round(g)}/s, ratio ${round(g / c, 3)}\n`,
     );
   }
+  const rssAfterSaturation = peakRssMB(daemon.pid);
   const cLat = await fixedRate(cReaders, 500, RATE_S);
   const gLat = await fixedRate(gReaders, 500, RATE_S);
 
-  // Live reads while a reader replays its offline buffer.
-  const replayer = new LoadReader({ url: mosq.url, readerId: 'REPLAY', nextPerson });
-  cleanups.push(() => replayer.stop());
-  await replayer.start();
-  const oldTs = new Date(Date.now() - 3_600_000).toISOString();
-  const rt0 = performance.now();
-  let replayDone = false;
-  const replay = (async () => {
-    for (let k = 0; k < REPLAY; k += 500) {
-      await Promise.all(
-        Array.from(
-          { length: Math.min(500, REPLAY - k) },
-          () => replayer.send({ offline: true, ts: oldTs }).acked,
-        ),
-      );
-    }
-  })();
+  // Live reads while a reader replays its offline buffer: first against the ceiling
+  // (what the broker and this machine allow), then against the gateway.
+  const replayUnder = async (
+    prefix: string,
+    readers: LoadReader[],
+    recorded: () => boolean,
+    url = mosq.url,
+  ) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'dist', 'bench', 'replayer.js'), url, prefix, 'REPLAY', String(REPLAY)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    cleanups.push(() => child.kill());
+    let published = false;
+    child.stdout?.on('data', () => {
+      published = true;
+    });
+    const t0 = performance.now();
+    const lat = await fixedRate(readers, 200, 600, () => !(published && recorded()));
+    return { lat, seconds: (performance.now() - t0) / 1000 };
+  };
+  const ceilReplay = await replayUnder('ceil/v1', cReaders, () => true);
   const db = openDb(path.join(dir, 'gateway.db'), { readonly: true });
   const offlineRows = db.prepare("SELECT count(*) FROM journal WHERE reader_id = 'REPLAY'").pluck();
-  const watcher = (async () => {
-    while ((offlineRows.get() as number) < REPLAY) await sleep(100);
-    replayDone = true;
-  })();
-  const liveDuringReplay = await fixedRate(gReaders, 200, 600, () => !replayDone);
-  await replay;
-  await watcher;
-  const replayS = (performance.now() - rt0) / 1000;
+  const bucketsBefore = await answerBuckets(httpPort);
+  const gwReplay = await replayUnder('acs/v1', gReaders, () => {
+    if (daemon.exited) throw new Error(`the gateway died during the replay:\n${daemon.stderr.slice(-3000)}`);
+    return (offlineRows.get() as number) >= REPLAY;
+  });
+  const bucketsAfter = await answerBuckets(httpPort);
+  const liveDuringReplay = gwReplay.lat;
+  const replayS = gwReplay.seconds;
   db.close();
 
   const rss = peakRssMB(daemon.pid);
+
+  // The same replay on the embedded broker, where a reader's PUBACK waits for the commit
+  // and a replaying terminal is therefore paced by the gateway, not by a broker.
+  const embDir = tmpDir('bench-emb-');
+  cleanups.push(embDir.cleanup);
+  const embHttp = await freePort();
+  const embBroker = await freePort();
+  const embFile = writeConfig(embDir.dir, {
+    estate: { id: 'SH-BENCH', name: 'bench' },
+    gateway: { id: 'gw-bench-emb' },
+    log: { level: 'warn' },
+    http: { host: '127.0.0.1', port: embHttp },
+    mqtt: { url: null, embedded: { host: '127.0.0.1', port: embBroker, requireAuth: false } },
+    doors: [{ id: 'GATE', name: '大门' }],
+    readers: [...readerIds, 'REPLAY'].map((id) => ({ id, door: 'GATE' })),
+  });
+  execFileSync(process.execPath, [main, 'roster', 'import', rosterFile, '--config', embFile]);
+  const emb = new Daemon(embFile, embHttp);
+  cleanups.push(() => emb.kill('SIGTERM'));
+  await emb.start();
+  const embUrl = `mqtt://127.0.0.1:${embBroker}`;
+  const eReaders = readerIds.map((readerId) => new LoadReader({ url: embUrl, readerId, nextPerson }));
+  cleanups.push(() => Promise.all(eReaders.map((r) => r.stop())));
+  await Promise.all(eReaders.map((r) => r.start()));
+  const embDb = openDb(path.join(embDir.dir, 'gateway.db'), { readonly: true });
+  const embRows = embDb.prepare("SELECT count(*) FROM journal WHERE reader_id = 'REPLAY'").pluck();
+  const embReplay = await replayUnder('acs/v1', eReaders, () => (embRows.get() as number) >= REPLAY, embUrl);
+  embDb.close();
+  const embRss = peakRssMB(emb.pid);
+  const heap = (await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text())
+    .split('\n')
+    .filter((l) =>
+      /^estate_gateway_nodejs_heap_space_size_(used|total)_bytes\{space="(new|old|large_object)"\}/.test(l),
+    )
+    .map((l) =>
+      l
+        .replace('estate_gateway_nodejs_heap_space_size_', '')
+        .replace(/ (\d+)$/, (_m, b: string) => ` ${Math.round(Number(b) / 1048576)}MB`),
+    );
+  process.stderr.write(`gateway heap after replay: ${heap.join(', ')}\n`);
   const results = {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     readers: READERS,
@@ -187,8 +263,21 @@ async function main(): Promise<void> {
       liveP50: round(percentile(liveDuringReplay, 50)),
       liveP99: round(percentile(liveDuringReplay, 99)),
       liveSamples: liveDuringReplay.length,
+      gatewayInternalP50AtMostMs: bucketQuantile(bucketsBefore, bucketsAfter, 0.5),
+      gatewayInternalP99AtMostMs: bucketQuantile(bucketsBefore, bucketsAfter, 0.99),
+      embedded: {
+        seconds: round(embReplay.seconds, 1),
+        recordsPerS: Math.round(REPLAY / embReplay.seconds),
+        liveP50: round(percentile(embReplay.lat, 50)),
+        liveP99: round(percentile(embReplay.lat, 99)),
+        liveSamples: embReplay.lat.length,
+        peakRssMB: embRss,
+      },
+      naiveSingleSessionResponderLiveP50: round(percentile(ceilReplay.lat, 50)),
+      naiveSingleSessionResponderLiveP99: round(percentile(ceilReplay.lat, 99)),
     },
     gatewayPeakRssMB: rss,
+    gatewayRssMB: { idleWithRoster: rssIdle, peakAfterSaturation: rssAfterSaturation, peakAfterReplay: rss },
     rosterImport: { residents: RESIDENTS, seconds: round(importS, 2) },
   };
   console.log(JSON.stringify(results, null, 2));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import v8 from 'node:v8';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { DRIVER_NAMES, DRIVERS } from '../drivers/registry.js';
@@ -13,10 +14,10 @@ import { LiveBus } from './live-bus.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { MqttBus } from './mqtt/bus.js';
 import { EmbeddedBroker } from './mqtt/embedded.js';
-import { MqttSession } from './mqtt/session.js';
+import { MqttSessions } from './mqtt/sessions.js';
 import { type Detector, Pipeline } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
-import { loadRoster, rosterVersion } from './roster/repository.js';
+import { rosterVersion } from './roster/repository.js';
 import { RosterIndex } from './roster/roster-index.js';
 import { type Db, openDb } from './store/db.js';
 import { cloudEvent, eventSource } from './upstream/cloudevents.js';
@@ -33,6 +34,21 @@ export interface GatewayDeps {
   clock?: Clock;
   /** Extra pattern detectors (issue 4 seam). */
   detectors?: Detector[];
+}
+
+/**
+ * The daemon runs with a capped V8 heap (--max-old-space-size, systemd unit) to keep a
+ * small box's memory flat. A very large roster can outgrow the cap: say so at start,
+ * while there is time to raise it, instead of dying of an out-of-memory later.
+ */
+function warnIfHeapTight(log: Logger): void {
+  const h = v8.getHeapStatistics();
+  if (h.used_heap_size > 0.5 * h.heap_size_limit) {
+    log.warn(
+      { usedMB: Math.round(h.used_heap_size / 1048576), limitMB: Math.round(h.heap_size_limit / 1048576) },
+      'heap more than half full after loading the roster: raise --max-old-space-size in the service file',
+    );
+  }
 }
 
 /** Bounds every stop step (node-red bounds node close the same way). */
@@ -114,8 +130,9 @@ export class Gateway {
       this.metrics,
     );
     this.#rosterVersion = rosterVersion(this.db) ?? null;
-    const roster = new RosterIndex(loadRoster(this.db));
+    const roster = RosterIndex.load(this.db);
     log.info({ ...roster.size, version: this.#rosterVersion }, 'roster loaded');
+    warnIfHeapTight(log);
 
     this.devices = new DeviceRegistry(
       this.db,
@@ -147,7 +164,7 @@ export class Gateway {
             topicPrefix: cfg.mqtt.topicPrefix,
             log: log.child({ module: 'broker' }),
           })
-        : new MqttSession({
+        : new MqttSessions({
             url: cfg.mqtt.url,
             clientId: cfg.mqtt.clientId ?? `estate-gateway-${cfg.gateway.id}`,
             username: cfg.mqtt.username,
@@ -250,7 +267,6 @@ export class Gateway {
       devices: this.devices,
       metrics: this.metrics,
       dataDir: this.dataDir,
-      roster: () => this.pipeline.roster,
       health: () => this.health(),
       log: log.child({ module: 'http' }),
     });
@@ -361,7 +377,7 @@ export class Gateway {
   /** Reloads the roster index when another process (roster import) committed a new one. */
   reloadRoster(): void {
     const v = rosterVersion(this.db) ?? null;
-    const index = new RosterIndex(loadRoster(this.db));
+    const index = RosterIndex.load(this.db);
     this.pipeline.setRoster(index);
     this.#rosterVersion = v;
     this.#log.info({ ...index.size, version: v }, 'roster reloaded');

@@ -51,6 +51,12 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
+    answerSeconds: new Histogram({
+      name: 'estate_gateway_answer_seconds',
+      help: 'From a live read reaching the gateway to its door command leaving: checks, commit and fsync',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
     storeErrors: new Counter({
       name: 'estate_gateway_store_errors_total',
       help: 'Failed journal commits',

@@ -12,6 +12,16 @@ const ROOT = path.join(
 );
 const MAIN = path.join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
 
+/**
+ * The V8 flags the daemon runs with in production (systemd/estate-gateway.service, the
+ * bin shebang, npm start): a 2 MB young generation instead of 16 MB keeps ~30 MB of
+ * resident memory off a small box at a few percent of throughput.
+ */
+export const DAEMON_NODE_FLAGS = process.env.DAEMON_FLAGS?.split(' ').filter(Boolean) ?? [
+  '--max-semi-space-size=4',
+  '--max-old-space-size=256',
+];
+
 /** Writes a config file for a daemon under test and returns its path. */
 export function writeConfig(dir: string, cfg: Record<string, unknown>): string {
   const file = path.join(dir, 'config.yaml');
@@ -29,7 +39,7 @@ export class Daemon {
   constructor(
     readonly configFile: string,
     readonly httpPort: number,
-    readonly nodeArgs: string[] = [],
+    readonly nodeArgs: string[] = DAEMON_NODE_FLAGS,
   ) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does)`);
   }
@@ -39,9 +49,15 @@ export class Daemon {
     return this.#child?.pid;
   }
 
+  /** Exit code of the last run, once it exited. */
+  get exited(): boolean {
+    const c = this.#child;
+    return !!c && (c.exitCode !== null || c.signalCode !== null);
+  }
+
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [MAIN, 'run', '--config', this.configFile], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const child = spawn(process.execPath, [...this.nodeArgs, MAIN, 'run', '--config', this.configFile], {
+      stdio: ['ignore', process.env.DAEMON_STDOUT ? 'inherit' : 'ignore', 'pipe'],
     });
     this.#child = child;
     child.stderr?.on('data', (d: Buffer) => {

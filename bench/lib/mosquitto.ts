@@ -41,7 +41,7 @@ export async function startMosquitto(opts: { maxQueued?: number } = {}): Promise
       `persistence_location ${dir}/`,
       'set_tcp_nodelay true',
       `max_queued_messages ${opts.maxQueued ?? 0}`,
-      'max_inflight_messages 0',
+      ...(process.env.MOSQ_INFLIGHT ? [`max_inflight_messages ${process.env.MOSQ_INFLIGHT}`] : []),
       'log_dest stderr',
       'log_type error',
       'log_type warning',

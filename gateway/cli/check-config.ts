@@ -2,12 +2,7 @@ import { DRIVER_NAMES } from '../../drivers/registry.js';
 import { type ConfigProblem, formatProblems, loadConfig } from '../config/load.js';
 import { GatewayError } from '../errors.js';
 import { parse, UsageError } from './args.js';
-
-export const CHECK_HELP = `Usage: estate-gateway check-config FILE
-
-Validates a configuration file against config/config.schema.json and the cross-checks
-(reader → door, unique ids, known drivers). Prints every problem as
-"FILE:LINE path: message" and exits 1; prints a summary and exits 0 when it is valid.`;
+import { CHECK_HELP } from './help.js';
 
 /** `estate-gateway check-config FILE`. Returns the exit code. */
 export function checkConfigCommand(argv: string[]): number {

@@ -2,19 +2,9 @@ import { Gateway } from '../app.js';
 import { createLogger } from '../log.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
+import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import { importSimRoster, simEstate, startEstate, startSimUpstream } from './simulation.js';
-
-export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
-
-The gateway and a whole simulated estate in one process — what \`npm start\` runs:
-the embedded broker, face terminals at every door, residents coming and going, a few
-strangers and moved-out tenants, and a simulated district system receiving the alerts.
-Uses config/default.yaml unless told otherwise; data goes to ./var/.
-
-Options:
-  -c, --config FILE
-  -h, --help`;
 
 /** `estate-gateway demo`. */
 export async function demoCommand(argv: string[]): Promise<void> {

@@ -3,19 +3,7 @@ import { openDb } from '../store/db.js';
 import { type EntryRow, iterateEntries } from '../store/queries.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
 import { loadOrExit } from './config-file.js';
-
-export const EVENTS_HELP = `Usage: estate-gateway events --since ISO [--until ISO] [--format jsonl|csv] [--config FILE]
-
-Exports the journal of access records (each read with its decision and reasons), oldest
-first, to stdout. Safe beside a running gateway (read-only). Credential keys, ID numbers
-and images are never exported.
-
-Options:
-  --since ISO      first event time, inclusive (e.g. 2026-05-01T00:00:00+08:00)
-  --until ISO      end, exclusive
-  --format F       jsonl (default) or csv
-  -c, --config FILE
-  -h, --help`;
+import { EVENTS_HELP } from './help.js';
 
 const COLUMNS = [
   'seq',

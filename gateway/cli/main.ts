@@ -1,12 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=256
 import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
-import { CHECK_HELP, checkConfigCommand } from './check-config.js';
-import { DEMO_HELP, demoCommand } from './demo.js';
-import { EVENTS_HELP, eventsCommand } from './events.js';
-import { ROSTER_HELP, rosterCommand } from './roster.js';
-import { RUN_HELP, runCommand } from './run.js';
-import { SIM_HELP, simCommand } from './sim.js';
+import { CHECK_HELP, DEMO_HELP, EVENTS_HELP, ROSTER_HELP, RUN_HELP, SIM_HELP } from './help.js';
 
 const HELP = `estate-gateway ${VERSION} — smart-access-control edge gateway for affordable-housing estates
 
@@ -35,19 +30,20 @@ async function main(argv: string[]): Promise<number | undefined> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'run':
-      await runCommand(rest);
+      // Each command loads only what it needs: `run` never loads the simulator (or libvips).
+      await (await import('./run.js')).runCommand(rest);
       return undefined; // keeps running until a signal
     case 'check-config':
-      return checkConfigCommand(rest);
+      return (await import('./check-config.js')).checkConfigCommand(rest);
     case 'roster':
-      return rosterCommand(rest);
+      return (await import('./roster.js')).rosterCommand(rest);
     case 'events':
-      return eventsCommand(rest);
+      return (await import('./events.js')).eventsCommand(rest);
     case 'sim':
-      await simCommand(rest);
+      await (await import('./sim.js')).simCommand(rest);
       return undefined;
     case 'demo':
-      await demoCommand(rest);
+      await (await import('./demo.js')).demoCommand(rest);
       return undefined;
     case '--version':
     case '-v':

@@ -5,21 +5,7 @@ import { type ImportMode, saveRoster } from '../roster/repository.js';
 import { openDb } from '../store/db.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
 import { loadOrExit } from './config-file.js';
-
-export const ROSTER_HELP = `Usage: estate-gateway roster import FILE [--replace] [--dry-run] [--config FILE]
-
-Imports the authorized-resident roster from JSON or CSV (docs/roster-import.md).
-Every row is checked first (ID numbers against GB 11643, dates, roles, duplicates); if
-any row is bad nothing is imported and every bad row is listed as "FILE:LINE field: reason".
-ID numbers are stored only as a keyed hash and a masked form. A running gateway picks
-the new roster up within seconds.
-
-Options:
-  --replace        the file is the whole roster: residents missing from it become
-                   moved_out, households missing from it terminated (default: merge)
-  --dry-run        check the file, import nothing
-  -c, --config FILE
-  -h, --help`;
+import { ROSTER_HELP } from './help.js';
 
 /** `estate-gateway roster import FILE`. Returns the exit code. */
 export function rosterCommand(argv: string[]): number {

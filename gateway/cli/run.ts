@@ -3,18 +3,8 @@ import { createLogger } from '../log.js';
 import { notifyReady } from '../sd-notify.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
+import { RUN_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
-
-export const RUN_HELP = `Usage: estate-gateway run [--config FILE]
-
-Runs the gateway daemon: readers, roster check, journal, alerts, upstream, HTTP API.
-Signals: SIGTERM/SIGINT stop in order; SIGHUP reloads the roster from the database.
-
-Options:
-  -c, --config FILE   configuration (default: $ESTATE_GATEWAY_CONFIG,
-                      /etc/estate-gateway/config.yaml, or the demo defaults)
-  -h, --help          this help
-Exit codes: 0 stopped, 1 crashed, 78 invalid configuration.`;
 
 /** `estate-gateway run`. */
 export async function runCommand(argv: string[]): Promise<void> {

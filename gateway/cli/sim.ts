@@ -4,22 +4,9 @@ import { createLogger } from '../log.js';
 import { openDb } from '../store/db.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
+import { SIM_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import { importSimRoster, simEstate, startEstate, startSimUpstream } from './simulation.js';
-
-export const SIM_HELP = `Usage: estate-gateway sim [--config FILE] [--no-roster] [--broker URL]
-
-Runs the simulated estate against a gateway that is already running with the same
-config (\`estate-gateway run\`): face terminals for its mqtt-v1 readers, residents,
-strangers and moved-out tenants, and — when upstream.url points at sim.upstreamPort —
-the simulated district system. The simulated roster is written into the gateway's
-database first (the running gateway picks it up within seconds).
-
-Options:
-  -c, --config FILE
-  --no-roster       do not import the simulated roster (the gateway already has one)
-  --broker URL      broker the terminals connect to (default: the config's)
-  -h, --help`;
 
 /** `estate-gateway sim`. */
 export async function simCommand(argv: string[]): Promise<void> {

@@ -71,9 +71,9 @@ export const MqttSchema = T.Object(
     receiveMaximum: T.Integer({
       minimum: 1,
       maximum: 65535,
-      default: 8192,
+      default: 1024,
       description:
-        'Unacknowledged reads the broker may push at once; large so a replayed backlog never sits in front of a live read at the broker.',
+        'Unacknowledged reads the broker may push to each session at once. Each reader has its own session, so a replayed backlog waits at the broker in front of that reader only.',
     }),
     keepaliveSeconds: T.Integer({ minimum: 5, maximum: 3600, default: 30 }),
     tls: T.Optional(Tls),

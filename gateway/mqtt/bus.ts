@@ -22,6 +22,19 @@ export interface PublishOptions {
   retain?: boolean;
   /** Drop instead of resending after a reconnect once older than this (door commands). */
   maxAgeMs?: number;
+  /** Send through the session of this shard (the reader's own), when the link has several. */
+  shard?: string;
+}
+
+export interface SubscribeOptions {
+  /**
+   * Traffic of one shard (a reader) gets its own broker session where the link can:
+   * one reader replaying its offline buffer then never queues another reader's live
+   * reads behind it in a shared broker queue.
+   */
+  shard?: string;
+  /** Receives only what no other subscription matched (reads of unknown readers). */
+  fallback?: boolean;
 }
 
 /**
@@ -31,7 +44,7 @@ export interface PublishOptions {
 export interface MqttBus extends EventEmitter {
   readonly connected: boolean;
   /** Registers a handler before start(); filters use MQTT wildcards. */
-  subscribe(filter: string, handler: MessageHandler): void;
+  subscribe(filter: string, handler: MessageHandler, opts?: SubscribeOptions): void;
   publish(topic: string, payload: string | Buffer, opts: PublishOptions): void;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -48,4 +61,62 @@ export function topicMatches(filter: string, topic: string): boolean {
     if (seg !== '+' && seg !== t[i]) return false;
   }
   return f.length === t.length;
+}
+
+interface Entry {
+  filter: string;
+  handler: MessageHandler;
+}
+
+/**
+ * The handlers of a link and the matching of topics to them: exact topics by map
+ * lookup (one per reader, so this is the common case), wildcard filters by scan,
+ * fallback handlers only when nothing else matched. Handlers that throw are reported,
+ * never propagated into the broker's or socket's callback.
+ */
+export class Subscriptions {
+  readonly #exact = new Map<string, Entry[]>();
+  readonly #wild: Entry[] = [];
+  readonly #fallback: Entry[] = [];
+
+  add(filter: string, handler: MessageHandler, fallback = false): void {
+    const e = { filter, handler };
+    if (fallback) this.#fallback.push(e);
+    else if (filter.includes('+') || filter.includes('#')) this.#wild.push(e);
+    else {
+      const list = this.#exact.get(filter);
+      if (list) list.push(e);
+      else this.#exact.set(filter, [e]);
+    }
+  }
+
+  /** Filters to subscribe at a broker (fallbacks are local only). */
+  get filters(): string[] {
+    return [...this.#exact.keys(), ...this.#wild.map((e) => e.filter)];
+  }
+
+  /** Runs every matching handler; returns the promises that hold the acknowledgement. */
+  dispatch(
+    topic: string,
+    payload: Buffer,
+    info: MessageInfo,
+    onError: (err: unknown) => void,
+  ): Array<Promise<void>> {
+    const out: Array<Promise<void>> = [];
+    let matched = false;
+    const run = (e: Entry) => {
+      matched = true;
+      try {
+        const r = e.handler(topic, payload, info);
+        if (r !== undefined) out.push(r);
+      } catch (err) {
+        onError(err);
+      }
+    };
+    const exact = this.#exact.get(topic);
+    if (exact) for (const e of exact) run(e);
+    for (const e of this.#wild) if (topicMatches(e.filter, topic)) run(e);
+    if (!matched) for (const e of this.#fallback) if (topicMatches(e.filter, topic)) run(e);
+    return out;
+  }
 }

@@ -1,9 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from 'pino';
-import { type MessageHandler, type MqttBus, type PublishOptions, topicMatches } from './bus.js';
+import {
+  type MessageHandler,
+  type MqttBus,
+  type PublishOptions,
+  type SubscribeOptions,
+  Subscriptions,
+} from './bus.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -35,7 +41,7 @@ function safeEqual(a: string, b: string): boolean {
  */
 export class EmbeddedBroker extends EventEmitter implements MqttBus {
   readonly #o: EmbeddedBrokerOptions;
-  readonly #subs: Array<{ filter: string; handler: MessageHandler }> = [];
+  readonly #subs = new Subscriptions();
   #broker: Aedes | undefined;
   #server: net.Server | undefined;
   #authFailures = 0;
@@ -59,8 +65,8 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
     return this.#authFailures;
   }
 
-  subscribe(filter: string, handler: MessageHandler): void {
-    this.#subs.push({ filter, handler });
+  subscribe(filter: string, handler: MessageHandler, opts: SubscribeOptions = {}): void {
+    this.#subs.add(filter, handler, opts.fallback);
   }
 
   publish(topic: string, payload: string | Buffer, opts: PublishOptions): void {
@@ -83,6 +89,8 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
 
   async start(): Promise<void> {
     const prefix = `${this.#o.topicPrefix}/readers/`;
+    // Loaded only when the box runs its own broker.
+    const { Aedes } = await import('aedes');
     this.#broker = await Aedes.createBroker({
       authenticate: (client, username, password, done) =>
         this.#authenticate(client, username, password, done),
@@ -165,16 +173,9 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const info = { retain: false, clientId: client?.id, username: client ? USERS.get(client) : undefined };
-    const pending: Array<Promise<void>> = [];
-    for (const s of this.#subs) {
-      if (!topicMatches(s.filter, packet.topic)) continue;
-      try {
-        const r = s.handler(packet.topic, payload, info);
-        if (r !== undefined) pending.push(r);
-      } catch (err) {
-        this.#o.log.error({ err, topic: packet.topic }, 'message handler threw');
-      }
-    }
+    const pending = this.#subs.dispatch(packet.topic, payload, info, (err) =>
+      this.#o.log.error({ err, topic: packet.topic }, 'message handler threw'),
+    );
     if (pending.length === 0) {
       done(null);
       return;

@@ -5,7 +5,13 @@ import tls from 'node:tls';
 import mqttPacket, { type IConnackPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
 import type { Logger } from 'pino';
 import { Backoff } from './backoff.js';
-import { type MessageHandler, type MqttBus, type PublishOptions, topicMatches } from './bus.js';
+import {
+  type MessageHandler,
+  type MqttBus,
+  type PublishOptions,
+  type SubscribeOptions,
+  Subscriptions,
+} from './bus.js';
 
 export interface SessionOptions {
   /** mqtt://host:port, mqtts://host:port (tcp:// and tls:// too). */
@@ -58,7 +64,7 @@ const CONNACK_TIMEOUT_MS = 10_000;
  */
 export class MqttSession extends EventEmitter implements MqttBus {
   readonly #o: SessionOptions;
-  readonly #subs: Array<{ filter: string; handler: MessageHandler }> = [];
+  readonly #subs = new Subscriptions();
   readonly #backoff: Backoff;
   readonly #inflight = new Map<number, Outgoing>();
   /** Packet ids of SUBSCRIBEs not yet acknowledged: ids are shared with publishes. */
@@ -90,9 +96,10 @@ export class MqttSession extends EventEmitter implements MqttBus {
     return this.#dropped;
   }
 
-  subscribe(filter: string, handler: MessageHandler): void {
-    this.#subs.push({ filter, handler });
-    if (this.#connected) this.#sendSubscribe([filter]);
+  subscribe(filter: string, handler: MessageHandler, opts: SubscribeOptions = {}): void {
+    this.#subs.add(filter, handler, opts.fallback);
+    // Fallbacks are matched locally among what the other subscriptions bring.
+    if (this.#connected && !opts.fallback) this.#sendSubscribe([filter]);
   }
 
   publish(topic: string, payload: string | Buffer, opts: PublishOptions): void {
@@ -308,7 +315,8 @@ export class MqttSession extends EventEmitter implements MqttBus {
     this.#backoff.reset();
     this.#serverReceiveMax = p.properties?.receiveMaximum ?? 65535;
     this.#subIds.clear();
-    if (this.#subs.length > 0) this.#sendSubscribe(this.#subs.map((s) => s.filter));
+    const filters = this.#subs.filters;
+    if (filters.length > 0) this.#sendSubscribe(filters);
     // Resend what the broker never acknowledged, with the same packet id and DUP set
     // (MQTT 3.1.1 §4.4), unless it is too old to matter: an unlock nobody waits for.
     const now = Date.now();
@@ -331,16 +339,9 @@ export class MqttSession extends EventEmitter implements MqttBus {
     const topic = p.topic;
     const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
     const info = { retain: p.retain };
-    const pending: Array<Promise<void>> = [];
-    for (const s of this.#subs) {
-      if (!topicMatches(s.filter, topic)) continue;
-      try {
-        const r = s.handler(topic, payload, info);
-        if (r !== undefined) pending.push(r);
-      } catch (err) {
-        this.#o.log.error({ err, topic }, 'message handler threw');
-      }
-    }
+    const pending = this.#subs.dispatch(topic, payload, info, (err) =>
+      this.#o.log.error({ err, topic }, 'message handler threw'),
+    );
     if (p.qos === 0) return;
     if (p.qos === 2) {
       // We subscribe at QoS 1; a broker must downgrade. Say so rather than hang.
@@ -349,6 +350,10 @@ export class MqttSession extends EventEmitter implements MqttBus {
     }
     const slot: AckSlot = { messageId: p.messageId ?? 0, done: false };
     acks.push(slot);
+    // Brokers do not all honour our receive maximum (mosquitto 2.0.11 does not while acks
+    // flow): past it, stop reading the socket and let TCP hold the broker back, so a
+    // flood waits at the broker instead of filling this process.
+    if (acks.length >= this.#o.receiveMaximum && !this.#socket?.isPaused()) this.#socket?.pause();
     if (pending.length === 0) {
       slot.done = true;
       this.#flushAcks(acks);
@@ -382,6 +387,7 @@ export class MqttSession extends EventEmitter implements MqttBus {
       );
     }
     if (s) process.nextTick(() => s.uncork());
+    if (s?.isPaused() && acks.length < this.#o.receiveMaximum / 2) s.resume();
   }
 
   #onPuback(id: number): void {

@@ -67,6 +67,10 @@ export interface PipelineDeps {
 
 interface Pending {
   key: string;
+  /** The read as the driver gave it; checked (n, res, d set) at arrival if live, in its slice if replayed. */
+  read: CredentialRead;
+  reader: ReaderConfig;
+  checked: boolean;
   n: NormalizedRead;
   res: Resolution;
   d: Decision;
@@ -144,19 +148,69 @@ export class Pipeline implements ReadSink {
       this.reject(read.readerId, 'unknown_reader', 'reader is not in the config');
       return RESOLVED;
     }
-    const { devices, metrics } = this.#d;
-    devices.seen(read.readerId, read.receivedAt);
+    this.#d.devices.seen(read.readerId, read.receivedAt);
     const key = `${read.readerId}\u0000${read.recordId}`;
     const inFlight = this.#pending.get(key);
     if (inFlight) {
-      metrics.duplicates.inc();
+      this.#d.metrics.duplicates.inc();
       return inFlight.promise;
     }
-    if (this.#exists.get(read.readerId, read.recordId)) {
-      metrics.duplicates.inc();
-      return RESOLVED;
+    const item = this.#item(key, read, reader);
+    this.#pending.set(key, item);
+    if (read.offline) {
+      // A replayed backlog is checked slice by slice at commit time, so arriving in a
+      // flood it costs a live read at most one slice, not the whole flood.
+      this.#bulk.push(item);
+    } else if (this.#check(item)) {
+      if (item.d.answer) this.#live.push(item);
+      else this.#bulk.push(item);
     }
-    const offset = devices.offset(read.readerId);
+    this.#schedule();
+    return item.promise;
+  }
+
+  #item(key: string, read: CredentialRead, reader: ReaderConfig): Pending {
+    let resolveFn!: () => void;
+    let rejectFn!: (err: Error) => void;
+    const promise = new Promise<void>((res_, rej) => {
+      resolveFn = res_;
+      rejectFn = rej;
+    });
+    return {
+      key,
+      read,
+      reader,
+      checked: false,
+      n: undefined as unknown as NormalizedRead,
+      res: undefined as unknown as Resolution,
+      d: undefined as unknown as Decision,
+      door: this.#doors.get(reader.door) as DoorConfig,
+      image: read.image,
+      promise,
+      resolve: resolveFn,
+      reject: rejectFn,
+      seq: 0,
+      thumb: null,
+      duplicate: false,
+    };
+  }
+
+  /**
+   * Dedupe, normalize, resolve, decide. Returns false when the read is done already
+   * (a duplicate of a recorded read, or rejected): it is then resolved (acknowledged).
+   */
+  #check(item: Pending): boolean {
+    const { read, reader } = item;
+    const finish = () => {
+      this.#pending.delete(item.key);
+      item.resolve();
+      return false;
+    };
+    if (this.#exists.get(read.readerId, read.recordId)) {
+      this.#d.metrics.duplicates.inc();
+      return finish();
+    }
+    const offset = this.#d.devices.offset(read.readerId);
     const r = normalize(read, { doorId: reader.door, direction: reader.direction }, offset?.value ?? 0, {
       staleAfterMs: this.#d.config.checks.staleAfterMs,
       maxFutureMs: this.#d.config.checks.maxFutureMs,
@@ -164,38 +218,18 @@ export class Pipeline implements ReadSink {
     });
     if (!r.ok) {
       this.reject(read.readerId, r.reason, r.detail);
-      return RESOLVED;
+      return finish();
     }
     const n = r.read;
     if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
-    const door = this.#doors.get(reader.door) as DoorConfig;
-    const res = resolve(n, this.#roster);
-    const d = decide(n, res, door, this.#d.config.checks);
-    let resolveFn!: () => void;
-    let rejectFn!: (err: Error) => void;
-    const promise = new Promise<void>((res_, rej) => {
-      resolveFn = res_;
-      rejectFn = rej;
-    });
-    const item: Pending = {
-      key,
-      n,
-      res,
-      d,
-      door,
-      image: read.image,
-      promise,
-      resolve: resolveFn,
-      reject: rejectFn,
-      seq: 0,
-      thumb: read.image ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format) : null,
-      duplicate: false,
-    };
-    this.#pending.set(key, item);
-    if (d.answer) this.#live.push(item);
-    else this.#bulk.push(item);
-    this.#schedule();
-    return promise;
+    item.n = n;
+    item.res = resolve(n, this.#roster);
+    item.d = decide(n, item.res, item.door, this.#d.config.checks);
+    item.thumb = read.image
+      ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format)
+      : null;
+    item.checked = true;
+    return true;
   }
 
   reject(readerId: string, reason: RejectReason, detail: string): void {
@@ -246,13 +280,23 @@ export class Pipeline implements ReadSink {
 
   readonly #flush = (): void => {
     this.#scheduled = false;
-    const batch = this.#live;
+    // Live reads are committed and answered first, on their own: a door waits for its
+    // own commit, never for a slice of backlog. Then one slice of the backlog, so that
+    // it keeps moving however busy the doors are.
+    const live = this.#live;
     this.#live = [];
+    if (live.length > 0) this.#commit(live);
     if (this.#bulk.length > 0) {
+      const slice: Pending[] = [];
       const n = Math.min(this.#bulk.length, this.#d.config.store.batchMaxRows);
-      for (const item of this.#bulk.splice(0, n)) batch.push(item);
+      for (const item of this.#bulk.splice(0, n)) if (item.checked || this.#check(item)) slice.push(item);
+      if (slice.length > 0) this.#commit(slice);
     }
-    if (batch.length === 0) return;
+    if (this.#bulk.length > 0 || this.#live.length > 0) this.#schedule();
+  };
+
+  /** One transaction for the batch, then doors, acknowledgements, live view. */
+  #commit(batch: Pending[]): void {
     const { db, metrics, clock } = this.#d;
     const now = clock.now();
     const alerts: Array<[AlertRecord, boolean]> = [];
@@ -290,8 +334,7 @@ export class Pipeline implements ReadSink {
       this.#d.live.emit('alert', a, isNew);
     }
     this.#d.afterCommit?.();
-    if (this.#bulk.length > 0 || this.#live.length > 0) this.#schedule();
-  };
+  }
 
   /** Writes one read's journal row, decision, alerts and outbox events. Inside the transaction. */
   #record(item: Pending, now: number, alerts: Array<[AlertRecord, boolean]>): void {
@@ -399,6 +442,7 @@ export class Pipeline implements ReadSink {
       message: unlock ? door.welcome : door.denyMessage,
     });
     this.#d.metrics.commands.inc({ action: d.answer as string });
+    this.#d.metrics.answerSeconds.observe((this.#d.clock.now() - n.receivedAt) / 1000);
   }
 
   /**
@@ -416,7 +460,6 @@ export class Pipeline implements ReadSink {
       if (item.d.answer) this.#act(item);
       item.reject(err);
     }
-    if (this.#bulk.length > 0) this.#schedule();
   }
 
   #view(item: Pending): EntryView {

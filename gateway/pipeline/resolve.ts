@@ -1,11 +1,11 @@
-import type { Household, Resident } from '../roster/model.js';
-import type { RosterIndex } from '../roster/roster-index.js';
+import type { Household } from '../roster/model.js';
+import type { ResidentRef, RosterIndex } from '../roster/roster-index.js';
 import type { NormalizedRead } from './normalize.js';
 import type { ReasonCode } from './reasons.js';
 
 /** Who presented the credential, as far as the roster knows. */
 export interface Resolution {
-  resident: Resident | null;
+  resident: ResidentRef | null;
   household: Household | null;
   /** Why the credential names nobody on the roster; empty when it names a resident. */
   reasons: ReasonCode[];

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import sharp from 'sharp';
 import type { Metrics } from '../metrics.js';
 import { localDate } from './reasons.js';
 
@@ -81,6 +80,9 @@ export class Thumbnailer {
   }
 
   async #make(rel: string, data: Buffer): Promise<void> {
+    // libvips costs ~20 MB of resident memory: load it with the first image, so boxes
+    // whose readers send none (cards, fingerprints) never pay for it.
+    const sharp = (await import('sharp')).default;
     const img = sharp(data, { failOn: 'error', limitInputPixels: 40_000_000 })
       .rotate()
       .resize(this.#opts.maxPx, this.#opts.maxPx, { fit: 'inside', withoutEnlargement: true });

@@ -1,44 +1,131 @@
+import type { Db } from '../store/db.js';
 import type { CredentialKind, Household, Resident, RosterSnapshot } from './model.js';
 
 /**
+ * What the hot path needs of a resident: identity, household, role, status, validity.
+ * Names, masked numbers and phones stay in SQLite (the API reads them there), which
+ * keeps a 50,000-resident roster to a few tens of megabytes on a small box.
+ */
+export type ResidentRef = Pick<Resident, 'id' | 'householdId' | 'role' | 'status' | 'validFrom' | 'validTo'>;
+
+type Row = Record<string, unknown>;
+
+/**
+ * One copy of each repeated value (statuses, roles, building ids, dates): SQLite hands
+ * every row its own strings, and 50,000 copies of "active" are memory a box can use better.
+ */
+class Interner {
+  readonly #seen = new Map<string, string>();
+  of<T extends string | null>(s: T): T {
+    if (s === null) return s;
+    const hit = this.#seen.get(s);
+    if (hit !== undefined) return hit as T;
+    this.#seen.set(s, s);
+    return s;
+  }
+}
+
+/**
  * The roster in memory, for O(1) lookups on the hot path: every read resolves its
- * credential here, never in SQLite. Built whole from a snapshot and swapped atomically
- * when the roster changes.
+ * credential here, never in SQLite. Built whole and swapped atomically when the roster
+ * changes. One map per credential kind, keyed by the stored key itself (no per-entry
+ * concatenated strings).
  */
 export class RosterIndex {
-  readonly households: ReadonlyMap<string, Household>;
-  readonly residents: ReadonlyMap<string, Resident>;
-  readonly #credentials: Map<string, Resident>;
-  readonly #members: Map<string, Resident[]>;
-  readonly buildingNames: ReadonlyMap<string, string>;
+  readonly households = new Map<string, Household>();
+  readonly residents = new Map<string, ResidentRef>();
+  readonly #members = new Map<string, ResidentRef[]>();
+  readonly #byKind: Record<CredentialKind, Map<string, ResidentRef>> = {
+    face: new Map(),
+    card: new Map(),
+    idcard: new Map(),
+    fingerprint: new Map(),
+    qrcode: new Map(),
+  };
+  #credentials = 0;
+  readonly #intern = new Interner();
 
-  constructor(snapshot: RosterSnapshot) {
-    this.households = new Map(snapshot.households.map((h) => [h.id, h]));
-    const residents = new Map<string, Resident>();
-    const members = new Map<string, Resident[]>();
-    for (const r of snapshot.residents) {
-      residents.set(r.id, r);
-      const list = members.get(r.householdId);
-      if (list) list.push(r);
-      else members.set(r.householdId, [r]);
+  /** Builds the index from a snapshot (tests, the simulator). */
+  static fromSnapshot(s: RosterSnapshot): RosterIndex {
+    const idx = new RosterIndex();
+    for (const h of s.households) idx.#addHousehold(h);
+    for (const r of s.residents) idx.#addResident(r);
+    for (const c of s.credentials) idx.#addCredential(c.kind, c.key, c.residentId);
+    return idx;
+  }
+
+  /** Builds the index straight from SQLite rows, without an intermediate snapshot. */
+  static load(db: Db): RosterIndex {
+    const idx = new RosterIndex();
+    for (const h of db
+      .prepare(
+        `SELECT id, building_id AS buildingId, entrance_id AS entranceId, room, housing_type AS housingType,
+                lease_start AS leaseStart, lease_end AS leaseEnd, status FROM households`,
+      )
+      .iterate() as IterableIterator<Household>)
+      idx.#addHousehold(h);
+    for (const r of db
+      .prepare(
+        'SELECT id, household_id AS householdId, role, status, valid_from AS validFrom, valid_to AS validTo FROM residents',
+      )
+      .iterate() as IterableIterator<ResidentRef>)
+      idx.#addResident(r);
+    for (const c of db
+      .prepare('SELECT kind, key, resident_id AS residentId FROM credentials')
+      .iterate() as IterableIterator<Row>) {
+      idx.#addCredential(c.kind as CredentialKind, c.key as string, c.residentId as string);
     }
-    this.residents = residents;
-    this.#members = members;
-    this.#credentials = new Map();
-    for (const c of snapshot.credentials) {
-      const r = residents.get(c.residentId);
-      if (r) this.#credentials.set(credentialKey(c.kind, c.key), r);
+    return idx;
+  }
+
+  #addHousehold(h: Household): void {
+    const i = this.#intern;
+    this.households.set(h.id, {
+      id: h.id,
+      buildingId: i.of(h.buildingId),
+      entranceId: i.of(h.entranceId),
+      room: h.room,
+      housingType: i.of(h.housingType),
+      leaseStart: i.of(h.leaseStart),
+      leaseEnd: i.of(h.leaseEnd),
+      status: i.of(h.status),
+    });
+  }
+
+  #addResident(r: ResidentRef): void {
+    const h = this.households.get(r.householdId);
+    // Share the household's id string rather than keep 50,000 copies of it.
+    const i = this.#intern;
+    const ref: ResidentRef = {
+      id: r.id,
+      householdId: h ? h.id : r.householdId,
+      role: i.of(r.role),
+      status: i.of(r.status),
+      validFrom: i.of(r.validFrom),
+      validTo: i.of(r.validTo),
+    };
+    this.residents.set(r.id, ref);
+    const list = this.#members.get(ref.householdId);
+    if (list) list.push(ref);
+    else this.#members.set(ref.householdId, [ref]);
+  }
+
+  #addCredential(kind: CredentialKind, key: string, residentId: string): void {
+    const r = this.residents.get(residentId);
+    const map = this.#byKind[kind];
+    if (r && map) {
+      map.set(key, r);
+      this.#credentials++;
     }
-    this.buildingNames = new Map(snapshot.buildings.map((b) => [b.id, b.name]));
   }
 
   /** The resident a credential belongs to, if any. */
-  lookup(kind: CredentialKind, key: string): Resident | undefined {
-    return this.#credentials.get(credentialKey(kind, key));
+  lookup(kind: CredentialKind, key: string): ResidentRef | undefined {
+    return this.#byKind[kind].get(key);
   }
 
   /** Registered members of a household (every status). */
-  members(householdId: string): readonly Resident[] {
+  members(householdId: string): readonly ResidentRef[] {
     return this.#members.get(householdId) ?? [];
   }
 
@@ -46,12 +133,7 @@ export class RosterIndex {
     return {
       households: this.households.size,
       residents: this.residents.size,
-      credentials: this.#credentials.size,
+      credentials: this.#credentials,
     };
   }
-}
-
-/** Map key of a credential: kind and key cannot collide across kinds. */
-export function credentialKey(kind: CredentialKind, key: string): string {
-  return `${kind}:${key}`;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { Backoff } from '../mqtt/backoff.js';
 import type { CloudEvent } from './cloudevents.js';
@@ -57,6 +57,8 @@ export class MqttTransport implements Transport {
 
   async start(): Promise<void> {
     const o = this.#o;
+    // MQTT.js is loaded only by gateways that report over MQTT.
+    const mqtt = (await import('mqtt')).default;
     const client = mqtt.connect(o.url, {
       clientId: o.clientId,
       username: o.username,

@@ -16,8 +16,7 @@ import type { DeviceRegistry } from '../devices.js';
 import type { EntryView, LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import { REASONS, type ReasonCode } from '../pipeline/reasons.js';
-import { HOUSING_TYPE_LABELS } from '../roster/model.js';
-import type { RosterIndex } from '../roster/roster-index.js';
+import { HOUSING_TYPE_LABELS, type HousingType } from '../roster/model.js';
 import type { Db } from '../store/db.js';
 import { type AlertRow, getAlert, listAlerts, listEntries } from '../store/queries.js';
 import * as S from './schemas.js';
@@ -51,9 +50,31 @@ export interface WebDeps {
   devices: DeviceRegistry;
   metrics: Metrics;
   dataDir: string;
-  roster: () => RosterIndex;
   health: () => HealthView;
   log: Logger;
+}
+
+type N = string | null;
+interface HouseholdRow {
+  id: string;
+  buildingId: string;
+  buildingName: N;
+  entranceId: N;
+  room: string;
+  housingType: HousingType;
+  leaseStart: N;
+  leaseEnd: N;
+  status: string;
+}
+interface MemberRow {
+  id: string;
+  role: string;
+  name: string;
+  idMasked: N;
+  phoneMasked: N;
+  validFrom: N;
+  validTo: N;
+  status: string;
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -85,7 +106,20 @@ function buildTyped(d: WebDeps) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const doorNames = new Map(d.config.doors.map((x) => [x.id, x.name]));
-  const residentName = (id: string | null) => (id ? (d.roster().residents.get(id)?.name ?? null) : null);
+  // Names live in SQLite, not in the in-memory roster index (which holds only what the
+  // door decision needs).
+  const nameOf = d.db.prepare('SELECT name FROM residents WHERE id = ?').pluck();
+  const residentName = (id: string | null) => (id ? ((nameOf.get(id) as string | undefined) ?? null) : null);
+  const householdOf = d.db.prepare(
+    `SELECT h.id, h.building_id AS buildingId, b.name AS buildingName, h.entrance_id AS entranceId, h.room,
+            h.housing_type AS housingType, h.lease_start AS leaseStart, h.lease_end AS leaseEnd, h.status
+       FROM households h LEFT JOIN buildings b ON b.id = h.building_id WHERE h.id = ?`,
+  );
+  const membersOf = d.db.prepare(
+    `SELECT id, role, name, id_masked AS idMasked, phone_masked AS phoneMasked, valid_from AS validFrom,
+            valid_to AS validTo, status FROM residents WHERE household_id = ? ORDER BY role DESC, id`,
+  );
+  const credsOf = d.db.prepare('SELECT kind, key FROM credentials WHERE resident_id = ? ORDER BY kind, key');
   const entry = (e: Omit<EntryView, 'ts'> & { ts: number }) => ({
     seq: e.seq,
     time: new Date(e.ts).toISOString(),
@@ -210,29 +244,18 @@ function buildTyped(d: WebDeps) {
     '/api/households/:id',
     { schema: { params: S.IdParams, response: { 200: S.HouseholdReply, 404: S.ErrorReply } } },
     async (req, reply) => {
-      const roster = d.roster();
-      const h = roster.households.get(req.params.id);
+      const h = householdOf.get(req.params.id) as HouseholdRow | undefined;
       if (!h)
         return reply
           .status(404)
           .send({ statusCode: 404, error: 'Not Found', message: `no household ${req.params.id}` });
-      const creds = d.db.prepare(
-        'SELECT kind, key FROM credentials WHERE resident_id = ? ORDER BY kind, key',
-      );
+      const members = membersOf.all(h.id) as MemberRow[];
       return {
         ...h,
-        buildingName: roster.buildingNames.get(h.buildingId) ?? null,
         housingTypeLabel: HOUSING_TYPE_LABELS[h.housingType],
-        members: roster.members(h.id).map((m) => ({
-          id: m.id,
-          role: m.role,
-          name: m.name,
-          idMasked: m.idMasked,
-          phoneMasked: m.phoneMasked,
-          validFrom: m.validFrom,
-          validTo: m.validTo,
-          status: m.status,
-          credentials: (creds.all(m.id) as Array<{ kind: string; key: string }>).map((c) => ({
+        members: members.map((m) => ({
+          ...m,
+          credentials: (credsOf.all(m.id) as Array<{ kind: string; key: string }>).map((c) => ({
             kind: c.kind,
             masked: maskCredential(c.kind, c.key, m.idMasked),
           })),

@@ -1,11 +1,11 @@
 import mqtt from 'mqtt';
 import t from 'tap';
 import { LoadReader } from '../../bench/lib/load-reader.js';
+import { startMosquitto } from '../../bench/lib/mosquitto.js';
 import { Gateway } from '../../gateway/app.js';
 import { silentLogger } from '../../gateway/log.js';
 import { loaded } from '../helpers/config.js';
 import { startGateway, until } from '../helpers/gateway.js';
-import { startMosquitto } from '../../bench/lib/mosquitto.js';
 
 t.test('external mosquitto: persistent session, ack after commit, MQTT 5 upstream with health', async (t) => {
   const broker = await startMosquitto();

@@ -37,7 +37,7 @@ const res = (id: string, householdId: string, over: Partial<Resident> = {}): Res
   status: 'active',
   ...over,
 });
-const roster = new RosterIndex({
+const roster = RosterIndex.fromSnapshot({
   buildings: [{ id: 'B01', name: '1号楼' }],
   entrances: [],
   households: [

@@ -3,7 +3,7 @@ import path from 'node:path';
 import t from 'tap';
 import { hashIdNumber } from '../../gateway/roster/id-number.js';
 import { parseRoster } from '../../gateway/roster/import.js';
-import { loadRoster, saveRoster } from '../../gateway/roster/repository.js';
+import { saveRoster } from '../../gateway/roster/repository.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
 import { openDb } from '../../gateway/store/db.js';
 
@@ -89,7 +89,7 @@ t.test('merge and replace into SQLite, then the in-memory index', async (t) => {
   const s = parseRoster(fixture('valid.json'), 'json', KEY).snapshot!;
   const st = saveRoster(db, s, 'merge', 1, 'v1');
   t.match(st, { households: 2, residents: 5, movedOut: 0 });
-  const idx = new RosterIndex(loadRoster(db));
+  const idx = RosterIndex.load(db);
   t.equal(idx.lookup('face', 'F-R0001')?.id, 'R0001');
   t.equal(idx.lookup('card', '04A1B2C3')?.householdId, 'B01-0301');
   t.equal(idx.lookup('idcard', hashIdNumber(KEY, '310107197503103218'))?.id, 'R0004');
@@ -106,7 +106,7 @@ t.test('merge and replace into SQLite, then the in-memory index', async (t) => {
   const st2 = saveRoster(db, smaller, 'replace', 2, 'v2');
   t.equal(st2.movedOut, 2, 'R0003 and R0004 become moved_out (R0005 already was)');
   t.equal(st2.terminated, 1);
-  const idx2 = new RosterIndex(loadRoster(db));
+  const idx2 = RosterIndex.load(db);
   const r4 = idx2.lookup('face', 'F-R0004');
   t.equal(r4?.status, 'moved_out', 'a moved-out tenant is still recognised, as inactive');
   t.equal(idx2.households.get('B02-0502')?.status, 'terminated');

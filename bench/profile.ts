@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DAEMON_NODE_FLAGS, Daemon, writeConfig } from './lib/daemon.js';
+import { LoadReader } from './lib/load-reader.js';
+import { startMosquitto } from './lib/mosquitto.js';
+import { freePort } from './lib/ports.js';
+import { syntheticRoster } from './lib/roster-gen.js';
+import { tmpDir } from './lib/tmp.js';
+
+/**
+ * `node dist/bench/profile.js [seconds] [profileDir]`: the gateway under saturation with
+ * V8's CPU profiler on, for finding where a read's time goes. Writes a .cpuprofile.
+ */
+const seconds = Number(process.argv[2] ?? 5);
+const profDir = process.argv[3] ?? 'var/profile';
+const mosq = await startMosquitto();
+const { dir, cleanup } = tmpDir('prof-');
+const httpPort = await freePort();
+const ids = Array.from({ length: 20 }, (_, i) => `L${i}`);
+const file = writeConfig(dir, {
+  estate: { id: 'SH-P', name: 'p' },
+  gateway: { id: 'gw' },
+  log: { level: 'warn' },
+  http: { host: '127.0.0.1', port: httpPort },
+  mqtt: { url: mosq.url },
+  doors: [{ id: 'GATE', name: 'g' }],
+  readers: ids.map((id) => ({ id, door: 'GATE' })),
+});
+writeFileSync(path.join(dir, 'r.json'), JSON.stringify(syntheticRoster(50_000)));
+execFileSync(process.execPath, [
+  path.join(import.meta.dirname, '..', 'gateway', 'cli', 'main.js'),
+  'roster',
+  'import',
+  path.join(dir, 'r.json'),
+  '--config',
+  file,
+]);
+const d = new Daemon(file, httpPort, [
+  ...(process.env.NODEFLAGS !== undefined
+    ? process.env.NODEFLAGS.split(' ').filter(Boolean)
+    : DAEMON_NODE_FLAGS),
+  ...(process.env.HEAP
+    ? [`--heap-prof`, `--heap-prof-dir=${path.resolve(profDir)}`, `--heap-prof-interval=65536`]
+    : [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(profDir)}`]),
+]);
+await d.start();
+let p = 0;
+const readers = ids.map(
+  (readerId) =>
+    new LoadReader({
+      url: mosq.url,
+      readerId,
+      nextPerson: () => `F-R${String((p++ % 50000) + 1).padStart(5, '0')}`,
+    }),
+);
+await Promise.all(readers.map((r) => r.start()));
+const end = performance.now() + seconds * 1000;
+let n = 0;
+await Promise.all(
+  readers.flatMap((r) =>
+    Array.from({ length: 16 }, async () => {
+      while (performance.now() < end) if (await r.roundTrip()) n++;
+    }),
+  ),
+);
+console.log(`${Math.round(n / seconds)} round trips/s`);
+console.log(
+  (await import('node:fs'))
+    .readFileSync(`/proc/${d.pid}/status`, 'utf8')
+    .split('\n')
+    .filter((l) => /VmHWM|VmRSS/.test(l))
+    .join(' '),
+);
+const m = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+console.log(
+  m
+    .split('\n')
+    .filter((l) =>
+      /^estate_gateway_(process_resident|nodejs_heap_size|nodejs_external|nodejs_heap_space_size_used_bytes|nodejs_heap_space_size_total)/.test(
+        l,
+      ),
+    )
+    .join('\n'),
+);
+await Promise.all(readers.map((r) => r.stop()));
+const code = await d.kill('SIGTERM');
+console.log('daemon exit', code, d.stderr.slice(-2000));
+await mosq.stop();
+cleanup();

@@ -1,0 +1,71 @@
+/** Help texts of every command, in a module with no imports: `--help` and usage errors load nothing else. */
+
+export const CHECK_HELP = `Usage: estate-gateway check-config FILE
+
+Validates a configuration file against config/config.schema.json and the cross-checks
+(reader → door, unique ids, known drivers). Prints every problem as
+"FILE:LINE path: message" and exits 1; prints a summary and exits 0 when it is valid.`;
+
+export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
+
+The gateway and a whole simulated estate in one process — what \`npm start\` runs:
+the embedded broker, face terminals at every door, residents coming and going, a few
+strangers and moved-out tenants, and a simulated district system receiving the alerts.
+Uses config/default.yaml unless told otherwise; data goes to ./var/.
+
+Options:
+  -c, --config FILE
+  -h, --help`;
+
+export const EVENTS_HELP = `Usage: estate-gateway events --since ISO [--until ISO] [--format jsonl|csv] [--config FILE]
+
+Exports the journal of access records (each read with its decision and reasons), oldest
+first, to stdout. Safe beside a running gateway (read-only). Credential keys, ID numbers
+and images are never exported.
+
+Options:
+  --since ISO      first event time, inclusive (e.g. 2026-05-01T00:00:00+08:00)
+  --until ISO      end, exclusive
+  --format F       jsonl (default) or csv
+  -c, --config FILE
+  -h, --help`;
+
+export const ROSTER_HELP = `Usage: estate-gateway roster import FILE [--replace] [--dry-run] [--config FILE]
+
+Imports the authorized-resident roster from JSON or CSV (docs/roster-import.md).
+Every row is checked first (ID numbers against GB 11643, dates, roles, duplicates); if
+any row is bad nothing is imported and every bad row is listed as "FILE:LINE field: reason".
+ID numbers are stored only as a keyed hash and a masked form. A running gateway picks
+the new roster up within seconds.
+
+Options:
+  --replace        the file is the whole roster: residents missing from it become
+                   moved_out, households missing from it terminated (default: merge)
+  --dry-run        check the file, import nothing
+  -c, --config FILE
+  -h, --help`;
+
+export const RUN_HELP = `Usage: estate-gateway run [--config FILE]
+
+Runs the gateway daemon: readers, roster check, journal, alerts, upstream, HTTP API.
+Signals: SIGTERM/SIGINT stop in order; SIGHUP reloads the roster from the database.
+
+Options:
+  -c, --config FILE   configuration (default: $ESTATE_GATEWAY_CONFIG,
+                      /etc/estate-gateway/config.yaml, or the demo defaults)
+  -h, --help          this help
+Exit codes: 0 stopped, 1 crashed, 78 invalid configuration.`;
+
+export const SIM_HELP = `Usage: estate-gateway sim [--config FILE] [--no-roster] [--broker URL]
+
+Runs the simulated estate against a gateway that is already running with the same
+config (\`estate-gateway run\`): face terminals for its mqtt-v1 readers, residents,
+strangers and moved-out tenants, and — when upstream.url points at sim.upstreamPort —
+the simulated district system. The simulated roster is written into the gateway's
+database first (the running gateway picks it up within seconds).
+
+Options:
+  -c, --config FILE
+  --no-roster       do not import the simulated roster (the gateway already has one)
+  --broker URL      broker the terminals connect to (default: the config's)
+  -h, --help`;

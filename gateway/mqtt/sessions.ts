@@ -1,0 +1,73 @@
+import { EventEmitter } from 'node:events';
+import type { MessageHandler, MqttBus, PublishOptions, SubscribeOptions } from './bus.js';
+import { MqttSession, type SessionOptions } from './session.js';
+
+/**
+ * The gateway's link to an external broker: one persistent session for everything
+ * shared (reader status, the face library) and one per shard — per reader — for its
+ * events and commands. A broker keeps one queue per session and delivers it in order,
+ * so with a single session a reader replaying 100,000 offline records would sit in front
+ * of every other reader's live reads; with a session each, it sits only in front of its
+ * own. Client ids are `{clientId}` and `{clientId}~{reader}`: stable, so each reader's
+ * queue survives restarts and reconfiguration.
+ */
+export class MqttSessions extends EventEmitter implements MqttBus {
+  readonly #base: SessionOptions;
+  readonly #sessions = new Map<string, MqttSession>();
+
+  constructor(base: SessionOptions) {
+    super();
+    this.#base = base;
+    this.#session('');
+  }
+
+  /** Every session is connected. */
+  get connected(): boolean {
+    for (const s of this.#sessions.values()) if (!s.connected) return false;
+    return true;
+  }
+
+  /** Sessions connected / all. */
+  get status(): { connected: number; total: number } {
+    let connected = 0;
+    for (const s of this.#sessions.values()) if (s.connected) connected++;
+    return { connected, total: this.#sessions.size };
+  }
+
+  #session(shard: string): MqttSession {
+    let s = this.#sessions.get(shard);
+    if (!s) {
+      s = new MqttSession({
+        ...this.#base,
+        clientId: shard ? `${this.#base.clientId}~${shard}` : this.#base.clientId,
+        log: shard ? this.#base.log.child({ session: shard }) : this.#base.log,
+      });
+      s.on('connect', (info) => this.emit('connect', { ...info, shard }));
+      s.on('disconnect', () => this.emit('disconnect', { shard }));
+      this.#sessions.set(shard, s);
+    }
+    return s;
+  }
+
+  subscribe(filter: string, handler: MessageHandler, opts: SubscribeOptions = {}): void {
+    this.#session(opts.shard ?? '').subscribe(filter, handler, opts);
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: PublishOptions): void {
+    (this.#sessions.get(opts.shard ?? '') ?? this.#session('')).publish(topic, payload, opts);
+  }
+
+  async start(): Promise<void> {
+    for (const s of this.#sessions.values()) await s.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#sessions.values()].map((s) => s.stop()));
+  }
+
+  /** Waits until every session is connected, up to `ms`. */
+  async waitConnected(ms: number): Promise<boolean> {
+    const all = await Promise.all([...this.#sessions.values()].map((s) => s.waitConnected(ms)));
+    return all.every(Boolean);
+  }
+}
