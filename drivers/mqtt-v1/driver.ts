@@ -28,9 +28,25 @@ export class MqttV1Driver implements Driver {
     this.#log = ctx.log;
     this.#prefix = ctx.topicPrefix;
     // Handlers are registered now (no I/O) so that nothing the broker delivers right
-    // after connecting can arrive before them.
-    this.#bus.subscribe(`${this.#prefix}/readers/+/${TOPIC.events}`, (topic, payload) =>
-      this.#onEvent(topic, payload),
+    // after connecting can arrive before them. Each reader's events get a shard of their
+    // own (its own broker session where the link has several, see gateway/mqtt/sessions.ts).
+    for (const r of ctx.readers) {
+      this.#bus.subscribe(
+        `${this.#prefix}/readers/${r.id}/${TOPIC.events}`,
+        (topic, payload) => this.#onEvent(topic, payload),
+        {
+          shard: r.id,
+        },
+      );
+    }
+    // Events of readers not in the config: counted and refused (embedded broker; an
+    // external broker refuses them by its ACL before they get here).
+    this.#bus.subscribe(
+      `${this.#prefix}/readers/+/${TOPIC.events}`,
+      (topic, payload) => this.#onEvent(topic, payload),
+      {
+        fallback: true,
+      },
     );
     this.#bus.subscribe(`${this.#prefix}/readers/+/${TOPIC.status}`, (topic, payload, info) => {
       const readerId = this.#readerOf(topic);
@@ -50,6 +66,7 @@ export class MqttV1Driver implements Driver {
       this.#bus.publish(`${this.#prefix}/readers/${readerId}/${TOPIC.commands}`, JSON.stringify(cmd), {
         qos: 1,
         maxAgeMs: COMMAND_MAX_AGE_MS,
+        shard: readerId,
       });
     } catch (err) {
       this.#log.warn({ err, reader: readerId }, 'door command not sent');
