@@ -267,6 +267,7 @@ export class Gateway {
       devices: this.devices,
       metrics: this.metrics,
       dataDir: this.dataDir,
+      secrets,
       health: () => this.health(),
       log: log.child({ module: 'http' }),
     });

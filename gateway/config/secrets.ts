@@ -15,6 +15,8 @@ export interface Secrets {
   upstream?: { password?: string; hmacKey?: string };
   /** Password of each reader at the embedded broker, by reader id. */
   readers: Record<string, string>;
+  /** API tokens for machine clients of the HTTP API (upstream, scripts). */
+  api?: { tokens?: Array<{ name: string; token: string; role: 'viewer' | 'operator' | 'admin' }> };
 }
 
 const HEADER =

@@ -1,10 +1,5 @@
-/**
- * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
- * user_version) inside one transaction. Never edit a shipped migration: add one.
- */
-export const MIGRATIONS: readonly string[] = [
-  // 1: roster, journal, decisions, alerts, outbox, devices
-  `
+/** Version 1: roster, journal, decisions, alerts, outbox, devices (issue 2). */
+export default `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
   CREATE TABLE buildings (id TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
@@ -114,5 +109,4 @@ export const MIGRATIONS: readonly string[] = [
     clock_offset_ms INTEGER,
     counters TEXT
   ) WITHOUT ROWID;
-  `,
-];
+`;

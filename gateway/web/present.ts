@@ -1,0 +1,62 @@
+import type { AlertRecord } from '../alerts/alert-manager.js';
+import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
+import type { EntryView } from '../live-bus.js';
+import { REASONS, type ReasonCode } from '../pipeline/reasons.js';
+import type { AlertRow, EntryRow } from '../store/queries.js';
+import type { WebDeps } from './context.js';
+
+/** Turns stored rows into what the API returns: ISO times, door names, Chinese labels. */
+export type Presenters = ReturnType<typeof presenters>;
+
+/** Builds the presenters over the store (resident names are read from SQLite). */
+export function presenters(d: WebDeps) {
+  const doorNames = new Map(d.config.doors.map((x) => [x.id, x.name]));
+  // Names live in SQLite, not in the in-memory roster index (which holds only what the
+  // door decision needs).
+  const nameOf = d.db.prepare('SELECT name FROM residents WHERE id = ?').pluck();
+  const residentName = (id: string | null) => (id ? ((nameOf.get(id) as string | undefined) ?? null) : null);
+  return {
+    doorName: (id: string) => doorNames.get(id) ?? null,
+    entry: (e: EntryView | EntryRow) => ({
+      seq: e.seq,
+      time: new Date(e.ts).toISOString(),
+      readerId: e.readerId,
+      doorId: e.doorId,
+      doorName: doorNames.get(e.doorId) ?? null,
+      direction: e.direction,
+      type: e.type,
+      score: 'score' in e ? (e.score ?? null) : null,
+      outcome: e.outcome,
+      answer: e.answer,
+      reasons: e.reasons,
+      reasonLabels: e.reasons.map((r) => REASONS[r as ReasonCode] ?? r),
+      residentId: e.residentId,
+      residentName: residentName(e.residentId),
+      householdId: e.householdId,
+      thumb: e.thumb,
+      offline: e.offline,
+      stale: e.stale,
+    }),
+    alert: (a: AlertRow | AlertRecord) => {
+      const entries = (a.evidence as Partial<AlertRecord['evidence']> | null)?.entries;
+      return {
+        id: a.id,
+        kind: a.kind,
+        label: ALERT_KINDS[a.kind as AlertKind]?.label ?? a.kind,
+        severity: a.severity,
+        state: a.state,
+        householdId: a.householdId,
+        residentId: a.residentId,
+        doorId: a.doorId,
+        readerId: a.readerId,
+        firstTime: new Date(a.firstTs).toISOString(),
+        lastTime: new Date(a.lastTs).toISOString(),
+        count: a.count,
+        evidence: (Array.isArray(entries) ? entries : []).map((x) => ({
+          ...x,
+          time: new Date(x.ts).toISOString(),
+        })),
+      };
+    },
+  };
+}

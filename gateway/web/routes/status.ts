@@ -1,0 +1,15 @@
+import type { RouteModule } from '../context.js';
+import * as S from '../schemas.js';
+
+/** `/healthz` (for systemd, load balancers, the installer) and `/metrics` (Prometheus). */
+export const statusRoutes: RouteModule = (app, { d }) => {
+  app.get('/healthz', { schema: { response: { 200: S.Health, 503: S.Health } } }, async (_req, reply) => {
+    const h = d.health();
+    return reply.status(h.status === 'ok' ? 200 : 503).send(h);
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', d.metrics.registry.contentType);
+    return d.metrics.registry.metrics();
+  });
+};
