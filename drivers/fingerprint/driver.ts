@@ -1,0 +1,108 @@
+import { GatewayError } from '../../gateway/errors.js';
+import { ReaderOptions } from '../serial/options.js';
+import { pickBinding, type SerialDriverOptions, type SerialStats } from '../serial/reader-port.js';
+import { realTimers } from '../serial/timers.js';
+import type { DoorCommand, Driver, DriverContext } from '../types.js';
+import { DEFAULT_ADDRESS, DEFAULT_BAUD, DEFAULT_PASSWORD } from './constants.js';
+import { createFingerprintParser } from './parser.js';
+import { type Drift, FingerprintSession } from './session.js';
+
+/**
+ * Fingerprint modules of the R30x/R503/AS608 family on a serial line (design.md §6).
+ *
+ * Reader `options`:
+ * - `path` (required): `/dev/ttyUSB0`, or `tcp://host:port` for a ser2net box;
+ * - `baudRate`: default 57600;
+ * - `address`: module address u32, default 0xFFFFFFFF;
+ * - `password`: VfyPwd password u32, default 0;
+ * - `pollMs`: pause between GenImg polls, default 200;
+ * - `timeoutMs`: reply timeout per attempt, default 1000; `retries`: default 2.
+ *
+ * Besides the Driver interface it offers enrolment for the roster sync: enroll(),
+ * remove() and drift(). Doors are not switched by these modules: command() only logs.
+ */
+export class FingerprintDriver implements Driver {
+  readonly name = 'fingerprint';
+  readonly #ctx: DriverContext;
+  readonly #sessions = new Map<string, FingerprintSession>();
+
+  constructor(ctx: DriverContext, opts: SerialDriverOptions = {}) {
+    this.#ctx = ctx;
+    const binding = pickBinding(ctx, opts);
+    const timers = opts.timers ?? realTimers;
+    for (const reader of ctx.readers) {
+      const o = new ReaderOptions(reader);
+      const log = ctx.log.child({ module: 'fingerprint', reader: reader.id });
+      const session = new FingerprintSession(
+        {
+          readerId: reader.id,
+          sink: ctx.sink,
+          log,
+          timers,
+          binding,
+          path: o.string('path'),
+          baudRate: o.int('baudRate', DEFAULT_BAUD, 9600, 921_600),
+          createParser: () => createFingerprintParser({ timers }),
+        },
+        { pollMs: o.int('pollMs', 200, 10, 10_000), offlineGraceMs: 10_000, maxProbeBackoffMs: 30_000 },
+        {
+          address: o.int('address', DEFAULT_ADDRESS, 0, 0xffffffff),
+          password: o.int('password', DEFAULT_PASSWORD, 0, 0xffffffff),
+          timeoutMs: o.int('timeoutMs', 1000, 50, 60_000),
+          retries: o.int('retries', 2, 0, 10),
+        },
+        ctx.clock,
+      );
+      this.#sessions.set(reader.id, session);
+    }
+  }
+
+  async start(): Promise<void> {
+    for (const s of this.#sessions.values()) s.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#sessions.values()].map((s) => s.stop()));
+  }
+
+  command(readerId: string, cmd: DoorCommand): void {
+    this.#ctx.log.debug(
+      { reader: readerId, action: cmd.action },
+      'fingerprint modules switch no door; command ignored',
+    );
+  }
+
+  /** Stores a template (from the roster) at a page of the reader's module. */
+  enroll(readerId: string, page: number, template: Buffer): Promise<void> {
+    return this.#session(readerId).enroll(page, template);
+  }
+
+  /** Deletes the template at a page (a resident left). */
+  remove(readerId: string, page: number): Promise<void> {
+    return this.#session(readerId).remove(page);
+  }
+
+  /** Pages on the module not in `expected` (orphans) and expected pages it lacks. */
+  drift(readerId: string, expected: Iterable<number>): Promise<Drift> {
+    return this.#session(readerId).drift(expected);
+  }
+
+  /** Line counters of one reader. */
+  stats(readerId: string): SerialStats {
+    return this.#session(readerId).stats();
+  }
+
+  #session(readerId: string): FingerprintSession {
+    const s = this.#sessions.get(readerId);
+    if (!s) throw new GatewayError('UNKNOWN_READER', `no fingerprint reader ${readerId}`);
+    return s;
+  }
+}
+
+/** Factory for the registry: `createFingerprintDriver(ctx, { binding })`. */
+export function createFingerprintDriver(
+  ctx: DriverContext,
+  opts: SerialDriverOptions = {},
+): FingerprintDriver {
+  return new FingerprintDriver(ctx, opts);
+}

@@ -1,0 +1,163 @@
+import { GatewayError } from '../../gateway/errors.js';
+import { ReaderOptions } from '../serial/options.js';
+import {
+  pickBinding,
+  type SerialDriverOptions,
+  type SerialStats,
+  StatusReporter,
+} from '../serial/reader-port.js';
+import { realTimers, type Timers } from '../serial/timers.js';
+import type { DoorCommand, Driver, DriverContext } from '../types.js';
+import { RelayBus, type RelayLock } from './bus.js';
+import { DEFAULT_BAUD, MAX_UNIT } from './constants.js';
+import { createModbusParser } from './parser.js';
+
+/** A switch-off that failed is tried again this often, ms, until it succeeds or stop(). */
+const RELEASE_RETRY_MS = 1000;
+
+/**
+ * Door locks switched by Modbus RTU relay boards on RS-485 (protocols.md §Door locks).
+ * Each configured "reader" is one lock: a coil of a board; an `unlock` command pulses
+ * it (write single coil on, then off after the unlock time); `deny` does nothing.
+ * Readers with the same `path` share one line and one request queue.
+ *
+ * Reader `options`:
+ * - `path` (required): `/dev/ttyUSB0` or `tcp://host:port` (RS-485 over ser2net);
+ * - `baudRate`: default 9600; `parity`: none (default), even or odd — the first reader
+ *   on a path sets both;
+ * - `unit`: board address 1..247, default 1; `coil`: coil address, default 0;
+ * - `unlockMs`: pulse length when the command gives no durationMs, default 3000;
+ * - `timeoutMs`: reply timeout, default 300; `retries`: default 2;
+ * - `probeMs`: health probe (read coils) interval, default 10000.
+ */
+export class ModbusRelayDriver implements Driver {
+  readonly name = 'modbus-relay';
+  readonly #ctx: DriverContext;
+  readonly #timers: Timers;
+  readonly #buses = new Map<string, RelayBus>();
+  readonly #locks = new Map<string, { bus: RelayBus; lock: RelayLock }>();
+  #running = false;
+
+  constructor(ctx: DriverContext, opts: SerialDriverOptions = {}) {
+    this.#ctx = ctx;
+    this.#timers = opts.timers ?? realTimers;
+    const binding = pickBinding(ctx, opts);
+    const units = new Map<string, Set<number>>();
+    for (const reader of ctx.readers) {
+      const o = new ReaderOptions(reader);
+      const path = o.string('path');
+      const unit = o.int('unit', 1, 1, MAX_UNIT);
+      let bus = this.#buses.get(path);
+      if (!bus) {
+        const seen = new Set<number>();
+        units.set(path, seen);
+        const timers = this.#timers;
+        bus = new RelayBus(
+          {
+            readerId: reader.id,
+            sink: ctx.sink,
+            log: ctx.log.child({ module: 'modbus-relay', path }),
+            timers,
+            binding,
+            path,
+            baudRate: o.int('baudRate', DEFAULT_BAUD, 1200, 921_600),
+            parity: o.oneOf('parity', ['none', 'even', 'odd'] as const, 'none'),
+            createParser: () => createModbusParser({ timers, units: seen }),
+          },
+          {
+            timeoutMs: o.int('timeoutMs', 300, 20, 10_000),
+            retries: o.int('retries', 2, 0, 10),
+            probeMs: o.int('probeMs', 10_000, 100, 3_600_000),
+          },
+        );
+        this.#buses.set(path, bus);
+      }
+      units.get(path)?.add(unit);
+      const lock: RelayLock = {
+        readerId: reader.id,
+        unit,
+        coil: o.int('coil', 0, 0, 0xffff),
+        unlockMs: o.int('unlockMs', 3000, 100, 120_000),
+        status: new StatusReporter(ctx.sink, reader.id),
+      };
+      bus.locks.push(lock);
+      this.#locks.set(reader.id, { bus, lock });
+    }
+  }
+
+  async start(): Promise<void> {
+    this.#running = true;
+    for (const bus of this.#buses.values()) bus.start();
+  }
+
+  /** Switches off every lock still in a pulse, then closes the lines. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    const pulsing = [...this.#locks.values()].filter(({ lock }) => lock.offTimer !== undefined);
+    await Promise.all(
+      pulsing.map(async ({ bus, lock }) => {
+        this.#timers.clearTimeout(lock.offTimer);
+        lock.offTimer = undefined;
+        await bus
+          .writeCoil(lock, false)
+          .catch((err: unknown) => this.#log(lock).error({ err }, 'relay left on at stop'));
+      }),
+    );
+    await Promise.all([...this.#buses.values()].map((b) => b.stop()));
+  }
+
+  command(readerId: string, cmd: DoorCommand): void {
+    const entry = this.#locks.get(readerId);
+    if (!entry) {
+      this.#ctx.log.warn({ reader: readerId, command: cmd.id }, 'door command for an unknown relay');
+      return;
+    }
+    if (cmd.action !== 'unlock') return; // deny: the lock simply stays shut
+    void this.#pulse(entry.bus, entry.lock, cmd.durationMs ?? entry.lock.unlockMs, cmd.id);
+  }
+
+  /** Line counters of the bus a lock is on. */
+  stats(readerId: string): SerialStats {
+    const entry = this.#locks.get(readerId);
+    if (!entry) throw new GatewayError('UNKNOWN_READER', `no relay ${readerId}`);
+    return entry.bus.port.stats();
+  }
+
+  async #pulse(bus: RelayBus, lock: RelayLock, ms: number, commandId: string): Promise<void> {
+    // A second unlock during a pulse extends it rather than cutting it short.
+    const extending = lock.offTimer !== undefined;
+    this.#timers.clearTimeout(lock.offTimer);
+    lock.offTimer = this.#timers.setTimeout(() => void this.#release(bus, lock), ms);
+    if (extending) return;
+    try {
+      await bus.writeCoil(lock, true);
+    } catch (err) {
+      this.#log(lock).warn({ err, command: commandId }, 'unlock failed');
+    }
+  }
+
+  async #release(bus: RelayBus, lock: RelayLock): Promise<void> {
+    try {
+      await bus.writeCoil(lock, false);
+      lock.offTimer = undefined;
+    } catch (err) {
+      // A door left unlocked is the worst outcome here: keep trying while running.
+      this.#log(lock).error({ err }, 'relay did not switch off; retrying');
+      lock.offTimer = this.#running
+        ? this.#timers.setTimeout(() => void this.#release(bus, lock), RELEASE_RETRY_MS)
+        : undefined;
+    }
+  }
+
+  #log(lock: RelayLock) {
+    return this.#ctx.log.child({ module: 'modbus-relay', reader: lock.readerId });
+  }
+}
+
+/** Factory for the registry: `createModbusRelayDriver(ctx, { binding })`. */
+export function createModbusRelayDriver(
+  ctx: DriverContext,
+  opts: SerialDriverOptions = {},
+): ModbusRelayDriver {
+  return new ModbusRelayDriver(ctx, opts);
+}
