@@ -334,8 +334,17 @@ export class Gateway {
     return this.bus instanceof EmbeddedBroker ? this.bus.port : null;
   }
 
+  #rate = { at: 0, recorded: 0 };
+
+  /** The health report of the upstream's retained message. */
   healthSummary(): Record<string, unknown> {
     const mem = process.memoryUsage();
+    const now = this.#clock.now();
+    const recorded = this.pipeline.recorded;
+    const readsPerS = this.#rate.at
+      ? ((recorded - this.#rate.recorded) * 1000) / Math.max(1, now - this.#rate.at)
+      : 0;
+    this.#rate = { at: now, recorded };
     return {
       online: true,
       gatewayId: this.config.gateway.id,
@@ -347,6 +356,7 @@ export class Gateway {
       readersOnline: this.devices.onlineCount,
       readersTotal: this.config.readers.length,
       backlog: this.pipeline.backlog,
+      readsPerS: Math.round(readsPerS * 10) / 10,
     };
   }
 
@@ -366,7 +376,11 @@ export class Gateway {
       estateId: this.config.estate.id,
       gatewayId: this.config.gateway.id,
       uptimeS: Math.round((this.#clock.now() - this.#startedAt) / 1000),
-      broker: { mode: this.config.mqtt.url ? 'external' : 'embedded', connected: this.bus.connected },
+      broker: {
+        mode: this.config.mqtt.url ? 'external' : 'embedded',
+        connected: this.bus.connected,
+        ...(this.bus instanceof MqttSessions ? { sessions: this.bus.status } : {}),
+      },
       readers: { online: this.devices.onlineCount, total: this.config.readers.length },
       pipeline: { backlog: this.pipeline.backlog },
       upstream: up,

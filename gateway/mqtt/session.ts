@@ -47,6 +47,12 @@ interface AckSlot {
   done: boolean;
 }
 
+/** One TCP connection and the reads received on it that still await their PUBACK. */
+interface Conn {
+  socket: net.Socket;
+  acks: AckSlot[];
+}
+
 const CONNACK_TIMEOUT_MS = 10_000;
 
 /**
@@ -80,6 +86,10 @@ export class MqttSession extends EventEmitter implements MqttBus {
   #lastSent = 0;
   #pingSentAt = 0;
   #dropped = 0;
+  #unacked = 0;
+  /** Packet id of the SUBSCRIBE sent at connect; its SUBACK makes the session ready. */
+  #readyId = -1;
+  #ready = false;
 
   constructor(opts: SessionOptions) {
     super();
@@ -89,6 +99,16 @@ export class MqttSession extends EventEmitter implements MqttBus {
 
   get connected(): boolean {
     return this.#connected;
+  }
+
+  /** The socket is paused because too many reads wait for their acknowledgement. */
+  get paused(): boolean {
+    return this.#socket?.isPaused() ?? false;
+  }
+
+  /** Reads received and not yet acknowledged. */
+  get unacked(): number {
+    return this.#unacked;
   }
 
   /** Publishes dropped because they were too old to resend or the queue was full. */
@@ -181,10 +201,41 @@ export class MqttSession extends EventEmitter implements MqttBus {
       : { topic: filter, qos: 1 as const };
   }
 
-  #sendSubscribe(filters: string[]): void {
+  #sendSubscribe(filters: string[]): number {
     const messageId = this.#allocId();
     this.#subIds.add(messageId);
     this.#send({ cmd: 'subscribe', messageId, subscriptions: filters.map((f) => this.#subscription(f)) });
+    return messageId;
+  }
+
+  #setReady(): void {
+    if (this.#ready) return;
+    this.#ready = true;
+    this.emit('ready');
+  }
+
+  /**
+   * Connected and subscribed: from here on the broker queues every read for this session.
+   * Before the first SUBACK of a new session a read published has nowhere to go.
+   */
+  get ready(): boolean {
+    return this.#ready && this.#connected;
+  }
+
+  /** Waits until ready, up to `ms`; false if it did not get there. */
+  waitReady(ms: number): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.off('ready', on);
+        resolve(false);
+      }, ms);
+      const on = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      this.once('ready', on);
+    });
   }
 
   #allocId(): number {
@@ -216,8 +267,10 @@ export class MqttSession extends EventEmitter implements MqttBus {
     socket.setNoDelay(true);
     this.#socket = socket;
     const parser = mqttPacket.parser({ protocolVersion: this.#o.protocolVersion });
-    // Acks of this connection only: after a reconnect the broker redelivers what we did not ack.
-    const acks: AckSlot[] = [];
+    // Acks of this connection only: after a reconnect the broker redelivers what we did
+    // not acknowledge, and an old packet id must never be acknowledged on a new
+    // connection (it would acknowledge a different message there).
+    const conn: Conn = { socket, acks: [] };
     let connackTimer: NodeJS.Timeout | undefined;
 
     socket.once(secure ? 'secureConnect' : 'connect', () => {
@@ -258,13 +311,14 @@ export class MqttSession extends EventEmitter implements MqttBus {
           this.#onConnack(p);
           break;
         case 'publish':
-          this.#onPublish(p, acks);
+          this.#onPublish(p, conn);
           break;
         case 'puback':
           this.#onPuback(p.messageId ?? 0);
           break;
         case 'suback': {
           this.#subIds.delete(p.messageId ?? 0);
+          if (p.messageId === this.#readyId) this.#setReady();
           const granted = (p as { granted?: number[] }).granted ?? [];
           if (granted.some((g) => g >= 0x80))
             this.#o.log.error({ granted }, 'broker refused a subscription (check ACLs)');
@@ -291,6 +345,7 @@ export class MqttSession extends EventEmitter implements MqttBus {
       clearInterval(this.#pingTimer);
       const was = this.#connected;
       this.#connected = false;
+      this.#ready = false;
       if (this.#socket === socket) this.#socket = undefined;
       if (was) this.emit('disconnect');
       if (!this.#stopped) {
@@ -316,7 +371,8 @@ export class MqttSession extends EventEmitter implements MqttBus {
     this.#serverReceiveMax = p.properties?.receiveMaximum ?? 65535;
     this.#subIds.clear();
     const filters = this.#subs.filters;
-    if (filters.length > 0) this.#sendSubscribe(filters);
+    if (filters.length > 0) this.#readyId = this.#sendSubscribe(filters);
+    else this.#setReady();
     // Resend what the broker never acknowledged, with the same packet id and DUP set
     // (MQTT 3.1.1 §4.4), unless it is too old to matter: an unlock nobody waits for.
     const now = Date.now();
@@ -335,7 +391,8 @@ export class MqttSession extends EventEmitter implements MqttBus {
     this.emit('connect', { sessionPresent: p.sessionPresent });
   }
 
-  #onPublish(p: IPublishPacket, acks: AckSlot[]): void {
+  #onPublish(p: IPublishPacket, conn: Conn): void {
+    const acks = conn.acks;
     const topic = p.topic;
     const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
     const info = { retain: p.retain };
@@ -350,13 +407,14 @@ export class MqttSession extends EventEmitter implements MqttBus {
     }
     const slot: AckSlot = { messageId: p.messageId ?? 0, done: false };
     acks.push(slot);
+    this.#unacked = acks.length;
     // Brokers do not all honour our receive maximum (mosquitto 2.0.11 does not while acks
     // flow): past it, stop reading the socket and let TCP hold the broker back, so a
     // flood waits at the broker instead of filling this process.
-    if (acks.length >= this.#o.receiveMaximum && !this.#socket?.isPaused()) this.#socket?.pause();
+    if (acks.length >= this.#o.receiveMaximum && !conn.socket.isPaused()) conn.socket.pause();
     if (pending.length === 0) {
       slot.done = true;
-      this.#flushAcks(acks);
+      this.#flushAcks(conn);
       return;
     }
     const all =
@@ -364,20 +422,20 @@ export class MqttSession extends EventEmitter implements MqttBus {
     all.then(
       () => {
         slot.done = true;
-        this.#flushAcks(acks);
+        this.#flushAcks(conn);
       },
       (err: unknown) => {
         // Not on disk: do not acknowledge. Reconnecting makes the broker deliver it again.
         this.#o.log.error({ err, topic }, 'message not stored; reconnecting so the broker redelivers');
-        this.#socket?.destroy();
+        conn.socket.destroy();
       },
     );
   }
 
-  #flushAcks(acks: AckSlot[]): void {
-    if (!this.#connected || acks[0]?.done !== true) return;
-    const s = this.#socket;
-    s?.cork();
+  #flushAcks(conn: Conn): void {
+    const { socket: s, acks } = conn;
+    if (s !== this.#socket || s.destroyed || !this.#connected || acks[0]?.done !== true) return;
+    s.cork();
     while (acks.length > 0 && acks[0]?.done) {
       const slot = acks.shift() as AckSlot;
       this.#send(
@@ -386,8 +444,9 @@ export class MqttSession extends EventEmitter implements MqttBus {
           : { cmd: 'puback', messageId: slot.messageId },
       );
     }
-    if (s) process.nextTick(() => s.uncork());
-    if (s?.isPaused() && acks.length < this.#o.receiveMaximum / 2) s.resume();
+    this.#unacked = acks.length;
+    process.nextTick(() => s.uncork());
+    if (s.isPaused() && acks.length < this.#o.receiveMaximum / 2) s.resume();
   }
 
   #onPuback(id: number): void {

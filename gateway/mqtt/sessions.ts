@@ -27,11 +27,19 @@ export class MqttSessions extends EventEmitter implements MqttBus {
     return true;
   }
 
-  /** Sessions connected / all. */
-  get status(): { connected: number; total: number } {
+  /** Sessions connected / all, paused for backpressure, reads awaiting acknowledgement. */
+  get status(): { connected: number; total: number; paused: number; unacked: number; dropped: number } {
     let connected = 0;
-    for (const s of this.#sessions.values()) if (s.connected) connected++;
-    return { connected, total: this.#sessions.size };
+    let paused = 0;
+    let unacked = 0;
+    let dropped = 0;
+    for (const s of this.#sessions.values()) {
+      if (s.connected) connected++;
+      if (s.paused) paused++;
+      unacked += s.unacked;
+      dropped += s.dropped;
+    }
+    return { connected, total: this.#sessions.size, paused, unacked, dropped };
   }
 
   #session(shard: string): MqttSession {
@@ -57,8 +65,21 @@ export class MqttSessions extends EventEmitter implements MqttBus {
     (this.#sessions.get(opts.shard ?? '') ?? this.#session('')).publish(topic, payload, opts);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts every session and waits (up to `readyTimeoutMs`) until each is connected and
+   * subscribed, so that "started" means the broker is queueing every reader's reads for
+   * us. A broker that is down does not hold the gateway's start-up: the sessions keep
+   * trying in the background and the health report says so.
+   */
+  async start(readyTimeoutMs = 10_000): Promise<void> {
     for (const s of this.#sessions.values()) await s.start();
+    const ready = await Promise.all([...this.#sessions.values()].map((s) => s.waitReady(readyTimeoutMs)));
+    const late = ready.filter((r) => !r).length;
+    if (late > 0)
+      this.#base.log.warn(
+        { sessions: late, of: ready.length },
+        'broker sessions not ready yet; retrying in the background',
+      );
   }
 
   async stop(): Promise<void> {

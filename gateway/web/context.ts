@@ -33,7 +33,11 @@ export interface HealthView {
   estateId: string;
   gatewayId: string;
   uptimeS: number;
-  broker: { mode: string; connected: boolean };
+  broker: {
+    mode: string;
+    connected: boolean;
+    sessions?: { connected: number; total: number; paused: number; unacked: number; dropped: number };
+  };
   readers: { online: number; total: number };
   pipeline: { backlog: number };
   upstream: {

@@ -137,7 +137,19 @@ export const Health = T.Object({
   estateId: T.String(),
   gatewayId: T.String(),
   uptimeS: T.Integer(),
-  broker: T.Object({ mode: T.String(), connected: T.Boolean() }),
+  broker: T.Object({
+    mode: T.String(),
+    connected: T.Boolean(),
+    sessions: T.Optional(
+      T.Object({
+        connected: T.Integer(),
+        total: T.Integer(),
+        paused: T.Integer(),
+        unacked: T.Integer(),
+        dropped: T.Integer(),
+      }),
+    ),
+  }),
   readers: T.Object({ online: T.Integer(), total: T.Integer() }),
   pipeline: T.Object({ backlog: T.Integer() }),
   upstream: T.Union([
