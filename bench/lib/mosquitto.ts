@@ -27,7 +27,15 @@ export interface Mosquitto {
  * Starts a private mosquitto on a free port with the settings docs/mosquitto.conf asks for:
  * persistence, TCP_NODELAY, no cap on the queue of an offline session.
  */
-export async function startMosquitto(opts: { maxQueued?: number } = {}): Promise<Mosquitto> {
+export interface MosquittoOptions {
+  maxQueued?: number;
+  /** Replaces the plain listener: lines for the listener(s) and their TLS files. */
+  listener?: (port: number, dir: string) => string[];
+  /** Extra configuration lines (passwords, ACLs…); `dir` is the broker's own directory. */
+  extra?: (dir: string) => string[];
+}
+
+export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosquitto> {
   const bin = mosquittoBinary();
   const port = await freePort();
   const { dir, cleanup } = tmpDir('mosq-');
@@ -35,8 +43,10 @@ export async function startMosquitto(opts: { maxQueued?: number } = {}): Promise
   writeFileSync(
     conf,
     [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      // Started as root, mosquitto drops to its own user and cannot read our temp dir.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
+      ...(opts.listener ? opts.listener(port, dir) : [`listener ${port} 127.0.0.1`, 'allow_anonymous true']),
+      ...(opts.extra ? opts.extra(dir) : []),
       'persistence true',
       `persistence_location ${dir}/`,
       'set_tcp_nodelay true',
@@ -45,12 +55,15 @@ export async function startMosquitto(opts: { maxQueued?: number } = {}): Promise
       'log_dest stderr',
       'log_type error',
       'log_type warning',
+      ...(process.env.MOSQ_LOG ? ['log_type all'] : []),
       '',
     ].join('\n'),
   );
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(bin, ['-c', conf], {
+      stdio: ['ignore', 'ignore', process.env.MOSQ_LOG ? 'inherit' : 'pipe'],
+    });
     let err = '';
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
@@ -71,7 +84,7 @@ export async function startMosquitto(opts: { maxQueued?: number } = {}): Promise
   };
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.listener ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     dir,
     stop: async () => {
       await stop();

@@ -69,3 +69,16 @@ Options:
   --no-roster       do not import the simulated roster (the gateway already has one)
   --broker URL      broker the terminals connect to (default: the config's)
   -h, --help`;
+
+export const HEALTH_HELP = `Usage: estate-gateway health [--config FILE] [--wait SECONDS]
+
+Asks the running gateway for /healthz and prints it. Exit 0 when the gateway answers
+(status ok or degraded: the problems are listed), 1 when it does not answer. With
+--wait, keeps asking until it answers or the time is up: the systemd unit uses this to
+report the service started only once everything (store, broker link, readers, upstream,
+HTTP) is up.
+
+Options:
+  -c, --config FILE
+  --wait SECONDS   keep trying this long (default 0: ask once)
+  -h, --help`;

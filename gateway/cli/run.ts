@@ -1,6 +1,5 @@
 import { Gateway } from '../app.js';
 import { createLogger } from '../log.js';
-import { notifyReady } from '../sd-notify.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { RUN_HELP } from './help.js';
@@ -22,5 +21,4 @@ export async function runCommand(argv: string[]): Promise<void> {
     () => gw.reloadRoster(),
   );
   await gw.start();
-  await notifyReady();
 }

@@ -109,6 +109,7 @@ export class Pipeline implements ReadSink {
   readonly #detectors: Detector[];
   readonly #accessMode: 'none' | 'denied' | 'all';
   #stopping = false;
+  #recorded = 0;
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
@@ -135,6 +136,11 @@ export class Pipeline implements ReadSink {
 
   get roster(): RosterIndex {
     return this.#roster;
+  }
+
+  /** Reads recorded since start (for the reads/s of the health report). */
+  get recorded(): number {
+    return this.#recorded;
   }
 
   /** Reads waiting for their commit. */
@@ -320,6 +326,7 @@ export class Pipeline implements ReadSink {
       }
       if (item.d.answer) this.#act(item);
       item.resolve();
+      this.#recorded++;
       metrics.reads.inc({
         outcome: item.d.outcome,
         type: item.n.type,

@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import t from 'tap';
+import { stringify } from 'yaml';
+import { startMosquitto } from '../../bench/lib/mosquitto.js';
+import { startGateway } from '../helpers/gateway.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+
+/** A CA and a server certificate for 127.0.0.1, made with openssl. */
+function makeCerts(dir: string): void {
+  const o = (...a: string[]) => execFileSync('openssl', a, { cwd: dir, stdio: 'pipe' });
+  o(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=estate test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  );
+  o(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  );
+  writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  o(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+    '-out',
+    'server.pem',
+  );
+}
+
+t.test('the shipped mosquitto ACL, per-reader accounts and TLS, with the gateway on them', async (t) => {
+  const users: Record<string, string> = {
+    'estate-gateway': 'gw-pass',
+    'T-B01': 'reader-pass',
+    'T-B02': 'other-pass',
+  };
+  const broker = await startMosquitto({
+    listener: (port, dir) => {
+      makeCerts(dir);
+      return [
+        `listener ${port} 127.0.0.1`,
+        `cafile ${dir}/ca.pem`,
+        `certfile ${dir}/server.pem`,
+        `keyfile ${dir}/server.key`,
+      ];
+    },
+    extra: (dir) => {
+      writeFileSync(path.join(dir, 'passwd'), '');
+      for (const [u, p] of Object.entries(users))
+        execFileSync('mosquitto_passwd', ['-b', path.join(dir, 'passwd'), u, p]);
+      writeFileSync(path.join(dir, 'acl'), readFileSync(path.join(ROOT, 'docs', 'mosquitto.acl')));
+      return ['allow_anonymous false', `password_file ${dir}/passwd`, `acl_file ${dir}/acl`];
+    },
+  });
+  t.teardown(() => broker.stop());
+  const ca = path.join(broker.dir, 'ca.pem');
+
+  const g = await startGateway(t, {
+    mqtt: { url: broker.url, username: 'estate-gateway', tls: { ca, rejectUnauthorized: true } },
+  });
+  // The password lives in the secrets file, not in the config.
+  const secretsFile = path.join(g.dir, 'secrets.yaml');
+  writeFileSync(secretsFile, stringify({ ...g.gw.secrets, mqtt: { password: 'gw-pass' } }));
+  await g.gw.stop();
+  const { Gateway } = await import('../../gateway/app.js');
+  const { silentLogger } = await import('../../gateway/log.js');
+  const { loaded } = await import('../helpers/config.js');
+  const gw = new Gateway(
+    loaded(g.dir, {
+      mqtt: { url: broker.url, username: 'estate-gateway', tls: { ca, rejectUnauthorized: true } },
+    }),
+    { log: silentLogger() },
+  );
+  await gw.start();
+  t.teardown(() => gw.stop());
+  const until = Date.now() + 10_000;
+  while (!gw.bus.connected && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  t.ok(gw.bus.connected, 'the gateway logs in over TLS with its account');
+
+  const reader = await mqtt.connectAsync(broker.url, {
+    username: 'T-B01',
+    password: 'reader-pass',
+    ca: readFileSync(ca),
+  });
+  t.teardown(() => reader.endAsync());
+  const commands: string[] = [];
+  reader.on('message', (topic, payload) =>
+    commands.push(`${topic} ${JSON.parse(payload.toString()).action}`),
+  );
+  await reader.subscribeAsync(['acs/v1/readers/T-B01/commands', 'acs/v1/readers/T-B02/commands'], { qos: 1 });
+  const ev = (id: string) =>
+    JSON.stringify({
+      id,
+      ts: new Date().toISOString(),
+      type: 'face',
+      face: { personId: 'F-R00001', score: 0.95, liveness: true },
+    });
+  await reader.publishAsync('acs/v1/readers/T-B01/events', ev('own-1'), { qos: 1 });
+  const deadline = Date.now() + 5000;
+  while (commands.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.same(commands, ['acs/v1/readers/T-B01/commands unlock'], 'the reader is answered through the broker');
+
+  // The other reader's door is answered too, but T-B01 may not listen to it.
+  const other = await mqtt.connectAsync(broker.url, {
+    username: 'T-B02',
+    password: 'other-pass',
+    ca: readFileSync(ca),
+  });
+  t.teardown(() => other.endAsync());
+  await other.publishAsync('acs/v1/readers/T-B02/events', ev('b02-1'), { qos: 1 });
+  // A reader publishing under another reader's id is refused by the broker (mosquitto
+  // drops the connection of a 3.1.1 client that does so).
+  const forger = await mqtt.connectAsync(broker.url, {
+    username: 'T-B01',
+    password: 'reader-pass',
+    ca: readFileSync(ca),
+    clientId: 'forger',
+    reconnectPeriod: 0,
+  });
+  forger.on('error', () => undefined);
+  forger.publish('acs/v1/readers/T-B02/events', ev('forged-1'), { qos: 1 });
+  await new Promise((r) => setTimeout(r, 500));
+  forger.end(true);
+  t.same(commands, ['acs/v1/readers/T-B01/commands unlock'], 'no other reader’s commands reach T-B01');
+  const ids = gw.db.prepare("SELECT reader_id || '/' || record_id FROM journal ORDER BY seq").pluck().all();
+  t.same(ids, ['T-B01/own-1', 'T-B02/b02-1'], 'the forged read never reaches the journal');
+
+  await t.rejects(
+    mqtt.connectAsync(broker.url, {
+      username: 'T-B01',
+      password: 'wrong',
+      ca: readFileSync(ca),
+      reconnectPeriod: 0,
+    }),
+    /Not authorized|Bad username or password/,
+    'wrong password refused',
+  );
+});
