@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=256
 import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
-import { CHECK_HELP, DEMO_HELP, EVENTS_HELP, ROSTER_HELP, RUN_HELP, SIM_HELP } from './help.js';
+import { CHECK_HELP, DEMO_HELP, EVENTS_HELP, ROSTER_HELP, RUN_HELP, SIM_HELP, USER_HELP } from './help.js';
 
 const HELP = `estate-gateway ${VERSION} — smart-access-control edge gateway for affordable-housing estates
 
@@ -11,6 +11,7 @@ Commands:
   run            run the daemon (--config FILE)
   check-config   validate a configuration file
   roster import  import the resident roster (JSON or CSV)
+  user           dashboard accounts: user add NAME --role admin, user passwd, user list
   events         export the journal of access records (jsonl or csv)
   sim            run a simulated estate against a running gateway
   demo           the gateway and a simulated estate in one process (what npm start runs)
@@ -24,6 +25,7 @@ const HELPS: Record<string, string> = {
   events: EVENTS_HELP,
   sim: SIM_HELP,
   demo: DEMO_HELP,
+  user: USER_HELP,
 };
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return (await import('./check-config.js')).checkConfigCommand(rest);
     case 'roster':
       return (await import('./roster.js')).rosterCommand(rest);
+    case 'user':
+      return (await import('./user.js')).userCommand(rest);
     case 'events':
       return (await import('./events.js')).eventsCommand(rest);
     case 'sim':
