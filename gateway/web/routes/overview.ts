@@ -30,7 +30,7 @@ export const overviewRoutes: RouteModule = (app, { d, present }) => {
     )
     .pluck();
   const hourly = d.db.prepare(
-    `SELECT (ts - @from) / ${HOUR} AS h, direction, count(*) AS n FROM journal
+    `SELECT CAST((ts - @from) / ${HOUR} AS INTEGER) AS h, direction, count(*) AS n FROM journal
       WHERE ts >= @from AND ts < @to GROUP BY h, direction`,
   );
   const openByKind = d.db.prepare(
