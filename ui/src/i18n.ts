@@ -232,3 +232,24 @@ export function stateLabel(code: string): string {
   const s = STATES[code];
   return s ? s[lang() === 'en' ? 1 : 0] : code;
 }
+
+/** Chinese labels of alert kinds, for the kind filter (lists carry the server's label). */
+const KINDS_ZH: Record<string, string> = {
+  stranger: '陌生人通行',
+  unknown_card: '未登记卡证',
+  inactive_resident: '已迁出/停用住户通行',
+  wrong_building: '非本楼住户通行',
+  person_card_mismatch: '人证不符',
+  credential_shared: '卡证借用',
+  leaseholder_absent: '承租人长期未归',
+  suspected_sublet: '疑似转租',
+  overcrowding: '疑似群租',
+  device_offline: '设备离线',
+  door_forced: '门被强行打开',
+  door_held_open: '门长时间未关',
+};
+
+/** The label of an alert kind in the chosen language. */
+export function kindLabel(code: string): string {
+  return codeLabel(code, KINDS_ZH[code] ?? code);
+}

@@ -1,7 +1,7 @@
 import { api, qs } from '../api.js';
 import { badge, card, field, fill, h, select, table } from '../dom.js';
 import { thumb } from '../entries.js';
-import { codeLabel, credLabel, fmtTime, reasonLabel, stateLabel, t } from '../i18n.js';
+import { codeLabel, credLabel, fmtTime, kindLabel, reasonLabel, stateLabel, t } from '../i18n.js';
 import type { Page } from '../page.js';
 import { severityTone } from './overview.js';
 
@@ -63,7 +63,7 @@ export const alertsPage: Page = {
     );
     const fKind = select(
       'kind',
-      [['', t('全部')], ...KINDS.map((k): [string, string] => [k, codeLabel(k, k)])],
+      [['', t('全部')], ...KINDS.map((k): [string, string] => [k, kindLabel(k)])],
       q.get('kind') ?? '',
     );
     const list = h('tbody');

@@ -49,6 +49,7 @@ export const livePage: Page = {
     );
     const doorBuilding = new Map(doors.map((d) => [d.id, d.building]));
     let rows: Entry[] = [];
+    let received = 0;
     const matches = (e: Entry) =>
       (!fBuilding.value || doorBuilding.get(e.doorId) === fBuilding.value) &&
       (!fDoor.value || e.doorId === fDoor.value) &&
@@ -76,6 +77,8 @@ export const livePage: Page = {
     es.addEventListener('entry', (ev) => {
       const e = JSON.parse((ev as MessageEvent<string>).data) as Entry;
       if (rows.some((r) => r.seq === e.seq)) return;
+      received++;
+      body.dataset.received = String(received);
       rows.unshift(e);
       if (rows.length > MAX_ROWS) rows.length = MAX_ROWS;
       if (matches(e)) draw();
