@@ -80,8 +80,12 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
   t.ok((await page.$$('#live-rows tbody tr')).length >= 3);
   await shot(page, 'live');
 
+  const t0 = Date.now();
   await open(page, base, 'overview', 'main .chart svg');
   await page.waitForFunction("document.querySelector('main').dataset.loaded");
+  t.comment(
+    `overview drawn ${Date.now() - t0} ms after navigation (chart library loaded for the first time)`,
+  );
   t.match(await page.textContent('.stats'), /今日进入/);
   await shot(page, 'overview');
 
