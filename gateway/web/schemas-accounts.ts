@@ -47,6 +47,13 @@ export const PasswordBody = T.Object(
   { password: T.Optional(T.String({ minLength: 10, maxLength: 256 })) },
   { additionalProperties: false },
 );
+export const OwnPasswordBody = T.Object(
+  {
+    current: T.String({ minLength: 1, maxLength: 256 }),
+    password: T.String({ minLength: 10, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
 export const UserWithPassword = T.Object({ user: User, password: NStr });
 
 export const AuditQuery = T.Object(

@@ -106,6 +106,9 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
       t.match(await page.textContent('#audit'), /login\.failed/, 'the failed login is audited');
   }
 
+  await open(page, base, 'password', '#password-form');
+  await shot(page, 'password');
+
   // A write without the CSRF token is refused; the same write with it goes through.
   const refused = await page.evaluate(async () => {
     const r = await fetch('/api/users', {

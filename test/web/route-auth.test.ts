@@ -20,6 +20,13 @@ const ROUTES: Array<{
   { route: 'GET /api/session', role: 'viewer', path: '/api/session' },
   { route: 'DELETE /api/session', role: 'viewer', path: '/api/session' },
   {
+    route: 'POST /api/session/password',
+    role: 'viewer',
+    path: '/api/session/password',
+    body: { current: 'x', password: 'long-enough-password' },
+    bad: { path: '/api/session/password', body: { current: 'x' }, names: /password/ },
+  },
+  {
     route: 'GET /api/events',
     role: 'viewer',
     path: '/api/events',

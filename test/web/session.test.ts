@@ -67,6 +67,33 @@ t.test('login: session cookie, CSRF on writes, logout, audit; no password in log
   const foreign = await login(g, 'wang', PASSWORD, { origin: 'http://evil.example' });
   t.equal(foreign.res.status, 403, 'a login posted from another site is refused');
 
+  // Changing one's own password: the current one is checked, other sessions end, this one goes on.
+  const other = await login(g, 'wang', PASSWORD);
+  const change = (current: string) =>
+    fetch(`${g.httpUrl}/api/session/password`, {
+      method: 'POST',
+      headers: as(ok.cookie, ok.csrf),
+      body: JSON.stringify({ current, password: 'a-brand-new-password' }),
+    });
+  t.equal((await change('not-the-password')).status, 401, 'the current password is checked');
+  const changed = await change(PASSWORD);
+  t.equal(changed.status, 200);
+  const fresh = (changed.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  t.equal(
+    (await fetch(`${g.httpUrl}/api/session`, { headers: { cookie: other.cookie } })).status,
+    401,
+    'others end',
+  );
+  t.equal(
+    (await fetch(`${g.httpUrl}/api/session`, { headers: { cookie: ok.cookie } })).status,
+    401,
+    'old cookie ends',
+  );
+  const again = await fetch(`${g.httpUrl}/api/session`, { headers: { cookie: fresh } });
+  t.equal(again.status, 200, 'the new cookie works');
+  ok.cookie = fresh;
+  ok.csrf = ((await again.json()) as { csrf: string }).csrf;
+
   const out = await fetch(`${g.httpUrl}/api/session`, {
     method: 'DELETE',
     headers: { cookie: ok.cookie, 'x-csrf-token': ok.csrf },
@@ -79,6 +106,7 @@ t.test('login: session cookie, CSRF on writes, logout, audit; no password in log
     'logged out',
   );
 
+  t.equal((await login(g, 'wang', PASSWORD)).res.status, 401, 'the old password is gone');
   const bad = await login(g, 'wang', 'not-the-password');
   t.equal(bad.res.status, 401);
   t.equal(bad.body.message, 'wrong user name or password');
@@ -93,7 +121,11 @@ t.test('login: session cookie, CSRF on writes, logout, audit; no password in log
       'wang request.refused refused POST /api/users',
       'wang request.refused refused POST /api/users',
       'wang user.add ok li',
+      'wang login.ok ok ',
+      'wang user.password failed wang',
+      'wang user.password ok wang',
       'wang logout ok ',
+      'wang login.failed failed ',
       'wang login.failed failed ',
       '(unknown) login.failed failed ',
     ],

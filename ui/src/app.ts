@@ -36,6 +36,7 @@ function shell(): { nav: HTMLElement; main: HTMLElement } {
       'div',
       { class: 'who' },
       h('span', { id: 'who' }, `${session.user} · ${roleName(session.role)}`),
+      session.kind === 'user' ? h('a', { href: '#/password' }, t('修改密码')) : null,
       switcher,
       logout,
     ),

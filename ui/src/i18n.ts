@@ -109,6 +109,12 @@ const EN: Record<string, string> = {
   暂无权限: 'Not allowed for your role',
   请求失败: 'Request failed',
   页面不存在: 'No such page',
+  修改密码: 'Change password',
+  当前密码: 'Current password',
+  新密码: 'New password',
+  再次输入: 'Repeat it',
+  两次输入不一致: 'The two passwords differ',
+  密码已修改: 'Password changed; other browsers were logged out',
 };
 
 /** Translates a Chinese UI string to the chosen language (the Chinese is the key). */

@@ -94,6 +94,40 @@ export const sessionRoutes: RouteModule = (app, w) => {
     return { user: p.name, role: p.role, kind: p.kind, csrf: p.session?.csrf ?? null, estate };
   });
 
+  // Anyone logged in changes their own password (the one an admin generated for them).
+  app.post(
+    '/api/session/password',
+    {
+      schema: {
+        body: A.OwnPasswordBody,
+        response: { 200: A.SessionReply, 400: S.ErrorReply, 401: S.ErrorReply, 429: S.ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const p = req.principal!;
+      if (!p.session) return reply.status(400).send(problem(400, 'API tokens have no password to change'));
+      const wait = accounts.limiter.retryAfter(req.ip, p.name);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        return reply
+          .status(429)
+          .send(problem(429, `too many failed attempts: try again in ${Math.ceil(wait / 1000)} s`));
+      }
+      if (!(await accounts.users.verify(p.name, req.body.current))) {
+        accounts.limiter.failed(req.ip, p.name);
+        w.audit(req, { action: 'user.password', target: p.name, outcome: 'failed' });
+        return reply.status(401).send(problem(401, 'the current password is wrong'));
+      }
+      // Every session of the account ends (another browser may be someone else); this one goes on anew.
+      await accounts.users.setPassword(p.name, req.body.password);
+      w.audit(req, { action: 'user.password', target: p.name, detail: { own: true } });
+      const s = accounts.sessions.create(p.name, req.ip);
+      reply.header('set-cookie', sessionCookie(s.id, null, secure(req)));
+      reply.header('cache-control', 'no-store');
+      return { user: p.name, role: p.role, kind: 'user' as const, csrf: s.csrf, estate };
+    },
+  );
+
   app.delete('/api/session', { schema: { response: { 204: { type: 'null' } } } }, async (req, reply) => {
     const p = req.principal!;
     if (p.session) accounts.sessions.destroy(p.session.idHash);

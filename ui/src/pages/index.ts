@@ -6,6 +6,7 @@ import { devicesPage } from './devices.js';
 import { householdFilePage, householdsPage } from './households.js';
 import { livePage } from './live.js';
 import { overviewPage } from './overview.js';
+import { passwordPage } from './password.js';
 import { usersPage } from './users.js';
 
 /**
@@ -23,4 +24,5 @@ export const PAGES: Page[] = [
   auditPage,
   usersPage,
   configPage,
+  passwordPage,
 ];
