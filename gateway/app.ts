@@ -270,6 +270,7 @@ export class Gateway {
       secrets,
       health: () => this.health(),
       log: log.child({ module: 'http' }),
+      clock: this.#clock,
     });
   }
 

@@ -2,6 +2,7 @@ import { Gateway } from '../app.js';
 import { createLogger } from '../log.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
+import { ensureDemoLogin } from './demo-login.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import { importSimRoster, simEstate, startEstate, startSimUpstream } from './simulation.js';
@@ -19,6 +20,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const gw = new Gateway(l, { log });
   const estate = simEstate(l);
   if (importSimRoster(gw.db, estate, gw.secrets)) gw.reloadRoster();
+  const login = await ensureDemoLogin(gw.db, l.dataDir);
   const upstream = await startSimUpstream(l, gw.secrets, log);
   let stopSim = async () => {};
   handleSignals(log, async () => {
@@ -46,7 +48,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
     [
       '',
       `estate-gateway demo — ${c.estate.name} (${c.estate.id})`,
-      `  HTTP API      ${gw.httpUrl}   e.g. curl -s ${gw.httpUrl}/api/alerts | head -c 600`,
+      `  Dashboard     ${gw.httpUrl}/   login ${login.user} / ${login.password ?? `(changed on the dashboard; reset: estate-gateway user passwd ${login.user})`}`,
+      `                (kept in ${login.file}; HTTP API under ${gw.httpUrl}/api/ needs a login or an API token)`,
       `  MQTT broker   ${brokerUrl}${c.mqtt.url ? '' : ' (embedded; reader passwords in the secrets file)'}`,
       `  Upstream      ${upstream ? `${upstream.url} (simulated district system; GET …/v1/stats)` : (c.upstream.url ?? 'off')}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${c.readers.length} face terminals; ${c.sim.speed}× speed`,

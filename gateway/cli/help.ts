@@ -10,7 +10,9 @@ export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
 
 The gateway and a whole simulated estate in one process — what \`npm start\` runs:
 the embedded broker, face terminals at every door, residents coming and going, a few
-strangers and moved-out tenants, and a simulated district system receiving the alerts.
+strangers and moved-out tenants, a simulated district system receiving the alerts, and
+the dashboard. Its demo login (user demo, an admin) gets a password generated on first
+run, kept in the data directory as demo-login.txt (mode 0600) and printed at every start.
 Uses config/default.yaml unless told otherwise; data goes to ./var/.
 
 Options:
@@ -81,4 +83,21 @@ HTTP) is up.
 Options:
   -c, --config FILE
   --wait SECONDS   keep trying this long (default 0: ask once)
+  -h, --help`;
+
+export const USER_HELP = `Usage: estate-gateway user add NAME --role viewer|operator|admin [options]
+       estate-gateway user passwd NAME [options]
+       estate-gateway user list
+
+Dashboard accounts. Roles: viewer (sees residents' names masked), operator (ledger
+actions, visitors, the audit log), admin (users, configuration). At a terminal the
+password is asked for twice (empty: generate one); otherwise a password is generated
+and printed once. Only a scrypt hash is stored; passwd ends the user's sessions. Every
+change is written to the audit log. Safe beside a running gateway.
+
+Options:
+  -r, --role ROLE      role of a new user
+  --generate           generate the password (printed once)
+  --password-stdin     read the password from the first line of standard input
+  -c, --config FILE
   -h, --help`;

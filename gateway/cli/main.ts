@@ -1,7 +1,16 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=256
 import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
-import { CHECK_HELP, DEMO_HELP, EVENTS_HELP, HEALTH_HELP, ROSTER_HELP, RUN_HELP, SIM_HELP } from './help.js';
+import {
+  CHECK_HELP,
+  DEMO_HELP,
+  EVENTS_HELP,
+  HEALTH_HELP,
+  ROSTER_HELP,
+  RUN_HELP,
+  SIM_HELP,
+  USER_HELP,
+} from './help.js';
 
 const HELP = `estate-gateway ${VERSION} — smart-access-control edge gateway for affordable-housing estates
 
@@ -11,6 +20,7 @@ Commands:
   run            run the daemon (--config FILE)
   check-config   validate a configuration file
   roster import  import the resident roster (JSON or CSV)
+  user           dashboard accounts: user add NAME --role admin, user passwd, user list
   events         export the journal of access records (jsonl or csv)
   health         ask the running gateway how it is (--wait for start-up)
   sim            run a simulated estate against a running gateway
@@ -26,6 +36,7 @@ const HELPS: Record<string, string> = {
   health: HEALTH_HELP,
   sim: SIM_HELP,
   demo: DEMO_HELP,
+  user: USER_HELP,
 };
 
 async function main(argv: string[]): Promise<number | undefined> {
@@ -39,6 +50,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return (await import('./check-config.js')).checkConfigCommand(rest);
     case 'roster':
       return (await import('./roster.js')).rosterCommand(rest);
+    case 'user':
+      return (await import('./user.js')).userCommand(rest);
     case 'events':
       return (await import('./events.js')).eventsCommand(rest);
     case 'health':

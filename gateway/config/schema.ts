@@ -146,6 +146,52 @@ export const ReaderSchema = T.Object(
   { additionalProperties: false },
 );
 
+/** The operator's dashboard: sessions and login limits (issue 5). */
+export const DashboardSchema = T.Object(
+  {
+    sessionIdleMinutes: T.Integer({
+      minimum: 1,
+      maximum: 1440,
+      default: 30,
+      description: 'A session unused this long ends; the operator logs in again.',
+    }),
+    sessionMaxHours: T.Integer({
+      minimum: 1,
+      maximum: 168,
+      default: 12,
+      description: 'A session ends this long after login however busy (one shift).',
+    }),
+    secureCookies: T.Boolean({
+      default: false,
+      description:
+        'Mark the session cookie Secure: set true when the dashboard is served over HTTPS (behind a TLS proxy).',
+    }),
+    login: T.Object(
+      {
+        maxFailuresPerUser: T.Integer({
+          minimum: 1,
+          default: 5,
+          description: 'Wrong passwords for one user name before it is locked out.',
+        }),
+        maxFailuresPerIp: T.Integer({
+          minimum: 1,
+          default: 20,
+          description:
+            'Wrong passwords from one address (several staff may share one) before it is locked out.',
+        }),
+        lockoutSeconds: T.Integer({
+          minimum: 1,
+          default: 30,
+          description: 'First lockout; it doubles with every further failure.',
+        }),
+        maxLockoutSeconds: T.Integer({ minimum: 1, default: 900, description: 'Longest lockout.' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = T.Object(
   {
     estate: T.Object(
@@ -182,13 +228,15 @@ export const ConfigSchema = T.Object(
       {
         host: T.String({
           default: '127.0.0.1',
-          description: 'Address of the HTTP API; loopback until the dashboard login exists.',
+          description:
+            'Address of the dashboard and HTTP API; 0.0.0.0 serves the estate LAN (every page needs a login).',
         }),
         port: T.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
       },
       { additionalProperties: false, default: {} },
     ),
     mqtt: MqttSchema,
+    dashboard: DashboardSchema,
     doors: T.Array(DoorSchema, { default: [], description: 'Every door the gateway answers for.' }),
     readers: T.Array(ReaderSchema, { default: [], description: 'Every reader, each bound to one door.' }),
     checks: T.Object(
@@ -367,3 +415,4 @@ export type Config = Static<typeof ConfigSchema>;
 export type DoorConfig = Static<typeof DoorSchema>;
 export type ReaderConfig = Static<typeof ReaderSchema>;
 export type MqttConfig = Static<typeof MqttSchema>;
+export type DashboardConfig = Static<typeof DashboardSchema>;

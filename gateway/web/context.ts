@@ -7,6 +7,11 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { AuditEvent, AuditLog } from '../accounts/audit.js';
+import type { LoginLimiter } from '../accounts/login-limiter.js';
+import type { SessionStore } from '../accounts/sessions.js';
+import type { UserStore } from '../accounts/users.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
 import type { DeviceRegistry } from '../devices.js';
@@ -25,6 +30,8 @@ export interface WebDeps {
   secrets: Secrets;
   health: () => HealthView;
   log: Logger;
+  /** Time of sessions, lockouts and audit rows; the system clock when absent. */
+  clock?: Clock;
 }
 
 export interface HealthView {
@@ -61,11 +68,35 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+/** Dashboard accounts: users, their sessions, login limits and the audit log (issue 5). */
+export interface Accounts {
+  users: UserStore;
+  sessions: SessionStore;
+  limiter: LoginLimiter;
+  audit: AuditLog;
+}
+
+/** An audit event of the current request: actor, role and address come from the request. */
+export type RequestAudit = Omit<AuditEvent, 'actor' | 'role' | 'ip'> & { actor?: string };
+
+/** Counters of refused and rejected requests (bad input gets a counter and a log line). */
+export interface WebCounters {
+  refused: { inc(labels: { reason: string }): void };
+  badRequests: { inc(labels: { route: string }): void };
+  logins: { inc(labels: { outcome: string }): void };
+}
+
 /** What every route module gets: the dependencies, the presenters, the authenticator. */
 export interface Web {
   d: WebDeps;
   present: import('./present.js').Presenters;
   auth: import('./auth.js').Auth;
+  accounts: Accounts;
+  counters: WebCounters;
+  /** Writes an audit row for this request's caller (design.md §9: every action audited). */
+  audit: (req: import('fastify').FastifyRequest, e: RequestAudit) => void;
+  /** Whether this request's caller sees residents' names masked (the viewer role). */
+  masked: (req: import('fastify').FastifyRequest) => boolean;
 }
 
 /** A route module: registers its routes. One line in web/server.ts per module. */
@@ -80,6 +111,10 @@ export function problem(statusCode: number, message: string) {
         ? 'Unauthorized'
         : statusCode === 403
           ? 'Forbidden'
-          : 'Bad Request';
+          : statusCode === 409
+            ? 'Conflict'
+            : statusCode === 429
+              ? 'Too Many Requests'
+              : 'Bad Request';
   return { statusCode, error, message };
 }

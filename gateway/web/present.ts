@@ -2,6 +2,7 @@ import type { AlertRecord } from '../alerts/alert-manager.js';
 import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
 import type { EntryView } from '../live-bus.js';
 import { REASONS, type ReasonCode } from '../pipeline/reasons.js';
+import { maskName } from '../roster/id-number.js';
 import type { AlertRow, EntryRow } from '../store/queries.js';
 import type { WebDeps } from './context.js';
 
@@ -59,4 +60,9 @@ export function presenters(d: WebDeps) {
       };
     },
   };
+}
+
+/** An entry as a viewer sees it (design.md §9): the resident's name masked, 张伟 → 张*. */
+export function maskEntry<E extends { residentName: string | null }>(e: E, masked: boolean): E {
+  return masked && e.residentName ? { ...e, residentName: maskName(e.residentName) } : e;
 }

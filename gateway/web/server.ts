@@ -5,23 +5,64 @@ import Fastify, {
   type FastifyInstance,
   LogController,
 } from 'fastify';
-import { Auth } from './auth.js';
 import { type App, problem, type RouteModule, type WebDeps } from './context.js';
-import { presenters } from './present.js';
+import { accountRoutes } from './routes/accounts.js';
+import { adminRoutes } from './routes/admin.js';
+import { auditRoutes } from './routes/audit.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
 import { liveRoutes } from './routes/live.js';
+import { overviewRoutes } from './routes/overview.js';
 import { readerRoutes } from './routes/readers.js';
+import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
+import { uiRoutes } from './routes/ui.js';
+import { createWeb } from './web-setup.js';
 
 export type { HealthView, WebDeps } from './context.js';
 
 /** Every route module; a new area of the API is one module and one line here. */
-const ROUTES: RouteModule[] = [statusRoutes, journalRoutes, readerRoutes, householdRoutes, liveRoutes];
+const ROUTES: RouteModule[] = [
+  statusRoutes,
+  sessionRoutes,
+  journalRoutes,
+  readerRoutes,
+  householdRoutes,
+  liveRoutes,
+  overviewRoutes,
+  auditRoutes,
+  accountRoutes,
+  adminRoutes,
+  uiRoutes,
+];
+
+/** One registered route, as the auth tests enumerate them. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+const TABLES = new WeakMap<FastifyInstance, RouteInfo[]>();
+
+/** Every route the server registered (HEAD twins excluded). */
+export function routeTable(app: FastifyInstance): readonly RouteInfo[] {
+  return TABLES.get(app) ?? [];
+}
+
+/** Sent with every response: no framing, no sniffing, no referrer, scripts only from here. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+};
 
 /**
- * The HTTP API (fastify, a JSON Schema on every route). Binds to loopback by default;
- * write routes require a role (web/auth.ts).
+ * The HTTP API and the dashboard (fastify, a JSON Schema on every route). Every route
+ * needs a session or an API token (at least viewer) unless it is marked public; route
+ * modules ask for more with `auth.require(role)`.
  */
 export function buildServer(d: WebDeps): FastifyInstance {
   const app = Fastify({
@@ -32,10 +73,17 @@ export function buildServer(d: WebDeps): FastifyInstance {
     connectionTimeout: 30_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  const web = createWeb(d);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+    else if (err.validation) {
+      const route = req.routeOptions.url ?? 'unknown';
+      web.counters.badRequests.inc({ route });
+      // The message names the field and the rule, never the value (it may be a password).
+      req.log.warn({ method: req.method, route, message: err.message }, 'bad request');
+    }
     reply
       .status(status)
       .send(
@@ -45,7 +93,22 @@ export function buildServer(d: WebDeps): FastifyInstance {
       );
   });
 
-  const web = { d, present: presenters(d), auth: new Auth(d.secrets) };
+  const table: RouteInfo[] = [];
+  TABLES.set(app as unknown as FastifyInstance, table);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat())
+      if (method !== 'HEAD') table.push({ method, url: r.url, public: r.config?.public === true });
+  });
+  const viewer = web.auth.require('viewer');
+  app.addHook('onRequest', async (req, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    if (req.routeOptions.config?.public === true) return;
+    await viewer(req, reply);
+  });
+
   for (const register of ROUTES) register(app, web);
+  const purge = setInterval(() => web.accounts.sessions.purge(), 600_000);
+  purge.unref();
+  app.addHook('onClose', async () => clearInterval(purge));
   return app as unknown as FastifyInstance;
 }

@@ -9,7 +9,8 @@ const JPEG = Buffer.from(
 
 t.test('the read API over a gateway with some history', async (t) => {
   const g = await startGateway(t);
-  const api = (p: string) => fetch(`${g.httpUrl}${p}`);
+  // Operators see names unmasked; viewers' masking is tested with the dashboard.
+  const api = (p: string) => g.api(p, { as: 'operator' });
   const r = new LoadReader({ url: g.brokerUrl, readerId: 'T-B01' });
   await r.start();
   t.teardown(() => r.stop());
@@ -99,7 +100,7 @@ t.test('the read API over a gateway with some history', async (t) => {
 t.test('hostile and malformed requests get a 4xx with a clear message', async (t) => {
   const g = await startGateway(t);
   const get = async (p: string) => {
-    const res = await fetch(`${g.httpUrl}${p}`);
+    const res = await g.api(p);
     return { status: res.status, body: (await res.json()) as { message: string } };
   };
   const rows: Array<[string, number, RegExp]> = [
@@ -118,12 +119,16 @@ t.test('hostile and malformed requests get a 4xx with a clear message', async (t
     t.equal(r.status, status, path);
     t.match(r.body.message, msg, path);
   }
-  const big = await fetch(`${g.httpUrl}/api/events`, {
-    method: 'POST',
-    body: 'x'.repeat(100_000),
-    headers: { 'content-type': 'application/json' },
-  });
-  t.ok(big.status === 404 || big.status === 413, 'no write routes; large bodies refused');
+  const post = (as: 'operator' | null) =>
+    g.api('/api/events', {
+      as,
+      method: 'POST',
+      body: 'x'.repeat(100_000),
+      headers: { 'content-type': 'application/json' },
+    });
+  t.equal((await post(null)).status, 401, 'nobody writes without credentials');
+  const big = await post('operator');
+  t.ok(big.status === 404 || big.status === 413, 'no such write route; large bodies refused');
   t.equal((await fetch(`${g.httpUrl}/healthz`)).status, 200, 'still serving');
 });
 
@@ -131,7 +136,7 @@ t.test('Server-Sent Events deliver entries and alerts as they happen', async (t)
   const g = await startGateway(t);
   const ac = new AbortController();
   t.teardown(() => ac.abort());
-  const res = await fetch(`${g.httpUrl}/api/live`, { signal: ac.signal });
+  const res = await g.api('/api/live', { signal: ac.signal });
   t.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
   const reader = res.body?.getReader();
   let text = '';

@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Test } from 'tap';
+import { stringify } from 'yaml';
 import { tmpDir } from '../../bench/lib/tmp.js';
 import { Gateway } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/log.js';
@@ -89,6 +93,29 @@ export interface TestGateway {
   httpUrl: string;
   /** Every log line, parsed. */
   logs: Array<Record<string, unknown>>;
+  /** API tokens (secrets file `api.tokens`) of each role, for HTTP API tests. */
+  tokens: Record<'viewer' | 'operator' | 'admin', string>;
+  /** fetch against the gateway with the API token of a role (default viewer). */
+  api: (
+    urlPath: string,
+    init?: RequestInit & { as?: 'viewer' | 'operator' | 'admin' | null },
+  ) => Promise<Response>;
+}
+
+/** Writes a secrets file with an API token per role (what an installer puts in `api.tokens`). */
+export function writeTestSecrets(dir: string): TestGateway['tokens'] {
+  const tokens = {
+    viewer: randomBytes(16).toString('hex'),
+    operator: randomBytes(16).toString('hex'),
+    admin: randomBytes(16).toString('hex'),
+  };
+  const secrets = {
+    idHashKey: randomBytes(32).toString('hex'),
+    readers: {},
+    api: { tokens: Object.entries(tokens).map(([role, token]) => ({ name: `test-${role}`, token, role })) },
+  };
+  writeFileSync(path.join(dir, 'secrets.yaml'), stringify(secrets), { mode: 0o600 });
+  return tokens;
 }
 
 /** Builds and starts a Gateway in this process on ephemeral ports, with the test roster. */
@@ -107,6 +134,7 @@ export async function startGateway(
     },
   });
   const log = createLogger({ level: 'debug', destination: sink });
+  const tokens = writeTestSecrets(dir);
   const gw = new Gateway(loaded(dir, over), { log });
   if (roster) {
     saveRoster(gw.db, roster, 'merge', Date.now(), 'test-1');
@@ -118,12 +146,20 @@ export async function startGateway(
     cleanup();
   });
   const brokerPort = gw.brokerPort;
+  const httpUrl = gw.httpUrl;
   return {
     gw,
     dir,
     brokerUrl: brokerPort ? `mqtt://127.0.0.1:${brokerPort}` : '',
-    httpUrl: gw.httpUrl,
+    httpUrl,
     logs,
+    tokens,
+    api: (urlPath, init = {}) => {
+      const { as = 'viewer', ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (as) headers.set('authorization', `Bearer ${tokens[as]}`);
+      return fetch(`${httpUrl}${urlPath}`, { ...rest, headers });
+    },
   };
 }
 

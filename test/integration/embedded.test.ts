@@ -85,7 +85,8 @@ t.test(
     t.equal(ghost.answers.size, 0, 'the unknown reader gets nothing');
     t.equal(r.answers.size, 2, 'no command for any bad payload');
 
-    const metrics = await (await fetch(`${g.httpUrl}/metrics`)).text();
+    t.equal((await fetch(`${g.httpUrl}/metrics`)).status, 401, 'metrics need an API token');
+    const metrics = await (await g.api('/metrics')).text();
     for (const reason of ['not_json', 'bad_field', 'missing_id', 'bad_image', 'future_ts', 'too_large']) {
       t.match(metrics, new RegExp(`estate_gateway_rejected_total\\{reason="${reason}"\\} 1`), reason);
     }

@@ -1,7 +1,11 @@
+import { maskName } from '../../roster/id-number.js';
 import { HOUSING_TYPE_LABELS, type HousingType } from '../../roster/model.js';
 import { listAlerts, listEntries } from '../../store/queries.js';
 import { problem, type RouteModule } from '../context.js';
+import { maskEntry } from '../present.js';
 import * as S from '../schemas.js';
+import * as A from '../schemas-accounts.js';
+import { householdSearch } from './household-search.js';
 
 type N = string | null;
 interface HouseholdRow {
@@ -34,8 +38,43 @@ export function maskCredential(kind: string, key: string, idMasked: string | nul
   return key;
 }
 
-/** The household file (一户一档): lease, members, masked credentials, recent entries, alerts. */
-export const householdRoutes: RouteModule = (app, { d, present }) => {
+/**
+ * The household file (一户一档): lease, members, masked credentials, recent entries,
+ * alerts; and the search that finds it. Every file view is audited; viewers see names
+ * masked and may not search by name.
+ */
+export const householdRoutes: RouteModule = (app, w) => {
+  const { d, present } = w;
+  const search = householdSearch(d.db);
+
+  app.get(
+    '/api/households',
+    {
+      schema: {
+        querystring: A.HouseholdSearchQuery,
+        response: { 200: A.HouseholdSearchReply, 403: S.ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const masked = w.masked(req);
+      if (q.name && masked)
+        return reply.status(403).send(problem(403, 'searching by name requires the operator role'));
+      const items = search.find(q, q.limit);
+      if (q.name)
+        w.audit(req, { action: 'household.search', detail: { byName: true, results: items.length } });
+      return {
+        items: items.map((h) => ({
+          ...h,
+          housingTypeLabel: HOUSING_TYPE_LABELS[h.housingType as HousingType] ?? h.housingType,
+          leaseholder: h.leaseholder && masked ? maskName(h.leaseholder) : h.leaseholder,
+        })),
+        next: items.length === q.limit ? (items.at(-1)?.id ?? null) : null,
+        buildings: search.buildings(),
+      };
+    },
+  );
+
   const householdOf = d.db.prepare(
     `SELECT h.id, h.building_id AS buildingId, b.name AS buildingName, h.entrance_id AS entranceId, h.room,
             h.housing_type AS housingType, h.lease_start AS leaseStart, h.lease_end AS leaseEnd, h.status
@@ -54,17 +93,22 @@ export const householdRoutes: RouteModule = (app, { d, present }) => {
       const h = householdOf.get(req.params.id) as HouseholdRow | undefined;
       if (!h) return reply.status(404).send(problem(404, `no household ${req.params.id}`));
       const members = membersOf.all(h.id) as MemberRow[];
+      const masked = w.masked(req);
+      w.audit(req, { action: 'household.view', householdId: h.id, detail: masked ? { masked } : null });
       return {
         ...h,
         housingTypeLabel: HOUSING_TYPE_LABELS[h.housingType],
         members: members.map((m) => ({
           ...m,
+          name: masked ? maskName(m.name) : m.name,
           credentials: (credsOf.all(m.id) as Array<{ kind: string; key: string }>).map((c) => ({
             kind: c.kind,
             masked: maskCredential(c.kind, c.key, m.idMasked),
           })),
         })),
-        recentEntries: listEntries(d.db, { householdId: h.id }, 20).map(present.entry),
+        recentEntries: listEntries(d.db, { householdId: h.id }, 20).map((e) =>
+          maskEntry(present.entry(e), masked),
+        ),
         alerts: listAlerts(d.db, { householdId: h.id }, 20).map(present.alert),
       };
     },

@@ -1,14 +1,17 @@
 import { getAlert, listAlerts, listEntries } from '../../store/queries.js';
 import { problem, type RouteModule } from '../context.js';
+import { maskEntry } from '../present.js';
 import * as S from '../schemas.js';
 
 /** The journal of entries and the alerts, newest first, paged by cursor. */
-export const journalRoutes: RouteModule = (app, { d, present }) => {
+export const journalRoutes: RouteModule = (app, w) => {
+  const { d, present } = w;
   app.get(
     '/api/events',
     { schema: { querystring: S.EventsQuery, response: { 200: S.EventsReply, 400: S.ErrorReply } } },
     async (req) => {
       const q = req.query;
+      const masked = w.masked(req);
       const rows = listEntries(
         d.db,
         {
@@ -23,7 +26,7 @@ export const journalRoutes: RouteModule = (app, { d, present }) => {
         q.limit,
       );
       return {
-        items: rows.map(present.entry),
+        items: rows.map((e) => maskEntry(present.entry(e), masked)),
         next: rows.length === q.limit ? (rows.at(-1)?.seq ?? null) : null,
       };
     },
@@ -52,6 +55,7 @@ export const journalRoutes: RouteModule = (app, { d, present }) => {
     async (req, reply) => {
       const a = getAlert(d.db, req.params.id);
       if (!a) return reply.status(404).send(problem(404, `no alert ${req.params.id}`));
+      w.audit(req, { action: 'alert.view', target: a.id, householdId: a.householdId });
       return present.alert(a);
     },
   );

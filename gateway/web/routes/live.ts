@@ -2,15 +2,18 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { problem, type RouteModule } from '../context.js';
+import { maskEntry } from '../present.js';
 import { serveLive } from '../sse.js';
 
 const THUMB_RE = /^thumbs\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{20}\.(webp|jpg)$/;
 
 /** Server-Sent Events of entries and alerts as they happen, and face thumbnails. */
-export const liveRoutes: RouteModule = (app, { d, present }) => {
+export const liveRoutes: RouteModule = (app, w) => {
+  const { d, present } = w;
   app.get('/api/live', (req, reply) => {
+    const masked = w.masked(req);
     serveLive(req, reply, d.live, {
-      entry: present.entry,
+      entry: (e) => maskEntry(present.entry(e), masked),
       alert: (a, isNew) => ({ ...present.alert(a), isNew }),
     });
   });

@@ -1,9 +1,22 @@
+import { Type as T } from '@sinclair/typebox';
 import type { RouteModule } from '../context.js';
 import * as S from '../schemas.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-/** Every reader with its state, last activity, clock offset and error counters. */
+const DoorsReply = T.Object({
+  items: T.Array(
+    T.Object({
+      id: T.String(),
+      name: T.String(),
+      building: T.Union([T.String(), T.Null()]),
+      entrance: T.Union([T.String(), T.Null()]),
+      policy: T.String(),
+    }),
+  ),
+});
+
+/** Every reader with its state, last activity, clock offset and error counters; the doors. */
 export const readerRoutes: RouteModule = (app, { d, present }) => {
   app.get('/api/readers', { schema: { response: { 200: S.ReadersReply } } }, async () => ({
     items: d.devices.list().map((r) => ({
@@ -11,6 +24,16 @@ export const readerRoutes: RouteModule = (app, { d, present }) => {
       doorName: present.doorName(r.doorId),
       since: iso(r.since),
       lastSeen: iso(r.lastSeen),
+    })),
+  }));
+
+  app.get('/api/doors', { schema: { response: { 200: DoorsReply } } }, async () => ({
+    items: d.config.doors.map((x) => ({
+      id: x.id,
+      name: x.name,
+      building: x.building ?? null,
+      entrance: x.entrance ?? null,
+      policy: x.policy,
     })),
   }));
 };

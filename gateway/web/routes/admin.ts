@@ -1,0 +1,20 @@
+import { Type as T } from '@sinclair/typebox';
+import type { RouteModule } from '../context.js';
+
+/**
+ * The running configuration, read-only (admin). It holds no secrets: passwords, keys and
+ * tokens live in the secrets file, which is never served.
+ */
+export const adminRoutes: RouteModule = (app, w) => {
+  app.get(
+    '/api/config',
+    {
+      preValidation: w.auth.require('admin'),
+      schema: { response: { 200: T.Object({ config: T.Unknown(), version: T.String() }) } },
+    },
+    async (req) => {
+      w.audit(req, { action: 'config.view' });
+      return { config: w.d.config, version: w.d.health().version };
+    },
+  );
+};

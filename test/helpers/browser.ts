@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Test } from 'tap';
+
+/** Debian's Chromium (.ci/run installs it with fonts-wqy-microhei); no browser is downloaded. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Where screenshots go for a person to look at (git-ignored). */
+export const RESULTS_DIR = path.resolve('test-results');
+
+/**
+ * Starts headless Chromium for a test and closes it at teardown. A missing browser is a
+ * failure, not a skip: the dashboard is only tested if the browser runs.
+ */
+export async function launchChromium(t: Test): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: apt-get install chromium fonts-wqy-microhei (see .ci/run)`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    // playwright gives every launch a fresh, empty profile directory of its own.
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    timeout: 30_000,
+  });
+  t.teardown(() => browser.close());
+  return browser;
+}
+
+/** A 1366×768 page (the operators' common screen) that fails the test on any page error. */
+export async function newPage(t: Test, browser: Browser): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  t.teardown(() => ctx.close());
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => t.fail(`page error: ${err.message}`));
+  return page;
+}
+
+/** Saves a full-page screenshot as test-results/{name}.png. */
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,179 @@
+import t from 'tap';
+import { routeTable } from '../../gateway/web/server.js';
+import { startGateway } from '../helpers/gateway.js';
+
+type Role = 'viewer' | 'operator' | 'admin';
+
+/**
+ * Every route of the API with the role it needs, a request that reaches it, and (where
+ * it takes input) a bad input with the field its error message must name. A route
+ * missing from this table fails the test: new routes get their auth checked too.
+ */
+const ROUTES: Array<{
+  route: string;
+  role: Role;
+  path: string;
+  body?: unknown;
+  bad?: { path: string; body?: unknown; names: RegExp };
+}> = [
+  { route: 'GET /metrics', role: 'viewer', path: '/metrics' },
+  { route: 'GET /api/session', role: 'viewer', path: '/api/session' },
+  { route: 'DELETE /api/session', role: 'viewer', path: '/api/session' },
+  {
+    route: 'POST /api/session/password',
+    role: 'viewer',
+    path: '/api/session/password',
+    body: { current: 'x', password: 'long-enough-password' },
+    bad: { path: '/api/session/password', body: { current: 'x' }, names: /password/ },
+  },
+  {
+    route: 'GET /api/events',
+    role: 'viewer',
+    path: '/api/events',
+    bad: { path: '/api/events?limit=9999', names: /limit/ },
+  },
+  {
+    route: 'GET /api/alerts',
+    role: 'viewer',
+    path: '/api/alerts',
+    bad: { path: '/api/alerts?limit=0', names: /limit/ },
+  },
+  {
+    route: 'GET /api/alerts/:id',
+    role: 'viewer',
+    path: '/api/alerts/al-none',
+    bad: { path: '/api/alerts/bad%20id!', names: /id/ },
+  },
+  { route: 'GET /api/readers', role: 'viewer', path: '/api/readers' },
+  { route: 'GET /api/doors', role: 'viewer', path: '/api/doors' },
+  {
+    route: 'GET /api/households',
+    role: 'viewer',
+    path: '/api/households?building=B01',
+    bad: { path: '/api/households?limit=many', names: /limit/ },
+  },
+  {
+    route: 'GET /api/households/:id',
+    role: 'viewer',
+    path: '/api/households/H1',
+    bad: { path: '/api/households/H1%3Bdrop', names: /id/ },
+  },
+  { route: 'GET /api/live', role: 'viewer', path: '/api/live' },
+  {
+    route: 'GET /api/thumbs/*',
+    role: 'viewer',
+    path: '/api/thumbs/2026-05-01/0123456789abcdef0123.webp',
+    bad: { path: '/api/thumbs/..%2F..%2Fsecrets.yaml', names: /thumbnail/ },
+  },
+  { route: 'GET /api/overview', role: 'viewer', path: '/api/overview' },
+  {
+    route: 'GET /api/audit',
+    role: 'operator',
+    path: '/api/audit',
+    bad: { path: '/api/audit?action=DROP%20TABLE', names: /action/ },
+  },
+  { route: 'GET /api/users', role: 'admin', path: '/api/users' },
+  {
+    route: 'POST /api/users',
+    role: 'admin',
+    path: '/api/users',
+    body: { name: 'newcomer', role: 'viewer' },
+    bad: { path: '/api/users', body: { name: 'x2', role: 'boss' }, names: /role/ },
+  },
+  {
+    route: 'PATCH /api/users/:name',
+    role: 'admin',
+    path: '/api/users/newcomer',
+    body: { role: 'operator' },
+    bad: { path: '/api/users/newcomer', body: {}, names: /properties|body/ },
+  },
+  {
+    route: 'POST /api/users/:name/password',
+    role: 'admin',
+    path: '/api/users/newcomer/password',
+    body: {},
+    bad: { path: '/api/users/newcomer/password', body: { password: 'short' }, names: /password/ },
+  },
+  { route: 'GET /api/config', role: 'admin', path: '/api/config' },
+];
+
+const PUBLIC = ['GET /healthz', 'POST /api/session', 'GET /', 'GET /login', 'GET /ui/*'];
+const BELOW: Record<Role, Role | null> = { viewer: null, operator: 'viewer', admin: 'operator' };
+
+t.test('every route: 401 without credentials, 403 below its role, 400 with a clear message', async (t) => {
+  const g = await startGateway(t);
+  const table = routeTable(g.gw.http);
+  const registered = table.filter((r) => !r.public).map((r) => `${r.method} ${r.url}`);
+  t.same(registered.sort(), ROUTES.map((r) => r.route).sort(), 'every protected route is in this table');
+  t.same(
+    table
+      .filter((r) => r.public)
+      .map((r) => `${r.method} ${r.url}`)
+      .sort(),
+    [...PUBLIC].sort(),
+    'exactly these routes are public',
+  );
+
+  const call = async (method: string, path: string, as: Role | null, body?: unknown, bearer?: string) => {
+    const ac = new AbortController();
+    const headers: Record<string, string> = {};
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await g.api(path, {
+      method,
+      as,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: ac.signal,
+    });
+    const text = res.headers.get('content-type')?.includes('event-stream') ? '' : await res.text();
+    ac.abort();
+    return {
+      status: res.status,
+      json: text.startsWith('{') ? (JSON.parse(text) as { message?: string }) : null,
+    };
+  };
+
+  for (const r of ROUTES) {
+    const [method = 'GET'] = r.route.split(' ');
+    const anon = await call(method, r.path, null, r.body);
+    t.equal(anon.status, 401, `${r.route} without credentials`);
+    t.match(anon.json?.message, /authentication required/);
+    t.equal(
+      (await call(method, r.path, null, r.body, 'not-a-token')).status,
+      401,
+      `${r.route} with a wrong token`,
+    );
+    const below = BELOW[r.role];
+    if (below) {
+      const res = await call(method, r.path, below, r.body);
+      t.equal(res.status, 403, `${r.route} as ${below}`);
+      t.match(res.json?.message, new RegExp(`requires the ${r.role} role`));
+      if (r.bad)
+        t.equal((await call(method, r.bad.path, below, r.bad.body)).status, 403, 'role before input');
+    }
+    const ok = await call(method, r.path, r.role, r.body);
+    t.notOk([401, 403].includes(ok.status), `${r.route} as ${r.role}: ${ok.status}`);
+    if (r.bad) {
+      const bad = await call(method, r.bad.path, r.role, r.bad.body);
+      t.equal(bad.status, 400, `${r.route} bad input`);
+      t.match(bad.json?.message, r.bad.names, `${r.route}: "${bad.json?.message}" names the field`);
+    }
+  }
+
+  const metrics = await (await g.api('/metrics')).text();
+  t.match(metrics, /estate_gateway_http_refused_total\{reason="no_credentials"\} \d+/);
+  t.match(metrics, /estate_gateway_http_refused_total\{reason="role"\} \d+/);
+  t.match(metrics, /estate_gateway_http_bad_requests_total\{route="\/api\/events"\} 1/);
+  t.ok(
+    g.logs.some((l) => l.msg === 'bad request' && l.route === '/api/events'),
+    'a log line per bad request',
+  );
+  t.ok(g.logs.some((l) => l.msg === 'request refused' && l.why === 'role'));
+  t.equal((await fetch(`${g.httpUrl}/healthz`)).status, 200, '/healthz is public');
+  const root = await fetch(`${g.httpUrl}/`, { redirect: 'manual' });
+  t.equal(root.status, 302, 'the dashboard sends strangers to the login page');
+  t.equal(root.headers.get('location'), '/login');
+  t.equal((await fetch(`${g.httpUrl}/login`)).status, 200);
+  t.equal((await fetch(`${g.httpUrl}/api/nothing-here`)).status, 401, 'unknown paths too need a login');
+});

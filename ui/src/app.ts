@@ -1,0 +1,116 @@
+import { ApiError, api, type SessionInfo, setCsrf, toLogin } from './api.js';
+import { fill, h } from './dom.js';
+import { lang, setLang, t } from './i18n.js';
+import { allowed, type Page } from './page.js';
+import { PAGES } from './pages/index.js';
+
+/** The dashboard shell: side menu, top bar, and the page the hash route names. */
+
+let cleanup: (() => void) | undefined;
+let session: SessionInfo;
+
+function roleName(r: SessionInfo['role']): string {
+  return t(r === 'viewer' ? '查看员' : r === 'operator' ? '操作员' : '管理员');
+}
+
+function shell(): { nav: HTMLElement; main: HTMLElement } {
+  const nav = h('nav', { class: 'menu' });
+  const main = h('main', { id: 'page' });
+  const logout = h('button', { class: 'link', type: 'button', id: 'logout' }, t('退出'));
+  logout.addEventListener('click', async () => {
+    await api('/api/session', { method: 'DELETE' }).catch(() => undefined);
+    location.href = '/login';
+  });
+  const other = lang() === 'zh' ? 'en' : 'zh';
+  const switcher = h(
+    'button',
+    { class: 'link', type: 'button', id: 'lang' },
+    other === 'en' ? 'English' : '中文',
+  );
+  switcher.addEventListener('click', () => setLang(other));
+  const top = h(
+    'header',
+    { class: 'top' },
+    h('div', { class: 'brand' }, h('strong', {}, session.estate.name), h('span', {}, t('物业管理平台'))),
+    h(
+      'div',
+      { class: 'who' },
+      h('span', { id: 'who' }, `${session.user} · ${roleName(session.role)}`),
+      session.kind === 'user' ? h('a', { href: '#/password' }, t('修改密码')) : null,
+      switcher,
+      logout,
+    ),
+  );
+  fill(
+    document.body,
+    h(
+      'div',
+      { class: 'layout' },
+      h('aside', {}, h('div', { class: 'logo' }, '门禁 · ACS'), nav),
+      h('div', { class: 'body' }, top, main),
+    ),
+  );
+  return { nav, main };
+}
+
+function menu(nav: HTMLElement, current: Page | undefined): void {
+  fill(
+    nav,
+    ...PAGES.filter((p) => p.nav && allowed(session.role, p)).map((p) =>
+      h(
+        'a',
+        {
+          href: `#/${p.id}`,
+          class:
+            current?.id === p.id || (current?.nav === undefined && current?.id.startsWith(p.id))
+              ? 'active'
+              : '',
+        },
+        t(p.nav!),
+      ),
+    ),
+  );
+}
+
+async function show(nav: HTMLElement, main: HTMLElement): Promise<void> {
+  cleanup?.();
+  cleanup = undefined;
+  const path = location.hash.replace(/^#\/?/, '') || 'overview';
+  let page: Page | undefined;
+  let params: string[] = [];
+  for (const p of PAGES) {
+    const m = p.route.exec(path);
+    if (m) {
+      page = p;
+      params = m.slice(1).map((x) => decodeURIComponent(x ?? ''));
+      break;
+    }
+  }
+  menu(nav, page);
+  if (!page) return fill(main, h('p', { class: 'notice' }, t('页面不存在')));
+  if (!allowed(session.role, page)) return fill(main, h('p', { class: 'notice' }, t('暂无权限')));
+  document.title = `${page.nav ? t(page.nav) : t('物业管理平台')} · ${session.estate.name}`;
+  fill(main);
+  main.dataset.page = page.id;
+  try {
+    cleanup = await page.render(main, { session, masked: session.role === 'viewer', params });
+  } catch (err) {
+    main.append(h('p', { class: 'error' }, `${t('请求失败')}: ${(err as Error).message}`));
+    if (!(err instanceof ApiError)) console.error(err);
+  }
+}
+
+async function start(): Promise<void> {
+  document.documentElement.lang = lang() === 'en' ? 'en' : 'zh-CN';
+  try {
+    session = await api<SessionInfo>('/api/session');
+  } catch {
+    return toLogin();
+  }
+  setCsrf(session.csrf);
+  const { nav, main } = shell();
+  window.addEventListener('hashchange', () => void show(nav, main));
+  await show(nav, main);
+}
+
+void start();

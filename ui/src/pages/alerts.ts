@@ -1,0 +1,173 @@
+import { api, qs } from '../api.js';
+import { badge, card, field, fill, h, select, table } from '../dom.js';
+import { thumb } from '../entries.js';
+import { codeLabel, credLabel, fmtTime, kindLabel, reasonLabel, stateLabel, t } from '../i18n.js';
+import type { Page } from '../page.js';
+import { severityTone } from './overview.js';
+
+interface Alert {
+  id: string;
+  kind: string;
+  label: string;
+  severity: string;
+  state: string;
+  householdId: string | null;
+  residentId: string | null;
+  doorId: string | null;
+  readerId: string | null;
+  firstTime: string;
+  lastTime: string;
+  count: number;
+  evidence: Array<{
+    seq: number;
+    readerId: string;
+    recordId: string;
+    time: string;
+    type: string;
+    score: number | null;
+    thumb: string | null;
+    reasons: string[];
+  }>;
+}
+
+const KINDS = [
+  'stranger',
+  'unknown_card',
+  'inactive_resident',
+  'wrong_building',
+  'person_card_mismatch',
+  'credential_shared',
+  'leaseholder_absent',
+  'suspected_sublet',
+  'overcrowding',
+  'device_offline',
+  'door_forced',
+  'door_held_open',
+];
+
+/** 告警: the alert list, newest first, by state and kind, paged. Case actions come with the ledger. */
+export const alertsPage: Page = {
+  id: 'alerts',
+  route: /^alerts(?:\?(.*))?$/,
+  nav: '告警',
+  role: 'viewer',
+  async render(root, ctx) {
+    const q = new URLSearchParams(ctx.params[0] ?? '');
+    const fState = select(
+      'state',
+      [
+        ['', t('全部')],
+        ...['open', 'acknowledged', 'closed'].map((s): [string, string] => [s, stateLabel(s)]),
+      ],
+      q.get('state') ?? '',
+    );
+    const fKind = select(
+      'kind',
+      [['', t('全部')], ...KINDS.map((k): [string, string] => [k, kindLabel(k)])],
+      q.get('kind') ?? '',
+    );
+    const list = h('tbody');
+    const more = h('button', { type: 'button', class: 'link' }, t('加载更多'));
+    let next: string | null = null;
+    const row = (a: Alert) =>
+      h(
+        'tr',
+        {},
+        ...[
+          fmtTime(a.lastTime),
+          h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, codeLabel(a.kind, a.label)),
+          badge(stateLabel(a.severity), severityTone(a.severity)),
+          stateLabel(a.state),
+          a.doorId ?? '—',
+          a.householdId
+            ? h('a', { href: `#/households/${encodeURIComponent(a.householdId)}` }, a.householdId)
+            : '—',
+          a.count,
+        ].map((c) => h('td', {}, c)),
+      );
+    const load = async (reset: boolean) => {
+      const r = await api<{ items: Alert[]; next: string | null }>(
+        `/api/alerts${qs({ state: fState.value, kind: fKind.value, before: reset ? null : next, limit: 50 })}`,
+      );
+      if (reset) fill(list);
+      list.append(...r.items.map(row));
+      next = r.next;
+      more.hidden = next === null;
+    };
+    more.addEventListener('click', () => void load(false));
+    for (const f of [fState, fKind]) f.addEventListener('change', () => void load(true));
+    const heads = [t('时间'), t('类型'), t('级别'), t('状态'), t('门'), t('房屋'), t('次数')];
+    root.append(
+      h('div', { class: 'filters' }, field(t('状态'), fState), field(t('类型'), fKind)),
+      card(
+        null,
+        h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ...heads.map((x) => h('th', {}, x)))), list),
+        more,
+      ),
+    );
+    await load(true);
+    return undefined;
+  },
+};
+
+/** One alert with its evidence: the entries, scores and thumbnails that raised it. */
+export const alertPage: Page = {
+  id: 'alert',
+  route: /^alerts\/([^/?]+)$/,
+  role: 'viewer',
+  async render(root, ctx) {
+    const a = await api<Alert>(`/api/alerts/${encodeURIComponent(ctx.params[0] ?? '')}`);
+    root.append(
+      h(
+        'div',
+        { class: 'head' },
+        h('a', { href: '#/alerts', class: 'back' }, `← ${t('返回')}`),
+        h('h1', {}, codeLabel(a.kind, a.label)),
+        badge(stateLabel(a.severity), severityTone(a.severity)),
+        badge(stateLabel(a.state), a.state === 'open' ? 'warn' : 'muted'),
+      ),
+      card(
+        t('告警详情'),
+        h(
+          'dl',
+          { class: 'facts' },
+          h('dt', {}, t('首次')),
+          h('dd', {}, fmtTime(a.firstTime)),
+          h('dt', {}, t('最近')),
+          h('dd', {}, fmtTime(a.lastTime)),
+          h('dt', {}, t('次数')),
+          h('dd', {}, a.count),
+          h('dt', {}, t('门')),
+          h('dd', {}, a.doorId ?? '—'),
+          h('dt', {}, t('读头')),
+          h('dd', {}, a.readerId ?? '—'),
+          h('dt', {}, t('房屋')),
+          h(
+            'dd',
+            {},
+            a.householdId
+              ? h('a', { href: `#/households/${encodeURIComponent(a.householdId)}` }, a.householdId)
+              : '—',
+          ),
+        ),
+      ),
+      card(
+        t('证据'),
+        table(
+          [t('抓拍'), t('时间'), t('读头'), t('凭证'), t('分数'), t('原因')],
+          a.evidence,
+          (e) => [
+            thumb(e.thumb),
+            fmtTime(e.time),
+            e.readerId,
+            credLabel(e.type),
+            e.score === null ? '—' : e.score.toFixed(2),
+            e.reasons.map(reasonLabel).join('，'),
+          ],
+          t('暂无数据'),
+        ),
+      ),
+    );
+    return undefined;
+  },
+};

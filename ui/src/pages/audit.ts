@@ -1,0 +1,116 @@
+import { api, qs } from '../api.js';
+import { badge, card, field, fill, h, select } from '../dom.js';
+import { fmtTime, stateLabel, t } from '../i18n.js';
+import type { Page } from '../page.js';
+
+interface AuditItem {
+  seq: number;
+  time: string;
+  actor: string;
+  role: string | null;
+  action: string;
+  householdId: string | null;
+  caseId: string | null;
+  target: string | null;
+  ip: string | null;
+  outcome: string;
+  detail: Record<string, unknown> | null;
+}
+
+const ACTIONS = [
+  'login.ok',
+  'login.failed',
+  'login.locked',
+  'logout',
+  'household.view',
+  'household.search',
+  'alert.view',
+  'user.add',
+  'user.update',
+  'user.password',
+  'config.view',
+  'request.refused',
+];
+
+/** 审计: who logged in, who viewed which household file, who changed what; newest first. */
+export const auditPage: Page = {
+  id: 'audit',
+  route: /^audit$/,
+  nav: '审计',
+  role: 'operator',
+  async render(root) {
+    const fActor = h('input', { name: 'actor', maxlength: 80, size: 12 });
+    const fAction = select('action', [['', t('全部')], ...ACTIONS.map((a): [string, string] => [a, a])]);
+    const fHousehold = h('input', { name: 'household', maxlength: 64, size: 12 });
+    const body = h('tbody');
+    const more = h('button', { type: 'button', class: 'link' }, t('加载更多'));
+    let next: number | null = null;
+    const load = async (reset: boolean) => {
+      const r = await api<{ items: AuditItem[]; next: number | null }>(
+        `/api/audit${qs({ actor: fActor.value.trim(), action: fAction.value, household: fHousehold.value.trim(), before: reset ? null : next, limit: 50 })}`,
+      );
+      if (reset) fill(body);
+      for (const a of r.items)
+        body.append(
+          h(
+            'tr',
+            {},
+            ...[
+              fmtTime(a.time),
+              a.actor,
+              a.role ?? '—',
+              a.action,
+              badge(stateLabel(a.outcome), a.outcome === 'ok' ? 'ok' : 'bad'),
+              a.householdId
+                ? h('a', { href: `#/households/${encodeURIComponent(a.householdId)}` }, a.householdId)
+                : (a.caseId ?? '—'),
+              a.target ?? '—',
+              a.ip ?? '—',
+              a.detail ? JSON.stringify(a.detail) : '',
+            ].map((c) => h('td', {}, c)),
+          ),
+        );
+      next = r.next;
+      more.hidden = next === null;
+    };
+    const form = h(
+      'form',
+      { class: 'filters' },
+      field(t('操作者'), fActor),
+      field(t('动作'), fAction),
+      field(t('房屋'), fHousehold),
+      h('button', { type: 'submit', class: 'primary' }, t('查询')),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void load(true);
+    });
+    more.addEventListener('click', () => void load(false));
+    const heads = [
+      t('时间'),
+      t('操作者'),
+      t('角色'),
+      t('动作'),
+      t('结果'),
+      t('房屋'),
+      t('对象'),
+      t('地址'),
+      '',
+    ];
+    root.append(
+      form,
+      card(
+        null,
+        h(
+          'table',
+          { class: 'grid', id: 'audit' },
+          h('thead', {}, h('tr', {}, ...heads.map((x) => h('th', {}, x)))),
+          body,
+        ),
+        more,
+      ),
+    );
+    await load(true);
+    return undefined;
+  },
+};

@@ -1,0 +1,70 @@
+import { api } from '../api.js';
+import { badge, card, fill, h, table } from '../dom.js';
+import { fmtTime, t } from '../i18n.js';
+import type { Page } from '../page.js';
+
+interface Reader {
+  id: string;
+  doorId: string;
+  doorName: string | null;
+  driver: string;
+  direction: string;
+  online: boolean | null;
+  since: string | null;
+  lastSeen: string | null;
+  firmware: string | null;
+  clockOffsetMs: number | null;
+  counters: Record<string, number>;
+}
+
+/** 设备: every reader with its state, last activity, firmware, clock offset and counters. */
+export const devicesPage: Page = {
+  id: 'devices',
+  route: /^devices$/,
+  nav: '设备',
+  role: 'viewer',
+  async render(root) {
+    const body = h('div', { id: 'devices' });
+    root.append(card(t('读头'), body));
+    const load = async () => {
+      const { items } = await api<{ items: Reader[] }>('/api/readers');
+      fill(
+        body,
+        table(
+          [
+            t('读头'),
+            t('门'),
+            t('方向'),
+            t('驱动'),
+            t('状态'),
+            t('最后活动'),
+            t('固件'),
+            t('时钟偏差'),
+            t('计数'),
+          ],
+          items,
+          (r) => [
+            r.id,
+            r.doorName ?? r.doorId,
+            t(r.direction === 'out' ? '外出' : '进入'),
+            r.driver,
+            r.online === null
+              ? badge(t('未知'), 'muted')
+              : badge(r.online ? t('在线') : t('离线'), r.online ? 'ok' : 'bad'),
+            fmtTime(r.lastSeen),
+            r.firmware ?? '—',
+            r.clockOffsetMs === null ? '—' : `${r.clockOffsetMs} ms`,
+            h(
+              'span',
+              { class: 'chips' },
+              ...Object.entries(r.counters).map(([k, v]) => h('span', { class: 'chip' }, `${k} ${v}`)),
+            ),
+          ],
+        ),
+      );
+    };
+    await load();
+    const timer = setInterval(() => void load().catch(() => undefined), 10_000);
+    return () => clearInterval(timer);
+  },
+};

@@ -1,0 +1,172 @@
+import { api, qs } from '../api.js';
+import { badge, card, field, fill, h, select, table } from '../dom.js';
+import { type Entry, entryCells, entryHeads } from '../entries.js';
+import { codeLabel, credLabel, fmtTime, stateLabel, t } from '../i18n.js';
+import type { Page } from '../page.js';
+import { severityTone } from './overview.js';
+
+interface Hit {
+  id: string;
+  buildingId: string;
+  buildingName: string | null;
+  room: string;
+  housingTypeLabel: string;
+  status: string;
+  leaseholder: string | null;
+  members: number;
+}
+
+interface Member {
+  id: string;
+  role: string;
+  name: string;
+  idMasked: string | null;
+  phoneMasked: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  status: string;
+  credentials: Array<{ kind: string; masked: string }>;
+}
+
+interface HouseholdFile {
+  id: string;
+  buildingName: string | null;
+  buildingId: string;
+  room: string;
+  housingTypeLabel: string;
+  leaseStart: string | null;
+  leaseEnd: string | null;
+  status: string;
+  members: Member[];
+  recentEntries: Entry[];
+  alerts: Array<{
+    id: string;
+    kind: string;
+    label: string;
+    severity: string;
+    state: string;
+    lastTime: string;
+    count: number;
+  }>;
+}
+
+const STATUS_TONE: Record<string, 'ok' | 'bad' | 'muted'> = {
+  active: 'ok',
+  moved_out: 'bad',
+  terminated: 'bad',
+  suspended: 'bad',
+};
+
+/** 一户一档 search: by building, room (prefix) and — operator and above — resident name. */
+export const householdsPage: Page = {
+  id: 'households',
+  route: /^households$/,
+  nav: '一户一档',
+  role: 'viewer',
+  async render(root, ctx) {
+    const first = await api<{
+      items: Hit[];
+      next: string | null;
+      buildings: Array<{ id: string; name: string }>;
+    }>('/api/households?limit=50');
+    const fBuilding = select('building', [
+      ['', t('全部')],
+      ...first.buildings.map((b): [string, string] => [b.id, b.name]),
+    ]);
+    const fRoom = h('input', { name: 'room', maxlength: 16, size: 8 });
+    const fName = h('input', { name: 'name', maxlength: 32, size: 10, disabled: ctx.masked });
+    const results = h('div', { id: 'household-results' });
+    const form = h(
+      'form',
+      { class: 'filters' },
+      field(t('楼栋'), fBuilding),
+      field(t('房号'), fRoom),
+      field(t('姓名'), fName),
+      h('button', { type: 'submit', class: 'primary' }, t('查询')),
+      ctx.masked ? h('span', { class: 'muted' }, t('姓名已脱敏')) : null,
+    );
+    const draw = (items: Hit[]) =>
+      fill(
+        results,
+        table(
+          [t('房屋'), t('楼栋'), t('房号'), t('类型'), t('状态'), t('承租人'), t('在住人数')],
+          items,
+          (x) => [
+            h('a', { href: `#/households/${encodeURIComponent(x.id)}` }, x.id),
+            x.buildingName ?? x.buildingId,
+            x.room,
+            x.housingTypeLabel,
+            badge(stateLabel(x.status), STATUS_TONE[x.status] ?? 'muted'),
+            x.leaseholder ?? '—',
+            x.members,
+          ],
+          t('暂无数据'),
+        ),
+      );
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const r = await api<{ items: Hit[] }>(
+        `/api/households${qs({ building: fBuilding.value, room: fRoom.value.trim(), name: fName.value.trim(), limit: 100 })}`,
+      );
+      draw(r.items);
+    });
+    root.append(form, card(null, results));
+    draw(first.items);
+    return undefined;
+  },
+};
+
+/** The household file: lease, members with masked credentials, recent entries, alerts. */
+export const householdFilePage: Page = {
+  id: 'household',
+  route: /^households\/([^/]+)$/,
+  role: 'viewer',
+  async render(root, ctx) {
+    const f = await api<HouseholdFile>(`/api/households/${encodeURIComponent(ctx.params[0] ?? '')}`);
+    root.append(
+      h(
+        'div',
+        { class: 'head' },
+        h('a', { href: '#/households', class: 'back' }, `← ${t('返回')}`),
+        h('h1', {}, `${f.buildingName ?? f.buildingId} ${f.room}`),
+        badge(f.housingTypeLabel, 'info'),
+        badge(stateLabel(f.status), STATUS_TONE[f.status] ?? 'muted'),
+        h('span', { class: 'muted' }, `${t('租约')}: ${f.leaseStart ?? '—'} ~ ${f.leaseEnd ?? '—'}`),
+        ctx.masked ? h('span', { class: 'badge warn', id: 'masked-note' }, t('姓名已脱敏')) : null,
+      ),
+      card(
+        t('成员'),
+        table(
+          [t('姓名'), t('角色'), t('状态'), t('身份证'), t('电话'), t('凭证'), t('有效期')],
+          f.members,
+          (m) => [
+            h('span', { class: 'member-name' }, m.name),
+            t(m.role === 'leaseholder' ? '承租人' : '成员'),
+            badge(stateLabel(m.status), STATUS_TONE[m.status] ?? 'muted'),
+            m.idMasked ?? '—',
+            m.phoneMasked ?? '—',
+            m.credentials.map((c) => `${credLabel(c.kind)} ${c.masked}`).join('；') || '—',
+            `${m.validFrom ?? '—'} ~ ${m.validTo ?? '—'}`,
+          ],
+        ),
+      ),
+      card(t('近期通行'), table(entryHeads(), f.recentEntries, entryCells, t('暂无数据'))),
+      card(
+        t('相关告警'),
+        table(
+          [t('时间'), t('类型'), t('级别'), t('状态'), t('次数')],
+          f.alerts,
+          (a) => [
+            fmtTime(a.lastTime),
+            h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, codeLabel(a.kind, a.label)),
+            badge(stateLabel(a.severity), severityTone(a.severity)),
+            stateLabel(a.state),
+            a.count,
+          ],
+          t('暂无数据'),
+        ),
+      ),
+    );
+    return undefined;
+  },
+};
