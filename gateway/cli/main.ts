@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=256
 import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
-import { CHECK_HELP, DEMO_HELP, EVENTS_HELP, ROSTER_HELP, RUN_HELP, SIM_HELP } from './help.js';
+import { CHECK_HELP, DECODE_HELP, DEMO_HELP, EVENTS_HELP, ROSTER_HELP, RUN_HELP, SIM_HELP } from './help.js';
 
 const HELP = `estate-gateway ${VERSION} — smart-access-control edge gateway for affordable-housing estates
 
@@ -12,6 +12,7 @@ Commands:
   check-config   validate a configuration file
   roster import  import the resident roster (JSON or CSV)
   events         export the journal of access records (jsonl or csv)
+  decode         decode bytes captured on a serial reader line (fingerprint, idcard, wiegand, modbus)
   sim            run a simulated estate against a running gateway
   demo           the gateway and a simulated estate in one process (what npm start runs)
 
@@ -22,6 +23,7 @@ const HELPS: Record<string, string> = {
   'check-config': CHECK_HELP,
   roster: ROSTER_HELP,
   events: EVENTS_HELP,
+  decode: DECODE_HELP,
   sim: SIM_HELP,
   demo: DEMO_HELP,
 };
@@ -39,6 +41,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return (await import('./roster.js')).rosterCommand(rest);
     case 'events':
       return (await import('./events.js')).eventsCommand(rest);
+    case 'decode':
+      return (await import('./decode.js')).decodeCommand(rest);
     case 'sim':
       await (await import('./sim.js')).simCommand(rest);
       return undefined;
