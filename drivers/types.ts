@@ -117,6 +117,8 @@ export interface Driver {
   stop(): Promise<void>;
   /** Sends a door command to a reader. Never throws; failures are logged and counted. */
   command(readerId: string, cmd: DoorCommand): void;
+  /** Line counters of one of its readers (frames, errors, discarded bytes…), if it keeps any. */
+  stats?(readerId: string): Readonly<Record<string, number>>;
 }
 export interface DriverReader {
   id: string;

@@ -263,6 +263,7 @@ export class Gateway {
       this.#drivers.set(name, driver);
       for (const r of readers) this.#readerDriver.set(r.id, driver);
     }
+    this.devices.setLineStats((id) => this.#readerDriver.get(id)?.stats?.(id));
 
     this.http = buildServer({
       config: cfg,

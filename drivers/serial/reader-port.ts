@@ -5,14 +5,17 @@ import { toHex } from './options.js';
 import { Requester } from './requester.js';
 import type { Timers } from './timers.js';
 
-/** Counters a serial reader keeps; exposed by each driver's stats(). */
-export interface SerialStats {
+/**
+ * Counters a serial reader keeps; exposed by each driver's stats() and, through the
+ * Driver interface, in the reader's counters of /api/readers (`line.*`).
+ */
+export type SerialStats = {
   frames: number;
   frameErrors: number;
   discardedBytes: number;
   timeouts: number;
   opens: number;
-}
+};
 
 /** What a ReaderPort needs beyond the link's own options. */
 export interface ReaderPortOptions<F> extends LinkOptions<F> {
