@@ -31,7 +31,9 @@ Options:
 export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
 
 The gateway and a whole simulated estate in one process — what \`npm start\` runs:
-the embedded broker, face terminals at every door, residents coming and going, a few
+the embedded broker, face terminals at the doors, a door with serial readers (fingerprint
+module, ID-card reader, Wiegand card reader, Modbus relay lock: simulated devices behind
+tcp:// ports, as a ser2net box presents real ones), residents coming and going, a few
 strangers and moved-out tenants, and a simulated district system receiving the alerts.
 Uses config/default.yaml unless told otherwise; data goes to ./var/.
 
@@ -81,9 +83,10 @@ Exit codes: 0 stopped, 1 crashed, 78 invalid configuration.`;
 export const SIM_HELP = `Usage: estate-gateway sim [--config FILE] [--no-roster] [--broker URL]
 
 Runs the simulated estate against a gateway that is already running with the same
-config (\`estate-gateway run\`): face terminals for its mqtt-v1 readers, residents,
-strangers and moved-out tenants, and — when upstream.url points at sim.upstreamPort —
-the simulated district system. The simulated roster is written into the gateway's
+config (\`estate-gateway run\`): face terminals for its mqtt-v1 readers, simulated serial
+devices for its readers on tcp://127.0.0.1 ports, residents, strangers and moved-out
+tenants, and — when upstream.url points at sim.upstreamPort — the simulated district
+system. The simulated roster is written into the gateway's
 database first (the running gateway picks it up within seconds).
 
 Options:
