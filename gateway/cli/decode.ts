@@ -29,6 +29,7 @@ interface Decoder {
   hexLimit: number;
 }
 
+/** The protocols `decode` knows, as typed on the command line. */
 export const PROTOCOLS = ['fingerprint', 'idcard', 'wiegand', 'modbus'] as const;
 
 /** The Wiegand line format: the one asked for, else guessed from the terminators. */
