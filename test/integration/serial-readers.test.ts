@@ -6,7 +6,7 @@ import { SimFingerprintModule } from '../../sim/serial/fingerprint-module.js';
 import { SimIdCardReader } from '../../sim/serial/idcard-reader.js';
 import { SimRelayBoard } from '../../sim/serial/modbus-relay-board.js';
 import { SimWiegandConverter } from '../../sim/serial/wiegand-converter.js';
-import { ZHANG } from '../drivers/helpers/id-cards.js';
+import { EXPIRED, ZHANG } from '../drivers/helpers/id-cards.js';
 import { startGateway, TEST_ROSTER, until } from '../helpers/gateway.js';
 import { PtyDevice, tcpDevice } from '../helpers/serial-devices.js';
 
@@ -159,6 +159,11 @@ t.test('serial readers through the whole gateway', async (t) => {
   t.ok((device('FP1')?.counters['line.opens'] ?? 0) >= 2, 'the line was reopened');
   module.placeFinger(FINGER);
   await until(() => entries().length === 6, 5000, 'reads again after replug');
+
+  // The driver passes the card's validity on: an expired card is refused by the pipeline.
+  idReader.place(EXPIRED);
+  await until(() => entries().length === 7, 8000, 'expired card recorded');
+  t.match(entries()[6], { reader: 'IC1', outcome: 'denied', reasons: 'idcard_expired', resident: 'R00001' });
 
   const text = JSON.stringify(logs);
   t.notOk(text.includes(ZHANG.text.number), 'no ID number in the logs');
