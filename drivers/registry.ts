@@ -1,5 +1,9 @@
+import { createFingerprintDriver } from './fingerprint/driver.js';
+import { createIdCardDriver } from './idcard/driver.js';
+import { createModbusRelayDriver } from './modbus-relay/driver.js';
 import { createMqttV1Driver } from './mqtt-v1/driver.js';
 import type { DriverFactory } from './types.js';
+import { createWiegandDriver } from './wiegand/driver.js';
 
 /**
  * Every reader protocol the gateway speaks: a new protocol is one folder under drivers/
@@ -7,6 +11,10 @@ import type { DriverFactory } from './types.js';
  */
 export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   'mqtt-v1': createMqttV1Driver,
+  fingerprint: createFingerprintDriver,
+  idcard: createIdCardDriver,
+  wiegand: createWiegandDriver,
+  'modbus-relay': createModbusRelayDriver,
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVERS);

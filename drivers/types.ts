@@ -5,6 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../gateway/clock.js';
+import type { SerialBinding } from './serial/link.js';
+import type { OptionsCheck } from './serial/options.js';
 
 export type CredentialType = 'face' | 'card' | 'idcard' | 'fingerprint' | 'qrcode';
 
@@ -115,6 +117,8 @@ export interface Driver {
   stop(): Promise<void>;
   /** Sends a door command to a reader. Never throws; failures are logged and counted. */
   command(readerId: string, cmd: DoorCommand): void;
+  /** Line counters of one of its readers (frames, errors, discarded bytes…), if it keeps any. */
+  stats?(readerId: string): Readonly<Record<string, number>>;
 }
 export interface DriverReader {
   id: string;
@@ -132,6 +136,18 @@ export interface DriverContext {
   bus: import('../gateway/mqtt/bus.js').MqttBus;
   /** Reader protocol v1 topic prefix. */
   topicPrefix: string;
+  /**
+   * The serialport binding for serial-line protocols. Production passes none (the OS
+   * binding); tests inject binding-mock or a simulator here (style.md: a typed option).
+   */
+  serialBinding?: SerialBinding;
 }
 
-export type DriverFactory = (ctx: DriverContext) => Driver;
+/** Creates a protocol's driver; what it declares about itself rides on the function. */
+export interface DriverFactory {
+  (ctx: DriverContext): Driver;
+  /** Checks one reader's `options` at config load, so check-config lists bad ones. */
+  checkOptions?: OptionsCheck;
+  /** Its readers are door locks (relay boards): a door's `lock` may name one of them. */
+  switchesLocks?: boolean;
+}

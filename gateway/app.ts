@@ -3,6 +3,7 @@ import v8 from 'node:v8';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { DRIVER_NAMES, DRIVERS } from '../drivers/registry.js';
+import type { SerialBinding } from '../drivers/serial/link.js';
 import type { DoorCommand, Driver } from '../drivers/types.js';
 import { AlertManager } from './alerts/alert-manager.js';
 import { type Clock, systemClock } from './clock.js';
@@ -34,6 +35,8 @@ export interface GatewayDeps {
   clock?: Clock;
   /** Extra pattern detectors (issue 4 seam). */
   detectors?: Detector[];
+  /** Serial binding for the serial-line drivers: none in production (the OS one); tests inject one. */
+  serialBinding?: SerialBinding;
 }
 
 /**
@@ -255,10 +258,12 @@ export class Gateway {
         clock: this.#clock,
         bus: this.bus,
         topicPrefix: cfg.mqtt.topicPrefix,
+        serialBinding: deps.serialBinding,
       });
       this.#drivers.set(name, driver);
       for (const r of readers) this.#readerDriver.set(r.id, driver);
     }
+    this.devices.setLineStats((id) => this.#readerDriver.get(id)?.stats?.(id));
 
     this.http = buildServer({
       config: cfg,

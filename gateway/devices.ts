@@ -50,6 +50,7 @@ export class DeviceRegistry {
   readonly #startedAt: number;
   #timer: NodeJS.Timeout | undefined;
   #lastPersist = 0;
+  #lineStats: (readerId: string) => Readonly<Record<string, number>> | undefined = () => undefined;
 
   constructor(
     db: Db,
@@ -156,6 +157,14 @@ export class DeviceRegistry {
     d.dirty = true;
   }
 
+  /**
+   * Where list() finds each reader's line counters (serial drivers count frames, frame
+   * errors, discarded bytes, timeouts, opens): shown as `line.<name>` beside the counters.
+   */
+  setLineStats(f: (readerId: string) => Readonly<Record<string, number>> | undefined): void {
+    this.#lineStats = f;
+  }
+
   get onlineCount(): number {
     let n = 0;
     for (const d of this.#devices.values()) if (d.online) n++;
@@ -174,7 +183,7 @@ export class DeviceRegistry {
       lastSeen: d.lastSeen,
       firmware: d.firmware,
       clockOffsetMs: d.offset.persistable,
-      counters: { ...d.counters },
+      counters: { ...d.counters, ...prefixed(this.#lineStats(d.cfg.id)) },
     }));
   }
 
@@ -216,4 +225,10 @@ export class DeviceRegistry {
       this.#log.error({ err }, 'could not persist device states');
     }
   }
+}
+
+function prefixed(stats: Readonly<Record<string, number>> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (stats) for (const [k, v] of Object.entries(stats)) out[`line.${k}`] = v;
+  return out;
 }

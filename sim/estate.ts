@@ -73,7 +73,10 @@ function buildingName(id: string): string {
  * (kind resident or moved_out) and the stranger pool (kind stranger), each with a stable
  * face embedding and the doors they normally use.
  */
-export function generateEstate(config: Pick<Config, 'doors'>, opts: GenerateEstateOptions): SimEstate {
+export function generateEstate(
+  config: Pick<Config, 'doors'> & Partial<Pick<Config, 'readers'>>,
+  opts: GenerateEstateOptions,
+): SimEstate {
   const today = opts.today ?? shanghaiDate(Date.now());
   const root = new Random(opts.seed);
   const places = units(config.doors);
@@ -121,10 +124,17 @@ export function generateEstate(config: Pick<Config, 'doors'>, opts: GenerateEsta
   const want = Math.max(0, Math.round(all.length * MOVED_OUT_SHARE) - gone);
   for (const r of mrng.shuffle(movable).slice(0, want)) moveOut(mrng, r, today);
 
+  // Fingerprint modules hold templates by page: residents whose doors have one get a page,
+  // in household order (no random draws, so the rest of the estate is unchanged).
+  const fpDoors = new Set(
+    (config.readers ?? []).filter((r) => r.driver === 'fingerprint').map((r) => r.door),
+  );
+  let pages = 0;
   const persons: SimPerson[] = [];
   for (const h of households) {
     const place = unitOf.get(h.id) as Unit;
     for (const r of h.residents) {
+      if (place.doors.some((d) => fpDoors.has(d))) r.credentials.fingerprint = [String(++pages)];
       const p: SimPerson = {
         id: r.id,
         kind: r.status === 'active' && h.status === 'active' ? 'resident' : 'moved_out',
@@ -139,6 +149,7 @@ export function generateEstate(config: Pick<Config, 'doors'>, opts: GenerateEsta
       };
       if (h.entrance) p.entranceId = h.entrance;
       if (r.credentials.card[0]) p.card = r.credentials.card[0];
+      if (r.credentials.fingerprint?.[0]) p.fingerprintId = r.credentials.fingerprint[0];
       persons.push(p);
     }
   }
@@ -169,7 +180,8 @@ export function generateEstate(config: Pick<Config, 'doors'>, opts: GenerateEsta
   const buildings = [...new Set(households.map((h) => h.building))];
   return {
     roster: {
-      version: `sim-${opts.seed}-${n}-${today}`,
+      // Fingerprints are part of the content: a config that adds a fingerprint door re-imports.
+      version: `sim-${opts.seed}-${n}-${today}${pages > 0 ? `-fp${pages}` : ''}`,
       buildings: buildings.map((id) => ({ id, name: buildingName(id) })),
       households,
     },

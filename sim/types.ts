@@ -16,7 +16,8 @@ export interface SimRosterResident {
   validFrom: string | null;
   validTo: string | null;
   status: ResidentStatus;
-  credentials: { face: string[]; card: string[] };
+  /** Fingerprint template ids are module pages: given to residents of doors with a fingerprint reader. */
+  credentials: { face: string[]; card: string[]; fingerprint?: string[] };
 }
 
 /** One household (dwelling) with its residents, as the JSON roster import expects it. */
@@ -59,6 +60,8 @@ export interface SimPerson {
   facePersonId: string | null;
   /** Card UID (8 upper-case hex digits) for the ~60 % who hold a card. */
   card?: string;
+  /** Fingerprint template id (the module page) of residents whose doors have a fingerprint reader. */
+  fingerprintId?: string;
   idNumber?: string;
   /** Stable tracking id of a stranger (ground truth for tests; terminals do not send it). */
   strangerId?: string;

@@ -1,11 +1,31 @@
 import { GatewayError } from '../../gateway/errors.js';
-import { ReaderOptions } from '../serial/options.js';
+import { optionsCheck, ReaderOptions } from '../serial/options.js';
 import { pickBinding, type SerialDriverOptions, type SerialStats } from '../serial/reader-port.js';
 import { realTimers } from '../serial/timers.js';
 import type { DoorCommand, Driver, DriverContext } from '../types.js';
 import { DEFAULT_ADDRESS, DEFAULT_BAUD, DEFAULT_PASSWORD } from './constants.js';
 import { createFingerprintParser } from './parser.js';
-import { type Drift, FingerprintSession } from './session.js';
+import { type Drift, FingerprintSession, type FingerprintSettings } from './session.js';
+
+/** A fingerprint reader's options, defaults applied (see FingerprintDriver). */
+export interface FingerprintOptions extends FingerprintSettings {
+  path: string;
+  baudRate: number;
+  pollMs: number;
+}
+
+/** Reads (and range-checks) a fingerprint reader's options; the driver and check-config share it. */
+export function fingerprintOptions(o: ReaderOptions): FingerprintOptions {
+  return {
+    path: o.path(),
+    baudRate: o.int('baudRate', DEFAULT_BAUD, 9600, 921_600),
+    pollMs: o.int('pollMs', 200, 10, 10_000),
+    address: o.int('address', DEFAULT_ADDRESS, 0, 0xffffffff),
+    password: o.int('password', DEFAULT_PASSWORD, 0, 0xffffffff),
+    timeoutMs: o.int('timeoutMs', 1000, 50, 60_000),
+    retries: o.int('retries', 2, 0, 10),
+  };
+}
 
 /**
  * Fingerprint modules of the R30x/R503/AS608 family on a serial line (design.md §6).
@@ -31,7 +51,7 @@ export class FingerprintDriver implements Driver {
     const binding = pickBinding(ctx, opts);
     const timers = opts.timers ?? realTimers;
     for (const reader of ctx.readers) {
-      const o = new ReaderOptions(reader);
+      const { path, baudRate, pollMs, ...settings } = fingerprintOptions(new ReaderOptions(reader));
       const log = ctx.log.child({ module: 'fingerprint', reader: reader.id });
       const session = new FingerprintSession(
         {
@@ -40,17 +60,12 @@ export class FingerprintDriver implements Driver {
           log,
           timers,
           binding,
-          path: o.string('path'),
-          baudRate: o.int('baudRate', DEFAULT_BAUD, 9600, 921_600),
+          path,
+          baudRate,
           createParser: () => createFingerprintParser({ timers }),
         },
-        { pollMs: o.int('pollMs', 200, 10, 10_000), offlineGraceMs: 10_000, maxProbeBackoffMs: 30_000 },
-        {
-          address: o.int('address', DEFAULT_ADDRESS, 0, 0xffffffff),
-          password: o.int('password', DEFAULT_PASSWORD, 0, 0xffffffff),
-          timeoutMs: o.int('timeoutMs', 1000, 50, 60_000),
-          retries: o.int('retries', 2, 0, 10),
-        },
+        { pollMs, offlineGraceMs: 10_000, maxProbeBackoffMs: 30_000 },
+        settings,
         ctx.clock,
       );
       this.#sessions.set(reader.id, session);
@@ -106,3 +121,5 @@ export function createFingerprintDriver(
 ): FingerprintDriver {
   return new FingerprintDriver(ctx, opts);
 }
+/** check-config: problems in a fingerprint reader's options. */
+createFingerprintDriver.checkOptions = optionsCheck(fingerprintOptions);

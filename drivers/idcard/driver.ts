@@ -1,11 +1,31 @@
 import { GatewayError } from '../../gateway/errors.js';
-import { ReaderOptions } from '../serial/options.js';
+import { optionsCheck, ReaderOptions } from '../serial/options.js';
 import { pickBinding, type SerialDriverOptions, type SerialStats } from '../serial/reader-port.js';
 import { realTimers } from '../serial/timers.js';
 import type { DoorCommand, Driver, DriverContext } from '../types.js';
 import { DEFAULT_BAUD } from './constants.js';
 import { createIdCardParser } from './parser.js';
-import { IdCardSession } from './session.js';
+import { IdCardSession, type IdCardSettings } from './session.js';
+
+/** An ID-card reader's options, defaults applied (see IdCardDriver). */
+export interface IdCardOptions extends IdCardSettings {
+  path: string;
+  baudRate: number;
+  pollMs: number;
+}
+
+/** Reads (and range-checks) an ID-card reader's options; the driver and check-config share it. */
+export function idCardOptions(o: ReaderOptions): IdCardOptions {
+  return {
+    path: o.path(),
+    baudRate: o.int('baudRate', DEFAULT_BAUD, 9600, 921_600),
+    pollMs: o.int('pollMs', 250, 10, 10_000),
+    timeoutMs: o.int('timeoutMs', 500, 50, 60_000),
+    readTimeoutMs: o.int('readTimeoutMs', 3000, 100, 60_000),
+    retries: o.int('retries', 1, 0, 10),
+    removeAfterPolls: o.int('removeAfterPolls', 2, 1, 100),
+  };
+}
 
 /**
  * China second-generation ID-card readers (SAM, `AA AA AA 96 69` frames) on a serial
@@ -30,7 +50,7 @@ export class IdCardDriver implements Driver {
     const binding = pickBinding(ctx, opts);
     const timers = opts.timers ?? realTimers;
     for (const reader of ctx.readers) {
-      const o = new ReaderOptions(reader);
+      const { path, baudRate, pollMs, ...settings } = idCardOptions(new ReaderOptions(reader));
       const session = new IdCardSession(
         {
           readerId: reader.id,
@@ -38,17 +58,12 @@ export class IdCardDriver implements Driver {
           log: ctx.log.child({ module: 'idcard', reader: reader.id }),
           timers,
           binding,
-          path: o.string('path'),
-          baudRate: o.int('baudRate', DEFAULT_BAUD, 9600, 921_600),
+          path,
+          baudRate,
           createParser: () => createIdCardParser({ timers }),
         },
-        { pollMs: o.int('pollMs', 250, 10, 10_000), offlineGraceMs: 10_000, maxProbeBackoffMs: 30_000 },
-        {
-          timeoutMs: o.int('timeoutMs', 500, 50, 60_000),
-          readTimeoutMs: o.int('readTimeoutMs', 3000, 100, 60_000),
-          retries: o.int('retries', 1, 0, 10),
-          removeAfterPolls: o.int('removeAfterPolls', 2, 1, 100),
-        },
+        { pollMs, offlineGraceMs: 10_000, maxProbeBackoffMs: 30_000 },
+        settings,
         ctx.clock,
       );
       this.#sessions.set(reader.id, session);
@@ -82,3 +97,5 @@ export class IdCardDriver implements Driver {
 export function createIdCardDriver(ctx: DriverContext, opts: SerialDriverOptions = {}): IdCardDriver {
   return new IdCardDriver(ctx, opts);
 }
+/** check-config: problems in an ID-card reader's options. */
+createIdCardDriver.checkOptions = optionsCheck(idCardOptions);

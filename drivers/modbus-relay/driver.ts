@@ -1,5 +1,5 @@
 import { GatewayError } from '../../gateway/errors.js';
-import { ReaderOptions } from '../serial/options.js';
+import { optionsCheck, ReaderOptions } from '../serial/options.js';
 import {
   pickBinding,
   type SerialDriverOptions,
@@ -8,12 +8,37 @@ import {
 } from '../serial/reader-port.js';
 import { realTimers, type Timers } from '../serial/timers.js';
 import type { DoorCommand, Driver, DriverContext } from '../types.js';
-import { RelayBus, type RelayLock } from './bus.js';
+import { type BusTiming, RelayBus, type RelayLock } from './bus.js';
 import { DEFAULT_BAUD, MAX_UNIT } from './constants.js';
 import { createModbusParser } from './parser.js';
 
 /** A switch-off that failed is tried again this often, ms, until it succeeds or stop(). */
 const RELEASE_RETRY_MS = 1000;
+
+/** A relay lock's options, defaults applied (see ModbusRelayDriver). */
+export interface ModbusRelayOptions extends BusTiming {
+  path: string;
+  baudRate: number;
+  parity: 'none' | 'even' | 'odd';
+  unit: number;
+  coil: number;
+  unlockMs: number;
+}
+
+/** Reads (and range-checks) a relay lock's options; the driver and check-config share it. */
+export function modbusRelayOptions(o: ReaderOptions): ModbusRelayOptions {
+  return {
+    path: o.path(),
+    baudRate: o.int('baudRate', DEFAULT_BAUD, 1200, 921_600),
+    parity: o.oneOf('parity', ['none', 'even', 'odd'] as const, 'none'),
+    unit: o.int('unit', 1, 1, MAX_UNIT),
+    coil: o.int('coil', 0, 0, 0xffff),
+    unlockMs: o.int('unlockMs', 3000, 100, 120_000),
+    timeoutMs: o.int('timeoutMs', 300, 20, 10_000),
+    retries: o.int('retries', 2, 0, 10),
+    probeMs: o.int('probeMs', 10_000, 100, 3_600_000),
+  };
+}
 
 /**
  * Door locks switched by Modbus RTU relay boards on RS-485 (protocols.md §Door locks).
@@ -44,9 +69,8 @@ export class ModbusRelayDriver implements Driver {
     const binding = pickBinding(ctx, opts);
     const units = new Map<string, Set<number>>();
     for (const reader of ctx.readers) {
-      const o = new ReaderOptions(reader);
-      const path = o.string('path');
-      const unit = o.int('unit', 1, 1, MAX_UNIT);
+      const o = modbusRelayOptions(new ReaderOptions(reader));
+      const { path, unit } = o;
       let bus = this.#buses.get(path);
       if (!bus) {
         const seen = new Set<number>();
@@ -60,15 +84,11 @@ export class ModbusRelayDriver implements Driver {
             timers,
             binding,
             path,
-            baudRate: o.int('baudRate', DEFAULT_BAUD, 1200, 921_600),
-            parity: o.oneOf('parity', ['none', 'even', 'odd'] as const, 'none'),
+            baudRate: o.baudRate,
+            parity: o.parity,
             createParser: () => createModbusParser({ timers, units: seen }),
           },
-          {
-            timeoutMs: o.int('timeoutMs', 300, 20, 10_000),
-            retries: o.int('retries', 2, 0, 10),
-            probeMs: o.int('probeMs', 10_000, 100, 3_600_000),
-          },
+          { timeoutMs: o.timeoutMs, retries: o.retries, probeMs: o.probeMs },
         );
         this.#buses.set(path, bus);
       }
@@ -76,8 +96,8 @@ export class ModbusRelayDriver implements Driver {
       const lock: RelayLock = {
         readerId: reader.id,
         unit,
-        coil: o.int('coil', 0, 0, 0xffff),
-        unlockMs: o.int('unlockMs', 3000, 100, 120_000),
+        coil: o.coil,
+        unlockMs: o.unlockMs,
         status: new StatusReporter(ctx.sink, reader.id),
       };
       bus.locks.push(lock);
@@ -161,3 +181,7 @@ export function createModbusRelayDriver(
 ): ModbusRelayDriver {
   return new ModbusRelayDriver(ctx, opts);
 }
+/** check-config: problems in a relay lock's options. */
+createModbusRelayDriver.checkOptions = optionsCheck(modbusRelayOptions);
+/** Its "readers" are door locks: a door's `lock` may name one. */
+createModbusRelayDriver.switchesLocks = true;

@@ -1,51 +1,115 @@
 import { GatewayError } from '../../gateway/errors.js';
 import type { DriverReader } from '../types.js';
 
+/** One problem with a reader's options, for check-config: `readers[i].options.<field>: message`. */
+export interface OptionProblem {
+  field: string;
+  message: string;
+}
+
+/** Checks a reader's `options` without building a driver; [] when they are fine. */
+export type OptionsCheck = (options: Readonly<Record<string, unknown>> | undefined) => OptionProblem[];
+
+/** A serial path: a device file, or `tcp://host:port` for a ser2net-style serial server. */
+const TCP_PATH = /^tcp:\/\/([^:/]+|\[[^\]]+\]):(\d{1,5})\/?$/;
+
 /**
- * Reads a reader's `options` (config: readers[].options) with defaults, failing at
- * start-up with a clear CONFIG_READER error rather than misbehaving on the line.
+ * Reads a reader's `options` (config: readers[].options) with defaults. By default a bad
+ * value throws CONFIG_READER at once (driver construction: fail at start-up rather than
+ * misbehave on the line); given a `problems` list it records every problem instead and
+ * returns the default, so that check-config can list them all.
  */
 export class ReaderOptions {
   readonly #reader: DriverReader;
   readonly #opts: Record<string, unknown>;
+  readonly #problems: OptionProblem[] | undefined;
+  readonly #asked = new Set<string>();
 
-  constructor(reader: DriverReader) {
+  constructor(reader: DriverReader, problems?: OptionProblem[]) {
     this.#reader = reader;
     this.#opts = reader.options ?? {};
+    this.#problems = problems;
   }
 
   /** A required non-empty string. */
   string(key: string): string {
-    const v = this.#opts[key];
-    if (typeof v !== 'string' || v.length === 0) throw this.#bad(key, 'a non-empty string');
+    const v = this.#get(key);
+    if (typeof v !== 'string' || v.length === 0) return this.#bad(key, 'a non-empty string', '');
+    return v;
+  }
+
+  /** A required serial path: `/dev/ttyUSB0`, `COM3`, or `tcp://host:port` (ser2net). */
+  path(key = 'path'): string {
+    const v = this.string(key);
+    if (!v.startsWith('tcp://')) return v;
+    const m = TCP_PATH.exec(v);
+    const port = Number(m?.[2]);
+    if (!m || port < 1 || port > 65535) return this.#bad(key, 'tcp://host:port with a port 1..65535', v);
     return v;
   }
 
   /** An integer within [min, max], or the default when absent. */
   int(key: string, fallback: number, min: number, max: number): number {
-    const v = this.#opts[key];
+    const v = this.#get(key);
     if (v === undefined) return fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw this.#bad(key, `an integer from ${min} to ${max}`);
+      return this.#bad(key, `an integer from ${min} to ${max}`, fallback);
     }
     return v;
   }
 
   /** One of the allowed values, or the default when absent. */
   oneOf<T extends string | number>(key: string, allowed: readonly T[], fallback: T): T {
-    const v = this.#opts[key];
+    const v = this.#get(key);
     if (v === undefined) return fallback;
     const hit = allowed.find((a) => a === v);
-    if (hit === undefined) throw this.#bad(key, `one of ${allowed.join(', ')}`);
+    if (hit === undefined) return this.#bad(key, `one of ${allowed.join(', ')}`, fallback);
     return hit;
   }
 
-  #bad(key: string, want: string): GatewayError {
-    return new GatewayError('CONFIG_READER', `reader ${this.#reader.id}: options.${key} must be ${want}`, {
+  /** Options nobody asked for (typos such as `baudrate`): call after reading every option. */
+  rejectUnknown(): void {
+    for (const key of Object.keys(this.#opts)) {
+      if (this.#asked.has(key)) continue;
+      const known = [...this.#asked].sort().join(', ');
+      this.#fail(key, `unknown option (this driver reads: ${known})`);
+    }
+  }
+
+  #get(key: string): unknown {
+    this.#asked.add(key);
+    return this.#opts[key];
+  }
+
+  #bad<T>(key: string, want: string, fallback: T): T {
+    this.#fail(key, `must be ${want}`);
+    return fallback;
+  }
+
+  #fail(key: string, message: string): void {
+    if (this.#problems) {
+      this.#problems.push({ field: key, message });
+      return;
+    }
+    throw new GatewayError('CONFIG_READER', `reader ${this.#reader.id}: options.${key} ${message}`, {
       reader: this.#reader.id,
       key,
     });
   }
+}
+
+/**
+ * Turns a driver's option reader (the same function its constructor uses) into a check
+ * for config load: one source for defaults, ranges and the list of known options.
+ */
+export function optionsCheck(read: (o: ReaderOptions) => unknown): OptionsCheck {
+  return (options) => {
+    const problems: OptionProblem[] = [];
+    const o = new ReaderOptions({ id: '', door: '', options: { ...options } }, problems);
+    read(o);
+    o.rejectUnknown();
+    return problems;
+  };
 }
 
 /** Record ids for serial reads: readers keep none, so the gateway makes them unique. */

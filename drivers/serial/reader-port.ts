@@ -1,18 +1,21 @@
 import type { Logger } from 'pino';
-import type { CredentialRead, ReadSink } from '../types.js';
+import type { CredentialRead, DriverContext, ReadSink } from '../types.js';
 import { defaultBinding, type LinkOptions, type SerialBinding, SerialLink } from './link.js';
 import { toHex } from './options.js';
 import { Requester } from './requester.js';
 import type { Timers } from './timers.js';
 
-/** Counters a serial reader keeps; exposed by each driver's stats(). */
-export interface SerialStats {
+/**
+ * Counters a serial reader keeps; exposed by each driver's stats() and, through the
+ * Driver interface, in the reader's counters of /api/readers (`line.*`).
+ */
+export type SerialStats = {
   frames: number;
   frameErrors: number;
   discardedBytes: number;
   timeouts: number;
   opens: number;
-}
+};
 
 /** What a ReaderPort needs beyond the link's own options. */
 export interface ReaderPortOptions<F> extends LinkOptions<F> {
@@ -102,14 +105,9 @@ export interface SerialDriverOptions {
   timers?: Timers;
 }
 
-/**
- * The binding to use: the factory option, else `ctx.serialBinding` once the composition
- * root provides it, else the OS binding.
- */
-export function pickBinding(ctx: object, opts: SerialDriverOptions): SerialBinding {
-  if (opts.binding) return opts.binding;
-  const fromCtx = (ctx as { serialBinding?: SerialBinding }).serialBinding;
-  return fromCtx ?? defaultBinding;
+/** The binding to use: the factory option, else `ctx.serialBinding`, else the OS binding. */
+export function pickBinding(ctx: DriverContext, opts: SerialDriverOptions): SerialBinding {
+  return opts.binding ?? ctx.serialBinding ?? defaultBinding;
 }
 
 /** Hands a read to the sink without blocking the reader's loop; failures are logged. */

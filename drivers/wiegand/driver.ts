@@ -1,6 +1,6 @@
 import { GatewayError } from '../../gateway/errors.js';
 import type { SerialBinding } from '../serial/link.js';
-import { ReaderOptions, RecordIds } from '../serial/options.js';
+import { optionsCheck, ReaderOptions, RecordIds } from '../serial/options.js';
 import {
   pickBinding,
   ReaderPort,
@@ -11,7 +11,7 @@ import {
 } from '../serial/reader-port.js';
 import { realTimers, type Timers } from '../serial/timers.js';
 import type { DoorCommand, Driver, DriverContext, DriverReader, ReadSink } from '../types.js';
-import { DEFAULT_BAUD, LINE_FORMATS } from './constants.js';
+import { DEFAULT_BAUD, LINE_FORMATS, type LineFormat } from './constants.js';
 import { decodeWiegand } from './frame.js';
 import type { ConverterLine } from './line.js';
 import { createWiegandParser } from './parser.js';
@@ -20,6 +20,28 @@ import { createWiegandParser } from './parser.js';
 export const PAYLOADS = ['wiegand26', 'wiegand34', 'uid'] as const;
 /** With no line open this long after start, the converter is reported offline, ms. */
 const OFFLINE_GRACE_MS = 10_000;
+
+/** A Wiegand converter's options, defaults applied (see WiegandDriver). */
+export interface WiegandOptions {
+  path: string;
+  baudRate: number;
+  format: LineFormat;
+  payload: (typeof PAYLOADS)[number];
+  uidDigits: number;
+  repeatMs: number;
+}
+
+/** Reads (and range-checks) a Wiegand converter's options; the driver and check-config share it. */
+export function wiegandOptions(o: ReaderOptions): WiegandOptions {
+  return {
+    path: o.path(),
+    baudRate: o.int('baudRate', DEFAULT_BAUD, 1200, 921_600),
+    format: o.oneOf('format', LINE_FORMATS, 'hex-cr'),
+    payload: o.oneOf('payload', PAYLOADS, 'wiegand26'),
+    uidDigits: o.int('uidDigits', 8, 2, 12),
+    repeatMs: o.int('repeatMs', 1500, 0, 60_000),
+  };
+}
 
 /**
  * One Wiegand-to-serial converter: it only talks, so the driver only listens. Online
@@ -33,11 +55,9 @@ class WiegandReader {
   #last = { uid: '', at: -Infinity };
 
   constructor(reader: DriverReader, ctx: DriverContext, binding: SerialBinding, timers: Timers) {
-    const o = new ReaderOptions(reader);
-    const format = o.oneOf('format', LINE_FORMATS, 'hex-cr');
-    const payload = o.oneOf('payload', PAYLOADS, 'wiegand26');
-    const uidDigits = o.int('uidDigits', 8, 2, 12);
-    const repeatMs = o.int('repeatMs', 1500, 0, 60_000);
+    const { path, baudRate, format, payload, uidDigits, repeatMs } = wiegandOptions(
+      new ReaderOptions(reader),
+    );
     const log = ctx.log.child({ module: 'wiegand', reader: reader.id });
     this.#timers = timers;
     this.#status = new StatusReporter(ctx.sink, reader.id);
@@ -47,8 +67,8 @@ class WiegandReader {
       log,
       timers,
       binding,
-      path: o.string('path'),
-      baudRate: o.int('baudRate', DEFAULT_BAUD, 1200, 921_600),
+      path,
+      baudRate,
       createParser: () => createWiegandParser(format, { timers }),
     });
     const ids = new RecordIds(ctx.clock.now());
@@ -158,3 +178,5 @@ export class WiegandDriver implements Driver {
 export function createWiegandDriver(ctx: DriverContext, opts: SerialDriverOptions = {}): WiegandDriver {
   return new WiegandDriver(ctx, opts);
 }
+/** check-config: problems in a Wiegand converter's options. */
+createWiegandDriver.checkOptions = optionsCheck(wiegandOptions);

@@ -72,10 +72,17 @@ export class AlertManager {
   }
 
   /**
-   * Raises or updates an alert. Must run inside the caller's transaction. Returns the
-   * alert and whether it is new.
+   * Raises or updates an alert with its evidence: the entry that caused it, several
+   * (a person–card mismatch cites both reads), or none. Must run inside the caller's
+   * transaction. Returns the alert and whether it is new.
    */
-  raise(c: AlertCandidate, entry: EvidenceEntry | null, now: number): { alert: AlertRecord; isNew: boolean } {
+  raise(
+    c: AlertCandidate,
+    evidence: EvidenceEntry | readonly EvidenceEntry[] | null,
+    now: number,
+  ): { alert: AlertRecord; isNew: boolean } {
+    const entries: readonly EvidenceEntry[] =
+      evidence === null ? [] : 'seq' in evidence ? [evidence] : evidence;
     const key = `${c.kind}|${c.doorId ?? ''}|${c.subject}`;
     this.#latest = Math.max(this.#latest, c.ts);
     if (++this.#raised % 5000 === 0) this.#sweep();
@@ -83,7 +90,7 @@ export class AlertManager {
     if (cur && this.#windowMs > 0 && Math.abs(c.ts - cur.lastTs) <= this.#windowMs) {
       cur.count++;
       cur.lastTs = Math.max(cur.lastTs, c.ts);
-      if (entry) {
+      for (const entry of entries) {
         cur.evidence.entries.push(entry);
         if (cur.evidence.entries.length > MAX_INLINE_EVIDENCE) cur.evidence.entries.shift();
         this.#link.run(cur.id, entry.seq);
@@ -104,10 +111,10 @@ export class AlertManager {
       firstTs: c.ts,
       lastTs: c.ts,
       count: 1,
-      evidence: { entries: entry ? [entry] : [] },
+      evidence: { entries: [...entries] },
     };
     this.#insert.run({ ...alert, evidence: JSON.stringify(alert.evidence), now });
-    if (entry) this.#link.run(alert.id, entry.seq);
+    for (const entry of entries) this.#link.run(alert.id, entry.seq);
     this.#outbox.add(
       cloudEvent(this.#source, {
         id: alert.id,

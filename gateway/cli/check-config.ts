@@ -1,4 +1,4 @@
-import { DRIVER_NAMES } from '../../drivers/registry.js';
+import { DRIVERS } from '../../drivers/registry.js';
 import { type ConfigProblem, formatProblems, loadConfig } from '../config/load.js';
 import { GatewayError } from '../errors.js';
 import { parse, UsageError } from './args.js';
@@ -14,7 +14,7 @@ export function checkConfigCommand(argv: string[]): number {
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('check-config takes exactly one FILE');
   try {
-    const { config } = loadConfig(file, DRIVER_NAMES);
+    const { config } = loadConfig(file, DRIVERS);
     console.log(
       `${file}: OK — estate ${config.estate.id}, ${config.doors.length} doors, ${config.readers.length} readers, broker ${config.mqtt.url ?? 'embedded'}, upstream ${config.upstream.enabled ? (config.upstream.url ?? 'simulated') : 'off'}`,
     );

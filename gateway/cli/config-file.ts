@@ -1,4 +1,4 @@
-import { DRIVER_NAMES } from '../../drivers/registry.js';
+import { DRIVERS } from '../../drivers/registry.js';
 import { type ConfigProblem, formatProblems, type LoadedConfig, loadConfig } from '../config/load.js';
 import { GatewayError } from '../errors.js';
 import { EXIT_CONFIG } from './lifecycle.js';
@@ -6,7 +6,7 @@ import { EXIT_CONFIG } from './lifecycle.js';
 /** Loads a config for a command, or prints every problem and exits 78 (EX_CONFIG). */
 export function loadOrExit(file: string): LoadedConfig {
   try {
-    return loadConfig(file, DRIVER_NAMES);
+    return loadConfig(file, DRIVERS);
   } catch (err) {
     if (err instanceof GatewayError && err.code === 'CONFIG_INVALID') {
       const problems = (err.context.problems ?? []) as ConfigProblem[];

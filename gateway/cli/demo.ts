@@ -5,7 +5,7 @@ import { loadOrExit } from './config-file.js';
 import { ensureDemoLogin } from './demo-login.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
-import { importSimRoster, simEstate, startEstate, startSimUpstream } from './simulation.js';
+import { importSimRoster, simEstate, startEstate, startSerialDoors, startSimUpstream } from './simulation.js';
 
 /** `estate-gateway demo`. */
 export async function demoCommand(argv: string[]): Promise<void> {
@@ -22,16 +22,20 @@ export async function demoCommand(argv: string[]): Promise<void> {
   if (importSimRoster(gw.db, estate, gw.secrets)) gw.reloadRoster();
   const login = await ensureDemoLogin(gw.db, l.dataDir);
   const upstream = await startSimUpstream(l, gw.secrets, log);
+  // The serial devices listen before the gateway opens its lines to them.
+  const serial = await startSerialDoors(l, estate, log);
   let stopSim = async () => {};
   handleSignals(log, async () => {
     await stopSim();
     await gw.stop();
+    await serial.stop();
     await upstream?.stop();
   });
   await gw.start();
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
   stopSim = () => sim.stop();
+  const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length;
 
   let reads = 0;
   let denied = 0;
@@ -52,7 +56,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `                (kept in ${login.file}; HTTP API under ${gw.httpUrl}/api/ needs a login or an API token)`,
       `  MQTT broker   ${brokerUrl}${c.mqtt.url ? '' : ' (embedded; reader passwords in the secrets file)'}`,
       `  Upstream      ${upstream ? `${upstream.url} (simulated district system; GET …/v1/stats)` : (c.upstream.url ?? 'off')}`,
-      `  Estate        ${c.sim.households} households, ${residents} residents, ${c.readers.length} face terminals; ${c.sim.speed}× speed`,
+      `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
+      `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
       `  Data          ${l.dataDir}`,
       'Ctrl+C stops.',
       '',
@@ -67,8 +72,10 @@ export async function demoCommand(argv: string[]): Promise<void> {
         alerts,
         upstreamAccepted: up?.accepted ?? null,
         outbox: gw.upstream?.status.depth ?? 0,
+        serialPresented: serial.presented,
+        lockPulses: serial.pulses,
       },
-      `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}`,
+      `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}, ${serial.pulses} lock pulses at serial doors`,
     );
   }, 10_000);
   summary.unref();

@@ -6,10 +6,34 @@ Validates a configuration file against config/config.schema.json and the cross-c
 (reader → door, unique ids, known drivers). Prints every problem as
 "FILE:LINE path: message" and exits 1; prints a summary and exits 0 when it is valid.`;
 
+export const DECODE_HELP = `Usage: estate-gateway decode fingerprint|idcard|wiegand|modbus HEX… [options]
+
+Decodes bytes captured on a reader's serial line (or from a ser2net box) and prints each
+frame as one JSON line, fields named as in docs/serial-readers.md. A bad frame, a
+truncated tail or bytes that start no frame print {"error", "reason", "bytes"}; the exit
+code is then 1. Hex may be spaced or not (EF 01 FF…, ef01ff…, 0xEF,0x01); without HEX
+arguments it is read from stdin.
+
+Examples:
+  estate-gateway decode fingerprint EF 01 FF FF FF FF 07 00 03 02 00 0C
+  estate-gateway decode idcard AA AA AA 96 69 00 04 00 00 80 84
+  estate-gateway decode wiegand 30 33 38 34 45 36 41 43 0D
+  estate-gateway decode modbus 01 05 00 00 FF 00 8C 3A
+
+Options:
+  --format F    wiegand line format: hex-cr, decimal-crlf, stx-etx (default: guessed
+                from the terminators; a line must end with 0D, 0D 0A or 03)
+  --role R      modbus: request or reply (default: whichever reading decodes more)
+  --unmasked    idcard: show name, ID number, birth date and address in full (masked
+                by default: output gets pasted into tickets)
+  -h, --help`;
+
 export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
 
 The gateway and a whole simulated estate in one process — what \`npm start\` runs:
-the embedded broker, face terminals at every door, residents coming and going, a few
+the embedded broker, face terminals at the doors, a door with serial readers (fingerprint
+module, ID-card reader, Wiegand card reader, Modbus relay lock: simulated devices behind
+tcp:// ports, as a ser2net box presents real ones), residents coming and going, a few
 strangers and moved-out tenants, a simulated district system receiving the alerts, and
 the dashboard. Its demo login (user demo, an admin) gets a password generated on first
 run, kept in the data directory as demo-login.txt (mode 0600) and printed at every start.
@@ -61,9 +85,10 @@ Exit codes: 0 stopped, 1 crashed, 78 invalid configuration.`;
 export const SIM_HELP = `Usage: estate-gateway sim [--config FILE] [--no-roster] [--broker URL]
 
 Runs the simulated estate against a gateway that is already running with the same
-config (\`estate-gateway run\`): face terminals for its mqtt-v1 readers, residents,
-strangers and moved-out tenants, and — when upstream.url points at sim.upstreamPort —
-the simulated district system. The simulated roster is written into the gateway's
+config (\`estate-gateway run\`): face terminals for its mqtt-v1 readers, simulated serial
+devices for its readers on tcp://127.0.0.1 ports, residents, strangers and moved-out
+tenants, and — when upstream.url points at sim.upstreamPort — the simulated district
+system. The simulated roster is written into the gateway's
 database first (the running gateway picks it up within seconds).
 
 Options:

@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
 import {
   CHECK_HELP,
+  DECODE_HELP,
   DEMO_HELP,
   EVENTS_HELP,
   HEALTH_HELP,
@@ -23,6 +24,7 @@ Commands:
   user           dashboard accounts: user add NAME --role admin, user passwd, user list
   events         export the journal of access records (jsonl or csv)
   health         ask the running gateway how it is (--wait for start-up)
+  decode         decode bytes captured on a serial reader line (fingerprint, idcard, wiegand, modbus)
   sim            run a simulated estate against a running gateway
   demo           the gateway and a simulated estate in one process (what npm start runs)
 
@@ -34,6 +36,7 @@ const HELPS: Record<string, string> = {
   roster: ROSTER_HELP,
   events: EVENTS_HELP,
   health: HEALTH_HELP,
+  decode: DECODE_HELP,
   sim: SIM_HELP,
   demo: DEMO_HELP,
   user: USER_HELP,
@@ -56,6 +59,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return (await import('./events.js')).eventsCommand(rest);
     case 'health':
       return (await import('./health.js')).healthCommand(rest);
+    case 'decode':
+      return (await import('./decode.js')).decodeCommand(rest);
     case 'sim':
       await (await import('./sim.js')).simCommand(rest);
       return undefined;

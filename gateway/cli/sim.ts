@@ -6,7 +6,7 @@ import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { SIM_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
-import { importSimRoster, simEstate, startEstate, startSimUpstream } from './simulation.js';
+import { importSimRoster, simEstate, startEstate, startSerialDoors, startSimUpstream } from './simulation.js';
 
 /** `estate-gateway sim`. */
 export async function simCommand(argv: string[]): Promise<void> {
@@ -38,9 +38,11 @@ export async function simCommand(argv: string[]): Promise<void> {
   }
   const upstream = await startSimUpstream(l, secrets, log);
   const brokerUrl = values.broker ?? c.mqtt.url ?? `mqtt://127.0.0.1:${c.mqtt.embedded.port}`;
+  const serial = await startSerialDoors(l, estate, log);
   const sim = await startEstate(l, estate, brokerUrl, secrets, log);
   handleSignals(log, async () => {
     await sim.stop();
+    await serial.stop();
     await upstream?.stop();
   });
   const t = setInterval(() => {
@@ -50,6 +52,8 @@ export async function simCommand(argv: string[]): Promise<void> {
         presented: s.presented,
         unlock: s.commands.unlock,
         deny: s.commands.deny,
+        serialPresented: serial.presented,
+        lockPulses: serial.pulses,
         upstream: upstream?.stats().accepted ?? null,
       },
       'simulation running',

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { shanghaiMidnight } from '../../sim/dates.js';
 import { generateEstate } from '../../sim/estate.js';
 import { EstateSimulation } from '../../sim/scenario.js';
+import { SerialDoorsSimulation } from '../../sim/serial-doors.js';
 import type { SimEstate } from '../../sim/types.js';
 import { SimUpstream } from '../../sim/upstream.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -78,6 +79,26 @@ export async function startEstate(
     startTime: shanghaiMidnight(Date.now()) + 7 * 3600_000,
     maxReadsPerSecond: c.sim.maxReadsPerSecond,
     log: log.child({ module: 'sim' }),
+  });
+  await sim.start();
+  return sim;
+}
+
+/**
+ * Serves the simulated serial devices the config's readers expect on tcp://127.0.0.1 ports
+ * (fingerprint modules, ID-card readers, Wiegand converters, relay boards) and presents
+ * fingers and cards at their doors. Start it before the gateway, so the lines connect at once.
+ */
+export async function startSerialDoors(
+  l: LoadedConfig,
+  estate: SimEstate,
+  log: Logger,
+): Promise<SerialDoorsSimulation> {
+  const sim = new SerialDoorsSimulation({
+    estate,
+    config: l.config,
+    seed: l.config.sim.seed,
+    log: log.child({ module: 'sim-serial' }),
   });
   await sim.start();
   return sim;

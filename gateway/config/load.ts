@@ -5,6 +5,9 @@ import addFormats from 'ajv-formats';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { GatewayError } from '../errors.js';
 import { type Config, ConfigSchema } from './schema.js';
+import { type DriverCatalog, semanticProblems } from './semantic.js';
+
+export { type DriverCatalog, semanticProblems } from './semantic.js';
 
 /** One problem in a config file, located for a person to fix. */
 export interface ConfigProblem {
@@ -89,55 +92,6 @@ function schemaProblems(errors: ErrorObject[]): Array<{ pointer: string; message
   ];
 }
 
-/**
- * Checks a schema cannot express: references between doors and readers, unique ids.
- * Runs on raw data too (alongside schema errors), so it tolerates any shape.
- */
-export function semanticProblems(
-  cfg: unknown,
-  knownDrivers: readonly string[],
-): Array<{ pointer: string; message: string }> {
-  const out: Array<{ pointer: string; message: string }> = [];
-  const c = (cfg ?? {}) as {
-    doors?: unknown;
-    readers?: unknown;
-    upstream?: { enabled?: unknown; url?: unknown };
-    sim?: { enabled?: unknown };
-  };
-  const doors = Array.isArray(c.doors) ? (c.doors as Array<{ id?: unknown }>) : [];
-  const readers = Array.isArray(c.readers)
-    ? (c.readers as Array<{ id?: unknown; door?: unknown; driver?: unknown }>)
-    : [];
-  const doorIds = new Set<unknown>();
-  doors.forEach((d, i) => {
-    if (d?.id === undefined) return;
-    if (doorIds.has(d.id))
-      out.push({ pointer: `/doors/${i}/id`, message: `duplicate door id "${String(d.id)}"` });
-    doorIds.add(d.id);
-  });
-  const readerIds = new Set<unknown>();
-  readers.forEach((r, i) => {
-    if (r?.id !== undefined) {
-      if (readerIds.has(r.id))
-        out.push({ pointer: `/readers/${i}/id`, message: `duplicate reader id "${String(r.id)}"` });
-      readerIds.add(r.id);
-    }
-    if (typeof r?.door === 'string' && !doorIds.has(r.door))
-      out.push({ pointer: `/readers/${i}/door`, message: `no door with id "${r.door}"` });
-    const driver = r?.driver ?? 'mqtt-v1';
-    if (typeof driver === 'string' && !knownDrivers.includes(driver)) {
-      out.push({
-        pointer: `/readers/${i}/driver`,
-        message: `unknown driver "${driver}" (known: ${knownDrivers.join(', ')})`,
-      });
-    }
-  });
-  if (c.upstream?.enabled === true && !c.upstream.url) {
-    out.push({ pointer: '/upstream/url', message: 'required when upstream.enabled is true' });
-  }
-  return out;
-}
-
 /** Freezes an object graph so no module can change settings after start-up. */
 export function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
@@ -160,7 +114,7 @@ export interface LoadedConfig {
  * Parses and validates YAML text. Throws GatewayError('CONFIG_INVALID') whose
  * `context.problems` lists every problem, each with its path and line.
  */
-export function parseConfig(text: string, knownDrivers: readonly string[]): Config {
+export function parseConfig(text: string, drivers: DriverCatalog): Config {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const lineOf = (pointer: string): number | undefined => {
@@ -189,10 +143,7 @@ export function parseConfig(text: string, knownDrivers: readonly string[]): Conf
     });
   }
   const valid = validate(data);
-  const found = [
-    ...(valid ? [] : schemaProblems(validate.errors ?? [])),
-    ...semanticProblems(data, knownDrivers),
-  ];
+  const found = [...(valid ? [] : schemaProblems(validate.errors ?? [])), ...semanticProblems(data, drivers)];
   if (found.length > 0) {
     const problems: ConfigProblem[] = found.map((p) => ({
       path: jsonPointerToPath(p.pointer),
@@ -206,7 +157,7 @@ export function parseConfig(text: string, knownDrivers: readonly string[]): Conf
 }
 
 /** Reads, validates, resolves paths and deep-freezes a config file. */
-export function loadConfig(file: string, knownDrivers: readonly string[]): LoadedConfig {
+export function loadConfig(file: string, drivers: DriverCatalog): LoadedConfig {
   const abs = path.resolve(file);
   let text: string;
   try {
@@ -218,7 +169,7 @@ export function loadConfig(file: string, knownDrivers: readonly string[]): Loade
       ],
     });
   }
-  const config = parseConfig(text, knownDrivers);
+  const config = parseConfig(text, drivers);
   const base = path.dirname(abs);
   return deepFreeze({
     config,

@@ -124,6 +124,18 @@ export const DoorSchema = T.Object(
       default: '未登记，请联系物业',
       description: 'Message shown when the door stays shut.',
     }),
+    lock: T.Optional(
+      Id(
+        'Reader id of the lock this door opens with (a modbus-relay reader at this door): an unlock pulses it for unlockMs, so a door whose readers have no relay of their own opens too.',
+      ),
+    ),
+    factors: T.Optional(
+      T.Union([T.Literal('one'), T.Literal('idcard+biometric')], {
+        default: 'one',
+        description:
+          'one: any valid credential opens. idcard+biometric (人证合一): an ID card and a face or fingerprint of the same resident within checks.personCardWindowSeconds; a lone factor is recorded and denied with a request for the other.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -266,6 +278,13 @@ export const ConfigSchema = T.Object(
         idcardExpiry: T.Boolean({
           default: true,
           description: 'Deny ID cards past their validUntil date (idcard_expired).',
+        }),
+        personCardWindowSeconds: T.Integer({
+          minimum: 1,
+          maximum: 300,
+          default: 10,
+          description:
+            'An ID card and a face or fingerprint at the same door within this many seconds (event time) are one presentation (人证比对): different people raise person_card_mismatch.',
         }),
       },
       { additionalProperties: false, default: {} },

@@ -1,4 +1,5 @@
 import type { DoorConfig } from '../config/schema.js';
+import { type Correlation, factorOf } from './correlate.js';
 import type { NormalizedRead } from './normalize.js';
 import { localDate, type ReasonCode } from './reasons.js';
 import type { Resolution } from './resolve.js';
@@ -22,8 +23,16 @@ export interface DecideOptions {
  * enforce — grant only a valid, active resident of a household this door serves;
  * monitor — open for everyone, keep the reasons (design.md §4).
  * Exits always open: nobody is ever locked in.
+ * `corr` is what the correlate stage found (人证比对); it matters at doors that require
+ * two factors (idcard+biometric).
  */
-export function decide(n: NormalizedRead, res: Resolution, door: DoorConfig, opts: DecideOptions): Decision {
+export function decide(
+  n: NormalizedRead,
+  res: Resolution,
+  door: DoorConfig,
+  opts: DecideOptions,
+  corr?: Correlation<unknown>,
+): Decision {
   const reasons: ReasonCode[] = [...res.reasons];
   if (n.kind === 'face' && n.score !== null && n.key !== null && n.score < opts.faceMinScore)
     reasons.push('low_score');
@@ -44,6 +53,8 @@ export function decide(n: NormalizedRead, res: Resolution, door: DoorConfig, opt
       reasons.push('wrong_entrance');
   }
 
+  if (door.factors === 'idcard+biometric' && n.direction === 'in') twoFactors(n, corr, reasons);
+
   let outcome: Decision['outcome'];
   if (n.direction === 'out') {
     outcome = 'granted';
@@ -61,4 +72,20 @@ export function decide(n: NormalizedRead, res: Resolution, door: DoorConfig, opt
   else if (n.stale) reasons.push('stale');
   const answer = n.offline || n.stale ? null : outcome === 'granted' ? 'unlock' : 'deny';
   return { outcome, answer, policy: door.policy, reasons };
+}
+
+/**
+ * A door that requires an ID card and a face or fingerprint of the same resident: a lone
+ * factor asks for the other; a pair is refused when it is two people, and carries the
+ * first half's own problems (an expired card stays refused when the face comes).
+ */
+function twoFactors(n: NormalizedRead, corr: Correlation<unknown> | undefined, reasons: ReasonCode[]): void {
+  const factor = factorOf(n.type);
+  const partner = corr?.partner;
+  if (!factor) reasons.push('two_factors_required');
+  else if (!partner) reasons.push(factor === 'idcard' ? 'biometric_required' : 'idcard_required');
+  else {
+    if (corr?.mismatch) reasons.push('person_card_mismatch');
+    for (const p of partner.problems) if (!reasons.includes(p)) reasons.push(p);
+  }
 }

@@ -21,6 +21,8 @@ import { cloudEvent } from '../upstream/cloudevents.js';
 import { CLASS_ACCESS, type Outbox } from '../upstream/outbox.js';
 import { type Decision, decide } from './decide.js';
 import { type NormalizedRead, normalize } from './normalize.js';
+import { PersonCardCheck, type Slot } from './person-card.js';
+import { PROMPT_REASONS, REASONS } from './reasons.js';
 import { type Resolution, resolve } from './resolve.js';
 import { type Thumbnailer, thumbPath } from './thumbnails.js';
 
@@ -82,6 +84,8 @@ interface Pending {
   seq: number;
   thumb: string | null;
   duplicate: boolean;
+  /** Where its journal entry lands, for the person–card check. */
+  slot: Slot;
 }
 
 const RESOLVED = Promise.resolve();
@@ -108,6 +112,7 @@ export class Pipeline implements ReadSink {
   readonly #insDecision: Statement;
   readonly #detectors: Detector[];
   readonly #accessMode: 'none' | 'denied' | 'all';
+  readonly #personCard: PersonCardCheck;
   #stopping = false;
   #recorded = 0;
 
@@ -117,6 +122,7 @@ export class Pipeline implements ReadSink {
     this.#readers = new Map(deps.config.readers.map((r) => [r.id, r]));
     this.#doors = new Map(deps.config.doors.map((d) => [d.id, d]));
     this.#detectors = deps.detectors ?? [];
+    this.#personCard = new PersonCardCheck(deps.config.checks.personCardWindowSeconds * 1000);
     this.#accessMode = deps.config.upstream.enabled ? deps.config.upstream.access : 'none';
     this.#exists = deps.db.prepare('SELECT 1 FROM journal WHERE reader_id = ? AND record_id = ?').pluck();
     this.#insJournal = deps.db.prepare(
@@ -198,6 +204,7 @@ export class Pipeline implements ReadSink {
       seq: 0,
       thumb: null,
       duplicate: false,
+      slot: this.#personCard.slot(),
     };
   }
 
@@ -230,7 +237,9 @@ export class Pipeline implements ReadSink {
     if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
     item.n = n;
     item.res = resolve(n, this.#roster);
-    item.d = decide(n, item.res, item.door, this.#d.config.checks);
+    const corr = this.#personCard.correlate(n, item.res, item.slot);
+    item.d = decide(n, item.res, item.door, this.#d.config.checks, corr);
+    this.#personCard.remember(n, item.res, item.d.reasons, corr, item.slot);
     item.thumb = read.image
       ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format)
       : null;
@@ -393,6 +402,8 @@ export class Pipeline implements ReadSink {
       reasons: d.reasons,
     };
     for (const c of perEntryAlerts(n, res, d)) alerts.push(this.#raise(c, evidence, now));
+    for (const paired of this.#personCard.recorded(item.slot, evidence))
+      alerts.push(this.#raise(paired.candidate, paired.entries, now));
     if (this.#detectors.length > 0) {
       const ctx: EntryContext = {
         seq,
@@ -433,21 +444,33 @@ export class Pipeline implements ReadSink {
     }
   }
 
-  #raise(c: AlertCandidate, e: EvidenceEntry, now: number): [AlertRecord, boolean] {
+  #raise(c: AlertCandidate, e: EvidenceEntry | EvidenceEntry[], now: number): [AlertRecord, boolean] {
     const { alert, isNew } = this.#d.alerts.raise(c, e, now);
     return [alert, isNew];
   }
 
+  /**
+   * Answers the reader (terminals show the message), and on unlock pulses the door's own
+   * lock when it has one: a door whose readers have no relay (serial readers) opens too.
+   */
   #act(item: Pending): void {
     const { n, d, door } = item;
     const unlock = d.answer === 'unlock';
+    const prompt = PROMPT_REASONS.find((r) => d.reasons.includes(r));
     this.#d.command(n.readerId, {
       id: `c-${n.recordId}`,
       event: n.recordId,
       action: unlock ? 'unlock' : 'deny',
       durationMs: unlock ? door.unlockMs : undefined,
-      message: unlock ? door.welcome : door.denyMessage,
+      message: unlock ? door.welcome : prompt ? REASONS[prompt] : door.denyMessage,
     });
+    if (unlock && door.lock && door.lock !== n.readerId)
+      this.#d.command(door.lock, {
+        id: `c-${n.recordId}-lock`,
+        event: n.recordId,
+        action: 'unlock',
+        durationMs: door.unlockMs,
+      });
     this.#d.metrics.commands.inc({ action: d.answer as string });
     this.#d.metrics.answerSeconds.observe((this.#d.clock.now() - n.receivedAt) / 1000);
   }
@@ -464,6 +487,7 @@ export class Pipeline implements ReadSink {
     this.#d.outbox.resync();
     for (const item of batch) {
       this.#pending.delete(item.key);
+      this.#personCard.rolledBack(item.slot);
       if (item.d.answer) this.#act(item);
       item.reject(err);
     }

@@ -25,7 +25,22 @@ export const REASONS = {
   wrong_entrance: '非本单元住户',
   stale: '过时记录，未应答',
   offline: '离线补传',
+  idcard_required: '请再刷身份证完成人证核验',
+  biometric_required: '请再刷脸或按指纹完成人证核验',
+  two_factors_required: '此门需身份证加人脸或指纹',
+  person_card_mismatch: '人证不符',
 } as const;
+
+/**
+ * Reasons whose label is what the terminal should show on a deny, in this order of
+ * preference: they tell the person what to do next, where the door's denyMessage cannot.
+ */
+export const PROMPT_REASONS: readonly ReasonCode[] = [
+  'person_card_mismatch',
+  'idcard_required',
+  'biometric_required',
+  'two_factors_required',
+];
 
 export type ReasonCode = keyof typeof REASONS;
 

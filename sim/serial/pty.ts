@@ -15,13 +15,16 @@ export interface PtyPair {
 /**
  * Starts `socat -d -d pty,raw,echo=0 pty,raw,echo=0` and reads the two /dev/pts paths it
  * reports on stderr. Fails with a clear message when socat is not installed (.ci/run
- * installs it): an end-to-end test must fail, not skip, without it.
+ * installs it): an end-to-end test must fail, not skip, without it. With `hostLink`, the
+ * host end is also reachable at that fixed path (a symlink, like udev's /dev/serial/by-id):
+ * a new pair with the same link is the same device plugged in again.
  */
-export function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
+export function openPtyPair(timeoutMs = 5000, hostLink?: string): Promise<PtyPair> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], {
+      const host = hostLink ? `pty,raw,echo=0,link=${hostLink}` : 'pty,raw,echo=0';
+      child = spawn('socat', ['-d', '-d', host, 'pty,raw,echo=0'], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
     } catch (err) {
@@ -48,7 +51,7 @@ export function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
       clearTimeout(timer);
       const [hostPath, devicePath] = paths as [string, string];
       resolve({
-        hostPath,
+        hostPath: hostLink ?? hostPath,
         devicePath,
         close: () =>
           new Promise<void>((done) => {

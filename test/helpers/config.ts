@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { DRIVER_NAMES } from '../../drivers/registry.js';
+import { DRIVERS } from '../../drivers/registry.js';
 import { type LoadedConfig, parseConfig } from '../../gateway/config/load.js';
 import type { Config } from '../../gateway/config/schema.js';
 
@@ -29,7 +29,7 @@ export function testConfigObject(over: Record<string, unknown> = {}): Record<str
 
 /** Validated config with defaults, from an object (as a YAML file would give). */
 export function testConfig(over: Record<string, unknown> = {}): Config {
-  return parseConfig(stringify(testConfigObject(over)), DRIVER_NAMES);
+  return parseConfig(stringify(testConfigObject(over)), DRIVERS);
 }
 
 /** A LoadedConfig whose data lives in `dir`. */

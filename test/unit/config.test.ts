@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { DRIVER_NAMES } from '../../drivers/registry.js';
+import { DRIVERS } from '../../drivers/registry.js';
 import { type ConfigProblem, loadConfig, parseConfig } from '../../gateway/config/load.js';
 import { schemaJson } from '../../gateway/config/schema-json.js';
 import { GatewayError } from '../../gateway/errors.js';
@@ -10,7 +10,7 @@ const root = path.join(import.meta.dirname, '..', '..');
 
 function problems(text: string): string[] {
   try {
-    parseConfig(text, DRIVER_NAMES);
+    parseConfig(text, DRIVERS);
     return [];
   } catch (err) {
     if (!(err instanceof GatewayError)) throw err;
@@ -20,11 +20,11 @@ function problems(text: string): string[] {
 
 t.test('the shipped configs are valid', async (t) => {
   for (const f of ['config/default.yaml', 'config/example.production.yaml']) {
-    const l = loadConfig(path.join(root, f), DRIVER_NAMES);
+    const l = loadConfig(path.join(root, f), DRIVERS);
     t.ok(l.config.readers.length > 0, f);
     t.ok(Object.isFrozen(l.config) && Object.isFrozen(l.config.readers[0]), 'deep-frozen');
   }
-  const d = loadConfig(path.join(root, 'config/default.yaml'), DRIVER_NAMES);
+  const d = loadConfig(path.join(root, 'config/default.yaml'), DRIVERS);
   t.equal(d.dataDir, path.join(root, 'var'), 'relative paths resolve against the config file');
   t.equal(d.config.mqtt.url, null);
   t.equal(d.config.readers[0]?.driver, 'mqtt-v1', 'defaults filled in');
@@ -50,7 +50,7 @@ t.test('every problem is reported with path and line', async (t) => {
     '9 doors[1].id: duplicate door id "D1"',
     '11 readers[0].drver: unknown field (check the spelling against config/config.schema.json)',
     '11 readers[0].door: no door with id "D9"',
-    '12 readers[1].driver: unknown driver "nope" (known: mqtt-v1)',
+    '12 readers[1].driver: unknown driver "nope" (known: mqtt-v1, fingerprint, idcard, wiegand, modbus-relay)',
     '13 checks.faceMinScore: must be <= 1',
   ]);
 });
@@ -62,5 +62,5 @@ t.test('broken files', async (t) => {
   t.match(problems('estate: {id: E, name: n}\ngateway: {id: g}\nupstream: {enabled: true}\n'), [
     '3 upstream.url: required when upstream.enabled is true',
   ]);
-  t.throws(() => loadConfig('/nonexistent/config.yaml', DRIVER_NAMES), { code: 'CONFIG_INVALID' });
+  t.throws(() => loadConfig('/nonexistent/config.yaml', DRIVERS), { code: 'CONFIG_INVALID' });
 });
