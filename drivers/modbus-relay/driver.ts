@@ -154,6 +154,13 @@ export class ModbusRelayDriver implements Driver {
     } catch (err) {
       this.#log(lock).warn({ err, command: commandId }, 'unlock failed');
     }
+    // The door stays open for the whole pulse from the moment the board confirmed the
+    // switch (a busy line can take a while to carry the write), unless a later unlock
+    // already extended it or the switch-off already began.
+    if (lock.offTimer !== undefined && this.#running) {
+      this.#timers.clearTimeout(lock.offTimer);
+      lock.offTimer = this.#timers.setTimeout(() => void this.#release(bus, lock), ms);
+    }
   }
 
   async #release(bus: RelayBus, lock: RelayLock): Promise<void> {
