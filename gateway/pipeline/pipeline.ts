@@ -15,6 +15,7 @@ import type { DeviceRegistry } from '../devices.js';
 import { newId } from '../ids.js';
 import type { EntryView, LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
+import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { Db } from '../store/db.js';
 import { cloudEvent } from '../upstream/cloudevents.js';
@@ -41,6 +42,10 @@ export interface EntryContext {
 export interface Detector {
   readonly name: string;
   onEntry(e: EntryContext): AlertCandidate[];
+  /** Called once at the end of each commit's transaction (detectors persist their state here). */
+  endBatch?(now: number): void;
+  /** Called when a commit failed and its transaction rolled back (state must be reloaded). */
+  rollback?(): void;
 }
 
 export interface PipelineDeps {
@@ -61,6 +66,8 @@ export interface PipelineDeps {
   /** Sends a door command through the reader's driver. */
   command: (readerId: string, cmd: DoorCommand) => void;
   detectors?: Detector[];
+  /** Visitor, courier and staff passes (issue 4): a valid pass makes its holder known. */
+  passes?: PassIndex;
   /** Called after each successful commit (wakes the upstream delivery). */
   afterCommit?: () => void;
 }
@@ -223,7 +230,7 @@ export class Pipeline implements ReadSink {
     const n = r.read;
     if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
     item.n = n;
-    item.res = resolve(n, this.#roster);
+    item.res = resolve(n, this.#roster, this.#d.passes);
     item.d = decide(n, item.res, item.door, this.#d.config.checks);
     item.thumb = read.image
       ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format)
@@ -304,6 +311,7 @@ export class Pipeline implements ReadSink {
     try {
       db.transaction(() => {
         for (const item of batch) this.#record(item, now, alerts);
+        for (const det of this.#detectors) det.endBatch?.(now);
       })();
     } catch (err) {
       this.#failed(batch, err as Error);
@@ -330,6 +338,7 @@ export class Pipeline implements ReadSink {
       if (this.#d.live.listenerCount('entry') > 0) this.#d.live.emit('entry', this.#view(item));
     }
     for (const [a, isNew] of alerts) {
+      if (a.id === '') continue; // an update of a situation whose case is closed
       if (isNew) metrics.alerts.inc({ kind: a.kind });
       this.#d.live.emit('alert', a, isNew);
     }
@@ -455,6 +464,7 @@ export class Pipeline implements ReadSink {
     this.#d.log.error({ err, rows: batch.length }, 'journal commit failed; reads not acknowledged');
     this.#d.alerts.resetCache();
     this.#d.outbox.resync();
+    for (const det of this.#detectors) det.rollback?.();
     for (const item of batch) {
       this.#pending.delete(item.key);
       if (item.d.answer) this.#act(item);

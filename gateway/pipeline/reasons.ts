@@ -23,6 +23,9 @@ export const REASONS = {
   lease_expired: '租约已到期',
   wrong_building: '非本楼住户',
   wrong_entrance: '非本单元住户',
+  visitor_pass: '访客通行证',
+  courier_pass: '快递外卖登记',
+  staff_pass: '物业人员登记',
   stale: '过时记录，未应答',
   offline: '离线补传',
 } as const;

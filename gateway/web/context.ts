@@ -7,11 +7,14 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
 import type { DeviceRegistry } from '../devices.js';
+import type { CaseBook } from '../ledger/case-book.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
+import type { PassService } from '../passes/pass-service.js';
 import type { Db } from '../store/db.js';
 
 /** What the HTTP layer may use. Routes read the store and the live bus (design.md §3). */
@@ -23,6 +26,10 @@ export interface WebDeps {
   metrics: Metrics;
   dataDir: string;
   secrets: Secrets;
+  /** Visitor passes and the ledger (issue 4). */
+  passes: PassService;
+  cases: CaseBook;
+  clock: Clock;
   health: () => HealthView;
   log: Logger;
 }
