@@ -8,16 +8,28 @@ import Fastify, {
 import { Auth } from './auth.js';
 import { type App, problem, type RouteModule, type WebDeps } from './context.js';
 import { presenters } from './present.js';
+import { caseRoutes } from './routes/cases.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
 import { liveRoutes } from './routes/live.js';
+import { passRoutes } from './routes/passes.js';
+import { patrolRoutes } from './routes/patrols.js';
 import { readerRoutes } from './routes/readers.js';
 import { statusRoutes } from './routes/status.js';
 
 export type { HealthView, WebDeps } from './context.js';
 
 /** Every route module; a new area of the API is one module and one line here. */
-const ROUTES: RouteModule[] = [statusRoutes, journalRoutes, readerRoutes, householdRoutes, liveRoutes];
+const ROUTES: RouteModule[] = [
+  statusRoutes,
+  journalRoutes,
+  readerRoutes,
+  householdRoutes,
+  liveRoutes,
+  passRoutes,
+  caseRoutes,
+  patrolRoutes,
+];
 
 /**
  * The HTTP API (fastify, a JSON Schema on every route). Binds to loopback by default;
@@ -36,6 +48,12 @@ export function buildServer(d: WebDeps): FastifyInstance {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+    else if (status === 400) {
+      // Schema validation: counted and logged like every other bad input (issue 4).
+      const route = req.routeOptions.url ?? 'unknown';
+      d.metrics.badRequests.inc({ route, status: '400' });
+      req.log.warn({ route, status, problem: err.message }, 'bad request');
+    }
     reply
       .status(status)
       .send(
