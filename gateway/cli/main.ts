@@ -1,7 +1,16 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=256
 import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
-import { CHECK_HELP, DEMO_HELP, EVENTS_HELP, ROSTER_HELP, RUN_HELP, SIM_HELP } from './help.js';
+import {
+  CHECK_HELP,
+  DEMO_HELP,
+  EVENTS_HELP,
+  REPLAY_HELP,
+  REPORT_HELP,
+  ROSTER_HELP,
+  RUN_HELP,
+  SIM_HELP,
+} from './help.js';
 
 const HELP = `estate-gateway ${VERSION} — smart-access-control edge gateway for affordable-housing estates
 
@@ -12,7 +21,9 @@ Commands:
   check-config   validate a configuration file
   roster import  import the resident roster (JSON or CSV)
   events         export the journal of access records (jsonl or csv)
-  sim            run a simulated estate against a running gateway
+  report         the monthly report (report monthly --month YYYY-MM)
+  replay         push a file of reads through the pipeline and detectors at full speed
+  sim            run a simulated estate against a running gateway; sim year writes a labelled year
   demo           the gateway and a simulated estate in one process (what npm start runs)
 
 "estate-gateway COMMAND --help" explains each. Documentation: README.md and docs/.`;
@@ -23,6 +34,8 @@ const HELPS: Record<string, string> = {
   roster: ROSTER_HELP,
   events: EVENTS_HELP,
   sim: SIM_HELP,
+  report: REPORT_HELP,
+  replay: REPLAY_HELP,
   demo: DEMO_HELP,
 };
 
@@ -39,7 +52,12 @@ async function main(argv: string[]): Promise<number | undefined> {
       return (await import('./roster.js')).rosterCommand(rest);
     case 'events':
       return (await import('./events.js')).eventsCommand(rest);
+    case 'report':
+      return (await import('./report.js')).reportCommand(rest);
+    case 'replay':
+      return (await import('./replay.js')).replayCommand(rest);
     case 'sim':
+      if (rest[0] === 'year') return (await import('./sim-year.js')).simYearCommand(rest.slice(1));
       await (await import('./sim.js')).simCommand(rest);
       return undefined;
     case 'demo':

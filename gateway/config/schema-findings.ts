@@ -94,6 +94,11 @@ export const DetectorsSchema = T.Object(
     suspectedSublet: T.Object(
       {
         absentDays: Days(5, 'Working days without the leaseholder before others using the home count.'),
+        who: T.Union([T.Literal('leaseholder'), T.Literal('any_member')], {
+          default: 'any_member',
+          description:
+            'Whose absence counts: any_member (nobody registered is seen: the home was handed over) or the leaseholder alone.',
+        }),
         minDays: T.Integer({
           minimum: 1,
           default: 3,

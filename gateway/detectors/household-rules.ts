@@ -187,10 +187,11 @@ export function evaluateHousehold(
   );
 
   // suspected_sublet and leaseholder_absent: both start from the leaseholder's absence.
-  const a = absence(ctx, h, hs, 'leaseholder', t.today);
+  const a = absence(ctx, h, hs, cfg.suspectedSublet.who, t.today);
   if (a) {
     const sb = cfg.suspectedSublet;
-    const after = hs.foreign.filter((fu) => fu.d.some((d) => d > a.lastDay));
+    // Only people seen on two days or more: a neighbour's face beside a swipe once is chance.
+    const after = hs.foreign.filter((fu) => fu.d.filter((d) => d > a.lastDay).length >= 2);
     const foreignDays = new Set<number>();
     for (const fu of after) for (const d of fu.d) if (d > a.lastDay) foreignDays.add(d);
     const passFrom = t.ts - sb.passWindowDays * DAY_MS;

@@ -10,7 +10,11 @@ export type Scenario =
   | 'long_absence_travel';
 
 /** Hard negatives: look suspicious to a naive rule, are not violations. */
-export type NegativeScenario = 'large_family' | 'relatives_with_pass' | 'night_shift' | 'spring_festival_travel';
+export type NegativeScenario =
+  | 'large_family'
+  | 'relatives_with_pass'
+  | 'night_shift'
+  | 'spring_festival_travel';
 
 /** A planted case and the detector kinds that should find it. */
 export interface PlantedCase {
