@@ -103,8 +103,10 @@ export async function replayFile(
     s.reads++;
     if (gw.pipeline.backlog > MAX_BACKLOG) {
       while (gw.pipeline.backlog > MAX_BACKLOG / 2) await new Promise((res) => setImmediate(res));
+    }
+    if (progress && (s.reads & 0xffff) === 0) {
       const now = performance.now();
-      if (progress && now - lastReport > 10_000) {
+      if (now - lastReport > 10_000) {
         lastReport = now;
         progress(finish(s, t0));
       }
