@@ -20,7 +20,9 @@ t.test('sim year is deterministic for its options and labels what it plants', as
   const a = tmpDir('year-a-');
   const b = tmpDir('year-b-');
   const c = tmpDir('year-c-');
-  t.teardown(() => [a, b, c].forEach((x) => x.cleanup()));
+  t.teardown(() => {
+    for (const x of [a, b, c]) x.cleanup();
+  });
   const o = { households: 120, seed: 5, start: '2025-03-01', days: 40 };
   const la = generateYear({ ...o, out: a.dir });
   generateYear({ ...o, out: b.dir });
