@@ -266,6 +266,7 @@ export class PatternDetector implements Detector {
 
 /** Drops days and passes out of the windows; returns whether anything changed. */
 function prune(hs: HouseholdState, fromDay: number, passFrom: number): boolean {
+  if (hs.foreign.length === 0 && Object.keys(hs.passes).length === 0) return false;
   let changed = false;
   const kept: ForeignUse[] = [];
   for (const fu of hs.foreign) {
