@@ -1,7 +1,7 @@
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
 import type { EntryContext } from '../pipeline/pipeline.js';
-import type { DetectorState, StrangerState } from './state.js';
+import type { DetectorState } from './state.js';
 import { DAY_MS, dayOf, iso, personLabel } from './time.js';
 
 /** Appends to a list kept to its last `max` items. */
@@ -109,5 +109,3 @@ export function sweepStrangers(
     }
   }
 }
-
-export type { StrangerState };

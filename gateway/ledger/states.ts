@@ -13,6 +13,7 @@ export const CASE_STATES = [
   'handed_over',
   'closed',
 ] as const;
+/** A ledger state. */
 export type CaseState = (typeof CASE_STATES)[number];
 
 export const CASE_STATE_LABELS: Record<CaseState, string> = {
@@ -50,9 +51,11 @@ export const CASE_KINDS = [
   'stranger_recurrent',
   'other',
 ] as const;
+/** What a case is about. */
 export type CaseKind = (typeof CASE_KINDS)[number];
 
 export const CASE_SOURCES = ['detector', 'tip', 'patrol'] as const;
+/** Where a case came from. */
 export type CaseSource = (typeof CASE_SOURCES)[number];
 
 /** Why a move is refused, or null when it is allowed. */

@@ -40,6 +40,7 @@ export interface PlannedPass {
   body: Record<string, unknown>;
 }
 
+/** Everyone in a simulated year, the passes registered, and the ground truth planted. */
 export interface Cast {
   actors: Actor[];
   /** Strangers: index into actors, and whether they come back often. */

@@ -29,6 +29,7 @@ export interface PlantedCase {
   persons: string[];
 }
 
+/** A hard negative: a household (or resident) that must not become a case of a planted kind. */
 export interface Negative {
   scenario: NegativeScenario;
   householdId: string;
@@ -45,6 +46,7 @@ export interface RecurrentStranger {
   ts: string;
 }
 
+/** labels.json: the truth a simulated year was written with. */
 export interface Labels {
   households: number;
   seed: number;
