@@ -85,7 +85,7 @@ export const DetectorsSchema = T.Object(
         }),
         minDays: T.Integer({
           minimum: 1,
-          default: 2,
+          default: 3,
           description: 'Days a foreign person must use the household’s credentials to count as tied to it.',
         }),
       },
