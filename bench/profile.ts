@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DAEMON_NODE_FLAGS, Daemon, writeConfig } from './lib/daemon.js';
+import { benchFetch, DAEMON_NODE_FLAGS, Daemon, writeConfig } from './lib/daemon.js';
 import { LoadReader } from './lib/load-reader.js';
 import { startMosquitto } from './lib/mosquitto.js';
 import { freePort } from './lib/ports.js';
@@ -72,7 +72,7 @@ console.log(
     .filter((l) => /VmHWM|VmRSS/.test(l))
     .join(' '),
 );
-const m = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+const m = await (await benchFetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
 console.log(
   m
     .split('\n')

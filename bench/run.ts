@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../gateway/store/db.js';
-import { Daemon, writeConfig } from './lib/daemon.js';
+import { benchFetch, Daemon, writeConfig } from './lib/daemon.js';
 import { LoadReader } from './lib/load-reader.js';
 import { startMosquitto } from './lib/mosquitto.js';
 import { freePort } from './lib/ports.js';
@@ -61,7 +61,7 @@ async function fixedRate(
 
 /** Cumulative bucket counts of the gateway's answer-time histogram (le → count). */
 async function answerBuckets(port: number): Promise<Map<number, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await (await benchFetch(`http://127.0.0.1:${port}/metrics`)).text();
   const out = new Map<number, number>();
   for (const m of text.matchAll(/^estate_gateway_answer_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
     out.set(m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), Number(m[2]));
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
   const embReplay = await replayUnder('acs/v1', eReaders, () => (embRows.get() as number) >= REPLAY, embUrl);
   embDb.close();
   const embRss = peakRssMB(emb.pid);
-  const heap = (await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text())
+  const heap = (await (await benchFetch(`http://127.0.0.1:${httpPort}/metrics`)).text())
     .split('\n')
     .filter((l) =>
       /^estate_gateway_nodejs_heap_space_size_(used|total)_bytes\{space="(new|old|large_object)"\}/.test(l),

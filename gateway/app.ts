@@ -10,12 +10,16 @@ import { type Clock, systemClock } from './clock.js';
 import type { LoadedConfig } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { loadSecrets, type Secrets } from './config/secrets.js';
+import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
+import { CaseBook } from './ledger/case-book.js';
 import { LiveBus } from './live-bus.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { MqttBus } from './mqtt/bus.js';
 import { EmbeddedBroker } from './mqtt/embedded.js';
 import { MqttSessions } from './mqtt/sessions.js';
+import { PassIndex } from './passes/pass-index.js';
+import { PassService } from './passes/pass-service.js';
 import { type Detector, Pipeline } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
 import { rosterVersion } from './roster/repository.js';
@@ -94,6 +98,12 @@ export class Gateway {
   readonly http: FastifyInstance;
   readonly dataDir: string;
   readonly secrets: Secrets;
+  /** Visitor, courier and staff passes (issue 4). */
+  readonly passes: PassService;
+  /** The ledger of cases (issue 4). */
+  readonly cases: CaseBook;
+  /** The pattern detectors, when enabled. */
+  readonly patterns: PatternDetector | null;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #drivers = new Map<string, Driver>();
@@ -126,6 +136,21 @@ export class Gateway {
     const source = eventSource(cfg.estate.id, cfg.gateway.id);
     const outbox = new Outbox(this.db);
     const alerts = new AlertManager(this.db, outbox, source, cfg.alerts.coalesceSeconds * 1000);
+    this.cases = new CaseBook(this.db, outbox, source, alerts, log.child({ module: 'ledger' }));
+    const passIndex = new PassIndex(cfg.passes.faceSimilarity);
+    this.passes = new PassService(this.db, passIndex, secrets.idHashKey, cfg.passes.maxValidityDays);
+    this.passes.load(this.#clock.now());
+    this.patterns = cfg.detectors.enabled
+      ? new PatternDetector({
+          db: this.db,
+          config: cfg,
+          roster: () => this.pipeline.roster,
+          passes: passIndex,
+          log: log.child({ module: 'detectors' }),
+        })
+      : null;
+    const patterns = this.patterns;
+    if (patterns) this.passes.onCreated((p) => patterns.onPass(p));
     this.#thumbnails = new Thumbnailer(
       this.dataDir,
       cfg.thumbnails,
@@ -242,7 +267,8 @@ export class Gateway {
       idHashKey: secrets.idHashKey,
       source,
       command: (readerId, cmd) => this.#command(readerId, cmd),
-      detectors: deps.detectors,
+      detectors: [...(this.patterns ? [this.patterns] : []), ...(deps.detectors ?? [])],
+      passes: passIndex,
       afterCommit: upstream ? () => upstream.kick() : undefined,
     });
 
@@ -273,9 +299,11 @@ export class Gateway {
       metrics: this.metrics,
       dataDir: this.dataDir,
       secrets,
+      passes: this.passes,
+      cases: this.cases,
+      clock: this.#clock,
       health: () => this.health(),
       log: log.child({ module: 'http' }),
-      clock: this.#clock,
     });
   }
 
@@ -297,6 +325,10 @@ export class Gateway {
     this.#dataVersion = this.db.pragma('data_version', { simple: true }) as number;
     this.#every(2000, () => this.#watchRoster());
     this.#every(3600_000, () => void this.#retention());
+    this.#every(cfg.ledger.overdueCheckSeconds * 1000, () => {
+      this.cases.checkOverdue(this.#clock.now());
+      this.upstream?.kick();
+    });
     this.#started = true;
     this.#log.info(
       {
@@ -433,6 +465,7 @@ export class Gateway {
       await new Promise((r) => setImmediate(r));
     }
     const thumbs = await this.#thumbnails.sweep(cfg.thumbnailDays, now);
+    this.passes.forgetFaces(now);
     if (total > 0 || thumbs > 0)
       this.#log.info({ entries: total, thumbnailDays: thumbs }, 'retention applied');
   }

@@ -89,6 +89,12 @@ export function createMetrics() {
       labelNames: ['class'] as const,
       registers: [registry],
     }),
+    badRequests: new Counter({
+      name: 'estate_gateway_http_bad_requests_total',
+      help: 'HTTP requests refused as bad input (schema or content), by route and status',
+      labelNames: ['route', 'status'] as const,
+      registers: [registry],
+    }),
     readersOnline: new Gauge({
       name: 'estate_gateway_readers_online',
       help: 'Readers currently online',

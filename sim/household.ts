@@ -99,7 +99,9 @@ export function generateHousehold(rng: Random, p: HouseholdPlace): SimRosterHous
       age = headAge >= 30 ? Math.max(0, headAge - rng.int(24, 36)) : Math.min(95, headAge + rng.int(24, 32));
       sex = rng.chance(0.5) ? 'M' : 'F';
     }
-    const birth = birthDateForAge(rng, p.today, age);
+    let birth = birthDateForAge(rng, p.today, age);
+    // Nobody is born into a household after its lease ended (the roster import refuses it).
+    if (p.terminated && leaseEnd && birth > leaseEnd) birth = addDays(leaseEnd, -rng.int(30, 3000));
     const id = `${p.id}-${k}`;
     const card = rng.chance(CARD_SHARE) ? unique(p.usedCards, () => rng.hex(8)) : null;
     residents.push({

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -26,7 +27,27 @@ export const DAEMON_NODE_FLAGS = process.env.DAEMON_FLAGS?.split(' ').filter(Boo
 export function writeConfig(dir: string, cfg: Record<string, unknown>): string {
   const file = path.join(dir, 'config.yaml');
   writeFileSync(file, stringify({ dataDir: '.', secretsFile: './secrets.yaml', ...cfg }));
+  const secrets = path.join(dir, 'secrets.yaml');
+  if (!existsSync(secrets)) {
+    writeFileSync(
+      secrets,
+      stringify({
+        idHashKey: randomBytes(32).toString('hex'),
+        readers: {},
+        api: { tokens: [{ name: 'bench', token: BENCH_TOKEN, role: 'admin' }] },
+      }),
+      { mode: 0o600 },
+    );
+  }
   return file;
+}
+
+/** The API token writeConfig puts in the secrets file (for /metrics and the API). */
+export const BENCH_TOKEN = 'bench-admin-token-0123456789abcdef';
+
+/** fetch with the bench token. */
+export function benchFetch(url: string): Promise<Response> {
+  return fetch(url, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
 }
 
 /**

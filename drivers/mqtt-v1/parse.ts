@@ -156,6 +156,19 @@ export function parseEvent(readerId: string, payload: Buffer, receivedAt: number
     } catch {
       throw new Bad('not_json', 'payload is not JSON');
     }
+    return parseEventObject(readerId, data, receivedAt);
+  } catch (err) {
+    if (err instanceof Bad) return { ok: false, reason: err.reason, detail: err.message };
+    return { ok: false, reason: 'bad_field', detail: String(err) };
+  }
+}
+
+/**
+ * The checks of parseEvent on an event already parsed from JSON (replayed files carry
+ * one event per line, issue 4). Total: a read or a reject reason, never an exception.
+ */
+export function parseEventObject(readerId: string, data: unknown, receivedAt: number): ParseResult {
+  try {
     const e = obj(data, 'event');
     if (e.id === undefined || e.id === null || e.id === '') throw new Bad('missing_id', 'event has no id');
     if (typeof e.id !== 'string' || e.id.length > MAX_RECORD_ID)

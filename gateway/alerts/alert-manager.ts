@@ -4,7 +4,7 @@ import type { Db } from '../store/db.js';
 import { cloudEvent } from '../upstream/cloudevents.js';
 import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
 import { ALERT_KINDS, type AlertKind, type Severity } from './kinds.js';
-import type { AlertCandidate } from './per-entry.js';
+import type { AlertCandidate, Finding } from './per-entry.js';
 
 /** One journal entry cited as evidence: enough for a person to judge without digging. */
 export interface EvidenceEntry {
@@ -32,8 +32,11 @@ export interface AlertRecord {
   firstTs: number;
   lastTs: number;
   count: number;
-  evidence: { entries: EvidenceEntry[] };
+  evidence: { entries: EvidenceEntry[]; chain?: Record<string, unknown> };
 }
+
+/** Told of every finding raised or updated, inside the same transaction (the ledger opens cases). */
+export type FindingHook = (alert: AlertRecord, f: Finding, isNew: boolean, now: number) => void;
 
 /** Evidence entries kept inline on an alert; alert_entries keeps them all. */
 const MAX_INLINE_EVIDENCE = 20;
@@ -46,6 +49,10 @@ const MAX_INLINE_EVIDENCE = 20;
  */
 export class AlertManager {
   readonly #open = new Map<string, AlertRecord>();
+  /** Open findings by kind|subject: pattern alerts whose case is not closed (few; loaded at start). */
+  readonly #findings = new Map<string, AlertRecord>();
+  readonly #db: Db;
+  #hook: FindingHook | null = null;
   readonly #insert: Statement;
   readonly #update: Statement;
   readonly #link: Statement;
@@ -56,6 +63,7 @@ export class AlertManager {
   #latest = 0;
 
   constructor(db: Db, outbox: Outbox, source: string, coalesceMs: number) {
+    this.#db = db;
     this.#outbox = outbox;
     this.#source = source;
     this.#windowMs = coalesceMs;
@@ -69,6 +77,31 @@ export class AlertManager {
       'UPDATE alerts SET last_ts = ?, count = ?, evidence = ?, updated_at = ? WHERE id = ?',
     );
     this.#link = db.prepare('INSERT OR IGNORE INTO alert_entries(alert_id, seq) VALUES (?, ?)');
+    this.#loadFindings();
+  }
+
+  /** Sets the hook told of findings (the ledger). */
+  setFindingHook(f: FindingHook): void {
+    this.#hook = f;
+  }
+
+  /** Forgets an open finding whose case was closed: the next report of it opens a new one. */
+  closeFinding(kind: string, subject: string): void {
+    this.#findings.delete(`${kind}|${subject}`);
+  }
+
+  #loadFindings(): void {
+    this.#findings.clear();
+    const rows = this.#db
+      .prepare(
+        `SELECT a.id, a.kind, a.severity, a.state, a.household_id AS householdId, a.resident_id AS residentId,
+                a.door_id AS doorId, a.reader_id AS readerId, a.subject, a.first_ts AS firstTs, a.last_ts AS lastTs,
+                a.count, a.evidence
+           FROM cases c JOIN alerts a ON a.id = c.alert_id WHERE c.state != 'closed'`,
+      )
+      .all() as Array<AlertRecord & { evidence: string }>;
+    for (const r of rows)
+      this.#findings.set(`${r.kind}|${r.subject}`, { ...r, evidence: JSON.parse(r.evidence) });
   }
 
   /**
@@ -83,6 +116,7 @@ export class AlertManager {
   ): { alert: AlertRecord; isNew: boolean } {
     const entries: readonly EvidenceEntry[] =
       evidence === null ? [] : 'seq' in evidence ? [evidence] : evidence;
+    if (c.finding) return this.#raiseFinding(c, c.finding, c.finding.attachEntry ? entries : [], now);
     const key = `${c.kind}|${c.doorId ?? ''}|${c.subject}`;
     this.#latest = Math.max(this.#latest, c.ts);
     if (++this.#raised % 5000 === 0) this.#sweep();
@@ -90,14 +124,78 @@ export class AlertManager {
     if (cur && this.#windowMs > 0 && Math.abs(c.ts - cur.lastTs) <= this.#windowMs) {
       cur.count++;
       cur.lastTs = Math.max(cur.lastTs, c.ts);
-      for (const entry of entries) {
-        cur.evidence.entries.push(entry);
-        if (cur.evidence.entries.length > MAX_INLINE_EVIDENCE) cur.evidence.entries.shift();
-        this.#link.run(cur.id, entry.seq);
-      }
+      this.#attach(cur, entries);
       this.#update.run(cur.lastTs, cur.count, JSON.stringify(cur.evidence), now, cur.id);
       return { alert: cur, isNew: false };
     }
+    const alert = this.#create(c, entries, now);
+    if (this.#windowMs > 0) this.#open.set(key, alert);
+    return { alert, isNew: true };
+  }
+
+  /**
+   * A pattern finding: one alert per ongoing situation (kind and subject) until its case
+   * is closed; later reports update its count, evidence and chain. An update of a
+   * situation whose case was closed is dropped (a detector never reopens by repetition).
+   */
+  #raiseFinding(
+    c: AlertCandidate,
+    f: Finding,
+    entries: readonly EvidenceEntry[],
+    now: number,
+  ): { alert: AlertRecord; isNew: boolean } {
+    const key = `${c.kind}|${c.subject}`;
+    const cur = this.#findings.get(key);
+    if (cur) {
+      cur.count++;
+      cur.lastTs = Math.max(cur.lastTs, c.ts);
+      cur.evidence.chain = f.chain;
+      this.#attach(cur, entries);
+      this.#update.run(cur.lastTs, cur.count, JSON.stringify(cur.evidence), now, cur.id);
+      this.#hook?.(cur, f, false, now);
+      return { alert: cur, isNew: false };
+    }
+    if (f.phase === 'update') return { alert: this.#transient(c), isNew: false };
+    const alert = this.#create(c, entries, now, f.chain);
+    this.#findings.set(key, alert);
+    this.#hook?.(alert, f, true, now);
+    return { alert, isNew: true };
+  }
+
+  /** An alert that is not stored (an update of a closed situation): nothing to emit. */
+  #transient(c: AlertCandidate): AlertRecord {
+    return {
+      id: '',
+      kind: c.kind,
+      severity: ALERT_KINDS[c.kind].severity,
+      state: 'closed',
+      householdId: c.householdId,
+      residentId: c.residentId,
+      doorId: c.doorId,
+      readerId: c.readerId,
+      subject: c.subject,
+      firstTs: c.ts,
+      lastTs: c.ts,
+      count: 0,
+      evidence: { entries: [] },
+    };
+  }
+
+  /** Adds evidence to an alert: inline (the latest few) and linked (all). */
+  #attach(a: AlertRecord, entries: readonly EvidenceEntry[]): void {
+    for (const entry of entries) {
+      a.evidence.entries.push(entry);
+      if (a.evidence.entries.length > MAX_INLINE_EVIDENCE) a.evidence.entries.shift();
+      this.#link.run(a.id, entry.seq);
+    }
+  }
+
+  #create(
+    c: AlertCandidate,
+    entries: readonly EvidenceEntry[],
+    now: number,
+    chain?: Record<string, unknown>,
+  ): AlertRecord {
     const alert: AlertRecord = {
       id: newId('al', now),
       kind: c.kind,
@@ -111,7 +209,7 @@ export class AlertManager {
       firstTs: c.ts,
       lastTs: c.ts,
       count: 1,
-      evidence: { entries: [...entries] },
+      evidence: chain ? { entries: [...entries], chain } : { entries: [...entries] },
     };
     this.#insert.run({ ...alert, evidence: JSON.stringify(alert.evidence), now });
     for (const entry of entries) this.#link.run(alert.id, entry.seq);
@@ -127,13 +225,13 @@ export class AlertManager {
       'alerts',
       now,
     );
-    if (this.#windowMs > 0) this.#open.set(key, alert);
-    return { alert, isNew: true };
+    return alert;
   }
 
   /** Forgets coalescing state, e.g. after a failed transaction rolled its rows back. */
   resetCache(): void {
     this.#open.clear();
+    this.#loadFindings();
   }
 
   #sweep(): void {
@@ -154,6 +252,7 @@ export function alertData(a: AlertRecord): Record<string, unknown> {
     readerId: a.readerId,
     firstTime: new Date(a.firstTs).toISOString(),
     count: a.count,
+    ...(a.evidence.chain ? { chain: a.evidence.chain } : {}),
     evidence: a.evidence.entries.map((e) => ({
       seq: e.seq,
       readerId: e.readerId,

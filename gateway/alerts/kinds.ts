@@ -7,6 +7,7 @@ export const ALERT_KINDS = {
   person_card_mismatch: { label: '人证不符', severity: 'critical' },
   credential_shared: { label: '卡证借用', severity: 'critical' },
   leaseholder_absent: { label: '承租人长期未归', severity: 'warning' },
+  stranger_recurrent: { label: '陌生人频繁出现', severity: 'warning' },
   suspected_sublet: { label: '疑似转租', severity: 'critical' },
   overcrowding: { label: '疑似群租', severity: 'critical' },
   device_offline: { label: '设备离线', severity: 'warning' },

@@ -15,6 +15,26 @@ export interface AlertCandidate {
   readerId: string | null;
   /** Event time. */
   ts: number;
+  /**
+   * Set by pattern detectors (issue 4): the alert stands for an ongoing situation and
+   * becomes a ledger case; repeats update it until the case is closed, whatever the time.
+   */
+  finding?: Finding;
+}
+
+/** What a pattern detector knows of a situation it reports. */
+export interface Finding {
+  /** open: a new situation; update: more evidence for one already reported (never reopens). */
+  phase: 'open' | 'update';
+  /** When the pattern started, event time (the absence began, the first foreign use). */
+  patternTs: number;
+  /** One line for the operator, e.g. 承租人 32 天未归，2 名非登记人员使用其门卡. */
+  summary: string;
+  buildingId: string | null;
+  /** The evidence chain: absence window, persons, their counts, entries, thumbnail references. */
+  chain: Record<string, unknown>;
+  /** Whether the entry being recorded is itself evidence (false for a day's absence check). */
+  attachEntry: boolean;
 }
 
 const INACTIVE: readonly ReasonCode[] = [

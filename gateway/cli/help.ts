@@ -126,3 +126,31 @@ Options:
   --password-stdin     read the password from the first line of standard input
   -c, --config FILE
   -h, --help`;
+
+export const REPLAY_HELP = `Usage: estate-gateway replay FILE.jsonl [--config FILE] [--data DIR] [--roster FILE]
+
+Pushes a file of reads (one reader protocol v1 event per line with a "reader" field, or
+{"pass": …} lines) through the gateway's pipeline, detectors and ledger at full speed, as
+offline reads: recorded and checked, never answered. Event time drives the detectors and
+the ledger. Prints reads/s, peak RSS and the cases found as one JSON line.
+
+Options:
+  --data DIR       data directory (default: the config's); use a fresh one per replay
+  --roster FILE    import this roster (JSON or CSV, replacing) before replaying
+  --quiet          no progress lines on stderr
+  -c, --config FILE
+  -h, --help`;
+
+export const SIM_YEAR_HELP = `Usage: estate-gateway sim year --out DIR [--households 5000] [--seed S] [--start YYYY-MM-DD] [--days 365]
+
+Writes a labelled year of a simulated estate into DIR: config.yaml (doors and readers
+sized for the households), roster.json, reads.jsonl (residents' rhythms, visitors with
+passes, couriers, strangers, holidays, device outages, planted sublets, overcrowding,
+lent cards and long absences) and labels.json (the planted cases and hard negatives).
+Deterministic for the same options. Replay it with \`estate-gateway replay\`.`;
+
+export const REPORT_HELP = `Usage: estate-gateway report monthly --month YYYY-MM [--format json|csv] [--config FILE] [--data DIR]
+
+The monthly report (月报): patrol activity, findings by kind and building, cases opened,
+closed, overdue and handed over, and the households concerned. Read-only: safe beside a
+running gateway.`;

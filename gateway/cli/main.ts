@@ -7,6 +7,8 @@ import {
   DEMO_HELP,
   EVENTS_HELP,
   HEALTH_HELP,
+  REPLAY_HELP,
+  REPORT_HELP,
   ROSTER_HELP,
   RUN_HELP,
   SIM_HELP,
@@ -25,7 +27,9 @@ Commands:
   events         export the journal of access records (jsonl or csv)
   health         ask the running gateway how it is (--wait for start-up)
   decode         decode bytes captured on a serial reader line (fingerprint, idcard, wiegand, modbus)
-  sim            run a simulated estate against a running gateway
+  report         the monthly report (report monthly --month YYYY-MM)
+  replay         push a file of reads through the pipeline and detectors at full speed
+  sim            run a simulated estate against a running gateway; sim year writes a labelled year
   demo           the gateway and a simulated estate in one process (what npm start runs)
 
 "estate-gateway COMMAND --help" explains each. Documentation: README.md and docs/.`;
@@ -38,6 +42,8 @@ const HELPS: Record<string, string> = {
   health: HEALTH_HELP,
   decode: DECODE_HELP,
   sim: SIM_HELP,
+  report: REPORT_HELP,
+  replay: REPLAY_HELP,
   demo: DEMO_HELP,
   user: USER_HELP,
 };
@@ -61,7 +67,12 @@ async function main(argv: string[]): Promise<number | undefined> {
       return (await import('./health.js')).healthCommand(rest);
     case 'decode':
       return (await import('./decode.js')).decodeCommand(rest);
+    case 'report':
+      return (await import('./report.js')).reportCommand(rest);
+    case 'replay':
+      return (await import('./replay.js')).replayCommand(rest);
     case 'sim':
+      if (rest[0] === 'year') return (await import('./sim-year.js')).simYearCommand(rest.slice(1));
       await (await import('./sim.js')).simCommand(rest);
       return undefined;
     case 'demo':

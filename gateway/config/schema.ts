@@ -1,4 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { DetectorsSchema, LedgerSchema, PassesSchema } from './schema-findings.js';
 
 /**
  * The one source of the configuration: TypeBox builds both the JSON Schema
@@ -398,6 +399,9 @@ export const ConfigSchema = T.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    detectors: DetectorsSchema,
+    passes: PassesSchema,
+    ledger: LedgerSchema,
     sim: T.Object(
       {
         seed: T.Integer({ default: 1, description: 'Seed of the simulated residents and their days.' }),

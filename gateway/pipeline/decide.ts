@@ -12,6 +12,8 @@ export interface Decision {
   reasons: ReasonCode[];
 }
 
+const PASS_REASON = { visitor: 'visitor_pass', courier: 'courier_pass', staff: 'staff_pass' } as const;
+
 export interface DecideOptions {
   faceMinScore: number;
   requireLiveness: boolean;
@@ -40,6 +42,14 @@ export function decide(
   if (n.kind === 'idcard' && opts.idcardExpiry && n.idExpired) reasons.push('idcard_expired');
 
   const r = res.resident;
+  const pass = r ? null : res.pass;
+  if (pass) {
+    // A visitor is admitted at the gates and the visited household's building; couriers
+    // and staff everywhere (issue 4).
+    const h = res.household;
+    if (pass.kind === 'visitor' && h && door.building && h.buildingId !== door.building)
+      reasons.push('wrong_building');
+  }
   if (r) {
     const day = localDate(n.ts);
     if (r.status !== 'active') reasons.push('inactive_resident');
@@ -61,7 +71,7 @@ export function decide(
     reasons.push('exit');
   } else if (reasons.length === 0) {
     outcome = 'granted';
-    reasons.push('ok');
+    reasons.push(pass ? PASS_REASON[pass.kind] : 'ok');
   } else if (door.policy === 'monitor') {
     outcome = 'granted';
     reasons.push('monitor');

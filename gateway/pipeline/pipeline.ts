@@ -15,6 +15,7 @@ import type { DeviceRegistry } from '../devices.js';
 import { newId } from '../ids.js';
 import type { EntryView, LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
+import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { Db } from '../store/db.js';
 import { cloudEvent } from '../upstream/cloudevents.js';
@@ -43,6 +44,10 @@ export interface EntryContext {
 export interface Detector {
   readonly name: string;
   onEntry(e: EntryContext): AlertCandidate[];
+  /** Called once at the end of each commit's transaction (detectors persist their state here). */
+  endBatch?(now: number): void;
+  /** Called when a commit failed and its transaction rolled back (state must be reloaded). */
+  rollback?(): void;
 }
 
 export interface PipelineDeps {
@@ -63,6 +68,8 @@ export interface PipelineDeps {
   /** Sends a door command through the reader's driver. */
   command: (readerId: string, cmd: DoorCommand) => void;
   detectors?: Detector[];
+  /** Visitor, courier and staff passes (issue 4): a valid pass makes its holder known. */
+  passes?: PassIndex;
   /** Called after each successful commit (wakes the upstream delivery). */
   afterCommit?: () => void;
 }
@@ -236,7 +243,7 @@ export class Pipeline implements ReadSink {
     const n = r.read;
     if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
     item.n = n;
-    item.res = resolve(n, this.#roster);
+    item.res = resolve(n, this.#roster, this.#d.passes);
     const corr = this.#personCard.correlate(n, item.res, item.slot);
     item.d = decide(n, item.res, item.door, this.#d.config.checks, corr);
     this.#personCard.remember(n, item.res, item.d.reasons, corr, item.slot);
@@ -319,6 +326,7 @@ export class Pipeline implements ReadSink {
     try {
       db.transaction(() => {
         for (const item of batch) this.#record(item, now, alerts);
+        for (const det of this.#detectors) det.endBatch?.(now);
       })();
     } catch (err) {
       this.#failed(batch, err as Error);
@@ -346,6 +354,7 @@ export class Pipeline implements ReadSink {
       if (this.#d.live.listenerCount('entry') > 0) this.#d.live.emit('entry', this.#view(item));
     }
     for (const [a, isNew] of alerts) {
+      if (a.id === '') continue; // an update of a situation whose case is closed
       if (isNew) metrics.alerts.inc({ kind: a.kind });
       this.#d.live.emit('alert', a, isNew);
     }
@@ -485,6 +494,7 @@ export class Pipeline implements ReadSink {
     this.#d.log.error({ err, rows: batch.length }, 'journal commit failed; reads not acknowledged');
     this.#d.alerts.resetCache();
     this.#d.outbox.resync();
+    for (const det of this.#detectors) det.rollback?.();
     for (const item of batch) {
       this.#pending.delete(item.key);
       this.#personCard.rolledBack(item.slot);

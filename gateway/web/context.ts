@@ -15,8 +15,10 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
 import type { DeviceRegistry } from '../devices.js';
+import type { CaseBook } from '../ledger/case-book.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
+import type { PassService } from '../passes/pass-service.js';
 import type { Db } from '../store/db.js';
 
 /** What the HTTP layer may use. Routes read the store and the live bus (design.md §3). */
@@ -28,10 +30,12 @@ export interface WebDeps {
   metrics: Metrics;
   dataDir: string;
   secrets: Secrets;
+  /** Visitor passes and the ledger (issue 4). */
+  passes: PassService;
+  cases: CaseBook;
+  clock: Clock;
   health: () => HealthView;
   log: Logger;
-  /** Time of sessions, lockouts and audit rows; the system clock when absent. */
-  clock?: Clock;
 }
 
 export interface HealthView {
@@ -82,7 +86,7 @@ export type RequestAudit = Omit<AuditEvent, 'actor' | 'role' | 'ip'> & { actor?:
 /** Counters of refused and rejected requests (bad input gets a counter and a log line). */
 export interface WebCounters {
   refused: { inc(labels: { reason: string }): void };
-  badRequests: { inc(labels: { route: string }): void };
+  badRequests: { inc(labels: { route: string; status: string }): void };
   logins: { inc(labels: { outcome: string }): void };
 }
 

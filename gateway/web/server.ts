@@ -9,10 +9,13 @@ import { type App, problem, type RouteModule, type WebDeps } from './context.js'
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
+import { caseRoutes } from './routes/cases.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
 import { liveRoutes } from './routes/live.js';
 import { overviewRoutes } from './routes/overview.js';
+import { passRoutes } from './routes/passes.js';
+import { patrolRoutes } from './routes/patrols.js';
 import { readerRoutes } from './routes/readers.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
@@ -30,6 +33,9 @@ const ROUTES: RouteModule[] = [
   householdRoutes,
   liveRoutes,
   overviewRoutes,
+  passRoutes,
+  caseRoutes,
+  patrolRoutes,
   auditRoutes,
   accountRoutes,
   adminRoutes,
@@ -72,6 +78,17 @@ export function buildServer(d: WebDeps): FastifyInstance {
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Fastify's messages, but an unknown field is named: "must NOT have additional
+    // properties" alone leaves the caller guessing which one.
+    schemaErrorFormatter: (errors, dataVar) =>
+      new Error(
+        errors
+          .map((e) => {
+            const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+            return `${dataVar}${e.instancePath} ${e.message ?? e.keyword}${extra ? ` (${extra})` : ''}`;
+          })
+          .join(', '),
+      ),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   const web = createWeb(d);
 
@@ -80,7 +97,7 @@ export function buildServer(d: WebDeps): FastifyInstance {
     if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
     else if (err.validation) {
       const route = req.routeOptions.url ?? 'unknown';
-      web.counters.badRequests.inc({ route });
+      web.counters.badRequests.inc({ route, status: '400' });
       // The message names the field and the rule, never the value (it may be a password).
       req.log.warn({ method: req.method, route, message: err.message }, 'bad request');
     }

@@ -4,7 +4,6 @@ import { AuditLog } from '../accounts/audit.js';
 import { LoginLimiter } from '../accounts/login-limiter.js';
 import { SessionStore } from '../accounts/sessions.js';
 import { UserStore } from '../accounts/users.js';
-import { systemClock } from '../clock.js';
 import { Auth } from './auth.js';
 import type { Accounts, RequestAudit, Web, WebCounters, WebDeps } from './context.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
@@ -12,7 +11,7 @@ import { presenters } from './present.js';
 
 /** The accounts of the dashboard over the gateway database, with the configured limits. */
 export function createAccounts(d: WebDeps): Accounts {
-  const clock = d.clock ?? systemClock;
+  const clock = d.clock;
   const c = d.config.dashboard;
   const lock = (maxFailures: number) => ({
     maxFailures,
@@ -43,12 +42,7 @@ function counters(d: WebDeps): WebCounters {
       labelNames: ['reason'] as const,
       registers,
     }),
-    badRequests: new Counter({
-      name: 'estate_gateway_http_bad_requests_total',
-      help: 'HTTP requests rejected as bad input (schema), by route',
-      labelNames: ['route'] as const,
-      registers,
-    }),
+    badRequests: d.metrics.badRequests,
     logins: new Counter({
       name: 'estate_gateway_logins_total',
       help: 'Dashboard logins by outcome (ok, failed, locked)',

@@ -95,6 +95,103 @@ const ROUTES: Array<{
     bad: { path: '/api/users/newcomer/password', body: { password: 'short' }, names: /password/ },
   },
   { route: 'GET /api/config', role: 'admin', path: '/api/config' },
+  // The ledger, visitor passes, patrols and the monthly report (issue 4).
+  {
+    route: 'GET /api/cases',
+    role: 'viewer',
+    path: '/api/cases',
+    bad: { path: '/api/cases?state=lost', names: /state/ },
+  },
+  {
+    route: 'GET /api/cases/:id',
+    role: 'viewer',
+    path: '/api/cases/al-none',
+    bad: { path: '/api/cases/bad%20id!', names: /id/ },
+  },
+  {
+    route: 'GET /api/cases/:id/handover',
+    role: 'viewer',
+    path: '/api/cases/al-none/handover',
+    bad: { path: '/api/cases/bad%20id!/handover', names: /id/ },
+  },
+  {
+    route: 'POST /api/cases/:id/transitions',
+    role: 'operator',
+    path: '/api/cases/al-none/transitions',
+    body: { to: 'acknowledged', note: '已电话联系承租人' },
+    bad: { path: '/api/cases/al-none/transitions', body: { to: 'vanished', note: 'x' }, names: /to/ },
+  },
+  {
+    route: 'GET /api/passes',
+    role: 'viewer',
+    path: '/api/passes',
+    bad: { path: '/api/passes?valid=sometimes', names: /valid/ },
+  },
+  {
+    route: 'GET /api/passes/:id',
+    role: 'viewer',
+    path: '/api/passes/vp-none',
+    bad: { path: '/api/passes/bad%20id!', names: /id/ },
+  },
+  {
+    route: 'POST /api/passes',
+    role: 'operator',
+    path: '/api/passes',
+    body: {
+      kind: 'visitor',
+      householdId: 'H1',
+      name: '访客',
+      validFrom: '2026-05-01T08:00:00+08:00',
+      validTo: '2026-05-01T20:00:00+08:00',
+    },
+    bad: {
+      path: '/api/passes',
+      body: {
+        kind: 'ghost',
+        name: 'x',
+        validFrom: '2026-05-01T08:00:00+08:00',
+        validTo: '2026-05-01T20:00:00+08:00',
+      },
+      names: /kind/,
+    },
+  },
+  {
+    route: 'POST /api/passes/:id/revoke',
+    role: 'operator',
+    path: '/api/passes/vp-none/revoke',
+    body: {},
+    bad: { path: '/api/passes/bad%20id!/revoke', body: {}, names: /id/ },
+  },
+  {
+    route: 'GET /api/patrols',
+    role: 'viewer',
+    path: '/api/patrols',
+    bad: { path: '/api/patrols?month=2026-5', names: /month/ },
+  },
+  {
+    route: 'POST /api/patrols',
+    role: 'operator',
+    path: '/api/patrols',
+    body: { date: '2026-05-01', inspector: '李巡查', householdId: 'H1', result: 'normal' },
+    bad: {
+      path: '/api/patrols',
+      body: { date: '2026-05-01', inspector: '李', result: 'fine' },
+      names: /result/,
+    },
+  },
+  {
+    route: 'POST /api/tips',
+    role: 'operator',
+    path: '/api/tips',
+    body: { channel: 'phone', householdId: 'H1', content: '有人反映该户频繁有陌生人出入' },
+    bad: { path: '/api/tips', body: { channel: 'pigeon', content: 'x' }, names: /channel/ },
+  },
+  {
+    route: 'GET /api/reports/monthly',
+    role: 'viewer',
+    path: '/api/reports/monthly?month=2026-05',
+    bad: { path: '/api/reports/monthly?month=2026-13', names: /month/ },
+  },
 ];
 
 const PUBLIC = ['GET /healthz', 'POST /api/session', 'GET /', 'GET /login', 'GET /ui/*'];
@@ -164,7 +261,7 @@ t.test('every route: 401 without credentials, 403 below its role, 400 with a cle
   const metrics = await (await g.api('/metrics')).text();
   t.match(metrics, /estate_gateway_http_refused_total\{reason="no_credentials"\} \d+/);
   t.match(metrics, /estate_gateway_http_refused_total\{reason="role"\} \d+/);
-  t.match(metrics, /estate_gateway_http_bad_requests_total\{route="\/api\/events"\} 1/);
+  t.match(metrics, /estate_gateway_http_bad_requests_total\{route="\/api\/events",status="400"\} 1/);
   t.ok(
     g.logs.some((l) => l.msg === 'bad request' && l.route === '/api/events'),
     'a log line per bad request',

@@ -1,4 +1,5 @@
 import m001 from './001-core.js';
+import m002 from './002-ledger.js';
 import m003 from './003-accounts.js';
 
 /**
@@ -6,4 +7,4 @@ import m003 from './003-accounts.js';
  * user_version) inside one transaction. Never edit a shipped migration: add a file and
  * one line here, in order.
  */
-export const MIGRATIONS: readonly string[] = [m001, m003];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003];

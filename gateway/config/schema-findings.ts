@@ -1,0 +1,152 @@
+import { Type as T } from '@sinclair/typebox';
+
+/**
+ * Configuration of the pattern detectors, visitor passes and the ledger (issue 4). Kept
+ * beside schema.ts, which includes these three sections; the same TypeBox source builds
+ * the JSON Schema and the type. Every threshold is in event time, not wall-clock time.
+ */
+
+const Days = (def: number, description: string) =>
+  T.Integer({ minimum: 1, maximum: 366, default: def, description });
+
+export const DetectorsSchema = T.Object(
+  {
+    enabled: T.Boolean({ default: true, description: 'Run the pattern detectors on every recorded entry.' }),
+    leaseholderAbsent: T.Object(
+      {
+        days: Days(30, 'Working days of the home door without a verified entry before leaseholder_absent.'),
+        who: T.Union([T.Literal('leaseholder'), T.Literal('any_member')], {
+          default: 'leaseholder',
+          description:
+            'Whose verified entries count as presence: the leaseholder only, or any registered member.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    strangerRecurrent: T.Object(
+      {
+        count: T.Integer({
+          minimum: 2,
+          default: 10,
+          description: 'Sightings of one unregistered person at one door…',
+        }),
+        days: Days(7, '…within this many days raise stranger_recurrent (NVR "10 times in 7 days").'),
+        similarity: T.Number({
+          minimum: 0.5,
+          maximum: 0.999,
+          default: 0.8,
+          description: 'Cosine similarity at or above which two face embeddings are the same person.',
+        }),
+        clusterTtlDays: Days(
+          30,
+          'An unregistered face not seen for this long is forgotten (privacy, memory).',
+        ),
+        maxClusters: T.Integer({
+          minimum: 100,
+          maximum: 200000,
+          default: 20000,
+          description: 'Most unregistered faces kept; past this the least recently seen is forgotten.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    credentialShared: T.Object(
+      {
+        pairWindowMs: T.Integer({
+          minimum: 200,
+          maximum: 30000,
+          default: 2500,
+          description:
+            'A card or fingerprint read and a face read at the same reader this close are one person.',
+        }),
+        windowDays: Days(30, 'Days of history weighed.'),
+        minDays: T.Integer({
+          minimum: 1,
+          default: 3,
+          description:
+            'Days on which one foreign face used a resident’s credential before credential_shared.',
+        }),
+        distinctFaces: T.Integer({
+          minimum: 2,
+          default: 3,
+          description:
+            'Distinct foreign faces (each on 2 days or more) on one credential before credential_shared.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    overcrowding: T.Object(
+      {
+        windowDays: Days(30, 'Days over which persons tied to a household are counted.'),
+        margin: T.Integer({
+          minimum: 0,
+          default: 2,
+          description: 'overcrowding when tied persons exceed the registered size plus this.',
+        }),
+        minDays: T.Integer({
+          minimum: 1,
+          default: 3,
+          description: 'Days a foreign person must use the household’s credentials to count as tied to it.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    suspectedSublet: T.Object(
+      {
+        absentDays: Days(5, 'Working days without the leaseholder before others using the home count.'),
+        who: T.Union([T.Literal('leaseholder'), T.Literal('any_member')], {
+          default: 'any_member',
+          description:
+            'Whose absence counts: any_member (nobody registered is seen: the home was handed over) or the leaseholder alone.',
+        }),
+        minDays: T.Integer({
+          minimum: 1,
+          default: 3,
+          description: 'Days with foreign use of the household’s credentials during the absence.',
+        }),
+        passRepeats: T.Integer({
+          minimum: 2,
+          default: 4,
+          description:
+            'Separate passes for one visitor to the household, within passWindowDays, that count as living there.',
+        }),
+        passWindowDays: Days(60, 'Window of passRepeats.'),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  {
+    additionalProperties: false,
+    default: {},
+    description: 'Pattern detectors (issue 4, docs/detectors.md).',
+  },
+);
+
+export const PassesSchema = T.Object(
+  {
+    faceSimilarity: T.Number({
+      minimum: 0.5,
+      maximum: 0.999,
+      default: 0.8,
+      description: 'Cosine similarity at or above which a face matches a pass’s face embedding.',
+    }),
+    maxValidityDays: Days(366, 'Longest validity window a pass may have.'),
+  },
+  { additionalProperties: false, default: {}, description: 'Visitor, courier and staff passes.' },
+);
+
+export const LedgerSchema = T.Object(
+  {
+    overdueCheckSeconds: T.Integer({
+      minimum: 5,
+      default: 60,
+      description: 'How often rectification deadlines are checked; a passed deadline makes the case overdue.',
+    }),
+    handoverImages: T.Boolean({
+      default: false,
+      description:
+        'Embed thumbnails (base64) in the enforcement hand-over package instead of references. Off: face data stays on the box.',
+    }),
+  },
+  { additionalProperties: false, default: {}, description: 'The violation ledger (台账).' },
+);

@@ -1,0 +1,155 @@
+import type { Statement } from 'better-sqlite3';
+import type { AlertKind } from '../alerts/kinds.js';
+import type { Db } from '../store/db.js';
+import type { FaceClusters } from './face-clusters.js';
+
+/** One foreign person on one of a household's credentials (a lent or shared card). */
+export interface ForeignUse {
+  /** Person key: r:resident, p:pass, c:face cluster, x:terminal stranger id. */
+  p: string;
+  /** The credential used, kind:key. */
+  c: string;
+  /** Distinct local days of use, ascending, within the longest window. */
+  d: number[];
+  first: number;
+  last: number;
+  /** Latest journal seqs and thumbnail references (evidence). */
+  s: number[];
+  t: string[];
+}
+
+/** What the detectors remember of one household. */
+export interface HouseholdState {
+  /** Last verified presence (face, fingerprint, ID card, or card with the owner's face) by resident. */
+  seen: Record<string, number>;
+  foreign: ForeignUse[];
+  /** Pass creation times by visitor key (the same visitor registered again and again). */
+  passes: Record<string, number[]>;
+  /** Kinds reported for the ongoing situation, with the day last sent. */
+  fired: Partial<Record<AlertKind, number>>;
+}
+
+/** What the detectors remember of one unregistered person. */
+export interface StrangerState {
+  /** Sighting times by door, within the window. */
+  doors: Record<string, number[]>;
+  seqs: Record<string, number[]>;
+  thumbs: Record<string, string[]>;
+  fired: Record<string, number>;
+  last: number;
+}
+
+/** The event-time clock of the detectors. */
+export interface Meta {
+  startDay: number;
+  sweptDay: number;
+  clock: number;
+  nextCluster: number;
+}
+
+/**
+ * The detectors' state, in memory and in SQLite (`detector_state`): whatever changed is
+ * written at the end of each commit, in the same transaction as the entries that changed
+ * it, so after a crash or restart the state matches the journal exactly (issue 4: we
+ * persist rather than rebuild — embeddings are not in the journal, so a rebuild could not
+ * recognise a stranger again). Only card↔face pairs within the pairing window are lost.
+ */
+export class DetectorState {
+  readonly households = new Map<string, HouseholdState>();
+  readonly strangers = new Map<string, StrangerState>();
+  /** Working days (local day numbers with reads) by door. */
+  readonly doorDays = new Map<string, Set<number>>();
+  meta: Meta = { startDay: -1, sweptDay: -1, clock: 0, nextCluster: 1 };
+  readonly #dirty = new Set<string>();
+  readonly #upsert: Statement;
+  readonly #delete: Statement;
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#upsert = db.prepare(
+      'INSERT INTO detector_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
+    this.#delete = db.prepare('DELETE FROM detector_state WHERE key = ?');
+  }
+
+  /** Reads everything back (start-up, and after a rolled-back commit). */
+  load(clusters: FaceClusters): void {
+    this.households.clear();
+    this.strangers.clear();
+    this.doorDays.clear();
+    this.#dirty.clear();
+    for (const r of this.#db.prepare('SELECT key, value FROM detector_state').iterate() as IterableIterator<{
+      key: string;
+      value: string;
+    }>) {
+      const id = r.key.slice(2);
+      switch (r.key[0]) {
+        case 'h':
+          this.households.set(id, JSON.parse(r.value) as HouseholdState);
+          break;
+        case 's':
+          this.strangers.set(id, JSON.parse(r.value) as StrangerState);
+          break;
+        case 'd':
+          this.doorDays.set(id, new Set(JSON.parse(r.value) as number[]));
+          break;
+        case 'c':
+          clusters.restore(Number(id), r.value);
+          break;
+        case 'm':
+          this.meta = JSON.parse(r.value) as Meta;
+          break;
+      }
+    }
+    clusters.nextId = this.meta.nextCluster;
+  }
+
+  household(id: string): HouseholdState {
+    let h = this.households.get(id);
+    if (!h) {
+      h = { seen: {}, foreign: [], passes: {}, fired: {} };
+      this.households.set(id, h);
+    }
+    return h;
+  }
+
+  /** Marks a record for writing at the end of the commit: h:household, s:stranger, d:door, m:meta. */
+  touch(key: string): void {
+    this.#dirty.add(key);
+  }
+
+  /** Writes what changed. Inside the commit transaction. */
+  flush(clusters: FaceClusters): void {
+    this.meta.nextCluster = clusters.nextId;
+    this.#dirty.add('m:');
+    for (const key of this.#dirty) {
+      const id = key.slice(2);
+      let v: unknown;
+      switch (key[0]) {
+        case 'h':
+          v = this.households.get(id);
+          break;
+        case 's':
+          v = this.strangers.get(id);
+          break;
+        case 'd': {
+          const days = this.doorDays.get(id);
+          v = days ? [...days] : undefined;
+          break;
+        }
+        default:
+          v = this.meta;
+      }
+      if (v === undefined) this.#delete.run(key);
+      else this.#upsert.run(key, JSON.stringify(v));
+    }
+    this.#dirty.clear();
+    for (const id of clusters.dirty) {
+      const s = clusters.serialize(id);
+      if (s === null) this.#delete.run(`c:${id}`);
+      else this.#upsert.run(`c:${id}`, s);
+    }
+    clusters.dirty.clear();
+  }
+}

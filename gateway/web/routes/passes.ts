@@ -1,0 +1,103 @@
+import { hasCode } from '../../errors.js';
+import type { Pass, PassKind } from '../../passes/model.js';
+import { rejectInput } from '../bad-input.js';
+import type { RouteModule } from '../context.js';
+import * as L from '../ledger-schemas.js';
+import * as S from '../schemas.js';
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** A pass as the API shows it: masked, no hash, no embedding. */
+export function passView(p: Pass) {
+  return {
+    id: p.id,
+    kind: p.kind,
+    householdId: p.householdId,
+    name: p.name,
+    phoneMasked: p.phoneMasked,
+    idMasked: p.idMasked,
+    cardUid: p.cardUid ? `****${p.cardUid.slice(-4)}` : null,
+    hasFace: p.embedding !== null || p.facePersonId !== null,
+    token: p.token,
+    validFrom: new Date(p.validFrom).toISOString(),
+    validTo: new Date(p.validTo).toISOString(),
+    revokedAt: iso(p.revokedAt),
+    createdBy: p.createdBy,
+    note: p.note,
+  };
+}
+
+/** Visitor passes and courier/staff registrations: created and revoked by operators (issue 4). */
+export const passRoutes: RouteModule = (app, { d, auth }) => {
+  app.post(
+    '/api/passes',
+    {
+      preValidation: auth.require('operator'),
+      schema: { body: L.PassBody, response: { 201: L.Pass, 400: S.ErrorReply } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      try {
+        const { validFrom, validTo, ...rest } = b;
+        const p = d.passes.create(
+          {
+            ...rest,
+            kind: rest.kind as PassKind,
+            validFrom: Date.parse(validFrom),
+            validTo: Date.parse(validTo),
+          },
+          req.principal?.name ?? 'unknown',
+          d.clock.now(),
+        );
+        req.log.info({ pass: p.id, kind: p.kind, household: p.householdId }, 'pass created');
+        return reply.status(201).send(passView(p));
+      } catch (err) {
+        if (hasCode(err, 'BAD_INPUT')) return rejectInput(d.metrics, req, reply, 400, (err as Error).message);
+        throw err;
+      }
+    },
+  );
+
+  app.post(
+    '/api/passes/:id/revoke',
+    {
+      preValidation: auth.require('operator'),
+      schema: { params: S.IdParams, response: { 200: L.Pass, 404: S.ErrorReply, 409: S.ErrorReply } },
+    },
+    async (req, reply) => {
+      try {
+        const p = d.passes.revoke(req.params.id, req.principal?.name ?? 'unknown', d.clock.now());
+        if (!p) return rejectInput(d.metrics, req, reply, 404, `no pass ${req.params.id}`);
+        req.log.info({ pass: p.id }, 'pass revoked');
+        return passView(p);
+      } catch (err) {
+        if (hasCode(err, 'CONFLICT')) return rejectInput(d.metrics, req, reply, 409, (err as Error).message);
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/api/passes',
+    { schema: { querystring: L.PassesQuery, response: { 200: T_LIST } } },
+    async (req) => {
+      const q = req.query;
+      const at = q.valid === 'all' ? undefined : d.clock.now();
+      return { items: d.passes.list({ householdId: q.household, at }, q.limit).map(passView) };
+    },
+  );
+
+  app.get(
+    '/api/passes/:id',
+    { schema: { params: S.IdParams, response: { 200: L.Pass, 404: S.ErrorReply } } },
+    async (req, reply) => {
+      const p = d.passes.get(req.params.id);
+      if (!p) return rejectInput(d.metrics, req, reply, 404, `no pass ${req.params.id}`);
+      return passView(p);
+    },
+  );
+};
+
+import { Type as T } from '@sinclair/typebox';
+
+const T_LIST = T.Object({ items: T.Array(L.Pass) });

@@ -1,0 +1,179 @@
+import { Type as T } from '@sinclair/typebox';
+import { newId } from '../../ids.js';
+import { getCase } from '../../ledger/case-queries.js';
+import { monthlyReport, reportCsv } from '../../ledger/report.js';
+import type { CaseKind } from '../../ledger/states.js';
+import { rejectInput } from '../bad-input.js';
+import type { RouteModule } from '../context.js';
+import * as L from '../ledger-schemas.js';
+import * as S from '../schemas.js';
+
+const CREATED = T.Object({ id: T.String(), caseId: T.Union([T.String(), T.Null()]) });
+const LIST = T.Object({ items: T.Array(T.Record(T.String(), T.Unknown())) });
+
+/** Patrols (巡查), tips and complaints (举报投诉) and the monthly report (月报) (issue 4). */
+export const patrolRoutes: RouteModule = (app, { d, auth }) => {
+  const householdExists = d.db.prepare('SELECT building_id FROM households WHERE id = ?').pluck();
+
+  app.post(
+    '/api/patrols',
+    {
+      preValidation: auth.require('operator'),
+      schema: { body: L.PatrolBody, response: { 201: CREATED, 400: S.ErrorReply } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const now = d.clock.now();
+      const actor = req.principal?.name ?? 'unknown';
+      const building = b.householdId ? (householdExists.get(b.householdId) as string | undefined) : undefined;
+      if (b.householdId && building === undefined)
+        return rejectInput(d.metrics, req, reply, 400, `no household ${b.householdId}`);
+      if (b.caseId && !getCase(d.db, b.caseId))
+        return rejectInput(d.metrics, req, reply, 400, `no case ${b.caseId}`);
+      if (b.result === 'violation_found' && !b.householdId && !b.buildingId)
+        return rejectInput(d.metrics, req, reply, 400, 'a violation needs the householdId or buildingId');
+      const id = newId('pt', now);
+      let caseId = b.caseId ?? null;
+      d.db.transaction(() => {
+        if (b.result === 'violation_found' && !caseId) {
+          caseId = d.cases.open(
+            {
+              kind: (b.violation ?? 'suspected_sublet') as CaseKind,
+              source: 'patrol',
+              householdId: b.householdId ?? null,
+              buildingId: building ?? b.buildingId ?? null,
+              summary: `巡查发现违规 (patrol ${b.date}): ${b.note ?? ''}`.trim(),
+              evidence: {
+                patrol: id,
+                date: b.date,
+                inspector: b.inspector,
+                note: b.note ?? null,
+                photo: b.photo ?? null,
+              },
+              ts: now,
+            },
+            { name: actor },
+            now,
+          ).id;
+        }
+        d.db
+          .prepare(
+            `INSERT INTO patrols(id, date, inspector, household_id, building_id, result, note, photo, case_id, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            id,
+            b.date,
+            b.inspector,
+            b.householdId ?? null,
+            building ?? b.buildingId ?? null,
+            b.result,
+            b.note ?? null,
+            b.photo ?? null,
+            caseId,
+            actor,
+            now,
+          );
+      })();
+      return reply.status(201).send({ id, caseId });
+    },
+  );
+
+  app.get(
+    '/api/patrols',
+    {
+      schema: {
+        querystring: T.Object(
+          { month: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}$' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: LIST },
+      },
+    },
+    async (req) => {
+      const m = req.query.month;
+      const rows = m
+        ? d.db
+            .prepare('SELECT * FROM patrols WHERE date >= ? AND date < ? ORDER BY date DESC LIMIT 1000')
+            .all(`${m}-01`, `${m}-32`)
+        : d.db.prepare('SELECT * FROM patrols ORDER BY date DESC, created_at DESC LIMIT 200').all();
+      return { items: rows as Array<Record<string, unknown>> };
+    },
+  );
+
+  app.post(
+    '/api/tips',
+    {
+      preValidation: auth.require('operator'),
+      schema: { body: L.TipBody, response: { 201: CREATED, 400: S.ErrorReply } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const now = d.clock.now();
+      const actor = req.principal?.name ?? 'unknown';
+      const building = b.householdId ? (householdExists.get(b.householdId) as string | undefined) : undefined;
+      if (b.householdId && building === undefined)
+        return rejectInput(d.metrics, req, reply, 400, `no household ${b.householdId}`);
+      if (!b.householdId && !b.buildingId)
+        return rejectInput(
+          d.metrics,
+          req,
+          reply,
+          400,
+          'a tip needs the householdId or buildingId it is about',
+        );
+      const receivedAt = b.receivedAt ? Date.parse(b.receivedAt) : now;
+      const id = newId('tp', now);
+      let caseId = '';
+      d.db.transaction(() => {
+        caseId = d.cases.open(
+          {
+            kind: (b.kind ?? 'suspected_sublet') as CaseKind,
+            source: 'tip',
+            householdId: b.householdId ?? null,
+            buildingId: building ?? b.buildingId ?? null,
+            summary: `举报投诉 (${b.channel})`,
+            evidence: {
+              tip: id,
+              channel: b.channel,
+              receivedAt: new Date(receivedAt).toISOString(),
+              content: b.content,
+            },
+            ts: receivedAt,
+          },
+          { name: actor },
+          now,
+        ).id;
+        d.db
+          .prepare(
+            `INSERT INTO tips(id, received_at, channel, household_id, building_id, kind, content, case_id, created_by, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            id,
+            receivedAt,
+            b.channel,
+            b.householdId ?? null,
+            building ?? b.buildingId ?? null,
+            b.kind ?? 'suspected_sublet',
+            b.content,
+            caseId,
+            actor,
+            now,
+          );
+      })();
+      req.log.info({ tip: id, case: caseId }, 'tip recorded');
+      return reply.status(201).send({ id, caseId });
+    },
+  );
+
+  app.get('/api/reports/monthly', { schema: { querystring: L.MonthQuery } }, async (req, reply) => {
+    const r = monthlyReport(d.db, req.query.month, d.config.estate);
+    if (req.query.format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="monthly-${req.query.month}.csv"`);
+      return reply.send(reportCsv(r));
+    }
+    return r;
+  });
+};
