@@ -67,5 +67,5 @@ export function rosterCommand(argv: string[]): number {
 }
 
 function templatesNote(n: number): string {
-  return n > 0 ? ` (${n} with fingerprint templates)` : '';
+  return n > 0 ? `, ${n} fingerprint templates` : '';
 }
