@@ -318,6 +318,7 @@ export class Gateway {
     });
   }
 
+  /** The roster sync of the fingerprint modules (none without fingerprint readers); its state shows in the device list. */
   #buildFingerprintSync(log: Logger): FingerprintSync | null {
     const driver = this.#drivers.get('fingerprint');
     if (!(driver instanceof FingerprintDriver)) return null;

@@ -6,7 +6,9 @@ import { isPage } from './fingerprint-templates.js';
 /** Where a fingerprint reader stands: its door's building and entrance, when set. */
 export interface ReaderScope {
   readerId: string;
+  /** The door's building: only its households' residents; null (a gate) for every building. */
   building: string | null;
+  /** The door's entrance: households of another entrance are left out; null for any. */
   entrance: string | null;
 }
 

@@ -18,9 +18,11 @@ export type SyncTrigger = 'online' | 'roster';
 
 /** The outcome of one sync of one module: counts only, never who or which finger. */
 export interface SyncResult {
+  /** What started the run. */
   trigger: SyncTrigger;
   /** When it ended, epoch ms. */
   at: number;
+  /** How long it took. */
   ms: number;
   /** ok; partial (some pages refused); failed (retried on the next trigger); skipped. */
   outcome: 'ok' | 'partial' | 'failed' | 'skipped';
@@ -29,9 +31,11 @@ export interface SyncResult {
   /** Drift found before acting: pages with no active resident, and wanted pages absent. */
   orphans: number;
   missing: number;
+  /** Missing pages written (DownChar + Store). */
   enrolled: number;
   /** Pages written again because the roster's template changed. */
   replaced: number;
+  /** Orphan pages deleted (DeleteChar). */
   removed: number;
   /** Pages the module refused (a page beyond its capacity, a template it rejects). */
   failed: number;
