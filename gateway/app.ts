@@ -2,6 +2,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { FingerprintDriver } from '../drivers/fingerprint/driver.js';
 import { DRIVER_NAMES, DRIVERS } from '../drivers/registry.js';
 import type { SerialBinding } from '../drivers/serial/link.js';
 import type { DoorCommand, Driver } from '../drivers/types.js';
@@ -22,6 +23,8 @@ import { PassIndex } from './passes/pass-index.js';
 import { PassService } from './passes/pass-service.js';
 import { type Detector, Pipeline } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
+import { FingerprintLibrary } from './roster/fingerprint-library.js';
+import { FingerprintSync, onOnline } from './roster/fingerprint-sync.js';
 import { rosterVersion } from './roster/repository.js';
 import { RosterIndex } from './roster/roster-index.js';
 import { type Db, openDb } from './store/db.js';
@@ -104,6 +107,8 @@ export class Gateway {
   readonly cases: CaseBook;
   /** The pattern detectors, when enabled. */
   readonly patterns: PatternDetector | null;
+  /** Keeps fingerprint modules' libraries in step with the roster; null without fingerprint readers. */
+  readonly fingerprintSync: FingerprintSync | null;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #drivers = new Map<string, Driver>();
@@ -277,9 +282,14 @@ export class Gateway {
       const factory = DRIVERS[name];
       if (!factory) continue; // check-config refuses unknown drivers
       const readers = cfg.readers.filter((r) => r.driver === name);
+      // A fingerprint reader coming online (probe answered) syncs its module with the roster.
+      const sink =
+        name === 'fingerprint'
+          ? onOnline(this.pipeline, (id) => void this.fingerprintSync?.trigger(id, 'online'))
+          : this.pipeline;
       const driver = factory({
         readers,
-        sink: this.pipeline,
+        sink,
         log: log.child({ module: 'driver', driver: name }),
         clock: this.#clock,
         bus: this.bus,
@@ -290,6 +300,7 @@ export class Gateway {
       for (const r of readers) this.#readerDriver.set(r.id, driver);
     }
     this.devices.setLineStats((id) => this.#readerDriver.get(id)?.stats?.(id));
+    this.fingerprintSync = this.#buildFingerprintSync(log);
 
     this.http = buildServer({
       config: cfg,
@@ -305,6 +316,28 @@ export class Gateway {
       health: () => this.health(),
       log: log.child({ module: 'http' }),
     });
+  }
+
+  /** The roster sync of the fingerprint modules (none without fingerprint readers); its state shows in the device list. */
+  #buildFingerprintSync(log: Logger): FingerprintSync | null {
+    const driver = this.#drivers.get('fingerprint');
+    if (!(driver instanceof FingerprintDriver)) return null;
+    const cfg = this.config;
+    const sync = new FingerprintSync({
+      library: new FingerprintLibrary(this.db),
+      enroller: driver,
+      readers: cfg.readers
+        .filter((r) => r.driver === 'fingerprint')
+        .map((r) => {
+          const door = cfg.doors.find((d) => d.id === r.door);
+          return { readerId: r.id, building: door?.building ?? null, entrance: door?.entrance ?? null };
+        }),
+      metrics: this.metrics,
+      log: log.child({ module: 'fingerprint-sync' }),
+      clock: this.#clock,
+    });
+    this.devices.setSyncState((id) => sync.last(id));
+    return sync;
   }
 
   /** Known driver names, for config validation. */
@@ -347,6 +380,8 @@ export class Gateway {
     this.#timers = [];
     await bounded(log, 'http', () => this.http.close());
     if (this.upstream) await bounded(log, 'upstream', () => this.upstream?.stop());
+    // Before the drivers: a sync between DownChar and Store would leave a half-written page.
+    if (this.fingerprintSync) await bounded(log, 'fingerprint sync', () => this.fingerprintSync?.stop());
     for (const [name, d] of this.#drivers) await bounded(log, `driver ${name}`, () => d.stop());
     await bounded(log, 'broker link', () => this.bus.stop());
     await bounded(log, 'pipeline', () => this.pipeline.drain());
@@ -434,6 +469,7 @@ export class Gateway {
     this.pipeline.setRoster(index);
     this.#rosterVersion = v;
     this.#log.info({ ...index.size, version: v }, 'roster reloaded');
+    void this.fingerprintSync?.triggerAll('roster');
   }
 
   #watchRoster(): void {

@@ -4,6 +4,7 @@ import type { ReaderStatus } from '../drivers/types.js';
 import type { Clock } from './clock.js';
 import { ClockOffset } from './clock-offset.js';
 import type { ReaderConfig } from './config/schema.js';
+import type { SyncResult } from './roster/fingerprint-sync.js';
 import type { Db } from './store/db.js';
 
 /** What the API and dashboard show of a device. */
@@ -20,6 +21,8 @@ export interface DeviceView {
   firmware: string | null;
   clockOffsetMs: number | null;
   counters: Record<string, number>;
+  /** Fingerprint readers: the last roster sync of the module's library (null before the first). */
+  fingerprintSync?: SyncResult | null;
 }
 
 interface DeviceState {
@@ -51,6 +54,7 @@ export class DeviceRegistry {
   #timer: NodeJS.Timeout | undefined;
   #lastPersist = 0;
   #lineStats: (readerId: string) => Readonly<Record<string, number>> | undefined = () => undefined;
+  #syncState: (readerId: string) => SyncResult | null | undefined = () => undefined;
 
   constructor(
     db: Db,
@@ -165,6 +169,11 @@ export class DeviceRegistry {
     this.#lineStats = f;
   }
 
+  /** Where list() finds a fingerprint reader's last roster sync (undefined: not such a reader). */
+  setSyncState(f: (readerId: string) => SyncResult | null | undefined): void {
+    this.#syncState = f;
+  }
+
   get onlineCount(): number {
     let n = 0;
     for (const d of this.#devices.values()) if (d.online) n++;
@@ -172,19 +181,24 @@ export class DeviceRegistry {
   }
 
   list(): DeviceView[] {
-    return [...this.#devices.values()].map((d) => ({
-      id: d.cfg.id,
-      kind: 'reader',
-      doorId: d.cfg.door,
-      driver: d.cfg.driver,
-      direction: d.cfg.direction,
-      online: d.online,
-      since: d.since,
-      lastSeen: d.lastSeen,
-      firmware: d.firmware,
-      clockOffsetMs: d.offset.persistable,
-      counters: { ...d.counters, ...prefixed(this.#lineStats(d.cfg.id)) },
-    }));
+    return [...this.#devices.values()].map((d) => {
+      const view: DeviceView = {
+        id: d.cfg.id,
+        kind: 'reader',
+        doorId: d.cfg.door,
+        driver: d.cfg.driver,
+        direction: d.cfg.direction,
+        online: d.online,
+        since: d.since,
+        lastSeen: d.lastSeen,
+        firmware: d.firmware,
+        clockOffsetMs: d.offset.persistable,
+        counters: { ...d.counters, ...prefixed(this.#lineStats(d.cfg.id)) },
+      };
+      const sync = this.#syncState(d.cfg.id);
+      if (sync !== undefined) view.fingerprintSync = sync;
+      return view;
+    });
   }
 
   /** Raises device_offline for readers past the grace period; persists now and then. */

@@ -95,6 +95,18 @@ export function createMetrics() {
       labelNames: ['route', 'status'] as const,
       registers: [registry],
     }),
+    fingerprintSyncs: new Counter({
+      name: 'estate_gateway_fingerprint_syncs_total',
+      help: 'Fingerprint module library syncs with the roster, by outcome (ok, partial, failed, skipped)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    fingerprintPages: new Counter({
+      name: 'estate_gateway_fingerprint_pages_total',
+      help: 'Fingerprint module pages changed by the roster sync, by action (enrolled, replaced, removed, failed)',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
     readersOnline: new Gauge({
       name: 'estate_gateway_readers_online',
       help: 'Readers currently online',

@@ -6,7 +6,14 @@ import { type ReaderPortOptions, submitRead } from '../serial/reader-port.js';
 import type { Channel, WaitOptions } from '../serial/requester.js';
 import type { ReadSink } from '../types.js';
 import * as cmd from './commands.js';
-import { CC_NO_FINGER, CC_NOT_FOUND, CC_OK, CHAR_BUFFER_1, PAGES_PER_INDEX } from './constants.js';
+import {
+  CC_NO_FINGER,
+  CC_NOT_FOUND,
+  CC_OK,
+  CHAR_BUFFER_1,
+  PAGES_PER_INDEX,
+  TEMPLATE_BYTES,
+} from './constants.js';
 import { encodeDataPackets, isAck, type Packet, packetSizeFor } from './frame.js';
 
 /** Per-module settings, from the reader's options. */
@@ -102,6 +109,10 @@ export class FingerprintSession extends PollingSession<Packet> {
   /** Downloads a template into buffer 1 (DownChar + data packets) and stores it at `page`. */
   async enroll(page: number, template: Buffer): Promise<void> {
     this.#checkPage(page);
+    // A short or long download leaves a half-written buffer that Store would save as is.
+    if (template.length !== TEMPLATE_BYTES) {
+      throw new GatewayError('BAD_TEMPLATE', `template is ${template.length} bytes, not ${TEMPLATE_BYTES}`);
+    }
     const a = this.#set.address;
     await this.port.requester.exclusive(async (ch: Channel<Packet>) => {
       this.#ok(await ch.send(cmd.downChar(a, CHAR_BUFFER_1), this.#wait('DownChar')), 'DownChar');

@@ -62,7 +62,8 @@ Imports the authorized-resident roster from JSON or CSV (docs/roster-import.md).
 Every row is checked first (ID numbers against GB 11643, dates, roles, duplicates); if
 any row is bad nothing is imported and every bad row is listed as "FILE:LINE field: reason".
 ID numbers are stored only as a keyed hash and a masked form. A running gateway picks
-the new roster up within seconds.
+the new roster up within seconds; fingerprint templates the file carries are then
+enrolled on the fingerprint modules, and pages of residents who left deleted.
 
 Options:
   --replace        the file is the whole roster: residents missing from it become

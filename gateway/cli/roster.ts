@@ -44,7 +44,7 @@ export function rosterCommand(argv: string[]): number {
   const s = parsed.snapshot;
   if (values['dry-run']) {
     console.log(
-      `${file}: OK — ${s.households.length} households, ${s.residents.length} residents, ${s.credentials.length} credentials (dry run, nothing imported)`,
+      `${file}: OK — ${s.households.length} households, ${s.residents.length} residents, ${s.credentials.length} credentials${templatesNote(s.fingerprintTemplates?.length ?? 0)} (dry run, nothing imported)`,
     );
     return 0;
   }
@@ -54,7 +54,7 @@ export function rosterCommand(argv: string[]): number {
     const stats = saveRoster(db, s, mode, Date.now(), parsed.version);
     const ms = Math.round(performance.now() - t0);
     console.log(
-      `imported ${stats.households} households, ${stats.residents} residents, ${stats.credentials} credentials (${mode}) in ${ms} ms` +
+      `imported ${stats.households} households, ${stats.residents} residents, ${stats.credentials} credentials${templatesNote(stats.templates)} (${mode}) in ${ms} ms` +
         (mode === 'replace'
           ? `; ${stats.movedOut} residents now moved_out, ${stats.terminated} households terminated`
           : '') +
@@ -64,4 +64,8 @@ export function rosterCommand(argv: string[]): number {
     db.close();
   }
   return 0;
+}
+
+function templatesNote(n: number): string {
+  return n > 0 ? `, ${n} fingerprint templates` : '';
 }

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { normalizeCardUid } from '../../drivers/card-uid.js';
+import { readTemplates } from './fingerprint-templates.js';
 import { hashIdNumber, idNumberProblem, maskIdNumber, maskPhone, normalizeIdNumber } from './id-number.js';
 import {
   type CredentialKind,
   type CredentialRow,
+  type FingerprintTemplate,
   HOUSEHOLD_STATUSES,
   HOUSING_TYPES,
   type Household,
@@ -55,6 +57,7 @@ export const CSV_COLUMNS = [
   'face_ids',
   'card_uids',
   'fingerprint_ids',
+  'fingerprint_templates',
 ] as const;
 
 const ALIASES: Record<string, Record<string, string>> = {
@@ -152,6 +155,7 @@ function rowsFromCsv(text: string): { rows: RawRow[]; errors: RowError[] } {
             face: list(r.face_ids),
             card: list(r.card_uids),
             fingerprint: list(r.fingerprint_ids),
+            fingerprintTemplates: r.fingerprint_templates,
           },
         }
       : null,
@@ -255,6 +259,7 @@ export function parseRoster(
   const residents: Resident[] = [];
   const residentIds = new Set<string>();
   const credentials: CredentialRow[] = [];
+  const templates: FingerprintTemplate[] = [];
   const credOwner = new Map<string, string>();
   const leaseholders = new Map<string, string>();
 
@@ -418,10 +423,19 @@ export function parseRoster(
       if (!uid) fail(rf('card_uids', 'credentials.card'), 'card UID must be 4–32 hex digits', rPath);
       else add('card', uid, rf('card_uids', 'credentials.card'));
     }
-    for (const fp of list(creds.fingerprint)) {
+    const fpIds = new Set(list(creds.fingerprint));
+    for (const fp of fpIds) {
       if (!ID_RE.test(fp))
         fail(rf('fingerprint_ids', 'credentials.fingerprint'), `template id "${fp}" is not valid`, rPath);
       else add('fingerprint', fp, rf('fingerprint_ids', 'credentials.fingerprint'));
+    }
+    // A template is enrolled at the page its id names; the id is a fingerprint credential
+    // whether or not fingerprint_ids repeats it.
+    const tpl = readTemplates(creds.fingerprintTemplates, format);
+    for (const p of tpl.problems) fail(p.field, p.reason, rPath);
+    for (const e of tpl.entries) {
+      if (!fpIds.has(e.id)) add('fingerprint', e.id, rf('fingerprint_templates', 'credentials.fingerprint'));
+      templates.push({ key: e.id, residentId: rid, template: e.template });
     }
     if (idHash) add('idcard', idHash, rf('id_number', 'idNumber'));
     residents.push({
@@ -456,6 +470,7 @@ export function parseRoster(
       households: [...households.values()].map(({ _line, ...h }) => h),
       residents,
       credentials,
+      fingerprintTemplates: templates,
     },
     errors: [],
     version: src.version,

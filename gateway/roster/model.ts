@@ -62,6 +62,18 @@ export interface Entrance {
   name: string;
 }
 
+/**
+ * A fingerprint template the roster carries: the module's character file for the page
+ * named by the fingerprint credential `key` (issue 3: enrolment from the roster).
+ */
+export interface FingerprintTemplate {
+  /** The fingerprint credential key = the page on the module. */
+  key: string;
+  residentId: string;
+  /** The character file, TEMPLATE_BYTES long. Never logged. */
+  template: Buffer;
+}
+
 /** A whole roster as imported: what `roster import` and the simulator produce. */
 export interface RosterSnapshot {
   buildings: Building[];
@@ -69,4 +81,6 @@ export interface RosterSnapshot {
   households: Household[];
   residents: Resident[];
   credentials: CredentialRow[];
+  /** Templates for fingerprint credentials; absent when the roster carries none. */
+  fingerprintTemplates?: FingerprintTemplate[];
 }

@@ -44,6 +44,8 @@ export interface ImportStats {
   households: number;
   residents: number;
   credentials: number;
+  /** Fingerprint templates carried by the snapshot (stored for the enrolment sync). */
+  templates: number;
   /** Residents absent from a replacing snapshot, now marked moved_out. */
   movedOut: number;
   /** Households absent from a replacing snapshot, now marked terminated. */
@@ -88,6 +90,16 @@ export function saveRoster(
   const upCred = db.prepare(
     'INSERT INTO credentials(kind, key, resident_id) VALUES (?, ?, ?) ON CONFLICT(kind, key) DO UPDATE SET resident_id = excluded.resident_id',
   );
+  // Templates follow the credentials: a resident in the snapshot keeps exactly the
+  // templates it carries. Residents who left keep theirs (as their credentials), so a
+  // return re-enrols without a new file; the sync leaves inactive residents off modules.
+  const delTemplates = db.prepare('DELETE FROM fingerprint_templates WHERE resident_id = ?');
+  const upTemplate = db.prepare(
+    `INSERT INTO fingerprint_templates(template_id, resident_id, template, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT(template_id) DO UPDATE SET resident_id = excluded.resident_id, template = excluded.template,
+       updated_at = excluded.updated_at`,
+  );
+  const templates = s.fingerprintTemplates ?? [];
   const ver = version ?? new Date(now).toISOString();
 
   return db.transaction((): ImportStats => {
@@ -97,8 +109,10 @@ export function saveRoster(
     for (const r of s.residents) {
       upResident.run({ ...r, now });
       delCreds.run(r.id);
+      delTemplates.run(r.id);
     }
     for (const c of s.credentials) upCred.run(c.kind, c.key, c.residentId);
+    for (const f of templates) upTemplate.run(f.key, f.residentId, f.template, now);
     let movedOut = 0;
     let terminated = 0;
     if (mode === 'replace') {
@@ -126,6 +140,7 @@ export function saveRoster(
       households: s.households.length,
       residents: s.residents.length,
       credentials: s.credentials.length,
+      templates: templates.length,
       movedOut,
       terminated,
       version: ver,

@@ -87,6 +87,22 @@ export const IdParams = T.Object(
   { additionalProperties: false },
 );
 
+export const FingerprintSync = T.Object({
+  trigger: T.String(),
+  at: T.String(),
+  ms: T.Number(),
+  outcome: T.String(),
+  expected: T.Number(),
+  orphans: T.Number(),
+  missing: T.Number(),
+  enrolled: T.Number(),
+  replaced: T.Number(),
+  removed: T.Number(),
+  failed: T.Number(),
+  noTemplate: T.Number(),
+  error: T.Optional(T.String()),
+});
+
 export const Reader = T.Object({
   id: T.String(),
   doorId: T.String(),
@@ -99,6 +115,8 @@ export const Reader = T.Object({
   firmware: NStr,
   clockOffsetMs: T.Union([T.Number(), T.Null()]),
   counters: T.Record(T.String(), T.Number()),
+  /** Fingerprint readers only: the last roster sync of the module (counts, no personal data). */
+  fingerprintSync: T.Optional(T.Union([FingerprintSync, T.Null()])),
 });
 
 export const ReadersReply = T.Object({ items: T.Array(Reader) });

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import type { Test } from 'tap';
 import { stringify } from 'yaml';
 import { tmpDir } from '../../bench/lib/tmp.js';
-import { Gateway } from '../../gateway/app.js';
+import { Gateway, type GatewayDeps } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/log.js';
 import type { RosterSnapshot } from '../../gateway/roster/model.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
@@ -118,11 +118,15 @@ export function writeTestSecrets(dir: string): TestGateway['tokens'] {
   return tokens;
 }
 
-/** Builds and starts a Gateway in this process on ephemeral ports, with the test roster. */
+/**
+ * Builds and starts a Gateway in this process on ephemeral ports, with the test roster;
+ * `deps` may give it a serial binding (binding-mock with a simulated device).
+ */
 export async function startGateway(
   t: Test,
   over: Record<string, unknown> = {},
   roster: RosterSnapshot | null = TEST_ROSTER,
+  deps: Pick<GatewayDeps, 'serialBinding'> = {},
 ): Promise<TestGateway> {
   const { dir, cleanup } = tmpDir('gw-');
   const logs: Array<Record<string, unknown>> = [];
@@ -135,7 +139,7 @@ export async function startGateway(
   });
   const log = createLogger({ level: 'debug', destination: sink });
   const tokens = writeTestSecrets(dir);
-  const gw = new Gateway(loaded(dir, over), { log });
+  const gw = new Gateway(loaded(dir, over), { log, ...deps });
   if (roster) {
     saveRoster(gw.db, roster, 'merge', Date.now(), 'test-1');
     gw.reloadRoster();

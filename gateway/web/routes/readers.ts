@@ -16,14 +16,20 @@ const DoorsReply = T.Object({
   ),
 });
 
-/** Every reader with its state, last activity, clock offset and error counters; the doors. */
+/**
+ * Every reader with its state, last activity, clock offset and error counters (and, for
+ * fingerprint readers, the last roster sync of the module); the doors.
+ */
 export const readerRoutes: RouteModule = (app, { d, present }) => {
   app.get('/api/readers', { schema: { response: { 200: S.ReadersReply } } }, async () => ({
-    items: d.devices.list().map((r) => ({
+    items: d.devices.list().map(({ fingerprintSync: sync, ...r }) => ({
       ...r,
       doorName: present.doorName(r.doorId),
       since: iso(r.since),
       lastSeen: iso(r.lastSeen),
+      ...(sync === undefined
+        ? {}
+        : { fingerprintSync: sync && { ...sync, at: new Date(sync.at).toISOString() } }),
     })),
   }));
 

@@ -79,6 +79,11 @@ t.test('enrolment: DownChar + data packets + Store, DeleteChar, drift', async (t
     'the enrolled finger opens',
   );
   await t.rejects(driver.enroll('fp1', 300, template), { code: 'BAD_PAGE' });
+  await t.rejects(
+    driver.enroll('fp1', 8, Buffer.alloc(300)),
+    { code: 'BAD_TEMPLATE' },
+    'one whole char file',
+  );
   t.throws(() => driver.stats('nobody'), { code: 'UNKNOWN_READER' });
 });
 

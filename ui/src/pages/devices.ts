@@ -15,6 +15,43 @@ interface Reader {
   firmware: string | null;
   clockOffsetMs: number | null;
   counters: Record<string, number>;
+  /** Fingerprint readers: the last roster sync of the module's library. */
+  fingerprintSync?: FingerprintSync | null;
+}
+
+interface FingerprintSync {
+  outcome: 'ok' | 'partial' | 'failed' | 'skipped';
+  at: string;
+  enrolled: number;
+  replaced: number;
+  removed: number;
+  failed: number;
+  noTemplate: number;
+  error?: string;
+}
+
+/** The module's library against the roster: synced (+enrolled −removed), partly, failed, waiting. */
+function syncBadge(s: FingerprintSync | null | undefined): HTMLElement | null {
+  if (s === undefined) return null;
+  if (s === null) return badge(t('指纹库待同步'), 'muted');
+  const changes = `+${s.enrolled + s.replaced} −${s.removed}`;
+  const tone = { ok: 'ok', partial: 'warn', failed: 'bad', skipped: 'muted' } as const;
+  const label = {
+    ok: '指纹库已同步',
+    partial: '指纹库部分同步',
+    failed: '指纹库同步失败',
+    skipped: '指纹库待同步',
+  };
+  const el = badge(
+    `${t(label[s.outcome])} ${s.outcome === 'skipped' ? '' : changes}`.trim(),
+    tone[s.outcome],
+  );
+  const details = [fmtTime(s.at)];
+  if (s.failed) details.push(`${s.failed} ${t('页被拒')}`);
+  if (s.noTemplate) details.push(`${s.noTemplate} ${t('页无模板')}`);
+  if (s.error) details.push(s.error);
+  el.title = details.join(' · ');
+  return el;
 }
 
 /** 设备: every reader with its state, last activity, firmware, clock offset and counters. */
@@ -48,9 +85,14 @@ export const devicesPage: Page = {
             r.doorName ?? r.doorId,
             t(r.direction === 'out' ? '外出' : '进入'),
             r.driver,
-            r.online === null
-              ? badge(t('未知'), 'muted')
-              : badge(r.online ? t('在线') : t('离线'), r.online ? 'ok' : 'bad'),
+            h(
+              'span',
+              { class: 'chips' },
+              r.online === null
+                ? badge(t('未知'), 'muted')
+                : badge(r.online ? t('在线') : t('离线'), r.online ? 'ok' : 'bad'),
+              syncBadge(r.fingerprintSync),
+            ),
             fmtTime(r.lastSeen),
             r.firmware ?? '—',
             r.clockOffsetMs === null ? '—' : `${r.clockOffsetMs} ms`,
