@@ -5,7 +5,7 @@ import { importSimRoster } from '../../gateway/cli/simulation.js';
 import { systemClock } from '../../gateway/clock.js';
 import { generateEstate } from '../../sim/estate.js';
 import { EstateSimulation } from '../../sim/scenario.js';
-import { launchChromium, newPage, shot } from '../helpers/browser.js';
+import { launchChromium, newPage, shot, waitForAttr } from '../helpers/browser.js';
 import { startGateway, until } from '../helpers/gateway.js';
 import { simTestConfig } from '../sim/layout.js';
 
@@ -73,8 +73,7 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
   await sim.start();
   t.teardown(() => sim.stop());
   await page.waitForSelector('#live-rows[data-received]', { timeout: 20_000 });
-  // (Expressions as strings: the test is type-checked without the DOM library.)
-  await page.waitForFunction("Number(document.querySelector('#live-rows').dataset.received) >= 3");
+  await waitForAttr(page, '#live-rows', 'data-received', (v) => Number(v) >= 3);
   const firstRow = await page.textContent('#live-rows tbody tr');
   t.match(firstRow, /放行|拒绝/, `a live entry arrived: ${firstRow?.replace(/\s+/g, ' ')}`);
   t.ok((await page.$$('#live-rows tbody tr')).length >= 3);
@@ -82,7 +81,7 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
 
   const t0 = Date.now();
   await open(page, base, 'overview', 'main .chart svg');
-  await page.waitForFunction("document.querySelector('main').dataset.loaded");
+  await page.waitForSelector('main[data-loaded]');
   t.comment(
     `overview drawn ${Date.now() - t0} ms after navigation (chart library loaded for the first time)`,
   );

@@ -51,3 +51,24 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Polls an attribute of the first element matching `selector` until `ok` accepts it.
+ * (Not page.waitForFunction with a string: the dashboard's Content-Security-Policy
+ * forbids eval, and the tests are type-checked without the DOM library.)
+ */
+export async function waitForAttr(
+  page: Page,
+  selector: string,
+  attr: string,
+  ok: (value: string | null) => boolean,
+  timeoutMs = 20_000,
+): Promise<string | null> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await page.getAttribute(selector, attr, { timeout: timeoutMs });
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${selector} [${attr}] (last: ${v})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
