@@ -61,8 +61,9 @@ function menu(nav: HTMLElement, current: Page | undefined): void {
         'a',
         {
           href: `#/${p.id}`,
+          // A page reached only by links lights its list: alert → alerts, case → cases.
           class:
-            current?.id === p.id || (current?.nav === undefined && current?.id.startsWith(p.id))
+            current?.id === p.id || (current !== undefined && !current.nav && p.id.startsWith(current.id))
               ? 'active'
               : '',
         },

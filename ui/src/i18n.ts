@@ -237,7 +237,7 @@ const EN: Record<string, string> = {
   涉及房屋: 'Households concerned',
   月末状态: 'State at month end',
   巡查人员: 'Inspectors',
-  月报标题: 'Monthly report on the use of affordable housing',
+  保障性住房使用管理月报: 'Monthly report on the use of affordable housing',
   统计期间: 'Period',
   制表人: 'Prepared by',
   审核人: 'Checked by',
@@ -369,10 +369,13 @@ const STATES: Record<string, [string, string]> = {
   refused: ['拒绝', 'refused'],
 };
 
-/** The label of a status, alert state, severity or outcome code. */
+/**
+ * The label of a status, alert state, severity or outcome code. An alert whose case moved
+ * on carries the case's state (rectification_ordered, …): those read as the ledger says them.
+ */
 export function stateLabel(code: string): string {
   const s = STATES[code];
-  return s ? s[lang() === 'en' ? 1 : 0] : code;
+  return s ? s[lang() === 'en' ? 1 : 0] : ledgerLabel('state', code);
 }
 
 /** Chinese labels of alert kinds, for the kind filter (lists carry the server's label). */
