@@ -1,6 +1,8 @@
 import type { Page } from '../page.js';
 import { alertPage, alertsPage } from './alerts.js';
 import { auditPage } from './audit.js';
+import { casePage } from './case.js';
+import { casesPage } from './cases.js';
 import { configPage } from './config.js';
 import { devicesPage } from './devices.js';
 import { householdFilePage, householdsPage } from './households.js';
@@ -10,14 +12,16 @@ import { passwordPage } from './password.js';
 import { usersPage } from './users.js';
 
 /**
- * Every page, in menu order. A new page (the ledger, visitors, the monthly report) is
- * one module and one line here.
+ * Every page, in menu order. A new page is one module and one line here; a page reached
+ * only by links (an alert, a case, a household file) lights its list in the menu.
  */
 export const PAGES: Page[] = [
   overviewPage,
   livePage,
   alertsPage,
   alertPage,
+  casesPage,
+  casePage,
   householdsPage,
   householdFilePage,
   devicesPage,
