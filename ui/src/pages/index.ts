@@ -10,6 +10,7 @@ import { livePage } from './live.js';
 import { overviewPage } from './overview.js';
 import { passwordPage } from './password.js';
 import { usersPage } from './users.js';
+import { visitorsPage } from './visitors.js';
 
 /**
  * Every page, in menu order. A new page is one module and one line here; a page reached
@@ -24,6 +25,7 @@ export const PAGES: Page[] = [
   casePage,
   householdsPage,
   householdFilePage,
+  visitorsPage,
   devicesPage,
   auditPage,
   usersPage,
