@@ -9,6 +9,7 @@ import { householdFilePage, householdsPage } from './households.js';
 import { livePage } from './live.js';
 import { overviewPage } from './overview.js';
 import { passwordPage } from './password.js';
+import { reportsPage } from './reports.js';
 import { usersPage } from './users.js';
 import { visitorsPage } from './visitors.js';
 
@@ -26,6 +27,7 @@ export const PAGES: Page[] = [
   householdsPage,
   householdFilePage,
   visitorsPage,
+  reportsPage,
   devicesPage,
   auditPage,
   usersPage,
