@@ -189,9 +189,12 @@ export function localInput(ms: number): string {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
 }
 
-/** The instant of a datetime-local value read as Shanghai time. */
+/**
+ * The instant of a datetime-local value read as Shanghai time. The value has seconds only
+ * when the user typed them (HH:MM or HH:MM:SS); an unreadable one throws a RangeError.
+ */
 export function fromLocalInput(v: string): string {
-  return new Date(`${v}:00+08:00`).toISOString();
+  return new Date(`${v.length === 16 ? `${v}:00` : v}+08:00`).toISOString();
 }
 
 /**

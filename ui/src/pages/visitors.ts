@@ -179,12 +179,17 @@ async function passForm(
     const v = (i: HTMLInputElement) => i.value.trim();
     if (kind.value === 'visitor' && !picker.value()) return say(t('需填写被访房屋'), true);
     if (!v(idNumber) && !v(cardUid) && !v(face) && !qr.checked) return say(t('需至少一种识别方式'), true);
-    const body: Record<string, unknown> = {
-      kind: kind.value,
-      name: v(name),
-      validFrom: fromLocalInput(from.value),
-      validTo: fromLocalInput(to.value),
-    };
+    let body: Record<string, unknown>;
+    try {
+      body = {
+        kind: kind.value,
+        name: v(name),
+        validFrom: fromLocalInput(from.value),
+        validTo: fromLocalInput(to.value),
+      };
+    } catch {
+      return say(`${t('生效时间')} / ${t('失效时间')}?`, true);
+    }
     if (picker.value()) body.householdId = picker.value();
     for (const [key, input] of [
       ['phone', phone],
