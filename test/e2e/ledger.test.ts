@@ -299,13 +299,11 @@ t.test('the ledger, visitors, patrols and the monthly report in Chromium', async
   await page.setViewportSize({ width: 703, height: 1000 });
   await page.emulateMedia({ media: 'print' });
   t.notOk(await page.isVisible('aside'), 'no menu on paper');
-  const widths = await page.$$eval('.report-chart svg', (els) =>
-    els.map((e) => e.getBoundingClientRect().width),
-  );
-  t.ok(
-    widths.every((w) => w <= 340),
-    `charts fit the A4 column: ${widths}`,
-  );
+  // The page hears of the print media a moment after emulateMedia returns: poll.
+  const chartWidths = () =>
+    page.$$eval('.report-chart svg', (els) => els.map((e) => e.getBoundingClientRect().width));
+  await until(async () => (await chartWidths()).every((w) => w <= 340), 5000, 'charts at the A4 width');
+  t.pass(`charts fit the A4 column: ${await chartWidths()}`);
   await shot(page, 'report-print');
   const pdf = await page.pdf({ path: path.join(RESULTS_DIR, 'report.pdf'), format: 'A4' });
   t.equal(pdf.subarray(0, 4).toString(), '%PDF', 'the report prints to A4');

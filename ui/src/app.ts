@@ -92,6 +92,8 @@ async function show(nav: HTMLElement, main: HTMLElement): Promise<void> {
   if (!allowed(session.role, page)) return fill(main, h('p', { class: 'notice' }, t('暂无权限')));
   document.title = `${page.nav ? t(page.nav) : t('物业管理平台')} · ${session.estate.name}`;
   fill(main);
+  // Markers a page leaves on <main> (data-loaded, data-state) belong to that page only.
+  for (const k of Object.keys(main.dataset)) delete main.dataset[k];
   main.dataset.page = page.id;
   try {
     cleanup = await page.render(main, { session, masked: session.role === 'viewer', params });

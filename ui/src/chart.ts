@@ -33,11 +33,12 @@ export async function drawChart(el: HTMLElement, option: Echarts.EChartsOption):
   const e = await echarts();
   const chart = e.init(el, undefined, { renderer: 'svg' });
   chart.setOption(option);
-  const onResize = () => chart.resize();
-  window.addEventListener('resize', onResize);
   const printWidth = Number(el.dataset.printWidth ?? 0);
   const print = window.matchMedia('print');
   const toPrint = () => chart.resize({ width: printWidth, height: el.clientHeight });
+  // A resize while printing (the print preview's own) keeps the print width.
+  const onResize = () => (printWidth && print.matches ? toPrint() : chart.resize());
+  window.addEventListener('resize', onResize);
   const onPrintMedia = (ev: MediaQueryListEvent) => (ev.matches ? toPrint() : onResize());
   if (printWidth) {
     window.addEventListener('beforeprint', toPrint);
