@@ -26,15 +26,23 @@ const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 const isIso = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v);
 
-/** The thumbnails a chain refers to, as images the gateway serves (/api/thumbs/…). */
-export function thumbStrip(refs: readonly string[]): HTMLElement {
+/**
+ * The thumbnails a chain refers to, as images the gateway serves (/api/thumbs/…); `small`
+ * in a table row, where a person may bring several.
+ */
+export function thumbStrip(refs: readonly string[], small = false): HTMLElement {
   return h(
     'span',
     { class: 'thumbs' },
     ...refs
       .filter((r) => /^thumbs\/[\w./-]+$/.test(r) && !r.includes('..'))
       .map((r) =>
-        h('img', { class: 'thumb evidence-thumb', src: `/api/${r}`, alt: t('抓拍'), loading: 'lazy' }),
+        h('img', {
+          class: small ? 'thumb evidence-thumb small' : 'thumb evidence-thumb',
+          src: `/api/${r}`,
+          alt: t('抓拍'),
+          loading: 'lazy',
+        }),
       ),
   );
 }
@@ -73,6 +81,9 @@ function text(v: unknown): string {
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
+
+/** The day of an ISO time (a person's first and last day seen). */
+const day = (v: unknown) => (isIso(v) ? fmtTime(v).slice(0, 10) : text(v));
 
 function facts(ev: Json): HTMLElement | null {
   const items: Node[] = [];
@@ -114,10 +125,10 @@ function persons(list: Person[]): HTMLElement {
       p.person,
       p.via ?? '—',
       p.days ?? '—',
-      text(p.first),
-      text(p.last),
+      day(p.first),
+      day(p.last),
       p.entries?.length ?? 0,
-      thumbStrip(p.thumbs ?? []),
+      thumbStrip(p.thumbs ?? [], true),
     ]),
   );
 }
