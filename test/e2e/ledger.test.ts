@@ -285,7 +285,7 @@ t.test('the ledger, visitors, patrols and the monthly report in Chromium', async
   t.equal((await denied).action, 'deny', 'a revoked pass opens nothing');
 
   // 月报: this month's numbers, four charts, the CSV and the A4 print.
-  await open(page, base, 'reports', 'main[data-loaded]');
+  await open(page, base, 'reports', 'main[data-page=reports][data-loaded]');
   t.equal(await page.$$eval('.report-chart svg', (els) => els.length), 4, 'four charts');
   const stats = (await page.textContent('#report-stats')) ?? '';
   t.match(stats, /巡查次数1/);
