@@ -31,6 +31,7 @@ export interface AuditFilter {
   actor?: string;
   action?: string;
   householdId?: string;
+  caseId?: string;
   since?: number;
   before?: number;
 }
@@ -68,7 +69,7 @@ export class AuditLog {
     );
   }
 
-  /** Newest first; every filter uses an index (audit_actor, audit_action, audit_household). */
+  /** Newest first; every filter uses an index (audit_actor, audit_action, audit_household, audit_case). */
   list(f: AuditFilter, limit: number): AuditRow[] {
     const c: string[] = [];
     const p: Record<string, unknown> = {};
@@ -80,6 +81,7 @@ export class AuditLog {
     add('actor = @actor', 'actor', f.actor);
     add('action = @action', 'action', f.action);
     add('household_id = @householdId', 'householdId', f.householdId);
+    add('case_id = @caseId', 'caseId', f.caseId);
     add('ts >= @since', 'since', f.since);
     add('seq < @before', 'before', f.before);
     const sql = `SELECT seq, ts, actor, role, action, household_id AS householdId, case_id AS caseId, target, ip,

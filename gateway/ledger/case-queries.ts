@@ -53,6 +53,7 @@ export interface CaseFilter {
   kind?: string;
   householdId?: string;
   buildingId?: string;
+  alertId?: string;
   before?: string;
 }
 
@@ -69,6 +70,7 @@ export function listCases(db: Db, f: CaseFilter, limit: number): CaseRow[] {
   add('kind = @kind', 'kind', f.kind);
   add('household_id = @householdId', 'householdId', f.householdId);
   add('building_id = @buildingId', 'buildingId', f.buildingId);
+  add('alert_id = @alertId', 'alertId', f.alertId);
   add('id < @before', 'before', f.before);
   const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.max(1, Math.min(limit, 500))}`;
   return (db.prepare(sql).all(p) as Array<Record<string, unknown>>).map(toCase);

@@ -165,19 +165,38 @@ const cell = (v: unknown) => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+/** Chinese labels of the patrol results (巡查结果). */
+export const PATROL_RESULT_LABELS: Record<string, string> = {
+  normal: '正常',
+  violation_found: '发现违规',
+  nobody_home: '无人在家',
+};
+
+/** Chinese labels of the report's case counts, as the CSV's label column says them. */
+const CASE_COUNT_LABELS: Record<string, string> = {
+  opened: '本月立案',
+  closed: '本月结案',
+  overdue: '本月逾期',
+  handedOver: '本月移交城管',
+  rectified: '本月整改完成',
+  openAtMonthEnd: '月末未结案',
+};
+
 /** The report as one CSV table: section, key, label, building, household, value. */
 export function reportCsv(r: MonthlyReport): string {
   const rows: unknown[][] = [['section', 'key', 'label', 'building', 'household', 'value']];
   const kindLabel = (k: string) => ALERT_KINDS[k as AlertKind]?.label ?? k;
   rows.push(['patrols', 'total', '巡查次数', '', '', r.patrols.total]);
-  for (const [k, v] of Object.entries(r.patrols.byResult)) rows.push(['patrols', k, '', '', '', v]);
+  for (const [k, v] of Object.entries(r.patrols.byResult))
+    rows.push(['patrols', k, PATROL_RESULT_LABELS[k] ?? '', '', '', v]);
   rows.push(['patrols', 'households', '巡查户数', '', '', r.patrols.households]);
   rows.push(['patrols', 'days', '巡查天数', '', '', r.patrols.days]);
   for (const [k, v] of Object.entries(r.findings.byKind)) rows.push(['findings', k, kindLabel(k), '', '', v]);
   for (const [b, kinds] of Object.entries(r.findings.byBuilding))
     for (const [k, v] of Object.entries(kinds))
       rows.push(['findings_by_building', k, kindLabel(k), b, '', v]);
-  for (const [k, v] of Object.entries(r.cases)) rows.push(['cases', k, '', '', '', v]);
+  for (const [k, v] of Object.entries(r.cases))
+    rows.push(['cases', k, CASE_COUNT_LABELS[k] ?? '', '', '', v]);
   for (const h of r.households)
     rows.push([
       'household',

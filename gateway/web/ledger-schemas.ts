@@ -73,6 +73,8 @@ export const Case = T.Object({
   deadline: NStr,
   summary: T.String(),
   evidence: T.Record(T.String(), T.Unknown()),
+  buildingName: T.Optional(NStr),
+  room: T.Optional(NStr),
 });
 
 export const TimelineEvent = T.Object({
@@ -90,12 +92,24 @@ export const CaseDetail = T.Composite([
   T.Object({ timeline: T.Array(TimelineEvent), allowed: T.Array(T.String()) }),
 ]);
 
+/** The desk's counts: cases per state, deadlines passed or near, the buildings to filter by. */
+export const CaseStats = T.Object({
+  byState: T.Record(T.String(), T.Integer()),
+  pastDeadline: T.Integer({
+    description: 'rectification_ordered whose deadline passed (not yet marked overdue)',
+  }),
+  dueSoon: T.Integer({ description: 'rectification_ordered due within dueSoonDays' }),
+  dueSoonDays: T.Number(),
+  buildings: T.Array(T.Object({ id: T.String(), name: T.String() })),
+});
+
 export const CasesQuery = T.Object(
   {
     state: T.Optional(Lit(CASE_STATES)),
     kind: T.Optional(Lit(CASE_KINDS)),
     household: T.Optional(HouseholdId),
     building: T.Optional(HouseholdId),
+    alert: T.Optional(T.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })),
     before: T.Optional(T.String({ maxLength: 64 })),
     limit: T.Integer({ minimum: 1, maximum: 200, default: 50 }),
   },
@@ -112,6 +126,26 @@ export const TransitionBody = T.Object(
   },
   { additionalProperties: false },
 );
+
+/** A patrol visit (巡查) as the household file lists it. */
+export const Patrol = T.Object({
+  id: T.String(),
+  date: T.String(),
+  inspector: T.String(),
+  result: T.String(),
+  note: NStr,
+  photo: NStr,
+  caseId: NStr,
+  createdBy: T.String(),
+  createdAt: T.String(),
+});
+
+/** What the household file adds from the ledger: passes, cases, patrol visits (newest first). */
+export const HouseholdLedger = T.Object({
+  passes: T.Array(Pass),
+  cases: T.Array(Case),
+  patrols: T.Array(Patrol),
+});
 
 export const PatrolBody = T.Object(
   {

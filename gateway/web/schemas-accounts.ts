@@ -61,6 +61,7 @@ export const AuditQuery = T.Object(
     actor: T.Optional(T.String({ maxLength: 80 })),
     action: T.Optional(T.String({ maxLength: 40, pattern: '^[a-z._]+$' })),
     household: T.Optional(T.String({ maxLength: 64 })),
+    case: T.Optional(T.String({ maxLength: 64 })),
     before: T.Optional(T.Integer({ minimum: 1 })),
     limit: T.Integer({ minimum: 1, maximum: 200, default: 50 }),
   },

@@ -1,36 +1,15 @@
-import type { Page } from 'playwright-core';
 import t from 'tap';
 import { UserStore } from '../../gateway/accounts/users.js';
 import { importSimRoster } from '../../gateway/cli/simulation.js';
 import { systemClock } from '../../gateway/clock.js';
 import { generateEstate } from '../../sim/estate.js';
 import { EstateSimulation } from '../../sim/scenario.js';
-import { launchChromium, newPage, shot, waitForAttr } from '../helpers/browser.js';
+import { launchChromium, logIn, newPage, openPage as open, shot, waitForAttr } from '../helpers/browser.js';
 import { startGateway, until } from '../helpers/gateway.js';
 import { simTestConfig } from '../sim/layout.js';
 
 const ADMIN = { user: 'e2e-admin', password: 'e2e-admin-password' };
 const VIEWER = { user: 'e2e-viewer', password: 'e2e-viewer-password' };
-
-async function logIn(page: Page, base: string, who: { user: string; password: string }): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.waitForURL(`${base}/login`);
-  await page.fill('input[name=user]', who.user);
-  await page.fill('input[name=password]', who.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('#who');
-}
-
-/** Opens a page of the dashboard and waits until it has drawn (a table or a chart). */
-async function open(
-  page: Page,
-  base: string,
-  hash: string,
-  ready = 'main table, main .chart svg',
-): Promise<void> {
-  await page.goto(`${base}/#/${hash}`);
-  await page.waitForSelector(ready);
-}
 
 t.test('the dashboard in Chromium against the gateway and the simulated estate', async (t) => {
   const cfg = simTestConfig();
@@ -98,8 +77,9 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
   t.match(await page.textContent('main'), /证据/);
   await shot(page, 'alert');
 
-  for (const p of ['households', 'devices', 'audit', 'users', 'config']) {
-    await open(page, base, p, p === 'config' ? 'pre.config' : 'main table');
+  const ready: Record<string, string> = { config: 'pre.config', reports: 'main .chart svg' };
+  for (const p of ['cases', 'households', 'visitors', 'reports', 'devices', 'audit', 'users', 'config']) {
+    await open(page, base, p, ready[p] ?? 'main table');
     await shot(page, p);
     if (p === 'audit')
       t.match(await page.textContent('#audit'), /login\.failed/, 'the failed login is audited');

@@ -72,3 +72,30 @@ export async function waitForAttr(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** An account to log in with. */
+export interface Login {
+  user: string;
+  password: string;
+}
+
+/** Logs in through the login page (the dashboard sends a caller without a session there). */
+export async function logIn(page: Page, base: string, who: Login): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.waitForURL(`${base}/login`);
+  await page.fill('input[name=user]', who.user);
+  await page.fill('input[name=password]', who.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#who');
+}
+
+/** Opens a page of the dashboard and waits until it has drawn (a table or a chart by default). */
+export async function openPage(
+  page: Page,
+  base: string,
+  hash: string,
+  ready = 'main table, main .chart svg',
+): Promise<void> {
+  await page.goto(`${base}/#/${hash}`);
+  await page.waitForSelector(ready);
+}

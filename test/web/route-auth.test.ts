@@ -102,6 +102,7 @@ const ROUTES: Array<{
     path: '/api/cases',
     bad: { path: '/api/cases?state=lost', names: /state/ },
   },
+  { route: 'GET /api/cases/stats', role: 'viewer', path: '/api/cases/stats' },
   {
     route: 'GET /api/cases/:id',
     role: 'viewer',

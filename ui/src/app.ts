@@ -61,8 +61,9 @@ function menu(nav: HTMLElement, current: Page | undefined): void {
         'a',
         {
           href: `#/${p.id}`,
+          // A page reached only by links lights its list: alert → alerts, case → cases.
           class:
-            current?.id === p.id || (current?.nav === undefined && current?.id.startsWith(p.id))
+            current?.id === p.id || (current !== undefined && !current.nav && p.id.startsWith(current.id))
               ? 'active'
               : '',
         },
@@ -91,6 +92,8 @@ async function show(nav: HTMLElement, main: HTMLElement): Promise<void> {
   if (!allowed(session.role, page)) return fill(main, h('p', { class: 'notice' }, t('暂无权限')));
   document.title = `${page.nav ? t(page.nav) : t('物业管理平台')} · ${session.estate.name}`;
   fill(main);
+  // Markers a page leaves on <main> (data-loaded, data-state) belong to that page only.
+  for (const k of Object.keys(main.dataset)) delete main.dataset[k];
   main.dataset.page = page.id;
   try {
     cleanup = await page.render(main, { session, masked: session.role === 'viewer', params });

@@ -24,15 +24,32 @@ export function echarts(): Promise<typeof Echarts> {
   return loading;
 }
 
-/** Draws an option into an element; returns a disposer (call it when the page goes). */
+/**
+ * Draws an option into an element; returns a disposer (call it when the page goes). An
+ * element with `data-print-width` (px) is redrawn at that width for printing — an SVG
+ * drawn for the screen would overflow the A4 column — and back afterwards.
+ */
 export async function drawChart(el: HTMLElement, option: Echarts.EChartsOption): Promise<() => void> {
   const e = await echarts();
   const chart = e.init(el, undefined, { renderer: 'svg' });
   chart.setOption(option);
-  const onResize = () => chart.resize();
+  const printWidth = Number(el.dataset.printWidth ?? 0);
+  const print = window.matchMedia('print');
+  const toPrint = () => chart.resize({ width: printWidth, height: el.clientHeight });
+  // A resize while printing (the print preview's own) keeps the print width.
+  const onResize = () => (printWidth && print.matches ? toPrint() : chart.resize());
   window.addEventListener('resize', onResize);
+  const onPrintMedia = (ev: MediaQueryListEvent) => (ev.matches ? toPrint() : onResize());
+  if (printWidth) {
+    window.addEventListener('beforeprint', toPrint);
+    window.addEventListener('afterprint', onResize);
+    print.addEventListener('change', onPrintMedia);
+  }
   return () => {
     window.removeEventListener('resize', onResize);
+    window.removeEventListener('beforeprint', toPrint);
+    window.removeEventListener('afterprint', onResize);
+    print.removeEventListener('change', onPrintMedia);
     chart.dispose();
   };
 }

@@ -1,13 +1,12 @@
 import m001 from './001-core.js';
 import m002 from './002-ledger.js';
 import m003 from './003-accounts.js';
+import m004 from './004-dashboard-ledger.js';
 import m005 from './005-fingerprint-templates.js';
 
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
  * user_version) inside one transaction. Never edit a shipped migration: add a file and
  * one line here, in order.
- * 005 is registered right after 003 here: issue 4's branch adds 004 (dashboard ledger) and
- * the order of the two is settled when the branches merge.
  */
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m005];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005];

@@ -12,7 +12,7 @@ export const auditRoutes: RouteModule = (app, w) => {
     async (req) => {
       const q = req.query;
       const rows = w.accounts.audit.list(
-        { actor: q.actor, action: q.action, householdId: q.household, before: q.before },
+        { actor: q.actor, action: q.action, householdId: q.household, caseId: q.case, before: q.before },
         q.limit,
       );
       return {

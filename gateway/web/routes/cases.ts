@@ -1,14 +1,29 @@
+import { Type as T } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { ALERT_KINDS, type AlertKind } from '../../alerts/kinds.js';
 import { hasCode } from '../../errors.js';
 import { type CaseRow, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
 import { buildHandover } from '../../ledger/handover.js';
-import { CASE_STATE_LABELS, TRANSITIONS } from '../../ledger/states.js';
+import { CASE_STATE_LABELS, CASE_STATES, TRANSITIONS } from '../../ledger/states.js';
+import { maskName } from '../../roster/id-number.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
 import * as S from '../schemas.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** What a viewer sees of a tip's words: nothing (举报人保密 — a tip may name the tipster). */
+export const TIP_HIDDEN = '（举报内容仅操作员可见 — visible to operators only）';
+
+/**
+ * The evidence chain as the caller may see it: a tip's content is for operators only;
+ * everything else in a chain is already ids, counts, masked credentials and references.
+ */
+export function evidenceFor(evidence: Record<string, unknown>, masked: boolean): Record<string, unknown> {
+  if (!masked || typeof evidence.tip !== 'string' || !('content' in evidence)) return evidence;
+  return { ...evidence, content: TIP_HIDDEN };
+}
 
 /** A case as the API shows it: labels in Chinese, ISO times, the evidence chain (references). */
 export function caseView(c: CaseRow) {
@@ -32,9 +47,28 @@ export function caseView(c: CaseRow) {
 }
 
 /** The ledger (台账): cases with their timeline, each move, and the hand-over package (issue 4). */
-export const caseRoutes: RouteModule = (app, { d, auth }) => {
-  const detail = (c: CaseRow) => ({
-    ...caseView(c),
+export const caseRoutes: RouteModule = (app, w) => {
+  const { d, auth } = w;
+  const placeOf = d.db.prepare(
+    `SELECT b.name AS buildingName, h.room FROM households h LEFT JOIN buildings b ON b.id = h.building_id
+      WHERE h.id = ?`,
+  );
+  const buildingName = d.db.prepare('SELECT name FROM buildings WHERE id = ?').pluck();
+  /** The case with where it is (building name, room) and what the caller may see of its evidence. */
+  const view = (req: FastifyRequest, c: CaseRow) => {
+    const place = c.householdId
+      ? (placeOf.get(c.householdId) as { buildingName: string | null; room: string } | undefined)
+      : undefined;
+    return {
+      ...caseView(c),
+      evidence: evidenceFor(c.evidence, w.masked(req)),
+      buildingName:
+        place?.buildingName ?? (c.buildingId ? ((buildingName.get(c.buildingId) as string) ?? null) : null),
+      room: place?.room ?? null,
+    };
+  };
+  const detail = (req: FastifyRequest, c: CaseRow) => ({
+    ...view(req, c),
     timeline: caseTimeline(d.db, c.id).map((e) => ({
       state: e.state,
       stateLabel: CASE_STATE_LABELS[e.state],
@@ -51,10 +85,44 @@ export const caseRoutes: RouteModule = (app, { d, auth }) => {
     const q = req.query;
     const rows = listCases(
       d.db,
-      { state: q.state, kind: q.kind, householdId: q.household, buildingId: q.building, before: q.before },
+      {
+        state: q.state,
+        kind: q.kind,
+        householdId: q.household,
+        buildingId: q.building,
+        alertId: q.alert,
+        before: q.before,
+      },
       q.limit,
     );
-    return { items: rows.map(caseView), next: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null };
+    return {
+      items: rows.map((c) => view(req, c)),
+      next: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
+    };
+  });
+
+  // The desk's tabs: how many cases in each state, and which deadlines passed or are near.
+  const byState = d.db.prepare('SELECT state, count(*) AS n FROM cases GROUP BY state');
+  const deadlines = d.db.prepare(
+    `SELECT sum(deadline < @now) AS past, sum(deadline >= @now AND deadline < @soon) AS soon
+       FROM cases WHERE state = 'rectification_ordered'`,
+  );
+  const buildings = d.db.prepare('SELECT id, name FROM buildings ORDER BY id');
+  app.get('/api/cases/stats', { schema: { response: { 200: L.CaseStats } } }, async () => {
+    const now = d.clock.now();
+    const counts = Object.fromEntries(CASE_STATES.map((s) => [s, 0])) as Record<string, number>;
+    for (const r of byState.all() as Array<{ state: string; n: number }>) counts[r.state] = r.n;
+    const dl = deadlines.get({ now, soon: now + DUE_SOON_MS }) as {
+      past: number | null;
+      soon: number | null;
+    };
+    return {
+      byState: counts,
+      pastDeadline: dl.past ?? 0,
+      dueSoon: dl.soon ?? 0,
+      dueSoonDays: DUE_SOON_MS / 86_400_000,
+      buildings: buildings.all() as Array<{ id: string; name: string }>,
+    };
   });
 
   app.get(
@@ -63,7 +131,8 @@ export const caseRoutes: RouteModule = (app, { d, auth }) => {
     async (req, reply) => {
       const c = getCase(d.db, req.params.id);
       if (!c) return rejectInput(d.metrics, req, reply, 404, `no case ${req.params.id}`);
-      return detail(c);
+      w.audit(req, { action: 'case.view', caseId: c.id, householdId: c.householdId });
+      return detail(req, c);
     },
   );
 
@@ -80,6 +149,7 @@ export const caseRoutes: RouteModule = (app, { d, auth }) => {
     async (req, reply) => {
       const b = req.body;
       const now = d.clock.now();
+      const from = getCase(d.db, req.params.id)?.state ?? null;
       try {
         const c = d.cases.transition(
           req.params.id,
@@ -100,22 +170,38 @@ export const caseRoutes: RouteModule = (app, { d, auth }) => {
             d.db.prepare('UPDATE cases SET handover = ? WHERE id = ?').run(JSON.stringify(pkg), after.id);
           },
         );
-        return detail(c);
+        // The note stays in the case's timeline; the audit row says who moved what, not why.
+        w.audit(req, {
+          action: 'case.transition',
+          caseId: c.id,
+          householdId: c.householdId,
+          target: c.id,
+          detail: { from, to: c.state, ...(b.deadline ? { deadline: b.deadline } : {}) },
+        });
+        return detail(req, c);
       } catch (err) {
-        if (hasCode(err, 'NOT_FOUND')) return rejectInput(d.metrics, req, reply, 404, (err as Error).message);
-        if (hasCode(err, 'BAD_TRANSITION')) {
-          const msg = (err as Error).message;
-          return rejectInput(d.metrics, req, reply, /deadline/.test(msg) ? 400 : 409, msg);
-        }
+        const refused = (status: 400 | 404 | 409) => {
+          w.audit(req, {
+            action: 'case.transition',
+            caseId: req.params.id,
+            target: req.params.id,
+            outcome: 'refused',
+            detail: { to: b.to, status },
+          });
+          return rejectInput(d.metrics, req, reply, status, (err as Error).message);
+        };
+        if (hasCode(err, 'NOT_FOUND')) return refused(404);
+        if (hasCode(err, 'BAD_TRANSITION'))
+          return refused(/deadline/.test((err as Error).message) ? 400 : 409);
         throw err;
       }
     },
   );
 
   app.get('/api/cases/:id/handover', { schema: { params: S.IdParams } }, async (req, reply) => {
-    const row = d.db.prepare('SELECT handover FROM cases WHERE id = ?').get(req.params.id) as
-      | { handover: string | null }
-      | undefined;
+    const row = d.db
+      .prepare('SELECT handover, household_id AS h FROM cases WHERE id = ?')
+      .get(req.params.id) as { handover: string | null; h: string | null } | undefined;
     if (!row) return rejectInput(d.metrics, req, reply, 404, `no case ${req.params.id}`);
     if (!row.handover)
       return rejectInput(
@@ -125,12 +211,34 @@ export const caseRoutes: RouteModule = (app, { d, auth }) => {
         409,
         'the case has not been handed over (move it to handed_over first)',
       );
+    const masked = w.masked(req);
+    w.audit(req, {
+      action: 'case.handover',
+      caseId: req.params.id,
+      householdId: row.h,
+      target: req.params.id,
+      detail: masked ? { masked } : null,
+    });
     reply.header('content-type', 'application/json; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="handover-${req.params.id}.json"`);
-    return reply.send(row.handover);
+    return reply.send(masked ? maskHandover(row.handover) : row.handover);
   });
 };
 
-import { Type as T } from '@sinclair/typebox';
+/** How near a rectification deadline must be to be "due soon" on the desk. */
+const DUE_SOON_MS = 3 * 86_400_000;
+
+/** The hand-over package as a viewer may download it: members' names masked, tips' words hidden. */
+function maskHandover(json: string): string {
+  const pkg = JSON.parse(json) as {
+    members?: Array<{ name?: string }>;
+    tips?: Array<{ content?: string }>;
+    case?: { evidence?: Record<string, unknown> };
+  };
+  for (const m of pkg.members ?? []) if (typeof m.name === 'string') m.name = maskName(m.name);
+  for (const t of pkg.tips ?? []) if (typeof t.content === 'string') t.content = TIP_HIDDEN;
+  if (pkg.case?.evidence) pkg.case.evidence = evidenceFor(pkg.case.evidence, true);
+  return JSON.stringify(pkg);
+}
 
 const CASES = T.Object({ items: T.Array(L.Case), next: T.Union([T.String(), T.Null()]) });

@@ -1,11 +1,18 @@
+import { Type as T } from '@sinclair/typebox';
+import { listCases } from '../../ledger/case-queries.js';
 import { maskName } from '../../roster/id-number.js';
 import { HOUSING_TYPE_LABELS, type HousingType } from '../../roster/model.js';
 import { listAlerts, listEntries } from '../../store/queries.js';
 import { problem, type RouteModule } from '../context.js';
+import * as L from '../ledger-schemas.js';
 import { maskEntry } from '../present.js';
 import * as S from '../schemas.js';
 import * as A from '../schemas-accounts.js';
+import { caseView, evidenceFor } from './cases.js';
 import { householdSearch } from './household-search.js';
+import { passView } from './passes.js';
+
+const FILE = T.Composite([S.HouseholdReply, L.HouseholdLedger]);
 
 type N = string | null;
 interface HouseholdRow {
@@ -30,6 +37,18 @@ interface MemberRow {
   status: string;
 }
 
+interface PatrolRow {
+  id: string;
+  date: string;
+  inspector: string;
+  result: string;
+  note: N;
+  photo: N;
+  caseId: N;
+  createdBy: string;
+  createdAt: number;
+}
+
 /** Credentials are shown masked: never a full card number or ID number. */
 export function maskCredential(kind: string, key: string, idMasked: string | null): string {
   if (kind === 'idcard') return idMasked ?? '******';
@@ -40,7 +59,7 @@ export function maskCredential(kind: string, key: string, idMasked: string | nul
 
 /**
  * The household file (一户一档): lease, members, masked credentials, recent entries,
- * alerts; and the search that finds it. Every file view is audited; viewers see names
+ * alerts, visitor passes, ledger cases and patrol visits; and the search that finds it. Every file view is audited; viewers see names
  * masked and may not search by name.
  */
 export const householdRoutes: RouteModule = (app, w) => {
@@ -85,10 +104,14 @@ export const householdRoutes: RouteModule = (app, w) => {
             valid_to AS validTo, status FROM residents WHERE household_id = ? ORDER BY role DESC, id`,
   );
   const credsOf = d.db.prepare('SELECT kind, key FROM credentials WHERE resident_id = ? ORDER BY kind, key');
+  const patrolsOf = d.db.prepare(
+    `SELECT id, date, inspector, result, note, photo, case_id AS caseId, created_by AS createdBy, created_at AS createdAt
+       FROM patrols WHERE household_id = ? ORDER BY date DESC, created_at DESC LIMIT 20`,
+  );
 
   app.get(
     '/api/households/:id',
-    { schema: { params: S.IdParams, response: { 200: S.HouseholdReply, 404: S.ErrorReply } } },
+    { schema: { params: S.IdParams, response: { 200: FILE, 404: S.ErrorReply } } },
     async (req, reply) => {
       const h = householdOf.get(req.params.id) as HouseholdRow | undefined;
       if (!h) return reply.status(404).send(problem(404, `no household ${req.params.id}`));
@@ -110,6 +133,16 @@ export const householdRoutes: RouteModule = (app, w) => {
           maskEntry(present.entry(e), masked),
         ),
         alerts: listAlerts(d.db, { householdId: h.id }, 20).map(present.alert),
+        // The ledger's side of the file (issue 4): passes (current and past), cases, patrols.
+        passes: d.passes.list({ householdId: h.id }, 20).map((p) => passView(p, masked)),
+        cases: listCases(d.db, { householdId: h.id }, 20).map((c) => ({
+          ...caseView(c),
+          evidence: evidenceFor(c.evidence, masked),
+        })),
+        patrols: (patrolsOf.all(h.id) as PatrolRow[]).map((p) => ({
+          ...p,
+          createdAt: new Date(p.createdAt).toISOString(),
+        })),
       };
     },
   );

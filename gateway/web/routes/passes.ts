@@ -1,5 +1,6 @@
 import { hasCode } from '../../errors.js';
 import type { Pass, PassKind } from '../../passes/model.js';
+import { maskName } from '../../roster/id-number.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
@@ -7,18 +8,21 @@ import * as S from '../schemas.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-/** A pass as the API shows it: masked, no hash, no embedding. */
-export function passView(p: Pass) {
+/**
+ * A pass as the API shows it: masked, no hash, no embedding. Viewers (`masked`) see the
+ * holder's name masked and no QR token (the token opens the gate).
+ */
+export function passView(p: Pass, masked = false) {
   return {
     id: p.id,
     kind: p.kind,
     householdId: p.householdId,
-    name: p.name,
+    name: masked ? maskName(p.name) : p.name,
     phoneMasked: p.phoneMasked,
     idMasked: p.idMasked,
     cardUid: p.cardUid ? `****${p.cardUid.slice(-4)}` : null,
     hasFace: p.embedding !== null || p.facePersonId !== null,
-    token: p.token,
+    token: masked ? null : p.token,
     validFrom: new Date(p.validFrom).toISOString(),
     validTo: new Date(p.validTo).toISOString(),
     revokedAt: iso(p.revokedAt),
@@ -28,7 +32,8 @@ export function passView(p: Pass) {
 }
 
 /** Visitor passes and courier/staff registrations: created and revoked by operators (issue 4). */
-export const passRoutes: RouteModule = (app, { d, auth }) => {
+export const passRoutes: RouteModule = (app, w) => {
+  const { d, auth } = w;
   app.post(
     '/api/passes',
     {
@@ -50,6 +55,12 @@ export const passRoutes: RouteModule = (app, { d, auth }) => {
           d.clock.now(),
         );
         req.log.info({ pass: p.id, kind: p.kind, household: p.householdId }, 'pass created');
+        w.audit(req, {
+          action: 'pass.create',
+          householdId: p.householdId,
+          target: p.id,
+          detail: { kind: p.kind, validTo: validTo },
+        });
         return reply.status(201).send(passView(p));
       } catch (err) {
         if (hasCode(err, 'BAD_INPUT')) return rejectInput(d.metrics, req, reply, 400, (err as Error).message);
@@ -69,6 +80,12 @@ export const passRoutes: RouteModule = (app, { d, auth }) => {
         const p = d.passes.revoke(req.params.id, req.principal?.name ?? 'unknown', d.clock.now());
         if (!p) return rejectInput(d.metrics, req, reply, 404, `no pass ${req.params.id}`);
         req.log.info({ pass: p.id }, 'pass revoked');
+        w.audit(req, {
+          action: 'pass.revoke',
+          householdId: p.householdId,
+          target: p.id,
+          detail: { kind: p.kind },
+        });
         return passView(p);
       } catch (err) {
         if (hasCode(err, 'CONFLICT')) return rejectInput(d.metrics, req, reply, 409, (err as Error).message);
@@ -83,7 +100,10 @@ export const passRoutes: RouteModule = (app, { d, auth }) => {
     async (req) => {
       const q = req.query;
       const at = q.valid === 'all' ? undefined : d.clock.now();
-      return { items: d.passes.list({ householdId: q.household, at }, q.limit).map(passView) };
+      const masked = w.masked(req);
+      return {
+        items: d.passes.list({ householdId: q.household, at }, q.limit).map((p) => passView(p, masked)),
+      };
     },
   );
 
@@ -93,7 +113,7 @@ export const passRoutes: RouteModule = (app, { d, auth }) => {
     async (req, reply) => {
       const p = d.passes.get(req.params.id);
       if (!p) return rejectInput(d.metrics, req, reply, 404, `no pass ${req.params.id}`);
-      return passView(p);
+      return passView(p, w.masked(req));
     },
   );
 };

@@ -12,7 +12,8 @@ const CREATED = T.Object({ id: T.String(), caseId: T.Union([T.String(), T.Null()
 const LIST = T.Object({ items: T.Array(T.Record(T.String(), T.Unknown())) });
 
 /** Patrols (巡查), tips and complaints (举报投诉) and the monthly report (月报) (issue 4). */
-export const patrolRoutes: RouteModule = (app, { d, auth }) => {
+export const patrolRoutes: RouteModule = (app, w) => {
+  const { d, auth } = w;
   const householdExists = d.db.prepare('SELECT building_id FROM households WHERE id = ?').pluck();
 
   app.post(
@@ -75,6 +76,13 @@ export const patrolRoutes: RouteModule = (app, { d, auth }) => {
             now,
           );
       })();
+      w.audit(req, {
+        action: 'patrol.create',
+        householdId: b.householdId ?? null,
+        caseId,
+        target: id,
+        detail: { result: b.result, date: b.date, ...(caseId && !b.caseId ? { openedCase: true } : {}) },
+      });
       return reply.status(201).send({ id, caseId });
     },
   );
@@ -84,7 +92,10 @@ export const patrolRoutes: RouteModule = (app, { d, auth }) => {
     {
       schema: {
         querystring: T.Object(
-          { month: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}$' })) },
+          {
+            month: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}$' })),
+            household: T.Optional(T.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: LIST },
@@ -92,11 +103,18 @@ export const patrolRoutes: RouteModule = (app, { d, auth }) => {
     },
     async (req) => {
       const m = req.query.month;
-      const rows = m
+      const hh = req.query.household;
+      const rows = hh
         ? d.db
-            .prepare('SELECT * FROM patrols WHERE date >= ? AND date < ? ORDER BY date DESC LIMIT 1000')
-            .all(`${m}-01`, `${m}-32`)
-        : d.db.prepare('SELECT * FROM patrols ORDER BY date DESC, created_at DESC LIMIT 200').all();
+            .prepare(
+              'SELECT * FROM patrols WHERE household_id = ? ORDER BY date DESC, created_at DESC LIMIT 200',
+            )
+            .all(hh)
+        : m
+          ? d.db
+              .prepare('SELECT * FROM patrols WHERE date >= ? AND date < ? ORDER BY date DESC LIMIT 1000')
+              .all(`${m}-01`, `${m}-32`)
+          : d.db.prepare('SELECT * FROM patrols ORDER BY date DESC, created_at DESC LIMIT 200').all();
       return { items: rows as Array<Record<string, unknown>> };
     },
   );
@@ -163,16 +181,26 @@ export const patrolRoutes: RouteModule = (app, { d, auth }) => {
           );
       })();
       req.log.info({ tip: id, case: caseId }, 'tip recorded');
+      w.audit(req, {
+        action: 'tip.create',
+        householdId: b.householdId ?? null,
+        caseId,
+        target: id,
+        detail: { channel: b.channel, kind: b.kind ?? 'suspected_sublet' },
+      });
       return reply.status(201).send({ id, caseId });
     },
   );
 
   app.get('/api/reports/monthly', { schema: { querystring: L.MonthQuery } }, async (req, reply) => {
     const r = monthlyReport(d.db, req.query.month, d.config.estate);
-    if (req.query.format === 'csv') {
+    const csv = req.query.format === 'csv';
+    w.audit(req, { action: csv ? 'report.export' : 'report.view', target: `monthly:${req.query.month}` });
+    if (csv) {
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="monthly-${req.query.month}.csv"`);
-      return reply.send(reportCsv(r));
+      // A byte-order mark: Excel on a Chinese Windows PC reads a CSV without one as GBK.
+      return reply.send(`\uFEFF${reportCsv(r)}`);
     }
     return r;
   });

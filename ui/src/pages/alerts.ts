@@ -1,11 +1,22 @@
 import { api, qs } from '../api.js';
 import { badge, card, field, fill, h, select, table } from '../dom.js';
 import { thumb } from '../entries.js';
-import { codeLabel, credLabel, fmtTime, kindLabel, reasonLabel, stateLabel, t } from '../i18n.js';
+import {
+  codeLabel,
+  credLabel,
+  fmtTime,
+  kindLabel,
+  ledgerLabel,
+  reasonLabel,
+  stateLabel,
+  t,
+} from '../i18n.js';
+import { type Case, caseStateBadge, deadlineText } from '../ledger.js';
 import type { Page } from '../page.js';
 import { severityTone } from './overview.js';
 
-interface Alert {
+/** An alert with its evidence, as GET /api/alerts/:id sends it. */
+export interface Alert {
   id: string;
   kind: string;
   label: string;
@@ -45,7 +56,7 @@ const KINDS = [
   'door_held_open',
 ];
 
-/** 告警: the alert list, newest first, by state and kind, paged. Case actions come with the ledger. */
+/** 告警: the alert list, newest first, by state and kind, paged. A finding's case is on 台账. */
 export const alertsPage: Page = {
   id: 'alerts',
   route: /^alerts(?:\?(.*))?$/,
@@ -110,13 +121,15 @@ export const alertsPage: Page = {
   },
 };
 
-/** One alert with its evidence: the entries, scores and thumbnails that raised it. */
+/** One alert with its evidence: the entries, scores and thumbnails that raised it, and its case. */
 export const alertPage: Page = {
   id: 'alert',
   route: /^alerts\/([^/?]+)$/,
   role: 'viewer',
   async render(root, ctx) {
     const a = await api<Alert>(`/api/alerts/${encodeURIComponent(ctx.params[0] ?? '')}`);
+    // A pattern finding opened a ledger case: the case is where it is handled.
+    const cases = await api<{ items: Case[] }>(`/api/cases${qs({ alert: a.id, limit: 5 })}`);
     root.append(
       h(
         'div',
@@ -151,6 +164,22 @@ export const alertPage: Page = {
           ),
         ),
       ),
+      ...(cases.items.length === 0
+        ? []
+        : [
+            card(
+              t('台账案件'),
+              table([t('编号'), t('状态'), t('整改期限')], cases.items, (c) => [
+                h(
+                  'a',
+                  { href: `#/cases/${encodeURIComponent(c.id)}` },
+                  `${c.id} · ${ledgerLabel('source', c.source)}`,
+                ),
+                caseStateBadge(c),
+                deadlineText(c),
+              ]),
+            ),
+          ]),
       card(
         t('证据'),
         table(

@@ -30,6 +30,16 @@ const ACTIONS = [
   'user.password',
   'config.view',
   'request.refused',
+  // The ledger (issue 4): every write and every case view, with its case and household.
+  'case.view',
+  'case.transition',
+  'case.handover',
+  'pass.create',
+  'pass.revoke',
+  'patrol.create',
+  'tip.create',
+  'report.view',
+  'report.export',
 ];
 
 /** 审计: who logged in, who viewed which household file, who changed what; newest first. */

@@ -3,6 +3,7 @@ import { badge, card, field, fill, h, select, table } from '../dom.js';
 import { type Entry, entryCells, entryHeads } from '../entries.js';
 import { codeLabel, credLabel, fmtTime, stateLabel, t } from '../i18n.js';
 import type { Page } from '../page.js';
+import { type HouseholdLedger, ledgerCards, ledgerForms } from './household-ledger.js';
 import { severityTone } from './overview.js';
 
 interface Hit {
@@ -28,7 +29,7 @@ interface Member {
   credentials: Array<{ kind: string; masked: string }>;
 }
 
-interface HouseholdFile {
+interface HouseholdFile extends HouseholdLedger {
   id: string;
   buildingName: string | null;
   buildingId: string;
@@ -116,14 +117,28 @@ export const householdsPage: Page = {
   },
 };
 
-/** The household file: lease, members with masked credentials, recent entries, alerts. */
+/**
+ * The household file: lease, members with masked credentials, recent entries, alerts; the
+ * ledger's cases, visitor passes and patrol visits; and — operators — the forms of a patrol
+ * visit and of a tip or complaint, after which the file is drawn again.
+ */
 export const householdFilePage: Page = {
   id: 'household',
   route: /^households\/([^/]+)$/,
   role: 'viewer',
   async render(root, ctx) {
-    const f = await api<HouseholdFile>(`/api/households/${encodeURIComponent(ctx.params[0] ?? '')}`);
-    root.append(
+    const id = ctx.params[0] ?? '';
+    const canAct = ctx.session.role !== 'viewer';
+    const top = h('div');
+    const ledger = h('div', { id: 'household-ledger' });
+    const load = () => api<HouseholdFile>(`/api/households/${encodeURIComponent(id)}`);
+    const reload = async () => {
+      const f = await load();
+      fill(ledger, ...ledgerCards(f));
+    };
+    const f = await load();
+    fill(
+      top,
       h(
         'div',
         { class: 'head' },
@@ -133,6 +148,13 @@ export const householdFilePage: Page = {
         badge(stateLabel(f.status), STATUS_TONE[f.status] ?? 'muted'),
         h('span', { class: 'muted' }, `${t('租约')}: ${f.leaseStart ?? '—'} ~ ${f.leaseEnd ?? '—'}`),
         ctx.masked ? h('span', { class: 'badge warn', id: 'masked-note' }, t('姓名已脱敏')) : null,
+        canAct
+          ? h(
+              'a',
+              { href: `#/visitors?household=${encodeURIComponent(f.id)}`, id: 'add-visitor' },
+              t('登记访客'),
+            )
+          : null,
       ),
       card(
         t('成员'),
@@ -150,6 +172,12 @@ export const householdFilePage: Page = {
           ],
         ),
       ),
+    );
+    fill(ledger, ...ledgerCards(f));
+    root.append(
+      top,
+      ledger,
+      ...(canAct ? [ledgerForms(f, ctx, reload)] : []),
       card(t('近期通行'), table(entryHeads(), f.recentEntries, entryCells, t('暂无数据'))),
       card(
         t('相关告警'),

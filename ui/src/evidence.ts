@@ -1,0 +1,169 @@
+import { h, table } from './dom.js';
+import { fmtTime, ledgerLabel, t } from './i18n.js';
+
+/**
+ * A case's evidence chain as the detectors, tips and patrols store it (issue 4): the
+ * absence window, the persons with their counts, entries and thumbnail references, the
+ * tip or patrol it came from. Every value is a reference, a count or already masked by the
+ * server; each goes in as text. Keys this module does not know are shown as they are.
+ */
+
+type Json = Record<string, unknown>;
+
+/** One person of a chain: who, through which credential, on how many days. */
+interface Person {
+  person: string;
+  via?: string;
+  days?: number;
+  first?: string;
+  last?: string;
+  entries?: number[];
+  thumbs?: string[];
+}
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+const isIso = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v);
+
+/**
+ * The thumbnails a chain refers to, as images the gateway serves (/api/thumbs/…); `small`
+ * in a table row, where a person may bring several.
+ */
+export function thumbStrip(refs: readonly string[], small = false): HTMLElement {
+  return h(
+    'span',
+    { class: 'thumbs' },
+    ...refs
+      .filter((r) => /^thumbs\/[\w./-]+$/.test(r) && !r.includes('..'))
+      .map((r) =>
+        h('img', {
+          class: small ? 'thumb evidence-thumb small' : 'thumb evidence-thumb',
+          src: `/api/${r}`,
+          alt: t('抓拍'),
+          loading: 'lazy',
+        }),
+      ),
+  );
+}
+
+/** Labels of the chain's plain values, in the order they are shown. */
+const FACTS: Array<[key: string, label: string, show?: (v: unknown) => Node | string]> = [
+  ['household', '房屋', (v) => h('a', { href: `#/households/${encodeURIComponent(String(v))}` }, String(v))],
+  ['building', '楼栋'],
+  ['room', '房号'],
+  ['person', '人员'],
+  ['door', '门'],
+  ['sightings', '出现次数'],
+  ['windowDays', '统计天数'],
+  ['first', '首次'],
+  ['last', '最近'],
+  ['registered', '登记人数'],
+  ['seenMembers', '近期出入人数'],
+  ['tiedPersons', '关联外来人员'],
+  ['credentials', '被借用凭证', (v) => strings(v).join('、') || '—'],
+  ['channel', '举报渠道', (v) => ledgerLabel('channel', String(v))],
+  ['receivedAt', '收到时间'],
+  ['content', '举报内容'],
+  ['date', '巡查日期'],
+  ['inspector', '巡查人'],
+  ['note', '备注'],
+  ['photo', '照片'],
+  ['tip', '编号'],
+  ['patrol', '编号'],
+];
+/** Keys drawn by their own section below the facts. */
+const SECTIONS = new Set(['absence', 'persons', 'repeatedVisitors', 'entries', 'thumbs']);
+
+function text(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (isIso(v)) return fmtTime(v);
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** The day of an ISO time (a person's first and last day seen). */
+const day = (v: unknown) => (isIso(v) ? fmtTime(v).slice(0, 10) : text(v));
+
+function facts(ev: Json): HTMLElement | null {
+  const items: Node[] = [];
+  const known = new Set(FACTS.map(([k]) => k));
+  for (const [key, label, show] of FACTS) {
+    if (!(key in ev)) continue;
+    const v = ev[key];
+    items.push(h('dt', {}, t(label)), h('dd', { 'data-key': key }, show ? show(v) : text(v)));
+  }
+  for (const [key, v] of Object.entries(ev))
+    if (!known.has(key) && !SECTIONS.has(key)) items.push(h('dt', {}, key), h('dd', {}, text(v)));
+  return items.length ? h('dl', { class: 'facts' }, ...items) : null;
+}
+
+function absence(a: Json): HTMLElement {
+  return h(
+    'div',
+    { class: 'evidence-part', id: 'evidence-absence' },
+    h('h3', {}, t('缺勤')),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, t('最后核验')),
+      h('dd', {}, text(a.lastSeen)),
+      h('dt', {}, t('工作日未归')),
+      h('dd', {}, text(a.workingDaysAbsent)),
+      h('dt', {}, t('住户')),
+      h('dd', {}, strings(a.residents).join('、') || '—'),
+    ),
+  );
+}
+
+function persons(list: Person[]): HTMLElement {
+  return h(
+    'div',
+    { class: 'evidence-part', id: 'evidence-persons' },
+    h('h3', {}, `${t('涉及人员')} (${list.length})`),
+    table([t('人员'), t('凭证'), t('天数'), t('首次'), t('最近'), t('通行记录'), t('抓拍')], list, (p) => [
+      p.person,
+      p.via ?? '—',
+      p.days ?? '—',
+      day(p.first),
+      day(p.last),
+      p.entries?.length ?? 0,
+      thumbStrip(p.thumbs ?? [], true),
+    ]),
+  );
+}
+
+/** The evidence chain of a case, drawn by what it holds. */
+export function evidenceChain(ev: Json): HTMLElement {
+  const parts: Array<HTMLElement | null> = [facts(ev)];
+  if (isObj(ev.absence)) parts.push(absence(ev.absence));
+  if (Array.isArray(ev.persons))
+    parts.push(persons(ev.persons.filter((p): p is Person => isObj(p) && typeof p.person === 'string')));
+  if (Array.isArray(ev.repeatedVisitors) && ev.repeatedVisitors.length > 0)
+    parts.push(
+      h(
+        'div',
+        { class: 'evidence-part' },
+        h('h3', {}, t('重复访客')),
+        table([t('访客'), t('通行证数')], ev.repeatedVisitors.filter(isObj), (r) => [
+          text(r.visitor),
+          text(r.passes),
+        ]),
+      ),
+    );
+  if (Array.isArray(ev.entries) || Array.isArray(ev.thumbs))
+    parts.push(
+      h(
+        'div',
+        { class: 'evidence-part' },
+        h('h3', {}, `${t('通行记录')}: ${Array.isArray(ev.entries) ? ev.entries.length : 0}`),
+        thumbStrip(strings(ev.thumbs)),
+      ),
+    );
+  const shown = parts.filter((p): p is HTMLElement => p !== null);
+  return h(
+    'div',
+    { class: 'evidence', id: 'evidence-chain' },
+    ...(shown.length ? shown : [h('p', { class: 'muted' }, t('暂无证据'))]),
+  );
+}
