@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { DRIVER_NAMES } from '../drivers/registry.js';
+import { DRIVERS } from '../drivers/registry.js';
 import { Gateway } from '../gateway/app.js';
 import { loadConfig } from '../gateway/config/load.js';
 import { silentLogger } from '../gateway/log.js';
@@ -33,7 +33,7 @@ writeFileSync(
   secretsFile,
   stringify({ idHashKey, readers: {}, api: { tokens: [{ name: 'bench', token, role: 'admin' }] } }),
 );
-const base = loadConfig(path.join(ROOT, 'config', 'default.yaml'), DRIVER_NAMES);
+const base = loadConfig(path.join(ROOT, 'config', 'default.yaml'), DRIVERS);
 const loaded = {
   ...base,
   config: {
@@ -57,10 +57,11 @@ const fill = fillJournal(db, loaded.config, {
   now: Date.now(),
   alerts: ENTRIES / 50,
   audit: ENTRIES / 10,
+  cases: ENTRIES / 500,
 });
 db.close();
 console.log(
-  `filled ${fill.entries} entries, ${fill.alerts} alerts, ${fill.audit} audit rows in ${round((performance.now() - t0) / 1000, 1)} s`,
+  `filled ${fill.entries} entries, ${fill.alerts} alerts, ${fill.audit} audit rows, ${fill.cases} cases in ${round((performance.now() - t0) / 1000, 1)} s`,
 );
 
 const gw = new Gateway(loaded, { log: silentLogger() });
@@ -74,6 +75,12 @@ const alertId = gw.db
   .prepare("SELECT id FROM alerts WHERE state = 'open' ORDER BY id DESC LIMIT 1")
   .pluck()
   .get() as string;
+
+const caseId = gw.db
+  .prepare("SELECT id FROM cases WHERE state = 'handed_over' ORDER BY id DESC LIMIT 1")
+  .pluck()
+  .get() as string;
+const month = new Date(Date.now() - 86_400_000 * 15 + 8 * 3_600_000).toISOString().slice(0, 7);
 
 /** Every page and the API requests it makes when it opens (or when its filters are used). */
 const PAGES: Array<[string, string[]]> = [
@@ -89,6 +96,11 @@ const PAGES: Array<[string, string[]]> = [
   ['households, name', ['/api/households?name=%E4%BD%8F%E6%88%B7009&limit=100']],
   ['household file', [`/api/households/${busy}`]],
   ['devices', ['/api/readers']],
+  ['ledger', ['/api/cases?limit=50', '/api/cases/stats']],
+  ['ledger, filtered', ['/api/cases?limit=50&state=rectification_ordered&kind=overcrowding']],
+  ['case page', [`/api/cases/${caseId}`]],
+  ['visitors', ['/api/passes?valid=all&limit=100']],
+  ['monthly report', [`/api/reports/monthly?month=${month}`, `/api/reports/monthly?month=${month}&format=csv`]],
   ['audit', ['/api/audit?limit=50', '/api/audit?action=household.view&household=H000042&limit=50']],
 ];
 

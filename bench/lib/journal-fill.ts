@@ -6,6 +6,7 @@ export interface FillStats {
   entries: number;
   alerts: number;
   audit: number;
+  cases: number;
   households: string[];
 }
 
@@ -30,7 +31,7 @@ function rng(seed: number): () => number {
 export function fillJournal(
   db: Db,
   cfg: Config,
-  o: { entries: number; days: number; now: number; alerts: number; audit: number },
+  o: { entries: number; days: number; now: number; alerts: number; audit: number; cases?: number },
 ): FillStats {
   const rand = rng(7);
   const residents = db.prepare('SELECT id, household_id AS h FROM residents').all() as Array<{
@@ -137,6 +138,67 @@ export function fillJournal(
       );
     }
   })();
+  const cases = o.cases ?? 0;
+  if (cases > 0) fillLedger(db, households, start, span, cases);
   db.pragma('optimize');
-  return { entries: o.entries, alerts: o.alerts, audit: o.audit, households };
+  return { entries: o.entries, alerts: o.alerts, audit: o.audit, cases, households };
+}
+
+const CASE_KINDS = ['suspected_sublet', 'overcrowding', 'credential_shared', 'leaseholder_absent', 'stranger_recurrent'];
+/** A case's path through the ledger, one per state it may be left in. */
+const PATHS = [
+  ['open'],
+  ['open', 'acknowledged'],
+  ['open', 'acknowledged', 'dissuaded', 'closed'],
+  ['open', 'acknowledged', 'rectification_ordered'],
+  ['open', 'acknowledged', 'rectification_ordered', 'rectified', 'closed'],
+  ['open', 'acknowledged', 'rectification_ordered', 'overdue', 'handed_over'],
+];
+
+/**
+ * A busy ledger over the same span: `n` cases (with their timelines), half as many
+ * patrol visits and as many visitor passes, so the ledger pages and the monthly report
+ * are timed on tables of a realistic size, not empty ones.
+ */
+function fillLedger(db: Db, households: string[], start: number, span: number, n: number): void {
+  const buildingOf = db.prepare('SELECT building_id FROM households WHERE id = ?').pluck();
+  const insC = db.prepare(
+    `INSERT INTO cases(id, kind, source, state, household_id, building_id, subject, alert_id, pattern_ts, detected_ts,
+       last_ts, deadline, summary, evidence, created_at, updated_at)
+     VALUES (?, ?, 'detector', ?, ?, ?, ?, NULL, ?, ?, ?, ?, '', ?, ?, ?)`,
+  );
+  const insE = db.prepare(
+    'INSERT INTO case_events(case_id, state, prev, actor, at, note, deadline) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insP = db.prepare(
+    `INSERT INTO patrols(id, date, inspector, household_id, building_id, result, note, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, NULL, 'bench', ?)`,
+  );
+  const insV = db.prepare(
+    `INSERT INTO passes(id, kind, household_id, name, phone_masked, valid_from, valid_to, created_by, created_at)
+     VALUES (?, 'visitor', ?, '访客', '138****0000', ?, ?, 'bench', ?)`,
+  );
+  const evidence = JSON.stringify({ entries: [], persons: [] });
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const h = households[(i * 7) % households.length]!;
+      const b = buildingOf.get(h) as string;
+      const ts = Math.floor(start + (i / n) * span);
+      const path = PATHS[i % PATHS.length]!;
+      const kind = CASE_KINDS[i % CASE_KINDS.length]!;
+      const id = `case-${String(i).padStart(8, '0')}`;
+      const last = ts + (path.length - 1) * 3_600_000;
+      const deadline = path.includes('rectification_ordered') ? ts + 15 * 86_400_000 : null;
+      insC.run(id, kind, path.at(-1), h, b, `${kind}:${h}`, ts - 3 * 86_400_000, ts, last, deadline, evidence, ts, last);
+      path.forEach((state, k) =>
+        insE.run(id, state, k === 0 ? null : path[k - 1], k === 0 ? 'detector' : `staff${k}`, ts + k * 3_600_000, null, null),
+      );
+      if (i % 2 === 0) {
+        const date = new Date(ts + 8 * 3_600_000).toISOString().slice(0, 10);
+        const result = i % 6 === 0 ? 'violation_found' : i % 4 === 0 ? 'nobody_home' : 'normal';
+        insP.run(`pt-${i}`, date, `巡查员${i % 5}`, h, b, result, ts);
+      }
+      insV.run(`ps-${i}`, h, ts, ts + 3 * 86_400_000, ts);
+    }
+  })();
 }
