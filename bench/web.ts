@@ -100,7 +100,10 @@ const PAGES: Array<[string, string[]]> = [
   ['ledger, filtered', ['/api/cases?limit=50&state=rectification_ordered&kind=overcrowding']],
   ['case page', [`/api/cases/${caseId}`]],
   ['visitors', ['/api/passes?valid=all&limit=100']],
-  ['monthly report', [`/api/reports/monthly?month=${month}`, `/api/reports/monthly?month=${month}&format=csv`]],
+  [
+    'monthly report',
+    [`/api/reports/monthly?month=${month}`, `/api/reports/monthly?month=${month}&format=csv`],
+  ],
   ['audit', ['/api/audit?limit=50', '/api/audit?action=household.view&household=H000042&limit=50']],
 ];
 

@@ -1,4 +1,5 @@
 import type { Config } from '../../gateway/config/schema.js';
+import { CASE_KINDS } from '../../gateway/ledger/states.js';
 import type { Db } from '../../gateway/store/db.js';
 
 /** What fillJournal wrote. */
@@ -144,7 +145,6 @@ export function fillJournal(
   return { entries: o.entries, alerts: o.alerts, audit: o.audit, cases, households };
 }
 
-const CASE_KINDS = ['suspected_sublet', 'overcrowding', 'credential_shared', 'leaseholder_absent', 'stranger_recurrent'];
 /** A case's path through the ledger, one per state it may be left in. */
 const PATHS = [
   ['open'],
@@ -189,10 +189,31 @@ function fillLedger(db: Db, households: string[], start: number, span: number, n
       const id = `case-${String(i).padStart(8, '0')}`;
       const last = ts + (path.length - 1) * 3_600_000;
       const deadline = path.includes('rectification_ordered') ? ts + 15 * 86_400_000 : null;
-      insC.run(id, kind, path.at(-1), h, b, `${kind}:${h}`, ts - 3 * 86_400_000, ts, last, deadline, evidence, ts, last);
-      path.forEach((state, k) =>
-        insE.run(id, state, k === 0 ? null : path[k - 1], k === 0 ? 'detector' : `staff${k}`, ts + k * 3_600_000, null, null),
+      insC.run(
+        id,
+        kind,
+        path.at(-1),
+        h,
+        b,
+        `${kind}:${h}`,
+        ts - 3 * 86_400_000,
+        ts,
+        last,
+        deadline,
+        evidence,
+        ts,
+        last,
       );
+      for (const [k, state] of path.entries())
+        insE.run(
+          id,
+          state,
+          path[k - 1] ?? null,
+          k === 0 ? 'detector' : `staff${k}`,
+          ts + k * 3_600_000,
+          null,
+          null,
+        );
       if (i % 2 === 0) {
         const date = new Date(ts + 8 * 3_600_000).toISOString().slice(0, 10);
         const result = i % 6 === 0 ? 'violation_found' : i % 4 === 0 ? 'nobody_home' : 'normal';
