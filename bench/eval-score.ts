@@ -17,6 +17,12 @@ export interface KindScore {
   precision: number;
   recall: number;
   medianDelayDays: number | null;
+  /**
+   * What the households of the false positives were labelled with, counted: a planted
+   * scenario of another kind, a hard negative, `early` (found over a day before its own
+   * pattern started), or `none`. (Not for stranger_recurrent, which is scored by door.)
+   */
+  falsePositives: Record<string, number>;
 }
 
 const DAY = 86_400_000;
@@ -58,6 +64,7 @@ export function score(labels: Labels, cases: FoundCase[], kinds: readonly string
         precision: found.length ? round(tp.length / found.length) : 1,
         recall: truth.length ? round(hit.length / truth.length) : 1,
         medianDelayDays: median(delays) === null ? null : round(median(delays) as number, 1),
+        falsePositives: {},
       };
     }
     const planted = labels.cases.filter((c) => c.kinds.includes(kind));
@@ -68,9 +75,12 @@ export function score(labels: Labels, cases: FoundCase[], kinds: readonly string
     let tp = 0;
     const delays: number[] = [];
     let hit = 0;
+    const falsePositives: Record<string, number> = {};
     for (const [h, ts] of first) {
       const l = planted.find((p) => p.householdId === h && ts >= Date.parse(p.start) - DAY);
       if (l) tp++;
+      else
+        for (const why of labelledAs(labels, h, kind)) falsePositives[why] = (falsePositives[why] ?? 0) + 1;
     }
     for (const p of planted) {
       const ts = first.get(p.householdId);
@@ -88,6 +98,16 @@ export function score(labels: Labels, cases: FoundCase[], kinds: readonly string
       precision: first.size ? round(tp / first.size) : 1,
       recall: planted.length ? round(hit / planted.length) : 1,
       medianDelayDays: md === null ? null : round(md, 1),
+      falsePositives,
     };
   });
+}
+
+/** What a household the detector wrongly flagged for `kind` was labelled with. */
+function labelledAs(labels: Labels, householdId: string, kind: string): string[] {
+  const why = new Set<string>();
+  for (const p of labels.cases)
+    if (p.householdId === householdId) why.add(p.kinds.includes(kind) ? 'early' : p.scenario);
+  for (const n of labels.negatives) if (n.householdId === householdId) why.add(n.scenario);
+  return why.size > 0 ? [...why] : ['none'];
 }

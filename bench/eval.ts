@@ -15,7 +15,7 @@ import { tmpDir } from './lib/tmp.js';
  * EVAL_DAYS shrink it for a quick look.
  */
 const HOUSEHOLDS = Number(process.env.EVAL_HOUSEHOLDS ?? 5000);
-const SEEDS = (process.env.EVAL_SEEDS ?? '7101,7202,7303').split(',').map(Number);
+const SEEDS = (process.env.EVAL_SEEDS ?? '8101,8202,8303').split(',').map(Number);
 const DAYS = Number(process.env.EVAL_DAYS ?? 365);
 const KINDS = [
   'suspected_sublet',
@@ -112,6 +112,13 @@ for (const r of results)
     console.log(
       `${pad(r.seed, 6)}${pad(s.kind, 20)}${pad(s.labelled, 10)}${pad(s.found, 7)}${pad(s.truePositives, 5)}${pad(s.precision, 11)}${pad(s.recall, 8)}${s.medianDelayDays ?? '-'}`,
     );
+console.log('');
+for (const r of results)
+  for (const s of r.scores) {
+    const fp = Object.entries(s.falsePositives).map(([why, n]) => `${n} × ${why}`);
+    if (fp.length > 0)
+      console.log(`seed ${r.seed}: false ${s.kind} cases on households labelled ${fp.join(', ')}`);
+  }
 console.log('');
 for (const r of results)
   console.log(
