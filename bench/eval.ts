@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDb } from '../gateway/store/db.js';
 import type { Labels } from '../sim/year/labels.js';
 import { type FoundCase, type KindScore, score } from './eval-score.js';
-import { DAEMON_NODE_FLAGS } from './lib/daemon.js';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from './lib/daemon.js';
 import { tmpDir } from './lib/tmp.js';
 
 /**
@@ -42,6 +42,7 @@ function runSeed(seed: number): SeedResult {
     const node = (args: string[], flags: string[] = []) =>
       execFileSync(process.execPath, [...flags, MAIN, ...args], {
         encoding: 'utf8',
+        env: DAEMON_ENV,
         maxBuffer: 1 << 26,
         stdio: ['ignore', 'pipe', 'inherit'],
       });
