@@ -9,6 +9,7 @@ import { generateEstate } from '../../sim/estate.js';
 import { EstateSimulation } from '../../sim/scenario.js';
 import { SimUpstream } from '../../sim/upstream.js';
 import { loaded } from '../helpers/config.js';
+import { until } from '../helpers/gateway.js';
 import { simTestConfig } from './layout.js';
 
 // The sim is only useful if the production gateway takes it at its word: same roster
@@ -49,13 +50,16 @@ t.test('the simulated estate against the real gateway: answered reads, alerts up
   await sim.start();
   t.teardown(() => sim.stop());
 
-  const stranger = await up.waitFor((e) => e.type === 'estate.alert.stranger', 10_000);
-  const movedOut = await up.waitFor((e) => e.type === 'estate.alert.inactive_resident', 10_000);
-  t.ok(Date.now() - started < 10_000, `opening-act alerts upstream after ${Date.now() - started} ms`);
+  // Issue 2: "within 30 s … at least one alert has reached the simulated upstream".
+  const stranger = await up.waitFor((e) => e.type === 'estate.alert.stranger', 30_000);
+  const movedOut = await up.waitFor((e) => e.type === 'estate.alert.inactive_resident', 30_000);
+  t.ok(Date.now() - started < 30_000, `opening-act alerts upstream after ${Date.now() - started} ms`);
   t.match(stranger, { source: 'urn:estate:SH-TEST:gateway:gw-t', data: { kind: 'stranger' } });
   t.match(movedOut, { data: { kind: 'inactive_resident' } });
 
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // Residents keep coming; wait for a fair number of them (not for a fixed time: on a
+  // busy machine the simulated clock gets fewer turns).
+  await until(() => sim.stats().byKind.resident.presented > 10, 30_000, 'residents at the doors');
   await sim.stop();
   const s = sim.stats();
   t.ok(s.byKind.resident.presented > 10, `${s.presented} reads presented`);
