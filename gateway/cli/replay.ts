@@ -22,7 +22,7 @@ export function replayGateway(l: LoadedConfig, dataDir: string | undefined, cloc
     secretsFile: dataDir ? path.join(dataDir, 'secrets.yaml') : l.secretsFile,
     config: {
       ...l.config,
-      store: { batchMaxRows: 4000 },
+      store: { ...l.config.store, batchMaxRows: 4000 },
       upstream: { ...l.config.upstream, enabled: false },
     },
   };

@@ -363,6 +363,13 @@ export const ConfigSchema = T.Object(
           description:
             'Most replayed (offline/stale) reads committed in one transaction beside the live ones.',
         }),
+        replaySliceMs: T.Number({
+          minimum: 0.5,
+          maximum: 100,
+          default: 2,
+          description:
+            'While doors are answering live reads, a replayed backlog is committed in slices of about this many milliseconds (a live read waits for at most one slice). Smaller: quicker doors, slower replay.',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

