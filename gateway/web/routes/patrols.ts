@@ -14,7 +14,25 @@ const LIST = T.Object({ items: T.Array(T.Record(T.String(), T.Unknown())) });
 /** Patrols (巡查), tips and complaints (举报投诉) and the monthly report (月报) (issue 4). */
 export const patrolRoutes: RouteModule = (app, w) => {
   const { d, auth } = w;
-  const householdExists = d.db.prepare('SELECT building_id FROM households WHERE id = ?').pluck();
+  const buildingOf = d.db.prepare('SELECT building_id FROM households WHERE id = ?').pluck();
+  const insPatrol = d.db.prepare(
+    `INSERT INTO patrols(id, date, inspector, household_id, building_id, result, note, photo, case_id, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insTip = d.db.prepare(
+    `INSERT INTO tips(id, received_at, channel, household_id, building_id, kind, content, case_id, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const patrolsOfHousehold = d.db.prepare(
+    'SELECT * FROM patrols WHERE household_id = ? ORDER BY date DESC, created_at DESC LIMIT 200',
+  );
+  const patrolsOfMonth = d.db.prepare(
+    'SELECT * FROM patrols WHERE date >= ? AND date < ? ORDER BY date DESC LIMIT 1000',
+  );
+  const patrolsLatest = d.db.prepare('SELECT * FROM patrols ORDER BY date DESC, created_at DESC LIMIT 200');
+  /** The building of the household a patrol or tip names: undefined if none is named, null if it does not exist. */
+  const placeOf = (householdId: string | undefined): string | null | undefined =>
+    householdId ? ((buildingOf.get(householdId) as string | undefined) ?? null) : undefined;
 
   app.post(
     '/api/patrols',
@@ -26,9 +44,8 @@ export const patrolRoutes: RouteModule = (app, w) => {
       const b = req.body;
       const now = d.clock.now();
       const actor = req.principal?.name ?? 'unknown';
-      const building = b.householdId ? (householdExists.get(b.householdId) as string | undefined) : undefined;
-      if (b.householdId && building === undefined)
-        return rejectInput(d.metrics, req, reply, 400, `no household ${b.householdId}`);
+      const building = placeOf(b.householdId);
+      if (building === null) return rejectInput(d.metrics, req, reply, 400, `no household ${b.householdId}`);
       if (b.caseId && !getCase(d.db, b.caseId))
         return rejectInput(d.metrics, req, reply, 400, `no case ${b.caseId}`);
       if (b.result === 'violation_found' && !b.householdId && !b.buildingId)
@@ -57,24 +74,19 @@ export const patrolRoutes: RouteModule = (app, w) => {
             now,
           ).id;
         }
-        d.db
-          .prepare(
-            `INSERT INTO patrols(id, date, inspector, household_id, building_id, result, note, photo, case_id, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            id,
-            b.date,
-            b.inspector,
-            b.householdId ?? null,
-            building ?? b.buildingId ?? null,
-            b.result,
-            b.note ?? null,
-            b.photo ?? null,
-            caseId,
-            actor,
-            now,
-          );
+        insPatrol.run(
+          id,
+          b.date,
+          b.inspector,
+          b.householdId ?? null,
+          building ?? b.buildingId ?? null,
+          b.result,
+          b.note ?? null,
+          b.photo ?? null,
+          caseId,
+          actor,
+          now,
+        );
       })();
       w.audit(req, {
         action: 'patrol.create',
@@ -105,16 +117,10 @@ export const patrolRoutes: RouteModule = (app, w) => {
       const m = req.query.month;
       const hh = req.query.household;
       const rows = hh
-        ? d.db
-            .prepare(
-              'SELECT * FROM patrols WHERE household_id = ? ORDER BY date DESC, created_at DESC LIMIT 200',
-            )
-            .all(hh)
+        ? patrolsOfHousehold.all(hh)
         : m
-          ? d.db
-              .prepare('SELECT * FROM patrols WHERE date >= ? AND date < ? ORDER BY date DESC LIMIT 1000')
-              .all(`${m}-01`, `${m}-32`)
-          : d.db.prepare('SELECT * FROM patrols ORDER BY date DESC, created_at DESC LIMIT 200').all();
+          ? patrolsOfMonth.all(`${m}-01`, `${m}-32`)
+          : patrolsLatest.all();
       return { items: rows as Array<Record<string, unknown>> };
     },
   );
@@ -129,9 +135,8 @@ export const patrolRoutes: RouteModule = (app, w) => {
       const b = req.body;
       const now = d.clock.now();
       const actor = req.principal?.name ?? 'unknown';
-      const building = b.householdId ? (householdExists.get(b.householdId) as string | undefined) : undefined;
-      if (b.householdId && building === undefined)
-        return rejectInput(d.metrics, req, reply, 400, `no household ${b.householdId}`);
+      const building = placeOf(b.householdId);
+      if (building === null) return rejectInput(d.metrics, req, reply, 400, `no household ${b.householdId}`);
       if (!b.householdId && !b.buildingId)
         return rejectInput(
           d.metrics,
@@ -162,23 +167,18 @@ export const patrolRoutes: RouteModule = (app, w) => {
           { name: actor },
           now,
         ).id;
-        d.db
-          .prepare(
-            `INSERT INTO tips(id, received_at, channel, household_id, building_id, kind, content, case_id, created_by, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            id,
-            receivedAt,
-            b.channel,
-            b.householdId ?? null,
-            building ?? b.buildingId ?? null,
-            b.kind ?? 'suspected_sublet',
-            b.content,
-            caseId,
-            actor,
-            now,
-          );
+        insTip.run(
+          id,
+          receivedAt,
+          b.channel,
+          b.householdId ?? null,
+          building ?? b.buildingId ?? null,
+          b.kind ?? 'suspected_sublet',
+          b.content,
+          caseId,
+          actor,
+          now,
+        );
       })();
       req.log.info({ tip: id, case: caseId }, 'tip recorded');
       w.audit(req, {
