@@ -85,12 +85,17 @@ export function caseTimeline(db: Db, id: string): CaseEvent[] {
     .all(id) as CaseEvent[];
 }
 
+/** The Chinese name of a case's kind (a tip or patrol may name a kind no detector has: 其他违规). */
+export function caseKindLabel(kind: string): string {
+  return ALERT_KINDS[kind as AlertKind]?.label ?? '其他违规';
+}
+
 /** The `data` of a case CloudEvent: ids, states, labels; references, never images. */
 export function caseData(c: CaseRow): Record<string, unknown> {
   return {
     caseId: c.id,
     kind: c.kind,
-    label: ALERT_KINDS[c.kind as AlertKind]?.label ?? '其他违规',
+    label: caseKindLabel(c.kind),
     source: c.source,
     state: c.state,
     stateLabel: CASE_STATE_LABELS[c.state],

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
 import type { Db } from '../store/db.js';
-import { type CaseRow, caseTimeline } from './case-queries.js';
+import { type CaseRow, caseKindLabel, caseTimeline } from './case-queries.js';
 import { CASE_STATE_LABELS } from './states.js';
 
 /** Entries cited in a package at most (the alert keeps every link in alert_entries). */
@@ -79,7 +78,7 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
     case: {
       id: c.id,
       kind: c.kind,
-      label: ALERT_KINDS[c.kind as AlertKind]?.label ?? '其他违规',
+      label: caseKindLabel(c.kind),
       source: c.source,
       state: c.state,
       stateLabel: CASE_STATE_LABELS[c.state],

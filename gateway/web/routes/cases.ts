@@ -1,8 +1,7 @@
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { ALERT_KINDS, type AlertKind } from '../../alerts/kinds.js';
 import { hasCode } from '../../errors.js';
-import { type CaseRow, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
+import { type CaseRow, caseKindLabel, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
 import { buildHandover } from '../../ledger/handover.js';
 import { CASE_STATE_LABELS, CASE_STATES, TRANSITIONS } from '../../ledger/states.js';
 import { maskName } from '../../roster/id-number.js';
@@ -30,7 +29,7 @@ export function caseView(c: CaseRow) {
   return {
     id: c.id,
     kind: c.kind,
-    label: ALERT_KINDS[c.kind as AlertKind]?.label ?? '其他违规',
+    label: caseKindLabel(c.kind),
     source: c.source,
     state: c.state,
     stateLabel: CASE_STATE_LABELS[c.state],
