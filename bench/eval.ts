@@ -3,9 +3,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../gateway/store/db.js';
 import type { Labels } from '../sim/year/labels.js';
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from '../testkit/daemon.js';
+import { tmpDir } from '../testkit/tmp.js';
 import { type FoundCase, type KindScore, score } from './eval-score.js';
-import { DAEMON_ENV, DAEMON_NODE_FLAGS } from './lib/daemon.js';
-import { tmpDir } from './lib/tmp.js';
 
 /**
  * `npm run eval` (issue 4): three labelled years on seeds the detectors were not tuned
@@ -25,7 +25,7 @@ const KINDS = [
   'stranger_recurrent',
 ] as const;
 const ROOT = path.join(import.meta.dirname, '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
+const MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
 
 interface SeedResult {
   seed: number;

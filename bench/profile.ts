@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchFetch, DAEMON_NODE_FLAGS, Daemon, writeConfig } from './lib/daemon.js';
-import { LoadReader } from './lib/load-reader.js';
-import { startMosquitto } from './lib/mosquitto.js';
-import { freePort } from './lib/ports.js';
-import { syntheticRoster } from './lib/roster-gen.js';
-import { tmpDir } from './lib/tmp.js';
+import { benchFetch, DAEMON_NODE_FLAGS, Daemon, writeConfig } from '../testkit/daemon.js';
+import { LoadReader } from '../testkit/load-reader.js';
+import { startMosquitto } from '../testkit/mosquitto.js';
+import { freePort } from '../testkit/ports.js';
+import { syntheticRoster } from '../testkit/roster-gen.js';
+import { tmpDir } from '../testkit/tmp.js';
 
 /**
  * `node dist/bench/profile.js [seconds] [profileDir]`: the gateway under saturation with
@@ -29,7 +29,7 @@ const file = writeConfig(dir, {
 });
 writeFileSync(path.join(dir, 'r.json'), JSON.stringify(syntheticRoster(50_000)));
 execFileSync(process.execPath, [
-  path.join(import.meta.dirname, '..', 'gateway', 'cli', 'main.js'),
+  path.join(import.meta.dirname, '..', 'cli', 'main.js'),
   'roster',
   'import',
   path.join(dir, 'r.json'),

@@ -1,4 +1,4 @@
-import { LoadReader } from './lib/load-reader.js';
+import { LoadReader } from '../testkit/load-reader.js';
 
 /**
  * A reader replaying its offline buffer, in a process of its own so that its publishing

@@ -2,13 +2,13 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openDb } from '../gateway/store/db.js';
-import { benchFetch, Daemon, writeConfig } from './lib/daemon.js';
-import { LoadReader } from './lib/load-reader.js';
-import { startMosquitto } from './lib/mosquitto.js';
-import { freePort } from './lib/ports.js';
-import { syntheticRoster } from './lib/roster-gen.js';
-import { median, percentile, round } from './lib/stats.js';
-import { tmpDir } from './lib/tmp.js';
+import { benchFetch, Daemon, writeConfig } from '../testkit/daemon.js';
+import { LoadReader } from '../testkit/load-reader.js';
+import { startMosquitto } from '../testkit/mosquitto.js';
+import { freePort } from '../testkit/ports.js';
+import { syntheticRoster } from '../testkit/roster-gen.js';
+import { median, percentile, round } from '../testkit/stats.js';
+import { tmpDir } from '../testkit/tmp.js';
 
 /**
  * `npm run bench` (issue 2): the gateway against the broker-bound ceiling, in one run on
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   // Roster import, as an installer runs it.
   const rosterFile = path.join(dir, 'roster.json');
   writeFileSync(rosterFile, JSON.stringify(syntheticRoster(RESIDENTS)));
-  const main = path.join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
+  const main = path.join(ROOT, 'dist', 'cli', 'main.js');
   const t0 = performance.now();
   const out = execFileSync(process.execPath, [main, 'roster', 'import', rosterFile, '--config', file], {
     encoding: 'utf8',

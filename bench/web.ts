@@ -9,10 +9,10 @@ import { silentLogger } from '../gateway/log.js';
 import { parseRoster } from '../gateway/roster/import.js';
 import { saveRoster } from '../gateway/roster/repository.js';
 import { openDb } from '../gateway/store/db.js';
-import { fillJournal } from './lib/journal-fill.js';
-import { syntheticRoster } from './lib/roster-gen.js';
-import { median, percentile, round } from './lib/stats.js';
-import { tmpDir } from './lib/tmp.js';
+import { fillJournal } from '../testkit/journal-fill.js';
+import { syntheticRoster } from '../testkit/roster-gen.js';
+import { median, percentile, round } from '../testkit/stats.js';
+import { tmpDir } from '../testkit/tmp.js';
 
 /**
  * `npm run bench:web` (issue 5): the dashboard's API with 1,000,000 entries in the

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { ReaderStatus } from '../drivers/types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
+import type { ReaderStatus } from '../core/contracts.js';
 import { ClockOffset } from './clock-offset.js';
 import type { ReaderConfig } from './config/schema.js';
 import type { SyncResult } from './roster/fingerprint-sync.js';

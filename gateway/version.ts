@@ -1,4 +1,13 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Root of the installed package (where config/, ui/ and docs/ live), from sources or dist/. */
+export const PACKAGE_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  ...(import.meta.url.includes('/dist/') ? ['..'] : []),
+);
 
 /** The package version, read once (works from sources and from dist/). */
 export const VERSION: string = (() => {

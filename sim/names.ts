@@ -4,7 +4,7 @@
  * though an ID number may collide with a real one by chance — so they are still treated as
  * personal data and never logged.
  */
-import { checkDigit } from '../gateway/roster/id-number.js';
+import { checkDigit } from '../core/id-number.js';
 import { addDays } from './dates.js';
 import type { Random } from './random.js';
 

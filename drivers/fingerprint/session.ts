@@ -1,10 +1,10 @@
-import type { Clock } from '../../gateway/clock.js';
-import { GatewayError } from '../../gateway/errors.js';
+import type { Clock } from '../../core/clock.js';
+import type { ReadSink } from '../../core/contracts.js';
+import { GatewayError } from '../../core/errors.js';
 import { RecordIds } from '../serial/options.js';
 import { PollingSession, type PollTiming } from '../serial/polling-session.js';
 import { type ReaderPortOptions, submitRead } from '../serial/reader-port.js';
 import type { Channel, WaitOptions } from '../serial/requester.js';
-import type { ReadSink } from '../types.js';
 import * as cmd from './commands.js';
 import {
   CC_NO_FINGER,

@@ -1,4 +1,4 @@
-import { maskIdNumber, maskName } from '../../gateway/roster/id-number.js';
+import { maskIdNumber, maskName } from '../../core/id-number.js';
 import * as C from './constants.js';
 import type { SamFrame } from './frame.js';
 import { decodeReadData, type IdCardRead } from './text.js';

@@ -1,8 +1,9 @@
-import { GatewayError } from '../../gateway/errors.js';
+import type { DoorCommand, Driver } from '../../core/contracts.js';
+import { GatewayError } from '../../core/errors.js';
 import { optionsCheck, ReaderOptions } from '../serial/options.js';
 import { pickBinding, type SerialDriverOptions, type SerialStats } from '../serial/reader-port.js';
 import { realTimers } from '../serial/timers.js';
-import type { DoorCommand, Driver, DriverContext } from '../types.js';
+import type { DriverContext } from '../types.js';
 import { DEFAULT_BAUD } from './constants.js';
 import { createIdCardParser } from './parser.js';
 import { IdCardSession, type IdCardSettings } from './session.js';

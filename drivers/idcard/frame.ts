@@ -1,4 +1,4 @@
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { type ScanResult, scanError } from '../serial/splitter.js';
 import { MAX_LENGTH_FIELD, MIN_LENGTH_FIELD, PREAMBLE, PREFIX_BYTES } from './constants.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { GatewayError } from '../../gateway/errors.js';
-import { idNumberProblem, normalizeIdNumber } from '../../gateway/roster/id-number.js';
+import { GatewayError } from '../../core/errors.js';
+import { idNumberProblem, normalizeIdNumber } from '../../core/id-number.js';
 import {
   FINGERPRINT_BYTES,
   KIND_MARK_OFFSET,

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { ReaderPort, type ReaderPortOptions, type StatusReporter } from '../serial/reader-port.js';
 import type { WaitOptions } from '../serial/requester.js';
 import type { Timers } from '../serial/timers.js';

@@ -1,4 +1,5 @@
-import { GatewayError } from '../../gateway/errors.js';
+import type { DoorCommand, Driver } from '../../core/contracts.js';
+import { GatewayError } from '../../core/errors.js';
 import { optionsCheck, ReaderOptions } from '../serial/options.js';
 import {
   pickBinding,
@@ -7,7 +8,7 @@ import {
   StatusReporter,
 } from '../serial/reader-port.js';
 import { realTimers, type Timers } from '../serial/timers.js';
-import type { DoorCommand, Driver, DriverContext } from '../types.js';
+import type { DriverContext } from '../types.js';
 import { type BusTiming, RelayBus, type RelayLock } from './bus.js';
 import { DEFAULT_BAUD, MAX_UNIT } from './constants.js';
 import { createModbusParser } from './parser.js';

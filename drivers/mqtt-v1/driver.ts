@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../gateway/clock.js';
-import type { MqttBus } from '../../gateway/mqtt/bus.js';
-import type { DoorCommand, Driver, DriverContext, ReadSink } from '../types.js';
+import type { MqttBus } from '../../core/bus.js';
+import type { Clock } from '../../core/clock.js';
+import type { DoorCommand, Driver, ReadSink } from '../../core/contracts.js';
+import type { DriverContext } from '../types.js';
 import { TOPIC } from './constants.js';
 import { parseEvent, parseStatus } from './parse.js';
 

@@ -1,5 +1,5 @@
-import { normalizeCardUid } from '../card-uid.js';
-import type { Credential, CredentialRead, ReaderStatus, RejectReason } from '../types.js';
+import { normalizeCardUid } from '../../core/card-uid.js';
+import type { Credential, CredentialRead, ReaderStatus, RejectReason } from '../../core/contracts.js';
 import {
   CREDENTIAL_TYPES,
   EMBEDDING_MAX_DIMS,

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { SerialPortStream } from '@serialport/stream';
 import type { Logger } from 'pino';
 import { SerialPort } from 'serialport';
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { FrameParser } from './parser.js';
 import type { ParserItem } from './splitter.js';
 import type { Timers } from './timers.js';

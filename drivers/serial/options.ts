@@ -1,14 +1,5 @@
-import { GatewayError } from '../../gateway/errors.js';
-import type { DriverReader } from '../types.js';
-
-/** One problem with a reader's options, for check-config: `readers[i].options.<field>: message`. */
-export interface OptionProblem {
-  field: string;
-  message: string;
-}
-
-/** Checks a reader's `options` without building a driver; [] when they are fine. */
-export type OptionsCheck = (options: Readonly<Record<string, unknown>> | undefined) => OptionProblem[];
+import type { DriverReader, OptionProblem, OptionsCheck } from '../../core/contracts.js';
+import { GatewayError } from '../../core/errors.js';
 
 /** A serial path: a device file, or `tcp://host:port` for a ser2net-style serial server. */
 const TCP_PATH = /^tcp:\/\/([^:/]+|\[[^\]]+\]):(\d{1,5})\/?$/;

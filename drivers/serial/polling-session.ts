@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ReadSink } from '../types.js';
+import type { ReadSink } from '../../core/contracts.js';
 import { ReaderPort, type ReaderPortOptions, type SerialStats, StatusReporter } from './reader-port.js';
 import { Sleeper, type Timers } from './timers.js';
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { CredentialRead, DriverContext, ReadSink } from '../types.js';
+import type { CredentialRead, ReadSink } from '../../core/contracts.js';
+import type { DriverContext } from '../types.js';
 import { defaultBinding, type LinkOptions, type SerialBinding, SerialLink } from './link.js';
 import { toHex } from './options.js';
 import { Requester } from './requester.js';

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import type { Timers } from './timers.js';
 
 /** How one request waits for its reply. */

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../core/errors.js';
 
 /**
  * What a protocol's scanner says about the bytes at one offset of the receive buffer.

@@ -1,4 +1,5 @@
-import { GatewayError } from '../../gateway/errors.js';
+import type { DoorCommand, Driver, DriverReader, ReadSink } from '../../core/contracts.js';
+import { GatewayError } from '../../core/errors.js';
 import type { SerialBinding } from '../serial/link.js';
 import { optionsCheck, ReaderOptions, RecordIds } from '../serial/options.js';
 import {
@@ -10,7 +11,7 @@ import {
   submitRead,
 } from '../serial/reader-port.js';
 import { realTimers, type Timers } from '../serial/timers.js';
-import type { DoorCommand, Driver, DriverContext, DriverReader, ReadSink } from '../types.js';
+import type { DriverContext } from '../types.js';
 import { DEFAULT_BAUD, LINE_FORMATS, type LineFormat } from './constants.js';
 import { decodeWiegand } from './frame.js';
 import type { ConverterLine } from './line.js';

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { CARD_BITS, FACILITY_BITS, PARITY_SPAN, type WiegandBits } from './constants.js';
 
 /** A decoded Wiegand frame. */

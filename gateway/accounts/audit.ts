@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { Db } from '../store/db.js';
 
 /** One thing a person or machine did, as the audit log keeps it (design.md §9). */

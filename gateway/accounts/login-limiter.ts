@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
 
 /** Limits of one key space (per IP or per user name). */
 export interface LimitOptions {

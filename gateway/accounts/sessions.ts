@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
 import type { Db } from '../store/db.js';
 import type { Role } from './users.js';
 

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { Clock } from '../clock.js';
-import { GatewayError } from '../errors.js';
+import type { Clock } from '../../core/clock.js';
+import { GatewayError } from '../../core/errors.js';
 import type { Db } from '../store/db.js';
 import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from './passwords.js';
 

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import { newId } from '../ids.js';
+import { cloudEvent } from '../../core/cloudevent.js';
+import { newId } from '../../core/ids.js';
 import type { Db } from '../store/db.js';
-import { cloudEvent } from '../upstream/cloudevents.js';
 import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
 import { ALERT_KINDS, type AlertKind, type Severity } from './kinds.js';
 import type { AlertCandidate, Finding } from './per-entry.js';

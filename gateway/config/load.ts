@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { type Config, ConfigSchema } from './schema.js';
 import { type DriverCatalog, semanticProblems } from './semantic.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../core/errors.js';
 
 /**
  * Secrets live in their own file (style.md: "Secrets in their own file, never in logs"):

@@ -1,10 +1,11 @@
+import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { AlertKind } from '../alerts/kinds.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
 import type { Household } from '../roster/model.js';
 import type { ResidentRef, RosterIndex } from '../roster/roster-index.js';
 import type { ForeignUse, HouseholdState } from './state.js';
-import { DAY_MS, dayOf, iso, maskCred, personLabel } from './time.js';
+import { maskCred, personLabel } from './time.js';
 
 /** What the household rules need besides the household's own state. */
 export interface RuleContext {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DAY_MS, dayOf } from '../../core/time.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
 import { type Pass, visitorKey } from '../passes/model.js';
@@ -12,7 +13,6 @@ import { evaluateHousehold, type RuleContext } from './household-rules.js';
 import { type Half, Pairing } from './pairing.js';
 import { DetectorState, type ForeignUse, type HouseholdState } from './state.js';
 import { onStranger, sweepStrangers } from './stranger-rule.js';
-import { DAY_MS, dayOf } from './time.js';
 
 /** What the pattern detectors are built from (app.ts, replay, tests). */
 export interface PatternDeps {

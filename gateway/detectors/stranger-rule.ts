@@ -1,8 +1,9 @@
+import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
 import type { EntryContext } from '../pipeline/pipeline.js';
 import type { DetectorState } from './state.js';
-import { DAY_MS, dayOf, iso, personLabel } from './time.js';
+import { personLabel } from './time.js';
 
 /** Appends to a list kept to its last `max` items. */
 function pushCapped<T>(rec: Record<string, T[]>, key: string, v: T, max: number): void {

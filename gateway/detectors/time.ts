@@ -1,23 +1,3 @@
-import { LOCAL_OFFSET_MS } from '../pipeline/reasons.js';
-
-/** One day in ms. */
-export const DAY_MS = 86_400_000;
-
-/** The local (Shanghai) day number of an instant: days since 1970-01-01 local. */
-export function dayOf(ts: number): number {
-  return Math.floor((ts + LOCAL_OFFSET_MS) / DAY_MS);
-}
-
-/** The instant local day `day` starts. */
-export function dayStart(day: number): number {
-  return day * DAY_MS - LOCAL_OFFSET_MS;
-}
-
-/** ISO time, or null. */
-export function iso(ts: number | null | undefined): string | null {
-  return ts === null || ts === undefined ? null : new Date(ts).toISOString();
-}
-
 /** How a credential is shown in evidence: never a full card number. */
 export function maskCred(c: string): string {
   const i = c.indexOf(':');

@@ -1,11 +1,11 @@
 import type { Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { cloudEvent } from '../../core/cloudevent.js';
+import { GatewayError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
 import type { AlertManager, AlertRecord } from '../alerts/alert-manager.js';
 import type { Finding } from '../alerts/per-entry.js';
-import { GatewayError } from '../errors.js';
-import { newId } from '../ids.js';
 import type { Db } from '../store/db.js';
-import { cloudEvent } from '../upstream/cloudevents.js';
 import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
 import { type CaseRow, caseData, getCase } from './case-queries.js';
 import { type CaseKind, type CaseSource, type CaseState, transitionProblem } from './states.js';

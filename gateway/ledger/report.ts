@@ -1,5 +1,5 @@
+import { LOCAL_OFFSET_MS } from '../../core/time.js';
 import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
-import { LOCAL_OFFSET_MS } from '../pipeline/reasons.js';
 import type { Db } from '../store/db.js';
 import { CASE_STATE_LABELS, type CaseState } from './states.js';
 

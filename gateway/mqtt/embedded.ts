@@ -9,7 +9,7 @@ import {
   type PublishOptions,
   type SubscribeOptions,
   Subscriptions,
-} from './bus.js';
+} from '../../core/bus.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;

@@ -4,14 +4,14 @@ import net from 'node:net';
 import tls from 'node:tls';
 import mqttPacket, { type IConnackPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
 import type { Logger } from 'pino';
-import { Backoff } from './backoff.js';
 import {
   type MessageHandler,
   type MqttBus,
   type PublishOptions,
   type SubscribeOptions,
   Subscriptions,
-} from './bus.js';
+} from '../../core/bus.js';
+import { Backoff } from './backoff.js';
 
 export interface SessionOptions {
   /** mqtt://host:port, mqtts://host:port (tcp:// and tls:// too). */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { MessageHandler, MqttBus, PublishOptions, SubscribeOptions } from './bus.js';
+import type { MessageHandler, MqttBus, PublishOptions, SubscribeOptions } from '../../core/bus.js';
 import { MqttSession, type SessionOptions } from './session.js';
 
 /**

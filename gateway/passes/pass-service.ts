@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import { normalizeCardUid } from '../../drivers/card-uid.js';
-import { GatewayError } from '../errors.js';
-import { newId } from '../ids.js';
-import { hashIdNumber, idNumberProblem, maskIdNumber, maskPhone } from '../roster/id-number.js';
+import { normalizeCardUid } from '../../core/card-uid.js';
+import { GatewayError } from '../../core/errors.js';
+import { hashIdNumber, idNumberProblem, maskIdNumber, maskPhone } from '../../core/id-number.js';
+import { newId } from '../../core/ids.js';
 import type { Db } from '../store/db.js';
 import { blobToEmbedding, decodeEmbedding, embeddingToBlob, type Pass, type PassKind } from './model.js';
 import type { PassIndex } from './pass-index.js';

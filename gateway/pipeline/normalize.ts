@@ -1,13 +1,13 @@
-import type { CredentialRead, CredentialType } from '../../drivers/types.js';
+import type { CredentialRead, CredentialType } from '../../core/contracts.js';
 import {
   hashIdNumber,
   type IdNumberProblem,
   idNumberProblem,
   maskIdNumber,
   normalizeIdNumber,
-} from '../roster/id-number.js';
+} from '../../core/id-number.js';
+import { localDate } from '../../core/time.js';
 import type { CredentialKind } from '../roster/model.js';
-import { localDate } from './reasons.js';
 
 /** A read after the protocol-neutral checks: times corrected, ID number hashed, flags set. */
 export interface NormalizedRead {

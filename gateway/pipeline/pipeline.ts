@@ -1,24 +1,24 @@
 import type { Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
+import { cloudEvent } from '../../core/cloudevent.js';
 import type {
   CredentialRead,
   DoorCommand,
   ReaderStatus,
   ReadSink,
   RejectReason,
-} from '../../drivers/types.js';
+} from '../../core/contracts.js';
+import { newId } from '../../core/ids.js';
 import type { AlertManager, AlertRecord, EvidenceEntry } from '../alerts/alert-manager.js';
 import { type AlertCandidate, perEntryAlerts } from '../alerts/per-entry.js';
-import type { Clock } from '../clock.js';
 import type { Config, DoorConfig, ReaderConfig } from '../config/schema.js';
 import type { DeviceRegistry } from '../devices.js';
-import { newId } from '../ids.js';
 import type { EntryView, LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { Db } from '../store/db.js';
-import { cloudEvent } from '../upstream/cloudevents.js';
 import { CLASS_ACCESS, type Outbox } from '../upstream/outbox.js';
 import { type Decision, decide } from './decide.js';
 import { type NormalizedRead, normalize } from './normalize.js';

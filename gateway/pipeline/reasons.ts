@@ -46,11 +46,3 @@ export const PROMPT_REASONS: readonly ReasonCode[] = [
 ];
 
 export type ReasonCode = keyof typeof REASONS;
-
-/** China has one time zone and no daylight saving: dates of events are UTC+8. */
-export const LOCAL_OFFSET_MS = 8 * 3600_000;
-
-/** The local (Asia/Shanghai) calendar date of an instant, YYYY-MM-DD. */
-export function localDate(ts: number): string {
-  return new Date(ts + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
-}

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { localDate } from '../../core/time.js';
 import type { Metrics } from '../metrics.js';
-import { localDate } from './reasons.js';
 
 export interface ThumbnailOptions {
   maxPx: number;

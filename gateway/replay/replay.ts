@@ -1,9 +1,9 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import type { ManualClock } from '../../core/clock.js';
 import { parseEventObject } from '../../drivers/mqtt-v1/parse.js';
 import type { Gateway } from '../app.js';
-import type { ManualClock } from '../clock.js';
 import type { PassInput } from '../passes/pass-service.js';
 
 /** Counters of a replay. */

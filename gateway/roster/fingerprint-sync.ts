@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
+import type { ReadSink } from '../../core/contracts.js';
+import { GatewayError } from '../../core/errors.js';
 import type { Drift } from '../../drivers/fingerprint/session.js';
-import type { ReadSink } from '../../drivers/types.js';
-import type { Clock } from '../clock.js';
-import { GatewayError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { digest, type FingerprintLibrary, type ReaderScope } from './fingerprint-library.js';
 

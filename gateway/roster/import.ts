@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import { normalizeCardUid } from '../../drivers/card-uid.js';
+import { normalizeCardUid } from '../../core/card-uid.js';
+import {
+  hashIdNumber,
+  idNumberProblem,
+  maskIdNumber,
+  maskPhone,
+  normalizeIdNumber,
+} from '../../core/id-number.js';
 import { readTemplates } from './fingerprint-templates.js';
-import { hashIdNumber, idNumberProblem, maskIdNumber, maskPhone, normalizeIdNumber } from './id-number.js';
 import {
   type CredentialKind,
   type CredentialRow,

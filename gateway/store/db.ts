@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../core/errors.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export type Db = Database.Database;

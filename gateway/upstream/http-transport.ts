@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { CloudEvent } from './cloudevents.js';
+import type { CloudEvent } from '../../core/cloudevent.js';
 import type { OutboxRow } from './outbox.js';
 import type { Transport } from './transport.js';
 

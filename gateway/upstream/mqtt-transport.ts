@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import type { CloudEvent } from '../../core/cloudevent.js';
 import { Backoff } from '../mqtt/backoff.js';
-import type { CloudEvent } from './cloudevents.js';
 import type { OutboxRow } from './outbox.js';
 import type { Transport } from './transport.js';
 

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
+import type { CloudEvent } from '../../core/cloudevent.js';
 import type { Db } from '../store/db.js';
-import type { CloudEvent } from './cloudevents.js';
 
 /** Delivery class: alerts and ledger events are kept longest when the quota bites. */
 export const CLASS_ALERT = 0;

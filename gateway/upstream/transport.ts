@@ -1,4 +1,4 @@
-import type { CloudEvent } from './cloudevents.js';
+import type { CloudEvent } from '../../core/cloudevent.js';
 import type { OutboxRow } from './outbox.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../core/clock.js';
+import type { CloudEvent } from '../../core/cloudevent.js';
 import type { Metrics } from '../metrics.js';
 import { Backoff } from '../mqtt/backoff.js';
-import type { CloudEvent } from './cloudevents.js';
 import type { Outbox, OutboxRow } from './outbox.js';
 import type { Transport } from './transport.js';
 

@@ -7,11 +7,11 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
 import type { AuditEvent, AuditLog } from '../accounts/audit.js';
 import type { LoginLimiter } from '../accounts/login-limiter.js';
 import type { SessionStore } from '../accounts/sessions.js';
 import type { UserStore } from '../accounts/users.js';
-import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
 import type { DeviceRegistry } from '../devices.js';

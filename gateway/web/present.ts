@@ -1,8 +1,8 @@
+import { maskName } from '../../core/id-number.js';
 import type { AlertRecord } from '../alerts/alert-manager.js';
 import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
 import type { EntryView } from '../live-bus.js';
 import { REASONS, type ReasonCode } from '../pipeline/reasons.js';
-import { maskName } from '../roster/id-number.js';
 import type { AlertRow, EntryRow } from '../store/queries.js';
 import type { WebDeps } from './context.js';
 

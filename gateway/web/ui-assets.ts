@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PACKAGE_ROOT } from '../cli/args.js';
+import { PACKAGE_ROOT } from '../version.js';
 
 /** One static file of the dashboard, held in memory (the whole UI is a few hundred KB). */
 export interface Asset {

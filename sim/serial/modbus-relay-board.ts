@@ -1,6 +1,6 @@
+import { type Clock, systemClock } from '../../core/clock.js';
 import * as C from '../../drivers/modbus-relay/constants.js';
 import { encodeFrame, type ModbusFrame, modbusScanner } from '../../drivers/modbus-relay/frame.js';
-import { type Clock, systemClock } from '../../gateway/clock.js';
 import { SimDevice } from './device.js';
 
 /** A coil change the board made, when. */

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants, openSync } from 'node:fs';
 import tty from 'node:tty';
-import { GatewayError } from '../../gateway/errors.js';
+import { GatewayError } from '../../core/errors.js';
 
 /** Two linked pseudo-terminals made by socat, and how to tear them down. */
 export interface PtyPair {

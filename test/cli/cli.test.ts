@@ -3,15 +3,15 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { LoadReader } from '../../bench/lib/load-reader.js';
-import { tmpDir } from '../../bench/lib/tmp.js';
 import { Gateway } from '../../gateway/app.js';
 import { silentLogger } from '../../gateway/log.js';
 import { openDb } from '../../gateway/store/db.js';
-import { loaded, testConfigObject } from '../helpers/config.js';
+import { loaded, testConfigObject } from '../../testkit/config.js';
+import { LoadReader } from '../../testkit/load-reader.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'gateway', 'cli', 'main.js');
+const MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 30_000 });
 

@@ -1,11 +1,18 @@
 import t from 'tap';
+import { importSimRoster } from '../../cli/simulation.js';
+import { systemClock } from '../../core/clock.js';
 import { UserStore } from '../../gateway/accounts/users.js';
-import { importSimRoster } from '../../gateway/cli/simulation.js';
-import { systemClock } from '../../gateway/clock.js';
 import { generateEstate } from '../../sim/estate.js';
 import { EstateSimulation } from '../../sim/scenario.js';
-import { launchChromium, logIn, newPage, openPage as open, shot, waitForAttr } from '../helpers/browser.js';
-import { startGateway, until } from '../helpers/gateway.js';
+import {
+  launchChromium,
+  logIn,
+  newPage,
+  openPage as open,
+  shot,
+  waitForAttr,
+} from '../../testkit/browser.js';
+import { startGateway, until } from '../../testkit/gateway.js';
 import { simTestConfig } from '../sim/layout.js';
 
 const ADMIN = { user: 'e2e-admin', password: 'e2e-admin-password' };

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import t from 'tap';
+import { importSimRoster } from '../../cli/simulation.js';
+import { systemClock } from '../../core/clock.js';
 import { UserStore } from '../../gateway/accounts/users.js';
-import { importSimRoster } from '../../gateway/cli/simulation.js';
-import { systemClock } from '../../gateway/clock.js';
 import { encodeEmbedding, personEmbedding } from '../../sim/embedding.js';
 import { generateEstate } from '../../sim/estate.js';
 import { FaceTerminal } from '../../sim/face-terminal.js';
@@ -18,8 +18,8 @@ import {
   RESULTS_DIR,
   shot,
   waitForAttr,
-} from '../helpers/browser.js';
-import { startGateway, until } from '../helpers/gateway.js';
+} from '../../testkit/browser.js';
+import { startGateway, until } from '../../testkit/gateway.js';
 import { simTestConfig } from '../sim/layout.js';
 
 /**

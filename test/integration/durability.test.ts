@@ -1,14 +1,14 @@
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { Daemon, writeConfig } from '../../bench/lib/daemon.js';
-import { LoadReader } from '../../bench/lib/load-reader.js';
-import { startMosquitto } from '../../bench/lib/mosquitto.js';
-import { freePort } from '../../bench/lib/ports.js';
-import { tmpDir } from '../../bench/lib/tmp.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { openDb } from '../../gateway/store/db.js';
-import { testConfigObject } from '../helpers/config.js';
-import { TEST_ROSTER, until } from '../helpers/gateway.js';
+import { testConfigObject } from '../../testkit/config.js';
+import { Daemon, writeConfig } from '../../testkit/daemon.js';
+import { TEST_ROSTER, until } from '../../testkit/gateway.js';
+import { LoadReader } from '../../testkit/load-reader.js';
+import { startMosquitto } from '../../testkit/mosquitto.js';
+import { freePort } from '../../testkit/ports.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 const READERS = 20;
 const PER_READER = 1000;

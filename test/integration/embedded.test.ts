@@ -1,6 +1,6 @@
 import t from 'tap';
-import { LoadReader } from '../../bench/lib/load-reader.js';
-import { startGateway, until } from '../helpers/gateway.js';
+import { startGateway, until } from '../../testkit/gateway.js';
+import { LoadReader } from '../../testkit/load-reader.js';
 
 const JPEG_1PX = Buffer.from(
   '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHR8eHR0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AVN//2Q==',

@@ -5,7 +5,7 @@ import { saveRoster } from '../../gateway/roster/repository.js';
 import { openDb } from '../../gateway/store/db.js';
 import { SimFingerprintModule } from '../../sim/serial/fingerprint-module.js';
 import { MockDevicePort } from '../../sim/serial/mock-port.js';
-import { startGateway, TEST_ROSTER, until } from '../helpers/gateway.js';
+import { startGateway, TEST_ROSTER, until } from '../../testkit/gateway.js';
 
 // Issue 3, the whole gateway: a fingerprint module comes online and is synced with the
 // roster; a roster import committed by another process (as `roster import` does) reaches

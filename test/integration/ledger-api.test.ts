@@ -3,14 +3,14 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import t, { type Test } from 'tap';
 import { stringify } from 'yaml';
-import { tmpDir } from '../../bench/lib/tmp.js';
 import { Gateway } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/log.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { encodeEmbedding } from '../../sim/embedding.js';
-import { loaded } from '../helpers/config.js';
-import { FINDINGS_ROSTER, face } from '../helpers/findings.js';
-import { until } from '../helpers/gateway.js';
+import { loaded } from '../../testkit/config.js';
+import { FINDINGS_ROSTER, face } from '../../testkit/findings.js';
+import { until } from '../../testkit/gateway.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 const OP = 'op-token-0123456789';
 const VIEWER = 'viewer-token-0123456789';

@@ -4,8 +4,8 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { startMosquitto } from '../../bench/lib/mosquitto.js';
-import { startGateway } from '../helpers/gateway.js';
+import { startGateway } from '../../testkit/gateway.js';
+import { startMosquitto } from '../../testkit/mosquitto.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 
@@ -95,7 +95,7 @@ t.test('the shipped mosquitto ACL, per-reader accounts and TLS, with the gateway
   await g.gw.stop();
   const { Gateway } = await import('../../gateway/app.js');
   const { silentLogger } = await import('../../gateway/log.js');
-  const { loaded } = await import('../helpers/config.js');
+  const { loaded } = await import('../../testkit/config.js');
   const gw = new Gateway(
     loaded(g.dir, {
       mqtt: { url: broker.url, username: 'estate-gateway', tls: { ca, rejectUnauthorized: true } },

@@ -1,11 +1,11 @@
 import mqtt from 'mqtt';
 import t from 'tap';
-import { LoadReader } from '../../bench/lib/load-reader.js';
-import { startMosquitto } from '../../bench/lib/mosquitto.js';
 import { Gateway } from '../../gateway/app.js';
 import { silentLogger } from '../../gateway/log.js';
-import { loaded } from '../helpers/config.js';
-import { startGateway, until } from '../helpers/gateway.js';
+import { loaded } from '../../testkit/config.js';
+import { startGateway, until } from '../../testkit/gateway.js';
+import { LoadReader } from '../../testkit/load-reader.js';
+import { startMosquitto } from '../../testkit/mosquitto.js';
 
 t.test('external mosquitto: persistent session, ack after commit, MQTT 5 upstream with health', async (t) => {
   const broker = await startMosquitto();

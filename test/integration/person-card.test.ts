@@ -1,14 +1,14 @@
 import t from 'tap';
-import { tmpDir } from '../../bench/lib/tmp.js';
-import { hashIdNumber } from '../../gateway/roster/id-number.js';
+import { hashIdNumber } from '../../core/id-number.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { FaceTerminal } from '../../sim/face-terminal.js';
 import type { TerminalCommand } from '../../sim/reader-protocol.js';
 import { SimIdCardReader } from '../../sim/serial/idcard-reader.js';
 import { SimRelayBoard } from '../../sim/serial/modbus-relay-board.js';
-import { ZHANG } from '../drivers/helpers/id-cards.js';
-import { startGateway, TEST_ROSTER, until } from '../helpers/gateway.js';
-import { PtyDevice } from '../helpers/serial-devices.js';
+import { ZHANG } from '../../testkit/drivers/id-cards.js';
+import { startGateway, TEST_ROSTER, until } from '../../testkit/gateway.js';
+import { PtyDevice } from '../../testkit/serial-devices.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 // Issue 3, 人证比对 end to end: a face terminal over MQTT and a serial ID-card reader at
 // one door that requires both (idcard+biometric), with a Modbus relay as its lock.

@@ -1,12 +1,12 @@
 import t from 'tap';
-import { tmpDir } from '../../bench/lib/tmp.js';
 import { Gateway } from '../../gateway/app.js';
 import { silentLogger } from '../../gateway/log.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { MockDevicePort } from '../../sim/serial/mock-port.js';
 import { SimWiegandConverter } from '../../sim/serial/wiegand-converter.js';
-import { loaded } from '../helpers/config.js';
-import { TEST_ROSTER, until } from '../helpers/gateway.js';
+import { loaded } from '../../testkit/config.js';
+import { TEST_ROSTER, until } from '../../testkit/gateway.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 // Issue 3: the composition root passes a typed serial binding to the serial drivers
 // (production passes none: the OS binding), so a whole gateway runs on binding-mock.

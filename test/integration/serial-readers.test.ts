@@ -1,14 +1,14 @@
 import t from 'tap';
-import { tmpDir } from '../../bench/lib/tmp.js';
-import { hashIdNumber } from '../../gateway/roster/id-number.js';
+import { hashIdNumber } from '../../core/id-number.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { SimFingerprintModule } from '../../sim/serial/fingerprint-module.js';
 import { SimIdCardReader } from '../../sim/serial/idcard-reader.js';
 import { SimRelayBoard } from '../../sim/serial/modbus-relay-board.js';
 import { SimWiegandConverter } from '../../sim/serial/wiegand-converter.js';
-import { EXPIRED, ZHANG } from '../drivers/helpers/id-cards.js';
-import { startGateway, TEST_ROSTER, until } from '../helpers/gateway.js';
-import { PtyDevice, tcpDevice } from '../helpers/serial-devices.js';
+import { EXPIRED, ZHANG } from '../../testkit/drivers/id-cards.js';
+import { startGateway, TEST_ROSTER, until } from '../../testkit/gateway.js';
+import { PtyDevice, tcpDevice } from '../../testkit/serial-devices.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 // Issue 3, the whole gateway against simulators speaking the real bytes: fingerprint
 // module, ID-card reader and relay board on socat pty pairs (the real serialport binding),

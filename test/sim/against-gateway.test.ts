@@ -1,6 +1,4 @@
 import t from 'tap';
-import { freePort } from '../../bench/lib/ports.js';
-import { tmpDir } from '../../bench/lib/tmp.js';
 import { Gateway } from '../../gateway/app.js';
 import { silentLogger } from '../../gateway/log.js';
 import { parseRoster } from '../../gateway/roster/import.js';
@@ -8,8 +6,10 @@ import { saveRoster } from '../../gateway/roster/repository.js';
 import { generateEstate } from '../../sim/estate.js';
 import { EstateSimulation } from '../../sim/scenario.js';
 import { SimUpstream } from '../../sim/upstream.js';
-import { loaded } from '../helpers/config.js';
-import { until } from '../helpers/gateway.js';
+import { loaded } from '../../testkit/config.js';
+import { until } from '../../testkit/gateway.js';
+import { freePort } from '../../testkit/ports.js';
+import { tmpDir } from '../../testkit/tmp.js';
 import { simTestConfig } from './layout.js';
 
 // The sim is only useful if the production gateway takes it at its word: same roster

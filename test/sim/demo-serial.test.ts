@@ -4,8 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
-import { freePort } from '../../bench/lib/ports.js';
-import { tmpDir } from '../../bench/lib/tmp.js';
+import { freePort } from '../../testkit/ports.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 // Issue 3: the simulated estate of `npm start` has a door with serial readers (fingerprint,
 // ID card, Wiegand, Modbus relay lock) served on tcp:// ports, so a fresh machine needs no
@@ -51,7 +51,7 @@ t.test('npm start: entries at the serial door within 30 s, lock pulsed', async (
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=256', path.join(ROOT, 'dist', 'gateway', 'cli', 'main.js'), 'demo', '-c', file],
+    ['--max-old-space-size=256', path.join(ROOT, 'dist', 'cli', 'main.js'), 'demo', '-c', file],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

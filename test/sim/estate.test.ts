@@ -1,5 +1,5 @@
 import t from 'tap';
-import { idNumberProblem } from '../../gateway/roster/id-number.js';
+import { idNumberProblem } from '../../core/id-number.js';
 import { parseRoster } from '../../gateway/roster/import.js';
 import { cosine } from '../../sim/embedding.js';
 import { generateEstate } from '../../sim/estate.js';

@@ -2,7 +2,7 @@ import t from 'tap';
 import { cosine, decodeEmbedding, encodeEmbedding, personEmbedding } from '../../sim/embedding.js';
 import { FaceTerminal } from '../../sim/face-terminal.js';
 import { faceImage } from '../../sim/images.js';
-import { until } from '../helpers/gateway.js';
+import { until } from '../../testkit/gateway.js';
 import { startResponder } from './responder.js';
 import { TcpProxy } from './tcp-proxy.js';
 

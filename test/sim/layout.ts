@@ -1,6 +1,6 @@
 /** The estate layout shared by the sim tests: two gates, a building with two entrances, one without. */
 import type { Config } from '../../gateway/config/schema.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../../testkit/config.js';
 
 /** Doors and mqtt-v1 readers; gate S and B2 have no exit reader (exit buttons). */
 export function simTestConfig(): Config {

@@ -3,8 +3,9 @@
  * every event with the production parser and answers live ones on the commands topic,
  * as design.md §5 says the gateway does.
  */
+
+import type { CredentialRead, ReaderStatus } from '../../core/contracts.js';
 import { parseEvent, parseStatus } from '../../drivers/mqtt-v1/parse.js';
-import type { CredentialRead, ReaderStatus } from '../../drivers/types.js';
 import { silentLogger } from '../../gateway/log.js';
 import { EmbeddedBroker } from '../../gateway/mqtt/embedded.js';
 

@@ -6,7 +6,7 @@ import { generateEstate } from '../../sim/estate.js';
 import { credentialOf } from '../../sim/presentation.js';
 import { Random } from '../../sim/random.js';
 import { EstateSimulation } from '../../sim/scenario.js';
-import { until } from '../helpers/gateway.js';
+import { until } from '../../testkit/gateway.js';
 import { simTestConfig } from './layout.js';
 import { startResponder } from './responder.js';
 

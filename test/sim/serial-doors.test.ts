@@ -1,11 +1,11 @@
 import t from 'tap';
-import { freePort } from '../../bench/lib/ports.js';
 import { decodeText, encodeText } from '../../drivers/idcard/text.js';
 import { parseRoster } from '../../gateway/roster/import.js';
 import { generateEstate } from '../../sim/estate.js';
 import { SerialRig, templateOf } from '../../sim/serial/rig.js';
 import { idCardOf } from '../../sim/serial-doors.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../../testkit/config.js';
+import { freePort } from '../../testkit/ports.js';
 import { simTestConfig } from './layout.js';
 
 // Issue 3: the simulated estate knows its serial doors — fingerprint pages in the roster

@@ -3,16 +3,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { score } from '../../bench/eval-score.js';
-import { tmpDir } from '../../bench/lib/tmp.js';
+import { replayGateway } from '../../cli/replay.js';
+import { ManualClock } from '../../core/clock.js';
 import { DRIVER_NAMES } from '../../drivers/registry.js';
-import { replayGateway } from '../../gateway/cli/replay.js';
-import { ManualClock } from '../../gateway/clock.js';
 import { loadConfig } from '../../gateway/config/load.js';
 import { replayFile } from '../../gateway/replay/replay.js';
 import { readRosterFile } from '../../gateway/roster/import.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { generateYear } from '../../sim/year/generate.js';
 import type { Labels } from '../../sim/year/labels.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 const sha = (f: string) => createHash('sha1').update(readFileSync(f)).digest('hex');
 

@@ -1,4 +1,6 @@
 import t from 'tap';
+import { ManualClock } from '../../core/clock.js';
+import { hasCode } from '../../core/errors.js';
 import { AuditLog } from '../../gateway/accounts/audit.js';
 import { Lockouts } from '../../gateway/accounts/login-limiter.js';
 import {
@@ -9,8 +11,6 @@ import {
 } from '../../gateway/accounts/passwords.js';
 import { SessionStore } from '../../gateway/accounts/sessions.js';
 import { UserStore } from '../../gateway/accounts/users.js';
-import { ManualClock } from '../../gateway/clock.js';
-import { hasCode } from '../../gateway/errors.js';
 import { openDb } from '../../gateway/store/db.js';
 
 t.test('passwords: scrypt with its parameters in the hash, constant-time check', async (t) => {

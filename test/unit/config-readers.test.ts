@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { GatewayError } from '../../core/errors.js';
 import { DRIVERS } from '../../drivers/registry.js';
 import { type ConfigProblem, parseConfig } from '../../gateway/config/load.js';
-import { GatewayError } from '../../gateway/errors.js';
 
 // Issue 3: serial reader options and door locks are checked at config load, every
 // problem with its path and line, so check-config lists them and the daemon refuses them.
@@ -101,7 +101,7 @@ t.test('check-config prints option problems; run refuses to start (exit 78)', as
     file,
     `${HEAD}dataDir: ${dir}\nsecretsFile: ${dir}/s.yaml\ndoors: [{id: D1, name: 门1}]\nreaders:\n  - {id: FP1, door: D1, driver: fingerprint, options: {path: /dev/null, retries: 99}}\n`,
   );
-  const main = path.join(import.meta.dirname, '..', '..', 'dist', 'gateway', 'cli', 'main.js');
+  const main = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
   const check = spawnSync(process.execPath, [main, 'check-config', file], { encoding: 'utf8' });
   t.equal(check.status, 1);
   t.match(check.stderr, `${file}:7 readers[0].options.retries: must be an integer from 0 to 10`);

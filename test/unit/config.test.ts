@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { GatewayError } from '../../core/errors.js';
 import { DRIVERS } from '../../drivers/registry.js';
 import { type ConfigProblem, loadConfig, parseConfig } from '../../gateway/config/load.js';
 import { schemaJson } from '../../gateway/config/schema-json.js';
-import { GatewayError } from '../../gateway/errors.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
 

@@ -1,10 +1,10 @@
 import t from 'tap';
-import type { CredentialRead } from '../../drivers/types.js';
+import type { CredentialRead } from '../../core/contracts.js';
+import { hashIdNumber } from '../../core/id-number.js';
 import type { DoorConfig } from '../../gateway/config/schema.js';
 import { decide } from '../../gateway/pipeline/decide.js';
 import { normalize } from '../../gateway/pipeline/normalize.js';
 import { resolve } from '../../gateway/pipeline/resolve.js';
-import { hashIdNumber } from '../../gateway/roster/id-number.js';
 import type { Household, Resident } from '../../gateway/roster/model.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
 

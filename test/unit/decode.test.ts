@@ -1,18 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import t from 'tap';
+import { decodeHex, PROTOCOLS } from '../../cli/decode.js';
 import { encodeReply } from '../../drivers/idcard/frame.js';
 import { encodeReadData, encodeText } from '../../drivers/idcard/text.js';
 import { toHex } from '../../drivers/serial/options.js';
-import { decodeHex, PROTOCOLS } from '../../gateway/cli/decode.js';
 import { photoOf } from '../../sim/serial/idcard-reader.js';
-import { loadFixtures, noise } from '../drivers/helpers/fixtures.js';
-import { ZHANG } from '../drivers/helpers/id-cards.js';
+import { loadFixtures, noise } from '../../testkit/drivers/fixtures.js';
+import { ZHANG } from '../../testkit/drivers/id-cards.js';
 
 // Issue 3: `estate-gateway decode` — one JSON line per frame, fields as in protocols.md,
 // numbers as numbers; errors as {error, reason}; never a crash, whatever the input.
 
-const MAIN = path.join(import.meta.dirname, '..', '..', 'dist', 'gateway', 'cli', 'main.js');
+const MAIN = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 const cli = (args: string[], input?: string) =>
   spawnSync(process.execPath, [MAIN, 'decode', ...args], { encoding: 'utf8', input, timeout: 30_000 });
 

@@ -2,8 +2,8 @@ import t from 'tap';
 import type { AlertCandidate } from '../../gateway/alerts/per-entry.js';
 import { PassIndex } from '../../gateway/passes/pass-index.js';
 import { openDb } from '../../gateway/store/db.js';
-import { testConfig } from '../helpers/config.js';
-import { at, detectorRig, face } from '../helpers/findings.js';
+import { testConfig } from '../../testkit/config.js';
+import { at, detectorRig, face } from '../../testkit/findings.js';
 
 const kinds = (l: AlertCandidate[]) => l.map((c) => `${c.kind}:${c.finding?.phase}`);
 const cfg = (detectors: Record<string, unknown> = {}) => testConfig({ detectors });
@@ -156,7 +156,7 @@ t.test(
 );
 
 t.test('state survives a restart: the 10th sighting after a restart still fires', async (t) => {
-  const { tmpDir } = await import('../../bench/lib/tmp.js');
+  const { tmpDir } = await import('../../testkit/tmp.js');
   const { dir, cleanup } = tmpDir();
   t.teardown(cleanup);
   const file = `${dir}/g.db`;

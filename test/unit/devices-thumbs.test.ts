@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import t from 'tap';
-import { tmpDir } from '../../bench/lib/tmp.js';
-import { ManualClock } from '../../gateway/clock.js';
+import { ManualClock } from '../../core/clock.js';
 import { DeviceRegistry } from '../../gateway/devices.js';
 import { silentLogger } from '../../gateway/log.js';
 import { createMetrics } from '../../gateway/metrics.js';
 import { Thumbnailer, thumbPath } from '../../gateway/pipeline/thumbnails.js';
 import { openDb } from '../../gateway/store/db.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../../testkit/config.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 t.test('device_offline after the grace period, once per outage; state persisted', async (t) => {
   const { dir, cleanup } = tmpDir();

@@ -6,7 +6,7 @@ import {
   maskIdNumber,
   maskName,
   maskPhone,
-} from '../../gateway/roster/id-number.js';
+} from '../../core/id-number.js';
 
 // Check digits computed by hand from GB 11643-1999's weights (7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2).
 t.test('check digit by table', async (t) => {

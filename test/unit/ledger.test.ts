@@ -1,7 +1,7 @@
 import t from 'tap';
+import type { GatewayError } from '../../core/errors.js';
 import { AlertManager } from '../../gateway/alerts/alert-manager.js';
 import type { AlertCandidate } from '../../gateway/alerts/per-entry.js';
-import type { GatewayError } from '../../gateway/errors.js';
 import { CaseBook } from '../../gateway/ledger/case-book.js';
 import { caseTimeline, getCase, listCases } from '../../gateway/ledger/case-queries.js';
 import { buildHandover } from '../../gateway/ledger/handover.js';
@@ -10,7 +10,7 @@ import { silentLogger } from '../../gateway/log.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { openDb } from '../../gateway/store/db.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
-import { FINDINGS_ROSTER } from '../helpers/findings.js';
+import { FINDINGS_ROSTER } from '../../testkit/findings.js';
 
 const SRC = 'urn:estate:SH-TEST:gateway:gw-t';
 const T0 = Date.parse('2026-04-10T10:00:00+08:00');

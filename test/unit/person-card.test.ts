@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { Credential } from '../../drivers/types.js';
+import type { Credential } from '../../core/contracts.js';
 import { factorOf } from '../../gateway/pipeline/correlate.js';
 import { normalize } from '../../gateway/pipeline/normalize.js';
 import { PersonCardCheck } from '../../gateway/pipeline/person-card.js';
@@ -15,7 +15,7 @@ import {
   T0,
   WINDOW,
   ZHANG,
-} from '../helpers/person-card.js';
+} from '../../testkit/person-card.js';
 
 // Issue 3, 人证比对: an ID card and a face or fingerprint at one door within the window are
 // one presentation. Tables of read sequences → decisions and person_card_mismatch alerts.

@@ -1,20 +1,20 @@
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { tmpDir } from '../../bench/lib/tmp.js';
-import type { Credential, CredentialRead, DoorCommand } from '../../drivers/types.js';
+import { systemClock } from '../../core/clock.js';
+import type { Credential, CredentialRead, DoorCommand } from '../../core/contracts.js';
+import { hashIdNumber } from '../../core/id-number.js';
 import { AlertManager } from '../../gateway/alerts/alert-manager.js';
-import { systemClock } from '../../gateway/clock.js';
 import { DeviceRegistry } from '../../gateway/devices.js';
 import { LiveBus } from '../../gateway/live-bus.js';
 import { silentLogger } from '../../gateway/log.js';
 import { createMetrics } from '../../gateway/metrics.js';
 import { Pipeline } from '../../gateway/pipeline/pipeline.js';
 import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
-import { hashIdNumber } from '../../gateway/roster/id-number.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
 import { openDb } from '../../gateway/store/db.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../../testkit/config.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 // Issue 3 through the real pipeline and store: door locks are pulsed on unlock, two-factor
 // doors prompt for the missing factor, a mismatch alert links both journal entries.

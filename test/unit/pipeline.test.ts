@@ -1,9 +1,8 @@
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { tmpDir } from '../../bench/lib/tmp.js';
-import type { CredentialRead, DoorCommand } from '../../drivers/types.js';
+import { systemClock } from '../../core/clock.js';
+import type { CredentialRead, DoorCommand } from '../../core/contracts.js';
 import { AlertManager } from '../../gateway/alerts/alert-manager.js';
-import { systemClock } from '../../gateway/clock.js';
 import { DeviceRegistry } from '../../gateway/devices.js';
 import { LiveBus } from '../../gateway/live-bus.js';
 import { silentLogger } from '../../gateway/log.js';
@@ -13,7 +12,8 @@ import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
 import { openDb } from '../../gateway/store/db.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../../testkit/config.js';
+import { tmpDir } from '../../testkit/tmp.js';
 
 function setup(t: Test, over: Record<string, unknown> = {}) {
   const { dir, cleanup } = tmpDir();

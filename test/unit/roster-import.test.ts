@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { hashIdNumber } from '../../gateway/roster/id-number.js';
+import { hashIdNumber } from '../../core/id-number.js';
 import { parseRoster } from '../../gateway/roster/import.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';

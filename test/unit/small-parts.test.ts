@@ -1,8 +1,8 @@
 import t from 'tap';
+import { topicMatches } from '../../core/bus.js';
+import { newId } from '../../core/ids.js';
 import { ClockOffset } from '../../gateway/clock-offset.js';
-import { newId } from '../../gateway/ids.js';
 import { Backoff } from '../../gateway/mqtt/backoff.js';
-import { topicMatches } from '../../gateway/mqtt/bus.js';
 
 t.test('topic filters', async (t) => {
   const rows: Array<[string, string, boolean]> = [

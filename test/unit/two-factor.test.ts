@@ -1,5 +1,5 @@
 import t from 'tap';
-import { card, face, finger, play, type Step, WANG, ZHANG } from '../helpers/person-card.js';
+import { card, face, finger, play, type Step, WANG, ZHANG } from '../../testkit/person-card.js';
 
 // Issue 3: doors with factors idcard+biometric (人证合一) — a lone factor is recorded and
 // denied with a prompt for the other; the same resident's second factor opens.

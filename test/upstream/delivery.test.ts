@@ -1,12 +1,12 @@
 import t from 'tap';
-import { LoadReader } from '../../bench/lib/load-reader.js';
-import { freePort } from '../../bench/lib/ports.js';
 import { Gateway } from '../../gateway/app.js';
 import { silentLogger } from '../../gateway/log.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
 import { SimUpstream } from '../../sim/upstream.js';
-import { loaded } from '../helpers/config.js';
-import { startGateway, until } from '../helpers/gateway.js';
+import { loaded } from '../../testkit/config.js';
+import { startGateway, until } from '../../testkit/gateway.js';
+import { LoadReader } from '../../testkit/load-reader.js';
+import { freePort } from '../../testkit/ports.js';
 
 t.test('alerts survive an upstream outage and a gateway restart, and arrive in order', async (t) => {
   const port = await freePort();

@@ -1,7 +1,7 @@
 import t from 'tap';
+import { systemClock } from '../../core/clock.js';
 import { UserStore } from '../../gateway/accounts/users.js';
-import { systemClock } from '../../gateway/clock.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startGateway, type TestGateway } from '../../testkit/gateway.js';
 
 /**
  * The ledger's writes as the dashboard makes them (issue 5, second pass): with a session

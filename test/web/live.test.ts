@@ -1,6 +1,6 @@
 import t from 'tap';
-import { LoadReader } from '../../bench/lib/load-reader.js';
-import { startGateway } from '../helpers/gateway.js';
+import { startGateway } from '../../testkit/gateway.js';
+import { LoadReader } from '../../testkit/load-reader.js';
 
 /** Reads Server-Sent Events from a response until `n` events of `type` arrived. */
 async function events(res: Response, type: string, n: number): Promise<unknown[]> {

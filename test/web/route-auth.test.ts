@@ -1,6 +1,6 @@
 import t from 'tap';
 import { routeTable } from '../../gateway/web/server.js';
-import { startGateway } from '../helpers/gateway.js';
+import { startGateway } from '../../testkit/gateway.js';
 
 type Role = 'viewer' | 'operator' | 'admin';
 

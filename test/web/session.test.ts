@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { startGateway, type TestGateway } from '../../testkit/gateway.js';
 
 const PASSWORD = 'correct-horse-battery';
 

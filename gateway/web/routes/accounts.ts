@@ -1,6 +1,6 @@
+import { GatewayError } from '../../../core/errors.js';
 import { generatePassword } from '../../accounts/passwords.js';
 import type { User } from '../../accounts/users.js';
-import { GatewayError } from '../../errors.js';
 import { problem, type RouteModule } from '../context.js';
 import * as S from '../schemas.js';
 import * as A from '../schemas-accounts.js';

@@ -1,10 +1,10 @@
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { hasCode } from '../../errors.js';
+import { hasCode } from '../../../core/errors.js';
+import { maskName } from '../../../core/id-number.js';
 import { type CaseRow, caseKindLabel, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
 import { buildHandover } from '../../ledger/handover.js';
 import { CASE_STATE_LABELS, CASE_STATES, TRANSITIONS } from '../../ledger/states.js';
-import { maskName } from '../../roster/id-number.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';

@@ -1,6 +1,6 @@
 import { Type as T } from '@sinclair/typebox';
+import { maskName } from '../../../core/id-number.js';
 import { listCases } from '../../ledger/case-queries.js';
-import { maskName } from '../../roster/id-number.js';
 import { HOUSING_TYPE_LABELS, type HousingType } from '../../roster/model.js';
 import { listAlerts, listEntries } from '../../store/queries.js';
 import { problem, type RouteModule } from '../context.js';

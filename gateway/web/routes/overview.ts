@@ -1,6 +1,6 @@
+import { systemClock } from '../../../core/clock.js';
+import { LOCAL_OFFSET_MS } from '../../../core/time.js';
 import { ALERT_KINDS, type AlertKind } from '../../alerts/kinds.js';
-import { systemClock } from '../../clock.js';
-import { LOCAL_OFFSET_MS } from '../../pipeline/reasons.js';
 import { listAlerts } from '../../store/queries.js';
 import type { RouteModule } from '../context.js';
 import * as A from '../schemas-accounts.js';

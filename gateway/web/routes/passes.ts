@@ -1,6 +1,6 @@
-import { hasCode } from '../../errors.js';
+import { hasCode } from '../../../core/errors.js';
+import { maskName } from '../../../core/id-number.js';
 import type { Pass, PassKind } from '../../passes/model.js';
-import { maskName } from '../../roster/id-number.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';

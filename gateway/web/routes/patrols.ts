@@ -1,5 +1,5 @@
 import { Type as T } from '@sinclair/typebox';
-import { newId } from '../../ids.js';
+import { newId } from '../../../core/ids.js';
 import { getCase } from '../../ledger/case-queries.js';
 import { monthlyReport, reportCsv } from '../../ledger/report.js';
 import type { CaseKind } from '../../ledger/states.js';

@@ -3,8 +3,8 @@ import { INS_GEN_IMG, PID_COMMAND } from '../../../drivers/fingerprint/constants
 import { createFingerprintDriver } from '../../../drivers/fingerprint/driver.js';
 import { SimFingerprintModule } from '../../../sim/serial/fingerprint-module.js';
 import { MockDevicePort } from '../../../sim/serial/mock-port.js';
-import { makeContext } from '../helpers/context.js';
-import { FakeTimers } from '../helpers/fake-timers.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
 
 let n = 0;
 function setup(options: Record<string, unknown> = {}) {

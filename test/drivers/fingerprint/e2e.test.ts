@@ -1,8 +1,8 @@
 import t from 'tap';
 import { createFingerprintDriver } from '../../../drivers/fingerprint/driver.js';
 import { SimFingerprintModule } from '../../../sim/serial/fingerprint-module.js';
-import { makeContext } from '../helpers/context.js';
-import { deviceOnPty, deviceOnTcp, eventually } from '../helpers/pty.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { deviceOnPty, deviceOnTcp, eventually } from '../../../testkit/drivers/pty.js';
 
 // Layer (d): the production driver on the real serialport binding, the simulator on the
 // other end of a socat pty pair; then the same over tcp:// as through a ser2net box.

@@ -1,9 +1,9 @@
 import t from 'tap';
+import { hasCode } from '../../../core/errors.js';
 import * as cmd from '../../../drivers/fingerprint/commands.js';
 import { decodePacket, encodeDataPackets, encodePacket } from '../../../drivers/fingerprint/frame.js';
 import { toHex } from '../../../drivers/serial/options.js';
-import { hasCode } from '../../../gateway/errors.js';
-import { loadFixtures } from '../helpers/fixtures.js';
+import { loadFixtures } from '../../../testkit/drivers/fixtures.js';
 
 const valid = loadFixtures('fingerprint', 'valid.hex');
 const invalid = loadFixtures('fingerprint', 'invalid.hex');

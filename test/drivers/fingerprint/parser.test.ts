@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createFingerprintParser } from '../../../drivers/fingerprint/parser.js';
-import { loadFixtures } from '../helpers/fixtures.js';
-import { parserLayer, runParser } from '../helpers/parser-harness.js';
+import { loadFixtures } from '../../../testkit/drivers/fixtures.js';
+import { parserLayer, runParser } from '../../../testkit/drivers/parser-harness.js';
 
 const valid = loadFixtures('fingerprint', 'valid.hex');
 const invalid = loadFixtures('fingerprint', 'invalid.hex');

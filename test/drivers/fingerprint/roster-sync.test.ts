@@ -21,9 +21,9 @@ import { RosterIndex } from '../../../gateway/roster/roster-index.js';
 import { openDb } from '../../../gateway/store/db.js';
 import { SimFingerprintModule } from '../../../sim/serial/fingerprint-module.js';
 import { MockDevicePort } from '../../../sim/serial/mock-port.js';
-import { TEST_ROSTER } from '../../helpers/gateway.js';
-import { makeContext } from '../helpers/context.js';
-import { FakeTimers } from '../helpers/fake-timers.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
+import { TEST_ROSTER } from '../../../testkit/gateway.js';
 
 // Issue 3: the roster sync against the simulated module over binding-mock, with the
 // production driver. Missing pages are enrolled from the roster's templates, pages with

@@ -2,9 +2,9 @@ import t from 'tap';
 import { createIdCardDriver } from '../../../drivers/idcard/driver.js';
 import { SimIdCardReader, type SimIdCardReaderOptions } from '../../../sim/serial/idcard-reader.js';
 import { MockDevicePort } from '../../../sim/serial/mock-port.js';
-import { makeContext } from '../helpers/context.js';
-import { FakeTimers } from '../helpers/fake-timers.js';
-import { EXPIRED, LI, ZHANG } from '../helpers/id-cards.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
+import { EXPIRED, LI, ZHANG } from '../../../testkit/drivers/id-cards.js';
 
 let n = 0;
 function setup(sim: SimIdCardReaderOptions = {}, options: Record<string, unknown> = {}) {

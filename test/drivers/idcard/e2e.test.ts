@@ -1,9 +1,9 @@
 import t from 'tap';
 import { createIdCardDriver } from '../../../drivers/idcard/driver.js';
 import { SimIdCardReader } from '../../../sim/serial/idcard-reader.js';
-import { makeContext } from '../helpers/context.js';
-import { LI, ZHANG } from '../helpers/id-cards.js';
-import { deviceOnPty, eventually } from '../helpers/pty.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { LI, ZHANG } from '../../../testkit/drivers/id-cards.js';
+import { deviceOnPty, eventually } from '../../../testkit/drivers/pty.js';
 
 // Layer (d): the production driver on the real serialport binding at 115200, the SAM
 // simulator on the far end of a socat pty pair; 1,295-byte replies cross the pty.

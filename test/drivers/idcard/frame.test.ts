@@ -1,4 +1,5 @@
 import t from 'tap';
+import { hasCode } from '../../../core/errors.js';
 import { NATIONS } from '../../../drivers/idcard/constants.js';
 import {
   asReply,
@@ -15,8 +16,7 @@ import {
   isExpired,
 } from '../../../drivers/idcard/text.js';
 import { toHex } from '../../../drivers/serial/options.js';
-import { hasCode } from '../../../gateway/errors.js';
-import { loadFixtures } from '../helpers/fixtures.js';
+import { loadFixtures } from '../../../testkit/drivers/fixtures.js';
 
 const valid = loadFixtures('idcard', 'valid.hex');
 const invalid = loadFixtures('idcard', 'invalid.hex');

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createIdCardParser } from '../../../drivers/idcard/parser.js';
-import { loadFixtures } from '../helpers/fixtures.js';
-import { parserLayer, runParser } from '../helpers/parser-harness.js';
+import { loadFixtures } from '../../../testkit/drivers/fixtures.js';
+import { parserLayer, runParser } from '../../../testkit/drivers/parser-harness.js';
 
 const valid = [...loadFixtures('idcard', 'valid.hex'), ...loadFixtures('idcard', 'refused-cards.hex')];
 const invalid = loadFixtures('idcard', 'invalid.hex');

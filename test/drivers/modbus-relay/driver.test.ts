@@ -3,8 +3,8 @@ import { createModbusRelayDriver } from '../../../drivers/modbus-relay/driver.js
 import type { SerialDevice } from '../../../sim/serial/device.js';
 import { MockDevicePort } from '../../../sim/serial/mock-port.js';
 import { SimRelayBoard } from '../../../sim/serial/modbus-relay-board.js';
-import { makeContext } from '../helpers/context.js';
-import { FakeTimers } from '../helpers/fake-timers.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
 
 /** Two boards on one RS-485 line: each sees every request and answers its own. */
 function bus(...boards: SerialDevice[]): SerialDevice {

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { createModbusRelayDriver } from '../../../drivers/modbus-relay/driver.js';
 import { SimRelayBoard } from '../../../sim/serial/modbus-relay-board.js';
-import { makeContext } from '../helpers/context.js';
-import { deviceOnPty, eventually } from '../helpers/pty.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { deviceOnPty, eventually } from '../../../testkit/drivers/pty.js';
 
 // Layer (d): the production driver on the real serialport binding, a relay board on the
 // far end of a socat pty pair, real time.

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { hasCode } from '../../../core/errors.js';
 import {
   crc16,
   decodeFrame,
@@ -8,8 +9,7 @@ import {
   parseCoils,
 } from '../../../drivers/modbus-relay/frame.js';
 import { toHex } from '../../../drivers/serial/options.js';
-import { hasCode } from '../../../gateway/errors.js';
-import { loadFixtures } from '../helpers/fixtures.js';
+import { loadFixtures } from '../../../testkit/drivers/fixtures.js';
 
 for (const [file, role] of [
   ['replies.hex', 'reply'],

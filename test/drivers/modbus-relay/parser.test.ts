@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createModbusParser } from '../../../drivers/modbus-relay/parser.js';
-import { loadFixtures } from '../helpers/fixtures.js';
-import { parserLayer, runParser } from '../helpers/parser-harness.js';
+import { loadFixtures } from '../../../testkit/drivers/fixtures.js';
+import { parserLayer, runParser } from '../../../testkit/drivers/parser-harness.js';
 
 const replies = loadFixtures('modbus', 'replies.hex');
 const invalid = loadFixtures('modbus', 'replies-invalid.hex');

@@ -4,7 +4,7 @@ import { createFingerprintParser } from '../../../drivers/fingerprint/parser.js'
 import { defaultBinding, SerialLink } from '../../../drivers/serial/link.js';
 import { realTimers } from '../../../drivers/serial/timers.js';
 import { silentLogger } from '../../../gateway/log.js';
-import { eventually } from '../helpers/pty.js';
+import { eventually } from '../../../testkit/drivers/pty.js';
 
 t.test(
   'tcp:// link: frames through the parser, reconnect with backoff after the server drops it',

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Requester } from '../../../drivers/serial/requester.js';
-import { FakeTimers } from '../helpers/fake-timers.js';
+import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
 
 const wait = (accept: (f: string) => boolean, retries = 0) => ({
   accept,

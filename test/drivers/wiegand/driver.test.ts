@@ -2,8 +2,8 @@ import t from 'tap';
 import { createWiegandDriver } from '../../../drivers/wiegand/driver.js';
 import { MockDevicePort } from '../../../sim/serial/mock-port.js';
 import { SimWiegandConverter, type SimWiegandOptions } from '../../../sim/serial/wiegand-converter.js';
-import { makeContext } from '../helpers/context.js';
-import { FakeTimers } from '../helpers/fake-timers.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
 
 let n = 0;
 function setup(sim: SimWiegandOptions, options: Record<string, unknown> = {}) {

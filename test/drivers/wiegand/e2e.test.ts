@@ -1,8 +1,8 @@
 import t from 'tap';
 import { createWiegandDriver } from '../../../drivers/wiegand/driver.js';
 import { SimWiegandConverter } from '../../../sim/serial/wiegand-converter.js';
-import { makeContext } from '../helpers/context.js';
-import { deviceOnPty, eventually } from '../helpers/pty.js';
+import { makeContext } from '../../../testkit/drivers/context.js';
+import { deviceOnPty, eventually } from '../../../testkit/drivers/pty.js';
 
 // Layer (d): the production driver on the real serialport binding, a converter on the far
 // end of a socat pty pair sending CR LF lines, some split mid-line.

@@ -1,9 +1,9 @@
 import t from 'tap';
+import { hasCode } from '../../../core/errors.js';
 import { LINE_FORMATS } from '../../../drivers/wiegand/constants.js';
 import { decodeWiegand, encodeWiegand, fromFacilityCard } from '../../../drivers/wiegand/frame.js';
 import { decodeLine, encodeLine } from '../../../drivers/wiegand/line.js';
-import { hasCode } from '../../../gateway/errors.js';
-import { loadFixtures } from '../helpers/fixtures.js';
+import { loadFixtures } from '../../../testkit/drivers/fixtures.js';
 
 for (const format of LINE_FORMATS) {
   t.test(`${format}: fixtures decode to their values, Wiegand fields and parity verdicts`, async (t) => {

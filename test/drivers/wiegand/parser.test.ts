@@ -1,8 +1,8 @@
 import t from 'tap';
 import { LINE_FORMATS } from '../../../drivers/wiegand/constants.js';
 import { createWiegandParser } from '../../../drivers/wiegand/parser.js';
-import { loadFixtures } from '../helpers/fixtures.js';
-import { parserLayer, runParser } from '../helpers/parser-harness.js';
+import { loadFixtures } from '../../../testkit/drivers/fixtures.js';
+import { parserLayer, runParser } from '../../../testkit/drivers/parser-harness.js';
 
 // Line noise on a converter: control bytes and junk, ended by a CR as the line is
 // (for stx-etx, junk with no STX in it).

@@ -1,0 +1,110 @@
+#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=256
+import { VERSION } from '../gateway/version.js';
+import { UsageError } from './args.js';
+import {
+  CHECK_HELP,
+  DECODE_HELP,
+  DEMO_HELP,
+  EVENTS_HELP,
+  HEALTH_HELP,
+  REPLAY_HELP,
+  REPORT_HELP,
+  ROSTER_HELP,
+  RUN_HELP,
+  SIM_HELP,
+  USER_HELP,
+} from './help.js';
+
+const HELP = `estate-gateway ${VERSION} — smart-access-control edge gateway for affordable-housing estates
+
+Usage: estate-gateway COMMAND [options]
+
+Commands:
+  run            run the daemon (--config FILE)
+  check-config   validate a configuration file
+  roster import  import the resident roster (JSON or CSV)
+  user           dashboard accounts: user add NAME --role admin, user passwd, user list
+  events         export the journal of access records (jsonl or csv)
+  health         ask the running gateway how it is (--wait for start-up)
+  decode         decode bytes captured on a serial reader line (fingerprint, idcard, wiegand, modbus)
+  report         the monthly report (report monthly --month YYYY-MM)
+  replay         push a file of reads through the pipeline and detectors at full speed
+  sim            run a simulated estate against a running gateway; sim year writes a labelled year
+  demo           the gateway and a simulated estate in one process (what npm start runs)
+
+"estate-gateway COMMAND --help" explains each. Documentation: README.md and docs/.`;
+
+const HELPS: Record<string, string> = {
+  run: RUN_HELP,
+  'check-config': CHECK_HELP,
+  roster: ROSTER_HELP,
+  events: EVENTS_HELP,
+  health: HEALTH_HELP,
+  decode: DECODE_HELP,
+  sim: SIM_HELP,
+  report: REPORT_HELP,
+  replay: REPLAY_HELP,
+  demo: DEMO_HELP,
+  user: USER_HELP,
+};
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'run':
+      // Each command loads only what it needs: `run` never loads the simulator (or libvips).
+      await (await import('./run.js')).runCommand(rest);
+      return undefined; // keeps running until a signal
+    case 'check-config':
+      return (await import('./check-config.js')).checkConfigCommand(rest);
+    case 'roster':
+      return (await import('./roster.js')).rosterCommand(rest);
+    case 'user':
+      return (await import('./user.js')).userCommand(rest);
+    case 'events':
+      return (await import('./events.js')).eventsCommand(rest);
+    case 'health':
+      return (await import('./health.js')).healthCommand(rest);
+    case 'decode':
+      return (await import('./decode.js')).decodeCommand(rest);
+    case 'report':
+      return (await import('./report.js')).reportCommand(rest);
+    case 'replay':
+      return (await import('./replay.js')).replayCommand(rest);
+    case 'sim':
+      if (rest[0] === 'year') return (await import('./sim-year.js')).simYearCommand(rest.slice(1));
+      await (await import('./sim.js')).simCommand(rest);
+      return undefined;
+    case 'demo':
+      await (await import('./demo.js')).demoCommand(rest);
+      return undefined;
+    case '--version':
+    case '-v':
+      console.log(VERSION);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${cmd}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      const cmd = process.argv[2] ?? '';
+      console.error(`estate-gateway: ${err.message}\n\n${HELPS[cmd] ?? HELP}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

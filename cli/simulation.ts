@@ -1,0 +1,105 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '../gateway/config/load.js';
+import type { Secrets } from '../gateway/config/secrets.js';
+import { parseRoster } from '../gateway/roster/import.js';
+import { rosterVersion, saveRoster } from '../gateway/roster/repository.js';
+import type { Db } from '../gateway/store/db.js';
+import { shanghaiMidnight } from '../sim/dates.js';
+import { generateEstate } from '../sim/estate.js';
+import { EstateSimulation } from '../sim/scenario.js';
+import { SerialDoorsSimulation } from '../sim/serial-doors.js';
+import type { SimEstate } from '../sim/types.js';
+import { SimUpstream } from '../sim/upstream.js';
+
+/**
+ * Puts the simulated estate's roster into the gateway database, unless the same version
+ * is already there. Returns whether it imported.
+ */
+export function importSimRoster(db: Db, estate: SimEstate, secrets: Secrets): boolean {
+  if (rosterVersion(db) === estate.roster.version) return false;
+  const parsed = parseRoster(JSON.stringify(estate.roster), 'json', secrets.idHashKey);
+  if (!parsed.snapshot)
+    throw new Error(`simulated roster is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
+  saveRoster(db, parsed.snapshot, 'replace', Date.now(), estate.roster.version);
+  return true;
+}
+
+/** Whether the config's upstream is the simulated district system on sim.upstreamPort. */
+export function simUpstreamWanted(l: LoadedConfig): boolean {
+  const u = l.config.upstream;
+  return (
+    u.enabled &&
+    u.url !== null &&
+    /^http:\/\/(127\.0\.0\.1|localhost):(\d+)\//.test(u.url) &&
+    u.url.includes(`:${l.config.sim.upstreamPort}/`)
+  );
+}
+
+/** Starts the simulated district system the config points at (before the gateway, so its first post lands). */
+export async function startSimUpstream(
+  l: LoadedConfig,
+  secrets: Secrets,
+  log: Logger,
+): Promise<SimUpstream | null> {
+  if (!simUpstreamWanted(l)) return null;
+  const up = new SimUpstream({
+    hmacKey: secrets.upstream?.hmacKey ?? '',
+    port: l.config.sim.upstreamPort,
+    file: path.join(l.dataDir, 'sim-upstream.jsonl'),
+    log: log.child({ module: 'sim-upstream' }),
+  });
+  await up.start();
+  return up;
+}
+
+/** Creates the estate's people for this config (deterministic for sim.seed). */
+export function simEstate(l: LoadedConfig): SimEstate {
+  return generateEstate(l.config, { seed: l.config.sim.seed, households: l.config.sim.households });
+}
+
+/** Starts the terminals and residents' days against a broker. */
+export async function startEstate(
+  l: LoadedConfig,
+  estate: SimEstate,
+  brokerUrl: string,
+  secrets: Secrets,
+  log: Logger,
+): Promise<EstateSimulation> {
+  const c = l.config;
+  const sim = new EstateSimulation({
+    estate,
+    config: c,
+    brokerUrl,
+    passwords: c.mqtt.url === null && !c.mqtt.embedded.requireAuth ? undefined : secrets.readers,
+    topicPrefix: c.mqtt.topicPrefix,
+    speed: c.sim.speed,
+    seed: c.sim.seed,
+    // Start the simulated day at 07:00 in Shanghai: the morning rush makes a lively demo.
+    startTime: shanghaiMidnight(Date.now()) + 7 * 3600_000,
+    maxReadsPerSecond: c.sim.maxReadsPerSecond,
+    log: log.child({ module: 'sim' }),
+  });
+  await sim.start();
+  return sim;
+}
+
+/**
+ * Serves the simulated serial devices the config's readers expect on tcp://127.0.0.1 ports
+ * (fingerprint modules, ID-card readers, Wiegand converters, relay boards) and presents
+ * fingers and cards at their doors. Start it before the gateway, so the lines connect at once.
+ */
+export async function startSerialDoors(
+  l: LoadedConfig,
+  estate: SimEstate,
+  log: Logger,
+): Promise<SerialDoorsSimulation> {
+  const sim = new SerialDoorsSimulation({
+    estate,
+    config: l.config,
+    seed: l.config.sim.seed,
+    log: log.child({ module: 'sim-serial' }),
+  });
+  await sim.start();
+  return sim;
+}

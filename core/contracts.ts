@@ -1,0 +1,132 @@
+/**
+ * The one small interface between the pipeline and every reader protocol (design.md §3).
+ * Drivers turn bytes or messages into CredentialReads and door commands into bytes or
+ * messages. They know nothing of the roster, the store or the upstream.
+ */
+
+export type CredentialType = 'face' | 'card' | 'idcard' | 'fingerprint' | 'qrcode';
+
+export interface FaceCredential {
+  type: 'face';
+  /** The terminal's person id, or null for a face it did not recognise (a stranger). */
+  personId: string | null;
+  /** Match score 0..1. */
+  score: number;
+  liveness?: boolean;
+  /** Unit-length float32 vector (128–512), for recognising an unregistered person again. */
+  embedding?: Float32Array;
+  /** The terminal's own id for an unregistered face it tracks, when it has one. */
+  strangerId?: string;
+}
+export interface CardCredential {
+  type: 'card';
+  /** Upper-case hex card UID. */
+  uid: string;
+}
+export interface IdCardCredential {
+  type: 'idcard';
+  /** Raw 18-character ID number. Lives only in memory: the pipeline hashes it at once. */
+  number: string;
+  name?: string;
+  /** YYYY-MM-DD, or null for 长期 (no expiry). */
+  validUntil?: string | null;
+}
+export interface FingerprintCredential {
+  type: 'fingerprint';
+  templateId: string | null;
+  score?: number;
+}
+export interface QrCredential {
+  type: 'qrcode';
+  token: string;
+}
+export type Credential =
+  | FaceCredential
+  | CardCredential
+  | IdCardCredential
+  | FingerprintCredential
+  | QrCredential;
+
+/** A credential presented at a reader, as the driver decoded it. */
+export interface CredentialRead {
+  readerId: string;
+  /** The reader's own record id, unique per reader; replays carry the same id. */
+  recordId: string;
+  /** Event time on the reader's clock, epoch ms. */
+  ts: number;
+  /** When the gateway received it, epoch ms on the gateway clock. */
+  receivedAt: number;
+  credential: Credential;
+  /** Face image as sent; becomes a thumbnail, never enters the journal. */
+  image?: { mime: string; data: Buffer };
+  /** Replayed from the reader's offline buffer: record and check, never answer. */
+  offline: boolean;
+}
+
+export interface DoorCommand {
+  /** Command id, unique. */
+  id: string;
+  /** The credential event's record id it answers. */
+  event: string;
+  action: 'unlock' | 'deny';
+  durationMs?: number;
+  message?: string;
+}
+
+export interface ReaderStatus {
+  online: boolean;
+  /** Reader clock at the time of the status, epoch ms, when it sent one. */
+  ts?: number;
+  firmware?: string;
+  /** Received from the broker's retained store rather than live. */
+  retained?: boolean;
+}
+
+/** Why a driver could not turn input into a read. Each is a counter label. */
+export type RejectReason =
+  | 'not_json'
+  | 'bad_field'
+  | 'missing_id'
+  | 'unknown_reader'
+  | 'too_large'
+  | 'bad_image'
+  | 'future_ts'
+  | 'bad_frame';
+
+/** Where drivers deliver what they decode. Implemented by the pipeline. */
+export interface ReadSink {
+  /**
+   * Hands over a read. Resolves once the read is durable (or known to be a duplicate);
+   * only then may the driver acknowledge it to the reader or broker.
+   */
+  submit(read: CredentialRead): Promise<void>;
+  /** Counts and logs input that could not become a read. Never throws. */
+  reject(readerId: string, reason: RejectReason, detail: string): void;
+  /** Reports a reader coming online or going offline. */
+  status(readerId: string, status: ReaderStatus): void;
+}
+
+/** A reader protocol implementation, one per driver name, serving all its readers. */
+export interface Driver {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Sends a door command to a reader. Never throws; failures are logged and counted. */
+  command(readerId: string, cmd: DoorCommand): void;
+  /** Line counters of one of its readers (frames, errors, discarded bytes…), if it keeps any. */
+  stats?(readerId: string): Readonly<Record<string, number>>;
+}
+export interface DriverReader {
+  id: string;
+  door: string;
+  options?: Record<string, unknown>;
+}
+
+/** One problem with a reader's options, for check-config: `readers[i].options.<field>: message`. */
+export interface OptionProblem {
+  field: string;
+  message: string;
+}
+
+/** Checks a reader's `options` without building a driver; [] when they are fine. */
+export type OptionsCheck = (options: Readonly<Record<string, unknown>> | undefined) => OptionProblem[];

@@ -1,0 +1,58 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { MqttBus } from '../../core/bus.js';
+import { ManualClock } from '../../core/clock.js';
+import type {
+  CredentialRead,
+  DriverReader,
+  ReaderStatus,
+  ReadSink,
+  RejectReason,
+} from '../../core/contracts.js';
+import type { DriverContext } from '../../drivers/types.js';
+
+/** A ReadSink that keeps everything it is given. */
+export class RecordingSink implements ReadSink {
+  readonly reads: CredentialRead[] = [];
+  readonly rejects: Array<{ readerId: string; reason: RejectReason; detail: string }> = [];
+  readonly statuses: Array<{ readerId: string; online: boolean }> = [];
+
+  async submit(read: CredentialRead): Promise<void> {
+    this.reads.push(read);
+  }
+
+  reject(readerId: string, reason: RejectReason, detail: string): void {
+    this.rejects.push({ readerId, reason, detail });
+  }
+
+  status(readerId: string, status: ReaderStatus): void {
+    this.statuses.push({ readerId, online: status.online });
+  }
+
+  /** The last status reported for a reader. */
+  online(readerId: string): boolean | undefined {
+    return this.statuses.filter((s) => s.readerId === readerId).at(-1)?.online;
+  }
+}
+
+/** A DriverContext for driver tests: recording sink, manual clock, debug log kept in memory. */
+export function makeContext(readers: DriverReader[]): {
+  ctx: DriverContext;
+  sink: RecordingSink;
+  clock: ManualClock;
+  logLines: string[];
+} {
+  const sink = new RecordingSink();
+  const clock = new ManualClock();
+  const logLines: string[] = [];
+  const dest = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logLines.push(chunk.toString());
+      cb();
+    },
+  });
+  const log = pino({ level: 'debug' }, dest);
+  // Serial drivers never touch the MQTT bus.
+  const bus = undefined as unknown as MqttBus;
+  return { ctx: { readers, sink, log, clock, bus, topicPrefix: 'acs/v1' }, sink, clock, logLines };
+}
