@@ -2,7 +2,7 @@
  * One simulated household (户): its lease and the family that lives there. Pure, from a
  * random stream; the estate decides where it is and whether its lease has ended.
  */
-import type { HousingType } from '../gateway/roster/model.js';
+import type { HousingType } from '../core/codes.js';
 import { addDays } from './dates.js';
 import {
   birthDateForAge,

@@ -2,7 +2,7 @@
  * Shapes of the simulated estate: the roster in the JSON import format that
  * gateway/roster/import.ts reads (rowsFromJson), and the people who walk through the doors.
  */
-import type { HouseholdStatus, HousingType, ResidentRole, ResidentStatus } from '../gateway/roster/model.js';
+import type { HouseholdStatus, HousingType, ResidentRole, ResidentStatus } from '../core/codes.js';
 
 /** One resident as the JSON roster import expects it. */
 export interface SimRosterResident {

@@ -1,5 +1,5 @@
+import { CASE_KINDS } from '../core/codes.js';
 import type { Config } from '../gateway/config/schema.js';
-import { CASE_KINDS } from '../gateway/ledger/states.js';
 import type { Db } from '../gateway/store/db.js';
 
 /** What fillJournal wrote. */

@@ -1,9 +1,9 @@
 import type { Statement } from 'better-sqlite3';
 import { cloudEvent } from '../../core/cloudevent.js';
+import { type AlertKind, CODES, type Severity } from '../../core/codes.js';
 import { newId } from '../../core/ids.js';
 import type { Db } from '../store/db.js';
 import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
-import { ALERT_KINDS, type AlertKind, type Severity } from './kinds.js';
 import type { AlertCandidate, Finding } from './per-entry.js';
 
 /** One journal entry cited as evidence: enough for a person to judge without digging. */
@@ -167,7 +167,7 @@ export class AlertManager {
     return {
       id: '',
       kind: c.kind,
-      severity: ALERT_KINDS[c.kind].severity,
+      severity: CODES.alertKind[c.kind].severity,
       state: 'closed',
       householdId: c.householdId,
       residentId: c.residentId,
@@ -199,7 +199,7 @@ export class AlertManager {
     const alert: AlertRecord = {
       id: newId('al', now),
       kind: c.kind,
-      severity: ALERT_KINDS[c.kind].severity,
+      severity: CODES.alertKind[c.kind].severity,
       state: 'open',
       householdId: c.householdId,
       residentId: c.residentId,
@@ -244,7 +244,7 @@ export function alertData(a: AlertRecord): Record<string, unknown> {
   return {
     alertId: a.id,
     kind: a.kind,
-    label: ALERT_KINDS[a.kind].label,
+    label: CODES.alertKind[a.kind].zh,
     severity: a.severity,
     householdId: a.householdId,
     residentId: a.residentId,

@@ -1,8 +1,7 @@
+import type { AlertKind, ReasonCode } from '../../core/codes.js';
 import type { Decision } from '../pipeline/decide.js';
 import type { NormalizedRead } from '../pipeline/normalize.js';
-import type { ReasonCode } from '../pipeline/reasons.js';
 import type { Resolution } from '../pipeline/resolve.js';
-import type { AlertKind } from './kinds.js';
 
 /** What a detector wants raised; the alert manager coalesces and stores it. */
 export interface AlertCandidate {

@@ -1,5 +1,5 @@
+import type { AlertKind } from '../../core/codes.js';
 import { DAY_MS, dayOf, iso } from '../../core/time.js';
-import type { AlertKind } from '../alerts/kinds.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
 import type { Household } from '../roster/model.js';

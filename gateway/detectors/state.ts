@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { AlertKind } from '../alerts/kinds.js';
+import type { AlertKind } from '../../core/codes.js';
 import type { Db } from '../store/db.js';
 import type { FaceClusters } from './face-clusters.js';
 

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { cloudEvent } from '../../core/cloudevent.js';
+import type { CaseKind, CaseSource, CaseState } from '../../core/codes.js';
 import { GatewayError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { AlertManager, AlertRecord } from '../alerts/alert-manager.js';
@@ -8,7 +9,7 @@ import type { Finding } from '../alerts/per-entry.js';
 import type { Db } from '../store/db.js';
 import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
 import { type CaseRow, caseData, getCase } from './case-queries.js';
-import { type CaseKind, type CaseSource, type CaseState, transitionProblem } from './states.js';
+import { transitionProblem } from './states.js';
 
 /** Who did it: an operator's principal name, or `system` for the gateway itself. */
 export interface Actor {

@@ -1,6 +1,5 @@
-import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
+import { type CaseKind, type CaseSource, type CaseState, isCode, label } from '../../core/codes.js';
 import type { Db } from '../store/db.js';
-import { CASE_STATE_LABELS, type CaseKind, type CaseSource, type CaseState } from './states.js';
 
 /** One case as stored. */
 export interface CaseRow {
@@ -85,9 +84,9 @@ export function caseTimeline(db: Db, id: string): CaseEvent[] {
     .all(id) as CaseEvent[];
 }
 
-/** The Chinese name of a case's kind (a tip or patrol may name a kind no detector has: 其他违规). */
+/** The Chinese name of a case's kind; a kind this version does not know reads as 其他违规. */
 export function caseKindLabel(kind: string): string {
-  return ALERT_KINDS[kind as AlertKind]?.label ?? '其他违规';
+  return label('caseKind', isCode('caseKind', kind) ? kind : 'other');
 }
 
 /** The `data` of a case CloudEvent: ids, states, labels; references, never images. */
@@ -98,7 +97,7 @@ export function caseData(c: CaseRow): Record<string, unknown> {
     label: caseKindLabel(c.kind),
     source: c.source,
     state: c.state,
-    stateLabel: CASE_STATE_LABELS[c.state],
+    stateLabel: label('caseState', c.state),
     householdId: c.householdId,
     buildingId: c.buildingId,
     alertId: c.alertId,

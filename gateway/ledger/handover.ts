@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { label } from '../../core/codes.js';
 import type { Db } from '../store/db.js';
 import { type CaseRow, caseKindLabel, caseTimeline } from './case-queries.js';
-import { CASE_STATE_LABELS } from './states.js';
 
 /** Entries cited in a package at most (the alert keeps every link in alert_entries). */
 const MAX_ENTRIES = 500;
@@ -81,7 +81,7 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
       label: caseKindLabel(c.kind),
       source: c.source,
       state: c.state,
-      stateLabel: CASE_STATE_LABELS[c.state],
+      stateLabel: label('caseState', c.state),
       summary: c.summary,
       patternTime: iso(c.patternTs),
       detectedTime: iso(c.detectedTs),
@@ -92,7 +92,7 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
       ...e,
       at: iso(e.at),
       deadline: iso(e.deadline),
-      label: CASE_STATE_LABELS[e.state],
+      label: label('caseState', e.state),
     })),
     household: household ?? null,
     members,

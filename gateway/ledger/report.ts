@@ -1,43 +1,7 @@
+import { type CaseState, label } from '../../core/codes.js';
 import { LOCAL_OFFSET_MS } from '../../core/time.js';
-import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
 import type { Db } from '../store/db.js';
-import { CASE_STATE_LABELS, type CaseState } from './states.js';
-
-/** The monthly report (月报) of the 2024 notice: patrols, findings, the ledger's movement, households. */
-export interface MonthlyReport {
-  month: string;
-  estate: { id: string; name: string };
-  period: { from: string; to: string };
-  patrols: {
-    total: number;
-    byResult: Record<string, number>;
-    households: number;
-    days: number;
-    inspectors: Record<string, number>;
-  };
-  findings: {
-    total: number;
-    byKind: Record<string, number>;
-    byBuilding: Record<string, Record<string, number>>;
-    bySource: Record<string, number>;
-  };
-  cases: {
-    opened: number;
-    closed: number;
-    overdue: number;
-    handedOver: number;
-    rectified: number;
-    openAtMonthEnd: number;
-  };
-  households: Array<{
-    householdId: string;
-    buildingId: string | null;
-    room: string | null;
-    kinds: string[];
-    cases: string[];
-    stateAtMonthEnd: string[];
-  }>;
-}
+import type { MonthlyReport } from './report-schema.js';
 
 /** [start, end) of a month YYYY-MM in Shanghai time, epoch ms. */
 export function monthRange(month: string): [number, number] {
@@ -55,7 +19,10 @@ const inc = (r: Record<string, number>, k: string) => {
   r[k] = (r[k] ?? 0) + 1;
 };
 
-/** Builds the report of one month from the ledger tables (event times of the case timeline). */
+/**
+ * Builds the monthly report (月报) of the 2024 notice for one month from the ledger tables (event
+ * times of the case timeline): patrols, findings, the ledger's movement, households concerned.
+ */
 export function monthlyReport(db: Db, month: string, estate: { id: string; name: string }): MonthlyReport {
   const [from, to] = monthRange(month);
   const patrols = db
@@ -165,13 +132,6 @@ const cell = (v: unknown) => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** Chinese labels of the patrol results (巡查结果). */
-export const PATROL_RESULT_LABELS: Record<string, string> = {
-  normal: '正常',
-  violation_found: '发现违规',
-  nobody_home: '无人在家',
-};
-
 /** Chinese labels of the report's case counts, as the CSV's label column says them. */
 const CASE_COUNT_LABELS: Record<string, string> = {
   opened: '本月立案',
@@ -185,10 +145,10 @@ const CASE_COUNT_LABELS: Record<string, string> = {
 /** The report as one CSV table: section, key, label, building, household, value. */
 export function reportCsv(r: MonthlyReport): string {
   const rows: unknown[][] = [['section', 'key', 'label', 'building', 'household', 'value']];
-  const kindLabel = (k: string) => ALERT_KINDS[k as AlertKind]?.label ?? k;
+  const kindLabel = (k: string) => label('caseKind', k);
   rows.push(['patrols', 'total', '巡查次数', '', '', r.patrols.total]);
   for (const [k, v] of Object.entries(r.patrols.byResult))
-    rows.push(['patrols', k, PATROL_RESULT_LABELS[k] ?? '', '', '', v]);
+    rows.push(['patrols', k, label('patrolResult', k), '', '', v]);
   rows.push(['patrols', 'households', '巡查户数', '', '', r.patrols.households]);
   rows.push(['patrols', 'days', '巡查天数', '', '', r.patrols.days]);
   for (const [k, v] of Object.entries(r.findings.byKind)) rows.push(['findings', k, kindLabel(k), '', '', v]);
@@ -201,7 +161,7 @@ export function reportCsv(r: MonthlyReport): string {
     rows.push([
       'household',
       h.kinds.join(' '),
-      h.stateAtMonthEnd.map((s) => CASE_STATE_LABELS[s as CaseState] ?? s).join(' '),
+      h.stateAtMonthEnd.map((s) => label('caseState', s)).join(' '),
       h.buildingId,
       h.householdId,
       h.cases.length,

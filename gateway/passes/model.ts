@@ -1,8 +1,6 @@
-/** Visitor passes (访客通行证) and registrations of couriers and property staff (issue 4). */
+import type { PassKind } from '../../core/codes.js';
 
-export const PASS_KINDS = ['visitor', 'courier', 'staff'] as const;
-/** visitor: to one household; courier (快递外卖) and staff (物业): estate-wide. */
-export type PassKind = (typeof PASS_KINDS)[number];
+/** Visitor passes (访客通行证) and registrations of couriers and property staff (issue 4). */
 
 /** A pass as the pipeline matches it. Never a raw ID number or phone: hashes and masks. */
 export interface Pass {

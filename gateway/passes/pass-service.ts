@@ -1,11 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { normalizeCardUid } from '../../core/card-uid.js';
+import type { PassKind } from '../../core/codes.js';
 import { GatewayError } from '../../core/errors.js';
 import { hashIdNumber, idNumberProblem, maskIdNumber, maskPhone } from '../../core/id-number.js';
 import { newId } from '../../core/ids.js';
 import type { Db } from '../store/db.js';
-import { blobToEmbedding, decodeEmbedding, embeddingToBlob, type Pass, type PassKind } from './model.js';
+import { blobToEmbedding, decodeEmbedding, embeddingToBlob, type Pass } from './model.js';
 import type { PassIndex } from './pass-index.js';
 
 /** What a caller (API, simulator) gives to create a pass. Raw ID numbers live only here. */

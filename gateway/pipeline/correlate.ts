@@ -4,9 +4,10 @@
  * plain data plus a small bounded memory of recent reads per door; all times are event
  * times (NormalizedRead.ts), never the wall clock, so a replay correlates like the live day.
  */
+
+import type { ReasonCode } from '../../core/codes.js';
 import type { CredentialType } from '../../core/contracts.js';
 import type { NormalizedRead } from './normalize.js';
-import type { ReasonCode } from './reasons.js';
 import type { Resolution } from './resolve.js';
 
 /** The two halves of a person–card presentation. */

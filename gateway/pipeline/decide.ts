@@ -1,8 +1,8 @@
+import type { ReasonCode } from '../../core/codes.js';
 import { localDate } from '../../core/time.js';
 import type { DoorConfig } from '../config/schema.js';
 import { type Correlation, factorOf } from './correlate.js';
 import type { NormalizedRead } from './normalize.js';
-import type { ReasonCode } from './reasons.js';
 import type { Resolution } from './resolve.js';
 
 export interface Decision {

@@ -1,3 +1,4 @@
+import type { CredentialKind } from '../../core/codes.js';
 import type { CredentialRead, CredentialType } from '../../core/contracts.js';
 import {
   hashIdNumber,
@@ -7,7 +8,6 @@ import {
   normalizeIdNumber,
 } from '../../core/id-number.js';
 import { localDate } from '../../core/time.js';
-import type { CredentialKind } from '../roster/model.js';
 
 /** A read after the protocol-neutral checks: times corrected, ID number hashed, flags set. */
 export interface NormalizedRead {

@@ -4,11 +4,12 @@
  * presentation are recorded — in one commit or in two, in either order — the
  * `person_card_mismatch` alert is raised once, with both entries as evidence.
  */
+
+import type { ReasonCode } from '../../core/codes.js';
 import type { EvidenceEntry } from '../alerts/alert-manager.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import { type Correlation, PresentationWindow } from './correlate.js';
 import type { NormalizedRead } from './normalize.js';
-import type { ReasonCode } from './reasons.js';
 import type { Resolution } from './resolve.js';
 
 /** Where a read's journal entry lands once committed. */

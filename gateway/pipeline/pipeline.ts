@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import { cloudEvent } from '../../core/cloudevent.js';
+import { label } from '../../core/codes.js';
 import type {
   CredentialRead,
   DoorCommand,
@@ -23,7 +24,7 @@ import { CLASS_ACCESS, type Outbox } from '../upstream/outbox.js';
 import { type Decision, decide } from './decide.js';
 import { type NormalizedRead, normalize } from './normalize.js';
 import { PersonCardCheck, type Slot } from './person-card.js';
-import { PROMPT_REASONS, REASONS } from './reasons.js';
+import { PROMPT_REASONS } from './reasons.js';
 import { type Resolution, resolve } from './resolve.js';
 import { type Thumbnailer, thumbPath } from './thumbnails.js';
 
@@ -495,7 +496,7 @@ export class Pipeline implements ReadSink {
       event: n.recordId,
       action: unlock ? 'unlock' : 'deny',
       durationMs: unlock ? door.unlockMs : undefined,
-      message: unlock ? door.welcome : prompt ? REASONS[prompt] : door.denyMessage,
+      message: unlock ? door.welcome : prompt ? label('reason', prompt) : door.denyMessage,
     });
     if (unlock && door.lock && door.lock !== n.readerId)
       this.#d.command(door.lock, {

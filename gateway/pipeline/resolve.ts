@@ -1,9 +1,9 @@
+import type { ReasonCode } from '../../core/codes.js';
 import type { Pass } from '../passes/model.js';
 import type { PassIndex } from '../passes/pass-index.js';
 import type { Household } from '../roster/model.js';
 import type { ResidentRef, RosterIndex } from '../roster/roster-index.js';
 import type { NormalizedRead } from './normalize.js';
-import type { ReasonCode } from './reasons.js';
 
 /** Who presented the credential, as far as the roster knows. */
 export interface Resolution {

@@ -5,6 +5,7 @@ import { GatewayError } from '../../core/errors.js';
 import type { Drift } from '../../drivers/fingerprint/session.js';
 import type { Metrics } from '../metrics.js';
 import { digest, type FingerprintLibrary, type ReaderScope } from './fingerprint-library.js';
+import type { SyncResult, SyncTrigger } from './sync-result.js';
 
 /** What the sync needs of the fingerprint driver (FingerprintDriver offers exactly this). */
 export interface FingerprintEnroller {
@@ -13,37 +14,7 @@ export interface FingerprintEnroller {
   drift(readerId: string, expected: Iterable<number>): Promise<Drift>;
 }
 
-/** Why a sync ran: the reader answered its probe, or a roster import was picked up. */
-export type SyncTrigger = 'online' | 'roster';
-
-/** The outcome of one sync of one module: counts only, never who or which finger. */
-export interface SyncResult {
-  /** What started the run. */
-  trigger: SyncTrigger;
-  /** When it ended, epoch ms. */
-  at: number;
-  /** How long it took. */
-  ms: number;
-  /** ok; partial (some pages refused); failed (retried on the next trigger); skipped. */
-  outcome: 'ok' | 'partial' | 'failed' | 'skipped';
-  /** Pages the roster wants on this module. */
-  expected: number;
-  /** Drift found before acting: pages with no active resident, and wanted pages absent. */
-  orphans: number;
-  missing: number;
-  /** Missing pages written (DownChar + Store). */
-  enrolled: number;
-  /** Pages written again because the roster's template changed. */
-  replaced: number;
-  /** Orphan pages deleted (DeleteChar). */
-  removed: number;
-  /** Pages the module refused (a page beyond its capacity, a template it rejects). */
-  failed: number;
-  /** Missing pages the roster has no template for: they cannot be enrolled from here. */
-  noTemplate: number;
-  /** Error code and message when failed or skipped. */
-  error?: string;
-}
+export type { SyncResult, SyncTrigger } from './sync-result.js';
 
 /** What FingerprintSync is built from (the composition root passes each). */
 export interface FingerprintSyncDeps {

@@ -3,6 +3,17 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { normalizeCardUid } from '../../core/card-uid.js';
 import {
+  type CredentialKind,
+  HOUSEHOLD_STATUSES,
+  HOUSING_TYPES,
+  type HouseholdStatus,
+  type HousingType,
+  RESIDENT_ROLES,
+  RESIDENT_STATUSES,
+  type ResidentRole,
+  type ResidentStatus,
+} from '../../core/codes.js';
+import {
   hashIdNumber,
   idNumberProblem,
   maskIdNumber,
@@ -10,22 +21,7 @@ import {
   normalizeIdNumber,
 } from '../../core/id-number.js';
 import { readTemplates } from './fingerprint-templates.js';
-import {
-  type CredentialKind,
-  type CredentialRow,
-  type FingerprintTemplate,
-  HOUSEHOLD_STATUSES,
-  HOUSING_TYPES,
-  type Household,
-  type HouseholdStatus,
-  type HousingType,
-  RESIDENT_ROLES,
-  RESIDENT_STATUSES,
-  type Resident,
-  type ResidentRole,
-  type ResidentStatus,
-  type RosterSnapshot,
-} from './model.js';
+import type { CredentialRow, FingerprintTemplate, Household, Resident, RosterSnapshot } from './model.js';
 
 /** One bad row: where, which field, why. Nothing is imported while any exist. */
 export interface RowError {

@@ -1,23 +1,16 @@
-/** The authorized-resident roster (名单): estate → building → entrance → household → resident → credentials. */
+import type {
+  CredentialKind,
+  HouseholdStatus,
+  HousingType,
+  ResidentRole,
+  ResidentStatus,
+} from '../../core/codes.js';
 
-export const HOUSING_TYPES = ['lianzu', 'gongzu', 'baozu', 'gongyou'] as const;
-/** 廉租住房, 公共租赁住房, 保障性租赁住房, 共有产权保障住房. */
-export type HousingType = (typeof HOUSING_TYPES)[number];
-export const HOUSING_TYPE_LABELS: Record<HousingType, string> = {
-  lianzu: '廉租住房',
-  gongzu: '公共租赁住房',
-  baozu: '保障性租赁住房',
-  gongyou: '共有产权保障住房',
-};
-
-export const HOUSEHOLD_STATUSES = ['active', 'vacant', 'terminated'] as const;
-export type HouseholdStatus = (typeof HOUSEHOLD_STATUSES)[number];
-export const RESIDENT_STATUSES = ['active', 'moved_out', 'suspended'] as const;
-export type ResidentStatus = (typeof RESIDENT_STATUSES)[number];
-export const RESIDENT_ROLES = ['leaseholder', 'co_resident'] as const;
-export type ResidentRole = (typeof RESIDENT_ROLES)[number];
-export const CREDENTIAL_KINDS = ['face', 'card', 'idcard', 'fingerprint', 'qrcode'] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+/**
+ * The authorized-resident roster (名单): estate → building → entrance → household → resident →
+ * credentials. The codes it uses (housing types, statuses, roles, credential kinds) and their
+ * labels are in core/codes.ts.
+ */
 
 export interface Household {
   id: string;

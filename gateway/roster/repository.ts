@@ -1,18 +1,13 @@
-import type { Db } from '../store/db.js';
-import { getMeta, setMeta } from '../store/db.js';
 import type {
-  Building,
   CredentialKind,
-  CredentialRow,
-  Entrance,
-  Household,
   HouseholdStatus,
   HousingType,
-  Resident,
   ResidentRole,
   ResidentStatus,
-  RosterSnapshot,
-} from './model.js';
+} from '../../core/codes.js';
+import type { Db } from '../store/db.js';
+import { getMeta, setMeta } from '../store/db.js';
+import type { Building, CredentialRow, Entrance, Household, Resident, RosterSnapshot } from './model.js';
 
 /** Reads the whole roster from SQLite (start-up and after an import by another process). */
 export function loadRoster(db: Db): RosterSnapshot {

@@ -1,5 +1,6 @@
+import type { CredentialKind } from '../../core/codes.js';
 import type { Db } from '../store/db.js';
-import type { CredentialKind, Household, Resident, RosterSnapshot } from './model.js';
+import type { Household, Resident, RosterSnapshot } from './model.js';
 
 /**
  * What the hot path needs of a resident: identity, household, role, status, validity.

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROLES, type Role, roleAtLeast } from '../accounts/users.js';
 import type { Secrets } from '../config/secrets.js';
-import { problem } from './context.js';
+import { problem } from './problem.js';
 
 export { ROLES, type Role };
 

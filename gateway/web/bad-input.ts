@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Metrics } from '../metrics.js';
-import { problem } from './context.js';
+import { problem } from './problem.js';
 
 /**
  * Answers bad input: a 4xx with a message for people, a counter by route, a log line

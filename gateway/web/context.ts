@@ -1,7 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyRequest,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
@@ -20,6 +22,9 @@ import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassService } from '../passes/pass-service.js';
 import type { Db } from '../store/db.js';
+import type { Auth } from './auth.js';
+import type { Presenters } from './present.js';
+import type { Health } from './schemas-status.js';
 
 /** What the HTTP layer may use. Routes read the store and the live bus (design.md §3). */
 export interface WebDeps {
@@ -38,30 +43,8 @@ export interface WebDeps {
   log: Logger;
 }
 
-export interface HealthView {
-  status: 'ok' | 'degraded';
-  version: string;
-  estateId: string;
-  gatewayId: string;
-  uptimeS: number;
-  broker: {
-    mode: string;
-    connected: boolean;
-    sessions?: { connected: number; total: number; paused: number; unacked: number; dropped: number };
-  };
-  readers: { online: number; total: number };
-  pipeline: { backlog: number };
-  upstream: {
-    transport: string;
-    ready: boolean;
-    depth: number;
-    bytes: number;
-    delivered: number;
-    lastError: string | null;
-  } | null;
-  roster: { version: string | null; households: number; residents: number };
-  problems: string[];
-}
+/** What /healthz answers (its schema is the one declaration, web/schemas-status.ts). */
+export type HealthView = Static<typeof Health>;
 
 /** The fastify instance with TypeBox typing, as every route module receives it. */
 export type App = FastifyInstance<
@@ -93,32 +76,15 @@ export interface WebCounters {
 /** What every route module gets: the dependencies, the presenters, the authenticator. */
 export interface Web {
   d: WebDeps;
-  present: import('./present.js').Presenters;
-  auth: import('./auth.js').Auth;
+  present: Presenters;
+  auth: Auth;
   accounts: Accounts;
   counters: WebCounters;
   /** Writes an audit row for this request's caller (design.md §9: every action audited). */
-  audit: (req: import('fastify').FastifyRequest, e: RequestAudit) => void;
+  audit: (req: FastifyRequest, e: RequestAudit) => void;
   /** Whether this request's caller sees residents' names masked (the viewer role). */
-  masked: (req: import('fastify').FastifyRequest) => boolean;
+  masked: (req: FastifyRequest) => boolean;
 }
 
 /** A route module: registers its routes. One line in web/server.ts per module. */
 export type RouteModule = (app: App, w: Web) => void;
-
-/** A 4xx reply body in the shape of every error this API returns. */
-export function problem(statusCode: number, message: string) {
-  const error =
-    statusCode === 404
-      ? 'Not Found'
-      : statusCode === 401
-        ? 'Unauthorized'
-        : statusCode === 403
-          ? 'Forbidden'
-          : statusCode === 409
-            ? 'Conflict'
-            : statusCode === 429
-              ? 'Too Many Requests'
-              : 'Bad Request';
-  return { statusCode, error, message };
-}

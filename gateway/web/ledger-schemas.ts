@@ -1,10 +1,11 @@
 import { Type as T } from '@sinclair/typebox';
-import { CASE_KINDS, CASE_STATES } from '../ledger/states.js';
-import { PASS_KINDS } from '../passes/model.js';
+import { CASE_KINDS, CASE_STATES, codesOf, PASS_KINDS } from '../../core/codes.js';
+import { MonthlyReportSchema } from '../ledger/report-schema.js';
 
 /** JSON Schemas of the pass, ledger, patrol, tip and report routes (issue 4). */
 
-const Lit = (xs: readonly string[]) => T.Union(xs.map((x) => T.Literal(x)));
+/** One of the codes (core/codes.ts), as the input must name it. */
+const Lit = <C extends string>(xs: readonly C[]) => T.Union(xs.map((x) => T.Literal(x)));
 const NStr = T.Union([T.String(), T.Null()]);
 const HouseholdId = T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
 const Note = T.String({ minLength: 1, maxLength: 2000, description: 'What was done or found (free text)' });
@@ -48,6 +49,8 @@ export const Pass = T.Object({
   note: NStr,
 });
 
+export const PassesReply = T.Object({ items: T.Array(Pass) });
+
 export const PassesQuery = T.Object(
   {
     household: T.Optional(HouseholdId),
@@ -76,6 +79,8 @@ export const Case = T.Object({
   buildingName: T.Optional(NStr),
   room: T.Optional(NStr),
 });
+
+export const CasesReply = T.Object({ items: T.Array(Case), next: NStr });
 
 export const TimelineEvent = T.Object({
   state: T.String(),
@@ -153,7 +158,7 @@ export const PatrolBody = T.Object(
     inspector: T.String({ minLength: 1, maxLength: 64 }),
     householdId: T.Optional(HouseholdId),
     buildingId: T.Optional(HouseholdId),
-    result: Lit(['normal', 'violation_found', 'nobody_home']),
+    result: Lit(codesOf('patrolResult')),
     violation: T.Optional(Lit(CASE_KINDS)),
     note: T.Optional(T.String({ maxLength: 2000 })),
     photo: T.Optional(T.String({ maxLength: 256, description: 'Reference to a photo, not the image' })),
@@ -162,10 +167,38 @@ export const PatrolBody = T.Object(
   { additionalProperties: false },
 );
 
+/** What a patrol or tip created: its id and the case it opened or joined. */
+export const Created = T.Object({ id: T.String(), caseId: NStr });
+
+export const PatrolsQuery = T.Object(
+  {
+    month: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}$' })),
+    household: T.Optional(T.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A patrol visit as GET /api/patrols lists it: the stored row, column names as they are. */
+export const PatrolRow = T.Object({
+  id: T.String(),
+  date: T.String(),
+  inspector: T.String(),
+  household_id: NStr,
+  building_id: NStr,
+  result: T.String(),
+  note: NStr,
+  photo: NStr,
+  case_id: NStr,
+  created_by: T.String(),
+  created_at: T.Integer({ description: 'epoch ms' }),
+});
+
+export const PatrolsReply = T.Object({ items: T.Array(PatrolRow) });
+
 export const TipBody = T.Object(
   {
     receivedAt: T.Optional(T.String({ format: 'date-time' })),
-    channel: Lit(['phone', 'letter', 'online', 'in_person', 'other']),
+    channel: Lit(codesOf('tipChannel')),
     householdId: T.Optional(HouseholdId),
     buildingId: T.Optional(HouseholdId),
     kind: T.Optional(Lit(CASE_KINDS)),
@@ -181,3 +214,13 @@ export const MonthQuery = T.Object(
   },
   { additionalProperties: false },
 );
+
+/** The monthly report as JSON (gateway/ledger/report-schema.ts); format=csv sends a CSV table instead. */
+export const MonthlyReport = MonthlyReportSchema;
+
+/** The hand-over package (移交材料) of a case: the JSON document stored when it was handed over. */
+export const HandoverPackage = T.Unsafe<unknown>({
+  type: 'string',
+  contentMediaType: 'application/json',
+  description: 'gateway/ledger/handover.ts: the case, its timeline, members, entries, images',
+});

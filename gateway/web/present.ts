@@ -1,17 +1,23 @@
+import { label } from '../../core/codes.js';
 import { maskName } from '../../core/id-number.js';
 import type { AlertRecord } from '../alerts/alert-manager.js';
-import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
+import type { DoorConfig } from '../config/schema.js';
 import type { EntryView } from '../live-bus.js';
-import { REASONS, type ReasonCode } from '../pipeline/reasons.js';
+import type { Db } from '../store/db.js';
 import type { AlertRow, EntryRow } from '../store/queries.js';
-import type { WebDeps } from './context.js';
 
 /** Turns stored rows into what the API returns: ISO times, door names, Chinese labels. */
 export type Presenters = ReturnType<typeof presenters>;
 
-/** Builds the presenters over the store (resident names are read from SQLite). */
-export function presenters(d: WebDeps) {
-  const doorNames = new Map(d.config.doors.map((x) => [x.id, x.name]));
+/** What the presenters read: the doors' names and the store (resident names are in SQLite). */
+export interface PresenterDeps {
+  doors: readonly Pick<DoorConfig, 'id' | 'name'>[];
+  db: Db;
+}
+
+/** Builds the presenters over the store. */
+export function presenters(d: PresenterDeps) {
+  const doorNames = new Map(d.doors.map((x) => [x.id, x.name]));
   // Names live in SQLite, not in the in-memory roster index (which holds only what the
   // door decision needs).
   const nameOf = d.db.prepare('SELECT name FROM residents WHERE id = ?').pluck();
@@ -30,7 +36,7 @@ export function presenters(d: WebDeps) {
       outcome: e.outcome,
       answer: e.answer,
       reasons: e.reasons,
-      reasonLabels: e.reasons.map((r) => REASONS[r as ReasonCode] ?? r),
+      reasonLabels: e.reasons.map((r) => label('reason', r)),
       residentId: e.residentId,
       residentName: residentName(e.residentId),
       householdId: e.householdId,
@@ -43,7 +49,7 @@ export function presenters(d: WebDeps) {
       return {
         id: a.id,
         kind: a.kind,
-        label: ALERT_KINDS[a.kind as AlertKind]?.label ?? a.kind,
+        label: label('alertKind', a.kind),
         severity: a.severity,
         state: a.state,
         householdId: a.householdId,

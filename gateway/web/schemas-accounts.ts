@@ -1,6 +1,6 @@
 import { Type as T } from '@sinclair/typebox';
 
-/** JSON Schemas of the accounts, audit and overview API (issue 5). */
+/** JSON Schemas of the session, accounts, audit and overview API (issue 5). */
 
 const NStr = T.Union([T.String(), T.Null()]);
 const NInt = T.Union([T.Integer(), T.Null()]);
@@ -102,31 +102,4 @@ export const OverviewReply = T.Object({
       count: T.Integer(),
     }),
   ),
-});
-
-export const HouseholdSearchQuery = T.Object(
-  {
-    building: T.Optional(T.String({ maxLength: 64 })),
-    room: T.Optional(T.String({ maxLength: 16 })),
-    name: T.Optional(T.String({ minLength: 1, maxLength: 32, description: 'operator and above' })),
-    after: T.Optional(T.String({ maxLength: 64, description: 'Cursor: households with id above this' })),
-    limit: T.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  },
-  { additionalProperties: false },
-);
-export const HouseholdSearchReply = T.Object({
-  items: T.Array(
-    T.Object({
-      id: T.String(),
-      buildingId: T.String(),
-      buildingName: NStr,
-      room: T.String(),
-      housingTypeLabel: T.String(),
-      status: T.String(),
-      leaseholder: NStr,
-      members: T.Integer(),
-    }),
-  ),
-  next: NStr,
-  buildings: T.Array(T.Object({ id: T.String(), name: T.String() })),
 });

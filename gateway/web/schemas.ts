@@ -1,10 +1,15 @@
 import { Type as T } from '@sinclair/typebox';
 
-/** JSON Schemas of the HTTP API: every route validates its input and serializes its output with these. */
+/**
+ * JSON Schemas of the HTTP API, part one: the journal, alerts, the live stream and what every
+ * route shares (errors, ids, bodies that are not JSON). Every route validates its input and
+ * serializes its output with these; the dashboard reads their `Static<>` types (ui/src/api-types.ts),
+ * so these modules import TypeBox and core/ only.
+ */
 
-const Nullable = <S extends ReturnType<typeof T.String>>(s: S) => T.Union([s, T.Null()]);
-const NStr = Nullable(T.String());
+const NStr = T.Union([T.String(), T.Null()]);
 
+/** An access record as /api/events, /api/live and the household file send it. */
 export const Entry = T.Object({
   seq: T.Integer(),
   time: T.String({ format: 'date-time' }),
@@ -12,12 +17,12 @@ export const Entry = T.Object({
   doorId: T.String(),
   doorName: NStr,
   direction: T.String(),
-  type: T.String(),
+  type: T.String({ description: 'credential kind (core/codes.ts)' }),
   score: T.Union([T.Number(), T.Null()]),
   outcome: T.String(),
   answer: NStr,
-  reasons: T.Array(T.String()),
-  reasonLabels: T.Array(T.String()),
+  reasons: T.Array(T.String({ description: 'reason code (core/codes.ts)' })),
+  reasonLabels: T.Array(T.String({ description: 'the zh-CN label of each reason' })),
   residentId: NStr,
   residentName: NStr,
   householdId: NStr,
@@ -42,6 +47,7 @@ export const EventsQuery = T.Object(
 
 export const EventsReply = T.Object({ items: T.Array(Entry), next: T.Union([T.Integer(), T.Null()]) });
 
+/** One entry an alert cites. */
 export const EvidenceEntry = T.Object({
   seq: T.Integer(),
   readerId: T.String(),
@@ -50,15 +56,15 @@ export const EvidenceEntry = T.Object({
   type: T.String(),
   score: T.Union([T.Number(), T.Null()]),
   thumb: NStr,
-  reasons: T.Array(T.String()),
+  reasons: T.Array(T.String({ description: 'reason code (core/codes.ts)' })),
 });
 
 export const Alert = T.Object({
   id: T.String(),
-  kind: T.String(),
-  label: T.String(),
+  kind: T.String({ description: 'alert kind (core/codes.ts)' }),
+  label: T.String({ description: 'the zh-CN label of the kind' }),
   severity: T.String(),
-  state: T.String(),
+  state: T.String({ description: "alert state, or the state of the alert's case" }),
   householdId: NStr,
   residentId: NStr,
   doorId: NStr,
@@ -68,6 +74,9 @@ export const Alert = T.Object({
   count: T.Integer(),
   evidence: T.Array(EvidenceEntry),
 });
+
+/** An alert as the live stream sends it: new, or an existing one counted again. */
+export const LiveAlert = T.Composite([Alert, T.Object({ isNew: T.Boolean() })]);
 
 export const AlertsQuery = T.Object(
   {
@@ -87,102 +96,30 @@ export const IdParams = T.Object(
   { additionalProperties: false },
 );
 
-export const FingerprintSync = T.Object({
-  trigger: T.String(),
-  at: T.String(),
-  ms: T.Number(),
-  outcome: T.String(),
-  expected: T.Number(),
-  orphans: T.Number(),
-  missing: T.Number(),
-  enrolled: T.Number(),
-  replaced: T.Number(),
-  removed: T.Number(),
-  failed: T.Number(),
-  noTemplate: T.Number(),
-  error: T.Optional(T.String()),
-});
-
-export const Reader = T.Object({
-  id: T.String(),
-  doorId: T.String(),
-  doorName: NStr,
-  driver: T.String(),
-  direction: T.String(),
-  online: T.Union([T.Boolean(), T.Null()]),
-  since: NStr,
-  lastSeen: NStr,
-  firmware: NStr,
-  clockOffsetMs: T.Union([T.Number(), T.Null()]),
-  counters: T.Record(T.String(), T.Number()),
-  /** Fingerprint readers only: the last roster sync of the module (counts, no personal data). */
-  fingerprintSync: T.Optional(T.Union([FingerprintSync, T.Null()])),
-});
-
-export const ReadersReply = T.Object({ items: T.Array(Reader) });
-
-export const Member = T.Object({
-  id: T.String(),
-  role: T.String(),
-  name: T.String(),
-  idMasked: NStr,
-  phoneMasked: NStr,
-  validFrom: NStr,
-  validTo: NStr,
-  status: T.String(),
-  credentials: T.Array(T.Object({ kind: T.String(), masked: T.String() })),
-});
-
-export const HouseholdReply = T.Object({
-  id: T.String(),
-  buildingId: T.String(),
-  buildingName: NStr,
-  entranceId: NStr,
-  room: T.String(),
-  housingType: T.String(),
-  housingTypeLabel: T.String(),
-  leaseStart: NStr,
-  leaseEnd: NStr,
-  status: T.String(),
-  members: T.Array(Member),
-  recentEntries: T.Array(Entry),
-  alerts: T.Array(Alert),
-});
-
-export const Health = T.Object({
-  status: T.Union([T.Literal('ok'), T.Literal('degraded')]),
-  version: T.String(),
-  estateId: T.String(),
-  gatewayId: T.String(),
-  uptimeS: T.Integer(),
-  broker: T.Object({
-    mode: T.String(),
-    connected: T.Boolean(),
-    sessions: T.Optional(
-      T.Object({
-        connected: T.Integer(),
-        total: T.Integer(),
-        paused: T.Integer(),
-        unacked: T.Integer(),
-        dropped: T.Integer(),
-      }),
-    ),
-  }),
-  readers: T.Object({ online: T.Integer(), total: T.Integer() }),
-  pipeline: T.Object({ backlog: T.Integer() }),
-  upstream: T.Union([
-    T.Object({
-      transport: T.String(),
-      ready: T.Boolean(),
-      depth: T.Integer(),
-      bytes: T.Integer(),
-      delivered: T.Integer(),
-      lastError: NStr,
-    }),
-    T.Null(),
-  ]),
-  roster: T.Object({ version: NStr, households: T.Integer(), residents: T.Integer() }),
-  problems: T.Array(T.String()),
-});
-
+/** The body of every 4xx and 5xx reply. */
 export const ErrorReply = T.Object({ statusCode: T.Integer(), error: T.String(), message: T.String() });
+
+/** A reply without a body (204, 304). */
+export const NoContent = T.Unsafe<undefined>({ type: 'null', description: 'no body' });
+
+/**
+ * A body that is not JSON (a stream, a file, text), sent as it is: documented so that every
+ * route has a response schema. Fastify serializes objects only; a string, buffer or stream
+ * goes out untouched, so these constrain nothing at run time.
+ */
+const Raw = (contentMediaType: string, description: string) =>
+  T.Unsafe<unknown>({ type: 'string', contentMediaType, description });
+
+/** GET /api/live. */
+export const EventStream = Raw(
+  'text/event-stream',
+  'Server-Sent Events: "entry" (Entry) and "alert" (LiveAlert), id = journal seq',
+);
+/** GET /api/thumbs/*. */
+export const Image = Raw('image/webp', 'a face thumbnail (WebP, or JPEG when the reader sent one)');
+/** GET /metrics. */
+export const MetricsText = Raw('text/plain', 'Prometheus text exposition format');
+/** The dashboard's pages, scripts, styles and images. */
+export const UiFile = Raw('text/html', 'a page, script, style sheet or image of the dashboard');
+/** A CSV table with a byte-order mark (Excel on a Chinese Windows PC reads one without as GBK). */
+export const CsvText = Raw('text/csv', 'UTF-8 CSV with a byte-order mark');

@@ -5,7 +5,8 @@ import Fastify, {
   type FastifyInstance,
   LogController,
 } from 'fastify';
-import { type App, problem, type RouteModule, type WebDeps } from './context.js';
+import type { App, RouteModule, WebDeps } from './context.js';
+import { problem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
@@ -47,6 +48,8 @@ export interface RouteInfo {
   method: string;
   url: string;
   public: boolean;
+  /** The status codes its response schema declares (every route has one: the API's types come from it). */
+  responses: string[];
 }
 
 const TABLES = new WeakMap<FastifyInstance, RouteInfo[]>();
@@ -114,7 +117,13 @@ export function buildServer(d: WebDeps): FastifyInstance {
   TABLES.set(app as unknown as FastifyInstance, table);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat())
-      if (method !== 'HEAD') table.push({ method, url: r.url, public: r.config?.public === true });
+      if (method !== 'HEAD')
+        table.push({
+          method,
+          url: r.url,
+          public: r.config?.public === true,
+          responses: Object.keys(r.schema?.response ?? {}),
+        });
   });
   const viewer = web.auth.require('viewer');
   app.addHook('onRequest', async (req, reply) => {

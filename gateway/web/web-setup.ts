@@ -88,7 +88,7 @@ export function createWeb(d: WebDeps): Web {
   };
   return {
     d,
-    present: presenters(d),
+    present: presenters({ doors: d.config.doors, db: d.db }),
     auth,
     accounts,
     counters: c,

@@ -2,6 +2,7 @@ import t from 'tap';
 import { importSimRoster } from '../../cli/simulation.js';
 import { systemClock } from '../../core/clock.js';
 import { UserStore } from '../../gateway/accounts/users.js';
+import type { Db } from '../../gateway/store/db.js';
 import { generateEstate } from '../../sim/estate.js';
 import { EstateSimulation } from '../../sim/scenario.js';
 import {
@@ -84,6 +85,27 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
   t.match(await page.textContent('main'), /证据/);
   await shot(page, 'alert');
 
+  // A person–card alert (issue 8): its evidence reads as the code table's labels, never raw codes.
+  const pcAlert = personCardAlert(g.gw.db);
+  await open(page, base, `alerts/${pcAlert}`, 'main span.reasons');
+  const reasons = await page.$$eval('main span.reasons', (els) =>
+    els.map((e) => ({ text: e.textContent ?? '', codes: e.getAttribute('data-codes') ?? '' })),
+  );
+  t.same(
+    reasons,
+    [
+      { text: '人证不符', codes: 'person_card_mismatch' },
+      { text: '请再刷身份证完成人证核验', codes: 'idcard_required' },
+      {
+        text: '请再刷脸或按指纹完成人证核验，此门需身份证加人脸或指纹',
+        codes: 'biometric_required two_factors_required',
+      },
+    ],
+    'the person–card reasons as Chinese labels',
+  );
+  t.match(await page.textContent('main h1'), /人证不符/);
+  t.notMatch(await page.textContent('main'), /_required|person_card/, 'no raw code on the page');
+
   const ready: Record<string, string> = { config: 'pre.config', reports: 'main .chart svg' };
   for (const p of ['cases', 'households', 'visitors', 'reports', 'devices', 'audit', 'users', 'config']) {
     await open(page, base, p, ready[p] ?? 'main table');
@@ -124,6 +146,12 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
   await open(page, base, 'overview', 'main .chart svg');
   t.match(await page.textContent('.stats'), /Entries in today/, 'the English switch');
   await shot(page, 'overview-en');
+  await open(page, base, `alerts/${pcAlert}`, 'main span.reasons');
+  t.match(
+    await page.textContent('main span.reasons'),
+    /^Person–card mismatch$/,
+    'the same code table in English',
+  );
   await page.click('#lang');
   await page.waitForSelector('#who');
   await page.click('#logout');
@@ -165,3 +193,35 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
   await open(page, base, 'audit', 'main .notice');
   t.match(await page.textContent('main'), /暂无权限/, 'the audit page is not for viewers');
 });
+
+/**
+ * Writes a person–card alert as the alert manager stores it, its evidence three reads whose
+ * reasons are the codes the dashboard used to show raw (issue 8). Returns its id.
+ */
+function personCardAlert(db: Db): string {
+  const now = Date.now();
+  const entry = (seq: number, type: string, reasons: string[]) => ({
+    seq,
+    readerId: 'R-PC',
+    recordId: `pc-${seq}`,
+    ts: now - 1000 * (4 - seq),
+    type,
+    score: null,
+    thumb: null,
+    reasons,
+  });
+  const evidence = {
+    entries: [
+      entry(1, 'idcard', ['person_card_mismatch']),
+      entry(2, 'face', ['idcard_required']),
+      entry(3, 'idcard', ['biometric_required', 'two_factors_required']),
+    ],
+  };
+  const id = `al-e2e-person-card-${now}`;
+  db.prepare(
+    `INSERT INTO alerts(id, kind, severity, state, door_id, reader_id, subject, first_ts, last_ts, count,
+                        evidence, created_at, updated_at)
+     VALUES (?, 'person_card_mismatch', 'critical', 'open', 'D-PC', 'R-PC', 'pc', ?, ?, 3, ?, ?, ?)`,
+  ).run(id, now - 3000, now, JSON.stringify(evidence), now, now);
+  return id;
+}

@@ -1,13 +1,7 @@
-/** The JSON API as the dashboard calls it: same-origin cookie, CSRF token on every write. */
-
-/** The logged-in caller, from GET /api/session. */
-export interface SessionInfo {
-  user: string;
-  role: 'viewer' | 'operator' | 'admin';
-  kind: 'user' | 'token';
-  csrf: string | null;
-  estate: { id: string; name: string };
-}
+/**
+ * The JSON API as the dashboard calls it: same-origin cookie, CSRF token on every write. The
+ * types of its replies are the server's response schemas (api-types.ts).
+ */
 
 /** An error reply of the API, with its status and message. */
 export class ApiError extends Error {

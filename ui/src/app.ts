@@ -1,4 +1,5 @@
-import { ApiError, api, type SessionInfo, setCsrf, toLogin } from './api.js';
+import { ApiError, api, setCsrf, toLogin } from './api.js';
+import type { SessionInfo } from './api-types.js';
 import { fill, h } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import { allowed, type Page } from './page.js';

@@ -1,33 +1,19 @@
-import { badge, h } from './dom.js';
-import { codeLabel, credLabel, fmtTime, t } from './i18n.js';
+import type { Alert, Entry } from './api-types.js';
+import { badge, h, table } from './dom.js';
+import { codeLabel, fmtTime, t } from './i18n.js';
 
-/** One access record as /api/events and /api/live send it. */
-export interface Entry {
-  seq: number;
-  time: string;
-  readerId: string;
-  doorId: string;
-  doorName: string | null;
-  direction: string;
-  type: string;
-  score: number | null;
-  outcome: string;
-  answer: string | null;
-  reasons: string[];
-  reasonLabels: string[];
-  residentId: string | null;
-  residentName: string | null;
-  householdId: string | null;
-  thumb: string | null;
-  offline: boolean;
-  stale: boolean;
-}
+/** Access records as tables show them (live, the household file). */
 
 /** A face thumbnail (or an empty frame when the read had none). */
 export function thumb(path: string | null): HTMLElement {
   return path
     ? h('img', { class: 'thumb', src: `/api/${path}`, alt: '', loading: 'lazy', width: 48, height: 48 })
     : h('span', { class: 'thumb none' });
+}
+
+/** The labels of an entry's reason codes, in the chosen language. */
+export function reasonsText(reasons: readonly string[]): string {
+  return reasons.map((r) => codeLabel('reason', r)).join('，');
 }
 
 /** The table heads matching entryCells. */
@@ -42,12 +28,32 @@ export function entryCells(e: Entry): Array<Node | string> {
     fmtTime(e.time),
     e.doorName ?? e.doorId,
     t(e.direction === 'out' ? '外出' : '进入'),
-    credLabel(e.type),
+    codeLabel('credentialKind', e.type),
     badge(t(e.outcome === 'granted' ? '放行' : '拒绝'), e.outcome === 'granted' ? 'ok' : 'bad'),
-    e.reasons.map((r, i) => codeLabel(r, e.reasonLabels[i] ?? r)).join('，'),
+    reasonsText(e.reasons),
     e.residentName ?? '—',
     e.householdId
       ? h('a', { href: `#/households/${encodeURIComponent(e.householdId)}` }, e.householdId)
       : '—',
   ];
+}
+
+/**
+ * The entries an alert cites: thumbnail, time, reader, credential, score and the reasons as
+ * labels (the codes stay on the cell, `data-codes`, for whoever needs them).
+ */
+export function evidenceTable(evidence: Alert['evidence']): HTMLElement {
+  return table(
+    [t('抓拍'), t('时间'), t('读头'), t('凭证'), t('分数'), t('原因')],
+    evidence,
+    (e) => [
+      thumb(e.thumb),
+      fmtTime(e.time),
+      e.readerId,
+      codeLabel('credentialKind', e.type),
+      e.score === null ? '—' : e.score.toFixed(2),
+      h('span', { class: 'reasons', 'data-codes': e.reasons.join(' ') }, reasonsText(e.reasons)),
+    ],
+    t('暂无数据'),
+  );
 }

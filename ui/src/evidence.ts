@@ -1,5 +1,5 @@
 import { h, table } from './dom.js';
-import { fmtTime, ledgerLabel, t } from './i18n.js';
+import { codeLabel, fmtTime, t } from './i18n.js';
 
 /**
  * A case's evidence chain as the detectors, tips and patrols store it (issue 4): the
@@ -62,7 +62,7 @@ const FACTS: Array<[key: string, label: string, show?: (v: unknown) => Node | st
   ['seenMembers', '近期出入人数'],
   ['tiedPersons', '关联外来人员'],
   ['credentials', '被借用凭证', (v) => strings(v).join('、') || '—'],
-  ['channel', '举报渠道', (v) => ledgerLabel('channel', String(v))],
+  ['channel', '举报渠道', (v) => codeLabel('tipChannel', String(v))],
   ['receivedAt', '收到时间'],
   ['content', '举报内容'],
   ['date', '巡查日期'],

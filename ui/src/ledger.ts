@@ -1,99 +1,12 @@
 import { api, qs } from './api.js';
+import type { Case, HouseholdSearch, Pass } from './api-types.js';
 import { badge, field, fill, h, select } from './dom.js';
-import { fmtTime, kindLabel, ledgerLabel, t } from './i18n.js';
+import { codeLabel, fmtTime, t } from './i18n.js';
 
-/** The ledger as the pages see it: cases, passes, patrols, and how to show their state. */
-
-/** A case (案件) as GET /api/cases and the household file send it. */
-export interface Case {
-  id: string;
-  kind: string;
-  label: string;
-  source: string;
-  state: string;
-  stateLabel: string;
-  householdId: string | null;
-  buildingId: string | null;
-  buildingName?: string | null;
-  room?: string | null;
-  alertId: string | null;
-  patternTime: string | null;
-  detectedTime: string;
-  lastTime: string;
-  deadline: string | null;
-  summary: string;
-  evidence: Record<string, unknown>;
-}
-
-/** One step of a case's timeline. */
-export interface CaseEvent {
-  state: string;
-  stateLabel: string;
-  prev: string | null;
-  actor: string;
-  at: string;
-  note: string | null;
-  deadline: string | null;
-}
-
-/** A case with its timeline and the moves its state allows. */
-export interface CaseDetail extends Case {
-  timeline: CaseEvent[];
-  allowed: string[];
-}
-
-/** A visitor, courier or staff pass (masked for viewers). */
-export interface Pass {
-  id: string;
-  kind: string;
-  householdId: string | null;
-  name: string;
-  phoneMasked: string | null;
-  idMasked: string | null;
-  cardUid: string | null;
-  hasFace: boolean;
-  token: string | null;
-  validFrom: string;
-  validTo: string;
-  revokedAt: string | null;
-  createdBy: string;
-  note: string | null;
-}
-
-/** A patrol visit (巡查). */
-export interface Patrol {
-  id: string;
-  date: string;
-  inspector: string;
-  result: string;
-  note: string | null;
-  photo: string | null;
-  caseId: string | null;
-  createdBy: string;
-  createdAt: string;
-}
-
-/** Case kinds (what a tip or a patrol may report) in the order of the forms. */
-export const CASE_KINDS = [
-  'suspected_sublet',
-  'overcrowding',
-  'credential_shared',
-  'leaseholder_absent',
-  'stranger_recurrent',
-  'other',
-];
-
-/** Case states in the order of the workflow (the desk's tabs). */
-export const CASE_STATES = [
-  'open',
-  'acknowledged',
-  'dissuaded',
-  'rectification_ordered',
-  'overdue',
-  'rectified',
-  'handed_over',
-  'closed',
-];
+/**
+ * The ledger as the pages see it: cases, passes, patrols (their types are the server's
+ * response schemas, api-types.ts), and how to show their state.
+ */
 
 const DAY = 86_400_000;
 
@@ -145,7 +58,7 @@ export function stateTone(state: string): 'ok' | 'bad' | 'warn' | 'muted' | 'inf
 
 /** A case state's badge. */
 export function caseStateBadge(c: Pick<Case, 'state' | 'deadline'>): HTMLSpanElement {
-  const b = badge(ledgerLabel('state', c.state), isOverdue(c) ? 'bad' : stateTone(c.state));
+  const b = badge(codeLabel('caseState', c.state), isOverdue(c) ? 'bad' : stateTone(c.state));
   b.dataset.state = c.state;
   return b;
 }
@@ -158,7 +71,11 @@ export function place(c: Case): string {
 
 /** A link to a case, its kind as the text. */
 export function caseLink(c: Pick<Case, 'id' | 'kind'>): HTMLAnchorElement {
-  return h('a', { href: `#/cases/${encodeURIComponent(c.id)}`, class: 'case-link' }, kindLabel(c.kind));
+  return h(
+    'a',
+    { href: `#/cases/${encodeURIComponent(c.id)}`, class: 'case-link' },
+    codeLabel('caseKind', c.kind),
+  );
 }
 
 /** Whether a pass is valid now, ended, revoked or not yet valid — text and tone. */
@@ -210,7 +127,7 @@ export function householdPicker(buildings: Array<{ id: string; name: string }>, 
   const lookup = async () => {
     const n = ++seq;
     if (!building.value || !room.value.trim()) return;
-    const r = await api<{ items: Array<{ id: string; room: string; buildingName: string | null }> }>(
+    const r = await api<HouseholdSearch>(
       `/api/households${qs({ building: building.value, room: room.value.trim(), limit: 20 })}`,
     );
     if (n !== seq) return;

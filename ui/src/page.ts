@@ -1,4 +1,4 @@
-import type { SessionInfo } from './api.js';
+import type { SessionInfo } from './api-types.js';
 
 /** What a page gets when it is shown. */
 export interface PageContext {

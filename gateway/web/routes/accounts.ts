@@ -1,7 +1,8 @@
 import { GatewayError } from '../../../core/errors.js';
 import { generatePassword } from '../../accounts/passwords.js';
 import type { User } from '../../accounts/users.js';
-import { problem, type RouteModule } from '../context.js';
+import type { RouteModule } from '../context.js';
+import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import * as A from '../schemas-accounts.js';
 

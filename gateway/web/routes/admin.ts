@@ -1,5 +1,5 @@
-import { Type as T } from '@sinclair/typebox';
 import type { RouteModule } from '../context.js';
+import { ConfigReply } from '../schemas-status.js';
 
 /**
  * The running configuration, read-only (admin). It holds no secrets: passwords, keys and
@@ -10,7 +10,7 @@ export const adminRoutes: RouteModule = (app, w) => {
     '/api/config',
     {
       preValidation: w.auth.require('admin'),
-      schema: { response: { 200: T.Object({ config: T.Unknown(), version: T.String() }) } },
+      schema: { response: { 200: ConfigReply } },
     },
     async (req) => {
       w.audit(req, { action: 'config.view' });

@@ -1,10 +1,10 @@
-import { Type as T } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { CASE_STATES, label } from '../../../core/codes.js';
 import { hasCode } from '../../../core/errors.js';
 import { maskName } from '../../../core/id-number.js';
 import { type CaseRow, caseKindLabel, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
 import { buildHandover } from '../../ledger/handover.js';
-import { CASE_STATE_LABELS, CASE_STATES, TRANSITIONS } from '../../ledger/states.js';
+import { TRANSITIONS } from '../../ledger/states.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
@@ -32,7 +32,7 @@ export function caseView(c: CaseRow) {
     label: caseKindLabel(c.kind),
     source: c.source,
     state: c.state,
-    stateLabel: CASE_STATE_LABELS[c.state],
+    stateLabel: label('caseState', c.state),
     householdId: c.householdId,
     buildingId: c.buildingId,
     alertId: c.alertId,
@@ -70,7 +70,7 @@ export const caseRoutes: RouteModule = (app, w) => {
     ...view(req, c),
     timeline: caseTimeline(d.db, c.id).map((e) => ({
       state: e.state,
-      stateLabel: CASE_STATE_LABELS[e.state],
+      stateLabel: label('caseState', e.state),
       prev: e.prev,
       actor: e.actor,
       at: new Date(e.at).toISOString(),
@@ -80,25 +80,29 @@ export const caseRoutes: RouteModule = (app, w) => {
     allowed: [...TRANSITIONS[c.state]],
   });
 
-  app.get('/api/cases', { schema: { querystring: L.CasesQuery, response: { 200: CASES } } }, async (req) => {
-    const q = req.query;
-    const rows = listCases(
-      d.db,
-      {
-        state: q.state,
-        kind: q.kind,
-        householdId: q.household,
-        buildingId: q.building,
-        alertId: q.alert,
-        before: q.before,
-      },
-      q.limit,
-    );
-    return {
-      items: rows.map((c) => view(req, c)),
-      next: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
-    };
-  });
+  app.get(
+    '/api/cases',
+    { schema: { querystring: L.CasesQuery, response: { 200: L.CasesReply } } },
+    async (req) => {
+      const q = req.query;
+      const rows = listCases(
+        d.db,
+        {
+          state: q.state,
+          kind: q.kind,
+          householdId: q.household,
+          buildingId: q.building,
+          alertId: q.alert,
+          before: q.before,
+        },
+        q.limit,
+      );
+      return {
+        items: rows.map((c) => view(req, c)),
+        next: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,
+      };
+    },
+  );
 
   // The desk's tabs: how many cases in each state, and which deadlines passed or are near.
   const byState = d.db.prepare('SELECT state, count(*) AS n FROM cases GROUP BY state');
@@ -197,31 +201,40 @@ export const caseRoutes: RouteModule = (app, w) => {
     },
   );
 
-  app.get('/api/cases/:id/handover', { schema: { params: S.IdParams } }, async (req, reply) => {
-    const row = d.db
-      .prepare('SELECT handover, household_id AS h FROM cases WHERE id = ?')
-      .get(req.params.id) as { handover: string | null; h: string | null } | undefined;
-    if (!row) return rejectInput(d.metrics, req, reply, 404, `no case ${req.params.id}`);
-    if (!row.handover)
-      return rejectInput(
-        d.metrics,
-        req,
-        reply,
-        409,
-        'the case has not been handed over (move it to handed_over first)',
-      );
-    const masked = w.masked(req);
-    w.audit(req, {
-      action: 'case.handover',
-      caseId: req.params.id,
-      householdId: row.h,
-      target: req.params.id,
-      detail: masked ? { masked } : null,
-    });
-    reply.header('content-type', 'application/json; charset=utf-8');
-    reply.header('content-disposition', `attachment; filename="handover-${req.params.id}.json"`);
-    return reply.send(masked ? maskHandover(row.handover) : row.handover);
-  });
+  app.get(
+    '/api/cases/:id/handover',
+    {
+      schema: {
+        params: S.IdParams,
+        response: { 200: L.HandoverPackage, 404: S.ErrorReply, 409: S.ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const row = d.db
+        .prepare('SELECT handover, household_id AS h FROM cases WHERE id = ?')
+        .get(req.params.id) as { handover: string | null; h: string | null } | undefined;
+      if (!row) return rejectInput(d.metrics, req, reply, 404, `no case ${req.params.id}`);
+      if (!row.handover)
+        return rejectInput(
+          d.metrics,
+          req,
+          reply,
+          409,
+          'the case has not been handed over (move it to handed_over first)',
+        );
+      const masked = w.masked(req);
+      w.audit(req, {
+        action: 'case.handover',
+        caseId: req.params.id,
+        householdId: row.h,
+        target: req.params.id,
+        detail: masked ? { masked } : null,
+      });
+      reply.header('content-type', 'application/json; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="handover-${req.params.id}.json"`);
+      return reply.send(masked ? maskHandover(row.handover) : row.handover);
+    },
+  );
 };
 
 /** How near a rectification deadline must be to be "due soon" on the desk. */
@@ -239,5 +252,3 @@ function maskHandover(json: string): string {
   if (pkg.case?.evidence) pkg.case.evidence = evidenceFor(pkg.case.evidence, true);
   return JSON.stringify(pkg);
 }
-
-const CASES = T.Object({ items: T.Array(L.Case), next: T.Union([T.String(), T.Null()]) });

@@ -1,18 +1,15 @@
-import { Type as T } from '@sinclair/typebox';
+import { type HousingType, label } from '../../../core/codes.js';
 import { maskName } from '../../../core/id-number.js';
 import { listCases } from '../../ledger/case-queries.js';
-import { HOUSING_TYPE_LABELS, type HousingType } from '../../roster/model.js';
 import { listAlerts, listEntries } from '../../store/queries.js';
-import { problem, type RouteModule } from '../context.js';
-import * as L from '../ledger-schemas.js';
+import type { RouteModule } from '../context.js';
 import { maskEntry } from '../present.js';
+import { problem } from '../problem.js';
 import * as S from '../schemas.js';
-import * as A from '../schemas-accounts.js';
+import * as H from '../schemas-households.js';
 import { caseView, evidenceFor } from './cases.js';
 import { householdSearch } from './household-search.js';
 import { passView } from './passes.js';
-
-const FILE = T.Composite([S.HouseholdReply, L.HouseholdLedger]);
 
 type N = string | null;
 interface HouseholdRow {
@@ -70,8 +67,8 @@ export const householdRoutes: RouteModule = (app, w) => {
     '/api/households',
     {
       schema: {
-        querystring: A.HouseholdSearchQuery,
-        response: { 200: A.HouseholdSearchReply, 403: S.ErrorReply },
+        querystring: H.HouseholdSearchQuery,
+        response: { 200: H.HouseholdSearchReply, 403: S.ErrorReply },
       },
     },
     async (req, reply) => {
@@ -85,7 +82,7 @@ export const householdRoutes: RouteModule = (app, w) => {
       return {
         items: items.map((h) => ({
           ...h,
-          housingTypeLabel: HOUSING_TYPE_LABELS[h.housingType as HousingType] ?? h.housingType,
+          housingTypeLabel: label('housingType', h.housingType),
           leaseholder: h.leaseholder && masked ? maskName(h.leaseholder) : h.leaseholder,
         })),
         next: items.length === q.limit ? (items.at(-1)?.id ?? null) : null,
@@ -111,7 +108,7 @@ export const householdRoutes: RouteModule = (app, w) => {
 
   app.get(
     '/api/households/:id',
-    { schema: { params: S.IdParams, response: { 200: FILE, 404: S.ErrorReply } } },
+    { schema: { params: S.IdParams, response: { 200: H.HouseholdFile, 404: S.ErrorReply } } },
     async (req, reply) => {
       const h = householdOf.get(req.params.id) as HouseholdRow | undefined;
       if (!h) return reply.status(404).send(problem(404, `no household ${req.params.id}`));
@@ -120,7 +117,7 @@ export const householdRoutes: RouteModule = (app, w) => {
       w.audit(req, { action: 'household.view', householdId: h.id, detail: masked ? { masked } : null });
       return {
         ...h,
-        housingTypeLabel: HOUSING_TYPE_LABELS[h.housingType],
+        housingTypeLabel: label('housingType', h.housingType),
         members: members.map((m) => ({
           ...m,
           name: masked ? maskName(m.name) : m.name,

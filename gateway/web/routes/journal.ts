@@ -1,6 +1,7 @@
 import { getAlert, listAlerts, listEntries } from '../../store/queries.js';
-import { problem, type RouteModule } from '../context.js';
+import type { RouteModule } from '../context.js';
 import { maskEntry } from '../present.js';
+import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 
 /** The journal of entries and the alerts, newest first, paged by cursor. */

@@ -1,6 +1,6 @@
 import { systemClock } from '../../../core/clock.js';
+import { label } from '../../../core/codes.js';
 import { LOCAL_OFFSET_MS } from '../../../core/time.js';
-import { ALERT_KINDS, type AlertKind } from '../../alerts/kinds.js';
 import { listAlerts } from '../../store/queries.js';
 import type { RouteModule } from '../context.js';
 import * as A from '../schemas-accounts.js';
@@ -61,7 +61,7 @@ export const overviewRoutes: RouteModule = (app, { d, present }) => {
 
     const byKind = (openByKind.all() as Array<{ kind: string; n: number }>).map((r) => ({
       key: r.kind,
-      label: ALERT_KINDS[r.kind as AlertKind]?.label ?? r.kind,
+      label: label('alertKind', r.kind),
       count: r.n,
     }));
     const devices = { online: 0, offline: 0, unknown: 0 };

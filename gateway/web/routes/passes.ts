@@ -1,6 +1,7 @@
+import type { PassKind } from '../../../core/codes.js';
 import { hasCode } from '../../../core/errors.js';
 import { maskName } from '../../../core/id-number.js';
-import type { Pass, PassKind } from '../../passes/model.js';
+import type { Pass } from '../../passes/model.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
@@ -96,7 +97,7 @@ export const passRoutes: RouteModule = (app, w) => {
 
   app.get(
     '/api/passes',
-    { schema: { querystring: L.PassesQuery, response: { 200: T_LIST } } },
+    { schema: { querystring: L.PassesQuery, response: { 200: L.PassesReply } } },
     async (req) => {
       const q = req.query;
       const at = q.valid === 'all' ? undefined : d.clock.now();
@@ -117,7 +118,3 @@ export const passRoutes: RouteModule = (app, w) => {
     },
   );
 };
-
-import { Type as T } from '@sinclair/typebox';
-
-const T_LIST = T.Object({ items: T.Array(L.Pass) });

@@ -1,15 +1,11 @@
-import { Type as T } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { newId } from '../../../core/ids.js';
 import { getCase } from '../../ledger/case-queries.js';
 import { monthlyReport, reportCsv } from '../../ledger/report.js';
-import type { CaseKind } from '../../ledger/states.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
 import * as S from '../schemas.js';
-
-const CREATED = T.Object({ id: T.String(), caseId: T.Union([T.String(), T.Null()]) });
-const LIST = T.Object({ items: T.Array(T.Record(T.String(), T.Unknown())) });
 
 /** Patrols (巡查), tips and complaints (举报投诉) and the monthly report (月报) (issue 4). */
 export const patrolRoutes: RouteModule = (app, w) => {
@@ -38,7 +34,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
     '/api/patrols',
     {
       preValidation: auth.require('operator'),
-      schema: { body: L.PatrolBody, response: { 201: CREATED, 400: S.ErrorReply } },
+      schema: { body: L.PatrolBody, response: { 201: L.Created, 400: S.ErrorReply } },
     },
     async (req, reply) => {
       const b = req.body;
@@ -56,7 +52,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
         if (b.result === 'violation_found' && !caseId) {
           caseId = d.cases.open(
             {
-              kind: (b.violation ?? 'suspected_sublet') as CaseKind,
+              kind: b.violation ?? 'suspected_sublet',
               source: 'patrol',
               householdId: b.householdId ?? null,
               buildingId: building ?? b.buildingId ?? null,
@@ -103,14 +99,8 @@ export const patrolRoutes: RouteModule = (app, w) => {
     '/api/patrols',
     {
       schema: {
-        querystring: T.Object(
-          {
-            month: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}$' })),
-            household: T.Optional(T.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: LIST },
+        querystring: L.PatrolsQuery,
+        response: { 200: L.PatrolsReply },
       },
     },
     async (req) => {
@@ -121,7 +111,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
         : m
           ? patrolsOfMonth.all(`${m}-01`, `${m}-32`)
           : patrolsLatest.all();
-      return { items: rows as Array<Record<string, unknown>> };
+      return { items: rows as Static<typeof L.PatrolRow>[] };
     },
   );
 
@@ -129,7 +119,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
     '/api/tips',
     {
       preValidation: auth.require('operator'),
-      schema: { body: L.TipBody, response: { 201: CREATED, 400: S.ErrorReply } },
+      schema: { body: L.TipBody, response: { 201: L.Created, 400: S.ErrorReply } },
     },
     async (req, reply) => {
       const b = req.body;
@@ -151,7 +141,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
       d.db.transaction(() => {
         caseId = d.cases.open(
           {
-            kind: (b.kind ?? 'suspected_sublet') as CaseKind,
+            kind: b.kind ?? 'suspected_sublet',
             source: 'tip',
             householdId: b.householdId ?? null,
             buildingId: building ?? b.buildingId ?? null,
@@ -192,16 +182,32 @@ export const patrolRoutes: RouteModule = (app, w) => {
     },
   );
 
-  app.get('/api/reports/monthly', { schema: { querystring: L.MonthQuery } }, async (req, reply) => {
-    const r = monthlyReport(d.db, req.query.month, d.config.estate);
-    const csv = req.query.format === 'csv';
-    w.audit(req, { action: csv ? 'report.export' : 'report.view', target: `monthly:${req.query.month}` });
-    if (csv) {
-      reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="monthly-${req.query.month}.csv"`);
-      // A byte-order mark: Excel on a Chinese Windows PC reads a CSV without one as GBK.
-      return reply.send(`\uFEFF${reportCsv(r)}`);
-    }
-    return r;
-  });
+  app.get(
+    '/api/reports/monthly',
+    {
+      schema: {
+        querystring: L.MonthQuery,
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: L.MonthlyReport },
+              'text/csv': { schema: S.CsvText },
+            },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const r = monthlyReport(d.db, req.query.month, d.config.estate);
+      const csv = req.query.format === 'csv';
+      w.audit(req, { action: csv ? 'report.export' : 'report.view', target: `monthly:${req.query.month}` });
+      if (csv) {
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', `attachment; filename="monthly-${req.query.month}.csv"`);
+        // A byte-order mark: Excel on a Chinese Windows PC reads a CSV without one as GBK.
+        return reply.send(`\uFEFF${reportCsv(r)}`);
+      }
+      return r;
+    },
+  );
 };

@@ -1,20 +1,7 @@
-import { Type as T } from '@sinclair/typebox';
 import type { RouteModule } from '../context.js';
-import * as S from '../schemas.js';
+import * as S from '../schemas-status.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-
-const DoorsReply = T.Object({
-  items: T.Array(
-    T.Object({
-      id: T.String(),
-      name: T.String(),
-      building: T.Union([T.String(), T.Null()]),
-      entrance: T.Union([T.String(), T.Null()]),
-      policy: T.String(),
-    }),
-  ),
-});
 
 /**
  * Every reader with its state, last activity, clock offset and error counters (and, for
@@ -33,7 +20,7 @@ export const readerRoutes: RouteModule = (app, { d, present }) => {
     })),
   }));
 
-  app.get('/api/doors', { schema: { response: { 200: DoorsReply } } }, async () => ({
+  app.get('/api/doors', { schema: { response: { 200: S.DoorsReply } } }, async () => ({
     items: d.config.doors.map((x) => ({
       id: x.id,
       name: x.name,

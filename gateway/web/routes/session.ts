@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { problem, type RouteModule } from '../context.js';
+import type { RouteModule } from '../context.js';
 import { readCookie, SESSION_COOKIE, sessionCookie } from '../cookies.js';
+import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import * as A from '../schemas-accounts.js';
 
@@ -128,7 +129,7 @@ export const sessionRoutes: RouteModule = (app, w) => {
     },
   );
 
-  app.delete('/api/session', { schema: { response: { 204: { type: 'null' } } } }, async (req, reply) => {
+  app.delete('/api/session', { schema: { response: { 204: S.NoContent } } }, async (req, reply) => {
     const p = req.principal!;
     if (p.session) accounts.sessions.destroy(p.session.idHash);
     w.audit(req, { action: 'logout' });

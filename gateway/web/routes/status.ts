@@ -1,5 +1,6 @@
 import type { RouteModule } from '../context.js';
 import * as S from '../schemas.js';
+import { Health } from '../schemas-status.js';
 
 /**
  * `/healthz` (for systemd, load balancers, the installer: public, no personal data) and
@@ -9,14 +10,14 @@ import * as S from '../schemas.js';
 export const statusRoutes: RouteModule = (app, { d }) => {
   app.get(
     '/healthz',
-    { config: { public: true }, schema: { response: { 200: S.Health, 503: S.Health } } },
+    { config: { public: true }, schema: { response: { 200: Health, 503: Health } } },
     async (_req, reply) => {
       const h = d.health();
       return reply.status(h.status === 'ok' ? 200 : 503).send(h);
     },
   );
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { schema: { response: { 200: S.MetricsText } } }, async (_req, reply) => {
     reply.header('content-type', d.metrics.registry.contentType);
     return d.metrics.registry.metrics();
   });

@@ -1,6 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { problem, type RouteModule } from '../context.js';
+import type { RouteModule } from '../context.js';
+import { problem } from '../problem.js';
+import * as S from '../schemas.js';
 import { defaultUiFiles, UiAssets } from '../ui-assets.js';
+
+/** A file of the dashboard, not modified since the browser's copy (304), or not there (404). */
+const FILE = { schema: { response: { 200: S.UiFile, 304: S.NoContent, 404: S.ErrorReply } } };
 
 /**
  * The dashboard itself: the page shell (needs a session, else to /login), the login page
@@ -25,14 +30,14 @@ export const uiRoutes: RouteModule = (app, w) => {
     return reply.send(a.body);
   };
 
-  app.get('/', { config: { public: true } }, async (req, reply) => {
+  app.get('/', { ...FILE, config: { public: true } }, async (req, reply) => {
     if (!w.auth.authenticate(req)) return reply.redirect('/login', 302);
     return send(req, reply, '/', 'no-store');
   });
-  app.get('/login', { config: { public: true } }, async (req, reply) =>
+  app.get('/login', { ...FILE, config: { public: true } }, async (req, reply) =>
     send(req, reply, '/login', 'no-store'),
   );
-  app.get('/ui/*', { config: { public: true } }, async (req, reply) => {
+  app.get('/ui/*', { ...FILE, config: { public: true } }, async (req, reply) => {
     const urlPath = req.url.split('?')[0] ?? '';
     const vendor = urlPath.startsWith('/ui/vendor/');
     return send(req, reply, urlPath, vendor ? 'public, max-age=604800' : 'no-cache');

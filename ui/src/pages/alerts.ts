@@ -1,60 +1,12 @@
+import { codesOf } from '../../../core/codes.js';
 import { api, qs } from '../api.js';
+import type { Alert, Case } from '../api-types.js';
 import { badge, card, field, fill, h, select, table } from '../dom.js';
-import { thumb } from '../entries.js';
-import {
-  codeLabel,
-  credLabel,
-  fmtTime,
-  kindLabel,
-  ledgerLabel,
-  reasonLabel,
-  stateLabel,
-  t,
-} from '../i18n.js';
-import { type Case, caseStateBadge, deadlineText } from '../ledger.js';
+import { evidenceTable } from '../entries.js';
+import { alertStateLabel, codeLabel, fmtTime, t } from '../i18n.js';
+import { caseStateBadge, deadlineText } from '../ledger.js';
 import type { Page } from '../page.js';
 import { severityTone } from './overview.js';
-
-/** An alert with its evidence, as GET /api/alerts/:id sends it. */
-export interface Alert {
-  id: string;
-  kind: string;
-  label: string;
-  severity: string;
-  state: string;
-  householdId: string | null;
-  residentId: string | null;
-  doorId: string | null;
-  readerId: string | null;
-  firstTime: string;
-  lastTime: string;
-  count: number;
-  evidence: Array<{
-    seq: number;
-    readerId: string;
-    recordId: string;
-    time: string;
-    type: string;
-    score: number | null;
-    thumb: string | null;
-    reasons: string[];
-  }>;
-}
-
-const KINDS = [
-  'stranger',
-  'unknown_card',
-  'inactive_resident',
-  'wrong_building',
-  'person_card_mismatch',
-  'credential_shared',
-  'leaseholder_absent',
-  'suspected_sublet',
-  'overcrowding',
-  'device_offline',
-  'door_forced',
-  'door_held_open',
-];
 
 /** 告警: the alert list, newest first, by state and kind, paged. A finding's case is on 台账. */
 export const alertsPage: Page = {
@@ -66,15 +18,12 @@ export const alertsPage: Page = {
     const q = new URLSearchParams(ctx.params[0] ?? '');
     const fState = select(
       'state',
-      [
-        ['', t('全部')],
-        ...['open', 'acknowledged', 'closed'].map((s): [string, string] => [s, stateLabel(s)]),
-      ],
+      [['', t('全部')], ...codesOf('alertState').map((s): [string, string] => [s, alertStateLabel(s)])],
       q.get('state') ?? '',
     );
     const fKind = select(
       'kind',
-      [['', t('全部')], ...KINDS.map((k): [string, string] => [k, kindLabel(k)])],
+      [['', t('全部')], ...codesOf('alertKind').map((k): [string, string] => [k, codeLabel('alertKind', k)])],
       q.get('kind') ?? '',
     );
     const list = h('tbody');
@@ -86,9 +35,9 @@ export const alertsPage: Page = {
         {},
         ...[
           fmtTime(a.lastTime),
-          h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, codeLabel(a.kind, a.label)),
-          badge(stateLabel(a.severity), severityTone(a.severity)),
-          stateLabel(a.state),
+          h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, codeLabel('alertKind', a.kind)),
+          badge(codeLabel('severity', a.severity), severityTone(a.severity)),
+          alertStateLabel(a.state),
           a.doorId ?? '—',
           a.householdId
             ? h('a', { href: `#/households/${encodeURIComponent(a.householdId)}` }, a.householdId)
@@ -135,9 +84,9 @@ export const alertPage: Page = {
         'div',
         { class: 'head' },
         h('a', { href: '#/alerts', class: 'back' }, `← ${t('返回')}`),
-        h('h1', {}, codeLabel(a.kind, a.label)),
-        badge(stateLabel(a.severity), severityTone(a.severity)),
-        badge(stateLabel(a.state), a.state === 'open' ? 'warn' : 'muted'),
+        h('h1', {}, codeLabel('alertKind', a.kind)),
+        badge(codeLabel('severity', a.severity), severityTone(a.severity)),
+        badge(alertStateLabel(a.state), a.state === 'open' ? 'warn' : 'muted'),
       ),
       card(
         t('告警详情'),
@@ -173,29 +122,14 @@ export const alertPage: Page = {
                 h(
                   'a',
                   { href: `#/cases/${encodeURIComponent(c.id)}` },
-                  `${c.id} · ${ledgerLabel('source', c.source)}`,
+                  `${c.id} · ${codeLabel('caseSource', c.source)}`,
                 ),
                 caseStateBadge(c),
                 deadlineText(c),
               ]),
             ),
           ]),
-      card(
-        t('证据'),
-        table(
-          [t('抓拍'), t('时间'), t('读头'), t('凭证'), t('分数'), t('原因')],
-          a.evidence,
-          (e) => [
-            thumb(e.thumb),
-            fmtTime(e.time),
-            e.readerId,
-            credLabel(e.type),
-            e.score === null ? '—' : e.score.toFixed(2),
-            e.reasons.map(reasonLabel).join('，'),
-          ],
-          t('暂无数据'),
-        ),
-      ),
+      card(t('证据'), evidenceTable(a.evidence)),
     );
     return undefined;
   },

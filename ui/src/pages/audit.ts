@@ -1,21 +1,8 @@
 import { api, qs } from '../api.js';
+import type { AuditReply } from '../api-types.js';
 import { badge, card, field, fill, h, select } from '../dom.js';
-import { fmtTime, stateLabel, t } from '../i18n.js';
+import { codeLabel, fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
-
-interface AuditItem {
-  seq: number;
-  time: string;
-  actor: string;
-  role: string | null;
-  action: string;
-  householdId: string | null;
-  caseId: string | null;
-  target: string | null;
-  ip: string | null;
-  outcome: string;
-  detail: Record<string, unknown> | null;
-}
 
 const ACTIONS = [
   'login.ok',
@@ -56,7 +43,7 @@ export const auditPage: Page = {
     const more = h('button', { type: 'button', class: 'link' }, t('加载更多'));
     let next: number | null = null;
     const load = async (reset: boolean) => {
-      const r = await api<{ items: AuditItem[]; next: number | null }>(
+      const r = await api<AuditReply>(
         `/api/audit${qs({ actor: fActor.value.trim(), action: fAction.value, household: fHousehold.value.trim(), before: reset ? null : next, limit: 50 })}`,
       );
       if (reset) fill(body);
@@ -70,7 +57,7 @@ export const auditPage: Page = {
               a.actor,
               a.role ?? '—',
               a.action,
-              badge(stateLabel(a.outcome), a.outcome === 'ok' ? 'ok' : 'bad'),
+              badge(codeLabel('auditOutcome', a.outcome), a.outcome === 'ok' ? 'ok' : 'bad'),
               a.householdId
                 ? h('a', { href: `#/households/${encodeURIComponent(a.householdId)}` }, a.householdId)
                 : (a.caseId ?? '—'),

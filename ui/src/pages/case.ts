@@ -1,20 +1,11 @@
 import { ApiError, api, qs } from '../api.js';
+import type { Alert, AuditReply, CaseDetail } from '../api-types.js';
 import { badge, card, fill, h, table } from '../dom.js';
-import { thumb } from '../entries.js';
+import { evidenceTable } from '../entries.js';
 import { evidenceChain } from '../evidence.js';
-import { credLabel, fmtTime, kindLabel, ledgerLabel, reasonLabel, t } from '../i18n.js';
-import { type CaseDetail, caseStateBadge, deadlineText, isOverdue, messageLine, place } from '../ledger.js';
+import { codeLabel, fmtTime, moveLabel, t } from '../i18n.js';
+import { caseStateBadge, deadlineText, isOverdue, messageLine, place } from '../ledger.js';
 import type { Page } from '../page.js';
-import type { Alert } from './alerts.js';
-
-/** What the audit log says about a case (operators and admins). */
-interface AuditRow {
-  time: string;
-  actor: string;
-  action: string;
-  outcome: string;
-  detail: Record<string, unknown> | null;
-}
 
 const DAY = 86_400_000;
 /** The rectification period an order proposes (the operator may change it). */
@@ -62,7 +53,7 @@ function actions(c: CaseDetail, say: (m: string, bad?: boolean) => void, done: (
     const form = h(
       'form',
       { id: 'case-action', class: 'stack', 'data-move': to },
-      h('strong', {}, ledgerLabel('move', to)),
+      h('strong', {}, moveLabel(to)),
       h('label', { class: 'field' }, h('span', {}, t('处置说明')), note),
       deadline ? h('label', { class: 'field' }, h('span', {}, t('整改期限')), deadline) : null,
       h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('确认')), cancel),
@@ -78,7 +69,7 @@ function actions(c: CaseDetail, say: (m: string, bad?: boolean) => void, done: (
           body,
         });
         done(after);
-        say(`${t('已完成')}: ${ledgerLabel('move', to)}`);
+        say(`${t('已完成')}: ${moveLabel(to)}`);
       } catch (err) {
         say(`${t('请求失败')}: ${(err as Error).message}`, true);
       }
@@ -87,7 +78,7 @@ function actions(c: CaseDetail, say: (m: string, bad?: boolean) => void, done: (
     note.focus();
   };
   const buttons = c.allowed.map((to) => {
-    const b = h('button', { type: 'button', class: 'move', 'data-move': to }, ledgerLabel('move', to));
+    const b = h('button', { type: 'button', class: 'move', 'data-move': to }, moveLabel(to));
     b.addEventListener('click', () => open(to));
     return b;
   });
@@ -96,7 +87,7 @@ function actions(c: CaseDetail, say: (m: string, bad?: boolean) => void, done: (
     { id: 'case-actions' },
     buttons.length
       ? h('div', { class: 'buttons' }, ...buttons)
-      : h('p', { class: 'muted' }, ledgerLabel('state', 'closed')),
+      : h('p', { class: 'muted' }, codeLabel('caseState', 'closed')),
     slot,
   );
 }
@@ -114,7 +105,7 @@ function timeline(c: CaseDetail): HTMLElement {
           {},
           h('time', {}, fmtTime(e.at)),
           ' ',
-          badge(ledgerLabel('state', e.state), 'info'),
+          badge(codeLabel('caseState', e.state), 'info'),
           ' ',
           e.actor,
         ),
@@ -150,12 +141,12 @@ export const casePage: Page = {
     const message = messageLine('case-message');
     const draw = async (c: CaseDetail, download = false) => {
       const audit = canAct
-        ? await api<{ items: AuditRow[] }>(`/api/audit${qs({ case: c.id, limit: 50 })}`)
+        ? await api<AuditReply>(`/api/audit${qs({ case: c.id, limit: 50 })}`)
         : { items: [] };
       const link = handoverLink(c);
       const facts: Array<[string, Node | string]> = [
         ['编号', c.id],
-        ['来源', ledgerLabel('source', c.source)],
+        ['来源', codeLabel('caseSource', c.source)],
         [
           '房屋',
           c.householdId
@@ -177,9 +168,9 @@ export const casePage: Page = {
           'div',
           { class: 'head' },
           h('a', { href: '#/cases', class: 'back' }, `← ${t('返回')}`),
-          h('h1', {}, kindLabel(c.kind)),
+          h('h1', {}, codeLabel('caseKind', c.kind)),
           caseStateBadge(c),
-          badge(ledgerLabel('source', c.source), 'muted'),
+          badge(codeLabel('caseSource', c.source), 'muted'),
           link,
         ),
         message.el,
@@ -195,24 +186,7 @@ export const casePage: Page = {
               h('p', { class: 'summary-text' }, c.summary),
             ),
             card(t('证据链'), evidenceChain(c.evidence)),
-            alert
-              ? card(
-                  t('通行记录'),
-                  table(
-                    [t('抓拍'), t('时间'), t('读头'), t('凭证'), t('分数'), t('原因')],
-                    alert.evidence,
-                    (e) => [
-                      thumb(e.thumb),
-                      fmtTime(e.time),
-                      e.readerId,
-                      credLabel(e.type),
-                      e.score === null ? '—' : e.score.toFixed(2),
-                      e.reasons.map(reasonLabel).join('，'),
-                    ],
-                    t('暂无数据'),
-                  ),
-                )
-              : null,
+            alert ? card(t('通行记录'), evidenceTable(alert.evidence)) : null,
           ),
           h(
             'div',
@@ -231,7 +205,7 @@ export const casePage: Page = {
                     fmtTime(a.time),
                     a.actor,
                     a.detail && typeof a.detail.to === 'string'
-                      ? `${a.action} → ${ledgerLabel('state', a.detail.to)}`
+                      ? `${a.action} → ${codeLabel('caseState', a.detail.to)}`
                       : a.action,
                     a.outcome,
                   ]),
@@ -244,7 +218,7 @@ export const casePage: Page = {
       // 移交城管: the package goes with the move — download it at once, and keep the link.
       if (download && link) {
         link.click();
-        message.say(`${t('已完成')}: ${ledgerLabel('move', 'handed_over')} — ${t('移交材料已下载')}`);
+        message.say(`${t('已完成')}: ${moveLabel('handed_over')} — ${t('移交材料已下载')}`);
       }
     };
     await draw(first);

@@ -1,28 +1,10 @@
+import { CASE_KINDS, CASE_STATES } from '../../../core/codes.js';
 import { api, qs } from '../api.js';
+import type { Case, CaseStats } from '../api-types.js';
 import { card, field, fill, h, select } from '../dom.js';
-import { fmtTime, kindLabel, ledgerLabel, t } from '../i18n.js';
-import {
-  age,
-  CASE_KINDS,
-  CASE_STATES,
-  type Case,
-  caseLink,
-  caseStateBadge,
-  deadlineText,
-  isDueSoon,
-  isOverdue,
-  place,
-} from '../ledger.js';
+import { codeLabel, fmtTime, t } from '../i18n.js';
+import { age, caseLink, caseStateBadge, deadlineText, isDueSoon, isOverdue, place } from '../ledger.js';
 import type { Page } from '../page.js';
-
-/** What GET /api/cases/stats tells the desk. */
-interface CaseStats {
-  byState: Record<string, number>;
-  pastDeadline: number;
-  dueSoon: number;
-  dueSoonDays: number;
-  buildings: Array<{ id: string; name: string }>;
-}
 
 /** The row of one case; overdue rows are marked (red), rows due within days too (amber). */
 function caseRow(c: Case): HTMLTableRowElement {
@@ -33,7 +15,7 @@ function caseRow(c: Case): HTMLTableRowElement {
     ...[
       h('a', { href: `#/cases/${encodeURIComponent(c.id)}` }, c.id),
       caseLink(c),
-      ledgerLabel('source', c.source),
+      codeLabel('caseSource', c.source),
       c.householdId
         ? h('a', { href: `#/households/${encodeURIComponent(c.householdId)}` }, place(c))
         : place(c),
@@ -62,7 +44,7 @@ export const casesPage: Page = {
     let state = q.get('state') ?? '';
     const fKind = select(
       'kind',
-      [['', t('全部')], ...CASE_KINDS.map((k): [string, string] => [k, kindLabel(k)])],
+      [['', t('全部')], ...CASE_KINDS.map((k): [string, string] => [k, codeLabel('caseKind', k)])],
       q.get('kind') ?? '',
     );
     const fBuilding = select(
@@ -79,7 +61,7 @@ export const casesPage: Page = {
             const b = h(
               'button',
               { type: 'button', class: state === s ? 'tab active' : 'tab', 'data-state': s },
-              s ? `${ledgerLabel('state', s)} ${stats.byState[s] ?? 0}` : all,
+              s ? `${codeLabel('caseState', s)} ${stats.byState[s] ?? 0}` : all,
             );
             b.addEventListener('click', () => {
               state = s;

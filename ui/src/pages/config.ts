@@ -1,4 +1,5 @@
 import { api } from '../api.js';
+import type { ConfigReply } from '../api-types.js';
 import { card, h } from '../dom.js';
 import { t } from '../i18n.js';
 import type { Page } from '../page.js';
@@ -10,7 +11,7 @@ export const configPage: Page = {
   nav: '配置',
   role: 'admin',
   async render(root) {
-    const c = await api<{ config: unknown; version: string }>('/api/config');
+    const c = await api<ConfigReply>('/api/config');
     root.append(
       card(`${t('配置')} · v${c.version}`, h('pre', { class: 'config' }, JSON.stringify(c.config, null, 2))),
     );

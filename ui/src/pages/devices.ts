@@ -1,34 +1,8 @@
 import { api } from '../api.js';
+import type { FingerprintSync, Reader } from '../api-types.js';
 import { badge, card, fill, h, table } from '../dom.js';
 import { fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
-
-interface Reader {
-  id: string;
-  doorId: string;
-  doorName: string | null;
-  driver: string;
-  direction: string;
-  online: boolean | null;
-  since: string | null;
-  lastSeen: string | null;
-  firmware: string | null;
-  clockOffsetMs: number | null;
-  counters: Record<string, number>;
-  /** Fingerprint readers: the last roster sync of the module's library. */
-  fingerprintSync?: FingerprintSync | null;
-}
-
-interface FingerprintSync {
-  outcome: 'ok' | 'partial' | 'failed' | 'skipped';
-  at: string;
-  enrolled: number;
-  replaced: number;
-  removed: number;
-  failed: number;
-  noTemplate: number;
-  error?: string;
-}
 
 /** The module's library against the roster: synced (+enrolled −removed), partly, failed, waiting. */
 function syncBadge(s: FingerprintSync | null | undefined): HTMLElement | null {

@@ -1,17 +1,15 @@
+import { CASE_KINDS, codesOf } from '../../../core/codes.js';
 import { api } from '../api.js';
+import type { Created, HouseholdFile } from '../api-types.js';
 import { badge, card, field, h, select, table } from '../dom.js';
-import { fmtTime, kindLabel, ledgerLabel, t } from '../i18n.js';
+import { codeLabel, fmtTime, t } from '../i18n.js';
 import {
-  CASE_KINDS,
-  type Case,
   caseLink,
   caseStateBadge,
   deadlineText,
   fromLocalInput,
   localInput,
   messageLine,
-  type Pass,
-  type Patrol,
   passCredentials,
   passStatus,
   todayShanghai,
@@ -19,16 +17,7 @@ import {
 import type { PageContext } from '../page.js';
 
 /** What the household file carries from the ledger (issue 4): passes, cases, patrol visits. */
-export interface HouseholdLedger {
-  id: string;
-  buildingId: string;
-  passes: Pass[];
-  cases: Case[];
-  patrols: Patrol[];
-}
-
-const RESULTS = ['normal', 'violation_found', 'nobody_home'];
-const CHANNELS = ['phone', 'letter', 'online', 'in_person', 'other'];
+export type HouseholdLedger = Pick<HouseholdFile, 'id' | 'buildingId' | 'passes' | 'cases' | 'patrols'>;
 
 /** A "case opened" note with the link to the case. */
 function opened(caseId: string): Node {
@@ -59,11 +48,11 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
   });
   const result = select(
     'result',
-    RESULTS.map((r): [string, string] => [r, ledgerLabel('result', r)]),
+    codesOf('patrolResult').map((r): [string, string] => [r, codeLabel('patrolResult', r)]),
   );
   const violation = select(
     'violation',
-    CASE_KINDS.map((k): [string, string] => [k, kindLabel(k)]),
+    CASE_KINDS.map((k): [string, string] => [k, codeLabel('caseKind', k)]),
   );
   const violationField = field(t('违规类型'), violation);
   violationField.hidden = true;
@@ -86,7 +75,7 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
-      const r = await api<{ id: string; caseId: string | null }>('/api/patrols', {
+      const r = await api<Created>('/api/patrols', {
         method: 'POST',
         body: {
           date: date.value,
@@ -114,11 +103,11 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
   const msg = messageLine('tip-message');
   const channel = select(
     'channel',
-    CHANNELS.map((c): [string, string] => [c, ledgerLabel('channel', c)]),
+    codesOf('tipChannel').map((c): [string, string] => [c, codeLabel('tipChannel', c)]),
   );
   const kind = select(
     'kind',
-    CASE_KINDS.map((k): [string, string] => [k, kindLabel(k)]),
+    CASE_KINDS.map((k): [string, string] => [k, codeLabel('caseKind', k)]),
   );
   const received = h('input', {
     type: 'datetime-local',
@@ -139,7 +128,7 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
-      const r = await api<{ id: string; caseId: string }>('/api/tips', {
+      const r = await api<Created>('/api/tips', {
         method: 'POST',
         body: {
           channel: channel.value,
@@ -151,7 +140,7 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
       });
       content.value = '';
       await reload();
-      msg.say(opened(r.caseId));
+      msg.say(r.caseId ? opened(r.caseId) : t('已记录'));
     } catch (err) {
       msg.say(`${t('请求失败')}: ${(err as Error).message}`, true);
     }
@@ -170,7 +159,7 @@ export function ledgerCards(f: HouseholdLedger): HTMLElement[] {
         (c) => [
           h('a', { href: `#/cases/${encodeURIComponent(c.id)}` }, c.id),
           caseLink(c),
-          ledgerLabel('source', c.source),
+          codeLabel('caseSource', c.source),
           caseStateBadge(c),
           fmtTime(c.detectedTime),
           deadlineText(c),
@@ -186,7 +175,7 @@ export function ledgerCards(f: HouseholdLedger): HTMLElement[] {
         (p) => {
           const [text, tone] = passStatus(p);
           return [
-            ledgerLabel('pass', p.kind),
+            codeLabel('passKind', p.kind),
             h('span', { class: 'pass-name' }, p.name),
             passCredentials(p),
             `${fmtTime(p.validFrom)} ~ ${fmtTime(p.validTo)}`,
@@ -205,7 +194,7 @@ export function ledgerCards(f: HouseholdLedger): HTMLElement[] {
         (p) => [
           p.date,
           p.inspector,
-          badge(ledgerLabel('result', p.result), p.result === 'violation_found' ? 'bad' : 'muted'),
+          badge(codeLabel('patrolResult', p.result), p.result === 'violation_found' ? 'bad' : 'muted'),
           p.note ?? '—',
           p.photo ?? '—',
           p.caseId ? h('a', { href: `#/cases/${encodeURIComponent(p.caseId)}` }, p.caseId) : '—',

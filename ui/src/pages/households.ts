@@ -1,55 +1,11 @@
 import { api, qs } from '../api.js';
+import type { HouseholdFile, HouseholdHit, HouseholdSearch } from '../api-types.js';
 import { badge, card, field, fill, h, select, table } from '../dom.js';
-import { type Entry, entryCells, entryHeads } from '../entries.js';
-import { codeLabel, credLabel, fmtTime, stateLabel, t } from '../i18n.js';
+import { entryCells, entryHeads } from '../entries.js';
+import { alertStateLabel, codeLabel, fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
-import { type HouseholdLedger, ledgerCards, ledgerForms } from './household-ledger.js';
+import { ledgerCards, ledgerForms } from './household-ledger.js';
 import { severityTone } from './overview.js';
-
-interface Hit {
-  id: string;
-  buildingId: string;
-  buildingName: string | null;
-  room: string;
-  housingTypeLabel: string;
-  status: string;
-  leaseholder: string | null;
-  members: number;
-}
-
-interface Member {
-  id: string;
-  role: string;
-  name: string;
-  idMasked: string | null;
-  phoneMasked: string | null;
-  validFrom: string | null;
-  validTo: string | null;
-  status: string;
-  credentials: Array<{ kind: string; masked: string }>;
-}
-
-interface HouseholdFile extends HouseholdLedger {
-  id: string;
-  buildingName: string | null;
-  buildingId: string;
-  room: string;
-  housingTypeLabel: string;
-  leaseStart: string | null;
-  leaseEnd: string | null;
-  status: string;
-  members: Member[];
-  recentEntries: Entry[];
-  alerts: Array<{
-    id: string;
-    kind: string;
-    label: string;
-    severity: string;
-    state: string;
-    lastTime: string;
-    count: number;
-  }>;
-}
 
 const STATUS_TONE: Record<string, 'ok' | 'bad' | 'muted'> = {
   active: 'ok',
@@ -65,11 +21,7 @@ export const householdsPage: Page = {
   nav: '一户一档',
   role: 'viewer',
   async render(root, ctx) {
-    const first = await api<{
-      items: Hit[];
-      next: string | null;
-      buildings: Array<{ id: string; name: string }>;
-    }>('/api/households?limit=50');
+    const first = await api<HouseholdSearch>('/api/households?limit=50');
     const fBuilding = select('building', [
       ['', t('全部')],
       ...first.buildings.map((b): [string, string] => [b.id, b.name]),
@@ -86,7 +38,7 @@ export const householdsPage: Page = {
       h('button', { type: 'submit', class: 'primary' }, t('查询')),
       ctx.masked ? h('span', { class: 'muted' }, t('姓名已脱敏')) : null,
     );
-    const draw = (items: Hit[]) =>
+    const draw = (items: HouseholdHit[]) =>
       fill(
         results,
         table(
@@ -96,8 +48,8 @@ export const householdsPage: Page = {
             h('a', { href: `#/households/${encodeURIComponent(x.id)}` }, x.id),
             x.buildingName ?? x.buildingId,
             x.room,
-            x.housingTypeLabel,
-            badge(stateLabel(x.status), STATUS_TONE[x.status] ?? 'muted'),
+            codeLabel('housingType', x.housingType),
+            badge(codeLabel('householdStatus', x.status), STATUS_TONE[x.status] ?? 'muted'),
             x.leaseholder ?? '—',
             x.members,
           ],
@@ -106,7 +58,7 @@ export const householdsPage: Page = {
       );
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      const r = await api<{ items: Hit[] }>(
+      const r = await api<HouseholdSearch>(
         `/api/households${qs({ building: fBuilding.value, room: fRoom.value.trim(), name: fName.value.trim(), limit: 100 })}`,
       );
       draw(r.items);
@@ -144,8 +96,8 @@ export const householdFilePage: Page = {
         { class: 'head' },
         h('a', { href: '#/households', class: 'back' }, `← ${t('返回')}`),
         h('h1', {}, `${f.buildingName ?? f.buildingId} ${f.room}`),
-        badge(f.housingTypeLabel, 'info'),
-        badge(stateLabel(f.status), STATUS_TONE[f.status] ?? 'muted'),
+        badge(codeLabel('housingType', f.housingType), 'info'),
+        badge(codeLabel('householdStatus', f.status), STATUS_TONE[f.status] ?? 'muted'),
         h('span', { class: 'muted' }, `${t('租约')}: ${f.leaseStart ?? '—'} ~ ${f.leaseEnd ?? '—'}`),
         ctx.masked ? h('span', { class: 'badge warn', id: 'masked-note' }, t('姓名已脱敏')) : null,
         canAct
@@ -163,11 +115,11 @@ export const householdFilePage: Page = {
           f.members,
           (m) => [
             h('span', { class: 'member-name' }, m.name),
-            t(m.role === 'leaseholder' ? '承租人' : '成员'),
-            badge(stateLabel(m.status), STATUS_TONE[m.status] ?? 'muted'),
+            codeLabel('residentRole', m.role),
+            badge(codeLabel('residentStatus', m.status), STATUS_TONE[m.status] ?? 'muted'),
             m.idMasked ?? '—',
             m.phoneMasked ?? '—',
-            m.credentials.map((c) => `${credLabel(c.kind)} ${c.masked}`).join('；') || '—',
+            m.credentials.map((c) => `${codeLabel('credentialKind', c.kind)} ${c.masked}`).join('；') || '—',
             `${m.validFrom ?? '—'} ~ ${m.validTo ?? '—'}`,
           ],
         ),
@@ -186,9 +138,9 @@ export const householdFilePage: Page = {
           f.alerts,
           (a) => [
             fmtTime(a.lastTime),
-            h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, codeLabel(a.kind, a.label)),
-            badge(stateLabel(a.severity), severityTone(a.severity)),
-            stateLabel(a.state),
+            h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, codeLabel('alertKind', a.kind)),
+            badge(codeLabel('severity', a.severity), severityTone(a.severity)),
+            alertStateLabel(a.state),
             a.count,
           ],
           t('暂无数据'),

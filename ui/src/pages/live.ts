@@ -1,15 +1,9 @@
 import { api, qs } from '../api.js';
+import type { Door, Entry } from '../api-types.js';
 import { badge, card, field, fill, h, select, table } from '../dom.js';
-import { type Entry, entryCells, entryHeads } from '../entries.js';
+import { entryCells, entryHeads } from '../entries.js';
 import { t } from '../i18n.js';
 import type { Page } from '../page.js';
-
-/** A door as GET /api/doors lists it. */
-export interface Door {
-  id: string;
-  name: string;
-  building: string | null;
-}
 
 /** Rows kept on screen; older ones scroll away. */
 const MAX_ROWS = 200;

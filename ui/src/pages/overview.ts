@@ -1,27 +1,9 @@
 import { api } from '../api.js';
+import type { Overview } from '../api-types.js';
 import { drawChart, FONT } from '../chart.js';
 import { badge, card, fill, h, table } from '../dom.js';
-import { codeLabel, fmtTime, stateLabel, t } from '../i18n.js';
+import { codeLabel, fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
-
-interface Overview {
-  now: string;
-  today: { in: number; out: number; denied: number };
-  openAlerts: { total: number; byKind: Array<{ key: string; label: string; count: number }> };
-  devices: { online: number; offline: number; unknown: number };
-  hourly: Array<{ hour: string; in: number; out: number }>;
-  newest: Array<{
-    id: string;
-    kind: string;
-    label: string;
-    severity: string;
-    state: string;
-    householdId: string | null;
-    doorName: string | null;
-    lastTime: string;
-    count: number;
-  }>;
-}
 
 /** The tone of an alert severity. */
 export function severityTone(s: string): 'bad' | 'warn' | 'info' {
@@ -75,7 +57,10 @@ export const overviewPage: Page = {
         table(
           [t('类型'), t('次数')],
           o.openAlerts.byKind,
-          (k) => [h('a', { href: `#/alerts?kind=${k.key}&state=open` }, codeLabel(k.key, k.label)), k.count],
+          (k) => [
+            h('a', { href: `#/alerts?kind=${k.key}&state=open` }, codeLabel('alertKind', k.key)),
+            k.count,
+          ],
           t('暂无数据'),
         ),
       );
@@ -86,8 +71,8 @@ export const overviewPage: Page = {
           o.newest,
           (a) => [
             fmtTime(a.lastTime),
-            h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, codeLabel(a.kind, a.label)),
-            badge(stateLabel(a.severity), severityTone(a.severity)),
+            h('a', { href: `#/alerts/${encodeURIComponent(a.id)}` }, codeLabel('alertKind', a.kind)),
+            badge(codeLabel('severity', a.severity), severityTone(a.severity)),
             a.doorName ?? '—',
             a.householdId
               ? h('a', { href: `#/households/${encodeURIComponent(a.householdId)}` }, a.householdId)

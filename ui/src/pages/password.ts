@@ -1,4 +1,5 @@
-import { ApiError, api, type SessionInfo, setCsrf } from '../api.js';
+import { ApiError, api, setCsrf } from '../api.js';
+import type { SessionInfo } from '../api-types.js';
 import { card, field, fill, h } from '../dom.js';
 import { t } from '../i18n.js';
 import type { Page } from '../page.js';

@@ -1,46 +1,11 @@
 import type { EChartsOption } from 'echarts';
 import { api, qs } from '../api.js';
+import type { CaseStats, MonthlyReport } from '../api-types.js';
 import { drawChart, FONT } from '../chart.js';
 import { card, field, h, table } from '../dom.js';
-import { fmtTime, kindLabel, ledgerLabel, t } from '../i18n.js';
+import { codeLabel, fmtTime, t } from '../i18n.js';
 import { todayShanghai } from '../ledger.js';
 import type { Page } from '../page.js';
-
-/** The monthly report as GET /api/reports/monthly sends it (gateway/ledger/report.ts). */
-interface MonthlyReport {
-  month: string;
-  estate: { id: string; name: string };
-  period: { from: string; to: string };
-  patrols: {
-    total: number;
-    byResult: Record<string, number>;
-    households: number;
-    days: number;
-    inspectors: Record<string, number>;
-  };
-  findings: {
-    total: number;
-    byKind: Record<string, number>;
-    byBuilding: Record<string, Record<string, number>>;
-    bySource: Record<string, number>;
-  };
-  cases: {
-    opened: number;
-    closed: number;
-    overdue: number;
-    handedOver: number;
-    rectified: number;
-    openAtMonthEnd: number;
-  };
-  households: Array<{
-    householdId: string;
-    buildingId: string | null;
-    room: string | null;
-    kinds: string[];
-    cases: string[];
-    stateAtMonthEnd: string[];
-  }>;
-}
 
 /** Width of a chart on A4 (two to a row in the printed column of 186 mm). */
 const PRINT_WIDTH = 330;
@@ -77,7 +42,7 @@ function options(r: MonthlyReport, buildingName: (id: string) => string): Array<
       {
         ...base(),
         xAxis: { type: 'value', minInterval: 1 },
-        yAxis: { type: 'category', data: kinds.map(kindLabel) },
+        yAxis: { type: 'category', data: kinds.map((k) => codeLabel('caseKind', k)) },
         series: [{ type: 'bar', data: kinds.map((k) => r.findings.byKind[k] ?? 0), label: { show: true } }],
       },
     ],
@@ -94,7 +59,7 @@ function options(r: MonthlyReport, buildingName: (id: string) => string): Array<
             center: ['50%', '45%'],
             label: { formatter: '{b}: {c}' },
             data: Object.entries(r.patrols.byResult).map(([k, v]) => ({
-              name: ledgerLabel('result', k),
+              name: codeLabel('patrolResult', k),
               value: v,
             })),
           },
@@ -119,7 +84,7 @@ function options(r: MonthlyReport, buildingName: (id: string) => string): Array<
         xAxis: { type: 'category', data: buildings.map(buildingName) },
         yAxis: { type: 'value', minInterval: 1 },
         series: allKinds.map((k) => ({
-          name: kindLabel(k),
+          name: codeLabel('caseKind', k),
           type: 'bar',
           stack: 'b',
           data: buildings.map((b) => r.findings.byBuilding[b]?.[k] ?? 0),
@@ -145,7 +110,7 @@ export const reportsPage: Page = {
       : todayShanghai().slice(0, 7);
     const [r, stats] = await Promise.all([
       api<MonthlyReport>(`/api/reports/monthly${qs({ month })}`),
-      api<{ buildings: Array<{ id: string; name: string }> }>('/api/cases/stats'),
+      api<CaseStats>('/api/cases/stats'),
     ]);
     const names = new Map(stats.buildings.map((b) => [b.id, b.name]));
     const buildingName = (id: string) => names.get(id) ?? (id === '-' ? '—' : id);
@@ -220,9 +185,9 @@ export const reportsPage: Page = {
               h('a', { href: `#/households/${encodeURIComponent(x.householdId)}` }, x.householdId),
               x.buildingId ? buildingName(x.buildingId) : '—',
               x.room ?? '—',
-              x.kinds.map(kindLabel).join('、'),
+              x.kinds.map((k) => codeLabel('caseKind', k)).join('、'),
               x.cases.length,
-              x.stateAtMonthEnd.map((s) => ledgerLabel('state', s)).join('、'),
+              x.stateAtMonthEnd.map((s) => codeLabel('caseState', s)).join('、'),
             ],
             t('暂无数据'),
           ),

@@ -1,15 +1,8 @@
 import { ApiError, api } from '../api.js';
+import type { User, UserWithPassword } from '../api-types.js';
 import { badge, card, field, fill, h, select, table } from '../dom.js';
 import { fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
-
-interface User {
-  name: string;
-  role: 'viewer' | 'operator' | 'admin';
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
 
 const ROLE_OPTIONS = (): Array<[string, string]> => [
   ['viewer', t('查看员')],
@@ -71,11 +64,11 @@ export const usersPage: Page = {
             'click',
             () =>
               void guard(async () => {
-                const r = await api<{ password: string }>(`/api/users/${u.name}/password`, {
+                const r = await api<UserWithPassword>(`/api/users/${u.name}/password`, {
                   method: 'POST',
                   body: {},
                 });
-                say(`${u.name} — ${t('新密码仅显示一次')}: ${r.password}`);
+                say(`${u.name} — ${t('新密码仅显示一次')}: ${r.password ?? '—'}`);
               }),
           );
           return [
@@ -115,7 +108,7 @@ export const usersPage: Page = {
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void guard(async () => {
-        const r = await api<{ user: User; password: string | null }>('/api/users', {
+        const r = await api<UserWithPassword>('/api/users', {
           method: 'POST',
           body: {
             name: name.value.trim(),

@@ -1,18 +1,18 @@
+import { PASS_KINDS } from '../../../core/codes.js';
 import { api, qs } from '../api.js';
+import type { HouseholdSearch, Pass } from '../api-types.js';
 import { badge, card, field, fill, h, select, table } from '../dom.js';
-import { fmtTime, ledgerLabel, t } from '../i18n.js';
+import { codeLabel, fmtTime, t } from '../i18n.js';
 import {
   fromLocalInput,
   householdPicker,
   localInput,
   messageLine,
-  type Pass,
   passCredentials,
   passStatus,
 } from '../ledger.js';
 import type { Page } from '../page.js';
 
-const KINDS = ['visitor', 'courier', 'staff'];
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
@@ -74,7 +74,7 @@ export const visitorsPage: Page = {
             const [text, tone] = passStatus(p);
             const live = tone === 'ok' || tone === 'warn';
             return [
-              ledgerLabel('pass', p.kind),
+              codeLabel('passKind', p.kind),
               h('span', { class: 'pass-name' }, p.name),
               p.householdId
                 ? h('a', { href: `#/households/${encodeURIComponent(p.householdId)}` }, p.householdId)
@@ -113,12 +113,10 @@ async function passForm(
   say: (m: string | Node, bad?: boolean) => void,
   done: () => Promise<void>,
 ): Promise<HTMLElement> {
-  const { buildings } = await api<{ buildings: Array<{ id: string; name: string }> }>(
-    '/api/households?limit=1',
-  );
+  const { buildings } = await api<HouseholdSearch>('/api/households?limit=1');
   const kind = select(
     'kind',
-    KINDS.map((k): [string, string] => [k, ledgerLabel('pass', k)]),
+    PASS_KINDS.map((k): [string, string] => [k, codeLabel('passKind', k)]),
   );
   const picker = householdPicker(buildings, household);
   const name = h('input', { name: 'name', required: true, maxlength: 64, size: 10 });

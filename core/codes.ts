@@ -1,0 +1,296 @@
+/**
+ * The one table of codes (issue 8): every stable string the gateway stores, sends upstream or
+ * shows — access reasons, alert kinds, case kinds and states, credential kinds, the roster's
+ * housing types, statuses and roles, pass kinds, patrol results, tip channels — with its zh-CN
+ * label (what the operator reads, what the CloudEvents carry) and its English label (the
+ * dashboard's English switch). The server and the browser both import this module; the codes
+ * themselves are union types derived from it, so a code that is not in the table does not
+ * compile. The codes are stored: never rename one.
+ *
+ * This module imports nothing: it is bundled into the dashboard as it is.
+ */
+
+/** The dashboard's languages: zh-CN first, English on request. */
+export type Lang = 'zh' | 'en';
+
+/** A code's label in both languages. */
+export interface Label {
+  readonly zh: string;
+  readonly en: string;
+}
+
+type Table = Readonly<Record<string, Label>>;
+
+/** Why an access decision came out as it did, stored with every journal row. */
+const reason = {
+  ok: { zh: '核验通过', en: 'Checked' },
+  exit: { zh: '出门放行', en: 'Exit' },
+  monitor: { zh: '监测模式放行', en: 'Monitor mode' },
+  stranger: { zh: '陌生人', en: 'Stranger' },
+  unknown_person: { zh: '人脸未登记', en: 'Face not registered' },
+  unknown_card: { zh: '卡片未登记', en: 'Card not registered' },
+  unknown_idcard: { zh: '身份证未登记', en: 'ID card not registered' },
+  unknown_fingerprint: { zh: '指纹未登记', en: 'Fingerprint not registered' },
+  unknown_qrcode: { zh: '二维码无效', en: 'Invalid QR code' },
+  invalid_id_number: { zh: '身份证号校验失败', en: 'ID number fails its check digit' },
+  idcard_expired: { zh: '身份证已过期', en: 'ID card expired' },
+  low_score: { zh: '比对分数过低', en: 'Score too low' },
+  no_liveness: { zh: '活体检测未通过', en: 'Liveness failed' },
+  inactive_resident: { zh: '住户已迁出或停用', en: 'Resident moved out or suspended' },
+  resident_not_yet_valid: { zh: '住户尚未生效', en: 'Resident not yet valid' },
+  resident_expired: { zh: '住户有效期已过', en: 'Resident no longer valid' },
+  household_inactive: { zh: '房屋非在租状态', en: 'Household not let' },
+  lease_expired: { zh: '租约已到期', en: 'Lease expired' },
+  wrong_building: { zh: '非本楼住户', en: 'Not a resident of this building' },
+  wrong_entrance: { zh: '非本单元住户', en: 'Not a resident of this entrance' },
+  visitor_pass: { zh: '访客通行证', en: 'Visitor pass' },
+  courier_pass: { zh: '快递外卖登记', en: 'Courier registration' },
+  staff_pass: { zh: '物业人员登记', en: 'Staff registration' },
+  stale: { zh: '过时记录，未应答', en: 'Stale, not answered' },
+  offline: { zh: '离线补传', en: 'Replayed offline' },
+  // The person–card check (issue 6): the Chinese labels are also what the terminal shows.
+  idcard_required: {
+    zh: '请再刷身份证完成人证核验',
+    en: 'Present the ID card to complete the person–card check',
+  },
+  biometric_required: {
+    zh: '请再刷脸或按指纹完成人证核验',
+    en: 'Show the face or a finger to complete the person–card check',
+  },
+  two_factors_required: {
+    zh: '此门需身份证加人脸或指纹',
+    en: 'This door needs the ID card and a face or finger',
+  },
+  person_card_mismatch: { zh: '人证不符', en: 'Person–card mismatch' },
+} as const satisfies Table;
+
+/** How urgent an alert is. */
+const severity = {
+  critical: { zh: '严重', en: 'critical' },
+  warning: { zh: '警告', en: 'warning' },
+  info: { zh: '提示', en: 'info' },
+} as const satisfies Table;
+
+/** An alert's severity. */
+export type Severity = keyof typeof severity;
+
+/** Alert kinds (design.md §8), each with the severity it is raised with. */
+const alertKind = {
+  stranger: { zh: '陌生人通行', en: 'Stranger', severity: 'warning' },
+  unknown_card: { zh: '未登记卡证', en: 'Unknown card', severity: 'warning' },
+  inactive_resident: {
+    zh: '已迁出/停用住户通行',
+    en: 'Moved-out or suspended resident',
+    severity: 'warning',
+  },
+  wrong_building: { zh: '非本楼住户通行', en: 'Wrong building', severity: 'info' },
+  person_card_mismatch: { zh: '人证不符', en: 'Person–card mismatch', severity: 'critical' },
+  credential_shared: { zh: '卡证借用', en: 'Credential shared', severity: 'critical' },
+  leaseholder_absent: { zh: '承租人长期未归', en: 'Leaseholder absent', severity: 'warning' },
+  stranger_recurrent: { zh: '陌生人频繁出现', en: 'Recurrent stranger', severity: 'warning' },
+  suspected_sublet: { zh: '疑似转租', en: 'Suspected sublet', severity: 'critical' },
+  overcrowding: { zh: '疑似群租', en: 'Overcrowding', severity: 'critical' },
+  device_offline: { zh: '设备离线', en: 'Device offline', severity: 'warning' },
+  door_forced: { zh: '门被强行打开', en: 'Door forced', severity: 'critical' },
+  door_held_open: { zh: '门长时间未关', en: 'Door held open', severity: 'warning' },
+} as const satisfies Readonly<Record<string, Label & { readonly severity: Severity }>>;
+
+/** Where an alert is. A pattern alert whose case moved on carries the case's state instead. */
+const alertState = {
+  open: { zh: '待处理', en: 'open' },
+  acknowledged: { zh: '已确认', en: 'acknowledged' },
+  closed: { zh: '已关闭', en: 'closed' },
+} as const satisfies Table;
+
+/** What a ledger case is about: the pattern kinds, and whatever a tip or a patrol reports. */
+const caseKind = {
+  suspected_sublet: alertKind.suspected_sublet,
+  overcrowding: alertKind.overcrowding,
+  credential_shared: alertKind.credential_shared,
+  leaseholder_absent: alertKind.leaseholder_absent,
+  stranger_recurrent: alertKind.stranger_recurrent,
+  other: { zh: '其他违规', en: 'Other violation' },
+} as const satisfies Table;
+
+/**
+ * The ledger (台账) workflow of issue 4, in its order (the desk's tabs). Sent upstream as
+ * `estate.case.{state}`; the moves allowed between them are the ledger's (ledger/states.ts).
+ */
+const caseState = {
+  open: { zh: '待核实', en: 'To verify' },
+  acknowledged: { zh: '已核实', en: 'Acknowledged' },
+  dissuaded: { zh: '已劝阻', en: 'Dissuaded' },
+  rectification_ordered: { zh: '限期整改', en: 'Rectification ordered' },
+  overdue: { zh: '逾期未整改', en: 'Overdue' },
+  rectified: { zh: '已整改', en: 'Rectified' },
+  handed_over: { zh: '已移交城管', en: 'Handed over to enforcement' },
+  closed: { zh: '已结案', en: 'Closed' },
+} as const satisfies Table;
+
+/** Where a case came from. */
+const caseSource = {
+  detector: { zh: '系统发现', en: 'Detector' },
+  tip: { zh: '举报投诉', en: 'Tip or complaint' },
+  patrol: { zh: '巡查发现', en: 'Patrol' },
+} as const satisfies Table;
+
+/** How a person identified themselves at a reader (also the kinds of roster credentials). */
+const credentialKind = {
+  face: { zh: '人脸', en: 'Face' },
+  card: { zh: 'IC卡', en: 'Card' },
+  idcard: { zh: '身份证', en: 'ID card' },
+  fingerprint: { zh: '指纹', en: 'Fingerprint' },
+  qrcode: { zh: '二维码', en: 'QR code' },
+} as const satisfies Table;
+
+/** The four kinds of affordable housing in Shanghai. */
+const housingType = {
+  lianzu: { zh: '廉租住房', en: 'Low-rent housing' },
+  gongzu: { zh: '公共租赁住房', en: 'Public rental housing' },
+  baozu: { zh: '保障性租赁住房', en: 'Affordable rental housing' },
+  gongyou: { zh: '共有产权保障住房', en: 'Shared-ownership housing' },
+} as const satisfies Table;
+
+/** Whether a household is let. */
+const householdStatus = {
+  active: { zh: '在住', en: 'active' },
+  vacant: { zh: '空置', en: 'vacant' },
+  terminated: { zh: '已终止', en: 'terminated' },
+} as const satisfies Table;
+
+/** Whether a resident still lives there. */
+const residentStatus = {
+  active: { zh: '在住', en: 'active' },
+  moved_out: { zh: '已迁出', en: 'moved out' },
+  suspended: { zh: '停用', en: 'suspended' },
+} as const satisfies Table;
+
+/** A resident's place in the household. */
+const residentRole = {
+  leaseholder: { zh: '承租人', en: 'Leaseholder' },
+  co_resident: { zh: '同住人', en: 'Co-resident' },
+} as const satisfies Table;
+
+/** Visitor passes and the registrations of couriers and property staff (issue 4). */
+const passKind = {
+  visitor: { zh: '访客', en: 'Visitor' },
+  courier: { zh: '快递外卖', en: 'Courier' },
+  staff: { zh: '物业人员', en: 'Staff' },
+} as const satisfies Table;
+
+/** What a patrol visit (巡查) found. */
+const patrolResult = {
+  normal: { zh: '正常', en: 'Normal' },
+  violation_found: { zh: '发现违规', en: 'Violation found' },
+  nobody_home: { zh: '无人在家', en: 'Nobody home' },
+} as const satisfies Table;
+
+/** How a tip or complaint (举报投诉) came in. */
+const tipChannel = {
+  phone: { zh: '电话', en: 'Phone' },
+  letter: { zh: '信件', en: 'Letter' },
+  online: { zh: '网上', en: 'Online' },
+  in_person: { zh: '来访', en: 'In person' },
+  other: { zh: '其他', en: 'Other' },
+} as const satisfies Table;
+
+/** How an audited action ended. */
+const auditOutcome = {
+  ok: { zh: '成功', en: 'ok' },
+  failed: { zh: '失败', en: 'failed' },
+  refused: { zh: '拒绝', en: 'refused' },
+} as const satisfies Table;
+
+/** Every group of codes, code → labels, each in its order. */
+export const CODES = {
+  reason,
+  severity,
+  alertKind,
+  alertState,
+  caseKind,
+  caseState,
+  caseSource,
+  credentialKind,
+  housingType,
+  householdStatus,
+  residentStatus,
+  residentRole,
+  passKind,
+  patrolResult,
+  tipChannel,
+  auditOutcome,
+} as const satisfies Readonly<Record<string, Table>>;
+
+/** The name of a group of codes. */
+export type CodeGroup = keyof typeof CODES;
+/** The codes of one group, as a union of string literals. */
+export type Code<G extends CodeGroup> = Extract<keyof (typeof CODES)[G], string>;
+
+/** A reason code recorded with an access decision. */
+export type ReasonCode = Code<'reason'>;
+/** An alert kind. */
+export type AlertKind = Code<'alertKind'>;
+/** An alert's own state (open, acknowledged, closed). */
+export type AlertState = Code<'alertState'>;
+/** What a case is about. */
+export type CaseKind = Code<'caseKind'>;
+/** A ledger state. */
+export type CaseState = Code<'caseState'>;
+/** Where a case came from. */
+export type CaseSource = Code<'caseSource'>;
+/** A credential kind. */
+export type CredentialKind = Code<'credentialKind'>;
+/** 廉租住房, 公共租赁住房, 保障性租赁住房, 共有产权保障住房. */
+export type HousingType = Code<'housingType'>;
+/** A household's status. */
+export type HouseholdStatus = Code<'householdStatus'>;
+/** A resident's status. */
+export type ResidentStatus = Code<'residentStatus'>;
+/** A resident's role. */
+export type ResidentRole = Code<'residentRole'>;
+/** visitor: to one household; courier (快递外卖) and staff (物业): estate-wide. */
+export type PassKind = Code<'passKind'>;
+/** What a patrol visit found. */
+export type PatrolResult = Code<'patrolResult'>;
+/** How a tip came in. */
+export type TipChannel = Code<'tipChannel'>;
+/** How an audited action ended. */
+export type AuditOutcome = Code<'auditOutcome'>;
+
+/** The codes of a group in the table's order. */
+export function codesOf<G extends CodeGroup>(group: G): readonly Code<G>[] {
+  return Object.keys(CODES[group]) as Code<G>[];
+}
+
+/** Whether a string is a code of the group. */
+export function isCode<G extends CodeGroup>(group: G, code: string): code is Code<G> {
+  return Object.hasOwn(CODES[group], code);
+}
+
+/**
+ * The label of a code, zh-CN unless asked otherwise. A code the table does not know (a row
+ * written by a newer version) reads as itself rather than as nothing.
+ */
+export function label(group: CodeGroup, code: string, lang: Lang = 'zh'): string {
+  const table: Table = CODES[group];
+  return Object.hasOwn(table, code) ? (table[code] as Label)[lang] : code;
+}
+
+/** The ledger states in workflow order. */
+export const CASE_STATES = codesOf('caseState');
+/** The case kinds in the order of the forms. */
+export const CASE_KINDS = codesOf('caseKind');
+/** The case sources. */
+export const CASE_SOURCES = codesOf('caseSource');
+/** The credential kinds. */
+export const CREDENTIAL_KINDS = codesOf('credentialKind');
+/** The housing types. */
+export const HOUSING_TYPES = codesOf('housingType');
+/** The household statuses. */
+export const HOUSEHOLD_STATUSES = codesOf('householdStatus');
+/** The resident statuses. */
+export const RESIDENT_STATUSES = codesOf('residentStatus');
+/** The resident roles. */
+export const RESIDENT_ROLES = codesOf('residentRole');
+/** The pass kinds. */
+export const PASS_KINDS = codesOf('passKind');

@@ -1,0 +1,84 @@
+import { Type as T } from '@sinclair/typebox';
+import { SyncResultSchema } from '../roster/sync-result.js';
+
+/** JSON Schemas of health, readers, doors and the running configuration. */
+
+const NStr = T.Union([T.String(), T.Null()]);
+
+/** /healthz: for systemd, load balancers and the installer; no personal data. */
+export const Health = T.Object({
+  status: T.Union([T.Literal('ok'), T.Literal('degraded')]),
+  version: T.String(),
+  estateId: T.String(),
+  gatewayId: T.String(),
+  uptimeS: T.Integer(),
+  broker: T.Object({
+    mode: T.String(),
+    connected: T.Boolean(),
+    sessions: T.Optional(
+      T.Object({
+        connected: T.Integer(),
+        total: T.Integer(),
+        paused: T.Integer(),
+        unacked: T.Integer(),
+        dropped: T.Integer(),
+      }),
+    ),
+  }),
+  readers: T.Object({ online: T.Integer(), total: T.Integer() }),
+  pipeline: T.Object({ backlog: T.Integer() }),
+  upstream: T.Union([
+    T.Object({
+      transport: T.String(),
+      ready: T.Boolean(),
+      depth: T.Integer(),
+      bytes: T.Integer(),
+      delivered: T.Integer(),
+      lastError: NStr,
+    }),
+    T.Null(),
+  ]),
+  roster: T.Object({ version: NStr, households: T.Integer(), residents: T.Integer() }),
+  problems: T.Array(T.String()),
+});
+
+/** The last fingerprint library sync of a module, its time in ISO (the sync's own record, issue 3). */
+export const FingerprintSync = T.Composite([
+  T.Omit(SyncResultSchema, ['at']),
+  T.Object({ at: T.String({ format: 'date-time' }) }),
+]);
+
+export const Reader = T.Object({
+  id: T.String(),
+  doorId: T.String(),
+  doorName: NStr,
+  driver: T.String(),
+  direction: T.String(),
+  online: T.Union([T.Boolean(), T.Null()]),
+  since: NStr,
+  lastSeen: NStr,
+  firmware: NStr,
+  clockOffsetMs: T.Union([T.Number(), T.Null()]),
+  counters: T.Record(T.String(), T.Number()),
+  /** Fingerprint readers only: the last roster sync of the module (counts, no personal data). */
+  fingerprintSync: T.Optional(T.Union([FingerprintSync, T.Null()])),
+});
+
+export const ReadersReply = T.Object({ items: T.Array(Reader) });
+
+/** A door as GET /api/doors lists it. */
+export const Door = T.Object({
+  id: T.String(),
+  name: T.String(),
+  building: NStr,
+  entrance: NStr,
+  policy: T.String(),
+});
+
+export const DoorsReply = T.Object({ items: T.Array(Door) });
+
+/** The running configuration (admin): validated, frozen, without secrets. */
+export const ConfigReply = T.Object({
+  config: T.Unknown({ description: 'the configuration as loaded (config/schema.ts)' }),
+  version: T.String(),
+});

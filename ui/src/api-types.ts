@@ -1,0 +1,57 @@
+import type { Static } from '@sinclair/typebox';
+import type * as L from '../../gateway/web/ledger-schemas.js';
+import type * as S from '../../gateway/web/schemas.js';
+import type * as A from '../../gateway/web/schemas-accounts.js';
+import type * as H from '../../gateway/web/schemas-households.js';
+import type * as D from '../../gateway/web/schemas-status.js';
+
+/**
+ * What the API sends, as the dashboard reads it: the `Static<>` types of the response schemas
+ * the server's routes serialize with (issue 8), imported type-only, so nothing of the server
+ * reaches the browser and a field the server stops sending fails the dashboard's type check.
+ */
+
+/** GET /api/session, and POST /api/session/password. */
+export type SessionInfo = Static<typeof A.SessionReply>;
+/** An access record: /api/events, /api/live, the household file. */
+export type Entry = Static<typeof S.Entry>;
+/** An alert with the entries it cites: /api/alerts, /api/alerts/:id. */
+export type Alert = Static<typeof S.Alert>;
+/** GET /api/overview. */
+export type Overview = Static<typeof A.OverviewReply>;
+/** A reader with its state: GET /api/readers. */
+export type Reader = Static<typeof D.Reader>;
+/** The last fingerprint library sync of a module, as a reader carries it. */
+export type FingerprintSync = Static<typeof D.FingerprintSync>;
+/** A door: GET /api/doors. */
+export type Door = Static<typeof D.Door>;
+/** GET /api/config. */
+export type ConfigReply = Static<typeof D.ConfigReply>;
+/** GET /api/households. */
+export type HouseholdSearch = Static<typeof H.HouseholdSearchReply>;
+/** One household of the search list. */
+export type HouseholdHit = Static<typeof H.HouseholdHit>;
+/** GET /api/households/:id: the household file (一户一档). */
+export type HouseholdFile = Static<typeof H.HouseholdFile>;
+/** A ledger case: /api/cases and the household file. */
+export type Case = Static<typeof L.Case>;
+/** A case with its timeline and the moves its state allows: /api/cases/:id. */
+export type CaseDetail = Static<typeof L.CaseDetail>;
+/** GET /api/cases/stats. */
+export type CaseStats = Static<typeof L.CaseStats>;
+/** A visitor, courier or staff pass (masked for viewers). */
+export type Pass = Static<typeof L.Pass>;
+/** A patrol visit (巡查) as the household file lists it. */
+export type Patrol = Static<typeof L.Patrol>;
+/** What creating a patrol or a tip answers. */
+export type Created = Static<typeof L.Created>;
+/** GET /api/reports/monthly. */
+export type MonthlyReport = Static<typeof L.MonthlyReport>;
+/** A dashboard account: /api/users. */
+export type User = Static<typeof A.User>;
+/** A new account or a reset password (shown once). */
+export type UserWithPassword = Static<typeof A.UserWithPassword>;
+/** One row of the audit log: GET /api/audit. */
+export type AuditItem = Static<typeof A.AuditItem>;
+/** A page of the audit log. */
+export type AuditReply = Static<typeof A.AuditReply>;
