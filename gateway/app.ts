@@ -29,6 +29,7 @@ import { FingerprintSync, onOnline } from './roster/fingerprint-sync.js';
 import { rosterVersion } from './roster/repository.js';
 import { RosterIndex } from './roster/roster-index.js';
 import { type Db, openDb } from './store/db.js';
+import { Store } from './store/store.js';
 import { HttpTransport } from './upstream/http-transport.js';
 import { MqttTransport } from './upstream/mqtt-transport.js';
 import { Outbox } from './upstream/outbox.js';
@@ -140,7 +141,7 @@ export class Gateway {
     this.metrics = createMetrics();
     const source = eventSource(cfg.estate.id, cfg.gateway.id);
     const outbox = new Outbox(this.db);
-    const alerts = new AlertManager(this.db, outbox, source, cfg.alerts.coalesceSeconds * 1000);
+    const alerts = new AlertManager(Store.of(this.db), outbox, source, cfg.alerts.coalesceSeconds * 1000);
     this.cases = new CaseBook(this.db, outbox, source, alerts, log.child({ module: 'ledger' }));
     const passIndex = new PassIndex(cfg.passes.faceSimilarity);
     this.passes = new PassService(this.db, passIndex, secrets.idHashKey, cfg.passes.maxValidityDays);

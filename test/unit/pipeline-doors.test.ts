@@ -12,6 +12,7 @@ import { Pipeline } from '../../gateway/pipeline/pipeline.js';
 import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
 import { openDb } from '../../gateway/store/db.js';
+import { Store } from '../../gateway/store/store.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
 import { testConfig } from '../../testkit/config.js';
 import { tmpDir } from '../../testkit/tmp.js';
@@ -41,7 +42,7 @@ function setup(t: Test) {
   const metrics = createMetrics();
   const log = silentLogger();
   const outbox = new Outbox(db);
-  const alerts = new AlertManager(db, outbox, 'urn:x', 300_000);
+  const alerts = new AlertManager(Store.of(db), outbox, 'urn:x', 300_000);
   const devices = new DeviceRegistry(db, config.readers, systemClock, 60_000, log, () => undefined);
   const commands: Array<{ reader: string; cmd: DoorCommand }> = [];
   const roster = RosterIndex.fromSnapshot({

@@ -11,6 +11,7 @@ import { Pipeline } from '../../gateway/pipeline/pipeline.js';
 import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
 import { openDb } from '../../gateway/store/db.js';
+import { Store } from '../../gateway/store/store.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
 import { testConfig } from '../../testkit/config.js';
 import { tmpDir } from '../../testkit/tmp.js';
@@ -23,7 +24,7 @@ function setup(t: Test, over: Record<string, unknown> = {}) {
   const log = silentLogger();
   const outbox = new Outbox(db);
   const alerts = new AlertManager(
-    db,
+    Store.of(db),
     outbox,
     'urn:estate:SH-TEST:gateway:gw-t',
     config.alerts.coalesceSeconds * 1000,
