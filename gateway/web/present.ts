@@ -2,8 +2,9 @@ import { maskName } from '../../core/id-number.js';
 import type { AlertRecord } from '../alerts/alert-manager.js';
 import { ALERT_KINDS, type AlertKind } from '../alerts/kinds.js';
 import type { EntryView } from '../live-bus.js';
+import type { EntryRow } from '../pipeline/journal.js';
 import { REASONS, type ReasonCode } from '../pipeline/reasons.js';
-import type { AlertRow, EntryRow } from '../store/queries.js';
+import type { AlertRow } from '../store/queries.js';
 import type { WebDeps } from './context.js';
 
 /** Turns stored rows into what the API returns: ISO times, door names, Chinese labels. */

@@ -1,8 +1,9 @@
 import { Type as T } from '@sinclair/typebox';
 import { maskName } from '../../../core/id-number.js';
 import { listCases } from '../../ledger/case-queries.js';
+import { listEntries } from '../../pipeline/journal.js';
 import { HOUSING_TYPE_LABELS, type HousingType } from '../../roster/model.js';
-import { listAlerts, listEntries } from '../../store/queries.js';
+import { listAlerts } from '../../store/queries.js';
 import { problem, type RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
 import { maskEntry } from '../present.js';
