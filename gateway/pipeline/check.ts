@@ -86,8 +86,8 @@ export class Check {
   }
 
   /**
-   * Checks a read of a configured reader. Reads are checked in the order they will be
-   * recorded, because the person–card window remembers them in that order.
+   * Checks one read of a configured reader. Call it once per read: the person–card
+   * window remembers every read it has checked, as the other half of a later one.
    */
   check(read: CredentialRead, reader: ReaderConfig): Checked | Rejected {
     const at = this.#placements.get(reader.id) as Placement;
