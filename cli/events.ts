@@ -1,6 +1,6 @@
 import path from 'node:path';
+import { type EntryRow, iterateEntries } from '../gateway/pipeline/journal.js';
 import { openDb } from '../gateway/store/db.js';
-import { type EntryRow, iterateEntries } from '../gateway/store/queries.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { EVENTS_HELP } from './help.js';

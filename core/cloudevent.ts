@@ -1,6 +1,8 @@
 /**
  * CloudEvents 1.0, structured JSON (design.md §7, normative): the envelope of everything
- * that leaves the gateway upstream.
+ * that leaves the gateway upstream. `cloudEvent` is the one function that builds it — the
+ * alerts, access records, ledger transitions and health reports all go through it, so the
+ * envelope cannot drift between them.
  */
 export interface CloudEvent<T = unknown> {
   specversion: '1.0';
@@ -8,12 +10,35 @@ export interface CloudEvent<T = unknown> {
   id: string;
   /** urn:estate:{estateId}:gateway:{gatewayId} */
   source: string;
-  /** estate.alert.{kind} | estate.access.{granted|denied} | estate.case.{state} */
-  type: string;
+  /** See EventType. */
+  type: EventType;
   time: string;
   /** Household id when known. */
   subject?: string;
   datacontenttype: 'application/json';
+  data: T;
+}
+
+/**
+ * The event types of design.md §7: `estate.alert.{kind}`, `estate.access.{granted|denied}`,
+ * `estate.case.{state}` (ledger transitions), and the gateway's retained health report.
+ * A type outside these families does not compile.
+ */
+export type EventType =
+  | `estate.alert.${string}`
+  | `estate.access.${'granted' | 'denied'}`
+  | `estate.case.${string}`
+  | 'estate.gateway.health';
+
+/** What a part says of an event; the envelope around it is cloudEvent's job. */
+export interface EventInit<T> {
+  /** Stable across retries (an alert's id, `ac-…` for an access record, `ce-…` for a case step). */
+  id: string;
+  type: EventType;
+  /** The event's own time (ms), not the send time. */
+  time: number;
+  /** The household concerned; omitted from the envelope when null or unknown. */
+  subject?: string | null;
   data: T;
 }
 
@@ -22,11 +47,11 @@ export function eventSource(estateId: string, gatewayId: string): string {
   return `urn:estate:${estateId}:gateway:${gatewayId}`;
 }
 
-/** Builds an event; `time` is the event's own time, not the send time. */
-export function cloudEvent<T>(
-  source: string,
-  e: { id: string; type: string; time: number; subject?: string | null; data: T },
-): CloudEvent<T> {
+/**
+ * Builds the envelope. The field order is part of the bytes the upstream has always
+ * received (subject last, only when known): keep it.
+ */
+export function cloudEvent<T>(source: string, e: EventInit<T>): CloudEvent<T> {
   const ev: CloudEvent<T> = {
     specversion: '1.0',
     id: e.id,

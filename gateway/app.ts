@@ -22,13 +22,15 @@ import { EmbeddedBroker } from './mqtt/embedded.js';
 import { MqttSessions } from './mqtt/sessions.js';
 import { PassIndex } from './passes/pass-index.js';
 import { PassService } from './passes/pass-service.js';
-import { type Detector, Pipeline } from './pipeline/pipeline.js';
+import { createPipeline } from './pipeline/create.js';
+import type { Detector, Pipeline } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
 import { FingerprintLibrary } from './roster/fingerprint-library.js';
 import { FingerprintSync, onOnline } from './roster/fingerprint-sync.js';
 import { rosterVersion } from './roster/repository.js';
 import { RosterIndex } from './roster/roster-index.js';
 import { type Db, openDb } from './store/db.js';
+import { Store } from './store/store.js';
 import { HttpTransport } from './upstream/http-transport.js';
 import { MqttTransport } from './upstream/mqtt-transport.js';
 import { Outbox } from './upstream/outbox.js';
@@ -137,10 +139,11 @@ export class Gateway {
     if (generated.length > 0) log.warn({ file: loaded.secretsFile, generated }, 'generated missing secrets');
 
     this.db = openDb(path.join(this.dataDir, 'gateway.db'));
+    const store = Store.of(this.db);
     this.metrics = createMetrics();
     const source = eventSource(cfg.estate.id, cfg.gateway.id);
     const outbox = new Outbox(this.db);
-    const alerts = new AlertManager(this.db, outbox, source, cfg.alerts.coalesceSeconds * 1000);
+    const alerts = new AlertManager(store, outbox, source, cfg.alerts.coalesceSeconds * 1000);
     this.cases = new CaseBook(this.db, outbox, source, alerts, log.child({ module: 'ledger' }));
     const passIndex = new PassIndex(cfg.passes.faceSimilarity);
     this.passes = new PassService(this.db, passIndex, secrets.idHashKey, cfg.passes.maxValidityDays);
@@ -257,8 +260,8 @@ export class Gateway {
     }
     this.upstream = upstream;
 
-    this.pipeline = new Pipeline({
-      db: this.db,
+    this.pipeline = createPipeline({
+      store,
       config: cfg,
       roster,
       devices: this.devices,

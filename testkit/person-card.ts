@@ -95,7 +95,10 @@ export const finger = (templateId: string | null): Credential => ({
   score: 120,
 });
 
-/** Plays reads through normalize → resolve → correlate → decide, as the pipeline does. */
+/**
+ * Plays reads through normalize → resolve → correlate → decide as the check stage does, and
+ * records each at once (seq = its position + 1) as the record stage does.
+ */
 export function play(steps: Step[], d: Partial<DoorConfig> = {}) {
   const pc = new PersonCardCheck(WINDOW);
   const out: string[] = [];
@@ -118,13 +121,12 @@ export function play(steps: Step[], d: Partial<DoorConfig> = {}) {
     );
     if (!r.ok) throw new Error(r.detail);
     const res = resolve(r.read, roster);
-    const slot = pc.slot();
-    const corr = pc.correlate(r.read, res, slot);
-    const dec = decide(r.read, res, door({ id: o.door ?? 'D1', ...d }), CHECKS, corr);
-    pc.remember(r.read, res, dec.reasons, corr, slot);
+    const p = pc.correlate(r.read, res);
+    const dec = decide(r.read, res, door({ id: o.door ?? 'D1', ...d }), CHECKS, p);
+    pc.decided(p, r.read.doorId, dec.reasons);
     out.push(`${dec.outcome} ${dec.reasons.join('+')}`);
     const seq = i + 1;
-    for (const a of pc.recorded(slot, {
+    for (const a of pc.recorded(p, {
       seq,
       readerId: r.read.readerId,
       recordId: r.read.recordId,

@@ -1,8 +1,7 @@
-import type { Statement } from 'better-sqlite3';
 import { cloudEvent } from '../../core/cloudevent.js';
 import { type AlertKind, CODES, type Severity } from '../../core/codes.js';
 import { newId } from '../../core/ids.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/store.js';
 import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
 import type { AlertCandidate, Finding } from './per-entry.js';
 
@@ -41,6 +40,13 @@ export type FindingHook = (alert: AlertRecord, f: Finding, isNew: boolean, now: 
 /** Evidence entries kept inline on an alert; alert_entries keeps them all. */
 const MAX_INLINE_EVIDENCE = 20;
 
+const INSERT = `INSERT INTO alerts(id, kind, severity, state, household_id, resident_id, door_id, reader_id, subject,
+                                   first_ts, last_ts, count, evidence, created_at, updated_at)
+  VALUES (@id, @kind, @severity, 'open', @householdId, @residentId, @doorId, @readerId, @subject,
+          @firstTs, @lastTs, @count, @evidence, @now, @now)`;
+const UPDATE = 'UPDATE alerts SET last_ts = ?, count = ?, evidence = ?, updated_at = ? WHERE id = ?';
+const LINK = 'INSERT OR IGNORE INTO alert_entries(alert_id, seq) VALUES (?, ?)';
+
 /**
  * Stores alerts and coalesces repeats: the same kind, door and subject within the window
  * update one alert (count, last time, evidence) instead of raising a new one, so a
@@ -49,35 +55,25 @@ const MAX_INLINE_EVIDENCE = 20;
  */
 export class AlertManager {
   readonly #open = new Map<string, AlertRecord>();
-  /** Open findings by kind|subject: pattern alerts whose case is not closed (few; loaded at start). */
-  readonly #findings = new Map<string, AlertRecord>();
-  readonly #db: Db;
+  /**
+   * Open findings by kind|subject: pattern alerts whose case is not closed (few). Loaded
+   * from the store on first use, because the store may open after the manager is built.
+   */
+  #loadedFindings: Map<string, AlertRecord> | null = null;
+  readonly #store: Store;
   #hook: FindingHook | null = null;
-  readonly #insert: Statement;
-  readonly #update: Statement;
-  readonly #link: Statement;
   readonly #outbox: Outbox;
   readonly #source: string;
   readonly #windowMs: number;
   #raised = 0;
   #latest = 0;
 
-  constructor(db: Db, outbox: Outbox, source: string, coalesceMs: number) {
-    this.#db = db;
+  /** `source`: this gateway's CloudEvents source; `coalesceMs`: alerts.coalesceSeconds in ms. */
+  constructor(store: Store, outbox: Outbox, source: string, coalesceMs: number) {
+    this.#store = store;
     this.#outbox = outbox;
     this.#source = source;
     this.#windowMs = coalesceMs;
-    this.#insert = db.prepare(
-      `INSERT INTO alerts(id, kind, severity, state, household_id, resident_id, door_id, reader_id, subject,
-                          first_ts, last_ts, count, evidence, created_at, updated_at)
-       VALUES (@id, @kind, @severity, 'open', @householdId, @residentId, @doorId, @readerId, @subject,
-               @firstTs, @lastTs, @count, @evidence, @now, @now)`,
-    );
-    this.#update = db.prepare(
-      'UPDATE alerts SET last_ts = ?, count = ?, evidence = ?, updated_at = ? WHERE id = ?',
-    );
-    this.#link = db.prepare('INSERT OR IGNORE INTO alert_entries(alert_id, seq) VALUES (?, ?)');
-    this.#loadFindings();
   }
 
   /** Sets the hook told of findings (the ledger). */
@@ -90,18 +86,20 @@ export class AlertManager {
     this.#findings.delete(`${kind}|${subject}`);
   }
 
-  #loadFindings(): void {
-    this.#findings.clear();
-    const rows = this.#db
-      .prepare(
+  get #findings(): Map<string, AlertRecord> {
+    if (this.#loadedFindings) return this.#loadedFindings;
+    const rows = this.#store
+      .statement(
         `SELECT a.id, a.kind, a.severity, a.state, a.household_id AS householdId, a.resident_id AS residentId,
                 a.door_id AS doorId, a.reader_id AS readerId, a.subject, a.first_ts AS firstTs, a.last_ts AS lastTs,
                 a.count, a.evidence
            FROM cases c JOIN alerts a ON a.id = c.alert_id WHERE c.state != 'closed'`,
       )
       .all() as Array<AlertRecord & { evidence: string }>;
-    for (const r of rows)
-      this.#findings.set(`${r.kind}|${r.subject}`, { ...r, evidence: JSON.parse(r.evidence) });
+    const findings = new Map<string, AlertRecord>();
+    for (const r of rows) findings.set(`${r.kind}|${r.subject}`, { ...r, evidence: JSON.parse(r.evidence) });
+    this.#loadedFindings = findings;
+    return findings;
   }
 
   /**
@@ -125,7 +123,7 @@ export class AlertManager {
       cur.count++;
       cur.lastTs = Math.max(cur.lastTs, c.ts);
       this.#attach(cur, entries);
-      this.#update.run(cur.lastTs, cur.count, JSON.stringify(cur.evidence), now, cur.id);
+      this.#store.statement(UPDATE).run(cur.lastTs, cur.count, JSON.stringify(cur.evidence), now, cur.id);
       return { alert: cur, isNew: false };
     }
     const alert = this.#create(c, entries, now);
@@ -151,7 +149,7 @@ export class AlertManager {
       cur.lastTs = Math.max(cur.lastTs, c.ts);
       cur.evidence.chain = f.chain;
       this.#attach(cur, entries);
-      this.#update.run(cur.lastTs, cur.count, JSON.stringify(cur.evidence), now, cur.id);
+      this.#store.statement(UPDATE).run(cur.lastTs, cur.count, JSON.stringify(cur.evidence), now, cur.id);
       this.#hook?.(cur, f, false, now);
       return { alert: cur, isNew: false };
     }
@@ -186,7 +184,7 @@ export class AlertManager {
     for (const entry of entries) {
       a.evidence.entries.push(entry);
       if (a.evidence.entries.length > MAX_INLINE_EVIDENCE) a.evidence.entries.shift();
-      this.#link.run(a.id, entry.seq);
+      this.#store.statement(LINK).run(a.id, entry.seq);
     }
   }
 
@@ -211,8 +209,8 @@ export class AlertManager {
       count: 1,
       evidence: chain ? { entries: [...entries], chain } : { entries: [...entries] },
     };
-    this.#insert.run({ ...alert, evidence: JSON.stringify(alert.evidence), now });
-    for (const entry of entries) this.#link.run(alert.id, entry.seq);
+    this.#store.statement(INSERT).run({ ...alert, evidence: JSON.stringify(alert.evidence), now });
+    for (const entry of entries) this.#store.statement(LINK).run(alert.id, entry.seq);
     this.#outbox.add(
       cloudEvent(this.#source, {
         id: alert.id,
@@ -231,7 +229,7 @@ export class AlertManager {
   /** Forgets coalescing state, e.g. after a failed transaction rolled its rows back. */
   resetCache(): void {
     this.#open.clear();
-    this.#loadFindings();
+    this.#loadedFindings = null;
   }
 
   #sweep(): void {

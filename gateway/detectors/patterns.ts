@@ -4,7 +4,7 @@ import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
 import { type Pass, visitorKey } from '../passes/model.js';
 import type { PassIndex } from '../passes/pass-index.js';
-import type { Detector, EntryContext } from '../pipeline/pipeline.js';
+import type { Detector, EntryContext } from '../pipeline/detector.js';
 import type { Household } from '../roster/model.js';
 import type { ResidentRef, RosterIndex } from '../roster/roster-index.js';
 import type { Db } from '../store/db.js';

@@ -1,7 +1,7 @@
 import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
-import type { EntryContext } from '../pipeline/pipeline.js';
+import type { EntryContext } from '../pipeline/detector.js';
 import type { DetectorState } from './state.js';
 import { personLabel } from './time.js';
 

@@ -7,8 +7,6 @@
 
 import type { ReasonCode } from '../../core/codes.js';
 import type { CredentialType } from '../../core/contracts.js';
-import type { NormalizedRead } from './normalize.js';
-import type { Resolution } from './resolve.js';
 
 /** The two halves of a person–card presentation. */
 export type Factor = 'idcard' | 'biometric';
@@ -21,30 +19,27 @@ export function factorOf(type: CredentialType): Factor | null {
 }
 
 /** A read remembered as one half of a presentation, waiting for the other. */
-export interface Half<T> {
-  factor: Factor;
+export interface Half {
+  readonly factor: Factor;
   /** Event time. */
-  ts: number;
-  readerId: string;
-  residentId: string | null;
-  householdId: string | null;
-  /** What was wrong with the read itself (reasons other than those in NOT_PROBLEMS). */
-  problems: ReasonCode[];
-  /** The pipeline's handle on the read (where its journal entry will be). */
-  tag: T;
+  readonly ts: number;
+  readonly residentId: string | null;
+  readonly householdId: string | null;
+  /** What was wrong with the read itself (its decision's reasons other than NOT_PROBLEMS). */
+  problems: readonly ReasonCode[];
   /** Already paired: a half belongs to one presentation only. */
   used: boolean;
 }
 
-/** What the correlate stage says of a read. */
-export interface Correlation<T> {
+/** What decide needs of the correlate stage's finding (door policy idcard+biometric). */
+export interface Correlation {
   /** The other half, found at the same door within the window; null when there is none. */
-  partner: Half<T> | null;
+  readonly partner: { readonly problems: readonly ReasonCode[] } | null;
   /**
    * The two halves are different people: the card holder is a resident and the face or
    * finger is someone else, or nobody the roster knows.
    */
-  mismatch: boolean;
+  readonly mismatch: boolean;
 }
 
 /** Reasons that say how a read was handled, not what was wrong with the credential. */
@@ -60,16 +55,21 @@ export const NOT_PROBLEMS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
   'person_card_mismatch',
 ]);
 
-const NONE: Correlation<never> = { partner: null, mismatch: false };
+/** Whether a read of `factor` by `residentId` and its partner half are two people. */
+export function isMismatch(factor: Factor, residentId: string | null, partner: Half): boolean {
+  const card = factor === 'idcard' ? residentId : partner.residentId;
+  const person = factor === 'idcard' ? partner.residentId : residentId;
+  return card !== null && person !== card;
+}
 
 /**
  * Recent unpaired halves per door. Bounded: at most `perDoor` halves a door (a busy door
  * forgets its oldest first), so memory does not grow with traffic.
  */
-export class PresentationWindow<T> {
+export class PresentationWindow<H extends Half> {
   readonly #windowMs: number;
   readonly #perDoor: number;
-  readonly #doors = new Map<string, Half<T>[]>();
+  readonly #doors = new Map<string, H[]>();
 
   /** `windowMs`: how far apart (event time) two halves may be; `perDoor`: halves kept a door. */
   constructor(windowMs: number, perDoor = 16) {
@@ -78,48 +78,27 @@ export class PresentationWindow<T> {
   }
 
   /**
-   * Finds the other half of an entering read: the unpaired read of the other factor at
-   * the same door closest in event time, within the window. Both are then paired.
-   * Exits and credentials that are neither factor never correlate.
+   * The other half of an entering read of `factor` at `doorId`, time `ts`: the unpaired
+   * half of the other factor closest in event time, within the window; it is then used.
    */
-  match(n: NormalizedRead, res: Resolution): Correlation<T> {
-    const factor = factorOf(n.type);
-    if (!factor || n.direction !== 'in') return NONE;
-    let best: Half<T> | null = null;
-    for (const h of this.#doors.get(n.doorId) ?? []) {
+  match(doorId: string, factor: Factor, ts: number): H | null {
+    let best: H | null = null;
+    for (const h of this.#doors.get(doorId) ?? []) {
       if (h.used || h.factor === factor) continue;
-      const gap = Math.abs(h.ts - n.ts);
-      if (gap <= this.#windowMs && (!best || gap < Math.abs(best.ts - n.ts))) best = h;
+      const gap = Math.abs(h.ts - ts);
+      if (gap <= this.#windowMs && (!best || gap < Math.abs(best.ts - ts))) best = h;
     }
-    if (!best) return NONE;
-    best.used = true;
-    const me = res.resident?.id ?? null;
-    const card = factor === 'idcard' ? me : best.residentId;
-    const person = factor === 'idcard' ? best.residentId : me;
-    return { partner: best, mismatch: card !== null && person !== card };
+    if (best) best.used = true;
+    return best;
   }
 
-  /**
-   * Remembers an entering read that found no partner, as the first half of a presentation
-   * a later read may complete. `reasons` are its decision's reasons.
-   */
-  remember(n: NormalizedRead, res: Resolution, reasons: readonly ReasonCode[], tag: T): void {
-    const factor = factorOf(n.type);
-    if (!factor || n.direction !== 'in') return;
-    const list = this.#doors.get(n.doorId) ?? [];
+  /** Keeps a half that found no partner, for a later read at `doorId` to complete. */
+  remember(doorId: string, half: H): void {
+    const list = this.#doors.get(doorId) ?? [];
     // Paired halves and halves too old for any live read are no use any more.
-    const fresh = list.filter((h) => !h.used && n.ts - h.ts <= this.#windowMs);
-    fresh.push({
-      factor,
-      ts: n.ts,
-      readerId: n.readerId,
-      residentId: res.resident?.id ?? null,
-      householdId: res.household?.id ?? res.resident?.householdId ?? null,
-      problems: reasons.filter((r) => !NOT_PROBLEMS.has(r)),
-      tag,
-      used: false,
-    });
+    const fresh = list.filter((h) => !h.used && half.ts - h.ts <= this.#windowMs);
+    fresh.push(half);
     if (fresh.length > this.#perDoor) fresh.splice(0, fresh.length - this.#perDoor);
-    this.#doors.set(n.doorId, fresh);
+    this.#doors.set(doorId, fresh);
   }
 }

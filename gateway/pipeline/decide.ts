@@ -34,7 +34,7 @@ export function decide(
   res: Resolution,
   door: DoorConfig,
   opts: DecideOptions,
-  corr?: Correlation<unknown>,
+  corr: Correlation | null = null,
 ): Decision {
   const reasons: ReasonCode[] = [...res.reasons];
   if (n.kind === 'face' && n.score !== null && n.key !== null && n.score < opts.faceMinScore)
@@ -90,7 +90,7 @@ export function decide(
  * factor asks for the other; a pair is refused when it is two people, and carries the
  * first half's own problems (an expired card stays refused when the face comes).
  */
-function twoFactors(n: NormalizedRead, corr: Correlation<unknown> | undefined, reasons: ReasonCode[]): void {
+function twoFactors(n: NormalizedRead, corr: Correlation | null, reasons: ReasonCode[]): void {
   const factor = factorOf(n.type);
   const partner = corr?.partner;
   if (!factor) reasons.push('two_factors_required');

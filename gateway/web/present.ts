@@ -3,8 +3,9 @@ import { maskName } from '../../core/id-number.js';
 import type { AlertRecord } from '../alerts/alert-manager.js';
 import type { DoorConfig } from '../config/schema.js';
 import type { EntryView } from '../live-bus.js';
+import type { EntryRow } from '../pipeline/journal.js';
 import type { Db } from '../store/db.js';
-import type { AlertRow, EntryRow } from '../store/queries.js';
+import type { AlertRow } from '../store/queries.js';
 
 /** Turns stored rows into what the API returns: ISO times, door names, Chinese labels. */
 export type Presenters = ReturnType<typeof presenters>;

@@ -169,11 +169,9 @@ t.test('a mismatch alert waits until both halves are recorded, in either order',
       { staleAfterMs: 5000, maxFutureMs: 86_400_000, idHashKey: KEY },
     );
     if (!r.ok) throw new Error('bad read');
-    const res = resolve(r.read, roster);
-    const slot = pc.slot();
-    const c = pc.correlate(r.read, res, slot);
-    pc.remember(r.read, res, [], c, slot);
-    return slot;
+    const p = pc.correlate(r.read, resolve(r.read, roster));
+    pc.decided(p, 'D1', []);
+    return p;
   };
   const ev = (seq: number, ts: number) => ({
     seq,

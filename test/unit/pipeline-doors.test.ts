@@ -1,102 +1,44 @@
-import path from 'node:path';
 import t, { type Test } from 'tap';
-import { systemClock } from '../../core/clock.js';
-import type { Credential, CredentialRead, DoorCommand } from '../../core/contracts.js';
+import type { Credential, CredentialRead } from '../../core/contracts.js';
 import { hashIdNumber } from '../../core/id-number.js';
-import { AlertManager } from '../../gateway/alerts/alert-manager.js';
-import { DeviceRegistry } from '../../gateway/devices.js';
-import { LiveBus } from '../../gateway/live-bus.js';
-import { silentLogger } from '../../gateway/log.js';
-import { createMetrics } from '../../gateway/metrics.js';
-import { Pipeline } from '../../gateway/pipeline/pipeline.js';
-import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
-import { RosterIndex } from '../../gateway/roster/roster-index.js';
-import { openDb } from '../../gateway/store/db.js';
-import { Outbox } from '../../gateway/upstream/outbox.js';
-import { testConfig } from '../../testkit/config.js';
-import { tmpDir } from '../../testkit/tmp.js';
+import { household, KIT_ID_KEY, pipelineKit, resident } from '../../testkit/pipeline.js';
 
 // Issue 3 through the real pipeline and store: door locks are pulsed on unlock, two-factor
 // doors prompt for the missing factor, a mismatch alert links both journal entries.
 
-const KEY = 'ee'.repeat(32);
 const ZHANG = '310101199003071230';
 
 function setup(t: Test) {
-  const { dir, cleanup } = tmpDir();
-  const config = testConfig({
-    doors: [
-      { id: 'SIDE', name: '侧门', lock: 'L-SIDE' },
-      { id: 'VAULT', name: '人证门', factors: 'idcard+biometric', lock: 'L-VAULT' },
-    ],
-    readers: [
-      { id: 'FP-SIDE', door: 'SIDE', driver: 'fingerprint', options: { path: '/dev/null' } },
-      { id: 'L-SIDE', door: 'SIDE', driver: 'modbus-relay', options: { path: '/dev/null' } },
-      { id: 'T-VAULT', door: 'VAULT' },
-      { id: 'IC-VAULT', door: 'VAULT', driver: 'idcard', options: { path: '/dev/null' } },
-      { id: 'L-VAULT', door: 'VAULT', driver: 'modbus-relay', options: { path: '/dev/null', coil: 1 } },
-    ],
-  });
-  const db = openDb(path.join(dir, 'g.db'));
-  const metrics = createMetrics();
-  const log = silentLogger();
-  const outbox = new Outbox(db);
-  const alerts = new AlertManager(db, outbox, 'urn:x', 300_000);
-  const devices = new DeviceRegistry(db, config.readers, systemClock, 60_000, log, () => undefined);
-  const commands: Array<{ reader: string; cmd: DoorCommand }> = [];
-  const roster = RosterIndex.fromSnapshot({
-    buildings: [],
-    entrances: [],
-    households: [
-      {
-        id: 'H1',
-        buildingId: 'B01',
-        entranceId: null,
-        room: '0101',
-        housingType: 'gongzu',
-        leaseStart: null,
-        leaseEnd: null,
-        status: 'active',
-      },
-    ],
-    residents: ['R1', 'R2'].map((id) => ({
-      id,
-      householdId: 'H1',
-      role: 'leaseholder' as const,
-      name: '张三',
-      idHash: null,
-      idMasked: null,
-      phoneMasked: null,
-      validFrom: null,
-      validTo: null,
-      status: 'active' as const,
-    })),
-    credentials: [
-      { kind: 'fingerprint', key: '7', residentId: 'R1' },
-      { kind: 'face', key: 'F1', residentId: 'R1' },
-      { kind: 'face', key: 'F2', residentId: 'R2' },
-      { kind: 'idcard', key: hashIdNumber(KEY, ZHANG), residentId: 'R1' },
-    ],
-  });
-  const p = new Pipeline({
+  const {
+    pipeline: p,
+    commands,
     db,
-    config,
-    roster,
-    devices,
-    alerts,
-    outbox,
-    thumbnails: new Thumbnailer(dir, config.thumbnails, log, metrics),
-    live: new LiveBus(),
-    metrics,
-    log,
-    clock: systemClock,
-    idHashKey: KEY,
-    source: 'urn:x',
-    command: (reader, cmd) => commands.push({ reader, cmd }),
-  });
-  t.teardown(() => {
-    db.close();
-    cleanup();
+  } = pipelineKit(t, {
+    config: {
+      doors: [
+        { id: 'SIDE', name: '侧门', lock: 'L-SIDE' },
+        { id: 'VAULT', name: '人证门', factors: 'idcard+biometric', lock: 'L-VAULT' },
+      ],
+      readers: [
+        { id: 'FP-SIDE', door: 'SIDE', driver: 'fingerprint', options: { path: '/dev/null' } },
+        { id: 'L-SIDE', door: 'SIDE', driver: 'modbus-relay', options: { path: '/dev/null' } },
+        { id: 'T-VAULT', door: 'VAULT' },
+        { id: 'IC-VAULT', door: 'VAULT', driver: 'idcard', options: { path: '/dev/null' } },
+        { id: 'L-VAULT', door: 'VAULT', driver: 'modbus-relay', options: { path: '/dev/null', coil: 1 } },
+      ],
+    },
+    roster: {
+      buildings: [],
+      entrances: [],
+      households: [household('H1', { entranceId: null })],
+      residents: [resident('R1', 'H1'), resident('R2', 'H1')],
+      credentials: [
+        { kind: 'fingerprint', key: '7', residentId: 'R1' },
+        { kind: 'face', key: 'F1', residentId: 'R1' },
+        { kind: 'face', key: 'F2', residentId: 'R2' },
+        { kind: 'idcard', key: hashIdNumber(KIT_ID_KEY, ZHANG), residentId: 'R1' },
+      ],
+    },
   });
   return { p, db, commands };
 }

@@ -1,105 +1,12 @@
-import path from 'node:path';
-import t, { type Test } from 'tap';
-import { systemClock } from '../../core/clock.js';
-import type { CredentialRead, DoorCommand } from '../../core/contracts.js';
-import { AlertManager } from '../../gateway/alerts/alert-manager.js';
-import { DeviceRegistry } from '../../gateway/devices.js';
-import { LiveBus } from '../../gateway/live-bus.js';
-import { silentLogger } from '../../gateway/log.js';
-import { createMetrics } from '../../gateway/metrics.js';
-import { Pipeline } from '../../gateway/pipeline/pipeline.js';
-import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
-import { RosterIndex } from '../../gateway/roster/roster-index.js';
-import { openDb } from '../../gateway/store/db.js';
-import { Outbox } from '../../gateway/upstream/outbox.js';
-import { testConfig } from '../../testkit/config.js';
-import { tmpDir } from '../../testkit/tmp.js';
+import t from 'tap';
+import type { CredentialRead } from '../../core/contracts.js';
+import { faceRead, KIT_SOURCE, pipelineKit } from '../../testkit/pipeline.js';
 
-function setup(t: Test, over: Record<string, unknown> = {}) {
-  const { dir, cleanup } = tmpDir();
-  const config = testConfig(over);
-  const db = openDb(path.join(dir, 'g.db'));
-  const metrics = createMetrics();
-  const log = silentLogger();
-  const outbox = new Outbox(db);
-  const alerts = new AlertManager(
-    db,
-    outbox,
-    'urn:estate:SH-TEST:gateway:gw-t',
-    config.alerts.coalesceSeconds * 1000,
-  );
-  const devices = new DeviceRegistry(db, config.readers, systemClock, 60_000, log, () => undefined);
-  const commands: Array<{ reader: string; cmd: DoorCommand; committedRows: number }> = [];
-  const roster = RosterIndex.fromSnapshot({
-    buildings: [{ id: 'B01', name: '1号楼' }],
-    entrances: [],
-    households: [
-      {
-        id: 'H1',
-        buildingId: 'B01',
-        entranceId: 'B01-U1',
-        room: '0101',
-        housingType: 'gongzu',
-        leaseStart: null,
-        leaseEnd: null,
-        status: 'active',
-      },
-    ],
-    residents: [
-      {
-        id: 'R1',
-        householdId: 'H1',
-        role: 'leaseholder',
-        name: '张三',
-        idHash: null,
-        idMasked: null,
-        phoneMasked: null,
-        validFrom: null,
-        validTo: null,
-        status: 'active',
-      },
-    ],
-    credentials: [{ kind: 'face', key: 'F1', residentId: 'R1' }],
-  });
-  const rows = () => db.prepare('SELECT count(*) FROM journal').pluck().get() as number;
-  const p = new Pipeline({
-    db,
-    config,
-    roster,
-    devices,
-    alerts,
-    outbox,
-    thumbnails: new Thumbnailer(dir, config.thumbnails, log, metrics),
-    live: new LiveBus(),
-    metrics,
-    log,
-    clock: systemClock,
-    idHashKey: 'ee'.repeat(32),
-    source: 'urn:estate:SH-TEST:gateway:gw-t',
-    command: (reader, cmd) => commands.push({ reader, cmd, committedRows: rows() }),
-  });
-  t.teardown(() => {
-    db.close();
-    cleanup();
-  });
-  return { p, db, metrics, commands, outbox, rows };
-}
-
-let n = 0;
-const read = (over: Partial<CredentialRead> = {}, personId: string | null = 'F1'): CredentialRead => ({
-  readerId: 'T-B01',
-  recordId: `r${++n}`,
-  ts: Date.now() - 100,
-  receivedAt: Date.now(),
-  credential: { type: 'face', personId, score: 0.95, liveness: true },
-  offline: false,
-  ...over,
-});
-const metric = async (m: ReturnType<typeof createMetrics>, name: string) =>
-  (await m.registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#'));
+const read = (over: Partial<CredentialRead> = {}, personId: string | null = 'F1'): CredentialRead =>
+  faceRead('T-B01', personId, over);
 
 t.test('group commit: reads of one turn share one transaction, then doors are answered', async (t) => {
-  const { p, commands, rows, metrics } = setup(t);
+  const { pipeline: p, commands, rows, metric } = pipelineKit(t);
   await Promise.all(Array.from({ length: 50 }, () => p.submit(read())));
   t.equal(rows(), 50);
   t.equal(commands.length, 50);
@@ -108,7 +15,7 @@ t.test('group commit: reads of one turn share one transaction, then doors are an
     'every command follows the commit',
   );
   t.ok(commands.every((c) => c.cmd.action === 'unlock' && c.cmd.durationMs === 3000));
-  const hist = await metric(metrics, 'estate_gateway_commit_rows');
+  const hist = await metric('estate_gateway_commit_rows');
   t.ok(
     hist.includes('estate_gateway_commit_rows_count 1') && hist.includes('estate_gateway_commit_rows_sum 50'),
     'one commit of 50 rows',
@@ -116,7 +23,7 @@ t.test('group commit: reads of one turn share one transaction, then doors are an
 });
 
 t.test('replays are deduplicated in flight and after commit', async (t) => {
-  const { p, commands, rows, metrics } = setup(t);
+  const { pipeline: p, commands, rows, metric } = pipelineKit(t);
   const r = read();
   const a = p.submit(r);
   const b = p.submit({ ...r });
@@ -125,13 +32,11 @@ t.test('replays are deduplicated in flight and after commit', async (t) => {
   await p.submit({ ...r, offline: true });
   t.equal(rows(), 1);
   t.equal(commands.length, 1, 'answered once');
-  t.match(await metric(metrics, 'estate_gateway_duplicate_reads_total'), [
-    'estate_gateway_duplicate_reads_total 2',
-  ]);
+  t.match(await metric('estate_gateway_duplicate_reads_total'), ['estate_gateway_duplicate_reads_total 2']);
 });
 
 t.test('a live read never waits behind a replayed backlog', async (t) => {
-  const { p, commands, rows } = setup(t);
+  const { pipeline: p, commands, rows } = pipelineKit(t);
   const backlog = Array.from({ length: 2000 }, () =>
     p.submit(read({ offline: true, ts: Date.now() - 3_600_000 })),
   );
@@ -147,9 +52,13 @@ t.test('a live read never waits behind a replayed backlog', async (t) => {
 t.test(
   'the backlog moves in whole batches when doors are quiet, in short slices while they answer',
   async (t) => {
-    const { p, rows, metrics } = setup(t, { store: { batchMaxRows: 10_000, replaySliceMs: 0.5 } });
+    const {
+      pipeline: p,
+      rows,
+      metric,
+    } = pipelineKit(t, { config: { store: { batchMaxRows: 10_000, replaySliceMs: 0.5 } } });
     const commits = async () => {
-      const m = (await metric(metrics, 'estate_gateway_commit_rows')).find((l) =>
+      const m = (await metric('estate_gateway_commit_rows')).find((l) =>
         l.startsWith('estate_gateway_commit_rows_count'),
       );
       return Number(m?.split(' ')[1]);
@@ -170,7 +79,7 @@ t.test(
 );
 
 t.test('stale reads are recorded and checked, not answered', async (t) => {
-  const { p, commands, db } = setup(t);
+  const { pipeline: p, commands, db } = pipelineKit(t);
   await p.submit(read({ ts: Date.now() - 60_000 }, null));
   t.equal(commands.length, 0);
   const d = db.prepare('SELECT outcome, answer, reasons FROM decisions').get();
@@ -183,7 +92,7 @@ t.test('stale reads are recorded and checked, not answered', async (t) => {
 });
 
 t.test('repeats coalesce into one alert; each new alert goes to the outbox once', async (t) => {
-  const { p, db, outbox } = setup(t);
+  const { pipeline: p, db, outbox } = pipelineKit(t);
   await p.submit(read({}, null));
   await p.submit(read({}, null));
   await p.submit(read({ readerId: 'T-B02' }, null));
@@ -197,15 +106,15 @@ t.test('repeats coalesce into one alert; each new alert goes to the outbox once'
   t.match(ev, {
     specversion: '1.0',
     type: 'estate.alert.stranger',
-    source: 'urn:estate:SH-TEST:gateway:gw-t',
+    source: KIT_SOURCE,
     datacontenttype: 'application/json',
   });
   t.equal(db.prepare('SELECT count(*) FROM alert_entries').pluck().get(), 3);
 });
 
 t.test('access records go upstream when configured', async (t) => {
-  const { p, outbox } = setup(t, {
-    upstream: { enabled: true, url: 'http://127.0.0.1:1/x', access: 'denied' },
+  const { pipeline: p, outbox } = pipelineKit(t, {
+    config: { upstream: { enabled: true, url: 'http://127.0.0.1:1/x', access: 'denied' } },
   });
   await p.submit(read());
   await p.submit(read({}, 'F-unknown'));
@@ -214,24 +123,22 @@ t.test('access records go upstream when configured', async (t) => {
 });
 
 t.test('a failed commit acknowledges nothing but still answers the door', async (t) => {
-  const { p, db, commands, metrics } = setup(t);
+  const { pipeline: p, db, commands, metric } = pipelineKit(t);
   db.exec(`CREATE TEMP TRIGGER boom BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
   await t.rejects(p.submit(read()), /disk on fire/);
   t.equal(commands.length, 1, 'the resident is let in even though the SD card failed');
-  t.match(await metric(metrics, 'estate_gateway_store_errors_total'), [
-    'estate_gateway_store_errors_total 1',
-  ]);
+  t.match(await metric('estate_gateway_store_errors_total'), ['estate_gateway_store_errors_total 1']);
   db.exec('DROP TRIGGER boom');
   await p.submit(read());
   t.equal(commands.length, 2, 'and the pipeline carries on');
 });
 
 t.test('unknown readers and far-future reads are rejected and counted', async (t) => {
-  const { p, rows, metrics } = setup(t);
+  const { pipeline: p, rows, metric } = pipelineKit(t);
   await p.submit(read({ readerId: 'NOPE' }));
   await p.submit(read({ ts: Date.now() + 3 * 86_400_000 }));
   t.equal(rows(), 0);
-  const lines = await metric(metrics, 'estate_gateway_rejected_total');
+  const lines = await metric('estate_gateway_rejected_total');
   t.ok(lines.includes('estate_gateway_rejected_total{reason="unknown_reader"} 1'));
   t.ok(lines.includes('estate_gateway_rejected_total{reason="future_ts"} 1'));
 });

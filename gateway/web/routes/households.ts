@@ -1,7 +1,8 @@
 import { type HousingType, label } from '../../../core/codes.js';
 import { maskName } from '../../../core/id-number.js';
 import { listCases } from '../../ledger/case-queries.js';
-import { listAlerts, listEntries } from '../../store/queries.js';
+import { listEntries } from '../../pipeline/journal.js';
+import { listAlerts } from '../../store/queries.js';
 import type { RouteModule } from '../context.js';
 import { maskEntry } from '../present.js';
 import { problem } from '../problem.js';

@@ -1,4 +1,5 @@
-import { getAlert, listAlerts, listEntries } from '../../store/queries.js';
+import { listEntries } from '../../pipeline/journal.js';
+import { getAlert, listAlerts } from '../../store/queries.js';
 import type { RouteModule } from '../context.js';
 import { maskEntry } from '../present.js';
 import { problem } from '../problem.js';

@@ -1,0 +1,113 @@
+/**
+ * The act stage: what follows a commit for each recorded read — the door command, the
+ * read counters, the thumbnail, the live view — and the door command alone after a failed
+ * commit (a resident must not stand in the rain because the SD card failed). Offline
+ * replays and stale live reads carry no answer (decide, design.md §5): nobody is waiting.
+ */
+import type { Clock } from '../../core/clock.js';
+import { label } from '../../core/codes.js';
+import type { CredentialRead, DoorCommand } from '../../core/contracts.js';
+import type { EntryView, LiveBus } from '../live-bus.js';
+import type { Metrics } from '../metrics.js';
+import type { Checked } from './check.js';
+import { PROMPT_REASONS } from './reasons.js';
+import type { Raised } from './record.js';
+import type { Thumbnailer } from './thumbnails.js';
+
+/** Sends a door command through the reader's driver. */
+export type SendCommand = (readerId: string, cmd: DoorCommand) => void;
+
+/** What the act stage is built from. */
+export interface ActDeps {
+  command: SendCommand;
+  metrics: Metrics;
+  clock: Clock;
+  live: LiveBus;
+  thumbnails: Thumbnailer;
+}
+
+/** The act stage of one pipeline. */
+export class Act {
+  readonly #d: ActDeps;
+
+  constructor(deps: ActDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * A read is in the journal: answer its door, count it, queue its thumbnail (none when
+   * `image` is undefined, e.g. while shutting down), show it live.
+   */
+  recorded(c: Checked, image: CredentialRead['image']): void {
+    const { metrics, live } = this.#d;
+    const n = c.read;
+    this.answer(c);
+    metrics.reads.inc({
+      outcome: c.decision.outcome,
+      type: n.type,
+      mode: n.offline ? 'offline' : n.stale ? 'stale' : 'live',
+    });
+    if (image && c.thumb) this.#d.thumbnails.enqueue(c.thumb, image.data);
+    if (live.listenerCount('entry') > 0) live.emit('entry', entryView(c));
+  }
+
+  /** Shows a commit's new and updated alerts live and counts the new ones. */
+  announce(raised: readonly Raised[]): void {
+    for (const [a, isNew] of raised) {
+      if (a.id === '') continue; // an update of a situation whose case is closed
+      if (isNew) this.#d.metrics.alerts.inc({ kind: a.kind });
+      this.#d.live.emit('alert', a, isNew);
+    }
+  }
+
+  /**
+   * Answers the reader (terminals show the message), and on unlock pulses the door's own
+   * lock when it has one: a door whose readers have no relay (serial readers) opens too.
+   * Does nothing for a read that needs no answer.
+   */
+  answer(c: Checked): void {
+    const { read: n, decision: d, door } = c;
+    if (d.answer === null) return;
+    const send = this.#d.command;
+    const unlock = d.answer === 'unlock';
+    // On a deny, a reason that tells the person what to do next beats the door's message.
+    const prompt = unlock ? undefined : PROMPT_REASONS.find((r) => d.reasons.includes(r));
+    send(n.readerId, {
+      id: `c-${n.recordId}`,
+      event: n.recordId,
+      action: unlock ? 'unlock' : 'deny',
+      durationMs: unlock ? door.unlockMs : undefined,
+      message: unlock ? door.welcome : prompt ? label('reason', prompt) : door.denyMessage,
+    });
+    if (unlock && door.lock && door.lock !== n.readerId)
+      send(door.lock, {
+        id: `c-${n.recordId}-lock`,
+        event: n.recordId,
+        action: 'unlock',
+        durationMs: door.unlockMs,
+      });
+    this.#d.metrics.commands.inc({ action: d.answer });
+    this.#d.metrics.answerSeconds.observe((this.#d.clock.now() - n.receivedAt) / 1000);
+  }
+}
+
+/** A recorded entry as the live view (dashboard SSE) shows it. */
+export function entryView(c: Checked): EntryView {
+  const { read: n, decision: d, resolution: res } = c;
+  return {
+    seq: c.seq,
+    ts: n.ts,
+    readerId: n.readerId,
+    doorId: n.doorId,
+    direction: n.direction,
+    type: n.type,
+    outcome: d.outcome,
+    answer: d.answer,
+    reasons: d.reasons,
+    residentId: res.resident?.id ?? null,
+    householdId: res.household?.id ?? null,
+    thumb: c.thumb,
+    offline: n.offline,
+    stale: n.stale,
+  };
+}

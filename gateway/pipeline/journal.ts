@@ -1,0 +1,197 @@
+/**
+ * The journal stage: all the SQL of the `journal` and `decisions` tables in one module —
+ * dedupe, the append inside the commit, retention, and the queries of the API and the
+ * export. The store may open after the journal is built: nothing is prepared before first
+ * use, and each statement is prepared once.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../store/db.js';
+import { conditions } from '../store/queries.js';
+import type { Store } from '../store/store.js';
+import type { Checked } from './check.js';
+
+const EXISTS = 'SELECT 1 FROM journal WHERE reader_id = ? AND record_id = ?';
+const INSERT_ENTRY = `INSERT OR IGNORE INTO journal(reader_id, record_id, door_id, direction, ts, reader_ts, received_at,
+                                       type, credential, score, liveness, offline, stale, thumb, extra)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_DECISION =
+  'INSERT INTO decisions(seq, resident_id, household_id, outcome, answer, policy, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)';
+
+/** Rows deleted per retention transaction: short enough not to hold up a commit of reads. */
+export const PURGE_BATCH_ROWS = 5000;
+
+/** The journal of access records: one row per (reader, record id), each with its decision. */
+export class Journal {
+  readonly #store: Store;
+  #exists: Statement | null = null;
+  #insertEntry: Statement | null = null;
+  #insertDecision: Statement | null = null;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Whether the reader's record is journaled already (a replay of a recorded read). */
+  has(readerId: string, recordId: string): boolean {
+    this.#exists ??= this.#store.db.prepare(EXISTS).pluck();
+    return this.#exists.get(readerId, recordId) !== undefined;
+  }
+
+  /**
+   * Writes a checked read's journal row and decision and sets its seq; returns the seq,
+   * or 0 when the journal had the read already. Call inside the commit's transaction.
+   */
+  append(c: Checked): number {
+    const { read: n, resolution: res, decision: d } = c;
+    this.#insertEntry ??= this.#store.db.prepare(INSERT_ENTRY);
+    this.#insertDecision ??= this.#store.db.prepare(INSERT_DECISION);
+    const extra =
+      n.idMasked || n.strangerId
+        ? JSON.stringify({ idMasked: n.idMasked ?? undefined, strangerId: n.strangerId ?? undefined })
+        : null;
+    const info = this.#insertEntry.run(
+      n.readerId,
+      n.recordId,
+      n.doorId,
+      n.direction,
+      n.ts,
+      n.readerTs,
+      n.receivedAt,
+      n.type,
+      n.key,
+      n.score,
+      n.liveness === null ? null : n.liveness ? 1 : 0,
+      n.offline ? 1 : 0,
+      n.stale ? 1 : 0,
+      c.thumb,
+      extra,
+    );
+    if (info.changes === 0) return 0;
+    c.seq = Number(info.lastInsertRowid);
+    this.#insertDecision.run(
+      c.seq,
+      res.resident?.id ?? null,
+      res.household?.id ?? null,
+      d.outcome,
+      d.answer,
+      d.policy,
+      d.reasons.join(' '),
+    );
+    return c.seq;
+  }
+
+  /**
+   * Retention: deletes the entries (and their decisions) whose event time is before
+   * `cutoffMs`, `batchRows` per transaction, yielding to I/O between transactions so that
+   * the reads of a busy door never wait behind a year of deletes. Returns how many.
+   */
+  async purgeBefore(cutoffMs: number, batchRows = PURGE_BATCH_ROWS): Promise<number> {
+    const db = this.#store.db;
+    const pick = db.prepare('SELECT seq FROM journal WHERE ts < ? ORDER BY ts LIMIT ?').pluck();
+    const delEntry = db.prepare('DELETE FROM journal WHERE seq = ?');
+    const delDecision = db.prepare('DELETE FROM decisions WHERE seq = ?');
+    const purge = db.transaction((seqs: number[]) => {
+      for (const s of seqs) {
+        delEntry.run(s);
+        delDecision.run(s);
+      }
+    });
+    let total = 0;
+    for (;;) {
+      const seqs = pick.all(cutoffMs, batchRows) as number[];
+      if (seqs.length === 0) return total;
+      purge(seqs);
+      total += seqs.length;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+}
+
+/** One journal entry with its decision, as the API and the export show it. */
+export interface EntryRow {
+  seq: number;
+  ts: number;
+  readerId: string;
+  doorId: string;
+  direction: 'in' | 'out';
+  type: string;
+  score: number | null;
+  offline: boolean;
+  stale: boolean;
+  thumb: string | null;
+  outcome: 'granted' | 'denied';
+  answer: 'unlock' | 'deny' | null;
+  reasons: string[];
+  residentId: string | null;
+  householdId: string | null;
+}
+
+/** Which entries a query wants; every field is optional. */
+export interface EntryFilter {
+  since?: number;
+  until?: number;
+  readerId?: string;
+  doorId?: string;
+  householdId?: string;
+  outcome?: 'granted' | 'denied';
+  /** Cursor: only entries with seq below this (newest-first paging). */
+  before?: number;
+  /** Cursor: only entries with seq above this (oldest-first export). */
+  after?: number;
+}
+
+const SELECT = `SELECT j.seq, j.ts, j.reader_id AS readerId, j.door_id AS doorId, j.direction, j.type, j.score,
+       j.offline, j.stale, j.thumb, d.outcome, d.answer, d.reasons, d.resident_id AS residentId,
+       d.household_id AS householdId
+  FROM journal j JOIN decisions d ON d.seq = j.seq`;
+
+function where(f: EntryFilter): { sql: string; params: Record<string, unknown> } {
+  const w = conditions();
+  const add = w.add;
+  add('j.ts >= @since', 'since', f.since);
+  add('j.ts < @until', 'until', f.until);
+  add('j.reader_id = @readerId', 'readerId', f.readerId);
+  add('j.door_id = @doorId', 'doorId', f.doorId);
+  add('d.household_id = @householdId', 'householdId', f.householdId);
+  add('d.outcome = @outcome', 'outcome', f.outcome);
+  add('j.seq < @before', 'before', f.before);
+  add('j.seq > @after', 'after', f.after);
+  return { sql: w.sql, params: w.params };
+}
+
+function toEntry(r: Record<string, unknown>): EntryRow {
+  return {
+    seq: r.seq as number,
+    ts: r.ts as number,
+    readerId: r.readerId as string,
+    doorId: r.doorId as string,
+    direction: r.direction as 'in' | 'out',
+    type: r.type as string,
+    score: (r.score as number | null) ?? null,
+    offline: r.offline === 1,
+    stale: r.stale === 1,
+    thumb: (r.thumb as string | null) ?? null,
+    outcome: r.outcome as 'granted' | 'denied',
+    answer: (r.answer as 'unlock' | 'deny' | null) ?? null,
+    reasons: String(r.reasons).split(' ').filter(Boolean),
+    residentId: (r.residentId as string | null) ?? null,
+    householdId: (r.householdId as string | null) ?? null,
+  };
+}
+
+/** Newest entries first, paged by `before`. */
+export function listEntries(db: Db, f: EntryFilter, limit: number): EntryRow[] {
+  const w = where(f);
+  return (
+    db
+      .prepare(`${SELECT}${w.sql} ORDER BY j.seq DESC LIMIT ${Math.max(1, Math.min(limit, 1000))}`)
+      .all(w.params) as Array<Record<string, unknown>>
+  ).map(toEntry);
+}
+
+/** Every matching entry, oldest first, streamed (exports of any size in flat memory). */
+export function* iterateEntries(db: Db, f: EntryFilter): Generator<EntryRow> {
+  const w = where(f);
+  for (const r of db.prepare(`${SELECT}${w.sql} ORDER BY j.seq`).iterate(w.params))
+    yield toEntry(r as Record<string, unknown>);
+}

@@ -1,0 +1,162 @@
+/**
+ * The record stage: one synchronous better-sqlite3 transaction per batch writes every
+ * read's journal row and decision, the alerts it raises (per entry, person–card, pattern
+ * detectors) and the outbox events — so a read is either wholly on disk or not at all
+ * (style.md: transactions must not span event-loop ticks). Doors and acknowledgements
+ * follow the commit; they are the pipeline's, not this stage's.
+ */
+
+import type { Logger } from 'pino';
+import { cloudEvent } from '../../core/cloudevent.js';
+import { newId } from '../../core/ids.js';
+import type { AlertManager, AlertRecord, EvidenceEntry } from '../alerts/alert-manager.js';
+import { type AlertCandidate, perEntryAlerts } from '../alerts/per-entry.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../store/store.js';
+import { CLASS_ACCESS, type Outbox } from '../upstream/outbox.js';
+import type { Checked } from './check.js';
+import type { Detector } from './detector.js';
+import type { Journal } from './journal.js';
+import type { PersonCardCheck } from './person-card.js';
+
+/** An alert a commit raised (true) or updated (false), for the live view after the commit. */
+export type Raised = [AlertRecord, boolean];
+
+/** What the record stage is built from. */
+export interface RecordDeps {
+  store: Store;
+  journal: Journal;
+  alerts: AlertManager;
+  outbox: Outbox;
+  personCard: PersonCardCheck;
+  detectors: readonly Detector[];
+  /** Which access records go upstream: config upstream.access, or 'none' when upstream is off. */
+  access: 'none' | 'denied' | 'all';
+  /** CloudEvents source of this gateway. */
+  source: string;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** The record stage of one pipeline. */
+export class Recorder {
+  readonly #d: RecordDeps;
+  #transaction: ((batch: readonly Checked[], now: number, raised: Raised[]) => void) | null = null;
+  #recorded = 0;
+
+  constructor(deps: RecordDeps) {
+    this.#d = deps;
+  }
+
+  /** Reads recorded since start. */
+  get recorded(): number {
+    return this.#recorded;
+  }
+
+  /**
+   * Records a batch in one transaction and returns the alerts it raised. A read the
+   * journal had already keeps seq 0 and raises nothing. On failure (disk full, I/O error)
+   * the transaction has rolled back: the stages' memory is put back to what the database
+   * holds, and the error is thrown on, so that nothing is acknowledged.
+   */
+  commit(batch: readonly Checked[], now: number): Raised[] {
+    const { metrics } = this.#d;
+    const raised: Raised[] = [];
+    const before = this.#recorded;
+    const t0 = process.hrtime.bigint();
+    this.#transaction ??= this.#d.store.db.transaction((b: readonly Checked[], t: number, out: Raised[]) => {
+      for (const c of b) this.#record(c, t, out);
+      for (const det of this.#d.detectors) det.endBatch?.(t);
+    });
+    try {
+      this.#transaction(batch, now, raised);
+    } catch (err) {
+      this.#recorded = before;
+      metrics.storeErrors.inc();
+      this.#d.log.error({ err, rows: batch.length }, 'journal commit failed; reads not acknowledged');
+      this.#d.alerts.resetCache();
+      this.#d.outbox.resync();
+      for (const det of this.#d.detectors) det.rollback?.();
+      for (const c of batch) this.#d.personCard.rolledBack(c.presentation);
+      throw err;
+    }
+    metrics.commitSeconds.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+    metrics.batchRows.observe(batch.length);
+    return raised;
+  }
+
+  /**
+   * Raises an alert that no read caused (device_offline…), in its own transaction; null
+   * (logged) when it could not be stored.
+   */
+  raise(c: AlertCandidate, now: number): Raised | null {
+    try {
+      const { alert, isNew } = this.#d.store.db.transaction(() => this.#d.alerts.raise(c, null, now))();
+      return [alert, isNew];
+    } catch (err) {
+      this.#d.alerts.resetCache();
+      this.#d.log.error({ err, kind: c.kind }, 'could not record alert');
+      return null;
+    }
+  }
+
+  /** One read's journal row, decision, alerts and outbox events. Inside the transaction. */
+  #record(c: Checked, now: number, raised: Raised[]): void {
+    const seq = this.#d.journal.append(c);
+    if (seq === 0) return;
+    this.#recorded++;
+    const { read: n, resolution: res, decision: d } = c;
+    const { alerts, access } = this.#d;
+    const evidence: EvidenceEntry = {
+      seq,
+      readerId: n.readerId,
+      recordId: n.recordId,
+      ts: n.ts,
+      type: n.type,
+      score: n.score,
+      thumb: c.thumb,
+      reasons: d.reasons,
+    };
+    for (const a of perEntryAlerts(n, res, d)) raised.push(raise(alerts, a, evidence, now));
+    for (const paired of this.#d.personCard.recorded(c.presentation, evidence))
+      raised.push(raise(alerts, paired.candidate, paired.entries, now));
+    // The checked read is the detectors' entry context: no copy per read.
+    for (const det of this.#d.detectors)
+      for (const a of det.onEntry(c)) raised.push(raise(alerts, a, evidence, now));
+    if (access === 'all' || (access === 'denied' && d.outcome === 'denied'))
+      this.#d.outbox.add(
+        cloudEvent(this.#d.source, {
+          id: newId('ac', now),
+          type: `estate.access.${d.outcome}`,
+          time: n.ts,
+          subject: res.household?.id ?? null,
+          data: {
+            seq,
+            readerId: n.readerId,
+            recordId: n.recordId,
+            doorId: n.doorId,
+            direction: n.direction,
+            credentialType: n.type,
+            outcome: d.outcome,
+            reasons: d.reasons,
+            residentId: res.resident?.id ?? null,
+            householdId: res.household?.id ?? null,
+            offline: n.offline,
+          },
+        }),
+        CLASS_ACCESS,
+        'access',
+        now,
+      );
+  }
+}
+
+function raise(
+  alerts: AlertManager,
+  c: AlertCandidate,
+  e: EvidenceEntry | EvidenceEntry[],
+  now: number,
+): Raised {
+  const { alert, isNew } = alerts.raise(c, e, now);
+  return [alert, isNew];
+}
