@@ -52,8 +52,9 @@ export class AlertManager {
   /** Open findings by kind|subject: pattern alerts whose case is not closed (few; loaded at start). */
   readonly #findings = new Map<string, AlertRecord>();
   readonly #db: Db;
-  #hook: FindingHook | null = null;
+  readonly #hook: FindingHook | null;
   readonly #insert: Statement;
+  readonly #stateOf: Statement;
   readonly #update: Statement;
   readonly #link: Statement;
   readonly #outbox: Outbox;
@@ -62,8 +63,16 @@ export class AlertManager {
   #raised = 0;
   #latest = 0;
 
-  constructor(db: Db, outbox: Outbox, source: string, coalesceMs: number) {
+  /** `onFinding` is told of every finding raised or updated (the ledger opens and updates cases). */
+  constructor(
+    db: Db,
+    outbox: Outbox,
+    source: string,
+    coalesceMs: number,
+    onFinding: FindingHook | null = null,
+  ) {
     this.#db = db;
+    this.#hook = onFinding;
     this.#outbox = outbox;
     this.#source = source;
     this.#windowMs = coalesceMs;
@@ -77,17 +86,8 @@ export class AlertManager {
       'UPDATE alerts SET last_ts = ?, count = ?, evidence = ?, updated_at = ? WHERE id = ?',
     );
     this.#link = db.prepare('INSERT OR IGNORE INTO alert_entries(alert_id, seq) VALUES (?, ?)');
+    this.#stateOf = db.prepare('SELECT state FROM alerts WHERE id = ?').pluck();
     this.#loadFindings();
-  }
-
-  /** Sets the hook told of findings (the ledger). */
-  setFindingHook(f: FindingHook): void {
-    this.#hook = f;
-  }
-
-  /** Forgets an open finding whose case was closed: the next report of it opens a new one. */
-  closeFinding(kind: string, subject: string): void {
-    this.#findings.delete(`${kind}|${subject}`);
   }
 
   #loadFindings(): void {
@@ -145,7 +145,13 @@ export class AlertManager {
     now: number,
   ): { alert: AlertRecord; isNew: boolean } {
     const key = `${c.kind}|${c.subject}`;
-    const cur = this.#findings.get(key);
+    let cur = this.#findings.get(key);
+    // The ledger closes cases (it writes the case's state on its alert): a closed
+    // situation is forgotten, so the next report of it opens a new one.
+    if (cur && this.#stateOf.get(cur.id) === 'closed') {
+      this.#findings.delete(key);
+      cur = undefined;
+    }
     if (cur) {
       cur.count++;
       cur.lastTs = Math.max(cur.lastTs, c.ts);

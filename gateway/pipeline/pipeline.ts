@@ -18,6 +18,7 @@ import type { EntryView, LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterIndex } from '../roster/roster-index.js';
+import type { RosterSource } from '../roster/roster-state.js';
 import type { Db } from '../store/db.js';
 import { CLASS_ACCESS, type Outbox } from '../upstream/outbox.js';
 import { type Decision, decide } from './decide.js';
@@ -53,7 +54,8 @@ export interface Detector {
 export interface PipelineDeps {
   db: Db;
   config: Config;
-  roster: RosterIndex;
+  /** The roster's one owner (issue 8): a reload swaps its index for the pipeline and the detectors alike. */
+  roster: RosterSource;
   devices: DeviceRegistry;
   alerts: AlertManager;
   outbox: Outbox;
@@ -113,7 +115,6 @@ export class Pipeline implements ReadSink {
   #live: Pending[] = [];
   #bulk: Pending[] = [];
   #scheduled = false;
-  #roster: RosterIndex;
   readonly #exists: Statement;
   readonly #insJournal: Statement;
   readonly #insDecision: Statement;
@@ -129,7 +130,6 @@ export class Pipeline implements ReadSink {
 
   constructor(deps: PipelineDeps) {
     this.#d = deps;
-    this.#roster = deps.roster;
     this.#readers = new Map(deps.config.readers.map((r) => [r.id, r]));
     this.#doors = new Map(deps.config.doors.map((d) => [d.id, d]));
     this.#detectors = deps.detectors ?? [];
@@ -146,13 +146,9 @@ export class Pipeline implements ReadSink {
     );
   }
 
-  /** Swaps in a new roster index (after an import); reads already checked keep theirs. */
-  setRoster(roster: RosterIndex): void {
-    this.#roster = roster;
-  }
-
+  /** The roster index reads are checked against now. */
   get roster(): RosterIndex {
-    return this.#roster;
+    return this.#d.roster.index;
   }
 
   /** Reads recorded since start (for the reads/s of the health report). */
@@ -247,7 +243,7 @@ export class Pipeline implements ReadSink {
     const n = r.read;
     if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
     item.n = n;
-    item.res = resolve(n, this.#roster, this.#d.passes);
+    item.res = resolve(n, this.#d.roster.index, this.#d.passes);
     const corr = this.#personCard.correlate(n, item.res, item.slot);
     item.d = decide(n, item.res, item.door, this.#d.config.checks, corr);
     this.#personCard.remember(n, item.res, item.d.reasons, corr, item.slot);

@@ -9,6 +9,7 @@ import { monthlyReport, monthRange, reportCsv } from '../../gateway/ledger/repor
 import { silentLogger } from '../../gateway/log.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { openDb } from '../../gateway/store/db.js';
+import { Store } from '../../gateway/store/store.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
 import { FINDINGS_ROSTER } from '../../testkit/findings.js';
 
@@ -18,9 +19,11 @@ const T0 = Date.parse('2026-04-10T10:00:00+08:00');
 function rig() {
   const db = openDb(':memory:');
   saveRoster(db, FINDINGS_ROSTER, 'merge', T0, 'v1');
-  const outbox = new Outbox(db);
-  const alerts = new AlertManager(db, outbox, SRC, 300_000);
-  const book = new CaseBook(db, outbox, SRC, alerts, silentLogger());
+  const outbox = new Outbox(Store.of(db));
+  const book = new CaseBook(Store.of(db), outbox, SRC, silentLogger());
+  const alerts = new AlertManager(db, outbox, SRC, 300_000, (a, f, isNew, now) =>
+    book.onFinding(a, f, isNew, now),
+  );
   const types = () =>
     (db.prepare('SELECT body FROM outbox ORDER BY seq').pluck().all() as string[]).map(
       (b) => JSON.parse(b).type as string,

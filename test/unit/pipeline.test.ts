@@ -10,7 +10,9 @@ import { createMetrics } from '../../gateway/metrics.js';
 import { Pipeline } from '../../gateway/pipeline/pipeline.js';
 import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
+import { RosterState } from '../../gateway/roster/roster-state.js';
 import { openDb } from '../../gateway/store/db.js';
+import { Store } from '../../gateway/store/store.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
 import { testConfig } from '../../testkit/config.js';
 import { tmpDir } from '../../testkit/tmp.js';
@@ -21,14 +23,18 @@ function setup(t: Test, over: Record<string, unknown> = {}) {
   const db = openDb(path.join(dir, 'g.db'));
   const metrics = createMetrics();
   const log = silentLogger();
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(Store.of(db));
   const alerts = new AlertManager(
     db,
     outbox,
     'urn:estate:SH-TEST:gateway:gw-t',
     config.alerts.coalesceSeconds * 1000,
   );
-  const devices = new DeviceRegistry(db, config.readers, systemClock, 60_000, log, () => undefined);
+  const devices = new DeviceRegistry(Store.of(db), config.readers, {
+    clock: systemClock,
+    graceMs: 60_000,
+    log,
+  });
   const commands: Array<{ reader: string; cmd: DoorCommand; committedRows: number }> = [];
   const roster = RosterIndex.fromSnapshot({
     buildings: [{ id: 'B01', name: '1号楼' }],
@@ -65,7 +71,7 @@ function setup(t: Test, over: Record<string, unknown> = {}) {
   const p = new Pipeline({
     db,
     config,
-    roster,
+    roster: RosterState.of(roster),
     devices,
     alerts,
     outbox,

@@ -1,0 +1,137 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import type { AlertCandidate } from './alerts/per-entry.js';
+import type { Config } from './config/schema.js';
+import type { DeviceRegistry } from './devices.js';
+import type { CaseBook } from './ledger/case-book.js';
+import type { PassService } from './passes/pass-service.js';
+import type { Thumbnailer } from './pipeline/thumbnails.js';
+import type { RosterWatch } from './roster-watch.js';
+import type { Db } from './store/db.js';
+import type { Store } from './store/store.js';
+import type { Upstream } from './upstream/upstream.js';
+
+/** Where alerts that no read caused go (the pipeline). */
+export interface Alarms {
+  raise(c: AlertCandidate): void;
+}
+
+/** What housekeeping is built from (the composition root passes each). */
+export interface HousekeepingDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  devices: DeviceRegistry;
+  alarms: Alarms;
+  roster: RosterWatch;
+  cases: CaseBook;
+  upstream: Upstream | null;
+  thumbnails: Thumbnailer;
+  passes: PassService;
+}
+
+/** How often readers are checked for outages (and their state written now and then). */
+const DEVICE_SWEEP_MS = 5000;
+/** How often the store is checked for a roster another process imported. */
+const ROSTER_WATCH_MS = 2000;
+/** How often old entries, thumbnails and pass faces are removed. */
+const RETENTION_MS = 3600_000;
+
+/**
+ * The gateway's periodic work, the last start step: readers down past the grace period
+ * raise device_offline; a roster imported by another process is picked up; the journal,
+ * thumbnails and ended passes' faces are removed after their retention; cases past their
+ * rectification deadline become overdue. Each run's failure is logged, never thrown into
+ * a timer.
+ */
+export class Housekeeping {
+  readonly #d: HousekeepingDeps;
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(deps: HousekeepingDeps) {
+    this.#d = deps;
+  }
+
+  start(): void {
+    const d = this.#d;
+    d.roster.mark();
+    this.#every(DEVICE_SWEEP_MS, () => this.sweepDevices());
+    this.#every(ROSTER_WATCH_MS, () => d.roster.check());
+    this.#every(RETENTION_MS, () => this.retention());
+    this.#every(d.config.ledger.overdueCheckSeconds * 1000, () => {
+      d.cases.checkOverdue(d.clock.now());
+      d.upstream?.kick();
+    });
+  }
+
+  stop(): void {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+  }
+
+  /** Raises device_offline for each reader newly down past the grace period. */
+  sweepDevices(): void {
+    for (const o of this.#d.devices.sweep()) {
+      this.#d.alarms.raise({
+        kind: 'device_offline',
+        subject: `reader:${o.readerId}`,
+        householdId: null,
+        residentId: null,
+        doorId: o.doorId,
+        readerId: o.readerId,
+        ts: o.since,
+      });
+    }
+  }
+
+  /** Removes what is past its retention: journal entries, thumbnails, faces of ended passes. */
+  async retention(): Promise<void> {
+    const d = this.#d;
+    const cfg = d.config.retention;
+    const now = d.clock.now();
+    const entries = await pruneJournal(d.store.db, now - cfg.journalDays * 86_400_000);
+    const thumbs = await d.thumbnails.sweep(cfg.thumbnailDays, now);
+    d.passes.forgetFaces(now);
+    if (entries > 0 || thumbs > 0) d.log.info({ entries, thumbnailDays: thumbs }, 'retention applied');
+  }
+
+  #every(ms: number, f: () => void | Promise<void>): void {
+    const failed = (err: unknown) => this.#d.log.error({ err }, 'housekeeping failed');
+    const t = setInterval(() => {
+      try {
+        void Promise.resolve(f()).catch(failed);
+      } catch (err) {
+        failed(err);
+      }
+    }, ms);
+    t.unref();
+    this.#timers.push(t);
+  }
+}
+
+/**
+ * Deletes journal entries (and their decisions) older than `cutoff`, 5000 at a time with
+ * a turn of the event loop between batches so reads are not held up. Returns how many.
+ * The journal's SQL belongs to the journal module of the pipeline (issue 8 item 4): this
+ * loop moves there when it exists.
+ */
+export async function pruneJournal(db: Db, cutoff: number): Promise<number> {
+  let total = 0;
+  const pick = db.prepare('SELECT seq FROM journal WHERE ts < ? ORDER BY ts LIMIT 5000').pluck();
+  const delJ = db.prepare('DELETE FROM journal WHERE seq = ?');
+  const delD = db.prepare('DELETE FROM decisions WHERE seq = ?');
+  for (;;) {
+    const seqs = pick.all(cutoff) as number[];
+    if (seqs.length === 0) break;
+    db.transaction(() => {
+      for (const s of seqs) {
+        delJ.run(s);
+        delD.run(s);
+      }
+    })();
+    total += seqs.length;
+    await new Promise((r) => setImmediate(r));
+  }
+  return total;
+}
