@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { DRIVERS } from '../drivers/registry.js';
-import { Gateway } from '../gateway/app.js';
+import { build } from '../gateway/build.js';
 import { loadConfig } from '../gateway/config/load.js';
 import { silentLogger } from '../gateway/log.js';
 import { parseRoster } from '../gateway/roster/import.js';
@@ -64,7 +64,7 @@ console.log(
   `filled ${fill.entries} entries, ${fill.alerts} alerts, ${fill.audit} audit rows, ${fill.cases} cases in ${round((performance.now() - t0) / 1000, 1)} s`,
 );
 
-const gw = new Gateway(loaded, { log: silentLogger() });
+const gw = build(loaded, { log: silentLogger() });
 await gw.start();
 const busy =
   (gw.db

@@ -1,4 +1,4 @@
-import { Gateway } from '../gateway/app.js';
+import { build } from '../gateway/build.js';
 import { createLogger } from '../gateway/log.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
@@ -17,21 +17,39 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const l = loadOrExit(values.config ?? defaultConfigPath());
   const c = l.config;
   const log = createLogger({ level: c.log.level, pretty: c.log.pretty });
-  const gw = new Gateway(l, { log });
+  const gw = build(l, { log });
+  // The simulated estate's roster and the demo login go into the store before the gateway
+  // runs: its roster step then loads them.
+  await gw.open();
   const estate = simEstate(l);
-  if (importSimRoster(gw.db, estate, gw.secrets)) gw.reloadRoster();
-  const login = await ensureDemoLogin(gw.db, l.dataDir);
+  let login: Awaited<ReturnType<typeof ensureDemoLogin>>;
+  try {
+    importSimRoster(gw.db, estate, gw.secrets);
+    login = await ensureDemoLogin(gw.db, l.dataDir);
+  } catch (err) {
+    await gw.stop();
+    throw err;
+  }
   const upstream = await startSimUpstream(l, gw.secrets, log);
   // The serial devices listen before the gateway opens its lines to them.
   const serial = await startSerialDoors(l, estate, log);
+  const stopSimulators = async () => {
+    await serial.stop();
+    await upstream?.stop();
+  };
   let stopSim = async () => {};
   handleSignals(log, async () => {
     await stopSim();
     await gw.stop();
-    await serial.stop();
-    await upstream?.stop();
+    await stopSimulators();
   });
-  await gw.start();
+  try {
+    await gw.start();
+  } catch (err) {
+    // The gateway stopped what it had started; the simulators go too, so nothing lingers.
+    await stopSimulators();
+    throw err;
+  }
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
   stopSim = () => sim.stop();

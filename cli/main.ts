@@ -93,6 +93,19 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
 }
 
+/**
+ * A command that failed has stopped what it started (a gateway rolls back its start
+ * steps), so the process ends by itself with the exit code set. Should anything still
+ * hold the event loop, it is a leak: say so and exit anyway rather than linger (issue 12).
+ */
+function failed(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    console.error('estate-gateway: still running 5 s after the failure; exiting');
+    process.exit(code);
+  }, 5000).unref();
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== undefined) process.exitCode = code;
@@ -101,10 +114,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       const cmd = process.argv[2] ?? '';
       console.error(`estate-gateway: ${err.message}\n\n${HELPS[cmd] ?? HELP}`);
-      process.exitCode = 2;
+      failed(2);
       return;
     }
     console.error(err);
-    process.exitCode = 1;
+    failed(1);
   },
 );

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ManualClock } from '../core/clock.js';
-import { Gateway } from '../gateway/app.js';
+import { build } from '../gateway/build.js';
 import type { LoadedConfig } from '../gateway/config/load.js';
+import type { Gateway } from '../gateway/gateway.js';
 import { createLogger } from '../gateway/log.js';
 import { replayFile } from '../gateway/replay/replay.js';
 import { readRosterFile } from '../gateway/roster/import.js';
@@ -13,7 +14,9 @@ import { REPLAY_HELP } from './help.js';
 /**
  * A gateway for replaying a file: the same pipeline, detectors and ledger, its clock
  * following event time, commits in large slices and without fsync (a replay can be run
- * again; a live gateway keeps synchronous=FULL).
+ * again; a live gateway keeps synchronous=FULL). Built, not started: the caller opens it
+ * (tuneForReplay), may import a roster, then starts it through the pipeline step only —
+ * no broker, readers, upstream or HTTP.
  */
 export function replayGateway(l: LoadedConfig, dataDir: string | undefined, clock: ManualClock): Gateway {
   const loaded: LoadedConfig = {
@@ -27,7 +30,12 @@ export function replayGateway(l: LoadedConfig, dataDir: string | undefined, cloc
     },
   };
   const log = createLogger({ level: l.config.log.level === 'info' ? 'warn' : l.config.log.level });
-  const gw = new Gateway(loaded, { log, clock });
+  return build(loaded, { log, clock });
+}
+
+/** Opens a replay gateway's store with the settings of a replay (see replayGateway). */
+export async function openForReplay(gw: Gateway): Promise<void> {
+  await gw.open();
   // Each entry lands in per-household and per-resident indexes, one page each: in WAL
   // mode every page is written twice (WAL, then checkpoint). A replay writes it once,
   // rolling back through an in-memory journal; a crashed replay is simply run again.
@@ -37,8 +45,10 @@ export function replayGateway(l: LoadedConfig, dataDir: string | undefined, cloc
   // per-household and per-resident indexes would read a page back. 48 MB keeps their
   // hot leaves (one per household and resident) in memory.
   gw.db.pragma('cache_size = -49152');
-  return gw;
 }
+
+/** The start step a replay runs through: the pipeline and what it needs, nothing that listens. */
+export const REPLAY_UNTIL = 'pipeline';
 
 /** `estate-gateway replay FILE.jsonl`. Returns the exit code. */
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -61,21 +71,23 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const l = loadOrExit(values.config ?? defaultConfigPath());
   const clock = new ManualClock(0);
   const gw = replayGateway(l, values.data, clock);
+  await openForReplay(gw);
   if (values.roster) {
     const parsed = readRosterFile(values.roster, gw.secrets.idHashKey);
     if (!parsed.snapshot) {
       console.error(`${values.roster}: ${parsed.errors.length} bad row(s), nothing imported`);
+      gw.store.close();
       return 1;
     }
     saveRoster(gw.db, parsed.snapshot, 'replace', Date.now(), parsed.version);
-    gw.reloadRoster();
   }
+  await gw.start(REPLAY_UNTIL);
   const stats = await replayFile(gw, clock, file, (s) => {
     if (!values.quiet)
       process.stderr.write(`replay: ${s.reads} reads, ${s.readsPerSecond}/s, peak RSS ${s.peakRssMB} MB\n`);
   });
   const cases = gw.db.prepare('SELECT kind, count(*) AS n FROM cases GROUP BY kind ORDER BY kind').all();
-  gw.db.close();
+  gw.store.close();
   console.log(JSON.stringify({ ...stats, seconds: Math.round(stats.seconds * 10) / 10, cases }));
   return stats.failed > 0 ? 1 : 0;
 }

@@ -4,6 +4,8 @@
  * messages. They know nothing of the roster, the store or the upstream.
  */
 
+import type { Provisioner } from './provisioning.js';
+
 export type CredentialType = 'face' | 'card' | 'idcard' | 'fingerprint' | 'qrcode';
 
 export interface FaceCredential {
@@ -115,6 +117,11 @@ export interface Driver {
   command(readerId: string, cmd: DoorCommand): void;
   /** Line counters of one of its readers (frames, errors, discarded bytes…), if it keeps any. */
   stats?(readerId: string): Readonly<Record<string, number>>;
+  /**
+   * Its readers keep their own library of people (fingerprint pages, a face terminal's
+   * person list): the gateway's roster sync drives it through this (core/provisioning.ts).
+   */
+  readonly provisioning?: Provisioner;
 }
 export interface DriverReader {
   id: string;

@@ -5,8 +5,23 @@
 import type { Logger } from 'pino';
 import type { MqttBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
-import type { Driver, DriverReader, OptionsCheck, ReadSink } from '../core/contracts.js';
+import type {
+  CredentialRead,
+  Driver,
+  DriverReader,
+  OptionsCheck,
+  ReadSink,
+  RejectReason,
+} from '../core/contracts.js';
 import type { SerialBinding } from './serial/link.js';
+
+/** The serialport binding type, for the composition root and tests (style.md: a typed option). */
+export type { SerialBinding };
+
+/** A decoded event, or why it is not one (a counter label and a detail for the log). */
+export type DecodeResult =
+  | { ok: true; read: CredentialRead }
+  | { ok: false; reason: RejectReason; detail: string };
 
 /** What a driver factory receives from the composition root. */
 export interface DriverContext {
@@ -32,4 +47,9 @@ export interface DriverFactory {
   checkOptions?: OptionsCheck;
   /** Its readers are door locks (relay boards): a door's `lock` may name one of them. */
   switchesLocks?: boolean;
+  /**
+   * Decodes one event already parsed from the protocol's JSON form, as files carry them
+   * (replay, issue 4), with the same checks as live input. Total: never throws.
+   */
+  decodeEvent?: (readerId: string, event: unknown, receivedAt: number) => DecodeResult;
 }

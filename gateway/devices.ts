@@ -1,11 +1,10 @@
-import type { Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { ReaderStatus } from '../core/contracts.js';
 import { ClockOffset } from './clock-offset.js';
 import type { ReaderConfig } from './config/schema.js';
-import type { SyncResult } from './roster/fingerprint-sync.js';
-import type { Db } from './store/db.js';
+import type { SyncResult } from './provisioning/sync-result.js';
+import type { Store } from './store/store.js';
 
 /** What the API and dashboard show of a device. */
 export interface DeviceView {
@@ -21,7 +20,7 @@ export interface DeviceView {
   firmware: string | null;
   clockOffsetMs: number | null;
   counters: Record<string, number>;
-  /** Fingerprint readers: the last roster sync of the module's library (null before the first). */
+  /** Readers with a library of their own (fingerprint modules): its last roster sync (null before the first). */
   fingerprintSync?: SyncResult | null;
 }
 
@@ -37,79 +36,89 @@ interface DeviceState {
   dirty: boolean;
 }
 
+/** Where list() finds a reader's line counters: the drivers (serial drivers count frames, errors…). */
+export interface LineStats {
+  stats(readerId: string): Readonly<Record<string, number>> | undefined;
+}
+
+/** Where list() finds the last sync of a reader's own library; undefined for a reader without one. */
+export interface LibraryStates {
+  last(readerId: string): SyncResult | null | undefined;
+}
+
+/** A reader found offline past the grace period by sweep(): raise device_offline for it. */
+export interface OfflineReader {
+  readerId: string;
+  doorId: string;
+  /** Since when it is down (or, never heard from, since the gateway started). */
+  since: number;
+}
+
+/** What the device registry is built from (the composition root passes each). */
+export interface DeviceRegistryOptions {
+  clock: Clock;
+  /** How long a reader may be silent or offline before it counts as down. */
+  graceMs: number;
+  log: Logger;
+  lines?: LineStats;
+  libraries?: LibraryStates;
+}
+
 /**
  * Tracks every configured reader: online state from status messages and wills, last
- * activity, clock offset, error counters; raises device_offline after the grace period.
- * Kept in memory and written every 30 s (edge boxes run on flash: writes few and batched).
+ * activity, clock offset, error counters; finds readers down past the grace period
+ * (sweep). Kept in memory and written every 30 s (edge boxes run on flash: writes few
+ * and batched). What was saved is read back by load(), the devices start step.
  */
 export class DeviceRegistry {
   readonly #devices = new Map<string, DeviceState>();
-  readonly #clock: Clock;
-  readonly #graceMs: number;
-  readonly #log: Logger;
-  readonly #upsert: Statement;
-  readonly #db: Db;
-  readonly #onOffline: (readerId: string, since: number) => void;
+  readonly #store: Store;
+  readonly #o: DeviceRegistryOptions;
   readonly #startedAt: number;
-  #timer: NodeJS.Timeout | undefined;
   #lastPersist = 0;
-  #lineStats: (readerId: string) => Readonly<Record<string, number>> | undefined = () => undefined;
-  #syncState: (readerId: string) => SyncResult | null | undefined = () => undefined;
 
-  constructor(
-    db: Db,
-    readers: readonly ReaderConfig[],
-    clock: Clock,
-    graceMs: number,
-    log: Logger,
-    onOffline: (readerId: string, since: number) => void,
-  ) {
-    this.#db = db;
-    this.#clock = clock;
-    this.#graceMs = graceMs;
-    this.#log = log;
-    this.#onOffline = onOffline;
-    this.#startedAt = clock.now();
-    this.#upsert = db.prepare(
-      `INSERT INTO devices(id, kind, online, since, last_seen, firmware, clock_offset_ms, counters)
-       VALUES (@id, 'reader', @online, @since, @lastSeen, @firmware, @offset, @counters)
-       ON CONFLICT(id) DO UPDATE SET online = excluded.online, since = excluded.since, last_seen = excluded.last_seen,
-         firmware = excluded.firmware, clock_offset_ms = excluded.clock_offset_ms, counters = excluded.counters`,
-    );
-    const rows = new Map(
-      (
-        db.prepare('SELECT id, last_seen, firmware, clock_offset_ms, counters FROM devices').all() as Array<{
-          id: string;
-          last_seen: number | null;
-          firmware: string | null;
-          clock_offset_ms: number | null;
-          counters: string | null;
-        }>
-      ).map((r) => [r.id, r]),
-    );
+  constructor(store: Store, readers: readonly ReaderConfig[], o: DeviceRegistryOptions) {
+    this.#store = store;
+    this.#o = o;
+    this.#startedAt = o.clock.now();
     for (const cfg of readers) {
-      const row = rows.get(cfg.id);
       this.#devices.set(cfg.id, {
         cfg,
         online: null,
         since: null,
-        lastSeen: row?.last_seen ?? null,
-        firmware: row?.firmware ?? null,
-        offset: new ClockOffset(row?.clock_offset_ms ?? null),
-        counters: row?.counters ? (JSON.parse(row.counters) as Record<string, number>) : {},
+        lastSeen: null,
+        firmware: null,
+        offset: new ClockOffset(null),
+        counters: {},
         offlineAlerted: false,
         dirty: false,
       });
     }
   }
 
-  start(): void {
-    this.#timer = setInterval(() => this.tick(), 5000);
-    this.#timer.unref();
+  /** Reads back what was saved before a restart: last activity, firmware, clock offset, counters. */
+  load(): void {
+    const rows = this.#store
+      .statement('SELECT id, last_seen, firmware, clock_offset_ms, counters FROM devices')
+      .all() as Array<{
+      id: string;
+      last_seen: number | null;
+      firmware: string | null;
+      clock_offset_ms: number | null;
+      counters: string | null;
+    }>;
+    for (const row of rows) {
+      const d = this.#devices.get(row.id);
+      if (!d) continue;
+      d.lastSeen = row.last_seen ?? null;
+      d.firmware = row.firmware ?? null;
+      d.offset = new ClockOffset(row.clock_offset_ms ?? null);
+      d.counters = row.counters ? (JSON.parse(row.counters) as Record<string, number>) : {};
+    }
   }
 
+  /** Writes every device (the last thing before the store closes). */
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
     this.persist(true);
   }
 
@@ -129,7 +138,7 @@ export class DeviceRegistry {
       d.since = receivedAt;
       d.offlineAlerted = false;
       d.dirty = true;
-      this.#log.info({ reader: readerId, online: s.online }, s.online ? 'reader online' : 'reader offline');
+      this.#o.log.info({ reader: readerId, online: s.online }, s.online ? 'reader online' : 'reader offline');
       this.persist(true);
     }
     if (s.online) d.lastSeen = receivedAt;
@@ -161,19 +170,7 @@ export class DeviceRegistry {
     d.dirty = true;
   }
 
-  /**
-   * Where list() finds each reader's line counters (serial drivers count frames, frame
-   * errors, discarded bytes, timeouts, opens): shown as `line.<name>` beside the counters.
-   */
-  setLineStats(f: (readerId: string) => Readonly<Record<string, number>> | undefined): void {
-    this.#lineStats = f;
-  }
-
-  /** Where list() finds a fingerprint reader's last roster sync (undefined: not such a reader). */
-  setSyncState(f: (readerId: string) => SyncResult | null | undefined): void {
-    this.#syncState = f;
-  }
-
+  /** Readers online now. */
   get onlineCount(): number {
     let n = 0;
     for (const d of this.#devices.values()) if (d.online) n++;
@@ -193,37 +190,43 @@ export class DeviceRegistry {
         lastSeen: d.lastSeen,
         firmware: d.firmware,
         clockOffsetMs: d.offset.persistable,
-        counters: { ...d.counters, ...prefixed(this.#lineStats(d.cfg.id)) },
+        counters: { ...d.counters, ...prefixed(this.#o.lines?.stats(d.cfg.id)) },
       };
-      const sync = this.#syncState(d.cfg.id);
+      const sync = this.#o.libraries?.last(d.cfg.id);
       if (sync !== undefined) view.fingerprintSync = sync;
       return view;
     });
   }
 
-  /** Raises device_offline for readers past the grace period; persists now and then. */
-  tick(): void {
-    const now = this.#clock.now();
+  /**
+   * Readers down past the grace period, each once per outage (the caller raises
+   * device_offline); persists now and then. Run every few seconds by housekeeping.
+   */
+  sweep(): OfflineReader[] {
+    const now = this.#o.clock.now();
+    const out: OfflineReader[] = [];
     for (const d of this.#devices.values()) {
       if (d.offlineAlerted) continue;
       const downSince = d.online === false ? (d.since ?? now) : d.online === null ? this.#startedAt : null;
-      if (downSince !== null && now - downSince >= this.#graceMs) {
+      if (downSince !== null && now - downSince >= this.#o.graceMs) {
         d.offlineAlerted = true;
-        this.#onOffline(d.cfg.id, downSince);
+        out.push({ readerId: d.cfg.id, doorId: d.cfg.door, since: downSince });
       }
     }
     if (now - this.#lastPersist >= 30_000) this.persist(false);
+    return out;
   }
 
   /** Writes changed devices in one transaction. */
   persist(force: boolean): void {
     const dirty = [...this.#devices.values()].filter((d) => d.dirty || force);
-    this.#lastPersist = this.#clock.now();
+    this.#lastPersist = this.#o.clock.now();
     if (dirty.length === 0) return;
     try {
-      this.#db.transaction(() => {
+      const upsert = this.#store.statement(UPSERT);
+      this.#store.db.transaction(() => {
         for (const d of dirty) {
-          this.#upsert.run({
+          upsert.run({
             id: d.cfg.id,
             online: d.online ? 1 : 0,
             since: d.since,
@@ -236,10 +239,15 @@ export class DeviceRegistry {
         }
       })();
     } catch (err) {
-      this.#log.error({ err }, 'could not persist device states');
+      this.#o.log.error({ err }, 'could not persist device states');
     }
   }
 }
+
+const UPSERT = `INSERT INTO devices(id, kind, online, since, last_seen, firmware, clock_offset_ms, counters)
+  VALUES (@id, 'reader', @online, @since, @lastSeen, @firmware, @offset, @counters)
+  ON CONFLICT(id) DO UPDATE SET online = excluded.online, since = excluded.since, last_seen = excluded.last_seen,
+    firmware = excluded.firmware, clock_offset_ms = excluded.clock_offset_ms, counters = excluded.counters`;
 
 function prefixed(stats: Readonly<Record<string, number>> | undefined): Record<string, number> {
   const out: Record<string, number> = {};

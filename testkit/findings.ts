@@ -10,7 +10,9 @@ import { normalize } from '../gateway/pipeline/normalize.js';
 import { resolve } from '../gateway/pipeline/resolve.js';
 import type { RosterSnapshot } from '../gateway/roster/model.js';
 import { RosterIndex } from '../gateway/roster/roster-index.js';
+import { RosterState } from '../gateway/roster/roster-state.js';
 import type { Db } from '../gateway/store/db.js';
+import { Store } from '../gateway/store/store.js';
 
 /** A small estate for the detector tables: H1 (2 members, card C1), H2 (1), H3 (1), in B01-U1. */
 export const FINDINGS_ROSTER: RosterSnapshot = {
@@ -69,7 +71,14 @@ export const at = (d: number, h = 12) => Date.parse('2026-03-01T00:00:00+08:00')
 /** A detector over `db` with the test roster, and a helper to feed it reads as the pipeline would. */
 export function detectorRig(db: Db, config: Config, passes?: PassIndex) {
   const roster = RosterIndex.fromSnapshot(FINDINGS_ROSTER);
-  const det = new PatternDetector({ db, config, roster: () => roster, passes, log: silentLogger() });
+  const det = new PatternDetector({
+    store: Store.of(db),
+    config,
+    roster: RosterState.of(roster),
+    passes,
+    log: silentLogger(),
+  });
+  det.load();
   let seq = 0;
   const door = config.doors.find((d) => d.id === 'B01-U1') ?? config.doors[0];
   const feed = (

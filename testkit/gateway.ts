@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Test } from 'tap';
 import { stringify } from 'yaml';
-import { Gateway, type GatewayDeps } from '../gateway/app.js';
+import { build, type GatewayDeps } from '../gateway/build.js';
+import type { Gateway } from '../gateway/gateway.js';
 import { createLogger } from '../gateway/log.js';
 import type { RosterSnapshot } from '../gateway/roster/model.js';
 import { saveRoster } from '../gateway/roster/repository.js';
@@ -119,8 +120,9 @@ export function writeTestSecrets(dir: string): TestGateway['tokens'] {
 }
 
 /**
- * Builds and starts a Gateway in this process on ephemeral ports, with the test roster;
- * `deps` may give it a serial binding (binding-mock with a simulated device).
+ * Builds and starts a Gateway in this process on ephemeral ports, with the test roster
+ * in its store before it starts; `deps` may give it a serial binding (binding-mock with a
+ * simulated device).
  */
 export async function startGateway(
   t: Test,
@@ -139,16 +141,14 @@ export async function startGateway(
   });
   const log = createLogger({ level: 'debug', destination: sink });
   const tokens = writeTestSecrets(dir);
-  const gw = new Gateway(loaded(dir, over), { log, ...deps });
-  if (roster) {
-    saveRoster(gw.db, roster, 'merge', Date.now(), 'test-1');
-    gw.reloadRoster();
-  }
-  await gw.start();
+  const gw = build(loaded(dir, over), { log, ...deps });
   t.teardown(async () => {
-    if (gw.started) await gw.stop();
+    await gw.stop();
     cleanup();
   });
+  await gw.open();
+  if (roster) saveRoster(gw.db, roster, 'merge', Date.now(), 'test-1');
+  await gw.start();
   const brokerPort = gw.brokerPort;
   const httpUrl = gw.httpUrl;
   return {

@@ -19,6 +19,7 @@ import type { Detector, Pipeline } from '../gateway/pipeline/pipeline.js';
 import { Thumbnailer } from '../gateway/pipeline/thumbnails.js';
 import type { Household, Resident, RosterSnapshot } from '../gateway/roster/model.js';
 import { RosterIndex } from '../gateway/roster/roster-index.js';
+import { RosterState } from '../gateway/roster/roster-state.js';
 import { type Db, openDb } from '../gateway/store/db.js';
 import { Store } from '../gateway/store/store.js';
 import { Outbox } from '../gateway/upstream/outbox.js';
@@ -116,15 +117,15 @@ export function pipelineKit(t: Test, opts: PipelineKitOptions = {}): PipelineKit
   const metrics = createMetrics();
   const log = silentLogger();
   const live = new LiveBus();
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(store);
   const alerts = new AlertManager(store, outbox, KIT_SOURCE, config.alerts.coalesceSeconds * 1000);
-  const devices = new DeviceRegistry(db, config.readers, clock, 60_000, log, () => undefined);
+  const devices = new DeviceRegistry(store, config.readers, { clock, graceMs: 60_000, log });
   const rows = () => db.prepare('SELECT count(*) FROM journal').pluck().get() as number;
   const commands: SentCommand[] = [];
   const pipeline = createPipeline({
     store,
     config,
-    roster: RosterIndex.fromSnapshot(opts.roster ?? ONE_RESIDENT),
+    roster: RosterState.of(RosterIndex.fromSnapshot(opts.roster ?? ONE_RESIDENT)),
     devices,
     alerts,
     outbox,

@@ -4,6 +4,8 @@
  * (`constants.py`), adafruit/Adafruit-Fingerprint-Sensor-Library and eclipse/upm zfm20.
  */
 
+import { FINGERPRINT_TEMPLATE_BYTES } from '../../core/provisioning.js';
+
 /** Start of every packet: `EF 01`. */
 export const HEADER = 0xef01;
 /** Module address when none was set (`FF FF FF FF`). */
@@ -77,5 +79,8 @@ export const DEFAULT_BAUD = 57_600;
 /** Character buffers used by the door loop and enrolment. */
 export const CHAR_BUFFER_1 = 1;
 export const CHAR_BUFFER_2 = 2;
-/** Template (character file) size on the R30x/AS608 family, as pyfingerprint reads it. */
-export const TEMPLATE_BYTES = 512;
+/**
+ * Template (character file) size on the R30x/AS608 family, as pyfingerprint reads it: the
+ * format the roster carries too, so the number lives in the provisioning contract.
+ */
+export const TEMPLATE_BYTES = FINGERPRINT_TEMPLATE_BYTES;

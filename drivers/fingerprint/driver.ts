@@ -6,6 +6,7 @@ import { realTimers } from '../serial/timers.js';
 import type { DriverContext } from '../types.js';
 import { DEFAULT_ADDRESS, DEFAULT_BAUD, DEFAULT_PASSWORD } from './constants.js';
 import { createFingerprintParser } from './parser.js';
+import { FingerprintProvisioner } from './provisioner.js';
 import { type Drift, FingerprintSession, type FingerprintSettings } from './session.js';
 
 /** A fingerprint reader's options, defaults applied (see FingerprintDriver). */
@@ -39,16 +40,22 @@ export function fingerprintOptions(o: ReaderOptions): FingerprintOptions {
  * - `pollMs`: pause between GenImg polls, default 200;
  * - `timeoutMs`: reply timeout per attempt, default 1000; `retries`: default 2.
  *
- * Besides the Driver interface it offers enrolment for the roster sync: enroll(),
- * remove() and drift(). Doors are not switched by these modules: command() only logs.
+ * Besides the Driver interface it offers enrolment by page: enroll(), remove() and
+ * drift(), which `provisioning` adapts for the gateway's roster sync. Doors are not
+ * switched by these modules: command() only logs.
  */
 export class FingerprintDriver implements Driver {
   readonly name = 'fingerprint';
+  /** The module libraries, for the roster sync (core/provisioning.ts). */
+  readonly provisioning: FingerprintProvisioner;
   readonly #ctx: DriverContext;
   readonly #sessions = new Map<string, FingerprintSession>();
 
   constructor(ctx: DriverContext, opts: SerialDriverOptions = {}) {
     this.#ctx = ctx;
+    this.provisioning = new FingerprintProvisioner(this);
+    // A module that answers its probe is ready to be synced: the provisioner hears it.
+    const sink = this.provisioning.watch(ctx.sink);
     const binding = pickBinding(ctx, opts);
     const timers = opts.timers ?? realTimers;
     for (const reader of ctx.readers) {
@@ -57,7 +64,7 @@ export class FingerprintDriver implements Driver {
       const session = new FingerprintSession(
         {
           readerId: reader.id,
-          sink: ctx.sink,
+          sink,
           log,
           timers,
           binding,

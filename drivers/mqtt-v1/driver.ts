@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.js';
 import type { DoorCommand, Driver, ReadSink } from '../../core/contracts.js';
 import type { DriverContext } from '../types.js';
 import { TOPIC } from './constants.js';
-import { parseEvent, parseStatus } from './parse.js';
+import { parseEvent, parseEventObject, parseStatus } from './parse.js';
 
 /** Door commands older than this are not resent after a reconnect: nobody is waiting. */
 const COMMAND_MAX_AGE_MS = 10_000;
@@ -95,3 +95,5 @@ export class MqttV1Driver implements Driver {
 export function createMqttV1Driver(ctx: DriverContext): Driver {
   return new MqttV1Driver(ctx);
 }
+/** Replay: a v1 event from a file, checked by the same parser as MQTT input. */
+createMqttV1Driver.decodeEvent = parseEventObject;

@@ -1,5 +1,6 @@
 import { normalizeCardUid } from '../../core/card-uid.js';
 import type { Credential, CredentialRead, ReaderStatus, RejectReason } from '../../core/contracts.js';
+import type { DecodeResult } from '../types.js';
 import {
   CREDENTIAL_TYPES,
   EMBEDDING_MAX_DIMS,
@@ -10,9 +11,8 @@ import {
   MAX_RECORD_ID,
 } from './constants.js';
 
-export type ParseResult =
-  | { ok: true; read: CredentialRead }
-  | { ok: false; reason: RejectReason; detail: string };
+/** A read, or why the input is not one: the registry's DecodeResult. */
+export type ParseResult = DecodeResult;
 
 class Bad extends Error {
   constructor(

@@ -57,6 +57,8 @@ export class SerialLink<F> extends EventEmitter {
   #running = false;
   #delay: number;
   #retry: unknown = undefined;
+  /** Settles when the serial open in flight has answered, either way. */
+  #opening: Promise<void> = Promise.resolve();
   /** Times the line was opened; the first open counts too. */
   opens = 0;
 
@@ -85,6 +87,9 @@ export class SerialLink<F> extends EventEmitter {
     this.#retry = undefined;
     const conn = this.#conn;
     if (!conn) return;
+    // A stop during an open waits for its answer, so a port that opens late is closed too:
+    // a gateway that rolls back its start leaves no line open.
+    if (conn.kind === 'serial') await this.#opening;
     await new Promise<void>((resolve) => {
       if (conn.kind === 'tcp') {
         conn.socket.once('close', () => resolve());
@@ -161,11 +166,14 @@ export class SerialLink<F> extends EventEmitter {
       if (!port.isOpen && this.#conn?.kind === 'serial' && this.#conn.port === port && this.#open)
         this.#closed(err);
     });
-    port.open((err) => {
-      if (!err) return this.#opened();
-      this.#opts.log.debug({ err, path: this.#opts.path }, 'open failed');
-      if (this.#conn?.kind === 'serial' && this.#conn.port === port) this.#conn = undefined;
-      this.#scheduleReopen();
+    this.#opening = new Promise<void>((settled) => {
+      port.open((err) => {
+        settled();
+        if (!err) return this.#opened();
+        this.#opts.log.debug({ err, path: this.#opts.path }, 'open failed');
+        if (this.#conn?.kind === 'serial' && this.#conn.port === port) this.#conn = undefined;
+        this.#scheduleReopen();
+      });
     });
   }
 

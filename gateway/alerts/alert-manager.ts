@@ -45,6 +45,7 @@ const INSERT = `INSERT INTO alerts(id, kind, severity, state, household_id, resi
   VALUES (@id, @kind, @severity, 'open', @householdId, @residentId, @doorId, @readerId, @subject,
           @firstTs, @lastTs, @count, @evidence, @now, @now)`;
 const UPDATE = 'UPDATE alerts SET last_ts = ?, count = ?, evidence = ?, updated_at = ? WHERE id = ?';
+const STATE_OF = 'SELECT state FROM alerts WHERE id = ?';
 const LINK = 'INSERT OR IGNORE INTO alert_entries(alert_id, seq) VALUES (?, ?)';
 
 /**
@@ -61,7 +62,7 @@ export class AlertManager {
    */
   #loadedFindings: Map<string, AlertRecord> | null = null;
   readonly #store: Store;
-  #hook: FindingHook | null = null;
+  readonly #hook: FindingHook | null;
   readonly #outbox: Outbox;
   readonly #source: string;
   readonly #windowMs: number;
@@ -69,21 +70,19 @@ export class AlertManager {
   #latest = 0;
 
   /** `source`: this gateway's CloudEvents source; `coalesceMs`: alerts.coalesceSeconds in ms. */
-  constructor(store: Store, outbox: Outbox, source: string, coalesceMs: number) {
+  /** `onFinding` is told of every finding raised or updated (the ledger opens and updates cases). */
+  constructor(
+    store: Store,
+    outbox: Outbox,
+    source: string,
+    coalesceMs: number,
+    onFinding: FindingHook | null = null,
+  ) {
     this.#store = store;
+    this.#hook = onFinding;
     this.#outbox = outbox;
     this.#source = source;
     this.#windowMs = coalesceMs;
-  }
-
-  /** Sets the hook told of findings (the ledger). */
-  setFindingHook(f: FindingHook): void {
-    this.#hook = f;
-  }
-
-  /** Forgets an open finding whose case was closed: the next report of it opens a new one. */
-  closeFinding(kind: string, subject: string): void {
-    this.#findings.delete(`${kind}|${subject}`);
   }
 
   get #findings(): Map<string, AlertRecord> {
@@ -143,7 +142,13 @@ export class AlertManager {
     now: number,
   ): { alert: AlertRecord; isNew: boolean } {
     const key = `${c.kind}|${c.subject}`;
-    const cur = this.#findings.get(key);
+    let cur = this.#findings.get(key);
+    // The ledger closes cases (it writes the case's state on its alert): a closed
+    // situation is forgotten, so the next report of it opens a new one.
+    if (cur && this.#store.statement(STATE_OF).pluck().get(cur.id) === 'closed') {
+      this.#findings.delete(key);
+      cur = undefined;
+    }
     if (cur) {
       cur.count++;
       cur.lastTs = Math.max(cur.lastTs, c.ts);

@@ -6,20 +6,21 @@ import { type Pass, visitorKey } from '../passes/model.js';
 import type { PassIndex } from '../passes/pass-index.js';
 import type { Detector, EntryContext } from '../pipeline/detector.js';
 import type { Household } from '../roster/model.js';
-import type { ResidentRef, RosterIndex } from '../roster/roster-index.js';
-import type { Db } from '../store/db.js';
+import type { ResidentRef } from '../roster/roster-index.js';
+import type { RosterSource } from '../roster/roster-state.js';
+import type { Store } from '../store/store.js';
 import { FaceClusters } from './face-clusters.js';
 import { evaluateHousehold, type RuleContext } from './household-rules.js';
 import { type Half, Pairing } from './pairing.js';
 import { DetectorState, type ForeignUse, type HouseholdState } from './state.js';
 import { onStranger, sweepStrangers } from './stranger-rule.js';
 
-/** What the pattern detectors are built from (app.ts, replay, tests). */
+/** What the pattern detectors are built from (build.ts, tests). */
 export interface PatternDeps {
-  db: Db;
+  store: Store;
   config: Config;
-  /** The current roster (it is swapped when a new one is imported). */
-  roster: () => RosterIndex;
+  /** The current roster (its index is swapped when a new one is imported). */
+  roster: RosterSource;
   /** Passes, to tell a registered visitor of the household from a foreign face. */
   passes?: PassIndex;
   log: Logger;
@@ -49,21 +50,25 @@ export class PatternDetector implements Detector {
     const cfg = deps.config.detectors;
     this.#cfg = cfg;
     this.#clusters = new FaceClusters(cfg.strangerRecurrent.similarity, cfg.strangerRecurrent.maxClusters);
-    this.#state = new DetectorState(deps.db);
-    this.#state.load(this.#clusters);
+    this.#state = new DetectorState(deps.store);
     this.#pairing = new Pairing(cfg.credentialShared.pairWindowMs);
     this.#maxWindow = Math.max(cfg.credentialShared.windowDays, cfg.overcrowding.windowDays, 31);
     const self = this;
     this.#ctx = {
       cfg,
       get roster() {
-        return deps.roster();
+        return deps.roster.index;
       },
       get startDay() {
         return self.#state.meta.startDay;
       },
       workingDays: (h, from, to) => this.#workingDays(h, from, to),
     };
+  }
+
+  /** Reads back what the detectors remembered (start-up, before the first entry). */
+  load(): void {
+    this.#state.load(this.#clusters);
   }
 
   /** Sizes, for /healthz-style reporting and the memory tests. */
@@ -186,7 +191,7 @@ export class PatternDetector implements Detector {
       this.#seen(owner, n.ts);
       return;
     }
-    const roster = this.#d.roster();
+    const roster = this.#d.roster.index;
     if (person.startsWith('r:') && roster.residents.get(person.slice(2))?.householdId === hid) return;
     if (person.startsWith('p:') && this.#d.passes?.get(person.slice(2))?.householdId === hid) return;
     const hs = this.#state.household(hid);
@@ -210,7 +215,7 @@ export class PatternDetector implements Detector {
 
   /** End of local day `day`: absence of every household, windows, forgotten faces. */
   #sweep(day: number, out: AlertCandidate[]): void {
-    const roster = this.#d.roster();
+    const roster = this.#d.roster.index;
     const ts = this.#state.meta.clock;
     const from = day - this.#maxWindow;
     for (const [hid, hs] of this.#state.households) {

@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import type { AlertKind } from '../../core/codes.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/store.js';
 import type { FaceClusters } from './face-clusters.js';
 
 /** One foreign person on one of a household's credentials (a lent or shared card). */
@@ -61,16 +60,11 @@ export class DetectorState {
   readonly doorDays = new Map<string, Set<number>>();
   meta: Meta = { startDay: -1, sweptDay: -1, clock: 0, nextCluster: 1 };
   readonly #dirty = new Set<string>();
-  readonly #upsert: Statement;
-  readonly #delete: Statement;
-  readonly #db: Db;
+  readonly #store: Store;
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#upsert = db.prepare(
-      'INSERT INTO detector_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    );
-    this.#delete = db.prepare('DELETE FROM detector_state WHERE key = ?');
+  /** Touches nothing until load(): the store opens after it is built. */
+  constructor(store: Store) {
+    this.#store = store;
   }
 
   /** Reads everything back (start-up, and after a rolled-back commit). */
@@ -79,7 +73,9 @@ export class DetectorState {
     this.strangers.clear();
     this.doorDays.clear();
     this.#dirty.clear();
-    for (const r of this.#db.prepare('SELECT key, value FROM detector_state').iterate() as IterableIterator<{
+    for (const r of this.#store
+      .statement('SELECT key, value FROM detector_state')
+      .iterate() as IterableIterator<{
       key: string;
       value: string;
     }>) {
@@ -121,6 +117,10 @@ export class DetectorState {
 
   /** Writes what changed. Inside the commit transaction. */
   flush(clusters: FaceClusters): void {
+    const upsert = this.#store.statement(
+      'INSERT INTO detector_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
+    const del = this.#store.statement('DELETE FROM detector_state WHERE key = ?');
     this.meta.nextCluster = clusters.nextId;
     this.#dirty.add('m:');
     for (const key of this.#dirty) {
@@ -141,14 +141,14 @@ export class DetectorState {
         default:
           v = this.meta;
       }
-      if (v === undefined) this.#delete.run(key);
-      else this.#upsert.run(key, JSON.stringify(v));
+      if (v === undefined) del.run(key);
+      else upsert.run(key, JSON.stringify(v));
     }
     this.#dirty.clear();
     for (const id of clusters.dirty) {
       const s = clusters.serialize(id);
-      if (s === null) this.#delete.run(`c:${id}`);
-      else this.#upsert.run(`c:${id}`, s);
+      if (s === null) del.run(`c:${id}`);
+      else upsert.run(`c:${id}`, s);
     }
     clusters.dirty.clear();
   }

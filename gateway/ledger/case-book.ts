@@ -4,9 +4,9 @@ import { cloudEvent } from '../../core/cloudevent.js';
 import type { CaseKind, CaseSource, CaseState } from '../../core/codes.js';
 import { GatewayError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import type { AlertManager, AlertRecord } from '../alerts/alert-manager.js';
+import type { AlertRecord } from '../alerts/alert-manager.js';
 import type { Finding } from '../alerts/per-entry.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/store.js';
 import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
 import { type CaseRow, caseData, getCase } from './case-queries.js';
 import { transitionProblem } from './states.js';
@@ -29,49 +29,38 @@ export interface ManualCase {
 }
 
 /**
- * The ledger: opens a case for every new finding (told by the alert manager inside the
- * same transaction), moves cases through the states of states.ts recording who, when, a
- * note and a deadline, and sends every move upstream as a CloudEvent `estate.case.{state}`
- * through the outbox (the same envelope and delivery as alerts).
+ * The ledger: opens a case for every new finding (the alert manager calls onFinding inside
+ * the same transaction), moves cases through the states of states.ts recording who, when,
+ * a note and a deadline, and sends every move upstream as a CloudEvent `estate.case.{state}`
+ * through the outbox (the same envelope and delivery as alerts). A closed case's finding is
+ * forgotten by the alert manager itself (it reads the case state), so the ledger needs no
+ * way back to it. Statements are prepared on first use: it is built before the store opens.
  */
 export class CaseBook {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #outbox: Outbox;
   readonly #source: string;
-  readonly #alerts: AlertManager;
   readonly #log: Logger;
-  readonly #insert: Statement;
-  readonly #event: Statement;
-  readonly #update: Statement;
 
-  constructor(db: Db, outbox: Outbox, source: string, alerts: AlertManager, log: Logger) {
-    this.#db = db;
+  constructor(store: Store, outbox: Outbox, source: string, log: Logger) {
+    this.#store = store;
     this.#outbox = outbox;
     this.#source = source;
-    this.#alerts = alerts;
     this.#log = log;
-    this.#insert = db.prepare(
-      `INSERT INTO cases(id, kind, source, state, household_id, building_id, subject, alert_id, pattern_ts,
-                         detected_ts, last_ts, summary, evidence, created_at, updated_at)
-       VALUES (@id, @kind, @source, 'open', @householdId, @buildingId, @subject, @alertId, @patternTs,
-               @detectedTs, @lastTs, @summary, @evidence, @now, @now)`,
-    );
-    this.#event = db.prepare(
-      'INSERT INTO case_events(case_id, state, prev, actor, at, note, deadline) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.#update = db.prepare(
-      'UPDATE cases SET last_ts = ?, summary = ?, evidence = ?, updated_at = ? WHERE alert_id = ?',
-    );
-    alerts.setFindingHook((a, f, isNew, now) => this.#onFinding(a, f, isNew, now));
   }
 
-  #onFinding(a: AlertRecord, f: Finding, isNew: boolean, now: number): void {
+  /** Opens a case for a new finding, or updates the case of a finding reported again (FindingHook). */
+  onFinding(a: AlertRecord, f: Finding, isNew: boolean, now: number): void {
     if (!isNew) {
-      this.#update.run(a.lastTs, f.summary, JSON.stringify(f.chain), now, a.id);
+      this.#store
+        .statement(
+          'UPDATE cases SET last_ts = ?, summary = ?, evidence = ?, updated_at = ? WHERE alert_id = ?',
+        )
+        .run(a.lastTs, f.summary, JSON.stringify(f.chain), now, a.id);
       return;
     }
     const id = newId('cs', now);
-    this.#insert.run({
+    this.#insert().run({
       id,
       kind: a.kind,
       source: 'detector',
@@ -92,8 +81,9 @@ export class CaseBook {
   /** Opens a case by hand (tip, patrol). Runs in its own transaction unless inside one. */
   open(m: ManualCase, actor: Actor, now: number): CaseRow {
     const id = newId('cs', now);
-    this.#db.transaction(() => {
-      this.#insert.run({
+    const db = this.#store.db;
+    db.transaction(() => {
+      this.#insert().run({
         id,
         kind: m.kind,
         source: m.source,
@@ -110,7 +100,7 @@ export class CaseBook {
       });
       this.#moved(id, 'open', null, actor, now, null, undefined);
     })();
-    return getCase(this.#db, id) as CaseRow;
+    return getCase(db, id) as CaseRow;
   }
 
   /**
@@ -126,22 +116,22 @@ export class CaseBook {
     now: number,
     extra?: (c: CaseRow) => void,
   ): CaseRow {
-    return this.#db.transaction(() => {
-      const c = getCase(this.#db, id);
+    const db = this.#store.db;
+    return db.transaction(() => {
+      const c = getCase(db, id);
       if (!c) throw new GatewayError('NOT_FOUND', `no case ${id}`);
       const problem = transitionProblem(c.state, to, deadline, now);
       if (problem) throw new GatewayError('BAD_TRANSITION', problem, { from: c.state, to });
       const state = to as CaseState;
-      this.#db
-        .prepare('UPDATE cases SET state = ?, deadline = ?, updated_at = ? WHERE id = ?')
+      this.#store
+        .statement('UPDATE cases SET state = ?, deadline = ?, updated_at = ? WHERE id = ?')
         .run(state, state === 'rectification_ordered' ? (deadline ?? null) : c.deadline, now, id);
       if (c.alertId)
-        this.#db
-          .prepare('UPDATE alerts SET state = ?, updated_at = ? WHERE id = ?')
+        this.#store
+          .statement('UPDATE alerts SET state = ?, updated_at = ? WHERE id = ?')
           .run(state, now, c.alertId);
-      if (state === 'closed' && c.subject) this.#alerts.closeFinding(c.kind, c.subject);
       this.#moved(id, state, c.state, actor, now, note, deadline);
-      const after = getCase(this.#db, id) as CaseRow;
+      const after = getCase(db, id) as CaseRow;
       extra?.(after);
       return after;
     })();
@@ -152,8 +142,8 @@ export class CaseBook {
    * the log: case id and household only). Returns the cases moved.
    */
   checkOverdue(now: number): string[] {
-    const due = this.#db
-      .prepare("SELECT id FROM cases WHERE state = 'rectification_ordered' AND deadline < ?")
+    const due = this.#store
+      .statement("SELECT id FROM cases WHERE state = 'rectification_ordered' AND deadline < ?")
       .pluck()
       .all(now) as string[];
     for (const id of due) {
@@ -173,6 +163,10 @@ export class CaseBook {
     return due;
   }
 
+  #insert(): Statement {
+    return this.#store.statement(INSERT);
+  }
+
   #moved(
     id: string,
     state: CaseState,
@@ -182,8 +176,12 @@ export class CaseBook {
     note: string | null,
     deadline: number | undefined,
   ): void {
-    const r = this.#event.run(id, state, prev, actor.name, now, note, deadline ?? null);
-    const c = getCase(this.#db, id) as CaseRow;
+    const r = this.#store
+      .statement(
+        'INSERT INTO case_events(case_id, state, prev, actor, at, note, deadline) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(id, state, prev, actor.name, now, note, deadline ?? null);
+    const c = getCase(this.#store.db, id) as CaseRow;
     this.#outbox.add(
       cloudEvent(this.#source, {
         id: `ce-${id}-${r.lastInsertRowid}`,
@@ -200,6 +198,11 @@ export class CaseBook {
       this.#log.info({ case: id, state, prev, actor: actor.name }, 'case moved');
   }
 }
+
+const INSERT = `INSERT INTO cases(id, kind, source, state, household_id, building_id, subject, alert_id, pattern_ts,
+                   detected_ts, last_ts, summary, evidence, created_at, updated_at)
+  VALUES (@id, @kind, @source, 'open', @householdId, @buildingId, @subject, @alertId, @patternTs,
+          @detectedTs, @lastTs, @summary, @evidence, @now, @now)`;
 
 function iso(t: number | null | undefined): string | null {
   return t === null || t === undefined ? null : new Date(t).toISOString();

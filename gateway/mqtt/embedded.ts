@@ -16,8 +16,8 @@ export interface EmbeddedBrokerOptions {
   port: number;
   /** Readers must log in as their reader id with their password. */
   requireAuth: boolean;
-  /** Password of each reader id. */
-  passwords: Readonly<Record<string, string>>;
+  /** The password of a reader id, looked up at each login (the secrets file is read by a start step). */
+  passwords: (readerId: string) => string | undefined;
   /** Reader protocol v1 prefix: a reader may only use `{prefix}/readers/{its id}/…`. */
   topicPrefix: string;
   log: Logger;
@@ -100,15 +100,24 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
     this.#broker.on('clientError', (client: Client, err: Error) => {
       this.#o.log.debug({ client: client?.id, err: err.message }, 'embedded broker client error');
     });
-    const server = net.createServer({ noDelay: true }, this.#broker.handle);
+    const broker = this.#broker;
+    const server = net.createServer({ noDelay: true }, broker.handle);
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#o.port, this.#o.host, () => {
-        server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.#o.port, this.#o.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      // A port already taken: leave nothing behind, the lifecycle stops what started before.
+      this.#server = undefined;
+      this.#broker = undefined;
+      await new Promise<void>((r) => broker.close(() => r()));
+      throw err;
+    }
     this.#o.log.info(
       { host: this.#o.host, port: this.port, auth: this.#o.requireAuth },
       'embedded MQTT broker listening',
@@ -139,7 +148,7 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
       done(null, true);
       return;
     }
-    const expected = username ? this.#o.passwords[username] : undefined;
+    const expected = username ? this.#o.passwords(username) : undefined;
     if (username && expected && password && safeEqual(password.toString(), expected)) {
       USERS.set(client, username);
       done(null, true);

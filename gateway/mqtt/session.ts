@@ -18,7 +18,8 @@ export interface SessionOptions {
   url: string;
   clientId: string;
   username?: string;
-  password?: string;
+  /** Read at each connect (the secrets file is read by a start step). */
+  password?: () => string | undefined;
   protocolVersion: 4 | 5;
   /** MQTT 5: how long the broker keeps the session (and queues for it) while away. */
   sessionExpirySeconds: number;
@@ -282,6 +283,7 @@ export class MqttSession extends EventEmitter implements MqttBus {
               maximumPacketSize: this.#o.maxPacketBytes ?? 1024 * 1024,
             }
           : undefined;
+      const password = this.#o.password?.();
       this.#send({
         cmd: 'connect',
         protocolId: 'MQTT',
@@ -290,7 +292,7 @@ export class MqttSession extends EventEmitter implements MqttBus {
         clean: false,
         keepalive: this.#o.keepaliveSeconds,
         username: this.#o.username,
-        password: this.#o.password === undefined ? undefined : Buffer.from(this.#o.password),
+        password: password === undefined ? undefined : Buffer.from(password),
         will: this.#o.will ? { ...this.#o.will, payload: Buffer.from(this.#o.will.payload) } : undefined,
         properties: props,
       });

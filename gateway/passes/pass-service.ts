@@ -1,11 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import { normalizeCardUid } from '../../core/card-uid.js';
 import type { PassKind } from '../../core/codes.js';
 import { GatewayError } from '../../core/errors.js';
 import { hashIdNumber, idNumberProblem, maskIdNumber, maskPhone } from '../../core/id-number.js';
 import { newId } from '../../core/ids.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/store.js';
 import { blobToEmbedding, decodeEmbedding, embeddingToBlob, type Pass } from './model.js';
 import type { PassIndex } from './pass-index.js';
 
@@ -29,6 +28,14 @@ export interface PassInput {
   id?: string;
 }
 
+/** Told of every new pass, inside the transaction that stores it. */
+export type PassListener = (p: Pass, now: number) => void;
+
+const INSERT = `INSERT INTO passes(id, kind, household_id, name, phone_masked, phone_hash, id_hash, id_masked, card_uid,
+                    face_person_id, embedding, token, valid_from, valid_to, created_by, created_at, note)
+  VALUES (@id, @kind, @householdId, @name, @phoneMasked, @phoneHash, @idHash, @idMasked, @cardUid,
+          @facePersonId, @blob, @token, @validFrom, @validTo, @createdBy, @createdAt, @note)`;
+
 const bad = (message: string) => new GatewayError('BAD_INPUT', message);
 
 /**
@@ -37,48 +44,46 @@ const bad = (message: string) => new GatewayError('BAD_INPUT', message);
  * (for matching, and for "the same visitor again") and a masked form (for display).
  */
 export class PassService {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #index: PassIndex;
-  readonly #key: string;
+  readonly #key: () => string;
   readonly #maxMs: number;
-  readonly #insert: Statement;
-  readonly #revoke: Statement;
-  readonly #listeners: Array<(p: Pass, now: number) => void> = [];
+  readonly #listeners: ReadonlyArray<PassListener>;
 
-  constructor(db: Db, index: PassIndex, idHashKey: string, maxValidityDays: number) {
-    this.#db = db;
+  /**
+   * `idHashKey` is read when a pass is created (the secrets are loaded by a start step);
+   * `onCreated` are called inside the creating transaction (the sublet detector counts repeats).
+   */
+  constructor(
+    store: Store,
+    index: PassIndex,
+    idHashKey: () => string,
+    maxValidityDays: number,
+    onCreated: ReadonlyArray<PassListener> = [],
+  ) {
+    this.#store = store;
     this.#index = index;
     this.#key = idHashKey;
     this.#maxMs = maxValidityDays * 86_400_000;
-    this.#insert = db.prepare(
-      `INSERT INTO passes(id, kind, household_id, name, phone_masked, phone_hash, id_hash, id_masked, card_uid,
-                          face_person_id, embedding, token, valid_from, valid_to, created_by, created_at, note)
-       VALUES (@id, @kind, @householdId, @name, @phoneMasked, @phoneHash, @idHash, @idMasked, @cardUid,
-               @facePersonId, @blob, @token, @validFrom, @validTo, @createdBy, @createdAt, @note)`,
-    );
-    this.#revoke = db.prepare('UPDATE passes SET revoked_at = ?, revoked_by = ? WHERE id = ?');
+    this.#listeners = onCreated;
   }
 
   /** Loads the passes still of use at `now` into the index (start-up). */
   load(now: number): number {
-    const rows = this.#db
-      .prepare('SELECT * FROM passes WHERE valid_to >= ? AND (revoked_at IS NULL OR revoked_at >= ?)')
+    const rows = this.#store
+      .statement('SELECT * FROM passes WHERE valid_to >= ? AND (revoked_at IS NULL OR revoked_at >= ?)')
       .all(now - 2 * 86_400_000, now - 2 * 86_400_000) as Array<Record<string, unknown>>;
     for (const r of rows) this.#index.put(fromRow(r));
     return rows.length;
   }
 
-  /** Called (inside the creating transaction) for every new pass: the sublet detector counts repeats. */
-  onCreated(f: (p: Pass, now: number) => void): void {
-    this.#listeners.push(f);
-  }
-
   /** Validates and stores a pass. Throws GatewayError BAD_INPUT with a message for people. */
   create(input: PassInput, actor: string, now: number): Pass {
     const p = this.#build(input, actor, now);
-    this.#db.transaction(() => {
-      if (this.#db.prepare('SELECT 1 FROM passes WHERE id = ?').get(p.id)) throw bad(`pass ${p.id} exists`);
-      this.#insert.run({ ...p, blob: p.embedding ? embeddingToBlob(p.embedding) : null });
+    this.#store.db.transaction(() => {
+      if (this.#store.statement('SELECT 1 FROM passes WHERE id = ?').get(p.id))
+        throw bad(`pass ${p.id} exists`);
+      this.#store.statement(INSERT).run({ ...p, blob: p.embedding ? embeddingToBlob(p.embedding) : null });
       for (const f of this.#listeners) f(p, now);
     })();
     this.#index.put(p);
@@ -88,12 +93,12 @@ export class PassService {
 
   /** Revokes a pass from `at` (default now). Returns it, or null when there is no such pass. */
   revoke(id: string, actor: string, now: number, at = now): Pass | null {
-    const row = this.#db.prepare('SELECT * FROM passes WHERE id = ?').get(id) as
+    const row = this.#store.statement('SELECT * FROM passes WHERE id = ?').get(id) as
       | Record<string, unknown>
       | undefined;
     if (!row) return null;
     if (row.revoked_at !== null) throw new GatewayError('CONFLICT', `pass ${id} is already revoked`);
-    this.#revoke.run(at, actor, id);
+    this.#store.statement('UPDATE passes SET revoked_at = ?, revoked_by = ? WHERE id = ?').run(at, actor, id);
     const p = { ...fromRow(row), revokedAt: at };
     this.#index.put(p);
     return p;
@@ -101,7 +106,7 @@ export class PassService {
 
   /** One pass as stored, or null. */
   get(id: string): Pass | null {
-    const row = this.#db.prepare('SELECT * FROM passes WHERE id = ?').get(id) as
+    const row = this.#store.statement('SELECT * FROM passes WHERE id = ?').get(id) as
       | Record<string, unknown>
       | undefined;
     return row ? fromRow(row) : null;
@@ -120,13 +125,13 @@ export class PassService {
       params.push(f.at, f.at, f.at);
     }
     const sql = `SELECT * FROM passes${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    return (this.#db.prepare(sql).all(...params, limit) as Array<Record<string, unknown>>).map(fromRow);
+    return (this.#store.db.prepare(sql).all(...params, limit) as Array<Record<string, unknown>>).map(fromRow);
   }
 
   /** Clears face embeddings of passes that ended (face data is not kept past its use). */
   forgetFaces(now: number): number {
-    return this.#db
-      .prepare(
+    return this.#store
+      .statement(
         'UPDATE passes SET embedding = NULL WHERE embedding IS NOT NULL AND (valid_to < ? OR revoked_at < ?)',
       )
       .run(now, now).changes;
@@ -137,7 +142,7 @@ export class PassService {
     if (i.validTo - i.validFrom > this.#maxMs)
       throw bad(`a pass may be valid for at most ${this.#maxMs / 86_400_000} days`);
     if (i.kind === 'visitor' && !i.householdId) throw bad('a visitor pass needs the householdId visited');
-    if (i.householdId && !this.#db.prepare('SELECT 1 FROM households WHERE id = ?').get(i.householdId))
+    if (i.householdId && !this.#store.statement('SELECT 1 FROM households WHERE id = ?').get(i.householdId))
       throw bad(`no household ${i.householdId}`);
     if (i.idNumber !== undefined && idNumberProblem(i.idNumber))
       throw bad(`idNumber is not a valid resident ID number (${idNumberProblem(i.idNumber)})`);
@@ -162,9 +167,9 @@ export class PassService {
       name: i.name,
       phoneMasked: phone ? maskPhone(phone) : null,
       phoneHash: phone
-        ? createHmac('sha256', Buffer.from(this.#key, 'hex')).update(`phone:${phone}`).digest('hex')
+        ? createHmac('sha256', Buffer.from(this.#key(), 'hex')).update(`phone:${phone}`).digest('hex')
         : null,
-      idHash: i.idNumber ? hashIdNumber(this.#key, i.idNumber) : null,
+      idHash: i.idNumber ? hashIdNumber(this.#key(), i.idNumber) : null,
       idMasked: i.idNumber ? maskIdNumber(i.idNumber) : null,
       cardUid: card,
       facePersonId: i.facePersonId ?? null,

@@ -8,6 +8,7 @@ import type { Config, DoorConfig, ReaderConfig } from '../config/schema.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterIndex } from '../roster/roster-index.js';
+import type { RosterSource } from '../roster/roster-state.js';
 import { decide } from './decide.js';
 import type { EntryContext } from './detector.js';
 import { type NormalizeOptions, type NormalizeResult, normalize } from './normalize.js';
@@ -34,7 +35,8 @@ export function isRejected(r: Checked | Rejected): r is Rejected {
 /** What the check stage is built from. */
 export interface CheckDeps {
   config: Config;
-  roster: RosterIndex;
+  /** The roster's one owner (issue 8): a reload swaps its index for the pipeline and the detectors alike. */
+  roster: RosterSource;
   devices: DeviceRegistry;
   personCard: PersonCardCheck;
   idHashKey: string;
@@ -54,11 +56,9 @@ export class Check {
   readonly #d: CheckDeps;
   readonly #opts: NormalizeOptions;
   readonly #placements = new Map<string, Placement>();
-  #roster: RosterIndex;
 
   constructor(deps: CheckDeps) {
     this.#d = deps;
-    this.#roster = deps.roster;
     const { checks, doors, readers } = deps.config;
     this.#opts = {
       staleAfterMs: checks.staleAfterMs,
@@ -75,14 +75,9 @@ export class Check {
       });
   }
 
-  /** The roster index reads are resolved against. */
+  /** The roster index reads are resolved against now; reads already checked keep theirs. */
   get roster(): RosterIndex {
-    return this.#roster;
-  }
-
-  /** Swaps in a new roster index (after an import); reads already checked keep theirs. */
-  set roster(roster: RosterIndex) {
-    this.#roster = roster;
+    return this.#d.roster.index;
   }
 
   /**
@@ -97,7 +92,7 @@ export class Check {
     const n = r.read;
     // Only live reads tell the reader's clock offset: a replay's lag is its time offline.
     if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
-    const res = resolve(n, this.#roster, this.#d.passes);
+    const res = resolve(n, this.#d.roster.index, this.#d.passes);
     const presentation = this.#d.personCard.correlate(n, res);
     const decision = decide(n, res, at.door, this.#d.config.checks, presentation);
     this.#d.personCard.decided(presentation, n.doorId, decision.reasons);

@@ -10,7 +10,7 @@ import type { DeviceRegistry } from '../devices.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassIndex } from '../passes/pass-index.js';
-import type { RosterIndex } from '../roster/roster-index.js';
+import type { RosterSource } from '../roster/roster-state.js';
 import type { Store } from '../store/store.js';
 import type { Outbox } from '../upstream/outbox.js';
 import { Act, type SendCommand } from './act.js';
@@ -27,7 +27,8 @@ export interface PipelineDeps {
   /** Opened by the lifecycle before any read arrives; the pipeline prepares nothing earlier. */
   store: Store;
   config: Config;
-  roster: RosterIndex;
+  /** The roster's one owner: a reload swaps its index for every reader of it. */
+  roster: RosterSource;
   devices: DeviceRegistry;
   alerts: AlertManager;
   outbox: Outbox;

@@ -60,11 +60,6 @@ export class Pipeline implements ReadSink {
     return this.#s.check.roster;
   }
 
-  /** Swaps in a new roster index (after an import); reads already checked keep theirs. */
-  setRoster(roster: RosterIndex): void {
-    this.#s.check.roster = roster;
-  }
-
   /** Reads recorded since start (for the reads/s of the health report). */
   get recorded(): number {
     return this.#s.recorder.recorded;

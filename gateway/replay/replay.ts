@@ -2,9 +2,19 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { ManualClock } from '../../core/clock.js';
-import { parseEventObject } from '../../drivers/mqtt-v1/parse.js';
-import type { Gateway } from '../app.js';
-import type { PassInput } from '../passes/pass-service.js';
+import { GatewayError } from '../../core/errors.js';
+import { DRIVERS } from '../../drivers/registry.js';
+import type { PassInput, PassService } from '../passes/pass-service.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+
+/** What a replay drives: the gateway's own pipeline and pass service. */
+export interface ReplayTarget {
+  readonly pipeline: Pipeline;
+  readonly passes: PassService;
+}
+
+/** Replayed lines are reader protocol v1 events: decoded by that protocol's driver. */
+const REPLAY_PROTOCOL = 'mqtt-v1';
 
 /** Counters of a replay. */
 export interface ReplayStats {
@@ -39,11 +49,13 @@ const MAX_BACKLOG = 8000;
  * detectors see the year as it happened.
  */
 export async function replayFile(
-  gw: Gateway,
+  gw: ReplayTarget,
   clock: ManualClock,
   file: string,
   progress?: (s: ReplayStats) => void,
 ): Promise<ReplayStats> {
+  const decode = DRIVERS[REPLAY_PROTOCOL]?.decodeEvent;
+  if (!decode) throw new GatewayError('NO_DECODER', `the ${REPLAY_PROTOCOL} driver decodes no events`);
   const t0 = performance.now();
   const s: ReplayStats = {
     reads: 0,
@@ -90,7 +102,7 @@ export async function replayFile(
     }
     const reader = String(o.reader ?? '');
     o.reader = undefined;
-    const r = parseEventObject(reader, o, 0);
+    const r = decode(reader, o, 0);
     if (!r.ok) {
       gw.pipeline.reject(reader, r.reason, r.detail);
       s.rejected++;

@@ -1,4 +1,4 @@
-import { TEMPLATE_BYTES } from '../../drivers/fingerprint/constants.js';
+import { FINGERPRINT_TEMPLATE_BYTES as TEMPLATE_BYTES } from '../../core/provisioning.js';
 
 /**
  * Fingerprint templates carried by the roster (issue 3: "DownChar a template carried by

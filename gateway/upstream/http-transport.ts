@@ -7,8 +7,8 @@ import type { Transport } from './transport.js';
 export interface HttpTransportOptions {
   /** https://… endpoint that takes a CloudEvents batch. */
   url: string;
-  /** Key for the HMAC-SHA256 signature over the body. */
-  hmacKey: string;
+  /** Key for the HMAC-SHA256 signature over the body, read per batch (the secrets are read by a start step). */
+  hmacKey: () => string;
   gatewayId: string;
   timeoutMs?: number;
   log: Logger;
@@ -72,7 +72,7 @@ export class HttpTransport implements Transport {
         method: 'POST',
         headers: {
           'content-type': type,
-          'x-estate-signature': signBody(this.#o.hmacKey, body),
+          'x-estate-signature': signBody(this.#o.hmacKey(), body),
           'x-estate-gateway': this.#o.gatewayId,
         },
         body,

@@ -11,7 +11,8 @@ export interface MqttTransportOptions {
   url: string;
   clientId: string;
   username?: string;
-  password?: string;
+  /** Read at start (the secrets file is read by a start step). */
+  password?: () => string | undefined;
   protocolVersion: 4 | 5;
   tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
   /** `{prefix}/{estateId}` — events go to `/alerts` and `/access` below it. */
@@ -62,7 +63,7 @@ export class MqttTransport implements Transport {
     const client = mqtt.connect(o.url, {
       clientId: o.clientId,
       username: o.username,
-      password: o.password,
+      password: o.password?.(),
       protocolVersion: o.protocolVersion,
       clean: false,
       properties: o.protocolVersion === 5 ? { sessionExpiryInterval: 86400 } : undefined,

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { CloudEvent } from '../../core/cloudevent.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/store.js';
 
 /** Delivery class: alerts and ledger events are kept longest when the quota bites. */
 export const CLASS_ALERT = 0;
@@ -23,34 +23,26 @@ export interface OutboxRow {
  * design.md §7). Order is the insertion order, which keeps order per household.
  */
 export class Outbox {
-  readonly #insert: Statement;
-  readonly #head: Statement;
-  readonly #delete: Statement;
-  readonly #stats: Statement;
-  readonly #db: Db;
+  readonly #store: Store;
+  /** Row count and bytes, read from the table on first use (the store is open by then). */
+  #counted = false;
   #bytes = 0;
   #count = 0;
 
-  constructor(db: Db) {
-    this.#db = db;
-    this.#insert = db.prepare(
-      'INSERT OR IGNORE INTO outbox(event_id, class, channel, partition, body, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.#head = db.prepare(
-      'SELECT seq, event_id AS eventId, channel, partition, body, bytes FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
-    );
-    this.#delete = db.prepare('DELETE FROM outbox WHERE seq = ?');
-    this.#stats = db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM outbox');
-    const s = this.#stats.get() as { n: number; b: number };
-    this.#count = s.n;
-    this.#bytes = s.b;
+  constructor(store: Store) {
+    this.#store = store;
   }
 
   /** Adds an event. Call inside the transaction that records its cause. */
   add(ev: CloudEvent, klass: number, channel: Channel, now: number): void {
+    this.#counters();
     const body = JSON.stringify(ev);
     const bytes = Buffer.byteLength(body);
-    const r = this.#insert.run(ev.id, klass, channel, ev.subject ?? null, body, bytes, now);
+    const r = this.#store
+      .statement(
+        'INSERT OR IGNORE INTO outbox(event_id, class, channel, partition, body, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(ev.id, klass, channel, ev.subject ?? null, body, bytes, now);
     if (r.changes > 0) {
       this.#count++;
       this.#bytes += bytes;
@@ -59,15 +51,21 @@ export class Outbox {
 
   /** Up to `limit` events after `afterSeq`, oldest first. */
   peek(afterSeq: number, limit: number): OutboxRow[] {
-    return this.#head.all(afterSeq, limit) as OutboxRow[];
+    return this.#store
+      .statement(
+        'SELECT seq, event_id AS eventId, channel, partition, body, bytes FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+      )
+      .all(afterSeq, limit) as OutboxRow[];
   }
 
   /** Removes delivered events, in one transaction. */
   remove(rows: readonly OutboxRow[]): void {
     if (rows.length === 0) return;
-    this.#db.transaction(() => {
+    this.#counters();
+    const del = this.#delete();
+    this.#store.db.transaction(() => {
       for (const r of rows) {
-        if (this.#delete.run(r.seq).changes > 0) {
+        if (del.run(r.seq).changes > 0) {
           this.#count--;
           this.#bytes -= r.bytes;
         }
@@ -81,16 +79,20 @@ export class Outbox {
    */
   enforceQuota(maxBytes: number): { access: number; alerts: number } {
     const dropped = { access: 0, alerts: 0 };
+    this.#counters();
     if (this.#bytes <= maxBytes) return dropped;
-    const pick = this.#db.prepare('SELECT seq, bytes FROM outbox WHERE class = ? ORDER BY seq LIMIT 500');
-    this.#db.transaction(() => {
+    const pick = this.#store.statement(
+      'SELECT seq, bytes FROM outbox WHERE class = ? ORDER BY seq LIMIT 500',
+    );
+    const del = this.#delete();
+    this.#store.db.transaction(() => {
       for (const klass of [CLASS_ACCESS, CLASS_ALERT]) {
         while (this.#bytes > maxBytes) {
           const rows = pick.all(klass) as Array<{ seq: number; bytes: number }>;
           if (rows.length === 0) break;
           for (const r of rows) {
             if (this.#bytes <= maxBytes) break;
-            this.#delete.run(r.seq);
+            del.run(r.seq);
             this.#bytes -= r.bytes;
             this.#count--;
             if (klass === CLASS_ACCESS) dropped.access++;
@@ -104,15 +106,30 @@ export class Outbox {
 
   /** Re-reads the counters after a transaction that added rows was rolled back. */
   resync(): void {
-    const s = this.#stats.get() as { n: number; b: number };
+    const s = this.#store
+      .statement('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM outbox')
+      .get() as { n: number; b: number };
     this.#count = s.n;
     this.#bytes = s.b;
+    this.#counted = true;
   }
 
+  /** Events waiting. */
   get depth(): number {
+    this.#counters();
     return this.#count;
   }
+  /** Bytes waiting. */
   get bytes(): number {
+    this.#counters();
     return this.#bytes;
+  }
+
+  #counters(): void {
+    if (!this.#counted) this.resync();
+  }
+
+  #delete(): Statement {
+    return this.#store.statement('DELETE FROM outbox WHERE seq = ?');
   }
 }

@@ -1,5 +1,5 @@
 import { Type as T } from '@sinclair/typebox';
-import { SyncResultSchema } from '../roster/sync-result.js';
+import { SyncResultSchema } from '../provisioning/sync-result.js';
 
 /** JSON Schemas of health, readers, doors and the running configuration. */
 

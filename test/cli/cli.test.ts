@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { stringify } from 'yaml';
-import { Gateway } from '../../gateway/app.js';
+import { build } from '../../gateway/build.js';
 import { silentLogger } from '../../gateway/log.js';
 import { openDb } from '../../gateway/store/db.js';
 import { loaded, testConfigObject } from '../../testkit/config.js';
@@ -98,7 +98,7 @@ t.test('events export as jsonl and csv', async (t) => {
   t.teardown(cleanup);
   const cfg = configFile(dir);
   const l = loaded(dir);
-  const gw = new Gateway({ ...l, file: cfg }, { log: silentLogger() });
+  const gw = build({ ...l, file: cfg }, { log: silentLogger() });
   await gw.start();
   const r = new LoadReader({ url: `mqtt://127.0.0.1:${gw.brokerPort}`, readerId: 'T-B01', personId: null });
   await r.start();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import t, { type Test } from 'tap';
 import { stringify } from 'yaml';
-import { Gateway } from '../../gateway/app.js';
+import { build } from '../../gateway/build.js';
 import { createLogger } from '../../gateway/log.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { encodeEmbedding } from '../../sim/embedding.js';
@@ -37,9 +37,9 @@ async function start(t: Test) {
       cb();
     },
   });
-  const gw = new Gateway(loaded(dir), { log: createLogger({ level: 'info', destination: sink }) });
+  const gw = build(loaded(dir), { log: createLogger({ level: 'info', destination: sink }) });
+  await gw.open();
   saveRoster(gw.db, FINDINGS_ROSTER, 'merge', Date.now(), 't1');
-  gw.reloadRoster();
   await gw.start();
   t.teardown(async () => {
     await gw.stop();

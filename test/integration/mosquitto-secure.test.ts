@@ -93,10 +93,10 @@ t.test('the shipped mosquitto ACL, per-reader accounts and TLS, with the gateway
   const secretsFile = path.join(g.dir, 'secrets.yaml');
   writeFileSync(secretsFile, stringify({ ...g.gw.secrets, mqtt: { password: 'gw-pass' } }));
   await g.gw.stop();
-  const { Gateway } = await import('../../gateway/app.js');
+  const { build } = await import('../../gateway/build.js');
   const { silentLogger } = await import('../../gateway/log.js');
   const { loaded } = await import('../../testkit/config.js');
-  const gw = new Gateway(
+  const gw = build(
     loaded(g.dir, {
       mqtt: { url: broker.url, username: 'estate-gateway', tls: { ca, rejectUnauthorized: true } },
     }),

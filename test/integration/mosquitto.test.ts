@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import t from 'tap';
-import { Gateway } from '../../gateway/app.js';
+import { build } from '../../gateway/build.js';
 import { silentLogger } from '../../gateway/log.js';
 import { loaded } from '../../testkit/config.js';
 import { startGateway, until } from '../../testkit/gateway.js';
@@ -54,7 +54,7 @@ t.test('external mosquitto: persistent session, ack after commit, MQTT 5 upstrea
   const while_down = Array.from({ length: 50 }, () => r.send());
   await Promise.all(while_down.map((x) => x.acked));
   await new Promise((res) => setTimeout(res, 1500)); // longer than staleAfterMs
-  const gw2 = new Gateway(loaded(g.dir, over), { log: silentLogger() });
+  const gw2 = build(loaded(g.dir, over), { log: silentLogger() });
   await gw2.start();
   t.teardown(() => gw2.stop());
   const count = () => gw2.db.prepare('SELECT count(*) FROM journal').pluck().get() as number;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Gateway } from '../../gateway/app.js';
+import { build } from '../../gateway/build.js';
 import { silentLogger } from '../../gateway/log.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { MockDevicePort } from '../../sim/serial/mock-port.js';
@@ -16,7 +16,7 @@ t.test('a gateway on binding-mock: the serialBinding dependency reaches the driv
   t.teardown(cleanup);
   const converter = new SimWiegandConverter({ format: 'stx-etx', payload: 'uid' });
   const port = new MockDevicePort(converter, '/dev/mock-wiegand');
-  const gw = new Gateway(
+  const gw = build(
     loaded(dir, {
       readers: [
         {
@@ -29,8 +29,8 @@ t.test('a gateway on binding-mock: the serialBinding dependency reaches the driv
     }),
     { log: silentLogger(), serialBinding: port.binding },
   );
+  await gw.open();
   saveRoster(gw.db, TEST_ROSTER, 'merge', Date.now(), 'mock-1');
-  gw.reloadRoster();
   await gw.start();
   t.teardown(() => gw.stop());
   await until(() => port.isOpen, 5000, 'mock port opened');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Gateway } from '../../gateway/app.js';
+import { build } from '../../gateway/build.js';
 import { silentLogger } from '../../gateway/log.js';
 import { parseRoster } from '../../gateway/roster/import.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
@@ -20,9 +20,11 @@ t.test('the simulated estate against the real gateway: answered reads, alerts up
   t.teardown(cleanup);
   const port = await freePort();
   const upstream = { enabled: true, url: `http://127.0.0.1:${port}/v1/events` };
-  const gw = new Gateway(loaded(dir, { doors: cfg.doors, readers: cfg.readers, upstream }), {
+  const gw = build(loaded(dir, { doors: cfg.doors, readers: cfg.readers, upstream }), {
     log: silentLogger(),
   });
+  t.teardown(() => gw.stop());
+  await gw.open();
   // Upstream first: the gateway's first health post then finds it, and alerts flow at once.
   const up = new SimUpstream({ hmacKey: gw.secrets.upstream?.hmacKey ?? '', port });
   await up.start();
@@ -33,9 +35,7 @@ t.test('the simulated estate against the real gateway: answered reads, alerts up
   t.same(parsed.errors, [], 'the roster imports');
   if (!parsed.snapshot) return;
   saveRoster(gw.db, parsed.snapshot, 'replace', Date.now(), estate.roster.version);
-  gw.reloadRoster();
   await gw.start();
-  t.teardown(() => gw.stop());
 
   const sim = new EstateSimulation({
     estate,

@@ -30,7 +30,7 @@ export async function startResponder(): Promise<Responder> {
     host: '127.0.0.1',
     port: 0,
     requireAuth: false,
-    passwords: {},
+    passwords: () => undefined,
     topicPrefix: 'acs/v1',
     log: silentLogger(),
   });

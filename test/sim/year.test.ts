@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { score } from '../../bench/eval-score.js';
-import { replayGateway } from '../../cli/replay.js';
+import { openForReplay, REPLAY_UNTIL, replayGateway } from '../../cli/replay.js';
 import { ManualClock } from '../../core/clock.js';
 import { DRIVER_NAMES } from '../../drivers/registry.js';
 import { loadConfig } from '../../gateway/config/load.js';
@@ -67,9 +67,10 @@ t.test('replay pushes a labelled year through the pipeline and finds what was pl
   const l = loadConfig(path.join(dir, 'config.yaml'), DRIVER_NAMES);
   const clock = new ManualClock(0);
   const gw = replayGateway(l, path.join(dir, 'data'), clock);
+  await openForReplay(gw);
   const parsed = readRosterFile(path.join(dir, 'roster.json'), gw.secrets.idHashKey);
   saveRoster(gw.db, parsed.snapshot as never, 'replace', Date.now(), parsed.version);
-  gw.reloadRoster();
+  await gw.start(REPLAY_UNTIL);
   const stats = await replayFile(gw, clock, path.join(dir, 'reads.jsonl'));
   t.equal(stats.failed, 0);
   t.equal(stats.rejected, 0);
@@ -97,5 +98,5 @@ t.test('replay pushes a labelled year through the pipeline and finds what was pl
     t.equal(k.precision, 1, `${k.kind}: no false case`);
     t.ok((k.medianDelayDays ?? 99) <= 7, `${k.kind}: found within a week`);
   }
-  gw.db.close();
+  gw.store.close();
 });

@@ -7,6 +7,7 @@ import { Check, type Checked, isRejected } from '../../gateway/pipeline/check.js
 import { PersonCardCheck } from '../../gateway/pipeline/person-card.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
 import { openDb } from '../../gateway/store/db.js';
+import { Store } from '../../gateway/store/store.js';
 import { testConfig } from '../../testkit/config.js';
 import { household, resident } from '../../testkit/pipeline.js';
 
@@ -15,14 +16,11 @@ import { household, resident } from '../../testkit/pipeline.js';
 function rig() {
   const config = testConfig();
   const db = openDb(':memory:');
-  const devices = new DeviceRegistry(
-    db,
-    config.readers,
-    systemClock,
-    60_000,
-    silentLogger(),
-    () => undefined,
-  );
+  const devices = new DeviceRegistry(Store.of(db), config.readers, {
+    clock: systemClock,
+    graceMs: 60_000,
+    log: silentLogger(),
+  });
   const roster = (faceKey: string) =>
     RosterIndex.fromSnapshot({
       buildings: [{ id: 'B01', name: '1号楼' }],
@@ -31,9 +29,10 @@ function rig() {
       residents: [resident('R1', 'H1')],
       credentials: [{ kind: 'face', key: faceKey, residentId: 'R1' }],
     });
+  const source = { index: roster('F1') };
   const check = new Check({
     config,
-    roster: roster('F1'),
+    roster: source,
     devices,
     personCard: new PersonCardCheck(10_000),
     idHashKey: 'ee'.repeat(32),
@@ -59,7 +58,7 @@ function rig() {
     if (isRejected(r)) throw new Error(r.detail);
     return r;
   };
-  return { check, run, checked, roster, close: () => db.close() };
+  return { check, source, run, checked, roster, close: () => db.close() };
 }
 
 const face = (personId: string | null): Credential => ({
@@ -106,10 +105,10 @@ t.test('a read from the far future is rejected, not checked', async (t) => {
 });
 
 t.test('a new roster applies to the reads checked after the swap', async (t) => {
-  const { check, run, checked, roster, close } = rig();
+  const { source, run, checked, roster, close } = rig();
   t.teardown(close);
   const before = checked(run('T-B01', face('F9')));
-  check.roster = roster('F9');
+  source.index = roster('F9');
   const after = checked(run('T-B01', face('F9')));
   t.same(after.decision.reasons, ['ok']);
   t.same(before.decision.reasons, ['unknown_person'], 'the earlier read keeps its decision');

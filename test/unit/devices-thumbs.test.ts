@@ -8,6 +8,7 @@ import { silentLogger } from '../../gateway/log.js';
 import { createMetrics } from '../../gateway/metrics.js';
 import { Thumbnailer, thumbPath } from '../../gateway/pipeline/thumbnails.js';
 import { openDb } from '../../gateway/store/db.js';
+import { Store } from '../../gateway/store/store.js';
 import { testConfig } from '../../testkit/config.js';
 import { tmpDir } from '../../testkit/tmp.js';
 
@@ -19,30 +20,40 @@ t.test('device_offline after the grace period, once per outage; state persisted'
   const clock = new ManualClock();
   const raised: string[] = [];
   const cfg = testConfig();
-  const d = new DeviceRegistry(db, cfg.readers, clock, 120_000, silentLogger(), (id) => raised.push(id));
+  const store = Store.of(db);
+  const opts = { clock, graceMs: 120_000, log: silentLogger() };
+  const d = new DeviceRegistry(store, cfg.readers, opts);
+  d.load();
+  const sweep = () => raised.push(...d.sweep().map((o) => o.readerId));
   d.status('T-B01', { online: true, ts: clock.now() - 60_000 }, clock.now());
   t.equal(d.offset('T-B01')?.value, 60_000, 'a live status teaches the reader clock offset');
   for (const r of ['T-GATE', 'T-GATE-OUT', 'T-B02']) d.seen(r, clock.now());
   clock.advance(60_000);
   d.status('T-B01', { online: false }, clock.now());
   clock.advance(100_000);
-  d.tick();
+  sweep();
   t.same(raised, [], 'not before the grace period');
   clock.advance(30_000);
-  d.tick();
-  d.tick();
+  sweep();
+  sweep();
   t.same(raised, ['T-B01'], 'once');
   d.status('T-B01', { online: true }, clock.now());
   d.status('T-B01', { online: false }, clock.now());
   clock.advance(121_000);
-  d.tick();
+  sweep();
   t.same(raised, ['T-B01', 'T-B01'], 'a new outage raises again');
   d.count('T-B01', 'rejected_not_json');
   d.stop();
   const row = db.prepare('SELECT online, clock_offset_ms, counters FROM devices WHERE id = ?').get('T-B01');
   t.same(row, { online: 0, clock_offset_ms: 60_000, counters: '{"rejected_not_json":1}' });
-  const again = new DeviceRegistry(db, cfg.readers, clock, 120_000, silentLogger(), () => undefined);
+  const again = new DeviceRegistry(store, cfg.readers, opts);
+  t.equal(again.offset('T-B01')?.value, 0, 'nothing is read before load()');
+  again.load();
   t.equal(again.offset('T-B01')?.value, 60_000, 'the offset survives a restart');
+  t.match(
+    again.list().find((r) => r.id === 'T-B01'),
+    { counters: { rejected_not_json: 1 } },
+  );
 });
 
 t.test('a reader that never reports is offline after the grace period too', async (t) => {
@@ -51,14 +62,21 @@ t.test('a reader that never reports is offline after the grace period too', asyn
   const db = openDb(path.join(dir, 'g.db'));
   t.teardown(() => db.close());
   const clock = new ManualClock();
-  const raised: string[] = [];
-  const d = new DeviceRegistry(db, testConfig().readers, clock, 120_000, silentLogger(), (id) =>
-    raised.push(id),
-  );
+  const d = new DeviceRegistry(Store.of(db), testConfig().readers, {
+    clock,
+    graceMs: 120_000,
+    log: silentLogger(),
+  });
   d.seen('T-GATE', clock.now());
   clock.advance(121_000);
-  d.tick();
-  t.same(raised.sort(), ['T-B01', 'T-B02', 'T-GATE-OUT']);
+  t.same(
+    d.sweep().sort((a, b) => a.readerId.localeCompare(b.readerId)),
+    [
+      { readerId: 'T-B01', doorId: 'B01-U1', since: clock.now() - 121_000 },
+      { readerId: 'T-B02', doorId: 'B02-U1', since: clock.now() - 121_000 },
+      { readerId: 'T-GATE-OUT', doorId: 'GATE', since: clock.now() - 121_000 },
+    ],
+  );
 });
 
 t.test('thumbnails: at most 320 px, re-encoded without metadata, deleted after retention', async (t) => {

@@ -10,6 +10,7 @@ import { createPipeline } from '../../gateway/pipeline/create.js';
 import { Journal, listEntries } from '../../gateway/pipeline/journal.js';
 import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
+import { RosterState } from '../../gateway/roster/roster-state.js';
 import { openDb } from '../../gateway/store/db.js';
 import { Store } from '../../gateway/store/store.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
@@ -65,18 +66,20 @@ t.test('building a pipeline touches no database: it works once the store opens l
   const config = testConfig();
   const log = silentLogger();
   const metrics = createMetrics();
-  const outbox = new Outbox(side);
+  const outbox = new Outbox(Store.of(side));
   const pipeline = createPipeline({
     store,
     config,
-    roster: RosterIndex.fromSnapshot({
-      buildings: [],
-      entrances: [],
-      households: [],
-      residents: [],
-      credentials: [],
-    }),
-    devices: new DeviceRegistry(side, config.readers, systemClock, 60_000, log, () => undefined),
+    roster: RosterState.of(
+      RosterIndex.fromSnapshot({
+        buildings: [],
+        entrances: [],
+        households: [],
+        residents: [],
+        credentials: [],
+      }),
+    ),
+    devices: new DeviceRegistry(Store.of(side), config.readers, { clock: systemClock, graceMs: 60_000, log }),
     alerts: new AlertManager(store, outbox, 'urn:x', 300_000),
     outbox,
     thumbnails: new Thumbnailer(dir, config.thumbnails, log, metrics),

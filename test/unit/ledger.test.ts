@@ -19,9 +19,11 @@ const T0 = Date.parse('2026-04-10T10:00:00+08:00');
 function rig() {
   const db = openDb(':memory:');
   saveRoster(db, FINDINGS_ROSTER, 'merge', T0, 'v1');
-  const outbox = new Outbox(db);
-  const alerts = new AlertManager(Store.of(db), outbox, SRC, 300_000);
-  const book = new CaseBook(db, outbox, SRC, alerts, silentLogger());
+  const outbox = new Outbox(Store.of(db));
+  const book = new CaseBook(Store.of(db), outbox, SRC, silentLogger());
+  const alerts = new AlertManager(Store.of(db), outbox, SRC, 300_000, (a, f, isNew, now) =>
+    book.onFinding(a, f, isNew, now),
+  );
   const types = () =>
     (db.prepare('SELECT body FROM outbox ORDER BY seq').pluck().all() as string[]).map(
       (b) => JSON.parse(b).type as string,

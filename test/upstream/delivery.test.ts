@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Gateway } from '../../gateway/app.js';
+import { build } from '../../gateway/build.js';
 import { silentLogger } from '../../gateway/log.js';
 import { Outbox } from '../../gateway/upstream/outbox.js';
 import { SimUpstream } from '../../sim/upstream.js';
@@ -34,7 +34,7 @@ t.test('alerts survive an upstream outage and a gateway restart, and arrive in o
 
   // Restart the gateway while the upstream is still down: the outbox is on disk.
   await g.gw.stop();
-  const gw2 = new Gateway(loaded(g.dir, over), { log: silentLogger() });
+  const gw2 = build(loaded(g.dir, over), { log: silentLogger() });
   await gw2.start();
   t.teardown(() => gw2.stop());
   t.equal(gw2.upstream?.status.depth, 6);
@@ -55,7 +55,7 @@ t.test('the outbox quota drops access records before alerts', async (t) => {
   const body = 'x'.repeat(1000);
   for (let i = 0; i < 50; i++) add.run(`al-${String(i).padStart(2, '0')}`, 0, 'alerts', body, 1000);
   for (let i = 0; i < 50; i++) add.run(`ac-${String(i).padStart(2, '0')}`, 1, 'access', body, 1000);
-  const o = new Outbox(g.gw.db);
+  const o = new Outbox(g.gw.store);
   t.same(o.enforceQuota(60_000), { access: 40, alerts: 0 });
   t.same(o.enforceQuota(30_000), { access: 10, alerts: 20 });
   t.equal(

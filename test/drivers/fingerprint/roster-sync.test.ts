@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Provisioner } from '../../../core/provisioning.js';
 import {
   CC_FLASH_ERROR,
   DEFAULT_ADDRESS,
@@ -9,16 +10,13 @@ import {
 import { createFingerprintDriver } from '../../../drivers/fingerprint/driver.js';
 import { encodeAck, type Packet } from '../../../drivers/fingerprint/frame.js';
 import { createMetrics } from '../../../gateway/metrics.js';
-import { FingerprintLibrary } from '../../../gateway/roster/fingerprint-library.js';
-import {
-  type FingerprintEnroller,
-  FingerprintSync,
-  onOnline,
-} from '../../../gateway/roster/fingerprint-sync.js';
+import { FingerprintSource } from '../../../gateway/provisioning/fingerprint-source.js';
+import { LibrarySync } from '../../../gateway/provisioning/library-sync.js';
 import type { RosterSnapshot } from '../../../gateway/roster/model.js';
 import { saveRoster } from '../../../gateway/roster/repository.js';
 import { RosterIndex } from '../../../gateway/roster/roster-index.js';
 import { openDb } from '../../../gateway/store/db.js';
+import { Store } from '../../../gateway/store/store.js';
 import { SimFingerprintModule } from '../../../sim/serial/fingerprint-module.js';
 import { MockDevicePort } from '../../../sim/serial/mock-port.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
@@ -26,7 +24,7 @@ import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
 import { TEST_ROSTER } from '../../../testkit/gateway.js';
 
 // Issue 3: the roster sync against the simulated module over binding-mock, with the
-// production driver. Missing pages are enrolled from the roster's templates, pages with
+// production driver behind its provisioning seam (issue 8). Missing pages are enrolled from the roster's templates, pages with
 // no active resident deleted, the drift reported; a second run does nothing.
 
 const tpl = (b: number) => Buffer.alloc(512, b);
@@ -67,12 +65,8 @@ function setup(building: string | null = null) {
   const timers = new FakeTimers(clock);
   const db = openDb(':memory:');
   const metrics = createMetrics();
-  // As the composition root does it: the driver's sink triggers the sync when it comes online.
-  let sync: FingerprintSync | undefined;
-  const driver = createFingerprintDriver(
-    { ...ctx, sink: onOnline(sink, (id) => void sync?.trigger(id, 'online')) },
-    { binding: port.binding, timers },
-  );
+  const driver = createFingerprintDriver(ctx, { binding: port.binding, timers });
+  const provisioning = driver.provisioning;
   // Counts what reaches the driver, and checks runs never overlap on the reader.
   const calls = { drift: 0, inFlight: 0, maxInFlight: 0 };
   const counted =
@@ -86,22 +80,30 @@ function setup(building: string | null = null) {
         calls.inFlight--;
       }
     };
-  const enroller: FingerprintEnroller = {
-    enroll: counted((id: string, page: number, b: Buffer) => driver.enroll(id, page, b)),
-    remove: counted((id: string, page: number) => driver.remove(id, page)),
-    drift: counted((id: string, pages: Iterable<number>) => {
+  const provisioner: Provisioner = {
+    kind: provisioning.kind,
+    put: counted((id, entry) => provisioning.put(id, entry)),
+    remove: counted((id, key) => provisioning.remove(id, key)),
+    drift: counted((id, keys) => {
       calls.drift++;
-      return driver.drift(id, pages);
+      return provisioning.drift(id, keys);
     }),
+    onReady: (f) => provisioning.onReady(f),
   };
-  sync = new FingerprintSync({
-    library: new FingerprintLibrary(db),
-    enroller,
-    readers: [{ readerId: 'fp1', building, entrance: null }],
-    metrics,
-    log: ctx.log.child({ module: 'fingerprint-sync' }),
+  // As the composition root does it: the sync listens for the module coming online.
+  const sync = new LibrarySync({
+    readers: [
+      {
+        scope: { readerId: 'fp1', building, entrance: null },
+        provisioner,
+        source: new FingerprintSource(Store.of(db)),
+        counters: { runs: metrics.fingerprintSyncs, entries: metrics.fingerprintPages },
+      },
+    ],
+    log: ctx.log.child({ module: 'provisioning' }),
     clock,
   });
+  sync.start();
   const s = sync;
   /** Moves fake time until `p` settles. */
   const drive = async (p: Promise<void>) => {
@@ -250,8 +252,8 @@ t.test('scope: a building door carries its own residents only', async (t) => {
   t.teardown(() => driver.stop());
   t.match(await online(), { expected: 1, enrolled: 1 });
   t.same(pages(), [9], 'R00003 lives in B02; R00001 (B01) is not on this module');
-  const lib = new FingerprintLibrary(db);
-  t.same([...lib.wanted({ readerId: 'x', building: 'B01', entrance: 'B01-U1' }).keys()].sort(), [12, 7]);
+  const lib = new FingerprintSource(Store.of(db));
+  t.same([...lib.wanted({ readerId: 'x', building: 'B01', entrance: 'B01-U1' }).keys()], ['7', '12']);
   t.same([...lib.wanted({ readerId: 'x', building: 'B01', entrance: 'B01-U2' }).keys()], []);
 });
 

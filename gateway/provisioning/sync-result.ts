@@ -1,8 +1,8 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 
 /**
- * The outcome of one fingerprint library sync of one module (issue 3): counts only, never
- * who or which finger. The one declaration of its shape (issue 8): the sync fills it, the
+ * The outcome of one library sync of one reader (a fingerprint module's pages, a face
+ * terminal's persons): counts only, never who or which finger. The one declaration of its shape (issue 8): the sync fills it, the
  * device list carries it, the API sends it with an ISO time (web/schemas.ts) and the
  * dashboard reads that type. Imports TypeBox only, so the dashboard can type-check against it.
  */
@@ -18,19 +18,19 @@ export const SyncResultSchema = T.Object({
   at: T.Number({ description: 'When it ended, epoch ms' }),
   ms: T.Number({ description: 'How long it took' }),
   outcome: T.Union([T.Literal('ok'), T.Literal('partial'), T.Literal('failed'), T.Literal('skipped')], {
-    description: 'ok; partial (some pages refused); failed (retried on the next trigger); skipped',
+    description: 'ok; partial (some entries refused); failed (retried on the next trigger); skipped',
   }),
-  expected: T.Integer({ description: 'Pages the roster wants on this module' }),
-  orphans: T.Integer({ description: 'Drift found before acting: pages with no active resident' }),
-  missing: T.Integer({ description: 'Drift found before acting: wanted pages absent' }),
-  enrolled: T.Integer({ description: 'Missing pages written (DownChar + Store)' }),
-  replaced: T.Integer({ description: "Pages written again because the roster's template changed" }),
-  removed: T.Integer({ description: 'Orphan pages deleted (DeleteChar)' }),
+  expected: T.Integer({ description: 'Entries the roster wants on this reader' }),
+  orphans: T.Integer({ description: 'Drift found before acting: entries with no active resident' }),
+  missing: T.Integer({ description: 'Drift found before acting: wanted entries absent' }),
+  enrolled: T.Integer({ description: 'Missing entries written' }),
+  replaced: T.Integer({ description: "Entries written again because the roster's entry changed" }),
+  removed: T.Integer({ description: 'Orphan entries deleted' }),
   failed: T.Integer({
-    description: 'Pages the module refused (a page beyond its capacity, a template it rejects)',
+    description: 'Entries the device refused (a page beyond its capacity, a template or photo it rejects)',
   }),
   noTemplate: T.Integer({
-    description: 'Missing pages the roster has no template for: they cannot be enrolled from here',
+    description: 'Missing entries the roster has nothing to write for (no template, no photo)',
   }),
   error: T.Optional(T.String({ description: 'Error code and message when failed or skipped' })),
 });

@@ -1,0 +1,188 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../core/clock.js';
+import { eventSource } from '../core/cloudevent.js';
+import { DRIVERS } from '../drivers/registry.js';
+import type { SerialBinding } from '../drivers/types.js';
+import type { LoadedConfig } from './config/load.js';
+import { SecretsFile } from './config/secrets-file.js';
+import { PatternDetector } from './detectors/patterns.js';
+import { DeviceRegistry } from './devices.js';
+import { DriverSet } from './driver-set.js';
+import { Gateway } from './gateway.js';
+import { HealthReport, HealthSummary } from './health.js';
+import { Housekeeping } from './housekeeping.js';
+import { HttpPart } from './http-part.js';
+import { CaseBook } from './ledger/case-book.js';
+import { createBus, createUpstream } from './links.js';
+import { LiveBus } from './live-bus.js';
+import { createMetrics } from './metrics.js';
+import { PassIndex } from './passes/pass-index.js';
+import { PassService } from './passes/pass-service.js';
+import { Journal } from './pipeline/journal.js';
+import type { Detector } from './pipeline/pipeline.js';
+import { Thumbnailer } from './pipeline/thumbnails.js';
+import { PipelinePart } from './pipeline-part.js';
+import { createLibrarySync } from './provisioning/provisioning.js';
+import { RosterState } from './roster/roster-state.js';
+import { RosterWatch } from './roster-watch.js';
+import { Store } from './store/store.js';
+import { UpstreamEvents } from './upstream/health-event.js';
+import { Outbox } from './upstream/outbox.js';
+
+/** What build() takes besides the configuration. */
+export interface GatewayDeps {
+  log: Logger;
+  clock?: Clock;
+  /** Extra pattern detectors (issue 4 seam). */
+  detectors?: Detector[];
+  /** Serial binding for the serial-line drivers: none in production (the OS one); tests inject one. */
+  serialBinding?: SerialBinding;
+}
+
+/**
+ * The composition root (style.md): every part of the gateway, made with explicit
+ * arguments and in dependency order. Nothing is opened, read or listened on here: the
+ * secrets file, the database, the roster and every socket are the business of the start
+ * steps (gateway/steps.ts), so a gateway can be built, inspected and thrown away freely.
+ */
+export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
+  const cfg = loaded.config;
+  const log = deps.log;
+  const clock = deps.clock ?? systemClock;
+  const child = (module: string) => log.child({ module });
+  const source = eventSource(cfg.estate.id, cfg.gateway.id);
+
+  const secrets = new SecretsFile(
+    loaded.secretsFile,
+    cfg.readers.map((r) => r.id),
+    log,
+  );
+  const store = new Store(path.join(loaded.dataDir, 'gateway.db'));
+  const metrics = createMetrics();
+  const live = new LiveBus();
+  const roster = new RosterState();
+  const outbox = new Outbox(store);
+  const cases = new CaseBook(store, outbox, source, child('ledger'));
+  const passIndex = new PassIndex(cfg.passes.faceSimilarity);
+  const patterns = cfg.detectors.enabled
+    ? new PatternDetector({ store, config: cfg, roster, passes: passIndex, log: child('detectors') })
+    : null;
+  const passes = new PassService(
+    store,
+    passIndex,
+    () => secrets.value.idHashKey,
+    cfg.passes.maxValidityDays,
+    patterns ? [(p) => patterns.onPass(p)] : [],
+  );
+  const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
+  const pipeline = new PipelinePart({
+    store,
+    config: cfg,
+    roster,
+    outbox,
+    cases,
+    thumbnails,
+    live,
+    metrics,
+    log: child('pipeline'),
+    clock,
+    secrets,
+    source,
+    detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? [])],
+    passes: passIndex,
+  });
+
+  const bus = createBus(cfg, secrets, log);
+  const drivers = new DriverSet({
+    readers: cfg.readers,
+    factories: DRIVERS,
+    sink: pipeline,
+    bus,
+    topicPrefix: cfg.mqtt.topicPrefix,
+    serialBinding: deps.serialBinding,
+    log,
+    clock,
+  });
+  const libraries = createLibrarySync({
+    readers: drivers.provisioned(),
+    doors: cfg.doors,
+    store,
+    metrics,
+    log: child('provisioning'),
+    clock,
+  });
+  const devices = new DeviceRegistry(store, cfg.readers, {
+    clock,
+    graceMs: cfg.alerts.deviceOfflineGraceSeconds * 1000,
+    log: child('devices'),
+    lines: drivers,
+    libraries: libraries ?? undefined,
+  });
+
+  const summary = new HealthSummary({ config: cfg, clock, devices, pipeline, outbox });
+  const events = new UpstreamEvents({
+    source,
+    gatewayId: cfg.gateway.id,
+    clock,
+    summary: () => summary.summary(),
+  });
+  const upstream = createUpstream(cfg, { outbox, events, secrets, metrics, clock, log });
+  const health = new HealthReport({ config: cfg, clock, bus, devices, pipeline, roster, upstream });
+  const rosterWatch = new RosterWatch(store, roster, libraries, log);
+  const http = new HttpPart({
+    store,
+    secrets,
+    host: cfg.http.host,
+    port: cfg.http.port,
+    config: cfg,
+    live,
+    devices,
+    metrics,
+    dataDir: loaded.dataDir,
+    passes,
+    cases,
+    clock,
+    health: () => health.view(),
+    log: child('http'),
+  });
+  const housekeeping = new Housekeeping({
+    config: cfg,
+    journal: new Journal(store),
+    clock,
+    log,
+    devices,
+    alarms: pipeline,
+    roster: rosterWatch,
+    cases,
+    upstream,
+    thumbnails,
+    passes,
+  });
+  return new Gateway({
+    config: cfg,
+    dataDir: loaded.dataDir,
+    log,
+    clock,
+    secrets,
+    store,
+    metrics,
+    live,
+    roster,
+    rosterWatch,
+    outbox,
+    cases,
+    passes,
+    patterns,
+    devices,
+    pipeline,
+    bus,
+    drivers,
+    libraries,
+    upstream,
+    health,
+    summary,
+    http,
+    housekeeping,
+  });
+}

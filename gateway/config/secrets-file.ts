@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import { GatewayError } from '../../core/errors.js';
+import { loadSecrets, type Secrets } from './secrets.js';
+
+/**
+ * The secrets file as a part of the composition root: built without I/O, read (and
+ * completed with generated values) by the first start step. Parts that need a secret hold
+ * this and read it when they use it, after start.
+ */
+export class SecretsFile {
+  readonly file: string;
+  readonly #readerIds: readonly string[];
+  readonly #log: Logger;
+  #secrets: Secrets | null = null;
+
+  constructor(file: string, readerIds: readonly string[], log: Logger) {
+    this.file = file;
+    this.#readerIds = readerIds;
+    this.#log = log;
+  }
+
+  /** Reads the file, creating it or adding missing values first (their names are logged, never values). Idempotent. */
+  load(): Secrets {
+    if (this.#secrets) return this.#secrets;
+    const { secrets, generated } = loadSecrets(this.file, this.#readerIds);
+    if (generated.length > 0) this.#log.warn({ file: this.file, generated }, 'generated missing secrets');
+    this.#secrets = secrets;
+    return secrets;
+  }
+
+  /** The secrets; throws SECRETS_NOT_LOADED before load(). */
+  get value(): Secrets {
+    if (!this.#secrets)
+      throw new GatewayError('SECRETS_NOT_LOADED', `the secrets file ${this.file} is not read yet`);
+    return this.#secrets;
+  }
+}

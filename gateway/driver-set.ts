@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { MqttBus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { DoorCommand, Driver, ReadSink } from '../core/contracts.js';
+import type { Provisioner } from '../core/provisioning.js';
+import type { DriverFactory, SerialBinding } from '../drivers/types.js';
+import type { ReaderConfig } from './config/schema.js';
+import type { LineStats } from './devices.js';
+
+/** What the driver set is built from (the composition root passes each). */
+export interface DriverSetOptions {
+  readers: readonly ReaderConfig[];
+  /** The registry (drivers/registry.ts): protocol name → factory. */
+  factories: Readonly<Record<string, DriverFactory>>;
+  /** Where every driver delivers what it decodes. */
+  sink: ReadSink;
+  bus: MqttBus;
+  topicPrefix: string;
+  serialBinding?: SerialBinding;
+  log: Logger;
+  clock: Clock;
+}
+
+/** A reader whose driver keeps a library of people on it, and that driver's provisioner. */
+export interface ProvisionedReader {
+  reader: ReaderConfig;
+  provisioner: Provisioner;
+}
+
+/**
+ * The drivers of the configured readers, one instance per protocol serving all its
+ * readers, made by the registry's factories: the root knows no driver by name. Routes door
+ * commands and line-counter queries to the reader's driver.
+ */
+export class DriverSet implements LineStats {
+  readonly #drivers = new Map<string, Driver>();
+  readonly #byReader = new Map<string, Driver>();
+  readonly #readers: readonly ReaderConfig[];
+
+  constructor(o: DriverSetOptions) {
+    this.#readers = o.readers;
+    for (const name of new Set(o.readers.map((r) => r.driver))) {
+      const factory = o.factories[name];
+      if (!factory) continue; // config validation refuses unknown drivers
+      const readers = o.readers.filter((r) => r.driver === name);
+      const driver = factory({
+        readers,
+        sink: o.sink,
+        log: o.log.child({ module: 'driver', driver: name }),
+        clock: o.clock,
+        bus: o.bus,
+        topicPrefix: o.topicPrefix,
+        serialBinding: o.serialBinding,
+      });
+      this.#drivers.set(name, driver);
+      for (const r of readers) this.#byReader.set(r.id, driver);
+    }
+  }
+
+  /** Every driver by protocol name, in the order of first use in the config. */
+  get drivers(): ReadonlyMap<string, Driver> {
+    return this.#drivers;
+  }
+
+  /** Sends a door command through the reader's driver (unknown readers: nothing). */
+  command(readerId: string, cmd: DoorCommand): void {
+    this.#byReader.get(readerId)?.command(readerId, cmd);
+  }
+
+  /** The line counters of a reader, when its driver keeps any (LineStats). */
+  stats(readerId: string): Readonly<Record<string, number>> | undefined {
+    return this.#byReader.get(readerId)?.stats?.(readerId);
+  }
+
+  /** Readers whose driver exposes a library (core/provisioning.ts), in config order. */
+  provisioned(): ProvisionedReader[] {
+    const out: ProvisionedReader[] = [];
+    for (const reader of this.#readers) {
+      const provisioner = this.#byReader.get(reader.id)?.provisioning;
+      if (provisioner) out.push({ reader, provisioner });
+    }
+    return out;
+  }
+}

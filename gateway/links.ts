@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { MqttBus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from './config/schema.js';
+import type { SecretsFile } from './config/secrets-file.js';
+import type { Metrics } from './metrics.js';
+import { EmbeddedBroker } from './mqtt/embedded.js';
+import { MqttSessions } from './mqtt/sessions.js';
+import type { UpstreamEvents } from './upstream/health-event.js';
+import { HttpTransport } from './upstream/http-transport.js';
+import { MqttTransport } from './upstream/mqtt-transport.js';
+import type { Outbox } from './upstream/outbox.js';
+import type { Transport } from './upstream/transport.js';
+import { Upstream } from './upstream/upstream.js';
+
+/**
+ * The readers' MQTT link: the embedded broker, or sessions at an external one. Secrets are
+ * read when used (a login, a connect), after the secrets step has read the file.
+ */
+export function createBus(cfg: Config, secrets: SecretsFile, log: Logger): MqttBus {
+  if (cfg.mqtt.url === null)
+    return new EmbeddedBroker({
+      host: cfg.mqtt.embedded.host,
+      port: cfg.mqtt.embedded.port,
+      requireAuth: cfg.mqtt.embedded.requireAuth,
+      passwords: (readerId) => secrets.value.readers[readerId],
+      topicPrefix: cfg.mqtt.topicPrefix,
+      log: log.child({ module: 'broker' }),
+    });
+  return new MqttSessions({
+    url: cfg.mqtt.url,
+    clientId: cfg.mqtt.clientId ?? `estate-gateway-${cfg.gateway.id}`,
+    username: cfg.mqtt.username,
+    password: () => secrets.value.mqtt?.password,
+    protocolVersion: cfg.mqtt.protocolVersion,
+    sessionExpirySeconds: cfg.mqtt.sessionExpirySeconds,
+    receiveMaximum: cfg.mqtt.receiveMaximum,
+    keepaliveSeconds: cfg.mqtt.keepaliveSeconds,
+    tls: cfg.mqtt.tls,
+    reconnect: cfg.mqtt.reconnect,
+    log: log.child({ module: 'mqtt' }),
+  });
+}
+
+/** What the upstream link is built from, besides the config. */
+export interface UpstreamParts {
+  outbox: Outbox;
+  events: UpstreamEvents;
+  secrets: SecretsFile;
+  metrics: Metrics;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * The delivery of the outbox to the district system, over HTTPS or MQTT as its URL says;
+ * null when the upstream is off.
+ */
+export function createUpstream(cfg: Config, p: UpstreamParts): Upstream | null {
+  const url = cfg.upstream.url;
+  if (!cfg.upstream.enabled || !url) return null;
+  const log = p.log.child({ module: 'upstream' });
+  const transport: Transport = /^https?:/.test(url)
+    ? new HttpTransport({
+        url,
+        hmacKey: () => p.secrets.value.upstream?.hmacKey ?? '',
+        gatewayId: cfg.gateway.id,
+        log,
+      })
+    : new MqttTransport({
+        url,
+        clientId: cfg.upstream.clientId ?? `estate-gateway-${cfg.estate.id}-${cfg.gateway.id}`,
+        username: cfg.upstream.username,
+        password: () => p.secrets.value.upstream?.password,
+        protocolVersion: cfg.upstream.protocolVersion,
+        tls: cfg.upstream.tls,
+        topicBase: `${cfg.upstream.topicPrefix}/${cfg.estate.id}`,
+        gatewayId: cfg.gateway.id,
+        reconnect: cfg.upstream.reconnect,
+        log,
+      });
+  return new Upstream(
+    p.outbox,
+    transport,
+    {
+      window: cfg.upstream.inflight,
+      maxOutboxBytes: cfg.upstream.maxOutboxMB * 1024 * 1024,
+      healthIntervalMs: cfg.upstream.healthIntervalSeconds * 1000,
+      retry: cfg.upstream.reconnect,
+    },
+    { log, metrics: p.metrics, clock: p.clock, health: () => p.events.health() },
+  );
+}

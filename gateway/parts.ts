@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { MqttBus } from '../core/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from './config/schema.js';
+import type { SecretsFile } from './config/secrets-file.js';
+import type { PatternDetector } from './detectors/patterns.js';
+import type { DeviceRegistry } from './devices.js';
+import type { DriverSet } from './driver-set.js';
+import type { HealthReport, HealthSummary } from './health.js';
+import type { Housekeeping } from './housekeeping.js';
+import type { HttpPart } from './http-part.js';
+import type { CaseBook } from './ledger/case-book.js';
+import type { LiveBus } from './live-bus.js';
+import type { Metrics } from './metrics.js';
+import type { PassService } from './passes/pass-service.js';
+import type { PipelinePart } from './pipeline-part.js';
+import type { LibrarySync } from './provisioning/library-sync.js';
+import type { RosterState } from './roster/roster-state.js';
+import type { RosterWatch } from './roster-watch.js';
+import type { Store } from './store/store.js';
+import type { Outbox } from './upstream/outbox.js';
+import type { Upstream } from './upstream/upstream.js';
+
+/** Every part of a gateway, as build() made them: nothing opened, nothing listening. */
+export interface GatewayParts {
+  config: Config;
+  dataDir: string;
+  log: Logger;
+  clock: Clock;
+  secrets: SecretsFile;
+  store: Store;
+  metrics: Metrics;
+  live: LiveBus;
+  roster: RosterState;
+  rosterWatch: RosterWatch;
+  outbox: Outbox;
+  cases: CaseBook;
+  passes: PassService;
+  /** The pattern detectors, when enabled. */
+  patterns: PatternDetector | null;
+  devices: DeviceRegistry;
+  pipeline: PipelinePart;
+  bus: MqttBus;
+  drivers: DriverSet;
+  /** The roster sync of reader libraries; null when no reader keeps one. */
+  libraries: LibrarySync | null;
+  upstream: Upstream | null;
+  health: HealthReport;
+  summary: HealthSummary;
+  http: HttpPart;
+  housekeeping: Housekeeping;
+}

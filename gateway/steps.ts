@@ -1,0 +1,51 @@
+import { warnIfHeapTight } from './health.js';
+import type { Step } from './lifecycle.js';
+import type { GatewayParts } from './parts.js';
+
+/**
+ * The start order of a gateway (style.md "Ordered lifecycle"); stop runs it backwards.
+ * The secrets and the store come first (everything reads them); the roster and the
+ * devices' saved state next; the pipeline before the broker link and the drivers that
+ * feed it; the reader libraries' sync after the drivers (and so stopped before them: a
+ * sync cut between DownChar and Store would leave a half-written page); then the
+ * upstream, HTTP, and the periodic work last.
+ */
+export function gatewaySteps(p: GatewayParts): Step[] {
+  const { libraries, upstream } = p;
+  return [
+    { name: 'secrets', start: () => void p.secrets.load(), stop: () => {} },
+    { name: 'store', start: () => void p.store.open(), stop: () => p.store.close() },
+    {
+      name: 'roster',
+      start: () => {
+        p.rosterWatch.load();
+        p.passes.load(p.clock.now());
+        warnIfHeapTight(p.log);
+      },
+      stop: () => {},
+    },
+    { name: 'devices', start: () => p.devices.load(), stop: () => p.devices.stop() },
+    {
+      name: 'pipeline',
+      start: () => {
+        p.patterns?.load();
+        p.pipeline.start({
+          devices: p.devices,
+          commands: p.drivers,
+          afterCommit: upstream ? () => upstream.kick() : undefined,
+        });
+      },
+      stop: () => p.pipeline.stop(),
+    },
+    { name: 'broker link', start: () => p.bus.start(), stop: () => p.bus.stop() },
+    ...[...p.drivers.drivers].map(
+      ([name, d]): Step => ({ name: `driver ${name}`, start: () => d.start(), stop: () => d.stop() }),
+    ),
+    ...(libraries
+      ? [{ name: 'provisioning', start: () => libraries.start(), stop: () => libraries.stop() }]
+      : []),
+    ...(upstream ? [{ name: 'upstream', start: () => upstream.start(), stop: () => upstream.stop() }] : []),
+    { name: 'http', start: () => p.http.start(), stop: () => p.http.stop() },
+    { name: 'housekeeping', start: () => p.housekeeping.start(), stop: () => p.housekeeping.stop() },
+  ];
+}
