@@ -96,6 +96,41 @@ export type RejectReason =
   | 'bad_frame';
 
 /** Where drivers deliver what they decode. Implemented by the pipeline. */
+/**
+ * What a door's hardware reported, as a driver saw it (issue 13): a terminal's door contact
+ * and exit button (Hikvision minor 0x17–0x1c, Dahua and ZKTeco door events), an IO board's
+ * inputs, a fire-alarm input. Drivers report them; the gateway's door model judges them
+ * (forced, held open, fire all-open).
+ */
+export type DoorSignalKind =
+  | 'contact_open'
+  | 'contact_closed'
+  | 'exit_button'
+  | 'lock_opened'
+  | 'lock_closed'
+  | 'forced_open'
+  | 'held_open'
+  | 'tamper'
+  | 'fire_alarm_on'
+  | 'fire_alarm_off';
+
+/** One door signal. */
+export interface DoorSignal {
+  /** The reader (terminal, IO board) that reported it; its door is the reader's door in config. */
+  readerId: string;
+  kind: DoorSignalKind;
+  /** When it happened on the device's clock, epoch ms. */
+  ts: number;
+  /** When the gateway received it, epoch ms on the gateway clock. */
+  receivedAt: number;
+  /** The device's own record id, when it has one (dedupe of replays). */
+  recordId?: string;
+  /** From the device's offline buffer: history, not the door's state now. */
+  offline?: boolean;
+  /** The input or door number on the device, for devices with several. */
+  input?: number;
+}
+
 export interface ReadSink {
   /**
    * Hands over a read. Resolves once the read is durable (or known to be a duplicate);
@@ -106,6 +141,8 @@ export interface ReadSink {
   reject(readerId: string, reason: RejectReason, detail: string): void;
   /** Reports a reader coming online or going offline. */
   status(readerId: string, status: ReaderStatus): void;
+  /** Reports what a door's hardware did (contact, exit button, forced, held, fire). Never throws. */
+  door(signal: DoorSignal): void;
 }
 
 /** A reader protocol implementation, one per driver name, serving all its readers. */

@@ -13,6 +13,7 @@ import type {
   ReadSink,
   RejectReason,
 } from '../core/contracts.js';
+import type { HttpIngress } from '../core/ingress.js';
 import type { SerialBinding } from './serial/link.js';
 
 /** The serialport binding type, for the composition root and tests (style.md: a typed option). */
@@ -38,6 +39,11 @@ export interface DriverContext {
    * binding); tests inject binding-mock or a simulator here (style.md: a typed option).
    */
   serialBinding?: SerialBinding;
+  /**
+   * The gateway's listener for terminals that push over HTTP (core/ingress.ts): register
+   * routes here while being built. It listens only if some driver registered one.
+   */
+  ingress: HttpIngress;
 }
 
 /** Creates a protocol's driver; what it declares about itself rides on the function. */

@@ -8,6 +8,7 @@ import type { LoadedConfig } from './config/load.js';
 import { SecretsFile } from './config/secrets-file.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
+import { DoorSignals } from './doors/door-signals.js';
 import { DriverSet } from './driver-set.js';
 import { Gateway } from './gateway.js';
 import { HealthReport, HealthSummary } from './health.js';
@@ -27,6 +28,7 @@ import { createLibrarySync } from './provisioning/provisioning.js';
 import { RosterState } from './roster/roster-state.js';
 import { RosterWatch } from './roster-watch.js';
 import { Store } from './store/store.js';
+import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
 import { Outbox } from './upstream/outbox.js';
 
@@ -75,6 +77,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     cfg.passes.maxValidityDays,
     patterns ? [(p) => patterns.onPass(p)] : [],
   );
+  const doors = new DoorSignals({ readers: cfg.readers, metrics, log: child('doors') });
   const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
   const pipeline = new PipelinePart({
     store,
@@ -91,9 +94,11 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     source,
     detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? [])],
     passes: passIndex,
+    doors,
   });
 
   const bus = createBus(cfg, secrets, log);
+  const ingress = new TerminalIngress({ ...cfg.terminals.http, log: child('terminals'), metrics });
   const drivers = new DriverSet({
     readers: cfg.readers,
     factories: DRIVERS,
@@ -101,6 +106,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     bus,
     topicPrefix: cfg.mqtt.topicPrefix,
     serialBinding: deps.serialBinding,
+    ingress,
     log,
     clock,
   });
@@ -177,6 +183,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     devices,
     pipeline,
     bus,
+    ingress,
     drivers,
     libraries,
     upstream,

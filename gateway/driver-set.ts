@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { MqttBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { DoorCommand, Driver, ReadSink } from '../core/contracts.js';
+import type { HttpIngress } from '../core/ingress.js';
 import type { Provisioner } from '../core/provisioning.js';
 import type { DriverFactory, SerialBinding } from '../drivers/types.js';
 import type { ReaderConfig } from './config/schema.js';
@@ -17,6 +18,8 @@ export interface DriverSetOptions {
   bus: MqttBus;
   topicPrefix: string;
   serialBinding?: SerialBinding;
+  /** The terminal listener HTTP-push drivers register their routes on. */
+  ingress: HttpIngress;
   log: Logger;
   clock: Clock;
 }
@@ -51,6 +54,7 @@ export class DriverSet implements LineStats {
         bus: o.bus,
         topicPrefix: o.topicPrefix,
         serialBinding: o.serialBinding,
+        ingress: o.ingress,
       });
       this.#drivers.set(name, driver);
       for (const r of readers) this.#byReader.set(r.id, driver);

@@ -27,6 +27,18 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    ingressRequests: new Counter({
+      name: 'estate_gateway_terminal_requests_total',
+      help: 'Requests on the terminal listener (vendor push protocols), by route and HTTP status',
+      labelNames: ['route', 'status'] as const,
+      registers: [registry],
+    }),
+    doorSignals: new Counter({
+      name: 'estate_gateway_door_signals_total',
+      help: 'Door hardware signals reported by drivers (contact, exit button, forced, held, fire), by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     commands: new Counter({
       name: 'estate_gateway_door_commands_total',
       help: 'Door commands sent, by action',

@@ -18,6 +18,7 @@ import type { LibrarySync } from './provisioning/library-sync.js';
 import type { RosterState } from './roster/roster-state.js';
 import type { RosterWatch } from './roster-watch.js';
 import type { Store } from './store/store.js';
+import type { TerminalIngress } from './terminal-ingress.js';
 import type { Outbox } from './upstream/outbox.js';
 import type { Upstream } from './upstream/upstream.js';
 
@@ -41,6 +42,8 @@ export interface GatewayParts {
   devices: DeviceRegistry;
   pipeline: PipelinePart;
   bus: MqttBus;
+  /** The listener terminals push to over HTTP; listens only when a driver registered a route. */
+  ingress: TerminalIngress;
   drivers: DriverSet;
   /** The roster sync of reader libraries; null when no reader keeps one. */
   libraries: LibrarySync | null;

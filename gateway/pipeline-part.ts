@@ -1,12 +1,20 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import type { CredentialRead, DoorCommand, ReaderStatus, ReadSink, RejectReason } from '../core/contracts.js';
+import type {
+  CredentialRead,
+  DoorCommand,
+  DoorSignal,
+  ReaderStatus,
+  ReadSink,
+  RejectReason,
+} from '../core/contracts.js';
 import { GatewayError } from '../core/errors.js';
 import { AlertManager } from './alerts/alert-manager.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
 import type { DeviceRegistry } from './devices.js';
+import type { DoorSignals } from './doors/door-signals.js';
 import type { CaseBook } from './ledger/case-book.js';
 import type { LiveBus } from './live-bus.js';
 import type { Metrics } from './metrics.js';
@@ -41,6 +49,8 @@ export interface PipelinePartDeps {
   source: string;
   detectors: readonly Detector[];
   passes: PassIndex;
+  /** Where door hardware signals go. */
+  doors: DoorSignals;
 }
 
 /**
@@ -99,6 +109,7 @@ export class PipelinePart implements ReadSink {
       detectors: [...d.detectors],
       passes: d.passes,
       afterCommit: links.afterCommit,
+      doors: d.doors,
     });
   }
 
@@ -134,6 +145,10 @@ export class PipelinePart implements ReadSink {
 
   status(readerId: string, status: ReaderStatus): void {
     this.pipeline.status(readerId, status);
+  }
+
+  door(signal: DoorSignal): void {
+    this.#d.doors.report(signal);
   }
 
   /** Raises an alert that no read caused (device_offline). */

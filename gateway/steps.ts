@@ -38,6 +38,7 @@ export function gatewaySteps(p: GatewayParts): Step[] {
       stop: () => p.pipeline.stop(),
     },
     { name: 'broker link', start: () => p.bus.start(), stop: () => p.bus.stop() },
+    { name: 'terminal listener', start: () => p.ingress.start(), stop: () => p.ingress.stop() },
     ...[...p.drivers.drivers].map(
       ([name, d]): Step => ({ name: `driver ${name}`, start: () => d.start(), stop: () => d.stop() }),
     ),

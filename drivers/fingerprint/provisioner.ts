@@ -37,6 +37,7 @@ export class FingerprintProvisioner implements Provisioner {
     return {
       submit: (read) => inner.submit(read),
       reject: (readerId, reason, detail) => inner.reject(readerId, reason, detail),
+      door: (signal) => inner.door(signal),
       status: (readerId, status) => {
         inner.status(readerId, status);
         if (!status.online) {

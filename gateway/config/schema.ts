@@ -249,6 +249,41 @@ export const ConfigSchema = T.Object(
       { additionalProperties: false, default: {} },
     ),
     mqtt: MqttSchema,
+    terminals: T.Object(
+      {
+        http: T.Object(
+          {
+            host: T.String({
+              default: '127.0.0.1',
+              description:
+                'Address of the listener that terminals push to (Hikvision HTTP host, Dahua /notification, ZKTeco iclock); 0.0.0.0 for the estate LAN. Serves only the routes of the configured vendor drivers, never the dashboard.',
+            }),
+            port: T.Integer({ minimum: 0, maximum: 65535, default: 8090 }),
+            maxConnections: T.Integer({
+              minimum: 1,
+              default: 256,
+              description: 'Open connections, all terminals together.',
+            }),
+            headersTimeoutMs: T.Integer({
+              minimum: 100,
+              default: 5000,
+              description: 'A request head must arrive within this.',
+            }),
+            requestTimeoutMs: T.Integer({
+              minimum: 100,
+              default: 30000,
+              description: 'A whole request must arrive within this.',
+            }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'Terminals that push to the gateway over HTTP (issue 11).',
+      },
+    ),
     dashboard: DashboardSchema,
     doors: T.Array(DoorSchema, { default: [], description: 'Every door the gateway answers for.' }),
     readers: T.Array(ReaderSchema, { default: [], description: 'Every reader, each bound to one door.' }),

@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.js';
 import type { AlertManager } from '../alerts/alert-manager.js';
 import type { Config } from '../config/schema.js';
 import type { DeviceRegistry } from '../devices.js';
+import type { DoorSignals } from '../doors/door-signals.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassIndex } from '../passes/pass-index.js';
@@ -49,6 +50,8 @@ export interface PipelineDeps {
   passes?: PassIndex;
   /** Called after each successful commit (wakes the upstream delivery). */
   afterCommit?: () => void;
+  /** Where door hardware signals go (issue 13). */
+  doors?: DoorSignals;
 }
 
 /** Builds a pipeline and its stages. Does no I/O: the store may open afterwards. */

@@ -1,10 +1,17 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
-import type { CredentialRead, ReaderStatus, ReadSink, RejectReason } from '../../core/contracts.js';
+import type {
+  CredentialRead,
+  DoorSignal,
+  ReaderStatus,
+  ReadSink,
+  RejectReason,
+} from '../../core/contracts.js';
 import type { AlertRecord } from '../alerts/alert-manager.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config, ReaderConfig } from '../config/schema.js';
 import type { DeviceRegistry } from '../devices.js';
+import type { DoorSignals } from '../doors/door-signals.js';
 import type { Metrics } from '../metrics.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { Act } from './act.js';
@@ -29,6 +36,8 @@ export interface PipelineStages {
   clock: Clock;
   /** Called after each successful commit (wakes the upstream delivery). */
   afterCommit?: () => void;
+  /** Where door hardware signals go (issue 13); without it they are counted only. */
+  doors?: DoorSignals;
 }
 
 const RESOLVED = Promise.resolve();
@@ -130,6 +139,12 @@ export class Pipeline implements ReadSink {
     }
     this.#s.devices.status(readerId, s, this.#s.clock.now());
     this.#s.metrics.readersOnline.set(this.#s.devices.onlineCount);
+  }
+
+  /** A door's hardware signal: to the door model, never into the journal of reads. */
+  door(signal: DoorSignal): void {
+    if (this.#s.doors) this.#s.doors.report(signal);
+    else this.#s.metrics.doorSignals.inc({ kind: signal.kind });
   }
 
   /** Raises an alert that no read caused (device_offline…), in its own transaction. */

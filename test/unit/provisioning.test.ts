@@ -17,6 +17,7 @@ import { openDb } from '../../gateway/store/db.js';
 import { Store } from '../../gateway/store/store.js';
 import { testConfig } from '../../testkit/config.js';
 import { TEST_ROSTER } from '../../testkit/gateway.js';
+import { RecordingIngress } from '../../testkit/ingress.js';
 
 // Issue 8: a driver whose readers keep their own library exposes it through one
 // provisioning seam; the gateway drives any such driver, knowing none by name.
@@ -27,6 +28,7 @@ const sink = (): ReadSink & { statuses: Array<[string, ReaderStatus]> } => {
     statuses,
     submit: async () => {},
     reject: () => {},
+    door: () => {},
     status: (id, s) => void statuses.push([id, s]),
   };
 };
@@ -203,6 +205,7 @@ t.test('any driver exposing provisioning is synced; the root names none', async 
     sink: sink(),
     bus: noBroker,
     topicPrefix: 'acs/v1',
+    ingress: new RecordingIngress(),
     log,
     clock,
   });

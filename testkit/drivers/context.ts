@@ -4,18 +4,21 @@ import type { MqttBus } from '../../core/bus.js';
 import { ManualClock } from '../../core/clock.js';
 import type {
   CredentialRead,
+  DoorSignal,
   DriverReader,
   ReaderStatus,
   ReadSink,
   RejectReason,
 } from '../../core/contracts.js';
 import type { DriverContext } from '../../drivers/types.js';
+import { RecordingIngress } from '../ingress.js';
 
 /** A ReadSink that keeps everything it is given. */
 export class RecordingSink implements ReadSink {
   readonly reads: CredentialRead[] = [];
   readonly rejects: Array<{ readerId: string; reason: RejectReason; detail: string }> = [];
   readonly statuses: Array<{ readerId: string; online: boolean }> = [];
+  readonly doors: DoorSignal[] = [];
 
   async submit(read: CredentialRead): Promise<void> {
     this.reads.push(read);
@@ -23,6 +26,10 @@ export class RecordingSink implements ReadSink {
 
   reject(readerId: string, reason: RejectReason, detail: string): void {
     this.rejects.push({ readerId, reason, detail });
+  }
+
+  door(signal: DoorSignal): void {
+    this.doors.push(signal);
   }
 
   status(readerId: string, status: ReaderStatus): void {
@@ -41,6 +48,7 @@ export function makeContext(readers: DriverReader[]): {
   sink: RecordingSink;
   clock: ManualClock;
   logLines: string[];
+  ingress: RecordingIngress;
 } {
   const sink = new RecordingSink();
   const clock = new ManualClock();
@@ -54,5 +62,12 @@ export function makeContext(readers: DriverReader[]): {
   const log = pino({ level: 'debug' }, dest);
   // Serial drivers never touch the MQTT bus.
   const bus = undefined as unknown as MqttBus;
-  return { ctx: { readers, sink, log, clock, bus, topicPrefix: 'acs/v1' }, sink, clock, logLines };
+  const ingress = new RecordingIngress();
+  return {
+    ctx: { readers, sink, log, clock, bus, topicPrefix: 'acs/v1', ingress },
+    sink,
+    clock,
+    logLines,
+    ingress,
+  };
 }
