@@ -3,7 +3,8 @@ import { createIdCardDriver } from '../../../drivers/idcard/driver.js';
 import { SimIdCardReader } from '../../../sim/serial/idcard-reader.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
 import { LI, ZHANG } from '../../../testkit/drivers/id-cards.js';
-import { deviceOnPty, eventually } from '../../../testkit/drivers/pty.js';
+import { deviceOnPty } from '../../../testkit/drivers/pty.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 // Layer (d): the production driver on the real serialport binding at 115200, the SAM
 // simulator on the far end of a socat pty pair; 1,295-byte replies cross the pty.
@@ -15,15 +16,15 @@ t.test('ID-card reader over a pty pair', async (t) => {
   await driver.start();
   t.teardown(() => driver.stop());
 
-  await eventually(() => sink.online('id-e2e') === true);
+  await waitFor(() => sink.online('id-e2e') === true);
   reader.place(ZHANG);
-  await eventually(() => sink.reads.length === 1);
+  await waitFor(() => sink.reads.length === 1);
   await new Promise((r) => setTimeout(r, 300));
   t.equal(sink.reads.length, 1, 'one read for one presentation');
   reader.remove();
   await new Promise((r) => setTimeout(r, 200));
   reader.place(LI);
-  await eventually(() => sink.reads.length === 2);
+  await waitFor(() => sink.reads.length === 2);
   t.same(
     sink.reads.map((r) => r.credential),
     [

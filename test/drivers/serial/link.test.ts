@@ -4,7 +4,7 @@ import { createFingerprintParser } from '../../../drivers/fingerprint/parser.js'
 import { defaultBinding, SerialLink } from '../../../drivers/serial/link.js';
 import { realTimers } from '../../../drivers/serial/timers.js';
 import { silentLogger } from '../../../gateway/log.js';
-import { eventually } from '../../../testkit/drivers/pty.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 t.test(
   'tcp:// link: frames through the parser, reconnect with backoff after the server drops it',
@@ -30,15 +30,15 @@ t.test(
     link.on('item', (i) => i.kind === 'frame' && frames.push(i.frame.pid));
     link.start();
     t.teardown(() => link.stop());
-    await eventually(() => link.isOpen && sockets.length === 1);
+    await waitFor(() => link.isOpen && sockets.length === 1);
     sockets[0]?.write(Buffer.from('00EF01FFFFFFFF0700030000', 'hex'));
     sockets[0]?.write(Buffer.from('0A', 'hex'));
-    await eventually(() => frames.length === 1);
+    await waitFor(() => frames.length === 1);
     t.same(frames, [7]);
     await link.write(Buffer.from('hello'));
 
     sockets[0]?.destroy();
-    await eventually(() => events.length === 3 && link.isOpen);
+    await waitFor(() => events.length === 3 && link.isOpen);
     t.same(events, ['open', 'close', 'open']);
     t.equal(link.opens, 2);
     await link.stop();
