@@ -73,3 +73,12 @@ export async function waitForState(
   if (done()) return;
   await waitForEvent(emitter, event, () => done(), timeoutMs, what);
 }
+
+/**
+ * A predicate that holds for the `n`th thing `match` accepts, counted from when it is
+ * made: `reader.expect(nth(2, samCommand(CMD_FIND)))` waits for the second find.
+ */
+export function nth<T>(n: number, match: (x: T) => boolean): (x: T) => boolean {
+  let seen = 0;
+  return (x) => match(x) && ++seen === n;
+}

@@ -1,14 +1,16 @@
 import t from 'tap';
 import { hashIdNumber } from '../../core/id-number.js';
+import { CMD_FIND } from '../../drivers/idcard/constants.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { FaceTerminal } from '../../sim/face-terminal.js';
 import type { TerminalCommand } from '../../sim/reader-protocol.js';
-import { SimIdCardReader } from '../../sim/serial/idcard-reader.js';
+import { SimIdCardReader, samCommand } from '../../sim/serial/idcard-reader.js';
 import { SimRelayBoard } from '../../sim/serial/modbus-relay-board.js';
 import { ZHANG } from '../../testkit/drivers/id-cards.js';
 import { startGateway, TEST_ROSTER, until } from '../../testkit/gateway.js';
 import { PtyDevice } from '../../testkit/serial-devices.js';
 import { tmpDir } from '../../testkit/tmp.js';
+import { nth } from '../../testkit/wait.js';
 
 // Issue 3, 人证比对 end to end: a face terminal over MQTT and a serial ID-card reader at
 // one door that requires both (idcard+biometric), with a Modbus relay as its lock.
@@ -90,7 +92,8 @@ t.test('ID card on the serial reader + face on the MQTT terminal at one door', a
 
   // A new presentation: the card again, but someone else's face.
   idReader.remove();
-  await new Promise((r) => setTimeout(r, 300));
+  // Two finds answered "no card" (the driver's removeAfterPolls) end the presentation.
+  await idReader.expect(nth(2, samCommand(CMD_FIND)), 5000, 'the card missed');
   idReader.place(ZHANG);
   await until(() => entries().length === 3, 8000, 'second card recorded');
   const other = face('F-R00003');
