@@ -17,10 +17,11 @@ t.test('Wiegand converter over a pty pair', async (t) => {
   await driver.start();
   t.teardown(() => driver.stop());
   await waitFor(() => sink.online('w-e2e') === true);
-  device.inject(converter.swipe(0x12345678));
+  // The first line and the start of the second in one write; the rest of the second only
+  // once the driver has read the first, so the second line reaches it split mid-line.
   const split = converter.swipe(0x0badcafe);
-  device.inject(split.subarray(0, 5));
-  await new Promise((r) => setTimeout(r, 30));
+  device.inject(Buffer.concat([converter.swipe(0x12345678), split.subarray(0, 5)]));
+  await waitFor(() => sink.reads.length === 1, 5000, 'the first line read');
   device.inject(split.subarray(5));
   await waitFor(() => sink.reads.length === 2);
   t.same(
