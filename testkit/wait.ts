@@ -4,7 +4,18 @@
  * can be subscribed to (a database another process writes, a counter of a library).
  * Every wait has a deadline and says what it waited for when it runs out.
  */
-import type { EventEmitter } from 'node:events';
+/**
+ * Anything events can be awaited on: a node EventEmitter, an MQTT.js client (its typed
+ * emitter is not one by type), a FaceTerminal.
+ */
+export interface Listenable {
+  on(event: string, listener: Listener): unknown;
+  off(event: string, listener: Listener): unknown;
+}
+
+/** A listener of any event: emitters type their listeners' arguments in many ways. */
+// biome-ignore lint/suspicious/noExplicitAny: the one type both node's and MQTT.js's emitters accept
+type Listener = (...args: any[]) => void;
 
 /** How long and how often a poll looks. */
 export interface PollOptions {
@@ -38,7 +49,7 @@ export async function waitFor(
  * an event caused by what the caller does next is not missed.
  */
 export function waitForEvent<A extends unknown[] = unknown[]>(
-  emitter: EventEmitter,
+  emitter: Listenable,
   event: string,
   accept: (...args: A) => boolean = () => true,
   timeoutMs = 10_000,
@@ -64,7 +75,7 @@ export function waitForEvent<A extends unknown[] = unknown[]>(
  * event that changes the state); rejects after `timeoutMs`.
  */
 export async function waitForState(
-  emitter: EventEmitter,
+  emitter: Listenable,
   event: string,
   done: () => boolean,
   timeoutMs = 10_000,
