@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Config, ReaderConfig } from '../../gateway/config/schema.js';
+import type { SimReader, SimSite } from '../site.js';
 import type { SimPerson } from '../types.js';
 import type { SerialDevice } from './device.js';
 import { SimFingerprintModule } from './fingerprint-module.js';
@@ -39,7 +39,7 @@ export class SerialRig {
   readonly servers: TcpSerialServer[] = [];
   readonly #buses: MultiDrop<SimRelayBoard>[] = [];
 
-  constructor(config: Pick<Config, 'readers'>, persons: readonly SimPerson[]) {
+  constructor(config: Pick<SimSite, 'readers'>, persons: readonly SimPerson[]) {
     const buses = new Map<string, MultiDrop<SimRelayBoard>>();
     for (const r of config.readers) {
       const path = typeof r.options?.path === 'string' ? r.options.path : '';
@@ -124,7 +124,7 @@ export class SerialRig {
   }
 }
 
-function wiegandOf(r: ReaderConfig): ConstructorParameters<typeof SimWiegandConverter>[0] {
+function wiegandOf(r: SimReader): ConstructorParameters<typeof SimWiegandConverter>[0] {
   const o = r.options ?? {};
   const format = o.format === 'decimal-crlf' || o.format === 'stx-etx' ? o.format : 'hex-cr';
   const payload = o.payload === 'uid' ? 'uid' : o.payload === 'wiegand34' ? 34 : 26;
