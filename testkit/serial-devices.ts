@@ -15,7 +15,7 @@ export function failOnBadHostFrames(t: Test, ...devices: SerialDevice[]): void {
   t.teardown(() => {
     for (const d of devices) {
       if (d.badHostFrames === 0) continue;
-      const last = (d as { lastBadHostFrame?: string }).lastBadHostFrame;
+      const last = d.lastBadHostFrame;
       throw new Error(
         `${d.constructor.name} saw ${d.badHostFrames} bad host frame(s)${last ? `, the last: ${last}` : ''}`,
       );

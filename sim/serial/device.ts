@@ -11,6 +11,8 @@ export interface SerialDevice {
    * so a test fails when a device saw one (testkit/serial-devices.ts checks at teardown).
    */
   readonly badHostFrames: number;
+  /** The first bytes of the last bad host frame as hex, for the failure message. */
+  readonly lastBadHostFrame?: string | undefined;
 }
 
 /**
