@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import { COIL_OFF, FN_WRITE_COIL } from '../../../drivers/modbus-relay/constants.js';
 import { createModbusRelayDriver } from '../../../drivers/modbus-relay/driver.js';
 import { SimRelayBoard } from '../../../sim/serial/modbus-relay-board.js';
 import { MultiDrop } from '../../../sim/serial/multi-drop.js';
@@ -48,6 +49,33 @@ t.test('unlock pulses the coil for the unlock time; deny does nothing', async (t
   driver.command('lock1', { id: 'c2', event: 'e2', action: 'deny' });
   await timers.advance(1000);
   t.equal(board1.history.length, 2, 'deny leaves the lock alone');
+});
+
+t.test('an unlock while the switch-off is on its way opens the door again', async (t) => {
+  // Found when the serial integration test stopped sleeping (issue 8): an unlock that
+  // came after the board switched off, but before its echo was back, was taken for an
+  // extension of the pulse that was ending, and the door stayed shut.
+  const { board1, sink, driver, timers } = setup(t, [{ unit: 1, coil: 0, unlockMs: 1000 }]);
+  await driver.start();
+  t.teardown(() => driver.stop());
+  await timers.until(() => sink.online('lock1') === true);
+  driver.command('lock1', { id: 'c1', event: 'e1', action: 'unlock' });
+  await timers.until(() => board1.coils[0] === true, 100);
+  const off = board1.expect((f) => f.fn === FN_WRITE_COIL && f.data.readUInt16BE(2) === COIL_OFF);
+  // The board has switched off; its echo is still on the line when the next unlock comes.
+  const again = off.then(() => driver.command('lock1', { id: 'c2', event: 'e2', action: 'unlock' }));
+  await timers.advance(1000);
+  await again;
+  await timers.until(() => board1.coils[0] === true, 200);
+  t.same(
+    board1.history.map((h) => h.on),
+    [true, false, true],
+    'off as the first pulse ends, on again for the second unlock',
+  );
+  await timers.advance(900);
+  t.equal(board1.coils[0], true, 'the second pulse lasts its unlock time');
+  await timers.until(() => board1.coils[0] === false, 300);
+  t.equal(board1.history.length, 4, 'and ends');
 });
 
 t.test('durationMs overrides; a second unlock extends the pulse', async (t) => {
