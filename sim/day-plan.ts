@@ -2,8 +2,8 @@
  * Plans one simulated day: who passes which reader when. Pure and deterministic for
  * (estate, layout, seed, day): the scenario only plays the plan back in scaled time.
  */
-import type { Config } from '../gateway/config/schema.js';
 import { hashSeed, Random } from './random.js';
+import type { SimSite } from './site.js';
 import type { SimPerson } from './types.js';
 
 const HOUR = 3600_000;
@@ -29,7 +29,7 @@ export interface Layout {
 }
 
 /** The layout of the mqtt-v1 readers in a config (other drivers are not face terminals). */
-export function layoutOf(config: Pick<Config, 'doors' | 'readers'>): Layout {
+export function layoutOf(config: SimSite): Layout {
   const readers = new Map<string, { in: string[]; out: string[] }>();
   for (const r of config.readers) {
     if (r.driver !== 'mqtt-v1') continue;

@@ -3,12 +3,12 @@
  * configured doors describe, their residents, and a few strangers who are not in the
  * roster. Deterministic for (config doors, seed, households, today).
  */
-import type { Config, DoorConfig } from '../gateway/config/schema.js';
 import { shanghaiDate } from './dates.js';
 import { personEmbedding } from './embedding.js';
 import { generateHousehold, moveOut } from './household.js';
 import { birthDateForAge, chineseName, type Sex, shanghaiIdNumber } from './names.js';
 import { Random } from './random.js';
+import type { SimDoor, SimSite } from './site.js';
 import type { SimEstate, SimPerson, SimRosterHousehold } from './types.js';
 
 /** Options of generateEstate. */
@@ -39,7 +39,7 @@ interface Unit {
 }
 
 /** Buildings and entrances as the doors describe them; doors without a building are gates. */
-function units(doors: readonly DoorConfig[]): Unit[] {
+function units(doors: readonly SimDoor[]): Unit[] {
   const gates = doors.filter((d) => !d.building).map((d) => d.id);
   const byBuilding = new Map<string, Set<string>>();
   for (const d of doors) {
@@ -74,7 +74,7 @@ function buildingName(id: string): string {
  * face embedding and the doors they normally use.
  */
 export function generateEstate(
-  config: Pick<Config, 'doors'> & Partial<Pick<Config, 'readers'>>,
+  config: Pick<SimSite, 'doors'> & Partial<Pick<SimSite, 'readers'>>,
   opts: GenerateEstateOptions,
 ): SimEstate {
   const today = opts.today ?? shanghaiDate(Date.now());

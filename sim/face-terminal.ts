@@ -17,6 +17,7 @@ import {
   type TerminalCommand,
   type TerminalCredential,
 } from './reader-protocol.js';
+import { Waiters } from './waiters.js';
 
 /** Options of a FaceTerminal. */
 export interface FaceTerminalOptions {
@@ -104,6 +105,7 @@ export class FaceTerminal extends EventEmitter<FaceTerminalEvents> {
   #inflight = 0;
   #up = false;
   #idleWaiters: Array<() => void> = [];
+  readonly #commandWaiters = new Waiters<TerminalCommand>();
   readonly #reads = { presented: 0, published: 0, buffered: 0, replayed: 0, dropped: 0 };
 
   constructor(opts: FaceTerminalOptions) {
@@ -213,6 +215,18 @@ export class FaceTerminal extends EventEmitter<FaceTerminalEvents> {
     });
   }
 
+  /**
+   * Resolves with the next door command (from now on) that `predicate` accepts; rejects
+   * after `timeoutMs`. Tests wait for the answer they expect, not for a time (issue 8).
+   */
+  expect(
+    predicate: (cmd: TerminalCommand) => boolean,
+    timeoutMs = 5000,
+    what = 'a matching door command',
+  ): Promise<TerminalCommand> {
+    return this.#commandWaiters.add(predicate, timeoutMs, `${this.#o.readerId}: ${what}`);
+  }
+
   /** Times a command came back for event `id` (tests assert "answered at most once"). */
   commandCount(id: string): number {
     return this.#ledger.count(id);
@@ -283,8 +297,12 @@ export class FaceTerminal extends EventEmitter<FaceTerminalEvents> {
 
   #onCommand(payload: Buffer): void {
     const cmd = parseCommand(payload);
-    if (cmd) this.emit('command', cmd, this.#ledger.answer(cmd));
-    else this.#ledger.bad();
+    if (!cmd) {
+      this.#ledger.bad();
+      return;
+    }
+    this.emit('command', cmd, this.#ledger.answer(cmd));
+    this.#commandWaiters.seen(cmd);
   }
 }
 

@@ -5,13 +5,13 @@
  * is compressed, never the timestamps.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../gateway/config/schema.js';
 import { DAY_MS, shanghaiMidnight } from './dates.js';
 import { type Layout, layoutOf, type Move, type MoveCredential, openingAct, planDay } from './day-plan.js';
 import { FaceTerminal } from './face-terminal.js';
 import { faceImages } from './images.js';
 import { credentialOf, imageFor } from './presentation.js';
 import { hashSeed, Random } from './random.js';
+import type { SimSite } from './site.js';
 import { type SimulationStats, Tally } from './tally.js';
 import type { SimEstate } from './types.js';
 
@@ -22,7 +22,7 @@ export interface EstateSimulationOptions {
   /** The people and their doors (generateEstate); its roster must be what the gateway has. */
   estate: SimEstate;
   /** Doors and readers of the config; only readers with driver mqtt-v1 get a terminal. */
-  config: Pick<Config, 'doors' | 'readers'>;
+  config: SimSite;
   /** Broker the terminals connect to, mqtt://host:port. */
   brokerUrl: string;
   /** Password of each reader id (secrets readers.{id}); omit for a broker without auth. */

@@ -5,16 +5,16 @@
  * `everyMs`, so a person–card pair of one resident never overlaps the next person.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../gateway/config/schema.js';
 import { hashSeed, Random } from './random.js';
 import type { SimIdCard } from './serial/idcard-reader.js';
 import { type SerialDoor, SerialRig, templateOf } from './serial/rig.js';
+import type { SimSite } from './site.js';
 import type { SimEstate, SimPerson } from './types.js';
 
 /** Options of SerialDoorsSimulation. */
 export interface SerialDoorsOptions {
   estate: SimEstate;
-  config: Pick<Config, 'readers'>;
+  config: Pick<SimSite, 'readers'>;
   seed: number;
   /** Real ms between presentations at each door, default 12,000 (beyond the 10 s person–card window). */
   everyMs?: number;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { Test } from 'tap';
+import { waitFor } from './wait.js';
 
 /** Debian's Chromium (.ci/run installs it with fonts-wqy-microhei); no browser is downloaded. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -64,13 +65,18 @@ export async function waitForAttr(
   ok: (value: string | null) => boolean,
   timeoutMs = 20_000,
 ): Promise<string | null> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await page.getAttribute(selector, attr, { timeout: timeoutMs });
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${selector} [${attr}] (last: ${v})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let v: string | null = null;
+  await waitFor(
+    async () => {
+      v = await page.getAttribute(selector, attr, { timeout: timeoutMs });
+      return ok(v);
+    },
+    { timeoutMs, everyMs: 50 },
+    `${selector} [${attr}]`,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (last: ${v})`);
+  });
+  return v;
 }
 
 /** An account to log in with. */

@@ -167,15 +167,5 @@ export async function startGateway(
   };
 }
 
-/** Polls until `f` returns true, or fails after timeoutMs. */
-export async function until(
-  f: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Polls until `f` returns true, or fails after timeoutMs (testkit/wait.ts). */
+export { waitFor as until } from './wait.js';

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { waitFor } from './wait.js';
 
 /** A TCP port free right now on 127.0.0.1 (for servers that cannot bind port 0, like mosquitto). */
 export function freePort(): Promise<number> {
@@ -13,20 +14,22 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once something accepts connections on the port. */
-export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
+/** True when something accepts a connection on the port right now. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
     });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listening on port ${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    c.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Resolves once something accepts connections on the port (a child process's server:
+ * nothing to subscribe to from here, so it polls).
+ */
+export function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  return waitFor(() => accepts(port), { timeoutMs, everyMs: 50 }, `a server on port ${port}`);
 }

@@ -1,9 +1,33 @@
 import path from 'node:path';
 import type { Test } from 'tap';
 import type { SerialDevice } from '../sim/serial/device.js';
+import { MockDevicePort } from '../sim/serial/mock-port.js';
 import { openPtyPair, openPtyStream, type PtyPair } from '../sim/serial/pty.js';
 import { attachToStream, type StreamAttachment } from '../sim/serial/stream-port.js';
 import { TcpSerialServer } from '../sim/serial/tcp-server.js';
+
+/**
+ * Fails the test at its teardown when a simulated device saw a bad host frame: the
+ * production drivers never send one, so one seen means a driver wrote bad bytes (issue
+ * 8). Teardown cannot assert, so it throws, which tap reports as a failure of the test.
+ */
+export function failOnBadHostFrames(t: Test, ...devices: SerialDevice[]): void {
+  t.teardown(() => {
+    for (const d of devices) {
+      if (d.badHostFrames === 0) continue;
+      const last = d.lastBadHostFrame;
+      throw new Error(
+        `${d.constructor.name} saw ${d.badHostFrames} bad host frame(s)${last ? `, the last: ${last}` : ''}`,
+      );
+    }
+  });
+}
+
+/** `device` behind a binding-mock port at `path` (driver tests), checked for bad host frames. */
+export function mockDevicePort(t: Test, device: SerialDevice, path: string): MockDevicePort {
+  failOnBadHostFrames(t, device);
+  return new MockDevicePort(device, path);
+}
 
 /**
  * A simulated device on the far end of a socat pty pair whose host end keeps one path
@@ -28,6 +52,7 @@ export class PtyDevice {
     const d = new PtyDevice(device, path.join(dir, `tty-${name}`));
     await d.replug();
     t.teardown(() => d.unplug());
+    failOnBadHostFrames(t, device);
     return d;
   }
 
@@ -60,5 +85,6 @@ export async function tcpDevice(t: Test, device: SerialDevice): Promise<TcpSeria
   const server = new TcpSerialServer(device);
   await server.start();
   t.teardown(() => server.stop());
+  failOnBadHostFrames(t, device);
   return server;
 }

@@ -1,4 +1,4 @@
-import { maskIdNumber, maskName } from '../../core/id-number.js';
+import { idNumberProblem, maskIdNumber, maskName } from '../../core/id-number.js';
 import * as C from './constants.js';
 import type { SamFrame } from './frame.js';
 import { decodeReadData, type IdCardRead } from './text.js';
@@ -39,8 +39,9 @@ const READ_DATA = 4 + C.TEXT_BYTES + C.PHOTO_BYTES;
  * told apart by their first bytes (replies start with SW1 SW2 = 00 00; every command is
  * non-zero). A read reply's text block is decoded with the field names of protocols.md;
  * unless `unmasked`, the name, ID number, birth date and address are masked (design.md
- * §9: pasted output travels in tickets and chats). Throws the text decoder's error for a
- * card the gateway would refuse.
+ * §9: pasted output travels in tickets and chats). Throws the text decoder's error for
+ * bytes that are no resident ID card's text. A number that fails GB 11643 is shown with
+ * `numberProblem`: the reader passes it on and the gateway records it as invalid_id_number.
  */
 export function describeSam(f: SamFrame, unmasked = false): Record<string, unknown> {
   const b = f.body;
@@ -59,6 +60,8 @@ export function describeSam(f: SamFrame, unmasked = false): Record<string, unkno
     if (sw3 === C.SW_OK && data.length >= READ_DATA) {
       const card = decodeReadData(data, data.length > READ_DATA);
       out.card = unmasked ? card : masked(card);
+      const problem = idNumberProblem(card.number);
+      if (problem) out.numberProblem = problem;
     } else if (data.length > 0) out.data = data.toString('hex');
     return out;
   }

@@ -165,15 +165,18 @@ export class ModbusRelayDriver implements Driver {
   }
 
   async #release(bus: RelayBus, lock: RelayLock): Promise<void> {
+    // The pulse is over once its timer fired: an unlock that comes while the switch-off is
+    // on the line starts a new pulse (its switch-on queues behind this write), rather than
+    // extending the ending one and leaving the door shut.
+    lock.offTimer = undefined;
     try {
       await bus.writeCoil(lock, false);
-      lock.offTimer = undefined;
     } catch (err) {
-      // A door left unlocked is the worst outcome here: keep trying while running.
+      // A door left unlocked is the worst outcome here: keep trying while running, unless
+      // a new pulse has begun (its own timer switches the relay off).
       this.#log(lock).error({ err }, 'relay did not switch off; retrying');
-      lock.offTimer = this.#running
-        ? this.#timers.setTimeout(() => void this.#release(bus, lock), RELEASE_RETRY_MS)
-        : undefined;
+      if (lock.offTimer === undefined && this.#running)
+        lock.offTimer = this.#timers.setTimeout(() => void this.#release(bus, lock), RELEASE_RETRY_MS);
     }
   }
 

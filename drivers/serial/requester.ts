@@ -77,6 +77,9 @@ export class Requester<F> {
   async #send(bytes: Buffer, wait: WaitOptions<F>): Promise<F> {
     for (let attempt = 0; ; attempt++) {
       const reply = this.#wait(wait);
+      // The line can close while the write is pending: abort() then rejects the reply
+      // before it is awaited below. Mark it handled now; the await still gets the error.
+      reply.catch(() => undefined);
       try {
         await this.#write(bytes);
       } catch (err) {

@@ -84,6 +84,9 @@ export class MqttTransport implements Transport {
     });
     this.#client = client;
     client.on('connect', () => {
+      // A CONNACK can still arrive after stop() ended the client (a stop right after
+      // start): an ended client throws on publish, and nobody is listening any more.
+      if (this.#stopped) return;
       (client.stream as Socket).setNoDelay?.(true);
       this.#backoff.reset();
       o.log.info({ url: redact(o.url) }, 'upstream connected');

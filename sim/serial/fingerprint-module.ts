@@ -12,6 +12,11 @@ export interface SimFingerprintOptions {
   packetSizeCode?: number;
 }
 
+/** Matches a command packet with this instruction code: for `module.expect(fingerprintCommand(INS_GEN_IMG))`. */
+export function fingerprintCommand(ins: number): (p: Packet) => boolean {
+  return (p) => p.pid === C.PID_COMMAND && p.payload[0] === ins;
+}
+
 /** Score the simulated module gives an exact match (real modules report roughly 50–300). */
 export const SIM_MATCH_SCORE = 180;
 

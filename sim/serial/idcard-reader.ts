@@ -4,6 +4,11 @@ import { asRequest, encodeReply, type SamFrame, scanFrame } from '../../drivers/
 import { encodeReadData, encodeText, type IdCardText } from '../../drivers/idcard/text.js';
 import { SimDevice } from './device.js';
 
+/** Matches a request with this command and parameter: for `reader.expect(samCommand(CMD_FIND))`. */
+export function samCommand(c: readonly [number, number]): (f: SamFrame) => boolean {
+  return (f) => f.body[0] === c[0] && f.body[1] === c[1];
+}
+
 /** A card the simulated reader can hold: its text, and optionally a kind mark ('I', 'J'). */
 export interface SimIdCard {
   text: IdCardText;

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Config, ReaderConfig } from '../../gateway/config/schema.js';
+import type { SimReader, SimSite } from '../site.js';
 import type { SimPerson } from '../types.js';
 import type { SerialDevice } from './device.js';
 import { SimFingerprintModule } from './fingerprint-module.js';
 import { SimIdCardReader } from './idcard-reader.js';
 import { SimRelayBoard } from './modbus-relay-board.js';
+import { MultiDrop } from './multi-drop.js';
 import { TcpSerialServer } from './tcp-server.js';
 import { SimWiegandConverter } from './wiegand-converter.js';
 
@@ -26,14 +27,6 @@ export function templateOf(personId: string): Buffer {
   return Buffer.alloc(512, seed);
 }
 
-/** Several boards on one RS-485 line (one TCP port): each answers its own unit only. */
-class MultiDrop implements SerialDevice {
-  readonly boards: SimRelayBoard[] = [];
-  handle(bytes: Buffer): Buffer {
-    return Buffer.concat(this.boards.map((b) => b.handle(bytes)));
-  }
-}
-
 /**
  * The simulated serial devices a config's readers expect behind `tcp://127.0.0.1:port`
  * paths (ser2net style), each served on its port: fingerprint modules holding the
@@ -44,9 +37,10 @@ class MultiDrop implements SerialDevice {
 export class SerialRig {
   readonly doors = new Map<string, SerialDoor>();
   readonly servers: TcpSerialServer[] = [];
+  readonly #buses: MultiDrop<SimRelayBoard>[] = [];
 
-  constructor(config: Pick<Config, 'readers'>, persons: readonly SimPerson[]) {
-    const buses = new Map<string, MultiDrop>();
+  constructor(config: Pick<SimSite, 'readers'>, persons: readonly SimPerson[]) {
+    const buses = new Map<string, MultiDrop<SimRelayBoard>>();
     for (const r of config.readers) {
       const path = typeof r.options?.path === 'string' ? r.options.path : '';
       const m = LOCAL_TCP.exec(path);
@@ -76,8 +70,9 @@ export class SerialRig {
         const coil = typeof r.options?.coil === 'number' ? r.options.coil : 0;
         let bus = buses.get(path);
         if (!bus) {
-          bus = new MultiDrop();
+          bus = new MultiDrop<SimRelayBoard>();
           buses.set(path, bus);
+          this.#buses.push(bus);
           serve(bus);
         }
         let board = bus.boards.find((b) => b.unit === unit);
@@ -100,6 +95,18 @@ export class SerialRig {
     await Promise.all(this.servers.map((s) => s.stop()));
   }
 
+  /** Bad host frames all devices saw (a correct gateway sends none). */
+  get badHostFrames(): number {
+    let n = 0;
+    for (const d of this.doors.values()) {
+      for (const f of d.fingerprint) n += f.module.badHostFrames;
+      for (const i of d.idcard) n += i.reader.badHostFrames;
+      for (const w of d.wiegand) n += w.converter.badHostFrames;
+    }
+    for (const bus of this.#buses) n += bus.badHostFrames;
+    return n;
+  }
+
   /** Times the lock of a door was switched on so far. */
   pulses(doorId: string): number {
     const d = this.doors.get(doorId);
@@ -117,7 +124,7 @@ export class SerialRig {
   }
 }
 
-function wiegandOf(r: ReaderConfig): ConstructorParameters<typeof SimWiegandConverter>[0] {
+function wiegandOf(r: SimReader): ConstructorParameters<typeof SimWiegandConverter>[0] {
   const o = r.options ?? {};
   const format = o.format === 'decimal-crlf' || o.format === 'stx-etx' ? o.format : 'hex-cr';
   const payload = o.payload === 'uid' ? 'uid' : o.payload === 'wiegand34' ? 34 : 26;

@@ -12,11 +12,13 @@ export interface SimWiegandOptions {
 
 /**
  * A Wiegand-to-serial converter. It never answers the host: tests and scenarios call
- * swipe() and deliver the returned line (MockDevicePort.inject, or a pty stream).
+ * swipe() and deliver the returned line (MockDevicePort.inject, or a pty stream). It has
+ * no host protocol at all, so every write of the host is a bad host frame.
  */
 export class SimWiegandConverter implements SerialDevice {
   readonly #format: LineFormat;
   readonly #payload: WiegandBits | 'uid';
+  #bad = 0;
 
   constructor(opts: SimWiegandOptions = {}) {
     this.#format = opts.format ?? 'hex-cr';
@@ -36,7 +38,12 @@ export class SimWiegandConverter implements SerialDevice {
     return this.swipe(fromFacilityCard(facility, card, this.#payload));
   }
 
-  handle(_bytes: Buffer): Buffer {
+  get badHostFrames(): number {
+    return this.#bad;
+  }
+
+  handle(bytes: Buffer): Buffer {
+    if (bytes.length > 0) this.#bad++;
     return Buffer.alloc(0);
   }
 }

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import t from 'tap';
+import { INS_GEN_IMG } from '../../drivers/fingerprint/constants.js';
 import type { RosterSnapshot } from '../../gateway/roster/model.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { openDb } from '../../gateway/store/db.js';
-import { SimFingerprintModule } from '../../sim/serial/fingerprint-module.js';
-import { MockDevicePort } from '../../sim/serial/mock-port.js';
+import { fingerprintCommand, SimFingerprintModule } from '../../sim/serial/fingerprint-module.js';
+
 import { startGateway, TEST_ROSTER, until } from '../../testkit/gateway.js';
+import { mockDevicePort } from '../../testkit/serial-devices.js';
 
 // Issue 3, the whole gateway: a fingerprint module comes online and is synced with the
 // roster; a roster import committed by another process (as `roster import` does) reaches
@@ -27,7 +29,7 @@ function withFinger(status: 'active' | 'moved_out'): RosterSnapshot {
 t.test('roster templates are enrolled on the module, and the finger opens the door', async (t) => {
   const module = new SimFingerprintModule({ capacity: 200 });
   module.library.set(3, Buffer.alloc(512, 3)); // nobody's page
-  const port = new MockDevicePort(module, '/dev/mock-fp-enrol');
+  const port = mockDevicePort(t, module, '/dev/mock-fp-enrol');
   const { gw, dir, api, logs } = await startGateway(
     t,
     {
@@ -80,7 +82,8 @@ t.test('roster templates are enrolled on the module, and the finger opens the do
   other.close();
   await until(async () => (await sync())?.removed === 1, 10_000, 'page deleted');
   t.same([...module.library.keys()], []);
-  await new Promise((r) => setTimeout(r, 200));
+  // The finger was lifted: the next GenImg is answered "no finger", so the driver reads the next one.
+  await module.expect(fingerprintCommand(INS_GEN_IMG), 5000, 'a GenImg after the lift');
   module.placeFinger(FINGER);
   await until(() => entries().length === 2, 5000, 'finger recorded again');
   t.match(entries()[1], { outcome: 'denied', reasons: 'unknown_fingerprint', resident: null });

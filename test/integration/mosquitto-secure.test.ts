@@ -1,13 +1,27 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import mqtt from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import t from 'tap';
 import { stringify } from 'yaml';
 import { startGateway } from '../../testkit/gateway.js';
 import { startMosquitto } from '../../testkit/mosquitto.js';
+import { waitForEvent, waitForState } from '../../testkit/wait.js';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
+
+/** Runs `publish` and resolves once `client` receives the door command for event `id`. */
+async function answered(client: MqttClient, id: string, publish: () => Promise<unknown>): Promise<void> {
+  const command = waitForEvent<[string, Buffer]>(
+    client,
+    'message',
+    (_topic, payload) => (JSON.parse(payload.toString()) as { event?: string }).event === id,
+    5000,
+    `the door command for ${id}`,
+  );
+  await publish();
+  await command;
+}
 
 /** A CA and a server certificate for 127.0.0.1, made with openssl. */
 function makeCerts(dir: string): void {
@@ -104,8 +118,7 @@ t.test('the shipped mosquitto ACL, per-reader accounts and TLS, with the gateway
   );
   await gw.start();
   t.teardown(() => gw.stop());
-  const until = Date.now() + 10_000;
-  while (!gw.bus.connected && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  await waitForState(gw.bus, 'connect', () => gw.bus.connected, 10_000, 'the gateway session');
   t.ok(gw.bus.connected, 'the gateway logs in over TLS with its account');
 
   const reader = await mqtt.connectAsync(broker.url, {
@@ -126,9 +139,9 @@ t.test('the shipped mosquitto ACL, per-reader accounts and TLS, with the gateway
       type: 'face',
       face: { personId: 'F-R00001', score: 0.95, liveness: true },
     });
-  await reader.publishAsync('acs/v1/readers/T-B01/events', ev('own-1'), { qos: 1 });
-  const deadline = Date.now() + 5000;
-  while (commands.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await answered(reader, 'own-1', () =>
+    reader.publishAsync('acs/v1/readers/T-B01/events', ev('own-1'), { qos: 1 }),
+  );
   t.same(commands, ['acs/v1/readers/T-B01/commands unlock'], 'the reader is answered through the broker');
 
   // The other reader's door is answered too, but T-B01 may not listen to it.
@@ -138,9 +151,13 @@ t.test('the shipped mosquitto ACL, per-reader accounts and TLS, with the gateway
     ca: readFileSync(ca),
   });
   t.teardown(() => other.endAsync());
-  await other.publishAsync('acs/v1/readers/T-B02/events', ev('b02-1'), { qos: 1 });
+  await other.subscribeAsync('acs/v1/readers/T-B02/commands', { qos: 1 });
+  await answered(other, 'b02-1', () =>
+    other.publishAsync('acs/v1/readers/T-B02/events', ev('b02-1'), { qos: 1 }),
+  );
   // A reader publishing under another reader's id is refused by the broker (mosquitto
-  // drops the connection of a 3.1.1 client that does so).
+  // drops the connection of a 3.1.1 client that does so, or acknowledges and drops the
+  // message): either way, once the forger hears back, the broker has dealt with it.
   const forger = await mqtt.connectAsync(broker.url, {
     username: 'T-B01',
     password: 'reader-pass',
@@ -149,12 +166,32 @@ t.test('the shipped mosquitto ACL, per-reader accounts and TLS, with the gateway
     reconnectPeriod: 0,
   });
   forger.on('error', () => undefined);
-  forger.publish('acs/v1/readers/T-B02/events', ev('forged-1'), { qos: 1 });
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise<void>((resolve) => {
+    forger.once('close', () => resolve());
+    forger.publish('acs/v1/readers/T-B02/events', ev('forged-1'), { qos: 1 }, () => resolve());
+  });
   forger.end(true);
-  t.same(commands, ['acs/v1/readers/T-B01/commands unlock'], 'no other reader’s commands reach T-B01');
+  // Then later events that must come after anything the forged read or T-B02's command
+  // could have caused: a read on the topic the forger used (the gateway would have had the
+  // forged one first), and a read of T-B01 (its answer comes after anything the broker
+  // sent T-B01 before).
+  await answered(other, 'b02-2', () =>
+    other.publishAsync('acs/v1/readers/T-B02/events', ev('b02-2'), { qos: 1 }),
+  );
+  await answered(reader, 'own-2', () =>
+    reader.publishAsync('acs/v1/readers/T-B01/events', ev('own-2'), { qos: 1 }),
+  );
+  t.same(
+    commands,
+    ['acs/v1/readers/T-B01/commands unlock', 'acs/v1/readers/T-B01/commands unlock'],
+    'no other reader’s commands reach T-B01',
+  );
   const ids = gw.db.prepare("SELECT reader_id || '/' || record_id FROM journal ORDER BY seq").pluck().all();
-  t.same(ids, ['T-B01/own-1', 'T-B02/b02-1'], 'the forged read never reaches the journal');
+  t.same(
+    ids,
+    ['T-B01/own-1', 'T-B02/b02-1', 'T-B02/b02-2', 'T-B01/own-2'],
+    'the forged read never reaches the journal',
+  );
 
   await t.rejects(
     mqtt.connectAsync(broker.url, {

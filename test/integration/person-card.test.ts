@@ -1,14 +1,15 @@
 import t from 'tap';
 import { hashIdNumber } from '../../core/id-number.js';
+import { CMD_FIND } from '../../drivers/idcard/constants.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { FaceTerminal } from '../../sim/face-terminal.js';
-import type { TerminalCommand } from '../../sim/reader-protocol.js';
-import { SimIdCardReader } from '../../sim/serial/idcard-reader.js';
+import { SimIdCardReader, samCommand } from '../../sim/serial/idcard-reader.js';
 import { SimRelayBoard } from '../../sim/serial/modbus-relay-board.js';
 import { ZHANG } from '../../testkit/drivers/id-cards.js';
 import { startGateway, TEST_ROSTER, until } from '../../testkit/gateway.js';
 import { PtyDevice } from '../../testkit/serial-devices.js';
 import { tmpDir } from '../../testkit/tmp.js';
+import { nth } from '../../testkit/wait.js';
 
 // Issue 3, 人证比对 end to end: a face terminal over MQTT and a serial ID-card reader at
 // one door that requires both (idcard+biometric), with a Modbus relay as its lock.
@@ -57,8 +58,6 @@ t.test('ID card on the serial reader + face on the MQTT terminal at one door', a
   gw.reloadRoster();
 
   const terminal = new FaceTerminal({ url: brokerUrl, readerId: 'T-B01' });
-  const commands: TerminalCommand[] = [];
-  terminal.on('command', (c: TerminalCommand) => commands.push(c));
   await terminal.start();
   t.teardown(() => terminal.stop());
   const face = (personId: string | null) =>
@@ -80,25 +79,24 @@ t.test('ID card on the serial reader + face on the MQTT terminal at one door', a
   await until(() => entries().length === 1, 8000, 'card recorded');
   t.match(entries()[0], { reader: 'IC1', type: 'idcard', outcome: 'denied', reasons: 'biometric_required' });
   const first = face('F-R00001');
-  await until(() => commands.some((c) => c.event === first.id), 5000, 'terminal answered');
-  t.match(
-    commands.find((c) => c.event === first.id),
-    { action: 'unlock', message: '欢迎回家' },
-  );
+  t.match(await terminal.expect((c) => c.event === first.id, 5000, 'the answer to the face'), {
+    action: 'unlock',
+    message: '欢迎回家',
+  });
   await until(() => board.history.length >= 2, 5000, 'relay pulsed');
   t.match(board.history[0], { coil: 0, on: true });
 
   // A new presentation: the card again, but someone else's face.
   idReader.remove();
-  await new Promise((r) => setTimeout(r, 300));
+  // Two finds answered "no card" (the driver's removeAfterPolls) end the presentation.
+  await idReader.expect(nth(2, samCommand(CMD_FIND)), 5000, 'the card missed');
   idReader.place(ZHANG);
   await until(() => entries().length === 3, 8000, 'second card recorded');
   const other = face('F-R00003');
-  await until(() => commands.some((c) => c.event === other.id), 5000, 'terminal answered');
-  t.match(
-    commands.find((c) => c.event === other.id),
-    { action: 'deny', message: '人证不符' },
-  );
+  t.match(await terminal.expect((c) => c.event === other.id, 5000, 'the answer to the other face'), {
+    action: 'deny',
+    message: '人证不符',
+  });
   t.match(entries()[3], {
     reader: 'T-B01',
     type: 'face',
@@ -117,4 +115,5 @@ t.test('ID card on the serial reader + face on the MQTT terminal at one door', a
     .all(alert.id);
   t.same(linked, ['idcard', 'face'], 'both reads are the alert’s evidence');
   t.equal(board.history.filter((h) => h.on).length, 1, 'the mismatch did not open the door');
+  t.equal(terminal.stats().badCommands, 0, 'every command the terminal got was a door command');
 });

@@ -2,10 +2,11 @@ import t from 'tap';
 import { build } from '../../gateway/build.js';
 import { silentLogger } from '../../gateway/log.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
-import { MockDevicePort } from '../../sim/serial/mock-port.js';
+
 import { SimWiegandConverter } from '../../sim/serial/wiegand-converter.js';
 import { loaded } from '../../testkit/config.js';
 import { TEST_ROSTER, until } from '../../testkit/gateway.js';
+import { mockDevicePort } from '../../testkit/serial-devices.js';
 import { tmpDir } from '../../testkit/tmp.js';
 
 // Issue 3: the composition root passes a typed serial binding to the serial drivers
@@ -15,7 +16,7 @@ t.test('a gateway on binding-mock: the serialBinding dependency reaches the driv
   const { dir, cleanup } = tmpDir('mockbind-');
   t.teardown(cleanup);
   const converter = new SimWiegandConverter({ format: 'stx-etx', payload: 'uid' });
-  const port = new MockDevicePort(converter, '/dev/mock-wiegand');
+  const port = mockDevicePort(t, converter, '/dev/mock-wiegand');
   const gw = build(
     loaded(dir, {
       readers: [

@@ -1,14 +1,17 @@
 import t from 'tap';
 import { hashIdNumber } from '../../core/id-number.js';
+import { INS_GEN_IMG } from '../../drivers/fingerprint/constants.js';
+import { CMD_FIND } from '../../drivers/idcard/constants.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
-import { SimFingerprintModule } from '../../sim/serial/fingerprint-module.js';
-import { SimIdCardReader } from '../../sim/serial/idcard-reader.js';
+import { fingerprintCommand, SimFingerprintModule } from '../../sim/serial/fingerprint-module.js';
+import { SimIdCardReader, samCommand } from '../../sim/serial/idcard-reader.js';
 import { SimRelayBoard } from '../../sim/serial/modbus-relay-board.js';
 import { SimWiegandConverter } from '../../sim/serial/wiegand-converter.js';
 import { EXPIRED, ZHANG } from '../../testkit/drivers/id-cards.js';
 import { startGateway, TEST_ROSTER, until } from '../../testkit/gateway.js';
 import { PtyDevice, tcpDevice } from '../../testkit/serial-devices.js';
 import { tmpDir } from '../../testkit/tmp.js';
+import { nth } from '../../testkit/wait.js';
 
 // Issue 3, the whole gateway against simulators speaking the real bytes: fingerprint
 // module, ID-card reader and relay board on socat pty pairs (the real serialport binding),
@@ -18,6 +21,8 @@ import { tmpDir } from '../../testkit/tmp.js';
 // period) and online again once plugged back in.
 
 const FINGER = Buffer.alloc(512, 0x5a);
+/** "No card" answers in a row that end a presentation (the idcard driver's default). */
+const REMOVE_AFTER_POLLS = 2;
 const STRANGER_FINGER = Buffer.alloc(512, 0x33);
 
 t.test('serial readers through the whole gateway', async (t) => {
@@ -102,7 +107,8 @@ t.test('serial readers through the whole gateway', async (t) => {
   });
   t.equal(pulses(), 0, 'a deny leaves the lock shut');
   module.liftFinger();
-  await new Promise((r) => setTimeout(r, 200));
+  // The module answers the next GenImg "no finger": the driver then reads the next finger.
+  await module.expect(fingerprintCommand(INS_GEN_IMG), 5000, 'a GenImg after the lift');
 
   module.placeFinger(FINGER);
   await until(() => entries().length === 2, 5000, 'finger recorded');
@@ -121,9 +127,12 @@ t.test('serial readers through the whole gateway', async (t) => {
   await until(() => entries().length === 3, 8000, 'ID card recorded');
   t.match(entries()[2], { reader: 'IC1', type: 'idcard', outcome: 'granted', resident: 'R00001' });
   await until(() => pulses() === 2, 5000, 'relay pulsed for the ID card');
-  await new Promise((r) => setTimeout(r, 300));
-  t.equal(entries().length, 3, 'one read per card presentation, however often it is polled');
+  // Three more polls find the card still there: none of them reads it again.
+  await idReader.expect(nth(3, samCommand(CMD_FIND)), 5000, 'three finds of the resting card');
+  t.equal(idReader.reads, 1, 'one read per card presentation, however often it is polled');
+  t.equal(entries().length, 3, 'and one journal row');
   idReader.remove();
+  await idReader.expect(nth(REMOVE_AFTER_POLLS, samCommand(CMD_FIND)), 5000, 'the card missed');
   await until(() => board.coils[0] === false, 5000, 'pulse over');
 
   wiegand.inject(converter.swipe(0x04a1b2c3));

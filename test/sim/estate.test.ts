@@ -161,10 +161,7 @@ t.test('persons: kinds, credentials, doors, embeddings', async (t) => {
 });
 
 t.test('an estate with only gates still has homes', async (t) => {
-  const e = generateEstate(
-    { doors: [{ id: 'G', name: '大门', policy: 'enforce', unlockMs: 3000, welcome: '', denyMessage: '' }] },
-    { seed: 1, households: 5, today: TODAY },
-  );
+  const e = generateEstate({ doors: [{ id: 'G' }] }, { seed: 1, households: 5, today: TODAY });
   t.same(parseRoster(JSON.stringify(e.roster), 'json', KEY).errors, []);
   t.ok(e.persons.every((p) => p.homeDoors.join() === 'G'));
 });

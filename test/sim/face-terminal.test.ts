@@ -164,7 +164,10 @@ t.test(
       'stamped when presented, not when sent',
     );
     t.equal(r.statuses.get('T4')?.at(-1)?.online, true, 'back online');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A live read after the replays: the responder answers in order, so once its command
+    // is here, any command for a replay would have come before it.
+    const after = term.present(FACE);
+    await term.expect((c) => c.event === after.id, 5000, 'the answer to a live read after the replay');
     t.ok(
       buffered.every((b) => term.commandCount(b.id) === 0),
       'replays get no door command',

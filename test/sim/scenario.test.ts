@@ -131,7 +131,16 @@ t.test('the real rate stays bounded', async (t) => {
   });
   await sim.start();
   const t0 = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  // Until the limit has been at work for a while: 20 reads at 10/s take over a second,
+  // while far more than 100 are due (a simulated day runs in a real second).
+  await until(
+    () => {
+      const s = sim.stats();
+      return s.presented >= 20 && s.backlog + s.skipped > 100;
+    },
+    10_000,
+    '20 reads presented and the rest held back',
+  );
   await sim.stop();
   const elapsed = (Date.now() - t0) / 1000;
   const s = sim.stats();

@@ -138,16 +138,16 @@ t.test('an ID-card read reply: the text block, masked unless asked', async (t) =
   const [full] = decodeHex('idcard', hex, { unmasked: true });
   t.match(full, { card: { name: '张三', number: '310101199003071230', birth: '1990-03-07' } });
   const wrong = encodeText({ ...ZHANG.text, number: '310101199003071231' });
-  const refused = decodeHex(
+  const judged = decodeHex(
     'idcard',
     toHex(encodeReply(0x90, encodeReadData(wrong, photoOf(ZHANG))), 1 << 20),
   );
   t.match(
-    refused,
-    [{ error: 'IDCARD_NUMBER', reason: /GB 11643/ }],
-    'a card the gateway would refuse is an error',
+    judged,
+    [{ sw3: 0x90, card: { number: '310***********1231' }, numberProblem: 'check_digit' }],
+    'a number the gateway records as invalid_id_number is shown with its problem',
   );
-  t.notOk(JSON.stringify(refused).includes('3101011990'), 'and its bytes are not echoed past the header');
+  t.notOk(JSON.stringify(judged).includes('3101011990'), 'and masked like any other');
 });
 
 t.test('invalid input: error lines with a reason', async (t) => {

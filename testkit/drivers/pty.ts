@@ -3,6 +3,7 @@ import type { Test } from 'tap';
 import type { SerialDevice } from '../../sim/serial/device.js';
 import { openPtyPair, openPtyStream } from '../../sim/serial/pty.js';
 import { attachToStream, type StreamAttachment } from '../../sim/serial/stream-port.js';
+import { failOnBadHostFrames } from '../serial-devices.js';
 
 /**
  * Puts a simulated device on the far end of a socat pty pair and returns the path the
@@ -16,6 +17,7 @@ export async function deviceOnPty(
   const pair = await openPtyPair();
   const stream = openPtyStream(pair.devicePath);
   const attachment = attachToStream(device, stream);
+  failOnBadHostFrames(t, device);
   t.teardown(async () => {
     attachment.detach();
     stream.destroy();
@@ -36,6 +38,7 @@ export async function deviceOnTcp(
     attachToStream(device, socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  failOnBadHostFrames(t, device);
   t.teardown(
     () =>
       new Promise<void>((resolve) => {
@@ -45,13 +48,4 @@ export async function deviceOnTcp(
   );
   const { port } = server.address() as net.AddressInfo;
   return { path: `tcp://127.0.0.1:${port}`, server };
-}
-
-/** Waits in real time for a condition (end-to-end tests run on real timers). */
-export async function eventually(done: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

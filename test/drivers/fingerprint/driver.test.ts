@@ -1,16 +1,16 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { INS_GEN_IMG, PID_COMMAND } from '../../../drivers/fingerprint/constants.js';
 import { createFingerprintDriver } from '../../../drivers/fingerprint/driver.js';
 import { SimFingerprintModule } from '../../../sim/serial/fingerprint-module.js';
-import { MockDevicePort } from '../../../sim/serial/mock-port.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
 import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
+import { mockDevicePort } from '../../../testkit/serial-devices.js';
 
 let n = 0;
-function setup(options: Record<string, unknown> = {}) {
+function setup(t: Test, options: Record<string, unknown> = {}) {
   const path = `/dev/fp-test-${++n}`;
   const module = new SimFingerprintModule({ capacity: 300 });
-  const port = new MockDevicePort(module, path);
+  const port = mockDevicePort(t, module, path);
   const { ctx, sink, clock, logLines } = makeContext([
     { id: 'fp1', door: 'd1', options: { path, ...options } },
   ]);
@@ -23,7 +23,7 @@ const genImgCount = (m: SimFingerprintModule) =>
   m.received.filter((p) => p.pid === PID_COMMAND && p.payload[0] === INS_GEN_IMG).length;
 
 t.test('probe, then one read per finger presentation', async (t) => {
-  const { module, sink, driver, timers } = setup();
+  const { module, sink, driver, timers } = setup(t);
   module.library.set(5, tpl(5));
   await driver.start();
   t.teardown(() => driver.stop());
@@ -49,7 +49,7 @@ t.test('probe, then one read per finger presentation', async (t) => {
 });
 
 t.test('enrolment: DownChar + data packets + Store, DeleteChar, drift', async (t) => {
-  const { module, sink, driver, timers } = setup();
+  const { module, sink, driver, timers } = setup(t);
   module.library.set(3, tpl(3));
   module.library.set(260, tpl(4));
   await driver.start();
@@ -88,7 +88,7 @@ t.test('enrolment: DownChar + data packets + Store, DeleteChar, drift', async (t
 });
 
 t.test('timeouts are retried; a module that stops answering goes offline and is re-probed', async (t) => {
-  const { module, sink, driver, timers, port } = setup({ timeoutMs: 500, retries: 2 });
+  const { module, sink, driver, timers, port } = setup(t, { timeoutMs: 500, retries: 2 });
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('fp1') === true);
@@ -114,7 +114,7 @@ t.test('timeouts are retried; a module that stops answering goes offline and is 
 });
 
 t.test('unplug: offline at once, reopened with backoff, online again', async (t) => {
-  const { sink, driver, timers, port } = setup();
+  const { sink, driver, timers, port } = setup(t);
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('fp1') === true);
@@ -135,7 +135,7 @@ t.test('unplug: offline at once, reopened with backoff, online again', async (t)
 });
 
 t.test('garbage and bad frames are counted and logged at debug as hex, never thrown', async (t) => {
-  const { sink, driver, timers, port, logLines } = setup();
+  const { sink, driver, timers, port, logLines } = setup(t);
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('fp1') === true);
@@ -155,7 +155,7 @@ t.test('garbage and bad frames are counted and logged at debug as hex, never thr
 });
 
 t.test('a module that never answers is reported offline after the grace period', async (t) => {
-  const { module, sink, driver, timers } = setup();
+  const { module, sink, driver, timers } = setup(t);
   module.behaviours.push(() => null);
   await driver.start();
   t.teardown(() => driver.stop());

@@ -2,7 +2,8 @@ import t from 'tap';
 import { createFingerprintDriver } from '../../../drivers/fingerprint/driver.js';
 import { SimFingerprintModule } from '../../../sim/serial/fingerprint-module.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
-import { deviceOnPty, deviceOnTcp, eventually } from '../../../testkit/drivers/pty.js';
+import { deviceOnPty, deviceOnTcp } from '../../../testkit/drivers/pty.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 // Layer (d): the production driver on the real serialport binding, the simulator on the
 // other end of a socat pty pair; then the same over tcp:// as through a ser2net box.
@@ -17,9 +18,9 @@ for (const transport of ['pty', 'tcp'] as const) {
     await driver.start();
     t.teardown(() => driver.stop());
 
-    await eventually(() => sink.online('fp-e2e') === true);
+    await waitFor(() => sink.online('fp-e2e') === true);
     module.placeFinger(Buffer.alloc(512, 12));
-    await eventually(() => sink.reads.length === 1);
+    await waitFor(() => sink.reads.length === 1);
     t.same(sink.reads[0]?.credential, { type: 'fingerprint', templateId: '12', score: 180 });
 
     await driver.enroll('fp-e2e', 40, Buffer.alloc(512, 40));

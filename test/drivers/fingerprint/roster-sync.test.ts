@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { Provisioner } from '../../../core/provisioning.js';
 import {
   CC_FLASH_ERROR,
@@ -18,10 +18,10 @@ import { RosterIndex } from '../../../gateway/roster/roster-index.js';
 import { openDb } from '../../../gateway/store/db.js';
 import { Store } from '../../../gateway/store/store.js';
 import { SimFingerprintModule } from '../../../sim/serial/fingerprint-module.js';
-import { MockDevicePort } from '../../../sim/serial/mock-port.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
 import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
 import { TEST_ROSTER } from '../../../testkit/gateway.js';
+import { mockDevicePort } from '../../../testkit/serial-devices.js';
 
 // Issue 3: the roster sync against the simulated module over binding-mock, with the
 // production driver behind its provisioning seam (issue 8). Missing pages are enrolled from the roster's templates, pages with
@@ -57,10 +57,10 @@ function roster(over: { r1Page7?: Buffer; without?: string } = {}): RosterSnapsh
 }
 
 let n = 0;
-function setup(building: string | null = null) {
+function setup(t: Test, building: string | null = null) {
   const path = `/dev/fp-sync-${++n}`;
   const module = new SimFingerprintModule({ capacity: 300 });
-  const port = new MockDevicePort(module, path);
+  const port = mockDevicePort(t, module, path);
   const { ctx, sink, clock, logLines } = makeContext([{ id: 'fp1', door: 'd1', options: { path } }]);
   const timers = new FakeTimers(clock);
   const db = openDb(':memory:');
@@ -152,7 +152,7 @@ t.test(
   'online: missing pages enrolled, orphans deleted, drift reported; a second run does nothing',
   async (t) => {
     const { module, sink, driver, db, metrics, timers, run, online, calls, writes, pages, logLines } =
-      setup();
+      setup(t);
     saveRoster(db, roster(), 'merge', 1, 'v1');
     module.library.set(3, tpl(3)); // R00002 moved out: an orphan
     module.library.set(250, tpl(250)); // nobody's page
@@ -213,7 +213,7 @@ t.test(
 );
 
 t.test('a resident leaves: the page is deleted; a new template for a page is written again', async (t) => {
-  const { module, sink, driver, timers, db, run, online, pages } = setup();
+  const { module, sink, driver, timers, db, run, online, pages } = setup(t);
   saveRoster(db, roster(), 'merge', 1, 'v1');
   await driver.start();
   t.teardown(() => driver.stop());
@@ -246,7 +246,7 @@ t.test('a resident leaves: the page is deleted; a new template for a page is wri
 });
 
 t.test('scope: a building door carries its own residents only', async (t) => {
-  const { driver, db, online, pages } = setup('B02');
+  const { driver, db, online, pages } = setup(t, 'B02');
   saveRoster(db, roster(), 'merge', 1, 'v1');
   await driver.start();
   t.teardown(() => driver.stop());
@@ -258,7 +258,7 @@ t.test('scope: a building door carries its own residents only', async (t) => {
 });
 
 t.test('triggers never overlap: one more run follows a run in progress', async (t) => {
-  const { driver, timers, db, sync, online, calls } = setup();
+  const { driver, timers, db, sync, online, calls } = setup(t);
   saveRoster(db, roster(), 'merge', 1, 'v1');
   await driver.start();
   t.teardown(() => driver.stop());
@@ -273,7 +273,7 @@ t.test('triggers never overlap: one more run follows a run in progress', async (
 });
 
 t.test('refusals and failures: counted, logged, retried on the next trigger', async (t) => {
-  const { module, sink, driver, timers, db, run, online, pages, sync, logLines } = setup();
+  const { module, sink, driver, timers, db, run, online, pages, sync, logLines } = setup(t);
   // Before any roster: nothing is touched (an empty roster would delete every page).
   module.library.set(5, tpl(5));
   await driver.start();
@@ -312,7 +312,7 @@ t.test('refusals and failures: counted, logged, retried on the next trigger', as
 });
 
 t.test('an offline reader is skipped; stop waits for the run', async (t) => {
-  const { driver, db, sync, timers, sink } = setup();
+  const { driver, db, sync, timers, sink } = setup(t);
   saveRoster(db, roster(), 'merge', 1, 'v1');
   await sync.trigger('fp1', 'roster');
   t.match(sync.last('fp1'), { outcome: 'skipped', error: /READER_OFFLINE/ });

@@ -1,16 +1,16 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createIdCardDriver } from '../../../drivers/idcard/driver.js';
 import { SimIdCardReader, type SimIdCardReaderOptions } from '../../../sim/serial/idcard-reader.js';
-import { MockDevicePort } from '../../../sim/serial/mock-port.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
 import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
 import { EXPIRED, LI, ZHANG } from '../../../testkit/drivers/id-cards.js';
+import { mockDevicePort } from '../../../testkit/serial-devices.js';
 
 let n = 0;
-function setup(sim: SimIdCardReaderOptions = {}, options: Record<string, unknown> = {}) {
+function setup(t: Test, sim: SimIdCardReaderOptions = {}, options: Record<string, unknown> = {}) {
   const path = `/dev/idcard-test-${++n}`;
   const reader = new SimIdCardReader(sim);
-  const port = new MockDevicePort(reader, path);
+  const port = mockDevicePort(t, reader, path);
   const { ctx, sink, clock, logLines } = makeContext([
     { id: 'id1', door: 'd1', options: { path, ...options } },
   ]);
@@ -21,7 +21,7 @@ function setup(sim: SimIdCardReaderOptions = {}, options: Record<string, unknown
 
 for (const afterRead of ['found', 'no-card'] as const) {
   t.test(`one read per presentation (SAM answers "${afterRead}" after a read)`, async (t) => {
-    const { reader, sink, driver, timers } = setup({ afterRead });
+    const { reader, sink, driver, timers } = setup(t, { afterRead });
     await driver.start();
     t.teardown(() => driver.stop());
     await timers.until(() => sink.online('id1') === true);
@@ -54,7 +54,7 @@ for (const afterRead of ['found', 'no-card'] as const) {
 }
 
 t.test('the same card lifted and presented again is a new read', async (t) => {
-  const { reader, sink, driver, timers } = setup();
+  const { reader, sink, driver, timers } = setup(t);
   await driver.start();
   t.teardown(() => driver.stop());
   reader.place(ZHANG);
@@ -67,7 +67,7 @@ t.test('the same card lifted and presented again is a new read', async (t) => {
 });
 
 t.test('expired cards are read and flagged; other card kinds are refused once', async (t) => {
-  const { reader, sink, driver, timers, logLines } = setup();
+  const { reader, sink, driver, timers, logLines } = setup(t);
   await driver.start();
   t.teardown(() => driver.stop());
   reader.place(EXPIRED);
@@ -93,7 +93,7 @@ t.test('expired cards are read and flagged; other card kinds are refused once', 
 });
 
 t.test('a lost reply is retried; a silent reader goes offline; unplug and replug', async (t) => {
-  const { reader, sink, driver, timers, port } = setup({}, { timeoutMs: 500, retries: 1 });
+  const { reader, sink, driver, timers, port } = setup(t, {}, { timeoutMs: 500, retries: 1 });
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('id1') === true);
@@ -120,7 +120,7 @@ t.test('a lost reply is retried; a silent reader goes offline; unplug and replug
 });
 
 t.test('a corrupted read reply is counted, reported, and the card read on the next poll', async (t) => {
-  const { reader, sink, driver, timers } = setup();
+  const { reader, sink, driver, timers } = setup(t);
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('id1') === true);

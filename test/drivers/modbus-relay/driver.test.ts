@@ -1,18 +1,14 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
+import { COIL_OFF, FN_WRITE_COIL } from '../../../drivers/modbus-relay/constants.js';
 import { createModbusRelayDriver } from '../../../drivers/modbus-relay/driver.js';
-import type { SerialDevice } from '../../../sim/serial/device.js';
-import { MockDevicePort } from '../../../sim/serial/mock-port.js';
 import { SimRelayBoard } from '../../../sim/serial/modbus-relay-board.js';
+import { MultiDrop } from '../../../sim/serial/multi-drop.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
 import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
-
-/** Two boards on one RS-485 line: each sees every request and answers its own. */
-function bus(...boards: SerialDevice[]): SerialDevice {
-  return { handle: (bytes) => Buffer.concat(boards.map((b) => b.handle(bytes))) };
-}
+import { mockDevicePort } from '../../../testkit/serial-devices.js';
 
 let n = 0;
-function setup(lockOptions: Array<Record<string, unknown>>) {
+function setup(t: Test, lockOptions: Array<Record<string, unknown>>) {
   const path = `/dev/relay-test-${++n}`;
   const readers = lockOptions.map((o, i) => ({
     id: `lock${i + 1}`,
@@ -22,14 +18,14 @@ function setup(lockOptions: Array<Record<string, unknown>>) {
   const { ctx, sink, clock } = makeContext(readers);
   const board1 = new SimRelayBoard({ unit: 1, clock });
   const board2 = new SimRelayBoard({ unit: 2, clock });
-  const port = new MockDevicePort(bus(board1, board2), path);
+  const port = mockDevicePort(t, new MultiDrop(board1, board2), path);
   const timers = new FakeTimers(clock);
   const driver = createModbusRelayDriver(ctx, { binding: port.binding, timers });
   return { board1, board2, port, sink, driver, timers, clock };
 }
 
 t.test('unlock pulses the coil for the unlock time; deny does nothing', async (t) => {
-  const { board1, sink, driver, timers, clock } = setup([{ unit: 1, coil: 2, unlockMs: 3000 }]);
+  const { board1, sink, driver, timers, clock } = setup(t, [{ unit: 1, coil: 2, unlockMs: 3000 }]);
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('lock1') === true);
@@ -55,8 +51,35 @@ t.test('unlock pulses the coil for the unlock time; deny does nothing', async (t
   t.equal(board1.history.length, 2, 'deny leaves the lock alone');
 });
 
+t.test('an unlock while the switch-off is on its way opens the door again', async (t) => {
+  // Found when the serial integration test stopped sleeping (issue 8): an unlock that
+  // came after the board switched off, but before its echo was back, was taken for an
+  // extension of the pulse that was ending, and the door stayed shut.
+  const { board1, sink, driver, timers } = setup(t, [{ unit: 1, coil: 0, unlockMs: 1000 }]);
+  await driver.start();
+  t.teardown(() => driver.stop());
+  await timers.until(() => sink.online('lock1') === true);
+  driver.command('lock1', { id: 'c1', event: 'e1', action: 'unlock' });
+  await timers.until(() => board1.coils[0] === true, 100);
+  const off = board1.expect((f) => f.fn === FN_WRITE_COIL && f.data.readUInt16BE(2) === COIL_OFF);
+  // The board has switched off; its echo is still on the line when the next unlock comes.
+  const again = off.then(() => driver.command('lock1', { id: 'c2', event: 'e2', action: 'unlock' }));
+  await timers.advance(1000);
+  await again;
+  await timers.until(() => board1.coils[0] === true, 200);
+  t.same(
+    board1.history.map((h) => h.on),
+    [true, false, true],
+    'off as the first pulse ends, on again for the second unlock',
+  );
+  await timers.advance(900);
+  t.equal(board1.coils[0], true, 'the second pulse lasts its unlock time');
+  await timers.until(() => board1.coils[0] === false, 300);
+  t.equal(board1.history.length, 4, 'and ends');
+});
+
 t.test('durationMs overrides; a second unlock extends the pulse', async (t) => {
-  const { board1, sink, driver, timers } = setup([{ unit: 1, coil: 0 }]);
+  const { board1, sink, driver, timers } = setup(t, [{ unit: 1, coil: 0 }]);
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('lock1') === true);
@@ -71,7 +94,7 @@ t.test('durationMs overrides; a second unlock extends the pulse', async (t) => {
 });
 
 t.test('two boards on one line, one queue; each lock reports its own status', async (t) => {
-  const { board1, board2, sink, driver, timers } = setup([
+  const { board1, board2, sink, driver, timers } = setup(t, [
     { unit: 1, coil: 0 },
     { unit: 2, coil: 5 },
     { unit: 3, coil: 0 },
@@ -92,7 +115,7 @@ t.test('two boards on one line, one queue; each lock reports its own status', as
 t.test(
   'exception replies and bad echoes fail the write; the switch-off is retried until it lands',
   async (t) => {
-    const { board1, sink, driver, timers } = setup([{ unit: 1, coil: 20, timeoutMs: 100, retries: 0 }]);
+    const { board1, sink, driver, timers } = setup(t, [{ unit: 1, coil: 20, timeoutMs: 100, retries: 0 }]);
     await driver.start();
     t.teardown(() => driver.stop());
     await timers.advance(200);
@@ -107,7 +130,7 @@ t.test(
       sink: s,
       driver: d,
       timers: tm,
-    } = setup([{ unit: 1, coil: 1, timeoutMs: 100, retries: 0 }]);
+    } = setup(t, [{ unit: 1, coil: 1, timeoutMs: 100, retries: 0 }]);
     await d.start();
     t.teardown(() => d.stop());
     await tm.until(() => s.online('lock1') === true);
@@ -122,7 +145,7 @@ t.test(
 );
 
 t.test('stop() switches off a lock in the middle of its pulse', async (t) => {
-  const { board1, sink, driver, timers } = setup([{ unit: 1, coil: 0 }]);
+  const { board1, sink, driver, timers } = setup(t, [{ unit: 1, coil: 0 }]);
   await driver.start();
   await timers.until(() => sink.online('lock1') === true);
   driver.command('lock1', { id: 'c1', event: 'e1', action: 'unlock', durationMs: 60_000 });
@@ -134,7 +157,7 @@ t.test('stop() switches off a lock in the middle of its pulse', async (t) => {
 });
 
 t.test('unplug: locks offline; replug: reopened and probed online', async (t) => {
-  const { port, sink, driver, timers } = setup([{ unit: 1, coil: 0 }]);
+  const { port, sink, driver, timers } = setup(t, [{ unit: 1, coil: 0 }]);
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('lock1') === true);

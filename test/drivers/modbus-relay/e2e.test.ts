@@ -2,7 +2,8 @@ import t from 'tap';
 import { createModbusRelayDriver } from '../../../drivers/modbus-relay/driver.js';
 import { SimRelayBoard } from '../../../sim/serial/modbus-relay-board.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
-import { deviceOnPty, eventually } from '../../../testkit/drivers/pty.js';
+import { deviceOnPty } from '../../../testkit/drivers/pty.js';
+import { waitFor } from '../../../testkit/wait.js';
 
 // Layer (d): the production driver on the real serialport binding, a relay board on the
 // far end of a socat pty pair, real time.
@@ -15,9 +16,9 @@ t.test('Modbus relay board over a pty pair: an unlock is a pulse of the right le
   const driver = createModbusRelayDriver(ctx);
   await driver.start();
   t.teardown(() => driver.stop());
-  await eventually(() => sink.online('lock-e2e') === true);
+  await waitFor(() => sink.online('lock-e2e') === true);
   driver.command('lock-e2e', { id: 'c1', event: 'e1', action: 'unlock' });
-  await eventually(() => board.history.length === 2, 3000);
+  await waitFor(() => board.history.length === 2, 3000);
   const [on, off] = board.history;
   t.same([on?.on, off?.on, on?.coil], [true, false, 1]);
   const held = (off?.at ?? 0) - (on?.at ?? 0);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Requester } from '../../../drivers/serial/requester.js';
-import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
+import { FakeTimers, settle } from '../../../testkit/drivers/fake-timers.js';
 
 const wait = (accept: (f: string) => boolean, retries = 0) => ({
   accept,
@@ -81,4 +81,26 @@ t.test('abort fails the waiting request; a failed write fails it at once', async
     { message: 'EIO' },
   );
   t.equal(timers.pending, 0, 'no timer left behind');
+});
+
+t.test('the line closing while a write is still pending fails the request, not the process', async (t) => {
+  // Found when the serial integration test stopped sleeping (issue 8): an abort during
+  // the write rejected the reply before anyone awaited it, an unhandled rejection.
+  const timers = new FakeTimers();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  process.prependListener('unhandledRejection', onUnhandled);
+  t.teardown(() => void process.off('unhandledRejection', onUnhandled));
+  let finishWrite = () => {};
+  const r = new Requester<string>(() => new Promise<void>((resolve) => (finishWrite = resolve)), timers);
+  const p = r.request(
+    Buffer.from('x'),
+    wait(() => true),
+  );
+  await timers.advance(1); // the write is on its way
+  r.abort(new Error('serial line closed'));
+  await settle(1); // one turn of the event loop: node reports an unhandled rejection there
+  finishWrite();
+  await t.rejects(p, { message: 'serial line closed' });
+  t.same(unhandled, [], 'no unhandled rejection');
 });

@@ -1,15 +1,15 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createWiegandDriver } from '../../../drivers/wiegand/driver.js';
-import { MockDevicePort } from '../../../sim/serial/mock-port.js';
 import { SimWiegandConverter, type SimWiegandOptions } from '../../../sim/serial/wiegand-converter.js';
 import { makeContext } from '../../../testkit/drivers/context.js';
 import { FakeTimers } from '../../../testkit/drivers/fake-timers.js';
+import { mockDevicePort } from '../../../testkit/serial-devices.js';
 
 let n = 0;
-function setup(sim: SimWiegandOptions, options: Record<string, unknown> = {}) {
+function setup(t: Test, sim: SimWiegandOptions, options: Record<string, unknown> = {}) {
   const path = `/dev/wiegand-test-${++n}`;
   const converter = new SimWiegandConverter(sim);
-  const port = new MockDevicePort(converter, path);
+  const port = mockDevicePort(t, converter, path);
   const { ctx, sink, clock } = makeContext([{ id: 'w1', door: 'd1', options: { path, ...options } }]);
   const timers = new FakeTimers(clock);
   const driver = createWiegandDriver(ctx, { binding: port.binding, timers });
@@ -17,7 +17,7 @@ function setup(sim: SimWiegandOptions, options: Record<string, unknown> = {}) {
 }
 
 t.test('Wiegand 26 over hex-cr: reads, parity errors, held-card repeats', async (t) => {
-  const { converter, port, sink, driver, timers } = setup({ format: 'hex-cr', payload: 26 });
+  const { converter, port, sink, driver, timers } = setup(t, { format: 'hex-cr', payload: 26 });
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('w1') === true);
@@ -48,6 +48,7 @@ t.test('Wiegand 26 over hex-cr: reads, parity errors, held-card repeats', async 
 
 t.test('Wiegand 34 over decimal-crlf, split across reads', async (t) => {
   const { converter, port, sink, driver, timers } = setup(
+    t,
     { format: 'decimal-crlf', payload: 34 },
     {
       format: 'decimal-crlf',
@@ -67,6 +68,7 @@ t.test('Wiegand 34 over decimal-crlf, split across reads', async (t) => {
 
 t.test('raw-UID mode over STX…ETX', async (t) => {
   const { converter, port, sink, driver, timers } = setup(
+    t,
     { format: 'stx-etx', payload: 'uid' },
     {
       format: 'stx-etx',
@@ -82,7 +84,7 @@ t.test('raw-UID mode over STX…ETX', async (t) => {
 });
 
 t.test('unplug and replug: offline, reopen with backoff, online, reads resume', async (t) => {
-  const { converter, port, sink, driver, timers } = setup({});
+  const { converter, port, sink, driver, timers } = setup(t, {});
   await driver.start();
   t.teardown(() => driver.stop());
   await timers.until(() => sink.online('w1') === true);
@@ -97,7 +99,7 @@ t.test('unplug and replug: offline, reopen with backoff, online, reads resume', 
 });
 
 t.test('a converter whose port never opens is reported offline', async (t) => {
-  const { port, sink, driver, timers } = setup({});
+  const { port, sink, driver, timers } = setup(t, {});
   port.unplug();
   await driver.start();
   t.teardown(() => driver.stop());
