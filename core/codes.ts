@@ -201,6 +201,31 @@ const auditOutcome = {
   refused: { zh: '拒绝', en: 'refused' },
 } as const satisfies Table;
 
+/**
+ * Why a terminal refused one person of its library (issue 11): the vendors' own codes
+ * (mqtt-face 464, Hikvision faceQualityTooLow, Dahua 288686087…) mapped by each driver to
+ * these, so the household file can say "face not accepted by terminal T-3-1: 人脸质量过低"
+ * whatever the brand. The vendor's words travel beside the code.
+ */
+const libraryRefusal = {
+  face_quality_low: { zh: '人脸质量过低', en: 'Face quality too low' },
+  no_face: { zh: '照片中未检测到人脸', en: 'No face found in the photo' },
+  multiple_faces: { zh: '照片中有多张人脸', en: 'More than one face in the photo' },
+  face_too_similar: { zh: '与已登记人脸过于相似', en: 'Too similar to an enrolled face' },
+  photo_too_small: { zh: '照片过小', en: 'Photo too small' },
+  photo_too_large: { zh: '照片过大', en: 'Photo too large' },
+  bad_photo: { zh: '照片无法解码', en: 'Photo cannot be decoded' },
+  no_photo: { zh: '缺少照片', en: 'No photo' },
+  photo_unreachable: { zh: '终端无法下载照片', en: 'The terminal could not fetch the photo' },
+  library_full: { zh: '终端人员库已满', en: 'Terminal person library full' },
+  storage_full: { zh: '终端存储已满', en: 'Terminal storage full' },
+  bad_person: { zh: '人员信息不被终端接受', en: 'Person data refused by the terminal' },
+  bad_key: { zh: '人员编号不被终端接受', en: 'Person number refused by the terminal' },
+  not_supported: { zh: '终端不支持此操作', en: 'Not supported by the terminal' },
+  terminal_busy: { zh: '终端忙，稍后重试', en: 'Terminal busy; retried later' },
+  vendor_error: { zh: '终端返回错误', en: 'Terminal error' },
+} as const satisfies Table;
+
 /** Every group of codes, code → labels, each in its order. */
 export const CODES = {
   reason,
@@ -219,6 +244,7 @@ export const CODES = {
   patrolResult,
   tipChannel,
   auditOutcome,
+  libraryRefusal,
 } as const satisfies Readonly<Record<string, Table>>;
 
 /** The name of a group of codes. */
@@ -256,6 +282,8 @@ export type PatrolResult = Code<'patrolResult'>;
 export type TipChannel = Code<'tipChannel'>;
 /** How an audited action ended. */
 export type AuditOutcome = Code<'auditOutcome'>;
+/** Why a terminal refused one person of its library. */
+export type LibraryRefusal = Code<'libraryRefusal'>;
 
 /** The codes of a group in the table's order. */
 export function codesOf<G extends CodeGroup>(group: G): readonly Code<G>[] {
