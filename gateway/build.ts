@@ -25,6 +25,7 @@ import type { Detector } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
+import { FacePhotoRetention } from './roster/face-photo-retention.js';
 import { RosterState } from './roster/roster-state.js';
 import { RosterWatch } from './roster-watch.js';
 import { Store } from './store/store.js';
@@ -117,7 +118,10 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     metrics,
     log: child('provisioning'),
     clock,
+    reconcileAt: cfg.libraries.reconcileAt,
   });
+  // A pass with a photo is a person on the face terminals of the doors it opens (issue 11).
+  if (libraries) passes.watch((_p, photo) => void (photo && libraries.triggerAll('pass')));
   const devices = new DeviceRegistry(store, cfg.readers, {
     clock,
     graceMs: cfg.alerts.deviceOfflineGraceSeconds * 1000,
@@ -164,6 +168,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     upstream,
     thumbnails,
     passes,
+    facePhotos: new FacePhotoRetention(store, cfg.retention.facePhotoDays),
   });
   return new Gateway({
     config: cfg,

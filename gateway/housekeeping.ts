@@ -7,6 +7,7 @@ import type { CaseBook } from './ledger/case-book.js';
 import type { PassService } from './passes/pass-service.js';
 import type { Journal } from './pipeline/journal.js';
 import type { Thumbnailer } from './pipeline/thumbnails.js';
+import type { FacePhotoRetention } from './roster/face-photo-retention.js';
 import type { RosterWatch } from './roster-watch.js';
 import type { Upstream } from './upstream/upstream.js';
 
@@ -29,6 +30,8 @@ export interface HousekeepingDeps {
   upstream: Upstream | null;
   thumbnails: Thumbnailer;
   passes: PassService;
+  /** Residents' face photos (issue 11): deleted some days after the resident left. */
+  facePhotos?: FacePhotoRetention;
 }
 
 /** How often readers are checked for outages (and their state written now and then). */
@@ -93,7 +96,9 @@ export class Housekeeping {
     const entries = await d.journal.purgeBefore(now - cfg.journalDays * 86_400_000);
     const thumbs = await d.thumbnails.sweep(cfg.thumbnailDays, now);
     d.passes.forgetFaces(now);
-    if (entries > 0 || thumbs > 0) d.log.info({ entries, thumbnailDays: thumbs }, 'retention applied');
+    const photos = d.facePhotos?.apply(now) ?? 0;
+    if (entries > 0 || thumbs > 0 || photos > 0)
+      d.log.info({ entries, thumbnailDays: thumbs, facePhotos: photos }, 'retention applied');
   }
 
   #every(ms: number, f: () => void | Promise<void>): void {

@@ -119,6 +119,18 @@ export function createMetrics() {
       labelNames: ['action'] as const,
       registers: [registry],
     }),
+    faceSyncs: new Counter({
+      name: 'estate_gateway_face_syncs_total',
+      help: 'Face terminal library syncs with the roster, by outcome (ok, partial, failed, skipped)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    facePersons: new Counter({
+      name: 'estate_gateway_face_persons_total',
+      help: 'Persons changed on face terminals by the roster sync, by action (enrolled, replaced, removed, failed)',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
     readersOnline: new Gauge({
       name: 'estate_gateway_readers_online',
       help: 'Readers currently online',

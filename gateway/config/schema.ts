@@ -438,8 +438,29 @@ export const ConfigSchema = T.Object(
           default: 30,
           description: 'Face thumbnails older than this are deleted.',
         }),
+        facePhotoDays: T.Integer({
+          minimum: 1,
+          default: 30,
+          description:
+            "A resident's face photo (roster, for the face terminals) is deleted this many days after the resident or household stopped being active; a visitor's photo when the pass ends.",
+        }),
       },
       { additionalProperties: false, default: {} },
+    ),
+    libraries: T.Object(
+      {
+        reconcileAt: T.String({
+          pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+          default: '03:30',
+          description:
+            'Local time (HH:MM, Asia/Shanghai) of the daily reconcile of every reader library (face terminals, fingerprint modules) with the roster; roster changes, passes and terminals coming online sync at once besides.',
+        }),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'Reader libraries kept in step with the roster (issue 11).',
+      },
     ),
     detectors: DetectorsSchema,
     passes: PassesSchema,
