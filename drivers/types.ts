@@ -3,7 +3,7 @@
  * itself. The contracts themselves (reads, door commands, the sink) live in core/.
  */
 import type { Logger } from 'pino';
-import type { MqttBus } from '../core/bus.js';
+import type { MqttBus, TopicGrants } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type {
   CredentialRead,
@@ -53,6 +53,11 @@ export interface DriverFactory {
   checkOptions?: OptionsCheck;
   /** Its readers are door locks (relay boards): a door's `lock` may name one of them. */
   switchesLocks?: boolean;
+  /**
+   * The broker topics one of its readers may use besides reader protocol v1's (a vendor
+   * MQTT protocol's own): the embedded broker lets the reader, logged in as its id, use them.
+   */
+  mqttTopics?: (reader: DriverReader) => TopicGrants;
   /**
    * Decodes one event already parsed from the protocol's JSON form, as files carry them
    * (replay, issue 4), with the same checks as live input. Total: never throws.

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { MqttBus } from '../core/bus.js';
+import type { MqttBus, TopicGrants } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
+import { DRIVERS } from '../drivers/registry.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
 import type { Metrics } from './metrics.js';
@@ -18,15 +19,23 @@ import { Upstream } from './upstream/upstream.js';
  * read when used (a login, a connect), after the secrets step has read the file.
  */
 export function createBus(cfg: Config, secrets: SecretsFile, log: Logger): MqttBus {
-  if (cfg.mqtt.url === null)
+  if (cfg.mqtt.url === null) {
+    // Vendor MQTT protocols (mqtt-face) use topics of their own: each reader may use its own.
+    const grants = new Map<string, TopicGrants>();
+    for (const r of cfg.readers) {
+      const g = DRIVERS[r.driver]?.mqttTopics?.(r);
+      if (g) grants.set(r.id, g);
+    }
     return new EmbeddedBroker({
       host: cfg.mqtt.embedded.host,
       port: cfg.mqtt.embedded.port,
       requireAuth: cfg.mqtt.embedded.requireAuth,
       passwords: (readerId) => secrets.value.readers[readerId],
       topicPrefix: cfg.mqtt.topicPrefix,
+      grants: (readerId) => grants.get(readerId),
       log: log.child({ module: 'broker' }),
     });
+  }
   return new MqttSessions({
     url: cfg.mqtt.url,
     clientId: cfg.mqtt.clientId ?? `estate-gateway-${cfg.gateway.id}`,

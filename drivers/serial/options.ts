@@ -58,6 +58,22 @@ export class ReaderOptions {
     return hit;
   }
 
+  /** A boolean, or the default when absent. */
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.#get(key);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') return this.#bad(key, 'true or false', fallback);
+    return v;
+  }
+
+  /** An optional string matching `re` (described as `want` in the problem), or undefined. */
+  optionalString(key: string, re: RegExp, want: string): string | undefined {
+    const v = this.#get(key);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !re.test(v)) return this.#bad(key, want, undefined);
+    return v;
+  }
+
   /** Options nobody asked for (typos such as `baudrate`): call after reading every option. */
   rejectUnknown(): void {
     for (const key of Object.keys(this.#opts)) {

@@ -51,7 +51,7 @@ t.test('normalisePhoto: upright, no metadata, bounded; bad photos said in words'
   t.equal(meta.orientation, undefined, 'no orientation tag left');
   t.match(turned.digest, /^[0-9a-f]{64}$/);
 
-  const big = await normalisePhoto(await testJpeg(3000, 4000, { quality: 100 }));
+  const big = await normalisePhoto(await testJpeg(2400, 3200, { quality: 60 }));
   if (typeof big === 'string') throw new Error(big);
   t.ok(big.width <= 720 && big.height <= 960, `resized to ${big.width}×${big.height}`);
   t.ok(big.jpeg.length <= OUT_MAX_BYTES, `${big.jpeg.length} bytes`);
