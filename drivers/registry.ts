@@ -1,6 +1,7 @@
 import { createFingerprintDriver } from './fingerprint/driver.js';
 import { createIdCardDriver } from './idcard/driver.js';
 import { createModbusRelayDriver } from './modbus-relay/driver.js';
+import { createMqttFaceDriver } from './mqtt-face/driver.js';
 import { createMqttV1Driver } from './mqtt-v1/driver.js';
 import type { DriverFactory } from './types.js';
 import { createWiegandDriver } from './wiegand/driver.js';
@@ -15,6 +16,7 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   idcard: createIdCardDriver,
   wiegand: createWiegandDriver,
   'modbus-relay': createModbusRelayDriver,
+  'mqtt-face': createMqttFaceDriver,
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVERS);

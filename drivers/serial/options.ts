@@ -74,6 +74,11 @@ export class ReaderOptions {
     return v;
   }
 
+  /** A problem no single getter sees (two options that go together). */
+  problem(key: string, message: string): void {
+    this.#fail(key, message);
+  }
+
   /** Options nobody asked for (typos such as `baudrate`): call after reading every option. */
   rejectUnknown(): void {
     for (const key of Object.keys(this.#opts)) {
