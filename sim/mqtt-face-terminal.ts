@@ -246,7 +246,7 @@ export class MqttFaceTerminal extends EventEmitter<MqttFaceTerminalEvents> {
 
   /** Resolves when record `id` has been PushAck'ed (at once if it is no longer pending). */
   acked(id: string, timeoutMs = 15_000): Promise<void> {
-    if (!this.#unacked.has(id)) return Promise.resolve();
+    if (!this.#unacked.has(`Rec:${id}`) && !this.#unacked.has(`Snap:${id}`)) return Promise.resolve();
     return this.#acked
       .add((x) => x === id, timeoutMs, `${this.#fid}: PushAck of ${id}`)
       .then(() => undefined);

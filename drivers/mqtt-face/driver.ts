@@ -194,7 +194,9 @@ export class MqttFaceDriver implements Driver {
   #onRecord(term: Terminal, r: FaceRecord, messageId: string | undefined, now: number): Promise<void> {
     const id = term.reader.id;
     if (!term.online) this.#status(term, true, null);
-    // From the buffer: the terminal says so, or it was stamped before its current session.
+    // From the buffer: the terminal says so, or it was stamped before its current session
+    // began (whole seconds: one from the very second it came back is too fresh to be a
+    // hazard, and the pipeline's staleness check still judges it).
     const offline = r.resent || (term.sessionTs !== null && r.ts < term.sessionTs);
     const read: CredentialRead = {
       readerId: id,
