@@ -215,6 +215,7 @@ const libraryRefusal = {
   photo_too_small: { zh: '照片过小', en: 'Photo too small' },
   photo_too_large: { zh: '照片过大', en: 'Photo too large' },
   bad_photo: { zh: '照片无法解码', en: 'Photo cannot be decoded' },
+  photo_refused: { zh: '终端拒收照片', en: 'The terminal refused the photo' },
   no_photo: { zh: '缺少照片', en: 'No photo' },
   photo_unreachable: { zh: '终端无法下载照片', en: 'The terminal could not fetch the photo' },
   library_full: { zh: '终端人员库已满', en: 'Terminal person library full' },

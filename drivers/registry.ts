@@ -5,6 +5,7 @@ import { createMqttFaceDriver } from './mqtt-face/driver.js';
 import { createMqttV1Driver } from './mqtt-v1/driver.js';
 import type { DriverFactory } from './types.js';
 import { createWiegandDriver } from './wiegand/driver.js';
+import { createZktecoDriver } from './zkteco-push/driver.js';
 
 /**
  * Every reader protocol the gateway speaks: a new protocol is one folder under drivers/
@@ -17,6 +18,7 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   wiegand: createWiegandDriver,
   'modbus-relay': createModbusRelayDriver,
   'mqtt-face': createMqttFaceDriver,
+  'zkteco-push': createZktecoDriver,
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVERS);

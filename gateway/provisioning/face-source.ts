@@ -48,6 +48,7 @@ const LASTING = new Set([
   'photo_too_small',
   'photo_too_large',
   'bad_photo',
+  'photo_refused',
   'no_photo',
   'bad_person',
   'bad_key',
