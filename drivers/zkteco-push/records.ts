@@ -72,15 +72,33 @@ function kv(line: string): Map<string, string> {
   return out;
 }
 
+type LineResult = ZkRecord | { reason: RejectReason; detail: string };
+
+/** Runs `parse` over every non-blank line (numbered from 1 in the body): records and problems. */
+function collect(body: string, parse: (line: string, n: number) => LineResult): Upload {
+  const out: Upload = { records: [], problems: [], lines: 0 };
+  const lines = body.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] as string).trimEnd();
+    if (line.trim() === '') continue;
+    out.lines++;
+    const r =
+      line.length > MAX_LINE
+        ? { reason: 'too_large' as const, detail: `line ${i + 1}: ${line.length} characters` }
+        : parse(line, i + 1);
+    if ('kind' in r) out.records.push(r);
+    else out.problems.push({ line: i + 1, ...r });
+  }
+  return out;
+}
+
 /** Parses an ATTLOG upload. Record ids are derived (PIN, time, verify): a replay has the same. */
 export function parseAttlog(body: string, zoneOffsetMs: number): Upload {
-  const out: Upload = { records: [], problems: [], lines: 0 };
-  body.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trimEnd();
-    if (line.trim() === '') return;
-    out.lines++;
-    const fail = (reason: RejectReason, detail: string) => out.problems.push({ line: i + 1, reason, detail });
-    if (line.length > MAX_LINE) return fail('too_large', `ATTLOG line ${i + 1}: ${line.length} characters`);
+  return collect(body, (line, n) => {
+    const fail = (detail: string): LineResult => ({
+      reason: 'bad_field',
+      detail: `ATTLOG line ${n}: ${detail}`,
+    });
     let pin: string;
     let time: string;
     let verify: string;
@@ -90,63 +108,54 @@ export function parseAttlog(body: string, zoneOffsetMs: number): Upload {
       time = f.get('datetime') ?? f.get('time') ?? '';
       verify = f.get('verified') ?? f.get('verify') ?? '';
     } else {
-      const f = line.split('\t').map((s) => s.trim());
-      if (f.length < 2)
-        return fail('bad_field', `ATTLOG line ${i + 1}: ${f.length} field(s), PIN and time needed`);
+      const f = line.split('\t').map((x) => x.trim());
+      if (f.length < 2) return fail(`${f.length} field(s), PIN and time needed`);
       [pin, time] = [f[0] ?? '', f[1] ?? ''];
       verify = f[3] ?? '';
     }
-    if (!/^[A-Za-z0-9_.:-]{1,24}$/.test(pin))
-      return fail('bad_field', `ATTLOG line ${i + 1}: PIN is not one`);
+    if (!/^[A-Za-z0-9_.:-]{1,24}$/.test(pin)) return fail('PIN is not one');
     const ts = parseLocal(time, zoneOffsetMs);
-    if (ts === null) return fail('bad_field', `ATTLOG line ${i + 1}: time must be YYYY-MM-DD HH:MM:SS`);
-    if (!/^\d{1,3}$/.test(verify))
-      return fail('bad_field', `ATTLOG line ${i + 1}: verify mode must be a number`);
+    if (ts === null) return fail('time must be YYYY-MM-DD HH:MM:SS');
+    if (!/^\d{1,3}$/.test(verify)) return fail('verify mode must be a number');
     const cred = credentialOf(Number(verify), pin, null);
-    if (typeof cred === 'string') return fail('bad_field', `ATTLOG line ${i + 1}: ${cred}`);
+    if (typeof cred === 'string') return fail(cred);
     const stamp = time.replace(/\D/g, '');
-    out.records.push({ kind: 'read', recordId: `att-${pin}-${stamp}-${verify}`, ts, credential: cred });
+    return { kind: 'read', recordId: `att-${pin}-${stamp}-${verify}`, ts, credential: cred };
   });
-  return out;
 }
 
 /** Parses an rtlog upload of access-control firmware (key=value lines with an index). */
 export function parseRtlog(body: string, zoneOffsetMs: number): Upload {
-  const out: Upload = { records: [], problems: [], lines: 0 };
-  body.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    out.lines++;
-    const fail = (reason: RejectReason, detail: string) => out.problems.push({ line: i + 1, reason, detail });
-    if (line.length > MAX_LINE) return fail('too_large', `rtlog line ${i + 1}: ${line.length} characters`);
-    const f = kv(line);
+  return collect(body, (line, n) => {
+    const fail = (detail: string, reason: RejectReason = 'bad_field'): LineResult => ({
+      reason,
+      detail: `rtlog line ${n}: ${detail}`,
+    });
+    const f = kv(line.trim());
     const ts = parseLocal(f.get('time') ?? '', zoneOffsetMs);
-    if (ts === null) return fail('bad_field', `rtlog line ${i + 1}: time must be YYYY-MM-DD HH:MM:SS`);
+    if (ts === null) return fail('time must be YYYY-MM-DD HH:MM:SS');
     const index = f.get('index') ?? '';
     const id = /^\d{1,20}$/.test(index) ? `rt-${index}` : null;
     const event = Number(f.get('event') ?? 'x');
     const door = DOOR_EVENTS[event];
     if (door) {
       const input = Number(f.get('eventaddr'));
-      out.records.push({
+      return {
         kind: 'door',
         recordId: id ?? `rt-${f.get('time')?.replace(/\D/g, '')}-${event}`,
         ts,
         signal: door,
         ...(Number.isInteger(input) && input > 0 ? { input } : {}),
-      });
-      return;
+      };
     }
-    if (!id) return fail('missing_id', `rtlog line ${i + 1}: index missing`);
+    if (!id) return fail('index missing', 'missing_id');
     const pin = f.get('pin') ?? '';
     const verify = Number(f.get('verifytype') ?? 'x');
-    if (!Number.isInteger(verify))
-      return fail('bad_field', `rtlog line ${i + 1}: verifytype must be a number`);
+    if (!Number.isInteger(verify)) return fail('verifytype must be a number');
     const cred = credentialOf(verify, pin === '0' ? '' : pin, f.get('cardno') ?? null);
-    if (typeof cred === 'string') return fail('bad_field', `rtlog line ${i + 1}: ${cred}`);
-    out.records.push({ kind: 'read', recordId: id, ts, credential: cred });
+    if (typeof cred === 'string') return fail(cred);
+    return { kind: 'read', recordId: id, ts, credential: cred };
   });
-  return out;
 }
 
 /**
