@@ -10,6 +10,7 @@ import { LINE_FORMATS, type LineFormat } from '../drivers/wiegand/constants.js';
 import { describeWiegandLine } from '../drivers/wiegand/describe.js';
 import { lineScanner } from '../drivers/wiegand/line.js';
 import { parse, UsageError } from './args.js';
+import { decodeTerminal, readPayload, TERMINAL_PROTOCOLS } from './decode-terminals.js';
 import { DECODE_HELP } from './help.js';
 
 /** One line of output: a decoded frame, or `{ error, reason, bytes }`. */
@@ -64,7 +65,9 @@ function decoders(protocol: string, bytes: Buffer, o: Options): Decoder[] {
       }));
     }
     default:
-      throw new UsageError(`unknown protocol "${protocol}" (one of ${PROTOCOLS.join(', ')})`);
+      throw new UsageError(
+        `unknown protocol "${protocol}" (one of ${[...PROTOCOLS, ...TERMINAL_PROTOCOLS].join(', ')})`,
+      );
   }
 }
 
@@ -150,7 +153,14 @@ async function readStdin(): Promise<string> {
 export async function decodeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { format: { type: 'string' }, role: { type: 'string' }, unmasked: { type: 'boolean' } },
+    {
+      format: { type: 'string' },
+      role: { type: 'string' },
+      unmasked: { type: 'boolean' },
+      table: { type: 'string' },
+      topic: { type: 'string' },
+      'time-zone': { type: 'string' },
+    },
     true,
   );
   if (values.help) {
@@ -159,6 +169,18 @@ export async function decodeCommand(argv: string[]): Promise<number> {
   }
   const [protocol, ...hex] = positionals;
   if (!protocol) throw new UsageError('decode needs a protocol and hex bytes');
+  // Face terminals (issue 11): a captured payload file, not hex.
+  if ((TERMINAL_PROTOCOLS as readonly string[]).includes(protocol)) {
+    if (hex.length > 1) throw new UsageError(`${protocol} takes one payload FILE (or stdin)`);
+    const out = decodeTerminal(protocol, await readPayload(hex[0]), {
+      table: values.table,
+      topic: values.topic,
+      timeZone: values['time-zone'],
+      unmasked: values.unmasked,
+    });
+    for (const line of out) console.log(JSON.stringify(line));
+    return out.some((l) => 'error' in l) ? 1 : 0;
+  }
   if (hex.length === 0 && process.stdin.isTTY) throw new UsageError('give HEX bytes, or pipe them in');
   const text = hex.length > 0 ? hex.join(' ') : await readStdin();
   const lines = decodeHex(protocol, text, values);

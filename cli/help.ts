@@ -7,6 +7,8 @@ Validates a configuration file against config/config.schema.json and the cross-c
 "FILE:LINE path: message" and exits 1; prints a summary and exits 0 when it is valid.`;
 
 export const DECODE_HELP = `Usage: estate-gateway decode fingerprint|idcard|wiegand|modbus HEX… [options]
+       estate-gateway decode zkteco-push --table ATTLOG|rtlog|OPERLOG|ATTPHOTO [FILE]
+       estate-gateway decode mqtt-face --topic mqtt/face/{id}/Rec [FILE]
 
 Decodes bytes captured on a reader's serial line (or from a ser2net box) and prints each
 frame as one JSON line, fields named as in docs/serial-readers.md. A bad frame, a
@@ -19,13 +21,24 @@ Examples:
   estate-gateway decode idcard AA AA AA 96 69 00 04 00 00 80 84
   estate-gateway decode wiegand 30 33 38 34 45 36 41 43 0D
   estate-gateway decode modbus 01 05 00 00 FF 00 8C 3A
+  estate-gateway decode zkteco-push --table ATTLOG attlog-body.txt
+  mosquitto_sub -t 'mqtt/face/+/Rec' -C 1 | estate-gateway decode mqtt-face --topic mqtt/face/SN1/Rec
+
+Face terminals (docs/face-terminals.md): a captured payload — the body of a ZKTeco
+/iclock/cdata upload, or an mqtt-face message with the topic it came on — is read by the
+driver's own parser and each record printed as the gateway would read it (card numbers,
+ID numbers and QR tokens masked; pictures as their size), each refused line as an error.
 
 Options:
   --format F    wiegand line format: hex-cr, decimal-crlf, stx-etx (default: guessed
                 from the terminators; a line must end with 0D, 0D 0A or 03)
   --role R      modbus: request or reply (default: whichever reading decodes more)
   --unmasked    idcard: show name, ID number, birth date and address in full (masked
-                by default: output gets pasted into tickets)
+                by default: output gets pasted into tickets); face terminals: card
+                numbers, ID numbers and QR tokens in full
+  --table T     zkteco-push: the upload's table= (ATTLOG, rtlog, OPERLOG, ATTPHOTO)
+  --topic T     mqtt-face: the topic of the payload (…/Rec, …/Snap, mqtt/face/basic…)
+  --time-zone Z the terminal's zone for its zoneless times (default +08:00)
   -h, --help`;
 
 export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
