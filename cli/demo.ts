@@ -3,6 +3,7 @@ import { createLogger } from '../gateway/log.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { ensureDemoLogin } from './demo-login.js';
+import { demoMoveOut } from './demo-move-out.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import { importSimRoster, simEstate, startEstate, startSerialDoors, startSimUpstream } from './simulation.js';
@@ -21,10 +22,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
   // The simulated estate's roster and the demo login go into the store before the gateway
   // runs: its roster step then loads them.
   await gw.open();
-  const estate = simEstate(l);
   let login: Awaited<ReturnType<typeof ensureDemoLogin>>;
+  let estate: Awaited<ReturnType<typeof simEstate>>;
   try {
-    importSimRoster(gw.db, estate, gw.secrets);
+    estate = await simEstate(l);
+    await importSimRoster(gw.db, estate, gw.secrets);
     login = await ensureDemoLogin(gw.db, l.dataDir);
   } catch (err) {
     await gw.stop();
@@ -51,9 +53,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
     throw err;
   }
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
-  const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
+  const terminalUrl = gw.terminalPort ? `http://127.0.0.1:${gw.terminalPort}` : undefined;
+  const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log, terminalUrl);
   stopSim = () => sim.stop();
-  const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length;
+  const vendor = c.readers.filter((r) => r.driver !== 'mqtt-v1' && sim.faceLibraries().has(r.id));
+  const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length + vendor.length;
 
   let reads = 0;
   let denied = 0;
@@ -76,10 +80,15 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `  Upstream      ${upstream ? `${upstream.url} (simulated district system; GET …/v1/stats)` : (c.upstream.url ?? 'off')}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
+      `  Face libraries ${[...sim.faceLibraries().keys()].join(', ') || 'none'}: kept in step with the roster${vendor.length > 0 ? ` (${vendor.map((r) => `${r.id} ${r.driver}`).join(', ')}; terminal listener :${gw.terminalPort ?? '—'})` : ''}; a move-out is shown in 15 s`,
       `  Data          ${l.dataDir}`,
       'Ctrl+C stops.',
       '',
     ].join('\n'),
+  );
+  // Issue 11: a resident moves out and leaves every face terminal; the demo says how fast.
+  void demoMoveOut(gw, sim.faceLibraries(), log).catch((err: unknown) =>
+    log.warn({ err }, 'demo: the move-out walkthrough failed'),
   );
   const summary = setInterval(() => {
     const up = upstream?.stats();

@@ -103,4 +103,10 @@ export interface Provisioner {
    * `options.persons`). Default: every reader of the driver does.
    */
   covers?(readerId: string): boolean;
+  /**
+   * The gateway is stopping: what waits on a terminal's answer fails now with STOPPING
+   * instead of at its timeout (a ZKTeco command waits up to minutes for the next poll), so
+   * the sync stops within the stop budget. Default: nothing waits long.
+   */
+  abort?(): void;
 }

@@ -131,6 +131,11 @@ export class Gateway {
     return this.bus instanceof EmbeddedBroker ? this.bus.port : null;
   }
 
+  /** The port of the terminal listener (vendor HTTP push terminals); null when it does not listen. */
+  get terminalPort(): number | null {
+    return this.#p.ingress.port;
+  }
+
   /** The health view (/healthz). */
   health(): HealthView {
     return this.#p.health.view();

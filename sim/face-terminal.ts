@@ -126,6 +126,11 @@ export class FaceTerminal extends EventEmitter<FaceTerminalEvents> {
     this.#seq = opts.firstSeq ?? Date.now();
   }
 
+  /** The face library it keeps, when it keeps one (issue 11). */
+  get library(): SimFaceLibrary | undefined {
+    return this.#o.library;
+  }
+
   /** The reader id. */
   get readerId(): string {
     return this.#o.readerId;

@@ -137,6 +137,11 @@ export class MqttFaceProvisioner implements Provisioner {
     }
   }
 
+  /** The gateway is stopping (LibrarySync.stop): as stop(). */
+  abort(): void {
+    this.stop();
+  }
+
   onReady(listener: (readerId: string) => void): () => void {
     this.#listeners.add(listener);
     for (const t of this.#terms.values()) if (t.online) listener(t.readerId);

@@ -134,6 +134,15 @@ export class V1Persons implements Provisioner {
       : { ok: false, code: 'vendor_error', vendorCode: a.code, message: a.message };
   }
 
+  /** The gateway is stopping: operations waiting for an ack fail now. */
+  abort(): void {
+    for (const [id, w] of this.#waiting) {
+      clearTimeout(w.timer);
+      this.#waiting.delete(id);
+      w.reject(new GatewayError('STOPPING', 'the gateway is stopping'));
+    }
+  }
+
   #mustBeOnline(readerId: string): void {
     if (!this.#online.has(readerId))
       throw new GatewayError('READER_OFFLINE', `reader ${readerId} is offline`, { reader: readerId });

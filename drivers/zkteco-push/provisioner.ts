@@ -58,6 +58,12 @@ export class ZktecoProvisioner implements Provisioner {
     this.#log = log;
   }
 
+  /** The gateway is stopping: commands waiting for a poll or a result fail now. */
+  abort(): void {
+    const err = new GatewayError('STOPPING', 'the gateway is stopping');
+    for (const t of this.#terms.values()) t.queue.failAll(err);
+  }
+
   /** The terminal came online (the driver saw a request after silence). */
   ready(readerId: string): void {
     for (const f of this.#listeners) f(readerId);

@@ -119,12 +119,16 @@ export class LibrarySync {
     return this.#state.get(readerId)?.reader.source.refusals?.count(readerId) ?? 0;
   }
 
-  /** Takes no new work, lets the entries in flight finish and waits for every run to end. */
+  /**
+   * Takes no new work, fails what waits on a terminal (Provisioner.abort) and waits for
+   * every run to end.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#d.schedule?.stop();
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
+    for (const p of new Set([...this.#state.values()].map((s) => s.reader.provisioner))) p.abort?.();
     await Promise.all([...this.#state.values()].map((s) => s.done));
   }
 

@@ -17,9 +17,10 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 
 /** What the test changes in config/default.yaml. */
 interface DemoConfig {
-  readers: Array<{ id: string; driver?: string; options?: { path?: string } }>;
+  readers: Array<{ id: string; driver?: string; options?: { path?: string; photoUrl?: string } }>;
   http: { port: number };
   mqtt: { embedded: { port: number } };
+  terminals: { http: { port: number } };
   upstream: { url: string };
   sim: { upstreamPort: number };
   log: unknown;
@@ -29,7 +30,8 @@ t.test('npm start: entries at the serial door within 30 s, lock pulsed', async (
   const { dir, cleanup } = tmpDir('demo-');
   t.teardown(cleanup);
   const cfg = parse(readFileSync(path.join(ROOT, 'config', 'default.yaml'), 'utf8')) as DemoConfig;
-  const serial = cfg.readers.filter((r) => r.driver && r.driver !== 'mqtt-v1');
+  const serialDrivers = ['fingerprint', 'idcard', 'modbus-relay', 'wiegand'];
+  const serial = cfg.readers.filter((r) => r.driver && serialDrivers.includes(r.driver));
   t.same(
     serial.map((r) => r.driver).sort(),
     ['fingerprint', 'idcard', 'modbus-relay', 'wiegand'],
@@ -44,6 +46,11 @@ t.test('npm start: entries at the serial door within 30 s, lock pulsed', async (
   cfg.log = { level: 'info', pretty: false };
   cfg.http.port = 0;
   cfg.mqtt.embedded.port = 0;
+  // The terminal listener (ZKTeco pushes, mqtt-face photo URLs) on a free port too.
+  cfg.terminals.http.port = await freePort();
+  for (const r of cfg.readers)
+    if (r.driver === 'mqtt-face' && r.options)
+      r.options.photoUrl = `http://127.0.0.1:${cfg.terminals.http.port}`;
   cfg.upstream.url = `http://127.0.0.1:${upstreamPort}/v1/events`;
   cfg.sim.upstreamPort = upstreamPort;
   const file = path.join(dir, 'config.yaml');
