@@ -24,7 +24,7 @@ Examples:
   estate-gateway decode zkteco-push --table ATTLOG attlog-body.txt
   mosquitto_sub -t 'mqtt/face/+/Rec' -C 1 | estate-gateway decode mqtt-face --topic mqtt/face/SN1/Rec
 
-Face terminals (docs/face-terminals.md): a captured payload — the body of a ZKTeco
+Face terminals (docs/zkteco-push.md, docs/mqtt-face.md): a captured payload — the body of a ZKTeco
 /iclock/cdata upload, or an mqtt-face message with the topic it came on — is read by the
 driver's own parser and each record printed as the gateway would read it (card numbers,
 ID numbers and QR tokens masked; pictures as their size), each refused line as an error.
