@@ -1,3 +1,4 @@
+import { GatewayError } from '../core/errors.js';
 import type { Drift, EntryOutcome, LibraryEntry, Provisioner } from '../core/provisioning.js';
 import { importRoster } from '../gateway/roster/face-photo-stage.js';
 import type { RosterSnapshot } from '../gateway/roster/model.js';
@@ -23,6 +24,9 @@ export class FakeFaceLibrary implements Provisioner {
   maxInFlight = 0;
   #gate: Promise<void> | null = null;
   #open: (() => void) | null = null;
+  #fail: ((e: Error) => void) | null = null;
+  /** Times abort() was called (LibrarySync.stop). */
+  aborts = 0;
   readonly #listeners = new Set<(id: string) => void>();
 
   constructor(window = 1) {
@@ -31,14 +35,25 @@ export class FakeFaceLibrary implements Provisioner {
 
   /** Operations wait until release() (a run held in flight). */
   hold(): void {
-    this.#gate = new Promise((r) => {
+    this.#gate = new Promise((r, reject) => {
       this.#open = r;
+      this.#fail = reject;
     });
+    // A held gate nobody aborts or releases must not count as an unhandled rejection.
+    this.#gate.catch(() => undefined);
+  }
+
+  /** As a driver's Provisioner.abort: what waits on the (held) terminal fails with STOPPING. */
+  abort(): void {
+    this.aborts++;
+    this.#fail?.(new GatewayError('STOPPING', 'the gateway is stopping'));
+    this.#gate = null;
   }
 
   release(): void {
     this.#open?.();
     this.#gate = null;
+    this.#fail = null;
   }
 
   /** One terminal's persons. */

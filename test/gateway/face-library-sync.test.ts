@@ -16,6 +16,7 @@ import { Store } from '../../gateway/store/store.js';
 import { FakeFaceLibrary, saveRosterWithPhotos } from '../../testkit/face-library.js';
 import { TEST_ROSTER } from '../../testkit/gateway.js';
 import { testJpeg } from '../../testkit/photos.js';
+import { waitFor } from '../../testkit/wait.js';
 
 // Issue 11: face libraries follow the roster. A resident is enrolled on exactly the
 // terminals of the doors that admit them, a visitor's pass with a photo for its validity;
@@ -92,6 +93,25 @@ t.test('residents on exactly the terminals of their doors; the moved-out one del
   t.match(sync.last('T-GATE'), { outcome: 'ok', removed: 1, orphans: 1 });
   t.same(held(lib, 'T-GATE'), ['F-R00003']);
   await sync.stop();
+});
+
+t.test('stop: what waits on a terminal is aborted, so the stop does not wait for its timeout', async (t) => {
+  const { db, lib, sync } = setup();
+  t.teardown(() => db.close());
+  await saveRosterWithPhotos(db);
+  lib.hold(); // a terminal that takes the command and never answers (a ZKTeco that stopped polling)
+  sync.start();
+  const run = sync.triggerAll('roster');
+  await waitFor(() => lib.inFlight > 0, { timeoutMs: 5000 }, 'a put in flight');
+  await sync.stop();
+  await run;
+  t.equal(lib.aborts, 1, 'the provisioner was aborted once');
+  t.match(
+    sync.last('T-B01'),
+    { outcome: 'skipped', error: /^STOPPING/ },
+    'the run ended as skipped, not failed',
+  );
+  t.equal(lib.inFlight, 0, 'nothing left in flight');
 });
 
 t.test('window: operations in flight at once; a roster change cuts a long run short', async (t) => {
