@@ -3,7 +3,9 @@ import { maskIdNumber } from '../core/id-number.js';
 import { describeUplink } from '../drivers/mqtt-face/describe.js';
 import { describeCdata } from '../drivers/zkteco-push/describe.js';
 import { UsageError } from './args.js';
-import type { DecodedLine } from './decode.js';
+
+/** One printed line (as decode.ts's DecodedLine; not imported, so the two files make no cycle). */
+type DecodedLine = Record<string, unknown>;
 
 /** The face-terminal protocols `decode` reads from a captured payload file (issue 11). */
 export const TERMINAL_PROTOCOLS = ['zkteco-push', 'mqtt-face'] as const;
