@@ -26,6 +26,7 @@ import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
 import { RosterState } from './roster/roster-state.js';
+import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
@@ -134,8 +135,26 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     summary: () => summary.summary(),
   });
   const upstream = createUpstream(cfg, { outbox, events, secrets, metrics, clock, log });
-  const health = new HealthReport({ config: cfg, clock, bus, devices, pipeline, roster, upstream });
   const rosterWatch = new RosterWatch(store, roster, libraries, log);
+  const rosterSync = createRosterSync(cfg, {
+    store,
+    secrets,
+    reload: () => rosterWatch.reload(),
+    alarms: pipeline,
+    metrics,
+    clock,
+    log,
+  });
+  const health = new HealthReport({
+    config: cfg,
+    clock,
+    bus,
+    devices,
+    pipeline,
+    roster,
+    upstream,
+    rosterSync,
+  });
   const http = new HttpPart({
     store,
     secrets,
@@ -187,6 +206,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     drivers,
     libraries,
     upstream,
+    rosterSync,
     health,
     summary,
     http,

@@ -6,6 +6,7 @@ import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
 import { MqttSessions } from './mqtt/sessions.js';
 import type { RosterState } from './roster/roster-state.js';
+import type { RosterSyncStatus } from './roster/sync/sync-part.js';
 import type { Outbox } from './upstream/outbox.js';
 import type { Upstream } from './upstream/upstream.js';
 import { VERSION } from './version.js';
@@ -26,6 +27,8 @@ export interface HealthDeps {
   pipeline: PipelineStats;
   roster: RosterState;
   upstream: Upstream | null;
+  /** The signed roster from upstream (issue 14), when on: its version and signer. */
+  rosterSync?: { status(): RosterSyncStatus } | null;
 }
 
 /**
@@ -67,7 +70,12 @@ export class HealthReport {
       readers: { online: devices.onlineCount, total: config.readers.length },
       pipeline: { backlog: pipeline.backlog },
       upstream: up,
-      roster: { version: roster.version, households: size.households, residents: size.residents },
+      roster: {
+        version: roster.version,
+        households: size.households,
+        residents: size.residents,
+        ...(this.#d.rosterSync ? { sync: this.#d.rosterSync.status() } : {}),
+      },
       problems,
     };
   }

@@ -16,6 +16,7 @@ import type { PassService } from './passes/pass-service.js';
 import type { PipelinePart } from './pipeline-part.js';
 import type { LibrarySync } from './provisioning/library-sync.js';
 import type { RosterState } from './roster/roster-state.js';
+import type { RosterSyncPart } from './roster/sync/sync-part.js';
 import type { RosterWatch } from './roster-watch.js';
 import type { Store } from './store/store.js';
 import type { TerminalIngress } from './terminal-ingress.js';
@@ -48,6 +49,8 @@ export interface GatewayParts {
   /** The roster sync of reader libraries; null when no reader keeps one. */
   libraries: LibrarySync | null;
   upstream: Upstream | null;
+  /** The signed roster from the district system (issue 14); null when off. */
+  rosterSync: RosterSyncPart | null;
   health: HealthReport;
   summary: HealthSummary;
   http: HttpPart;

@@ -13,6 +13,10 @@ export interface Secrets {
   idHashKey: string;
   mqtt?: { password?: string };
   upstream?: { password?: string; hmacKey?: string };
+  /** Password at the district broker the roster comes from (issue 14). */
+  rosterSync?: { password?: string };
+  /** Digest password at the police VIID platform (GA/T 1400, issue 14). */
+  viid?: { password?: string };
   /** Password of each reader at the embedded broker, by reader id. */
   readers: Record<string, string>;
   /** API tokens for machine clients of the HTTP API (upstream, scripts). */
