@@ -57,18 +57,32 @@ Options:
   -h, --help`;
 
 export const ROSTER_HELP = `Usage: estate-gateway roster import FILE [--replace] [--dry-run] [--config FILE]
+       estate-gateway roster verify FILE [--pubkey KEY]… [--config FILE]
+       estate-gateway roster sign --key FILE --estate ID --version N (--snapshot ROSTER.json | --delta CHANGES.json) [--out FILE]
+       estate-gateway roster keygen --out FILE
 
-Imports the authorized-resident roster from JSON or CSV (docs/roster-import.md).
+import: imports the authorized-resident roster from JSON or CSV (docs/roster-import.md).
 Every row is checked first (ID numbers against GB 11643, dates, roles, duplicates); if
 any row is bad nothing is imported and every bad row is listed as "FILE:LINE field: reason".
 ID numbers are stored only as a keyed hash and a masked form. A running gateway picks
 the new roster up within seconds; fingerprint templates the file carries are then
 enrolled on the fingerprint modules, and pages of residents who left deleted.
 
+The signed roster from the district system (docs/upstream.md, rosterSync):
+verify   checks a signed snapshot or delta as the gateway would: the Ed25519 signature
+         against rosterSync.publicKeys (or --pubkey), the estate, the version framing and
+         every row; prints its kind, version, signer and digest. Exit 1 when refused.
+sign     the district side: signs a roster file (import JSON form) as snapshot N, or a
+         changes file {"upsert":{"households":[…]},"moveOut":[…],"terminate":[…]} as the
+         delta from N-1 to N, with the private key of \`roster keygen\`.
+keygen   makes a key pair: the private key to FILE (0600), the public key printed for the
+         gateways' config, with its id and fingerprint.
+
 Options:
-  --replace        the file is the whole roster: residents missing from it become
+  --replace        import: the file is the whole roster: residents missing from it become
                    moved_out, households missing from it terminated (default: merge)
-  --dry-run        check the file, import nothing
+  --dry-run        import: check the file, import nothing
+  --pubkey KEY     verify: trust this public key (base64) instead of the config's
   -c, --config FILE
   -h, --help`;
 

@@ -22,7 +22,8 @@ Usage: estate-gateway COMMAND [options]
 Commands:
   run            run the daemon (--config FILE)
   check-config   validate a configuration file
-  roster import  import the resident roster (JSON or CSV)
+  roster import  import the resident roster (JSON or CSV); roster verify|sign|keygen: the signed
+                 roster from the district system
   user           dashboard accounts: user add NAME --role admin, user passwd, user list
   events         export the journal of access records (jsonl or csv)
   health         ask the running gateway how it is (--wait for start-up)
