@@ -20,10 +20,15 @@ import {
 export interface SimRosterIssuerOptions {
   estate: string;
   key: KeyObject;
-  /** The roster of version 1 (the import file's JSON form). */
+  /** The roster of the first version (the import file's JSON form). */
   roster: RosterDocument;
   /** Deltas kept for `since` answers; older gaps get a snapshot. Default 1,000. */
   keepDeltas?: number;
+  /**
+   * The version of the first snapshot (default 1). The demo starts at the clock's seconds,
+   * so a restarted simulator never issues a version the gateway already holds.
+   */
+  startVersion?: number;
 }
 
 /** Events of the issuer. */
@@ -41,7 +46,7 @@ export class SimRosterIssuer extends EventEmitter<SimRosterEvents> {
   readonly estate: string;
   #key: KeyObject;
   #doc: RosterDocument;
-  #version = 1;
+  #version: number;
   #snapshot: RosterMessage;
   readonly #deltas: RosterMessage[] = [];
   readonly #keep: number;
@@ -52,7 +57,8 @@ export class SimRosterIssuer extends EventEmitter<SimRosterEvents> {
     this.#key = o.key;
     this.#doc = structuredClone(o.roster);
     this.#keep = o.keepDeltas ?? 1000;
-    this.#snapshot = signSnapshot({ estate: o.estate, key: o.key }, 1, this.#doc);
+    this.#version = o.startVersion ?? 1;
+    this.#snapshot = signSnapshot({ estate: o.estate, key: o.key }, this.#version, this.#doc);
   }
 
   /** The newest version issued. */
