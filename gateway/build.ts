@@ -32,6 +32,7 @@ import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
 import { Outbox } from './upstream/outbox.js';
+import { createViid } from './upstream/viid/create.js';
 
 /** What build() takes besides the configuration. */
 export interface GatewayDeps {
@@ -78,6 +79,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     cfg.passes.maxValidityDays,
     patterns ? [(p) => patterns.onPass(p)] : [],
   );
+  const viid = createViid(cfg, { store, secrets, dataDir: loaded.dataDir, metrics, clock, log });
   const doors = new DoorSignals({ readers: cfg.readers, metrics, log: child('doors') });
   const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
   const pipeline = new PipelinePart({
@@ -93,7 +95,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     clock,
     secrets,
     source,
-    detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? [])],
+    detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? []), ...(viid ? [viid.selector] : [])],
     passes: passIndex,
     doors,
   });
@@ -154,6 +156,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     roster,
     upstream,
     rosterSync,
+    viid: viid?.link ?? null,
   });
   const http = new HttpPart({
     store,
@@ -207,6 +210,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     libraries,
     upstream,
     rosterSync,
+    viid: viid?.link ?? null,
     health,
     summary,
     http,

@@ -19,6 +19,7 @@ import { gatewaySteps } from './steps.js';
 import type { Db } from './store/db.js';
 import type { Store } from './store/store.js';
 import type { Upstream } from './upstream/upstream.js';
+import type { ViidLink } from './upstream/viid/viid-link.js';
 import type { HealthView } from './web/server.js';
 
 /**
@@ -44,6 +45,8 @@ export class Gateway {
   readonly libraries: LibrarySync | null;
   /** The signed roster from the district system (issue 14); null when off. */
   readonly rosterSync: RosterSyncPart | null;
+  /** The GA/T 1400 link to the police platform (issue 14); null when off. */
+  readonly viid: ViidLink | null;
   readonly #p: GatewayParts;
   readonly #life: Lifecycle;
   readonly #log: Logger;
@@ -65,6 +68,7 @@ export class Gateway {
     this.upstream = parts.upstream;
     this.libraries = parts.libraries;
     this.rosterSync = parts.rosterSync;
+    this.viid = parts.viid;
   }
 
   /**

@@ -9,6 +9,7 @@ import type { RosterState } from './roster/roster-state.js';
 import type { RosterSyncStatus } from './roster/sync/sync-part.js';
 import type { Outbox } from './upstream/outbox.js';
 import type { Upstream } from './upstream/upstream.js';
+import type { ViidStatusView } from './upstream/viid/viid-link.js';
 import { VERSION } from './version.js';
 import type { HealthView } from './web/server.js';
 
@@ -29,6 +30,8 @@ export interface HealthDeps {
   upstream: Upstream | null;
   /** The signed roster from upstream (issue 14), when on: its version and signer. */
   rosterSync?: { status(): RosterSyncStatus } | null;
+  /** The GA/T 1400 link (issue 14), when on. Its state never degrades the health: the doors do not depend on it. */
+  viid?: { status(): ViidStatusView } | null;
 }
 
 /**
@@ -76,6 +79,7 @@ export class HealthReport {
         residents: size.residents,
         ...(this.#d.rosterSync ? { sync: this.#d.rosterSync.status() } : {}),
       },
+      ...(this.#d.viid ? { viid: this.#d.viid.status() } : {}),
       problems,
     };
   }

@@ -22,6 +22,7 @@ import type { Store } from './store/store.js';
 import type { TerminalIngress } from './terminal-ingress.js';
 import type { Outbox } from './upstream/outbox.js';
 import type { Upstream } from './upstream/upstream.js';
+import type { ViidLink } from './upstream/viid/viid-link.js';
 
 /** Every part of a gateway, as build() made them: nothing opened, nothing listening. */
 export interface GatewayParts {
@@ -51,6 +52,8 @@ export interface GatewayParts {
   upstream: Upstream | null;
   /** The signed roster from the district system (issue 14); null when off. */
   rosterSync: RosterSyncPart | null;
+  /** The GA/T 1400 link to the police platform (issue 14); null when off. */
+  viid: ViidLink | null;
   health: HealthReport;
   summary: HealthSummary;
   http: HttpPart;

@@ -55,6 +55,18 @@ export const Health = T.Object({
     /** The signed roster from the district system (issue 14), when rosterSync is on. */
     sync: T.Optional(RosterSyncStatus),
   }),
+  /** The GA/T 1400 link to the police platform (issue 14), when viid is on. */
+  viid: T.Optional(
+    T.Object({
+      state: T.String(),
+      deviceId: T.String(),
+      registeredAt: NStr,
+      lastKeepalive: NStr,
+      queue: T.Integer(),
+      uploaded: T.Integer(),
+      lastError: NStr,
+    }),
+  ),
   problems: T.Array(T.String()),
 });
 
