@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { type ReceivedFace, SimViidPlatform } from '../../sim/viid-platform.js';
-import { startGateway, type TestGateway } from '../../testkit/gateway.js';
+import { startGateway } from '../../testkit/gateway.js';
 import { LoadReader } from '../../testkit/load-reader.js';
 import { waitFor, waitForEvent } from '../../testkit/wait.js';
 
