@@ -15,6 +15,7 @@ import { HealthReport, HealthSummary } from './health.js';
 import { Housekeeping } from './housekeeping.js';
 import { HttpPart } from './http-part.js';
 import { CaseBook } from './ledger/case-book.js';
+import { MonthlyReportSender } from './ledger/report-upstream.js';
 import { createBus, createUpstream } from './links.js';
 import { LiveBus } from './live-bus.js';
 import { createMetrics } from './metrics.js';
@@ -138,6 +139,18 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
   });
   const upstream = createUpstream(cfg, { outbox, events, secrets, metrics, clock, log });
   const rosterWatch = new RosterWatch(store, roster, libraries, log);
+  const monthlyReports =
+    upstream && cfg.reports.monthlyUpstream
+      ? new MonthlyReportSender({
+          store,
+          outbox,
+          source,
+          estate: cfg.estate,
+          clock,
+          log: child('reports'),
+          kick: () => upstream.kick(),
+        })
+      : null;
   const rosterSync = createRosterSync(cfg, {
     store,
     secrets,
@@ -211,6 +224,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     upstream,
     rosterSync,
     viid: viid?.link ?? null,
+    monthlyReports,
     health,
     summary,
     http,

@@ -10,6 +10,7 @@ import type { HealthReport, HealthSummary } from './health.js';
 import type { Housekeeping } from './housekeeping.js';
 import type { HttpPart } from './http-part.js';
 import type { CaseBook } from './ledger/case-book.js';
+import type { MonthlyReportSender } from './ledger/report-upstream.js';
 import type { LiveBus } from './live-bus.js';
 import type { Metrics } from './metrics.js';
 import type { PassService } from './passes/pass-service.js';
@@ -54,6 +55,8 @@ export interface GatewayParts {
   rosterSync: RosterSyncPart | null;
   /** The GA/T 1400 link to the police platform (issue 14); null when off. */
   viid: ViidLink | null;
+  /** The monthly report sent upstream at each month's end (issue 14); null without an upstream. */
+  monthlyReports: MonthlyReportSender | null;
   health: HealthReport;
   summary: HealthSummary;
   http: HttpPart;

@@ -11,7 +11,7 @@ import type { GatewayParts } from './parts.js';
  * upstream, HTTP, and the periodic work last.
  */
 export function gatewaySteps(p: GatewayParts): Step[] {
-  const { libraries, upstream, rosterSync, viid } = p;
+  const { libraries, upstream, rosterSync, viid, monthlyReports } = p;
   return [
     { name: 'secrets', start: () => void p.secrets.load(), stop: () => {} },
     { name: 'store', start: () => void p.store.open(), stop: () => p.store.close() },
@@ -52,6 +52,9 @@ export function gatewaySteps(p: GatewayParts): Step[] {
       ? [{ name: 'provisioning', start: () => libraries.start(), stop: () => libraries.stop() }]
       : []),
     ...(upstream ? [{ name: 'upstream', start: () => upstream.start(), stop: () => upstream.stop() }] : []),
+    ...(monthlyReports
+      ? [{ name: 'monthly report', start: () => monthlyReports.start(), stop: () => monthlyReports.stop() }]
+      : []),
     // After the pipeline (a refused message raises an alert) and the reader libraries (a
     // synced roster is enrolled on them as an imported one is).
     ...(rosterSync

@@ -110,6 +110,8 @@ export const NoContent = T.Unsafe<undefined>({ type: 'null', description: 'no bo
 const Raw = (contentMediaType: string, description: string) =>
   T.Unsafe<unknown>({ type: 'string', contentMediaType, description });
 
+/** GET /api/reports/monthly?format=pdf (issue 14). */
+export const PdfBytes = Raw('application/pdf', 'A4 PDF with its Chinese font embedded');
 /** GET /api/live. */
 export const EventStream = Raw(
   'text/event-stream',

@@ -248,4 +248,5 @@ export const EN: Readonly<Record<string, string>> = {
   区平台连接: 'District broker',
   最近拒收: 'Last refusal',
   无: 'None',
+  导出PDF: 'Export PDF',
 };
