@@ -86,6 +86,22 @@ Options:
   -c, --config FILE
   -h, --help`;
 
+export const HANDOVER_HELP = `Usage: estate-gateway handover verify FILE [--pubkey KEY]…
+       estate-gateway handover key [--config FILE]
+
+verify  checks a signed hand-over package (移交城管证据包, the .zip the dashboard
+        downloads): the Ed25519 signature of manifest.json, every file's SHA-256 and
+        size, and that no file was added. With --pubkey (the gateway's public key, base64)
+        the signer must be that key; without, compare the printed fingerprint with the
+        one on the cover page and the one the district registered. Exit 1 when refused.
+key     prints this gateway's signing key (from the secrets file) and its fingerprint,
+        for the district to register.
+
+Options:
+  --pubkey KEY     trust only this public key
+  -c, --config FILE
+  -h, --help`;
+
 export const RUN_HELP = `Usage: estate-gateway run [--config FILE]
 
 Runs the gateway daemon: readers, roster check, journal, alerts, upstream, HTTP API.
@@ -164,8 +180,11 @@ passes, couriers, strangers, holidays, device outages, planted sublets, overcrow
 lent cards and long absences) and labels.json (the planted cases and hard negatives).
 Deterministic for the same options. Replay it with \`estate-gateway replay\`.`;
 
-export const REPORT_HELP = `Usage: estate-gateway report monthly --month YYYY-MM [--format json|csv] [--config FILE] [--data DIR]
+export const REPORT_HELP = `Usage: estate-gateway report monthly --month YYYY-MM [--format json|csv|pdf] [--config FILE] [--data DIR]
 
 The monthly report (月报): patrol activity, findings by kind and building, cases opened,
 closed, overdue and handed over, and the households concerned. Read-only: safe beside a
-running gateway.`;
+running gateway. pdf writes an A4 PDF (Chinese font embedded) to stdout:
+  estate-gateway report monthly --month 2026-04 --format pdf > 月报-2026-04.pdf
+With upstream on, the gateway also sends each month's report there when the month ends
+(estate.report.monthly, reports.monthlyUpstream).`;

@@ -15,6 +15,7 @@ import { HealthReport, HealthSummary } from './health.js';
 import { Housekeeping } from './housekeeping.js';
 import { HttpPart } from './http-part.js';
 import { CaseBook } from './ledger/case-book.js';
+import { HandoverPackages } from './ledger/handover-packages.js';
 import { MonthlyReportSender } from './ledger/report-upstream.js';
 import { createBus, createUpstream } from './links.js';
 import { LiveBus } from './live-bus.js';
@@ -171,6 +172,17 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     rosterSync,
     viid: viid?.link ?? null,
   });
+  const handover = new HandoverPackages({
+    store,
+    secrets,
+    outbox: upstream ? outbox : null,
+    source,
+    config: cfg,
+    dataDir: loaded.dataDir,
+    clock,
+    log: child('ledger'),
+    kick: () => upstream?.kick(),
+  });
   const http = new HttpPart({
     store,
     secrets,
@@ -183,6 +195,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     passes,
     cases,
+    handover,
     clock,
     health: () => health.view(),
     log: child('http'),

@@ -112,6 +112,8 @@ const Raw = (contentMediaType: string, description: string) =>
 
 /** GET /api/reports/monthly?format=pdf (issue 14). */
 export const PdfBytes = Raw('application/pdf', 'A4 PDF with its Chinese font embedded');
+/** GET /api/cases/:id/handover.zip (issue 14). */
+export const ZipBytes = Raw('application/zip', 'the signed hand-over package');
 /** GET /api/live. */
 export const EventStream = Raw(
   'text/event-stream',

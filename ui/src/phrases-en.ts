@@ -249,4 +249,5 @@ export const EN: Readonly<Record<string, string>> = {
   最近拒收: 'Last refusal',
   无: 'None',
   导出PDF: 'Export PDF',
+  下载签名证据包: 'Download the signed package',
 };

@@ -28,4 +28,16 @@ export default `
     created_at INTEGER NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0
   );
+
+  -- The signed hand-over package of each case handed to 城管, made once (at hand-over or at
+  -- the first download) and served as made, so its id and digest stay what was announced.
+  CREATE TABLE IF NOT EXISTS handover_packages (
+    case_id TEXT PRIMARY KEY,
+    package_id TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,           -- of the archive
+    bytes INTEGER NOT NULL,
+    key_id TEXT NOT NULL,
+    archive BLOB NOT NULL
+  ) WITHOUT ROWID;
 `;

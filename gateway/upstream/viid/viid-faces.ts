@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { ViidFace } from '../../../core/viid-wire.js';
+import { isThumbRef, readThumb } from '../../ledger/evidence-ref.js';
 import type { QueuedFace } from './viid-queue.js';
 
-/** What a thumbnail reference must look like (pipeline/thumbnails.ts thumbPath): nothing else is read. */
-const THUMB_REF = /^thumbs\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{20}\.(webp|jpg)$/;
 /** A thumbnail not written this long after its read will not be: the thumbnailer dropped it. */
 const THUMB_GRACE_MS = 60_000;
 
@@ -14,8 +11,7 @@ export type Loaded = { face: ViidFace } | { wait: true } | { gone: 'no_journal' 
 /**
  * The JPEG of a queued face, made at send time from the stored thumbnail (faces stay on the
  * box until the platform takes them, and then only the thumbnail leaves). The reference is
- * checked against the one shape the thumbnailer writes, so no row can steer a read outside
- * the thumbnail folder. A thumbnail still being written is waited for; one that never came
+ * checked by ledger/evidence-ref.ts, so no row can steer a read outside the thumbnail folder. A thumbnail still being written is waited for; one that never came
  * is given up (counted by the caller).
  */
 export class ViidFaces {
@@ -29,13 +25,9 @@ export class ViidFaces {
 
   async load(q: QueuedFace, now: number): Promise<Loaded> {
     if (q.ts === null || q.readerId === null) return { gone: 'no_journal' };
-    if (q.thumb === null || !THUMB_REF.test(q.thumb)) return { gone: 'bad_ref' };
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path.join(this.#dataDir, q.thumb));
-    } catch {
-      return now - q.createdAt < THUMB_GRACE_MS ? { wait: true } : { gone: 'no_image' };
-    }
+    if (!isThumbRef(q.thumb)) return { gone: 'bad_ref' };
+    const bytes = await readThumb(this.#dataDir, q.thumb);
+    if (bytes === null) return now - q.createdAt < THUMB_GRACE_MS ? { wait: true } : { gone: 'no_image' };
     const sharp = (await import('sharp')).default;
     try {
       const { data, info } = await sharp(bytes, { failOn: 'error' })
