@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../../core/clock.js';
 import {
-  faceId,
   faceListBody,
-  imageId,
   systemBody,
   VIID_FACES,
   VIID_KEEPALIVE,
@@ -11,13 +9,13 @@ import {
   VIID_STATUS,
   VIID_UNREGISTER,
   type ViidFace,
-  viidTime,
 } from '../../../core/viid-wire.js';
 import type { Metrics } from '../../metrics.js';
 import { Backoff } from '../../mqtt/backoff.js';
 import type { ViidClient, ViidReply } from './viid-client.js';
 import type { ViidFaces } from './viid-faces.js';
 import type { ViidQueue } from './viid-queue.js';
+import { communityBody, lostRegistration, ok, RETRYABLE } from './viid-replies.js';
 
 /** What the link is built from. */
 export interface ViidLinkDeps {
@@ -49,9 +47,6 @@ export interface ViidStatusView {
   uploaded: number;
   lastError: string | null;
 }
-
-/** Status codes after which the same faces may succeed later: busy, device error, rebooting. */
-const RETRYABLE = new Set<number>([VIID_STATUS.deviceBusy, VIID_STATUS.deviceError, VIID_STATUS.reboot]);
 
 /**
  * The GA/T 1400 link to the police platform (issue 14): Register (Digest), Keepalive every
@@ -288,35 +283,4 @@ export class ViidLink {
   #count(op: string, result: string, n = 1): void {
     this.#d.metrics.viid.inc({ op, result }, n);
   }
-}
-
-function ok(r: ViidReply): boolean {
-  return r.http >= 200 && r.http < 300 && r.statuses?.[0]?.statusCode === VIID_STATUS.ok;
-}
-
-function lostRegistration(r: ViidReply): boolean {
-  return r.http === 401 || r.statuses?.[0]?.statusCode === VIID_STATUS.invalidOperation;
-}
-
-/**
- * A community extension record per face (`{Name}ListObject`/`{Name}Object`, the name from
- * the resource path: /VIID/Community/AccessRecords → AccessRecord). The districts that use
- * these extensions differ: the fields are the ones every variant seen carries.
- */
-function communityBody(resource: string, faces: readonly ViidFace[]): string {
-  const name = (resource.split('/').pop() ?? 'Record').replace(/s$/, '');
-  return JSON.stringify({
-    [`${name}ListObject`]: {
-      [`${name}Object`]: faces.map((f) => {
-        const img = imageId(f.deviceId, f.ts, f.seq);
-        return {
-          RecordID: faceId(img, f.seq),
-          DeviceID: f.deviceId,
-          PassTime: viidTime(f.ts),
-          FaceID: faceId(img, f.seq),
-          ImageID: img,
-        };
-      }),
-    },
-  });
 }
