@@ -37,7 +37,9 @@ export function previousMonth(now: number): string {
  * `estate.report.monthly` CloudEvent with the report as JSON and as CSV, into the outbox in
  * one transaction with the note that it was sent, so a restart neither loses nor repeats
  * it (its id is stable: the upstream deduplicates a retry). The report covers the ledger as
- * it stood when the month closed; the dashboard and the API serve later corrections.
+ * it stood when the month closed; the dashboard and the API serve later corrections. The
+ * first month sent is one the box ran in (it has reads from then), never a month before
+ * its installation.
  */
 export class MonthlyReportSender {
   readonly #d: MonthlySenderDeps;
@@ -64,6 +66,13 @@ export class MonthlyReportSender {
     const sent = getMeta(db, SENT_KEY);
     if (sent !== undefined && sent >= month) return null;
     const [, end] = monthRange(month);
+    if (sent === undefined && !this.#ranBefore(end)) {
+      // A box installed this month has no month behind it: an empty report upstream would
+      // read as an estate where nobody came in. Its first report is this month's.
+      setMeta(db, SENT_KEY, month);
+      this.#d.log.info({ month }, 'monthly reports start after this month: no reads before it');
+      return null;
+    }
     db.transaction(() => {
       const report = monthlyReport(db, month, this.#d.estate);
       this.#d.outbox.add(
@@ -82,6 +91,11 @@ export class MonthlyReportSender {
     this.#d.log.info({ month }, 'monthly report queued for upstream');
     this.#d.kick();
     return month;
+  }
+
+  /** Whether the journal holds a read from before `end`: the box ran in the month that ended. */
+  #ranBefore(end: number): boolean {
+    return this.#d.store.statement('SELECT 1 FROM journal WHERE ts < ? LIMIT 1').get(end) !== undefined;
   }
 
   #safeCheck(): void {
