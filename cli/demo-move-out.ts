@@ -1,65 +1,66 @@
 import type { Logger } from 'pino';
 import type { Gateway } from '../gateway/gateway.js';
-import type { SimFaceLibrary } from '../sim/face-library.js';
+import type { EstateSimulation } from '../sim/scenario.js';
+import type { SimEstate } from '../sim/types.js';
+import type { SimRosterIssuer } from '../sim/upstream-roster.js';
 
-/** How long the demo waits for the terminals' libraries before it shows a move-out. */
-const WAIT_MS = 120_000;
+/** How long after start the demo's resident moves out upstream. */
+export const MOVE_OUT_AFTER_MS = 20_000;
+/** How often the demo looks whether the gateway has the new roster (a CLI loop, not a test). */
+const LOOK_EVERY_MS = 250;
 
 /**
- * The demo's move-out (issue 11): once a resident is enrolled on every simulated face
- * terminal that keeps a library (the ZKTeco, mqtt-face and v1 terminals at one entrance),
- * the resident moves out — a roster change — and the demo prints how long each terminal
- * took to delete them. Only ids and times are printed, never a name or a photo.
+ * The demo's move-out (issue 14): some seconds after start, a resident moves out at the
+ * simulated district system; the signed delta reaches the gateway on its next pull; the
+ * resident then shows a face at their home door and is refused. Each step is printed with
+ * how long it took since the move-out upstream.
  */
-export async function demoMoveOut(
+export function scheduleDemoMoveOut(
   gw: Gateway,
-  libraries: ReadonlyMap<string, SimFaceLibrary>,
+  issuer: SimRosterIssuer,
+  sim: EstateSimulation,
+  estate: SimEstate,
   log: Logger,
-  delayMs = 15_000,
-): Promise<string | null> {
-  if (libraries.size === 0) return null;
-  await new Promise((r) => setTimeout(r, delayMs).unref());
-  const libs = [...libraries];
-  const common = (): string | undefined => {
-    const [first, ...rest] = libs;
-    return first?.[1].ids().find((id) => rest.every(([, l]) => l.has(id)));
+): () => void {
+  const readers = gw.config.readers.filter(
+    (r) => (r.driver ?? 'mqtt-v1') === 'mqtt-v1' && r.direction === 'in',
+  );
+  const person = estate.persons.find(
+    (p) => p.kind === 'resident' && p.facePersonId && readers.some((r) => r.door === p.homeDoors[0]),
+  );
+  const reader = readers.find((r) => r.door === person?.homeDoors[0]);
+  let timer: NodeJS.Timeout | undefined;
+  let look: NodeJS.Timeout | undefined;
+  if (!person?.residentId || !reader) return () => {};
+  const residentId = person.residentId;
+  timer = setTimeout(() => {
+    const t0 = Date.now();
+    const delta = issuer.moveOut(residentId);
+    const version = delta.payload.version;
+    console.log(
+      `demo: resident ${residentId} (household ${person.householdId}) moves out at the district system — signed roster delta ${version}`,
+    );
+    look = setInterval(() => {
+      if ((gw.rosterSync?.status().version ?? 0) < version) return;
+      clearInterval(look);
+      console.log(
+        `demo: the gateway verified and applied roster ${version} ${Date.now() - t0} ms after the move-out`,
+      );
+      gw.live.on('entry', function seen(e) {
+        if (e.residentId !== residentId) return;
+        gw.live.off('entry', seen);
+        console.log(
+          `demo: ${residentId} shows a face at ${reader.id}: ${e.outcome} (${e.reasons.join(' ')}), ${Date.now() - t0} ms after the move-out upstream`,
+        );
+      });
+      if (!sim.presentNow(person.id, reader.id)) log.warn({ residentId }, 'demo move-out: could not present');
+    }, LOOK_EVERY_MS);
+    look.unref();
+  }, MOVE_OUT_AFTER_MS);
+  timer.unref();
+  return () => {
+    clearTimeout(timer);
+    clearInterval(look);
+    timer = undefined;
   };
-  const t0 = Date.now();
-  let key = common();
-  while (!key && Date.now() - t0 < WAIT_MS) {
-    // Woken by the next enrolment on any terminal, not by a timer.
-    await Promise.race(
-      libs.map(([, l]) => l.expect((c) => c.op === 'upsert', WAIT_MS).catch(() => undefined)),
-    );
-    key = common();
-  }
-  if (!key) {
-    log.warn(
-      { terminals: libs.map(([id]) => id) },
-      'demo: no resident enrolled on every face terminal; no move-out shown',
-    );
-    return null;
-  }
-  const row = gw.db
-    .prepare(`SELECT resident_id AS id FROM credentials WHERE kind = 'face' AND key = ?`)
-    .get(key) as { id: string } | undefined;
-  if (!row) return null;
-  // What a roster import marking them moved_out does, then the reload a SIGHUP does.
-  gw.db
-    .prepare(`UPDATE residents SET status = 'moved_out', updated_at = ? WHERE id = ?`)
-    .run(Date.now(), row.id);
-  const changed = Date.now();
-  gw.reloadRoster();
-  console.log(
-    `demo: resident ${row.id} moved out (roster change); deleting face ${key} from ${libs.map(([id]) => id).join(', ')}`,
-  );
-  const times = await Promise.all(
-    libs.map(async ([id, l]) => {
-      await l.gone(key, 60_000);
-      return `${id} ${((Date.now() - changed) / 1000).toFixed(1)} s`;
-    }),
-  );
-  const line = `demo: moved-out resident ${row.id} deleted from every face terminal within ${((Date.now() - changed) / 1000).toFixed(1)} s (${times.join(', ')})`;
-  console.log(line);
-  return line;
 }

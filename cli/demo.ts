@@ -2,11 +2,19 @@ import { build } from '../gateway/build.js';
 import { createLogger } from '../gateway/log.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
+import { demoFaceMoveOut } from './demo-face-move-out.js';
 import { ensureDemoLogin } from './demo-login.js';
-import { demoMoveOut } from './demo-move-out.js';
+import { MOVE_OUT_AFTER_MS, scheduleDemoMoveOut } from './demo-move-out.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
-import { importSimRoster, simEstate, startEstate, startSerialDoors, startSimUpstream } from './simulation.js';
+import {
+  importSimRoster,
+  simEstate,
+  simRosterIssuer,
+  startEstate,
+  startSerialDoors,
+  startSimUpstream,
+} from './simulation.js';
 
 /** `estate-gateway demo`. */
 export async function demoCommand(argv: string[]): Promise<void> {
@@ -32,7 +40,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
     await gw.stop();
     throw err;
   }
-  const upstream = await startSimUpstream(l, gw.secrets, log);
+  const issuer = simRosterIssuer(l, estate);
+  const upstream = await startSimUpstream(l, gw.secrets, log, issuer);
   // The serial devices listen before the gateway opens its lines to them.
   const serial = await startSerialDoors(l, estate, log);
   const stopSimulators = async () => {
@@ -55,7 +64,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
   const terminalUrl = gw.terminalPort ? `http://127.0.0.1:${gw.terminalPort}` : undefined;
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log, terminalUrl);
-  stopSim = () => sim.stop();
+  const cancelMoveOut = issuer ? scheduleDemoMoveOut(gw, issuer, sim, estate, log) : () => {};
+  stopSim = () => {
+    cancelMoveOut();
+    return sim.stop();
+  };
   const vendor = c.readers.filter((r) => r.driver !== 'mqtt-v1' && sim.faceLibraries().has(r.id));
   const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length + vendor.length;
 
@@ -78,6 +91,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `                (kept in ${login.file}; HTTP API under ${gw.httpUrl}/api/ needs a login or an API token)`,
       `  MQTT broker   ${brokerUrl}${c.mqtt.url ? '' : ' (embedded; reader passwords in the secrets file)'}`,
       `  Upstream      ${upstream ? `${upstream.url} (simulated district system; GET …/v1/stats)` : (c.upstream.url ?? 'off')}`,
+      `  Roster        ${issuer ? `signed by the simulated district system (${c.rosterSync.pullUrl}, every ${c.rosterSync.pullIntervalSeconds} s); a resident moves out there in ${MOVE_OUT_AFTER_MS / 1000} s` : c.rosterSync.enabled ? 'synced from upstream' : 'imported from the simulated estate'}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
       `  Face libraries ${[...sim.faceLibraries().keys()].join(', ') || 'none'}: kept in step with the roster${vendor.length > 0 ? ` (${vendor.map((r) => `${r.id} ${r.driver}`).join(', ')}; terminal listener :${gw.terminalPort ?? '—'})` : ''}; a move-out is shown in 15 s`,
@@ -87,7 +101,20 @@ export async function demoCommand(argv: string[]): Promise<void> {
     ].join('\n'),
   );
   // Issue 11: a resident moves out and leaves every face terminal; the demo says how fast.
-  void demoMoveOut(gw, sim.faceLibraries(), log).catch((err: unknown) =>
+  // With a signed roster the move-out is made at the district system (a delta the gateway
+  // pulls); else in the store, as a roster import would, and the roster reloaded.
+  const moveOut = (id: string): string => {
+    if (issuer) {
+      const v = issuer.moveOut(id).payload.version;
+      return `at the district system, signed roster delta ${v}`;
+    }
+    gw.db
+      .prepare(`UPDATE residents SET status = 'moved_out', updated_at = ? WHERE id = ?`)
+      .run(Date.now(), id);
+    gw.reloadRoster();
+    return 'roster change';
+  };
+  void demoFaceMoveOut(gw, sim.faceLibraries(), log, moveOut).catch((err: unknown) =>
     log.warn({ err }, 'demo: the move-out walkthrough failed'),
   );
   const summary = setInterval(() => {

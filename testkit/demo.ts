@@ -14,6 +14,7 @@ export interface DemoConfig {
   terminals: { http: { port: number } };
   upstream: { url: string };
   sim: { upstreamPort: number };
+  rosterSync?: { pullUrl?: string };
   log: unknown;
 }
 
@@ -38,6 +39,8 @@ export async function demoConfig(dir: string): Promise<{ cfg: DemoConfig; file: 
       r.options.photoUrl = `http://127.0.0.1:${cfg.terminals.http.port}`;
   cfg.upstream.url = `http://127.0.0.1:${upstreamPort}/v1/events`;
   cfg.sim.upstreamPort = upstreamPort;
+  // The signed roster comes from the same simulated district system, as in npm start.
+  if (cfg.rosterSync?.pullUrl) cfg.rosterSync.pullUrl = `http://127.0.0.1:${upstreamPort}/v1/roster`;
   const file = path.join(dir, 'config.yaml');
   writeFileSync(file, stringify(cfg));
   return { cfg, file };
