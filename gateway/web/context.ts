@@ -18,6 +18,7 @@ import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { CaseBook } from '../ledger/case-book.js';
+import type { LedgerWorkflow } from '../ledger/workflow.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassService } from '../passes/pass-service.js';
@@ -38,6 +39,8 @@ export interface WebDeps {
   /** Visitor passes and the ledger (issue 4). */
   passes: PassService;
   cases: CaseBook;
+  /** The full inspection, evidence uploads, enforcement feedback, tip rewards (issue 16). */
+  workflow: LedgerWorkflow;
   clock: Clock;
   health: () => HealthView;
   log: Logger;
