@@ -15,6 +15,7 @@ import {
   todayShanghai,
 } from '../ledger.js';
 import type { PageContext } from '../page.js';
+import { photoLinks, photoPicker } from '../upload.js';
 
 /** What the household file carries from the ledger (issue 4): passes, cases, patrol visits. */
 export type HouseholdLedger = Pick<HouseholdFile, 'id' | 'buildingId' | 'passes' | 'cases' | 'patrols'>;
@@ -60,7 +61,8 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
     violationField.hidden = result.value !== 'violation_found';
   });
   const note = h('textarea', { name: 'note', maxlength: 2000, rows: 2, cols: 30 });
-  const photo = h('input', { name: 'photo', maxlength: 256, size: 16 });
+  // Photos are uploads now (issue 16): re-encoded by the gateway without EXIF or GPS.
+  const photos = photoPicker('photos');
   const form = h(
     'form',
     { id: 'patrol-form', class: 'filters' },
@@ -69,11 +71,12 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
     field(t('巡查结果'), result),
     violationField,
     field(t('备注'), note),
-    field(t('照片编号'), photo),
+    photos.el,
     h('button', { type: 'submit', class: 'primary' }, t('记录巡查')),
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (photos.busy()) return msg.say(t('照片上传中，请稍候'), true);
     try {
       const r = await api<Created>('/api/patrols', {
         method: 'POST',
@@ -84,10 +87,11 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
           result: result.value,
           ...(result.value === 'violation_found' ? { violation: violation.value } : {}),
           ...(note.value.trim() ? { note: note.value.trim() } : {}),
-          ...(photo.value.trim() ? { photo: photo.value.trim() } : {}),
+          ...(photos.ids().length ? { photos: photos.ids() } : {}),
         },
       });
       form.reset();
+      photos.reset();
       violationField.hidden = true;
       await reload();
       msg.say(r.caseId ? h('span', {}, `${t('已记录')}；`, opened(r.caseId)) : t('已记录'));
@@ -196,7 +200,7 @@ export function ledgerCards(f: HouseholdLedger): HTMLElement[] {
           p.inspector,
           badge(codeLabel('patrolResult', p.result), p.result === 'violation_found' ? 'bad' : 'muted'),
           p.note ?? '—',
-          p.photo ?? '—',
+          p.photos.length ? photoLinks(p.photos) : (p.photo ?? '—'),
           p.caseId ? h('a', { href: `#/cases/${encodeURIComponent(p.caseId)}` }, p.caseId) : '—',
         ],
         t('暂无数据'),
