@@ -385,4 +385,6 @@ export const EN: Readonly<Record<string, string>> = {
   发现违规户数: 'Households with violations',
   核查登记人员: 'Registered persons checked',
   门店房源巡查: 'Agencies & listings',
+  '举报人（可不填）': 'Tipster (optional)',
+  '联系电话（可不填）': 'Phone (optional)',
 };

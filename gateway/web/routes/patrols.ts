@@ -85,7 +85,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
                   inspector: b.inspector,
                   ...(target ? targetEvidence(target) : {}),
                   note: b.note ?? null,
-                  photo: b.photo ?? null,
+                  ...(b.photo ? { photo: b.photo } : {}),
                   ...(photos.length ? { photos } : {}),
                 },
                 ts: now,

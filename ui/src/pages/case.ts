@@ -193,6 +193,7 @@ export const casePage: Page = {
             c.files.length
               ? card(t('照片与文书'), h('div', { id: 'case-files' }, photoLinks(c.files)))
               : null,
+            enforcementCard(c),
             alert ? card(t('通行记录'), evidenceTable(alert.evidence)) : null,
           ),
           h(
@@ -207,7 +208,6 @@ export const casePage: Page = {
                 ? feedbackForm(c, message.say, (after) => void draw(after))
                 : null,
             ),
-            enforcementCard(c),
             card(t('处置记录'), timeline(c)),
             canAct
               ? card(

@@ -120,6 +120,9 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
     value: localInput(Date.now()),
   });
   const content = h('textarea', { name: 'content', required: true, maxlength: 4000, rows: 2, cols: 36 });
+  // The tipster, to thank or reward (issue 16): only admins read it back, retention removes it.
+  const tipsterName = h('input', { name: 'tipsterName', maxlength: 32, size: 8 });
+  const tipsterPhone = h('input', { name: 'tipsterPhone', maxlength: 20, size: 12, inputmode: 'tel' });
   const form = h(
     'form',
     { id: 'tip-form', class: 'filters' },
@@ -127,6 +130,8 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
     field(t('举报类型'), kind),
     field(t('收到时间'), received),
     field(t('举报内容'), content),
+    field(t('举报人（可不填）'), tipsterName),
+    field(t('联系电话（可不填）'), tipsterPhone),
     h('button', { type: 'submit', class: 'primary' }, t('登记举报投诉')),
   );
   form.addEventListener('submit', async (ev) => {
@@ -140,9 +145,19 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
           householdId: f.id,
           receivedAt: fromLocalInput(received.value),
           content: content.value.trim(),
+          ...(tipsterName.value.trim() || tipsterPhone.value.trim()
+            ? {
+                tipster: {
+                  ...(tipsterName.value.trim() ? { name: tipsterName.value.trim() } : {}),
+                  ...(tipsterPhone.value.trim() ? { phone: tipsterPhone.value.trim() } : {}),
+                },
+              }
+            : {}),
         },
       });
       content.value = '';
+      tipsterName.value = '';
+      tipsterPhone.value = '';
       await reload();
       msg.say(r.caseId ? opened(r.caseId) : t('已记录'));
     } catch (err) {
