@@ -1,8 +1,17 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import t from 'tap';
 import { systemClock } from '../../core/clock.js';
 import { UserStore } from '../../gateway/accounts/users.js';
-import { launchChromium, logIn, newPage, openPage as open, shot } from '../../testkit/browser.js';
+import {
+  launchChromium,
+  logIn,
+  newPage,
+  openPage as open,
+  RESULTS_DIR,
+  shot,
+} from '../../testkit/browser.js';
 import { startGateway } from '../../testkit/gateway.js';
 import { readGps, simplePdf, withGps } from '../../testkit/photos.js';
 
@@ -105,6 +114,14 @@ t.test('listing patrol, hand-over feedback, a rewarded tip, an upload without EX
     }),
   ]);
   t.equal(download.suggestedFilename(), `handover-${caseId}.json`);
+  const saved = path.join(RESULTS_DIR, `handover-${caseId}.json`);
+  await download.saveAs(saved);
+  const pkg = JSON.parse(readFileSync(saved, 'utf8')) as { files: Array<{ ref: string; mime: string }> };
+  t.match(
+    pkg.files,
+    [{ ref: /^evidence:ev-/, mime: 'image/png' }],
+    'the screenshot is in the package by reference',
+  );
   t.match(await page.textContent('#enforcement'), /闵行区（跨区）.*闵行区城管执法局.*待反馈/);
   await page.fill('#feedback-form input[name=officeRef]', '闵城管罚〔2026〕88号');
   await page.selectOption('#feedback-form select[name=result]', 'penalty');

@@ -263,6 +263,28 @@ t.test('a listing patrol opens a case with the listing as evidence, tied to a ho
     409,
     'tied once',
   );
+  // Handed over, the package refers to the screenshot by id and checksum: no path, no image.
+  for (const [to, extra] of [
+    ['acknowledged', {}],
+    ['rectification_ordered', { deadline: new Date(Date.now() + 86_400_000).toISOString() }],
+    ['handed_over', {}],
+  ] as const)
+    t.equal(
+      (await api.post(`/api/cases/${caseId}/transitions`, { to, note: '—', ...extra })).status,
+      200,
+      to,
+    );
+  const pkg = await api.get(`/api/cases/${caseId}/handover`);
+  t.match(pkg.json.files, [
+    {
+      ref: `evidence:${shot.json.id}`,
+      kind: 'photo',
+      of: 'patrol',
+      mime: 'image/png',
+      sha256: shot.json.sha256,
+    },
+  ]);
+  t.notOk(/evidence\/|base64|"data":/.test(pkg.text), 'no path, no embedded image');
   t.match(audit(g, 'patrol.link'), [{ target: p.json.id, outcome: 'ok' }, { outcome: 'refused' }]);
 
   const agency = await api.post('/api/patrols', {
