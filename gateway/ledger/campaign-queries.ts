@@ -72,6 +72,8 @@ export interface HouseholdFilter {
   status?: string;
   /** Only those whose revisit is due on or before this date (YYYY-MM-DD). */
   dueBy?: string;
+  /** One household only. */
+  householdId?: string;
 }
 
 /** One household of a campaign's list. */
@@ -111,12 +113,17 @@ export function campaignHouseholds(
           AND (@building IS NULL OR ch.building_id = @building)
           AND (@status IS NULL OR ch.status = @status)
           AND (@dueBy IS NULL OR (ch.revisit_due IS NOT NULL AND ch.revisit_due <= @dueBy))
+          AND (@household IS NULL OR ch.household_id = @household)
         ORDER BY flags > 0 DESC, flags DESC, ch.building_id, ch.room
-        LIMIT ${Math.max(1, Math.min(limit, 2000))}`,
+        LIMIT ${Math.max(1, Math.min(limit, 5000))}`,
     )
-    .all({ id, building: f.building ?? null, status: f.status ?? null, dueBy: f.dueBy ?? null }) as Array<
-    Omit<CampaignHousehold, 'flagKinds'> & { kinds: string | null }
-  >;
+    .all({
+      id,
+      building: f.building ?? null,
+      status: f.status ?? null,
+      dueBy: f.dueBy ?? null,
+      household: f.householdId ?? null,
+    }) as Array<Omit<CampaignHousehold, 'flagKinds'> & { kinds: string | null }>;
   return rows.map(({ kinds, ...r }) => ({ ...r, flagKinds: kinds ? kinds.split(',') : [] }));
 }
 

@@ -76,7 +76,7 @@ export const CampaignHouseholdsQuery = T.Object(
     building: T.Optional(Ref),
     status: T.Optional(Lit(codesOf('campaignStatus'))),
     dueBy: T.Optional(Day),
-    limit: T.Integer({ minimum: 1, maximum: 2000, default: 500 }),
+    limit: T.Integer({ minimum: 1, maximum: 5000, default: 5000 }),
   },
   { additionalProperties: false },
 );

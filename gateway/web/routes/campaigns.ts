@@ -131,7 +131,7 @@ export const campaignRoutes: RouteModule = (app, w) => {
     async (req, reply) => {
       const { id, household: hid } = req.params;
       if (!found(id)) return rejectInput(d.metrics, req, reply, 404, `no campaign ${id}`);
-      const h = campaignHouseholds(d.db, id, {}, 2000).find((x) => x.householdId === hid);
+      const h = campaignHouseholds(d.db, id, { householdId: hid }, 1)[0];
       if (!h) return rejectInput(d.metrics, req, reply, 404, `household ${hid} is not in campaign ${id}`);
       const masked = w.masked(req);
       // What the inspector at the door reads is a household file: audited like one.
