@@ -34,8 +34,10 @@ export function readPlace(text: string): Place {
     add(buildings, Number(m[1]), m[0]);
   // 502室 502房 1203号房
   for (const m of s.matchAll(/(\d{3,4})\s*(室|房|号房)/g)) add(rooms, Number(m[1]), m[0]);
-  // 3-502, 3-2-502 (building-entrance-room), 3号楼2单元502
-  for (const m of s.matchAll(/(?<![\d.])(\d{1,3})-(?:\d{1,2}-)?(\d{3,4})(?![\d.])/g)) {
+  // 3-502, 3-2-502 (building-entrance-room), 3号楼2单元502 — not a price or area range (2-3500元)
+  for (const m of s.matchAll(
+    /(?<![\d.])(\d{1,3})-(?:\d{1,2}-)?(\d{3,4})(?![\d.])(?!\s*(?:元|平|㎡|m²|万))/g,
+  )) {
     add(buildings, Number(m[1]), m[0]);
     add(rooms, Number(m[2]), m[0]);
   }

@@ -64,6 +64,8 @@ t.test('a listing’s words: where people say a flat is', async (t) => {
     ['12号1203 朝南', [12], [1203]],
     ['3幢 502 可短租', [3], [502]],
     ['两室一厅 50平 3500元 近3号线', [], []],
+    ['月租3-3500元 面积1-120平', [], []],
+    ['预算2-3万 5-502室', [5], [502]],
   ];
   for (const [text, buildings, rooms] of cases) {
     const p = readPlace(text);
