@@ -442,7 +442,7 @@ export const ConfigSchema = T.Object(
           minimum: 1,
           default: 180,
           description:
-            "A tipster's name and phone are removed this many days after the tip's case closed and its reward, if any, was decided (issue 16).",
+            "A tipster's name and phone are removed this many days after the tip's case closed and its reward, if any, was decided; for a tip that opened no case, this many days after it was received (issue 16).",
         }),
         evidenceDays: T.Integer({
           minimum: 1,

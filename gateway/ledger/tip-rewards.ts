@@ -193,14 +193,17 @@ export class TipBook {
 
   /**
    * Retention of tipsters' contacts: removed `days` after the tip's case closed, once its
-   * reward (if any) is no longer awaiting a decision. Returns how many were removed.
+   * reward (if any) is no longer awaiting a decision; a tip that opened no case (a tip's case
+   * is fixed when it is recorded) loses its contact `days` after it was received. Returns how
+   * many were removed.
    */
   forgetContacts(days: number, now: number): number {
     const n = this.#store
       .statement(
         `UPDATE tips SET contact_name = NULL, contact_phone = NULL, contact_removed_at = @now
           WHERE contact_removed_at IS NULL AND (contact_name IS NOT NULL OR contact_phone IS NOT NULL)
-            AND EXISTS (SELECT 1 FROM cases c WHERE c.id = tips.case_id AND c.state = 'closed' AND c.updated_at < @cutoff)
+            AND (EXISTS (SELECT 1 FROM cases c WHERE c.id = tips.case_id AND c.state = 'closed' AND c.updated_at < @cutoff)
+                 OR (tips.case_id IS NULL AND tips.received_at < @cutoff))
             AND NOT EXISTS (SELECT 1 FROM tip_rewards r WHERE r.tip_id = tips.id AND r.state = 'proposed')`,
       )
       .run({ now, cutoff: now - days * 86_400_000 }).changes;

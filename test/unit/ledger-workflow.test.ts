@@ -159,7 +159,7 @@ t.test('enforcement feedback: recorded once, closes the case, refused out of ord
 
 t.test('tip rewards: for a tip that proved true, decided by another admin; contacts forgotten', async (t) => {
   const { db, wf, cases } = rig();
-  const tip = (id: string, caseId: string) =>
+  const tip = (id: string, caseId: string | null) =>
     db
       .prepare(
         `INSERT INTO tips(id, received_at, channel, household_id, building_id, kind, content, case_id, created_by, created_at, contact_name, contact_phone)
@@ -184,6 +184,7 @@ t.test('tip rewards: for a tip that proved true, decided by another admin; conta
   const b = open();
   tip('tp-a', a);
   tip('tp-b', b);
+  tip('tp-c', null);
   const reward = { kind: 'cash' as const, amountFen: 50000, note: '举报属实' };
   t.match(
     err(() => wf.tips.propose('tp-a', reward, OP, T0)),
@@ -225,7 +226,7 @@ t.test('tip rewards: for a tip that proved true, decided by another admin; conta
   );
   t.same(
     wf.tips.list({ reward: 'none' }, 10).map((x) => x.id),
-    ['tp-b'],
+    ['tp-c', 'tp-b'],
   );
 
   // A tip found unsubstantiated by enforcement is not rewarded.
@@ -242,7 +243,11 @@ t.test('tip rewards: for a tip that proved true, decided by another admin; conta
 
   // Retention: contacts go tipContactDays after the case closed (tp-b, closed on day 7);
   // tp-a's case is still open, so its tipster's contact stays.
+  // tp-c opened no case: its contact goes tipContactDays after the tip was received.
   t.equal(wf.tips.forgetContacts(180, T0 + 100 * DAY), 0);
+  t.equal(wf.tips.forgetContacts(180, T0 + 181 * DAY), 1, 'the tip without a case, 180 days after receipt');
+  t.match(wf.tips.get('tp-c'), { contactName: null, contactPhone: null, contactRemovedAt: T0 + 181 * DAY });
+  t.match(wf.tips.get('tp-b'), { contactName: '王先生' }, 'its case closed on day 7: kept until day 187');
   t.equal(wf.tips.forgetContacts(180, T0 + 188 * DAY), 1);
   t.match(wf.tips.get('tp-b'), { contactName: null, contactPhone: null, contactRemovedAt: T0 + 188 * DAY });
   t.match(wf.tips.get('tp-a'), { contactName: '王先生' });
