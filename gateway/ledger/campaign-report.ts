@@ -127,8 +127,14 @@ export function campaignReport(
   };
 }
 
+/**
+ * One CSV cell. Text that a spreadsheet would take for a formula (=, +, -, @ first: an
+ * inspector's account name, a building's name) is led by an apostrophe, so the city's
+ * office opening the file in Excel runs nothing.
+ */
 const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
+  const raw = v === null || v === undefined ? '' : String(v);
+  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

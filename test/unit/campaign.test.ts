@@ -308,6 +308,15 @@ t.test('visits: every registered person checked, the standing, the case, the rep
   t.match(csv, /violations,unregistered_occupant,未登记人员居住,,,1/);
   t.match(csv, /unreached,refused,拒绝入户 0201,2号楼,H2,1/);
   t.notOk(/张伟|李娜|赵某/.test(JSON.stringify(report) + csv), 'no resident names in the report');
+  const formula = campaignReportCsv({
+    ...report,
+    byInspector: [{ ...report.byInspector[0], inspector: '=HYPERLINK("http://x","y")' }],
+  });
+  t.match(
+    formula,
+    /\ninspector,"'=HYPERLINK\(""http:\/\/x"",""y""\)",走访次数,,,6\n/,
+    'a formula is only text',
+  );
 
   // Upstream: estate.report.campaign through the outbox, numbered per sending.
   const sent = wf.sendReport(c, report, T0 + 8 * 3600_000);
