@@ -310,7 +310,7 @@ t.test('visits: every registered person checked, the standing, the case, the rep
   t.notOk(/张伟|李娜|赵某/.test(JSON.stringify(report) + csv), 'no resident names in the report');
   const formula = campaignReportCsv({
     ...report,
-    byInspector: [{ ...report.byInspector[0], inspector: '=HYPERLINK("http://x","y")' }],
+    byInspector: report.byInspector.map((i) => ({ ...i, inspector: '=HYPERLINK("http://x","y")' })),
   });
   t.match(
     formula,
