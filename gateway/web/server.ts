@@ -11,7 +11,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { campaignRoutes } from './routes/campaigns.js';
-import { caseRoutes } from './routes/cases.js';
+import { caseRoutes, handoverArchiveRoute } from './routes/cases.js';
 import { enforcementRoutes } from './routes/enforcement.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { householdRoutes } from './routes/households.js';
@@ -41,6 +41,7 @@ const ROUTES: RouteModule[] = [
   overviewRoutes,
   passRoutes,
   caseRoutes,
+  handoverArchiveRoute,
   patrolRoutes,
   // Issue 16: the full inspection, listing patrols, uploads, enforcement feedback, tip rewards.
   tipRoutes,

@@ -387,4 +387,17 @@ export const EN: Readonly<Record<string, string>> = {
   门店房源巡查: 'Agencies & listings',
   '举报人（可不填）': 'Tipster (optional)',
   '联系电话（可不填）': 'Phone (optional)',
+  // Issue 14: the signed roster, the district broker, the PDF and the signed package.
+  名单: 'Roster',
+  名单版本: 'Roster version',
+  '户数 / 人数': 'Households / residents',
+  签发方: 'Signed by',
+  未知密钥: 'unknown key',
+  尚未同步: 'Not synced yet',
+  同步时间: 'Synced at',
+  区平台连接: 'District broker',
+  最近拒收: 'Last refusal',
+  无: 'None',
+  导出PDF: 'Export PDF',
+  下载签名证据包: 'Download the signed package',
 };
