@@ -445,6 +445,18 @@ export const ConfigSchema = T.Object(
           description:
             "A resident's face photo (roster, for the face terminals) is deleted this many days after the resident or household stopped being active; a visitor's photo when the pass ends.",
         }),
+        tipContactDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            "A tipster's name and phone are removed this many days after the tip's case closed and its reward, if any, was decided; for a tip that opened no case, this many days after it was received (issue 16).",
+        }),
+        evidenceDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            'Uploaded photos and documents: kept while their case is open, removed this many days after it closed; those of no case this many days after upload (issue 16).',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
