@@ -201,6 +201,25 @@ const auditOutcome = {
   refused: { zh: '拒绝', en: 'refused' },
 } as const satisfies Table;
 
+/**
+ * Why a reader's library refused one person's entry (issue 11): the gateway's code for a
+ * vendor's refusal — Hikvision `faceQualityTooLow`, Dahua 288686087… — so the household file
+ * can say "face not accepted by terminal T-3-1: 人脸质量过低". The vendor's own words travel
+ * beside the code in the outcome's message.
+ */
+const libraryRefusal = {
+  no_face_detected: { zh: '未检测到人脸', en: 'No face detected' },
+  face_quality_too_low: { zh: '人脸质量过低', en: 'Face quality too low' },
+  face_blurred: { zh: '人脸照片模糊', en: 'Face photo blurred' },
+  photo_too_large: { zh: '照片过大', en: 'Photo too large' },
+  face_library_full: { zh: '人脸库已满', en: 'Face library full' },
+  face_library_missing: { zh: '人脸库不存在', en: 'Face library missing' },
+  card_in_use: { zh: '卡号已被他人使用', en: 'Card number held by someone else' },
+  person_not_found: { zh: '终端上无此人员', en: 'Person not on the terminal' },
+  bad_parameters: { zh: '参数错误', en: 'Bad parameters' },
+  refused: { zh: '终端拒绝', en: 'Refused by the terminal' },
+} as const satisfies Table;
+
 /** Every group of codes, code → labels, each in its order. */
 export const CODES = {
   reason,
@@ -219,6 +238,7 @@ export const CODES = {
   patrolResult,
   tipChannel,
   auditOutcome,
+  libraryRefusal,
 } as const satisfies Readonly<Record<string, Table>>;
 
 /** The name of a group of codes. */
@@ -256,6 +276,8 @@ export type PatrolResult = Code<'patrolResult'>;
 export type TipChannel = Code<'tipChannel'>;
 /** How an audited action ended. */
 export type AuditOutcome = Code<'auditOutcome'>;
+/** Why a reader's library refused an entry. */
+export type LibraryRefusal = Code<'libraryRefusal'>;
 
 /** The codes of a group in the table's order. */
 export function codesOf<G extends CodeGroup>(group: G): readonly Code<G>[] {

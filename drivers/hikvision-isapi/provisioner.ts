@@ -17,9 +17,9 @@ import { type IsapiResult, isapi, searchAll } from './isapi-call.js';
 import type { HikTerminal } from './terminal.js';
 import type { ResponseStatus } from './wire.js';
 
-/** Validity for an open-ended person: what the terminals accept as "always". */
-const ALWAYS_FROM = Date.UTC(2000, 0, 1);
-const ALWAYS_TO = Date.UTC(2037, 11, 31, 23, 59, 59);
+/** Validity of an open-ended person, in the terminal's local time: what the terminals accept as "always". */
+const ALWAYS_FROM = '2000-01-01T00:00:00';
+const ALWAYS_TO = '2037-12-31T23:59:59';
 /** Longest name a MinMoe terminal takes. */
 const MAX_NAME = 32;
 
@@ -90,8 +90,8 @@ export class HikProvisioner implements Provisioner {
         userType: 'normal',
         Valid: {
           enable: true,
-          beginTime: local(entry.validFrom ?? ALWAYS_FROM),
-          endTime: local(entry.validTo ?? ALWAYS_TO),
+          beginTime: entry.validFrom == null ? ALWAYS_FROM : local(entry.validFrom),
+          endTime: entry.validTo == null ? ALWAYS_TO : local(entry.validTo),
           timeType: 'local',
         },
         doorRight: String(t.options.doorNo),
@@ -187,7 +187,15 @@ export class HikProvisioner implements Provisioner {
         r = null;
       }
     }
-    r ??= await this.#write(t, 'POST', ISAPI.faceRecord, raw);
+    if (!r) {
+      r = await this.#write(t, 'POST', ISAPI.faceRecord, raw);
+      // FaceDataRecord only adds: a face already there is deleted first, then recorded again.
+      if (!r.ok && /exist/i.test(r.status.subStatusCode) && !NOT_FOUND.has(r.status.subStatusCode)) {
+        const d = await this.#write(t, 'PUT', ISAPI.faceDelete, { json: { FPID: [{ value: employeeNo }] } });
+        if (!d.ok) return refusal(d.status, 'FDSearch/Delete');
+        r = await this.#write(t, 'POST', ISAPI.faceRecord, raw);
+      }
+    }
     return r.ok ? { ok: true } : refusal(r.status, 'FaceDataRecord');
   }
 
@@ -214,7 +222,7 @@ function refusal(s: ResponseStatus, what: string): EntryOutcome {
   return {
     ok: false,
     code: SUB_STATUS_REFUSALS[s.subStatusCode] ?? 'refused',
-    message: `${sub}${s.errorMsg ? `: ${s.errorMsg}` : ''} (${what})`,
+    message: `${sub}${s.errorMsg && s.errorMsg !== sub ? `: ${s.errorMsg}` : ''} (${what})`,
   };
 }
 
