@@ -13,7 +13,7 @@ for (const c of captures) {
   t.test(`${c.name}: ${c.about}`, async (t) => {
     const lines = describeHikCapture(c.bytes, { contentType: c.contentType });
     t.equal(lines.length, c.expect.length, `${lines.length} line(s): ${JSON.stringify(lines)}`);
-    c.expect.forEach((want, i) => t.match(lines[i], want as object, `line ${i + 1}`));
+    for (const [i, want] of c.expect.entries()) t.match(lines[i], want as object, `line ${i + 1}`);
   });
 }
 
