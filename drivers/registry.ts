@@ -1,3 +1,4 @@
+import { createDahuaDriver } from './dahua/driver.js';
 import { createFingerprintDriver } from './fingerprint/driver.js';
 import { createHikvisionDriver } from './hikvision-isapi/driver.js';
 import { createIdCardDriver } from './idcard/driver.js';
@@ -17,6 +18,7 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   wiegand: createWiegandDriver,
   'modbus-relay': createModbusRelayDriver,
   'hikvision-isapi': createHikvisionDriver,
+  dahua: createDahuaDriver,
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVERS);

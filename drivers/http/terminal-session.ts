@@ -17,6 +17,11 @@ export interface TerminalSessionOptions {
   log: Logger;
   /** Time between probes, ms. */
   probeMs: number;
+  /**
+   * A catch-up at least this often while online, ms (default 15 min): the safety net for a
+   * gap no event showed (a push refused as too large, a stream without record numbers).
+   */
+  catchUpMs?: number;
   hooks: SessionHooks;
 }
 
@@ -38,6 +43,7 @@ export class TerminalSession {
   #catching: Promise<void> | null = null;
   #again = false;
   #lastError = '';
+  #lastCatchUp = 0;
 
   constructor(o: TerminalSessionOptions) {
     this.#o = o;
@@ -113,6 +119,7 @@ export class TerminalSession {
     while (this.#again && this.#running) {
       this.#again = false;
       this.stats.catchUps++;
+      this.#lastCatchUp = Date.now();
       try {
         await this.#o.hooks.catchUp();
       } catch (err) {
@@ -136,6 +143,7 @@ export class TerminalSession {
     this.stats.probes++;
     try {
       this.reachable(await this.#o.hooks.probe());
+      if (Date.now() - this.#lastCatchUp >= (this.#o.catchUpMs ?? 15 * 60_000)) void this.requestCatchUp();
     } catch (err) {
       this.stats.probeFailures++;
       this.unreachable(err);

@@ -8,14 +8,13 @@
  * (library-routes.ts). The production driver is what tests run against it.
  */
 import { EventEmitter } from 'node:events';
-import http from 'node:http';
 import type { Socket } from 'node:net';
-import { DigestClient } from '../../core/digest.js';
 import { HIK_BOUNDARY, ISAPI, MAJOR } from '../../drivers/hikvision-isapi/constants.js';
 import { eventLogJson, responseStatusJson } from '../../drivers/hikvision-isapi/wire.js';
 import { encodeMultipart, encodePart } from '../../drivers/http/multipart.js';
 import { SimFaceLibrary } from '../vendor/face-library.js';
 import { SimHttpDevice, type SimReply } from '../vendor/http-device.js';
+import { postSigned } from '../vendor/http-post.js';
 import { Waiters } from '../waiters.js';
 import { type AcsQuirks, searchEvents } from './acs-search.js';
 import { isoLocal, type SimHikEvent } from './event-log.js';
@@ -350,47 +349,4 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
       this.#pushTimer = setTimeout(() => void this.#pushNext(), this.#o.pushRetryMs ?? 500);
     }
   }
-}
-
-/** POSTs a body, answering a Digest challenge once when it has a login; true on a 200. */
-export async function postSigned(
-  url: URL,
-  body: Buffer,
-  contentType: string,
-  login?: { username: string; password: string },
-): Promise<boolean> {
-  const first = await post(url, body, contentType, null);
-  if (first.status !== 401 || !login) return first.status === 200;
-  const digest = new DigestClient(login.username, login.password);
-  if (!digest.challenge(first.challenge)) return false;
-  const second = await post(url, body, contentType, digest.authorization('POST', url.pathname));
-  return second.status === 200;
-}
-
-function post(
-  url: URL,
-  body: Buffer,
-  contentType: string,
-  authorization: string | null,
-): Promise<{ status: number; challenge: string | undefined }> {
-  return new Promise((resolve) => {
-    const headers: Record<string, string | number> = {
-      'content-type': contentType,
-      'content-length': body.length,
-    };
-    if (authorization) headers.authorization = authorization;
-    const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, challenge: res.headers['www-authenticate'] }),
-        );
-      },
-    );
-    req.setTimeout(5000, () => req.destroy());
-    // A refused head closes the connection before the body is sent: the reply may still have come.
-    req.on('error', () => resolve({ status: 0, challenge: undefined }));
-    req.end(body);
-  });
 }
