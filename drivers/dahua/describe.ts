@@ -26,8 +26,10 @@ export interface DahuaCaptureOptions {
  */
 export function describeDahuaCapture(bytes: Buffer, o: DahuaCaptureOptions = {}): CaptureLine[] {
   const zone = o.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
-  const out: CaptureLine[] = [];
-  const events: Array<DahuaAssembled & { offline?: boolean }> = [];
+  // Lines in the order the capture gives them: errors where they occur, events where they end.
+  const items: Array<CaptureLine | (DahuaAssembled & { offline?: boolean })> = [];
+  const events = items as Array<DahuaAssembled & { offline?: boolean }>;
+  const out = items as CaptureLine[];
   const text = bytes.subarray(0, 64).toString('latin1');
   const boundary = boundaryOf(o.contentType) ?? /^\s*--([^\r\n\s]{1,200})\r?\n/.exec(text)?.[1] ?? null;
   if (boundary !== null) {
@@ -56,9 +58,15 @@ export function describeDahuaCapture(bytes: Buffer, o: DahuaCaptureOptions = {})
     else if (parsed.kind === 'heartbeat') out.push({ heartbeat: true });
     else for (const raw of parsed.events) events.push({ parsed: readEvent(raw, zone, parsed.time) });
   }
-  for (const e of events) {
+  const lines: CaptureLine[] = [];
+  for (const item of items) {
+    if (!('parsed' in item)) {
+      lines.push(item);
+      continue;
+    }
+    const e = item as DahuaAssembled & { offline?: boolean };
     if (!e.parsed.ok) {
-      out.push({ error: e.parsed.reason, reason: e.parsed.detail });
+      lines.push({ error: e.parsed.reason, reason: e.parsed.detail });
       continue;
     }
     const m = mapDahua(e.parsed.event, {
@@ -68,11 +76,11 @@ export function describeDahuaCapture(bytes: Buffer, o: DahuaCaptureOptions = {})
       offline: e.offline === true,
       ...(e.image ? { image: e.image } : {}),
     });
-    out.push({
+    lines.push({
       ...describeMapped(m, o.unmasked === true),
       ...(e.parsed.event.recNo !== null ? { recNo: e.parsed.event.recNo } : {}),
     });
   }
-  if (out.length === 0) out.push({ error: 'EMPTY', reason: 'no event in the capture' });
-  return out;
+  if (lines.length === 0) lines.push({ error: 'EMPTY', reason: 'no event in the capture' });
+  return lines;
 }

@@ -24,7 +24,7 @@ export function fakeJpeg(n: number): Buffer {
  * Reads test/fixtures/<vendor>/*.txt: `#` lines at the top describe the capture
  * (`# content-type: …`, `# expect: [json]`, `# eol: lf` to keep bare LF line ends); the rest
  * is the body, its lines joined with CRLF as terminals write them. `{{jpeg N}}` on a line of
- * its own is a JPEG of N bytes (`{{jpeg N eof}}`: and the capture ends inside it, no line
+ * its own is a JPEG of N bytes (`{{jpeg N+M}}`: two back to back; `{{jpeg N eof}}`: and the capture ends inside it, no line
  * end); `{{length}}` in a header is the byte length of that part's body.
  */
 export function loadCaptures(vendor: string): CaptureFixture[] {
@@ -49,8 +49,11 @@ function parseCapture(name: string, text: string): CaptureFixture {
   const expect = JSON.parse(directive('expect') ?? '[]') as unknown[];
   const about = head.filter((l) => !/^(content-type|expect|eol):/.test(l)).join(' ');
   const expand = (line: string): { bytes: Buffer; eof: boolean } => {
-    const m = /^\{\{jpeg (\d+)( eof)?\}\}$/.exec(line);
-    if (m) return { bytes: fakeJpeg(Number(m[1])), eof: m[2] !== undefined };
+    const m = /^\{\{jpeg (\d+)(?:\+(\d+))?( eof)?\}\}$/.exec(line);
+    if (m) {
+      const jpegs = [fakeJpeg(Number(m[1])), ...(m[2] ? [fakeJpeg(Number(m[2]))] : [])];
+      return { bytes: Buffer.concat(jpegs), eof: m[3] !== undefined };
+    }
     return { bytes: Buffer.from(line, 'utf8'), eof: false };
   };
   const out: Buffer[] = [];
