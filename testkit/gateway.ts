@@ -103,8 +103,11 @@ export interface TestGateway {
   ) => Promise<Response>;
 }
 
-/** Writes a secrets file with an API token per role (what an installer puts in `api.tokens`). */
-export function writeTestSecrets(dir: string): TestGateway['tokens'] {
+/**
+ * Writes a secrets file with an API token per role (what an installer puts in `api.tokens`),
+ * plus any other sections given (`terminals` logins for vendor terminals).
+ */
+export function writeTestSecrets(dir: string, extra: Record<string, unknown> = {}): TestGateway['tokens'] {
   const tokens = {
     viewer: randomBytes(16).toString('hex'),
     operator: randomBytes(16).toString('hex'),
@@ -114,6 +117,7 @@ export function writeTestSecrets(dir: string): TestGateway['tokens'] {
     idHashKey: randomBytes(32).toString('hex'),
     readers: {},
     api: { tokens: Object.entries(tokens).map(([role, token]) => ({ name: `test-${role}`, token, role })) },
+    ...extra,
   };
   writeFileSync(path.join(dir, 'secrets.yaml'), stringify(secrets), { mode: 0o600 });
   return tokens;
