@@ -5,7 +5,15 @@ import { loadOrExit } from './config-file.js';
 import { ensureDemoLogin } from './demo-login.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
-import { importSimRoster, simEstate, startEstate, startSerialDoors, startSimUpstream } from './simulation.js';
+import {
+  demoTerminalLogins,
+  importSimRoster,
+  simEstate,
+  startEstate,
+  startSerialDoors,
+  startSimUpstream,
+  startVendorDoors,
+} from './simulation.js';
 
 /** `estate-gateway demo`. */
 export async function demoCommand(argv: string[]): Promise<void> {
@@ -25,6 +33,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   let login: Awaited<ReturnType<typeof ensureDemoLogin>>;
   try {
     importSimRoster(gw.db, estate, gw.secrets);
+    demoTerminalLogins(l, gw.secrets);
     login = await ensureDemoLogin(gw.db, l.dataDir);
   } catch (err) {
     await gw.stop();
@@ -33,7 +42,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const upstream = await startSimUpstream(l, gw.secrets, log);
   // The serial devices listen before the gateway opens its lines to them.
   const serial = await startSerialDoors(l, estate, log);
+  const vendor = await startVendorDoors(l, estate, gw.secrets, log);
   const stopSimulators = async () => {
+    await vendor.stop();
     await serial.stop();
     await upstream?.stop();
   };
@@ -51,6 +62,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     throw err;
   }
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
+  vendor.play();
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
   stopSim = () => sim.stop();
   const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length;
@@ -76,6 +88,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `  Upstream      ${upstream ? `${upstream.url} (simulated district system; GET …/v1/stats)` : (c.upstream.url ?? 'off')}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
+      `  Vendor terms  ${vendor.terminals.map((v) => `${v.reader.id} (${v.vendor}, 127.0.0.1:${v.sim.port})`).join(', ') || 'none'}`,
       `  Data          ${l.dataDir}`,
       'Ctrl+C stops.',
       '',
@@ -92,6 +105,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
         outbox: gw.upstream?.status.depth ?? 0,
         serialPresented: serial.presented,
         lockPulses: serial.pulses,
+        vendorPresented: vendor.presented,
+        vendorDoorOpens: vendor.opens,
       },
       `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}, ${serial.pulses} lock pulses at serial doors`,
     );

@@ -49,7 +49,9 @@ export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
 The gateway and a whole simulated estate in one process — what \`npm start\` runs:
 the embedded broker, face terminals at the doors, a door with serial readers (fingerprint
 module, ID-card reader, Wiegand card reader, Modbus relay lock: simulated devices behind
-tcp:// ports, as a ser2net box presents real ones), residents coming and going, a few
+tcp:// ports, as a ser2net box presents real ones), a Hikvision ISAPI and a Dahua CGI face
+terminal (simulated on 127.0.0.1, reached by the production drivers with Digest logins the
+demo makes up for them), residents coming and going, a few
 strangers and moved-out tenants, a simulated district system receiving the alerts, and
 the dashboard. Its demo login (user demo, an admin) gets a password generated on first
 run, kept in the data directory as demo-login.txt (mode 0600) and printed at every start.

@@ -39,7 +39,8 @@ export class DahuaDriver implements Driver {
         readerId: reader.id,
         options,
         sink: ctx.sink,
-        log: ctx.log.child({ module: 'dahua', reader: reader.id }),
+        // The driver's logger already names the module and driver; every line names the reader.
+        log: ctx.log,
         clock: ctx.clock,
         state,
         login: () => ctx.secrets?.terminalLogin(reader.id),

@@ -38,7 +38,8 @@ export class HikvisionDriver implements Driver {
         readerId: reader.id,
         options,
         sink: ctx.sink,
-        log: ctx.log.child({ module: 'hikvision-isapi', reader: reader.id }),
+        // The driver's logger already names the module and driver; every line names the reader.
+        log: ctx.log,
         clock: ctx.clock,
         state,
         login: () => ctx.secrets?.terminalLogin(reader.id),

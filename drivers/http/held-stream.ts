@@ -91,9 +91,12 @@ export class HeldStream {
           const boundary = boundaryOf(String(s.headers['content-type'] ?? '')) ?? this.#o.boundary;
           await this.#consume(s.body, boundary, s.close);
           this.stats.closed++;
+          // Closed by stop(): no news of the terminal.
+          if (!this.#running) break;
           this.#o.onClose(new GatewayError('STREAM_ENDED', 'the terminal closed the event stream'));
         }
       } catch (err) {
+        if (!this.#running) break;
         this.#o.onClose(err);
       }
       if (!this.#running) break;
