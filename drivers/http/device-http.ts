@@ -71,6 +71,10 @@ export class DeviceHttp {
   readonly #now: () => number;
   #digest: DigestClient | null = null;
   #digestFor: TerminalLogin | null = null;
+  /** The current login got a reply other than 401 since it was taken: requests may run side by side. */
+  #proven = false;
+  /** While the login is unproven, requests go one at a time: a wrong password costs one try, not one per request. */
+  #gate: Promise<void> = Promise.resolve();
   #failures = 0;
   #blockedUntil = 0;
   #blockReason = '';
@@ -132,6 +136,25 @@ export class DeviceHttp {
     path: string,
     attempt: (authorization: string | null) => Promise<Attempt>,
   ): Promise<DeviceReply> {
+    if (this.#proven) return this.#authenticatedNow(method, path, attempt);
+    const before = this.#gate;
+    let release = () => {};
+    this.#gate = new Promise<void>((r) => {
+      release = r;
+    });
+    await before;
+    try {
+      return await this.#authenticatedNow(method, path, attempt);
+    } finally {
+      release();
+    }
+  }
+
+  async #authenticatedNow(
+    method: string,
+    path: string,
+    attempt: (authorization: string | null) => Promise<Attempt>,
+  ): Promise<DeviceReply> {
     const login = this.#o.login();
     if (!login)
       throw new GatewayError('NO_LOGIN', 'no login for this terminal in the secrets file (terminals.<id>)');
@@ -143,9 +166,11 @@ export class DeviceHttp {
         { until: this.#blockedUntil },
       );
     }
-    if (this.#digestFor !== login) {
+    const d = this.#digestFor;
+    if (d === null || d.username !== login.username || d.password !== login.password) {
       // A changed secrets file means a new login: start over with a fresh challenge.
       this.#digest = null;
+      this.#proven = false;
       this.#digestFor = login;
     }
     const first = await attempt(this.#digest?.authorization(method, path) ?? null);
@@ -161,12 +186,14 @@ export class DeviceHttp {
   }
 
   #succeeded(r: Attempt): DeviceReply {
+    if (this.#digest) this.#proven = true;
     this.#failures = 0;
     this.#blockedUntil = 0;
     return { status: r.status, headers: r.headers, body: r.body };
   }
 
   #refused(r: Attempt, why: 'no_digest' | 'refused'): never {
+    this.#proven = false;
     this.stats.authFailures++;
     this.#failures++;
     const unlockSeconds = this.#o.lockout?.(r.body.toString('utf8')) ?? null;
