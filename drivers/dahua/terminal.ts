@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { DoorCommand, ReadSink, RejectReason } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
-import { TerminalCounters } from '../http/counters.js';
+import { prefixed, TerminalCounters } from '../http/counters.js';
 import { Cursor } from '../http/cursor.js';
 import { DeviceHttp } from '../http/device-http.js';
 import { parseDeviceTime } from '../http/device-time.js';
@@ -251,8 +251,4 @@ export class DahuaTerminal {
     if (cur === null || ev.recNo === cur.n + 1) this.#cursor.set({ n: ev.recNo, t: ev.time });
     else if (ev.recNo > cur.n + 1) void this.session.requestCatchUp();
   }
-}
-
-function prefixed(prefix: string, o: object): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [`${prefix}_${k}`, v as number]));
 }

@@ -4,6 +4,7 @@ import type { Cursor } from '../http/cursor.js';
 import type { DeviceHttp } from '../http/device-http.js';
 import { formatDeviceTime } from '../http/device-time.js';
 import { isObject } from '../http/fields.js';
+import { looksLikeJpeg } from '../http/mapped.js';
 import { ISAPI, SEARCH_PAGE } from './constants.js';
 import { type HikEvent, type ParsedEvent, parseAcsRecord } from './event.js';
 
@@ -118,4 +119,31 @@ function acsOf(text: string): { InfoList?: unknown; responseStatusStrg?: unknown
   if (!isObject(j) || !isObject(j.AcsEvent))
     throw new GatewayError('BAD_REPLY', 'AcsEvent reply without AcsEvent');
   return j.AcsEvent;
+}
+
+/**
+ * A search result's `pictureURL`, fetched with Digest from the terminal itself: a URL that
+ * names another host is refused (a terminal's reply must not steer the gateway elsewhere).
+ */
+export async function fetchPicture(
+  http: DeviceHttp,
+  host: string,
+  url: string,
+  maxBytes: number,
+): Promise<{ mime: string; data: Buffer } | { dropped: string }> {
+  let u: URL;
+  try {
+    u = new URL(url, `http://${host}`);
+  } catch {
+    return { dropped: 'bad_url' };
+  }
+  if (u.hostname.replace(/^\[|\]$/g, '') !== host) return { dropped: 'foreign_host' };
+  try {
+    const r = await http.request('GET', `${u.pathname}${u.search}`);
+    if (r.status !== 200 || !looksLikeJpeg(r.body)) return { dropped: 'not_jpeg' };
+    if (r.body.length > maxBytes) return { dropped: 'oversize' };
+    return { mime: 'image/jpeg', data: r.body };
+  } catch {
+    return { dropped: 'fetch_failed' };
+  }
 }

@@ -2,16 +2,15 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { DoorCommand, ReadSink, RejectReason } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
-import { TerminalCounters } from '../http/counters.js';
+import { prefixed, TerminalCounters } from '../http/counters.js';
 import { Cursor } from '../http/cursor.js';
 import { DeviceHttp } from '../http/device-http.js';
 import { parseDeviceTime } from '../http/device-time.js';
 import { HeldStream } from '../http/held-stream.js';
-import { looksLikeJpeg } from '../http/mapped.js';
 import { TerminalSession } from '../http/terminal-session.js';
 import type { DriverState, TerminalLogin } from '../types.js';
 import { type AssembledEvent, HikAssembler } from './assembler.js';
-import { catchUpAcs } from './catch-up.js';
+import { catchUpAcs, fetchPicture } from './catch-up.js';
 import { HIK_BOUNDARY, ISAPI, unlockSeconds } from './constants.js';
 import type { HikEvent } from './event.js';
 import { mapEvent } from './map.js';
@@ -180,28 +179,14 @@ export class HikTerminal {
     if (r.more) void this.session.requestCatchUp();
   }
 
-  /** Fetches a search result's picture from the terminal itself; any other host is refused. */
+  /** A search result's picture, or why it was dropped (counted; the event is kept). */
   async #picture(url: string): Promise<{ mime: string; data: Buffer } | undefined> {
-    let u: URL;
-    try {
-      u = new URL(url, `http://${this.options.host}`);
-    } catch {
-      this.pictureDropped('bad_url');
+    const r = await fetchPicture(this.http, this.options.host, url, this.options.maxPictureBytes);
+    if ('dropped' in r) {
+      this.pictureDropped(r.dropped);
       return undefined;
     }
-    if (u.hostname !== this.options.host && u.hostname.replace(/^\[|\]$/g, '') !== this.options.host) {
-      this.pictureDropped('foreign_host');
-      return undefined;
-    }
-    try {
-      const r = await this.http.request('GET', `${u.pathname}${u.search}`);
-      if (r.status !== 200 || !looksLikeJpeg(r.body)) this.pictureDropped('not_jpeg');
-      else if (r.body.length > this.options.maxPictureBytes) this.pictureDropped('oversize');
-      else return { mime: 'image/jpeg', data: r.body };
-    } catch {
-      this.pictureDropped('fetch_failed');
-    }
-    return undefined;
+    return r;
   }
 
   #alertStream(): HeldStream {
@@ -311,8 +296,4 @@ export class HikTerminal {
       this.#cursor.set({ n: s, t: ev.time }, true);
     }
   }
-}
-
-function prefixed(prefix: string, o: object): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [`${prefix}_${k}`, v]));
 }

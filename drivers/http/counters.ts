@@ -29,3 +29,8 @@ export class TerminalCounters {
     return Object.fromEntries(this.#m);
   }
 }
+
+/** Another part's counters (an HTTP client's, a stream's) under a prefix, for one stats map. */
+export function prefixed(prefix: string, o: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [`${prefix}_${k}`, v as number]));
+}

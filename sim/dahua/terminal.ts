@@ -14,7 +14,7 @@ import { CGI, DAHUA_BOUNDARY } from '../../drivers/dahua/constants.js';
 import { encodeMultipart, encodePart } from '../../drivers/http/multipart.js';
 import { SimFaceLibrary } from '../vendor/face-library.js';
 import { SimHttpDevice, type SimReply } from '../vendor/http-device.js';
-import { postSigned } from '../vendor/http-post.js';
+import { PushQueue } from '../vendor/push-queue.js';
 import { Waiters } from '../waiters.js';
 import { type DahuaLibraryQuirks, registerDahuaLibrary } from './library-routes.js';
 
@@ -66,9 +66,7 @@ export class SimDahuaTerminal extends EventEmitter<SimDahuaEvents> {
   readonly #attach = new Set<Socket>();
   readonly #snap = new Set<Socket>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  #pushTarget: URL | null = null;
-  #pushQueue: SimDahuaEvent[] = [];
-  #pushing = false;
+  readonly #push: PushQueue<SimDahuaEvent>;
   readonly #opens = new Waiters<number>();
   opens = 0;
 
@@ -87,6 +85,12 @@ export class SimDahuaTerminal extends EventEmitter<SimDahuaEvents> {
       body401: () => ({ type: 'text/plain', body: 'Error\r\nInvalid Authority!' }),
     });
     registerDahuaLibrary(this.device, this.library, o);
+    this.#push = new PushQueue({
+      encode: (ev) => this.#pushBody(ev),
+      retryMs: o.pushRetryMs,
+      login: o.pushLogin,
+      pushed: (ev) => this.emit('pushed', typeof ev.data.RecNo === 'number' ? ev.data.RecNo : null),
+    });
     this.#routes();
   }
 
@@ -108,14 +112,14 @@ export class SimDahuaTerminal extends EventEmitter<SimDahuaEvents> {
   }
 
   async stop(): Promise<void> {
+    this.#push.stop();
     for (const t of this.#timers) clearInterval(t);
     for (const s of [...this.#attach, ...this.#snap]) s.destroy();
     await this.device.stop();
   }
 
   pushTo(url: string | null): void {
-    this.#pushTarget = url ? new URL(url) : null;
-    void this.#pushNext();
+    this.#push.target(url);
   }
 
   /** A face at the terminal: Status 1 with the UserID when the face is enrolled, else 0 and no UserID. */
@@ -192,10 +196,7 @@ export class SimDahuaTerminal extends EventEmitter<SimDahuaEvents> {
         ),
       );
     for (const s of this.#snap) s.write(this.#snapParts(ev, data));
-    if (this.#pushTarget) {
-      this.#pushQueue.push(ev);
-      void this.#pushNext();
-    }
+    this.#push.add(ev);
   }
 
   /** A snap event: its key=value lines with every picture's Offset/Length, then one part holding them all. */
@@ -305,12 +306,8 @@ export class SimDahuaTerminal extends EventEmitter<SimDahuaEvents> {
     return 'held';
   }
 
-  async #pushNext(): Promise<void> {
-    if (this.#pushing || !this.#pushTarget) return;
-    const ev = this.#pushQueue[0];
-    if (!ev) return;
-    this.#pushing = true;
-    // The push writes ids as strings (protocols.md §3).
+  /** A pushed body: the `info` JSON (ids as strings) and a JPEG part per picture. */
+  #pushBody(ev: SimDahuaEvent): { body: Buffer; contentType: string } {
     const data: Record<string, unknown> = { ...ev.data, ReaderID: String(ev.data.ReaderID ?? '1') };
     if (ev.data.UserID !== undefined) data.UserID = String(ev.data.UserID);
     if (this.#o.noRecNoInEvents) delete data.RecNo;
@@ -339,24 +336,7 @@ export class SimDahuaTerminal extends EventEmitter<SimDahuaEvents> {
       ],
       DAHUA_BOUNDARY,
     );
-    const ok = await postSigned(
-      this.#pushTarget,
-      body,
-      `multipart/mixed; boundary=${DAHUA_BOUNDARY}`,
-      this.#o.pushLogin,
-    );
-    this.#pushing = false;
-    if (ok) {
-      this.#pushQueue.shift();
-      this.emit('pushed', typeof ev.data.RecNo === 'number' ? ev.data.RecNo : null);
-      void this.#pushNext();
-    } else {
-      const t = setTimeout(() => {
-        this.#timers.delete(t);
-        void this.#pushNext();
-      }, this.#o.pushRetryMs ?? 500);
-      this.#timers.add(t);
-    }
+    return { body, contentType: `multipart/mixed; boundary=${DAHUA_BOUNDARY}` };
   }
 }
 

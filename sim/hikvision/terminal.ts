@@ -14,7 +14,7 @@ import { eventLogJson, responseStatusJson } from '../../drivers/hikvision-isapi/
 import { encodeMultipart, encodePart } from '../../drivers/http/multipart.js';
 import { SimFaceLibrary } from '../vendor/face-library.js';
 import { SimHttpDevice, type SimReply } from '../vendor/http-device.js';
-import { postSigned } from '../vendor/http-post.js';
+import { PushQueue } from '../vendor/push-queue.js';
 import { Waiters } from '../waiters.js';
 import { type AcsQuirks, searchEvents } from './acs-search.js';
 import { isoLocal, type SimHikEvent } from './event-log.js';
@@ -72,10 +72,7 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
   #heartbeat: NodeJS.Timeout | null = null;
   /** Events no stream client has seen yet. */
   #unsent: SimHikEvent[] = [];
-  #pushTarget: URL | null = null;
-  #pushQueue: Array<{ ev: SimHikEvent; queuedAt: number }> = [];
-  #pushing = false;
-  #pushTimer: NodeJS.Timeout | null = null;
+  readonly #push: PushQueue<SimHikEvent>;
   readonly #opens = new Waiters<number>();
   remoteOpens = 0;
   streamsRefused = 0;
@@ -101,6 +98,12 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
       }),
     });
     registerLibraryRoutes(this.device, this.library, o);
+    this.#push = new PushQueue({
+      encode: (ev, waited) => this.#pushBody(ev, waited),
+      retryMs: o.pushRetryMs,
+      login: o.pushLogin,
+      pushed: (ev) => this.emit('pushed', ev.serialNo),
+    });
     this.#routes();
   }
 
@@ -125,14 +128,13 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
   /** Powers off: the stream and every connection drop, pushes stop. */
   async stop(): Promise<void> {
     this.#endStream();
-    if (this.#pushTimer) clearTimeout(this.#pushTimer);
+    this.#push.stop();
     await this.device.stop();
   }
 
   /** Where pushes go (what `PUT httpHosts` sets). */
   pushTo(url: string | null): void {
-    this.#pushTarget = url ? new URL(url) : null;
-    void this.#pushNext();
+    this.#push.target(url);
   }
 
   /** A person shows their face: a pass with their employeeNo if their face is enrolled, else a fail. */
@@ -166,10 +168,7 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
       this.#unsent.push(ev);
       if (this.#unsent.length > (this.#o.replayMax ?? 1000)) this.#unsent.shift();
     }
-    if (this.#pushTarget) {
-      this.#pushQueue.push({ ev, queuedAt: Date.now() });
-      void this.#pushNext();
-    }
+    this.#push.add(ev);
     return ev;
   }
 
@@ -303,14 +302,8 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
     });
   }
 
-  /** Pushes queued events one by one; a failure waits and retries the same event (the firmware's buffer). */
-  async #pushNext(): Promise<void> {
-    if (this.#pushing || !this.#pushTarget) return;
-    const next = this.#pushQueue[0];
-    if (!next) return;
-    this.#pushing = true;
-    // An event that waited for the gateway is history by the time it goes out.
-    const current = Date.now() - next.queuedAt < 5000;
+  /** A pushed body: `event_log` and the picture; an event that waited for the gateway is history by now. */
+  #pushBody(ev: SimHikEvent, waitedMs: number): { body: Buffer; contentType: string } {
     const partType: Record<string, string> = this.#o.pushWithoutPartType
       ? {}
       : { 'Content-Type': 'application/json' };
@@ -318,35 +311,22 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
       [
         {
           headers: { 'Content-Disposition': 'form-data; name="event_log"', ...partType },
-          body: this.#json(next.ev, current),
+          body: this.#json(ev, waitedMs < 5000),
         },
-        ...(next.ev.picture
+        ...(ev.picture
           ? [
               {
                 headers: {
                   'Content-Disposition': 'form-data; name="Picture"; filename="Picture.jpg"',
                   'Content-Type': 'image/jpeg',
                 },
-                body: next.ev.picture,
+                body: ev.picture,
               },
             ]
           : []),
       ],
       HIK_BOUNDARY,
     );
-    const ok = await postSigned(
-      this.#pushTarget,
-      body,
-      `multipart/form-data; boundary=${HIK_BOUNDARY}`,
-      this.#o.pushLogin,
-    );
-    this.#pushing = false;
-    if (ok) {
-      this.#pushQueue.shift();
-      this.emit('pushed', next.ev.serialNo);
-      void this.#pushNext();
-    } else {
-      this.#pushTimer = setTimeout(() => void this.#pushNext(), this.#o.pushRetryMs ?? 500);
-    }
+    return { body, contentType: `multipart/form-data; boundary=${HIK_BOUNDARY}` };
   }
 }

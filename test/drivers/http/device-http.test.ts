@@ -94,3 +94,31 @@ t.test('no login, a hung terminal, a reply too large', async (t) => {
   await t.rejects(c.request('GET', '/big'), { code: 'READER_OFFLINE' });
   t.ok(Date.now() - started < 2000, 'bounded by the timeout');
 });
+
+t.test('a search result’s picture is fetched from the terminal only', async (t) => {
+  const { fetchPicture } = await import('../../../drivers/hikvision-isapi/catch-up.js');
+  const dev = new SimHttpDevice({ realm: 'r', username: 'admin', password: 'p', body401 });
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 0xff, 0xd9]);
+  dev.route('GET', '/LOCALS/*', () => ({ status: 200, type: 'image/jpeg', body: jpeg }));
+  await dev.start();
+  t.teardown(() => dev.stop());
+  const c = new DeviceHttp({
+    host: '127.0.0.1',
+    port: dev.port,
+    login: () => ({ username: 'admin', password: 'p' }),
+    timeoutMs: 1000,
+    maxReplyBytes: 10_000,
+  });
+  t.teardown(() => c.close());
+  t.same(await fetchPicture(c, '127.0.0.1', `http://127.0.0.1:${dev.port}/LOCALS/pic/1.jpeg@WEB0001`, 1000), {
+    mime: 'image/jpeg',
+    data: jpeg,
+  });
+  t.same(
+    await fetchPicture(c, '127.0.0.1', 'http://10.9.9.9/LOCALS/pic/1.jpeg', 1000),
+    { dropped: 'foreign_host' },
+    'another host is never asked',
+  );
+  t.same(await fetchPicture(c, '127.0.0.1', '/LOCALS/pic/1.jpeg', 4), { dropped: 'oversize' });
+  t.same(await fetchPicture(c, '127.0.0.1', 'http://[bad', 1000), { dropped: 'bad_url' });
+});
