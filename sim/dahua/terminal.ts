@@ -102,6 +102,11 @@ export class SimDahuaTerminal extends EventEmitter<SimDahuaEvents> {
     return Date.now() + (this.#o.clockSkewMs ?? 0);
   }
 
+  /** Pushes the gateway did not answer 200 (down, refusing), each retried later. */
+  get pushFailures(): number {
+    return this.#push.failures;
+  }
+
   /** Clients attached to the event streams. */
   get streaming(): number {
     return this.#attach.size + this.#snap.size;

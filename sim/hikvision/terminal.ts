@@ -41,6 +41,8 @@ export interface SimHikvisionOptions extends HikLibraryQuirks, AcsQuirks {
   replayMax?: number;
   /** Pause before a failed push is retried, ms. Default 500. */
   pushRetryMs?: number;
+  /** A push that waited this long for the gateway goes out as `currentEvent:false`, ms. Default 5 s. */
+  pushHistoryAfterMs?: number;
   /** Firmware that leaves the Content-Type off the `event_log` part. */
   pushWithoutPartType?: boolean;
   /** Pushes signed with Digest (the HTTP host's `httpAuthenticationMethod MD5digest`). */
@@ -114,6 +116,11 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
   /** The terminal's clock now. */
   get now(): number {
     return Date.now() + (this.#o.clockSkewMs ?? 0);
+  }
+
+  /** Pushes the gateway did not answer 200 (down, refusing), each retried later. */
+  get pushFailures(): number {
+    return this.#push.failures;
   }
 
   /** True while a client holds the alertStream. */
@@ -311,7 +318,7 @@ export class SimHikvisionTerminal extends EventEmitter<SimHikvisionEvents> {
       [
         {
           headers: { 'Content-Disposition': 'form-data; name="event_log"', ...partType },
-          body: this.#json(ev, waitedMs < 5000),
+          body: this.#json(ev, waitedMs < (this.#o.pushHistoryAfterMs ?? 5000)),
         },
         ...(ev.picture
           ? [

@@ -25,6 +25,8 @@ export class PushQueue<E> {
   #queue: Array<{ ev: E; queuedAt: number }> = [];
   #busy = false;
   #timer: NodeJS.Timeout | null = null;
+  /** Pushes the target did not answer 200 (refused, unreachable), each retried. */
+  failures = 0;
 
   constructor(o: PushQueueOptions<E>) {
     this.#o = o;
@@ -63,6 +65,7 @@ export class PushQueue<E> {
       this.#o.pushed?.(head.ev);
       void this.#next();
     } else if (this.#target) {
+      this.failures++;
       this.#timer = setTimeout(() => void this.#next(), this.#o.retryMs ?? 500);
     }
   }
