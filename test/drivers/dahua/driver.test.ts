@@ -26,7 +26,7 @@ async function terminal(t: Test, o: Partial<SimDahuaOptions> = {}): Promise<SimD
 
 async function driverFor(
   t: Test,
-  readers: Array<{ id: string; port: number; options?: Record<string, unknown> }>,
+  readers: Array<{ id: string; port: number; password?: string; options?: Record<string, unknown> }>,
   state: DriverState = new MemoryDriverState(),
 ) {
   const tc = terminalContext(
@@ -37,7 +37,9 @@ async function driverFor(
       options: { host: '127.0.0.1', port: r.port, probeSeconds: 1, timeoutMs: 1000, ...r.options },
     })),
     {
-      logins: Object.fromEntries(readers.map((r) => [r.id, { username: 'admin', password: PASSWORD }])),
+      logins: Object.fromEntries(
+        readers.map((r) => [r.id, { username: 'admin', password: r.password ?? PASSWORD }]),
+      ),
       readerPasswords: Object.fromEntries(readers.map((r) => [r.id, `push-${r.id}`])),
       state,
     },
@@ -187,3 +189,19 @@ t.test('a dead Dahua terminal holds up no other', async (t) => {
   await waitFor(() => sink.online('DEAD') === false, 5000);
   t.equal(sink.online('D1'), true);
 });
+
+t.test(
+  'a wrong password on a Dahua terminal: few tries, then the client holds back; never Basic',
+  async (t) => {
+    const sim = await terminal(t, { lockAfter: 3, lockSeconds: 60 });
+    const { driver, sink } = await driverFor(t, [{ id: 'D1', port: sim.port, password: 'wrong' }]);
+    await waitFor(() => sink.online('D1') === false, 5000, 'reported offline');
+    // The stream and the probes both want the terminal: the client must hold both back.
+    await waitFor(() => stat(driver, 'D1', 'http_heldBack') > 0, 5000, 'requests held back');
+    const refused = sim.device.stats.refusedLogins;
+    t.ok(refused <= 2, `${refused} refused login(s) before it stopped trying`);
+    t.equal(sim.device.stats.basicAttempts, 0, 'never Basic');
+    t.equal(sim.device.locked, false, 'the account was never locked');
+    t.equal(sim.streaming, 0, 'no stream without a login');
+  },
+);
