@@ -74,6 +74,11 @@ export class HeldStream {
       let minDelay = 0;
       try {
         const s = await this.#o.http.open(this.#o.path);
+        if (!this.#running) {
+          // stop() came while the stream was opening: close it, or it would be held forever.
+          if (s.ok) s.close();
+          break;
+        }
         if (!s.ok) {
           this.stats.refused++;
           const r = this.#o.refusal?.(s.reply) ?? {
