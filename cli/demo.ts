@@ -3,12 +3,14 @@ import { createLogger } from '../gateway/log.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { ensureDemoLogin } from './demo-login.js';
+import { MOVE_OUT_AFTER_MS, scheduleDemoMoveOut } from './demo-move-out.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import {
   demoTerminalLogins,
   importSimRoster,
   simEstate,
+  simRosterIssuer,
   startEstate,
   startSerialDoors,
   startSimUpstream,
@@ -39,7 +41,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
     await gw.stop();
     throw err;
   }
-  const upstream = await startSimUpstream(l, gw.secrets, log);
+  const issuer = simRosterIssuer(l, estate);
+  const upstream = await startSimUpstream(l, gw.secrets, log, issuer);
   // The serial devices listen before the gateway opens its lines to them.
   const serial = await startSerialDoors(l, estate, log);
   const vendor = await startVendorDoors(l, estate, gw.secrets, log);
@@ -64,7 +67,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
   vendor.play();
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
-  stopSim = () => sim.stop();
+  const cancelMoveOut = issuer ? scheduleDemoMoveOut(gw, issuer, sim, estate, log) : () => {};
+  stopSim = () => {
+    cancelMoveOut();
+    return sim.stop();
+  };
   const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length;
 
   let reads = 0;
@@ -86,6 +93,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `                (kept in ${login.file}; HTTP API under ${gw.httpUrl}/api/ needs a login or an API token)`,
       `  MQTT broker   ${brokerUrl}${c.mqtt.url ? '' : ' (embedded; reader passwords in the secrets file)'}`,
       `  Upstream      ${upstream ? `${upstream.url} (simulated district system; GET …/v1/stats)` : (c.upstream.url ?? 'off')}`,
+      `  Roster        ${issuer ? `signed by the simulated district system (${c.rosterSync.pullUrl}, every ${c.rosterSync.pullIntervalSeconds} s); a resident moves out there in ${MOVE_OUT_AFTER_MS / 1000} s` : c.rosterSync.enabled ? 'synced from upstream' : 'imported from the simulated estate'}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
       `  Vendor terms  ${vendor.terminals.map((v) => `${v.reader.id} (${v.vendor}, 127.0.0.1:${v.sim.port})`).join(', ') || 'none'}`,

@@ -105,7 +105,8 @@ export interface TestGateway {
 
 /**
  * Writes a secrets file with an API token per role (what an installer puts in `api.tokens`),
- * plus any other sections given (`terminals` logins for vendor terminals).
+ * and any further secrets a test names (`upstream.hmacKey` shared with a simulated district,
+ * `terminals` logins for vendor terminals).
  */
 export function writeTestSecrets(dir: string, extra: Record<string, unknown> = {}): TestGateway['tokens'] {
   const tokens = {
@@ -133,6 +134,7 @@ export async function startGateway(
   over: Record<string, unknown> = {},
   roster: RosterSnapshot | null = TEST_ROSTER,
   deps: Pick<GatewayDeps, 'serialBinding'> = {},
+  secrets: Record<string, unknown> = {},
 ): Promise<TestGateway> {
   const { dir, cleanup } = tmpDir('gw-');
   const logs: Array<Record<string, unknown>> = [];
@@ -144,7 +146,7 @@ export async function startGateway(
     },
   });
   const log = createLogger({ level: 'debug', destination: sink });
-  const tokens = writeTestSecrets(dir);
+  const tokens = writeTestSecrets(dir, secrets);
   const gw = build(loaded(dir, over), { log, ...deps });
   t.teardown(async () => {
     await gw.stop();
