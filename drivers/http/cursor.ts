@@ -9,7 +9,7 @@ export interface CursorValue {
 }
 
 /**
- * A terminal's catch-up cursor, persisted through the driver state (migration 007) under
+ * A terminal's catch-up cursor, persisted through the driver state (migration 008) under
  * one key per reader. It is moved only after the record it names is durable in the journal,
  * so a crash between the two repeats that record (deduplicated) and loses none.
  */

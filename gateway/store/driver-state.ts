@@ -3,7 +3,7 @@ import type { DriverState } from '../../drivers/types.js';
 import type { Store } from './store.js';
 
 /**
- * Drivers' per-reader values in the store (table `driver_state`, migration 007). Each set
+ * Drivers' per-reader values in the store (table `driver_state`, migration 008). Each set
  * is its own statement, committed when it returns: a terminal's cursor moves only after
  * the reads it covers are durable, so a crash between the two repeats a few records
  * (deduplicated by record id) and loses none.

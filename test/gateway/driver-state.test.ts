@@ -8,7 +8,7 @@ import { StoreDriverState } from '../../gateway/store/driver-state.js';
 import { Store } from '../../gateway/store/store.js';
 import { tmpDir } from '../../testkit/tmp.js';
 
-// Issue 11: the drivers' per-reader values in the store (migration 007) survive a restart;
+// Issue 11: the drivers' per-reader values in the store (migration 008) survive a restart;
 // terminal logins in the secrets file are checked at load, by path, never by value.
 
 t.test('a terminal cursor survives a restart of the store', async (t) => {

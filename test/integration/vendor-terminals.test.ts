@@ -15,7 +15,7 @@ import { waitFor } from '../../testkit/wait.js';
 // Issue 11, each simulator end to end through the whole gateway and its production driver:
 // a live read answered (the terminal's door opened), a replayed buffer recorded and not
 // answered, a moved-out resident refused, a catch-up after the gateway was down — the
-// cursor kept in the gateway's store (migration 007) across the restart.
+// cursor kept in the gateway's store (migration 008) across the restart.
 
 const PASSWORD = 'Sim-Passw0rd';
 const FACE = fakeJpeg(900);
