@@ -245,6 +245,12 @@ export const ConfigSchema = T.Object(
             'Address of the dashboard and HTTP API; 0.0.0.0 serves the estate LAN (every page needs a login).',
         }),
         port: T.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        trustProxy: T.Array(T.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Fa-f.:/]+$' }), {
+          default: [],
+          maxItems: 16,
+          description:
+            'Addresses (or CIDR ranges) of the TLS proxies in front of the dashboard, e.g. [127.0.0.1]: only from these is X-Forwarded-For believed, so login limits and the audit see the real client. Empty: the peer address is the client.',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

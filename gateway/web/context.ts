@@ -11,6 +11,7 @@ import type {
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { AuditEvent, AuditLog } from '../accounts/audit.js';
+import type { AuditThrottle } from '../accounts/audit-throttle.js';
 import type { LoginLimiter } from '../accounts/login-limiter.js';
 import type { SessionStore } from '../accounts/sessions.js';
 import type { UserStore } from '../accounts/users.js';
@@ -71,6 +72,8 @@ export interface WebCounters {
   refused: { inc(labels: { reason: string }): void };
   badRequests: { inc(labels: { route: string; status: string }): void };
   logins: { inc(labels: { outcome: string }): void };
+  /** Repeats not written to the audit log (a lockout's later refusals, thumbnails fetched again). */
+  auditSuppressed: { inc(labels: { action: string }): void };
 }
 
 /** What every route module gets: the dependencies, the presenters, the authenticator. */
@@ -82,6 +85,8 @@ export interface Web {
   counters: WebCounters;
   /** Writes an audit row for this request's caller (design.md §9: every action audited). */
   audit: (req: FastifyRequest, e: RequestAudit) => void;
+  /** Whether a repeat deserves an audit row: the first per key and window does (issue 9 item 3). */
+  throttle: AuditThrottle;
   /** Whether this request's caller sees residents' names masked (the viewer role). */
   masked: (req: FastifyRequest) => boolean;
 }

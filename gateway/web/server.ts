@@ -78,6 +78,9 @@ export function buildServer(d: WebDeps): FastifyInstance {
     loggerInstance: d.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // X-Forwarded-For is believed only from the configured proxies (issue 9 item 4): from
+    // anyone else it would let a caller pick the address its failed logins count against.
+    trustProxy: d.config.http.trustProxy.length > 0 ? [...d.config.http.trustProxy] : false,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { AuditLog } from '../accounts/audit.js';
+import { AuditThrottle } from '../accounts/audit-throttle.js';
 import { LoginLimiter } from '../accounts/login-limiter.js';
 import { SessionStore } from '../accounts/sessions.js';
 import { UserStore } from '../accounts/users.js';
@@ -49,6 +50,12 @@ function counters(d: WebDeps): WebCounters {
       labelNames: ['outcome'] as const,
       registers,
     }),
+    auditSuppressed: new Counter({
+      name: 'estate_gateway_audit_suppressed_total',
+      help: 'Repeats counted instead of audited (a lockout refused again, a thumbnail fetched again), by action',
+      labelNames: ['action'] as const,
+      registers,
+    }),
   };
 }
 
@@ -93,6 +100,7 @@ export function createWeb(d: WebDeps): Web {
     accounts,
     counters: c,
     audit,
+    throttle: new AuditThrottle(d.clock),
     masked: (req) => req.principal?.role === 'viewer',
   };
 }

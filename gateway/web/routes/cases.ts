@@ -3,7 +3,7 @@ import { CASE_STATES, label } from '../../../core/codes.js';
 import { hasCode } from '../../../core/errors.js';
 import { maskName } from '../../../core/id-number.js';
 import { type CaseRow, caseKindLabel, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
-import { buildHandover } from '../../ledger/handover.js';
+import { buildHandover, refsOnly, withImages } from '../../ledger/handover.js';
 import { TRANSITIONS } from '../../ledger/states.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
@@ -166,8 +166,6 @@ export const caseRoutes: RouteModule = (app, w) => {
             const pkg = buildHandover(d.db, after, {
               estate: d.config.estate,
               gatewayId: d.config.gateway.id,
-              dataDir: d.dataDir,
-              images: d.config.ledger.handoverImages,
               now,
             });
             d.db.prepare('UPDATE cases SET handover = ? WHERE id = ?').run(JSON.stringify(pkg), after.id);
@@ -230,9 +228,13 @@ export const caseRoutes: RouteModule = (app, w) => {
         target: req.params.id,
         detail: masked ? { masked } : null,
       });
+      // Images are read now, through the one safe reader, never kept in the row (issue 9).
+      const pkg = JSON.parse(row.handover) as HandoverJson;
+      pkg.thumbnails = d.config.ledger.handoverImages ? await withImages(pkg, d.dataDir) : refsOnly(pkg);
       reply.header('content-type', 'application/json; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="handover-${req.params.id}.json"`);
-      return reply.send(masked ? maskHandover(row.handover) : row.handover);
+      reply.header('cache-control', 'no-store');
+      return reply.send(JSON.stringify(masked ? maskHandover(pkg) : pkg));
     },
   );
 };
@@ -240,15 +242,18 @@ export const caseRoutes: RouteModule = (app, w) => {
 /** How near a rectification deadline must be to be "due soon" on the desk. */
 const DUE_SOON_MS = 3 * 86_400_000;
 
+/** The stored hand-over package, as far as the download changes it. */
+interface HandoverJson {
+  members?: Array<{ name?: string }>;
+  tips?: Array<{ content?: string }>;
+  case?: { evidence?: Record<string, unknown> };
+  thumbnails?: unknown;
+}
+
 /** The hand-over package as a viewer may download it: members' names masked, tips' words hidden. */
-function maskHandover(json: string): string {
-  const pkg = JSON.parse(json) as {
-    members?: Array<{ name?: string }>;
-    tips?: Array<{ content?: string }>;
-    case?: { evidence?: Record<string, unknown> };
-  };
+function maskHandover(pkg: HandoverJson): HandoverJson {
   for (const m of pkg.members ?? []) if (typeof m.name === 'string') m.name = maskName(m.name);
   for (const t of pkg.tips ?? []) if (typeof t.content === 'string') t.content = TIP_HIDDEN;
   if (pkg.case?.evidence) pkg.case.evidence = evidenceFor(pkg.case.evidence, true);
-  return JSON.stringify(pkg);
+  return pkg;
 }

@@ -60,7 +60,7 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
     violationField.hidden = result.value !== 'violation_found';
   });
   const note = h('textarea', { name: 'note', maxlength: 2000, rows: 2, cols: 30 });
-  const photo = h('input', { name: 'photo', maxlength: 256, size: 16 });
+  const photo = h('input', { name: 'photo', maxlength: 128, size: 16 });
   const form = h(
     'form',
     { id: 'patrol-form', class: 'filters' },

@@ -1,0 +1,103 @@
+import { open, realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * References from evidence to files on the box, and the one safe way to read them
+ * (issue 9 item 1). A reference is only ever the id of a thumbnail the gateway wrote
+ * itself (pipeline/thumbnails.ts thumbPath): `thumbs/YYYY-MM-DD/<20 hex>.webp|jpg`.
+ * Nothing else (free text of a note, a tip, a photo number) is ever taken for a path,
+ * and a reference that matches is read only when its real path is inside
+ * `dataDir/thumbs`, so neither `..` nor a symbolic link leads out of the folder.
+ * Later kinds of evidence files (uploaded patrol photos, a signed archive) add their
+ * own pattern and folder here rather than a new reader.
+ */
+
+/** The id format of a thumbnail, relative to the data directory. */
+export const THUMB_REF_RE = /^thumbs\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{20}\.(webp|jpg)$/;
+
+/**
+ * What a patrol's `photo` may be: a thumbnail reference, or the number of a photo on the
+ * inspector's camera (`IMG_20240501_0930.jpg`) — a label, never a path: no slash, no
+ * `..`, no leading dot.
+ */
+export const PATROL_PHOTO_PATTERN =
+  '^(thumbs/\\d{4}-\\d{2}-\\d{2}/[0-9a-f]{20}\\.(webp|jpg)|[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*)$';
+
+/** The biggest file a reference may read: thumbnails are ≤ 320 px, a few tens of KiB. */
+export const MAX_THUMB_BYTES = 1024 * 1024;
+
+/** True when `v` is a thumbnail reference in the id format. */
+export function isThumbRef(v: unknown): v is string {
+  return typeof v === 'string' && THUMB_REF_RE.test(v);
+}
+
+/**
+ * The thumbnail references of an evidence chain, read from the fields that carry them
+ * and nowhere else: `thumbs` (stranger, pattern findings), `persons[].thumbs` (household
+ * findings), `photo` (a patrol) and `entries[].thumb`. Strings that do not match the
+ * id format are left out. Notes, tip contents and summaries are never looked at.
+ */
+export function thumbRefsOfEvidence(evidence: Record<string, unknown> | null | undefined): string[] {
+  if (!evidence) return [];
+  const out = new Set<string>();
+  const add = (v: unknown) => {
+    if (isThumbRef(v)) out.add(v);
+  };
+  const addAll = (v: unknown) => {
+    if (Array.isArray(v)) for (const x of v) add(x);
+  };
+  addAll(evidence.thumbs);
+  add(evidence.photo);
+  if (Array.isArray(evidence.persons))
+    for (const p of evidence.persons)
+      if (p && typeof p === 'object') addAll((p as { thumbs?: unknown }).thumbs);
+  if (Array.isArray(evidence.entries))
+    for (const e of evidence.entries) if (e && typeof e === 'object') add((e as { thumb?: unknown }).thumb);
+  return [...out];
+}
+
+/** Why a thumbnail could not be read. */
+export type ThumbMissing = 'refused' | 'missing' | 'too_large';
+
+/**
+ * The real path of a thumbnail reference, or why there is none: `refused` when the
+ * reference is not in the id format or its real path (symbolic links resolved) is not
+ * inside `dataDir/thumbs`; `missing` when no such file exists (expired, never written).
+ */
+export async function resolveThumb(
+  dataDir: string,
+  ref: string,
+): Promise<{ file: string } | { file: null; why: ThumbMissing }> {
+  if (!isThumbRef(ref)) return { file: null, why: 'refused' };
+  let root: string;
+  let file: string;
+  try {
+    root = await realpath(path.join(dataDir, 'thumbs'));
+    file = await realpath(path.join(dataDir, ref));
+  } catch {
+    return { file: null, why: 'missing' };
+  }
+  return file.startsWith(root + path.sep) ? { file } : { file: null, why: 'refused' };
+}
+
+/**
+ * Reads a thumbnail by reference: its bytes, or why not. The only reader of evidence
+ * files: the hand-over package and the thumbnail route both come here.
+ */
+export async function readThumb(
+  dataDir: string,
+  ref: string,
+): Promise<{ data: Buffer } | { data: null; why: ThumbMissing }> {
+  const r = await resolveThumb(dataDir, ref);
+  if (r.file === null) return { data: null, why: r.why };
+  const fh = await open(r.file, 'r').catch(() => null);
+  if (!fh) return { data: null, why: 'missing' };
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return { data: null, why: 'missing' };
+    if (st.size > MAX_THUMB_BYTES) return { data: null, why: 'too_large' };
+    return { data: await fh.readFile() };
+  } finally {
+    await fh.close();
+  }
+}
