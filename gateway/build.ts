@@ -97,7 +97,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     doors,
   });
 
-  const bus = createBus(cfg, secrets, log);
+  const bus = createBus(cfg, secrets, log, metrics);
   const ingress = new TerminalIngress({ ...cfg.terminals.http, log: child('terminals'), metrics });
   const drivers = new DriverSet({
     readers: cfg.readers,

@@ -131,6 +131,11 @@ export class Gateway {
     return this.bus instanceof EmbeddedBroker ? this.bus.port : null;
   }
 
+  /** The port of the embedded broker's TLS listener; null without one. */
+  get brokerTlsPort(): number | null {
+    return this.bus instanceof EmbeddedBroker ? this.bus.tlsPort : null;
+  }
+
   /** The health view (/healthz). */
   health(): HealthView {
     return this.#p.health.view();

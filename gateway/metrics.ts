@@ -124,6 +124,17 @@ export function createMetrics() {
       help: 'Readers currently online',
       registers: [registry],
     }),
+    brokerRefused: new Counter({
+      name: 'estate_gateway_broker_refused_total',
+      help: 'Embedded broker connections refused or cut by its guard (packet too large, bytes before login, CONNECT late, connection caps), by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    brokerConnections: new Gauge({
+      name: 'estate_gateway_broker_connections',
+      help: 'Open connections at the embedded broker',
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -23,6 +23,36 @@ const Tls = T.Object(
   { additionalProperties: false, description: 'TLS options for mqtts:// URLs.' },
 );
 
+/** The embedded broker's TLS listener (mqtts), issue 9 item 6. */
+const EmbeddedTls = T.Object(
+  {
+    host: T.Optional(
+      T.String({
+        description:
+          'Address of the TLS listener; the plain listener’s host when omitted (0.0.0.0 for the LAN).',
+      }),
+    ),
+    port: T.Integer({ minimum: 0, maximum: 65535, default: 8883, description: 'Port of the TLS listener.' }),
+    cert: T.String({ minLength: 1, description: 'PEM certificate of the broker (with its chain).' }),
+    key: T.String({ minLength: 1, description: 'PEM private key of the broker certificate.' }),
+    ca: T.Optional(
+      T.String({
+        minLength: 1,
+        description: 'PEM CA that signs the readers’ client certificates (with requireClientCert).',
+      }),
+    ),
+    requireClientCert: T.Boolean({
+      default: false,
+      description: 'Readers must present a certificate signed by ca (mutual TLS), on top of their password.',
+    }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'mqtts listener of the embedded broker: readers send names, ID numbers and faces, so on the LAN they use this.',
+  },
+);
+
 const Reconnect = T.Object(
   {
     minMs: T.Integer({ minimum: 50, default: 500, description: 'First reconnect delay.' }),
@@ -90,6 +120,40 @@ export const MqttSchema = T.Object(
           default: true,
           description:
             'Readers log in with their reader id and the password from the secrets file (readers.{id}).',
+        }),
+        plain: T.Boolean({
+          default: true,
+          description:
+            'Listen for plain MQTT on host:port. With tls set, keep it on 127.0.0.1 (or turn it off) so that nothing crosses the LAN in clear.',
+        }),
+        tls: T.Optional(EmbeddedTls),
+        maxPacketBytes: T.Integer({
+          minimum: 1024,
+          maximum: 268435455,
+          default: 1048576,
+          description:
+            'A client announcing a larger packet is disconnected before it is read (a credential event is at most 512 KiB).',
+        }),
+        maxPreAuthBytes: T.Integer({
+          minimum: 256,
+          default: 65536,
+          description:
+            'Most bytes a client may send before its login is accepted, its CONNECT included; beyond, it is disconnected.',
+        }),
+        connectTimeoutMs: T.Integer({
+          minimum: 100,
+          default: 5000,
+          description: 'A connection whose CONNECT has not arrived and been accepted within this is closed.',
+        }),
+        maxConnections: T.Integer({
+          minimum: 1,
+          default: 1000,
+          description: 'Open connections, all clients together; more are refused at once.',
+        }),
+        maxConnectionsPerSource: T.Integer({
+          minimum: 1,
+          default: 16,
+          description: 'Open connections from one source address; more are refused at once.',
         }),
       },
       { additionalProperties: false, default: {} },
