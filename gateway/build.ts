@@ -25,6 +25,7 @@ import type { Detector } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
+import { Retention } from './retention.js';
 import { RosterState } from './roster/roster-state.js';
 import { RosterWatch } from './roster-watch.js';
 import { Store } from './store/store.js';
@@ -152,9 +153,19 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     health: () => health.view(),
     log: child('http'),
   });
+  const retention = new Retention({
+    store,
+    journal: new Journal(store),
+    thumbnails,
+    retention: cfg.retention,
+    metrics,
+    log: child('retention'),
+    rosterChanged: () => rosterWatch.reload(),
+  });
   const housekeeping = new Housekeeping({
     config: cfg,
-    journal: new Journal(store),
+    store,
+    retention,
     clock,
     log,
     devices,
@@ -162,8 +173,6 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     roster: rosterWatch,
     cases,
     upstream,
-    thumbnails,
-    passes,
   });
   return new Gateway({
     config: cfg,

@@ -5,6 +5,7 @@ import type { Config } from './config/schema.js';
 import type { Secrets } from './config/secrets.js';
 import type { PatternDetector } from './detectors/patterns.js';
 import type { DeviceRegistry } from './devices.js';
+import type { Housekeeping } from './housekeeping.js';
 import type { CaseBook } from './ledger/case-book.js';
 import { Lifecycle } from './lifecycle.js';
 import type { LiveBus } from './live-bus.js';
@@ -41,6 +42,8 @@ export class Gateway {
   readonly upstream: Upstream | null;
   /** The roster sync of reader libraries (fingerprint modules…); null when no reader keeps one. */
   readonly libraries: LibrarySync | null;
+  /** The periodic work: device sweeps, deadlines, the daily retention run. */
+  readonly housekeeping: Housekeeping;
   readonly #p: GatewayParts;
   readonly #life: Lifecycle;
   readonly #log: Logger;
@@ -61,6 +64,7 @@ export class Gateway {
     this.patterns = parts.patterns;
     this.upstream = parts.upstream;
     this.libraries = parts.libraries;
+    this.housekeeping = parts.housekeeping;
   }
 
   /**

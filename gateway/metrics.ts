@@ -130,6 +130,12 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    retentionDeleted: new Counter({
+      name: 'estate_gateway_retention_deleted_total',
+      help: 'Rows (and thumbnail day folders) deleted by the daily retention run, by table',
+      labelNames: ['table'] as const,
+      registers: [registry],
+    }),
     brokerConnections: new Gauge({
       name: 'estate_gateway_broker_connections',
       help: 'Open connections at the embedded broker',

@@ -506,7 +506,49 @@ export const ConfigSchema = T.Object(
         thumbnailDays: T.Integer({
           minimum: 1,
           default: 30,
-          description: 'Face thumbnails older than this are deleted.',
+          description:
+            'Face thumbnails older than this are deleted (those of cases still open stay until they close).',
+        }),
+        alertDays: T.Integer({
+          minimum: 1,
+          default: 400,
+          description:
+            'Alerts (and their links to entries) untouched this long are deleted, unless their case is still open: as long as the entries they cite.',
+        }),
+        auditDays: T.Integer({
+          minimum: 30,
+          default: 1095,
+          description:
+            'Audit rows (who saw or changed what, from which address) older than this are deleted: 3 years, the record PIPL Art. 56 asks to keep.',
+        }),
+        closedCaseDays: T.Integer({
+          minimum: 1,
+          default: 1095,
+          description:
+            'Closed cases (and their timelines) are deleted this long after closing; open cases are never deleted.',
+        }),
+        tipDays: T.Integer({
+          minimum: 1,
+          default: 1095,
+          description:
+            'Tips (which may name the tipster) older than this are deleted, unless their case is still open.',
+        }),
+        patrolDays: T.Integer({
+          minimum: 1,
+          default: 1095,
+          description: 'Patrol records older than this are deleted, unless their case is still open.',
+        }),
+        passDaysAfterExpiry: T.Integer({
+          minimum: 1,
+          default: 90,
+          description:
+            'Passes (visitor names, masked phones) are deleted this long after they expired or were revoked.',
+        }),
+        movedOutResidentDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            'Residents who moved out are deleted this long after moving out, with their credentials and fingerprint templates — unless a case about their household is open.',
         }),
       },
       { additionalProperties: false, default: {} },
