@@ -238,6 +238,13 @@ export const DashboardSchema = T.Object(
       default: 12,
       description: 'A session ends this long after login however busy (one shift).',
     }),
+    liveHeartbeatSeconds: T.Integer({
+      minimum: 1,
+      maximum: 60,
+      default: 15,
+      description:
+        'A live stream sends a heartbeat this often and checks that its session is still valid; an ended session ends the stream.',
+    }),
     secureCookies: T.Boolean({
       default: false,
       description:

@@ -24,6 +24,7 @@ import type { Metrics } from '../metrics.js';
 import type { PassService } from '../passes/pass-service.js';
 import type { Db } from '../store/db.js';
 import type { Auth } from './auth.js';
+import type { LiveStreams } from './live-streams.js';
 import type { Presenters } from './present.js';
 import type { Health } from './schemas-status.js';
 
@@ -85,6 +86,8 @@ export interface Web {
   counters: WebCounters;
   /** Writes an audit row for this request's caller (design.md §9: every action audited). */
   audit: (req: FastifyRequest, e: RequestAudit) => void;
+  /** The open live streams, ended with their session (issue 9 item 8). */
+  streams: LiveStreams;
   /** Whether a repeat deserves an audit row: the first per key and window does (issue 9 item 3). */
   throttle: AuditThrottle;
   /** Whether this request's caller sees residents' names masked (the viewer role). */

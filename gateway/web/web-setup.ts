@@ -8,6 +8,7 @@ import { UserStore } from '../accounts/users.js';
 import { Auth } from './auth.js';
 import type { Accounts, RequestAudit, Web, WebCounters, WebDeps } from './context.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
+import { LiveStreams } from './live-streams.js';
 import { presenters } from './present.js';
 
 /** The accounts of the dashboard over the gateway database, with the configured limits. */
@@ -101,6 +102,7 @@ export function createWeb(d: WebDeps): Web {
     counters: c,
     audit,
     throttle: new AuditThrottle(d.clock),
+    streams: new LiveStreams(),
     masked: (req) => req.principal?.role === 'viewer',
   };
 }

@@ -14,10 +14,23 @@ export const liveRoutes: RouteModule = (app, w) => {
   const { d, present } = w;
   app.get('/api/live', { schema: { response: { 200: S.EventStream } } }, (req, reply) => {
     const masked = w.masked(req);
-    serveLive(req, reply, d.live, {
-      entry: (e) => maskEntry(present.entry(e), masked),
-      alert: (a, isNew) => ({ ...present.alert(a), isNew }),
-    });
+    const p = req.principal!;
+    const idHash = p.session?.idHash;
+    serveLive(
+      req,
+      reply,
+      d.live,
+      {
+        entry: (e) => maskEntry(present.entry(e), masked),
+        alert: (a, isNew) => ({ ...present.alert(a), isNew }),
+      },
+      {
+        heartbeatMs: d.config.dashboard.liveHeartbeatSeconds * 1000,
+        // API tokens live as long as the secrets file names them; sessions are checked.
+        alive: () => (idHash ? w.accounts.sessions.alive(idHash) : true),
+        register: (close) => w.streams.add(p, close),
+      },
+    );
   });
 
   app.get(

@@ -132,6 +132,7 @@ export const sessionRoutes: RouteModule = (app, w) => {
       }
       // Every session of the account ends (another browser may be someone else); this one goes on anew.
       await accounts.users.setPassword(p.name, req.body.password);
+      w.streams.endUser(p.name);
       w.audit(req, { action: 'user.password', target: p.name, detail: { own: true } });
       const s = accounts.sessions.create(p.name, req.ip);
       reply.header('set-cookie', sessionCookie(s.id, null, secure(req)));
@@ -142,7 +143,10 @@ export const sessionRoutes: RouteModule = (app, w) => {
 
   app.delete('/api/session', { schema: { response: { 204: S.NoContent } } }, async (req, reply) => {
     const p = req.principal!;
-    if (p.session) accounts.sessions.destroy(p.session.idHash);
+    if (p.session) {
+      accounts.sessions.destroy(p.session.idHash);
+      w.streams.endSession(p.session.idHash);
+    }
     w.audit(req, { action: 'logout' });
     if (readCookie(req.headers.cookie, SESSION_COOKIE))
       reply.header('set-cookie', sessionCookie('', 0, secure(req)));
