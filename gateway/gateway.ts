@@ -15,6 +15,7 @@ import type { GatewayParts } from './parts.js';
 import type { PassService } from './passes/pass-service.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import type { LibrarySync } from './provisioning/library-sync.js';
+import { redactUrl } from './redact-url.js';
 import { gatewaySteps } from './steps.js';
 import type { Db } from './store/db.js';
 import type { Store } from './store/store.js';
@@ -87,7 +88,8 @@ export class Gateway {
     this.#log.info(
       {
         http: this.httpUrl,
-        broker: cfg.mqtt.url ?? `embedded :${this.brokerPort ?? ''}`,
+        // Never the credentials a URL may carry (issue 9 item 9).
+        broker: cfg.mqtt.url ? redactUrl(cfg.mqtt.url) : `embedded :${this.brokerPort ?? ''}`,
         readers: cfg.readers.length,
       },
       'gateway started',

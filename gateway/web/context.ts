@@ -26,7 +26,7 @@ import type { Db } from '../store/db.js';
 import type { Auth } from './auth.js';
 import type { LiveStreams } from './live-streams.js';
 import type { Presenters } from './present.js';
-import type { Health } from './schemas-status.js';
+import type { HealthDetail } from './schemas-status.js';
 
 /** What the HTTP layer may use. Routes read the store and the live bus (design.md §3). */
 export interface WebDeps {
@@ -46,7 +46,7 @@ export interface WebDeps {
 }
 
 /** What /healthz answers (its schema is the one declaration, web/schemas-status.ts). */
-export type HealthView = Static<typeof Health>;
+export type HealthView = Static<typeof HealthDetail>;
 
 /** The fastify instance with TypeBox typing, as every route module receives it. */
 export type App = FastifyInstance<

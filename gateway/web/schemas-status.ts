@@ -5,8 +5,8 @@ import { SyncResultSchema } from '../provisioning/sync-result.js';
 
 const NStr = T.Union([T.String(), T.Null()]);
 
-/** /healthz: for systemd, load balancers and the installer; no personal data. */
-export const Health = T.Object({
+/** The health view in full (a token or a session): ids, version, parts, problems. */
+export const HealthDetail = T.Object({
   status: T.Union([T.Literal('ok'), T.Literal('degraded')]),
   version: T.String(),
   estateId: T.String(),
@@ -41,6 +41,15 @@ export const Health = T.Object({
   roster: T.Object({ version: NStr, households: T.Integer(), residents: T.Integer() }),
   problems: T.Array(T.String()),
 });
+
+/**
+ * /healthz: the status for anyone (systemd, load balancers, monitors); the rest of
+ * HealthDetail only for a caller with a token or a session (issue 9 item 9).
+ */
+export const Health = T.Composite([
+  T.Pick(HealthDetail, ['status']),
+  T.Partial(T.Omit(HealthDetail, ['status'])),
+]);
 
 /** The last fingerprint library sync of a module, its time in ISO (the sync's own record, issue 3). */
 export const FingerprintSync = T.Composite([

@@ -8,6 +8,7 @@ import { TRANSITIONS } from '../../ledger/states.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
+import { maskNullable, maskText } from '../mask-text.js';
 import * as S from '../schemas.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -16,12 +17,20 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 export const TIP_HIDDEN = '（举报内容仅操作员可见 — visible to operators only）';
 
 /**
- * The evidence chain as the caller may see it: a tip's content is for operators only;
+ * The evidence chain as the caller may see it: a tip's content is for operators only; a
+ * patrol's note is masked for viewers (ID numbers, phones, the household's names: issue 9);
  * everything else in a chain is already ids, counts, masked credentials and references.
  */
-export function evidenceFor(evidence: Record<string, unknown>, masked: boolean): Record<string, unknown> {
-  if (!masked || typeof evidence.tip !== 'string' || !('content' in evidence)) return evidence;
-  return { ...evidence, content: TIP_HIDDEN };
+export function evidenceFor(
+  evidence: Record<string, unknown>,
+  masked: boolean,
+  names: readonly string[] = [],
+): Record<string, unknown> {
+  if (!masked) return evidence;
+  const out = { ...evidence };
+  if (typeof out.tip === 'string' && 'content' in out) out.content = TIP_HIDDEN;
+  if (typeof out.note === 'string') out.note = maskText(out.note, names);
+  return out;
 }
 
 /** A case as the API shows it: labels in Chinese, ISO times, the evidence chain (references). */
@@ -53,32 +62,41 @@ export const caseRoutes: RouteModule = (app, w) => {
       WHERE h.id = ?`,
   );
   const buildingName = d.db.prepare('SELECT name FROM buildings WHERE id = ?').pluck();
-  /** The case with where it is (building name, room) and what the caller may see of its evidence. */
+  const namesOf = d.db.prepare('SELECT name FROM residents WHERE household_id = ?').pluck();
+  /** The names a viewer must not read in this case's free text: its household's members. */
+  const names = (c: CaseRow) => (c.householdId ? (namesOf.all(c.householdId) as string[]) : []);
+  /** The case with where it is (building name, room) and what the caller may see of its evidence and words. */
   const view = (req: FastifyRequest, c: CaseRow) => {
     const place = c.householdId
       ? (placeOf.get(c.householdId) as { buildingName: string | null; room: string } | undefined)
       : undefined;
+    const masked = w.masked(req);
+    const who = masked ? names(c) : [];
     return {
       ...caseView(c),
-      evidence: evidenceFor(c.evidence, w.masked(req)),
+      summary: masked ? maskText(c.summary, who) : c.summary,
+      evidence: evidenceFor(c.evidence, masked, who),
       buildingName:
         place?.buildingName ?? (c.buildingId ? ((buildingName.get(c.buildingId) as string) ?? null) : null),
       room: place?.room ?? null,
     };
   };
-  const detail = (req: FastifyRequest, c: CaseRow) => ({
-    ...view(req, c),
-    timeline: caseTimeline(d.db, c.id).map((e) => ({
-      state: e.state,
-      stateLabel: label('caseState', e.state),
-      prev: e.prev,
-      actor: e.actor,
-      at: new Date(e.at).toISOString(),
-      note: e.note,
-      deadline: iso(e.deadline),
-    })),
-    allowed: [...TRANSITIONS[c.state]],
-  });
+  const detail = (req: FastifyRequest, c: CaseRow) => {
+    const who = w.masked(req) ? names(c) : null;
+    return {
+      ...view(req, c),
+      timeline: caseTimeline(d.db, c.id).map((e) => ({
+        state: e.state,
+        stateLabel: label('caseState', e.state),
+        prev: e.prev,
+        actor: e.actor,
+        at: new Date(e.at).toISOString(),
+        note: who ? maskNullable(e.note, who) : e.note,
+        deadline: iso(e.deadline),
+      })),
+      allowed: [...TRANSITIONS[c.state]],
+    };
+  };
 
   app.get(
     '/api/cases',
@@ -246,14 +264,25 @@ const DUE_SOON_MS = 3 * 86_400_000;
 interface HandoverJson {
   members?: Array<{ name?: string }>;
   tips?: Array<{ content?: string }>;
-  case?: { evidence?: Record<string, unknown> };
+  patrols?: Array<{ note?: string | null }>;
+  timeline?: Array<{ note?: string | null }>;
+  case?: { evidence?: Record<string, unknown>; summary?: string };
   thumbnails?: unknown;
 }
 
-/** The hand-over package as a viewer may download it: members' names masked, tips' words hidden. */
+/**
+ * The hand-over package as a viewer may download it: members' names masked, tips' words
+ * hidden, the summary, timeline and patrol notes masked (ID numbers, phones, members' names).
+ */
 function maskHandover(pkg: HandoverJson): HandoverJson {
+  const names = (pkg.members ?? []).map((m) => m.name).filter((n): n is string => typeof n === 'string');
   for (const m of pkg.members ?? []) if (typeof m.name === 'string') m.name = maskName(m.name);
   for (const t of pkg.tips ?? []) if (typeof t.content === 'string') t.content = TIP_HIDDEN;
-  if (pkg.case?.evidence) pkg.case.evidence = evidenceFor(pkg.case.evidence, true);
+  for (const x of [...(pkg.patrols ?? []), ...(pkg.timeline ?? [])])
+    if (typeof x.note === 'string') x.note = maskText(x.note, names);
+  if (pkg.case) {
+    if (pkg.case.evidence) pkg.case.evidence = evidenceFor(pkg.case.evidence, true, names);
+    if (typeof pkg.case.summary === 'string') pkg.case.summary = maskText(pkg.case.summary, names);
+  }
   return pkg;
 }

@@ -5,6 +5,7 @@ import { monthlyReport, reportCsv } from '../../ledger/report.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
+import { maskNullable } from '../mask-text.js';
 import * as S from '../schemas.js';
 
 /** Patrols (巡查), tips and complaints (举报投诉) and the monthly report (月报) (issue 4). */
@@ -25,6 +26,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
   const patrolsOfMonth = d.db.prepare(
     'SELECT * FROM patrols WHERE date >= ? AND date < ? ORDER BY date DESC LIMIT 1000',
   );
+  const namesOf = d.db.prepare('SELECT name FROM residents WHERE household_id = ?').pluck();
   const patrolsLatest = d.db.prepare('SELECT * FROM patrols ORDER BY date DESC, created_at DESC LIMIT 200');
   /** The building of the household a patrol or tip names: undefined if none is named, null if it does not exist. */
   const placeOf = (householdId: string | undefined): string | null | undefined =>
@@ -106,12 +108,18 @@ export const patrolRoutes: RouteModule = (app, w) => {
     async (req) => {
       const m = req.query.month;
       const hh = req.query.household;
-      const rows = hh
-        ? patrolsOfHousehold.all(hh)
-        : m
-          ? patrolsOfMonth.all(`${m}-01`, `${m}-32`)
-          : patrolsLatest.all();
-      return { items: rows as Static<typeof L.PatrolRow>[] };
+      const rows = (
+        hh ? patrolsOfHousehold.all(hh) : m ? patrolsOfMonth.all(`${m}-01`, `${m}-32`) : patrolsLatest.all()
+      ) as Static<typeof L.PatrolRow>[];
+      if (!w.masked(req)) return { items: rows };
+      // Viewers read notes masked: ID numbers, phones, the household's members' names (issue 9).
+      const names = new Map<string, string[]>();
+      const namesFor = (h: string | null) => {
+        if (!h) return [];
+        if (!names.has(h)) names.set(h, namesOf.all(h) as string[]);
+        return names.get(h) ?? [];
+      };
+      return { items: rows.map((r) => ({ ...r, note: maskNullable(r.note, namesFor(r.household_id)) })) };
     },
   );
 
