@@ -79,6 +79,7 @@ export function createUpstream(cfg: Config, p: UpstreamParts): Upstream | null {
         url,
         hmacKey: () => p.secrets.value.upstream?.hmacKey ?? '',
         gatewayId: cfg.gateway.id,
+        tls: cfg.upstream.tls,
         log,
       })
     : new MqttTransport({
