@@ -155,3 +155,16 @@ export const REPORT_HELP = `Usage: estate-gateway report monthly --month YYYY-MM
 The monthly report (月报): patrol activity, findings by kind and building, cases opened,
 closed, overdue and handed over, and the households concerned. Read-only: safe beside a
 running gateway.`;
+
+export const INIT_HELP = `Usage: estate-gateway init [--config FILE] [--owner USER]
+
+The install step before the first start (and after adding readers): creates the secrets
+file with random values (the ID-number hash key, the upstream HMAC key, a password per
+reader), or adds what it lacks, written atomically with mode 0600; creates the data
+directory. The service cannot write /etc/estate-gateway itself (the unit makes it
+read-only). Prints the names of what it generated, never the values.
+
+Options:
+  -c, --config FILE
+  --owner USER     make the secrets file and the data directory USER's (estate-gateway)
+  -h, --help`;

@@ -7,6 +7,7 @@ import {
   DEMO_HELP,
   EVENTS_HELP,
   HEALTH_HELP,
+  INIT_HELP,
   REPLAY_HELP,
   REPORT_HELP,
   ROSTER_HELP,
@@ -21,6 +22,7 @@ Usage: estate-gateway COMMAND [options]
 
 Commands:
   run            run the daemon (--config FILE)
+  init           create the secrets file and data directory before the first start
   check-config   validate a configuration file
   roster import  import the resident roster (JSON or CSV)
   user           dashboard accounts: user add NAME --role admin, user passwd, user list
@@ -37,6 +39,7 @@ Commands:
 const HELPS: Record<string, string> = {
   run: RUN_HELP,
   'check-config': CHECK_HELP,
+  init: INIT_HELP,
   roster: ROSTER_HELP,
   events: EVENTS_HELP,
   health: HEALTH_HELP,
@@ -57,6 +60,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return undefined; // keeps running until a signal
     case 'check-config':
       return (await import('./check-config.js')).checkConfigCommand(rest);
+    case 'init':
+      return (await import('./init.js')).initCommand(rest);
     case 'roster':
       return (await import('./roster.js')).rosterCommand(rest);
     case 'user':

@@ -1,5 +1,8 @@
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { isThumbRef } from './evidence-ref-format.js';
+
+export { isThumbRef, PATROL_PHOTO_PATTERN, THUMB_REF_RE } from './evidence-ref-format.js';
 
 /**
  * References from evidence to files on the box, and the one safe way to read them
@@ -12,24 +15,8 @@ import path from 'node:path';
  * own pattern and folder here rather than a new reader.
  */
 
-/** The id format of a thumbnail, relative to the data directory. */
-export const THUMB_REF_RE = /^thumbs\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{20}\.(webp|jpg)$/;
-
-/**
- * What a patrol's `photo` may be: a thumbnail reference, or the number of a photo on the
- * inspector's camera (`IMG_20240501_0930.jpg`) — a label, never a path: no slash, no
- * `..`, no leading dot.
- */
-export const PATROL_PHOTO_PATTERN =
-  '^(thumbs/\\d{4}-\\d{2}-\\d{2}/[0-9a-f]{20}\\.(webp|jpg)|[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*)$';
-
 /** The biggest file a reference may read: thumbnails are ≤ 320 px, a few tens of KiB. */
 export const MAX_THUMB_BYTES = 1024 * 1024;
-
-/** True when `v` is a thumbnail reference in the id format. */
-export function isThumbRef(v: unknown): v is string {
-  return typeof v === 'string' && THUMB_REF_RE.test(v);
-}
 
 /**
  * The thumbnail references of an evidence chain, read from the fields that carry them

@@ -1,6 +1,6 @@
 import { Type as T } from '@sinclair/typebox';
 import { CASE_KINDS, CASE_STATES, codesOf, PASS_KINDS } from '../../core/codes.js';
-import { PATROL_PHOTO_PATTERN } from '../ledger/evidence-refs.js';
+import { PATROL_PHOTO_PATTERN } from '../ledger/evidence-ref-format.js';
 import { MonthlyReportSchema } from '../ledger/report-schema.js';
 
 /** JSON Schemas of the pass, ledger, patrol, tip and report routes (issue 4). */
