@@ -64,7 +64,10 @@ t.test('API tokens shorter than the minimum, or two alike, are refused', async (
   const write = (tokens: unknown[]) =>
     writeFileSync(file, stringify({ idHashKey: KEY, readers: {}, api: { tokens } }), { mode: 0o600 });
   write([{ name: 'scada', token: 'x'.repeat(MIN_TOKEN_LENGTH - 1), role: 'viewer' }]);
-  t.throws(() => loadSecrets(file, []), { code: 'SECRETS_INVALID', message: /"scada" must have at least 32/ });
+  t.throws(() => loadSecrets(file, []), {
+    code: 'SECRETS_INVALID',
+    message: /"scada" must have at least 32/,
+  });
   const good = 'y'.repeat(MIN_TOKEN_LENGTH);
   write([
     { name: 'a', token: good, role: 'viewer' },
