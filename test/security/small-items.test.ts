@@ -4,6 +4,7 @@ import t from 'tap';
 import { redactUrl } from '../../gateway/redact-url.js';
 import { parseRoster } from '../../gateway/roster/import.js';
 import { maskText } from '../../gateway/web/mask-text.js';
+import { UiAssets } from '../../gateway/web/ui-assets.js';
 import { startGateway } from '../../testkit/gateway.js';
 import { startMosquitto } from '../../testkit/mosquitto.js';
 
@@ -127,3 +128,22 @@ t.test('the started line does not print broker credentials; CSV errors quote not
   const json = parseRoster('{"households": [ 310101199001011234 张三 ]}', 'json', KEY);
   t.notOk(JSON.stringify(json.errors).includes('310101199001011234'), 'JSON errors neither');
 });
+
+t.test(
+  'dashboard files: a request picks an entry of a fixed list, never a file, never grows a cache',
+  async (t) => {
+    const { tmpDir } = await import('../../testkit/tmp.js');
+    const { dir, cleanup } = tmpDir('ui-');
+    t.teardown(cleanup);
+    writeFileSync(path.join(dir, 'a.css'), 'body{}');
+    const assets = new UiAssets(new Map([['/ui/a.css', path.join(dir, 'a.css')]]));
+    const found = Array.from({ length: 1000 }, (_, i) => assets.get(`/ui/${i}/../../../etc/passwd`));
+    t.ok(
+      found.every((a) => a === null),
+      'made-up paths find nothing',
+    );
+    t.equal(assets.cached, 0, 'unknown paths are not remembered');
+    t.equal(assets.get('/ui/a.css')?.body.toString(), 'body{}');
+    t.equal(assets.cached, 1);
+  },
+);

@@ -27,6 +27,9 @@ const ACTIONS = [
   'tip.create',
   'report.view',
   'report.export',
+  // Issue 9: a look at a face thumbnail (first per user and hour), the daily retention run.
+  'thumb.view',
+  'retention.run',
 ];
 
 /** 审计: who logged in, who viewed which household file, who changed what; newest first. */
