@@ -153,7 +153,8 @@ export const MqttSchema = T.Object(
         maxConnectionsPerSource: T.Integer({
           minimum: 1,
           default: 16,
-          description: 'Open connections from one source address; more are refused at once.',
+          description:
+            'Open connections from one source address on the LAN; more are refused at once. Loopback (processes on this box) counts only towards maxConnections.',
         }),
       },
       { additionalProperties: false, default: {} },

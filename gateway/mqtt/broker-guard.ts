@@ -13,8 +13,19 @@ export interface GuardLimits {
   connectTimeoutMs: number;
   /** Open connections, all sources together. */
   maxConnections: number;
-  /** Open connections from one source address. */
+  /** Open connections from one source address (loopback excepted, unless `capLoopback`). */
   maxConnectionsPerSource: number;
+  /**
+   * Apply the per-source cap to loopback too. Off by default: every process on the box
+   * shares 127.0.0.1 (the demo's simulated estate, a local bridge), and what runs on the
+   * box is trusted as far as the box is; the total cap still counts them.
+   */
+  capLoopback?: boolean;
+}
+
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+function isLoopback(addr: string): boolean {
+  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }
 
 /** Why a connection was refused or ended by the guard (the counter's label). */
@@ -71,7 +82,8 @@ export class BrokerGuard {
       return null;
     };
     if (this.#open >= this.#limits.maxConnections) return refuse('too_many_connections');
-    if (fromSource >= this.#limits.maxConnectionsPerSource) return refuse('too_many_from_source');
+    const capped = this.#limits.capLoopback === true || !isLoopback(source);
+    if (capped && fromSource >= this.#limits.maxConnectionsPerSource) return refuse('too_many_from_source');
     this.#open++;
     this.#perSource.set(source, fromSource + 1);
     this.#events.connections(this.#open);

@@ -167,7 +167,8 @@ t.test('a CONNECT that does not arrive in time ends the connection', async (t) =
 });
 
 t.test('connection caps per source address and in total', async (t) => {
-  const g = await guarded(t, { maxConnectionsPerSource: 2, maxConnections: 3 });
+  // Every address here is loopback: the test asks for the per-source cap on it too.
+  const g = await guarded(t, { maxConnectionsPerSource: 2, maxConnections: 3, capLoopback: true });
   const a1 = await raw(g.port, '127.0.0.1');
   const a2 = await raw(g.port, '127.0.0.1');
   await waitFor(() => g.guard.open === 2, 5000, 'two connections counted');
@@ -184,6 +185,14 @@ t.test('connection caps per source address and in total', async (t) => {
   const b3 = await raw(g.port, '127.0.0.3');
   await waitFor(() => g.guard.open === 3, 5000, 'and another is let in');
   for (const c of [a2, b1, b3]) c.s.destroy();
+});
+
+t.test('processes on the box itself are not capped per source (only in total)', async (t) => {
+  const g = await guarded(t, { maxConnectionsPerSource: 2, maxConnections: 4 });
+  const local = await Promise.all([raw(g.port), raw(g.port), raw(g.port)]);
+  await waitFor(() => g.guard.open === 3, 5000, 'three loopback connections let in');
+  t.same(g.reasons, []);
+  for (const c of local) c.s.destroy();
 });
 
 t.test('packet scanner: headers split anywhere, limits exact', async (t) => {
