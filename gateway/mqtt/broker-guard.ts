@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { isLoopbackHost } from '../loopback-host.js';
 import { PacketScanner, type ScanProblem } from './packet-scanner.js';
 
 /** The embedded broker's limits on its connections (config mqtt.embedded, issue 9 item 5). */
@@ -21,11 +22,6 @@ export interface GuardLimits {
    * box is trusted as far as the box is; the total cap still counts them.
    */
   capLoopback?: boolean;
-}
-
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
-function isLoopback(addr: string): boolean {
-  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }
 
 /** Why a connection was refused or ended by the guard (the counter's label). */
@@ -82,7 +78,7 @@ export class BrokerGuard {
       return null;
     };
     if (this.#open >= this.#limits.maxConnections) return refuse('too_many_connections');
-    const capped = this.#limits.capLoopback === true || !isLoopback(source);
+    const capped = this.#limits.capLoopback === true || !isLoopbackHost(source);
     if (capped && fromSource >= this.#limits.maxConnectionsPerSource) return refuse('too_many_from_source');
     this.#open++;
     this.#perSource.set(source, fromSource + 1);

@@ -12,6 +12,7 @@ import {
   type SubscribeOptions,
   Subscriptions,
 } from '../../core/bus.js';
+import { isLoopbackHost } from '../loopback-host.js';
 import { BrokerGuard, type GuardEvents, type GuardLimits } from './broker-guard.js';
 
 /** The mqtts listener (paths of PEM files; read when the broker starts). */
@@ -199,6 +200,13 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
       },
       'embedded MQTT broker listening',
     );
+    // Readers send ID numbers, names and faces: plain MQTT beyond this box is allowed (old
+    // firmware) but never silent (issue 9 item 6).
+    if (this.#server && !isLoopbackHost(this.#o.host))
+      this.#o.log.warn(
+        { host: this.#o.host, port: this.port },
+        'plain MQTT listener reachable from the network: readers’ ID numbers, names and faces cross the LAN unencrypted; set mqtt.embedded.tls and keep the plain listener on 127.0.0.1 (or plain: false)',
+      );
     this.emit('connect', { sessionPresent: true });
   }
 

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { CloudEvent } from '../../core/cloudevent.js';
 import { signatureHeaders } from '../../core/upstream-signature.js';
+import { isLoopbackHost } from '../loopback-host.js';
 import { redactUrl } from '../redact-url.js';
 import type { OutboxRow } from './outbox.js';
 import type { Transport } from './transport.js';
@@ -33,13 +33,6 @@ export interface HttpTransportOptions {
 
 /** Largest answer body read (the upstream's reply is a small JSON acknowledgement). */
 const MAX_REPLY_BYTES = 64 * 1024;
-
-/** True for a loopback host: localhost, 127.0.0.0/8, ::1. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
-}
 
 /**
  * CloudEvents over HTTPS in batch mode (`application/cloudevents-batch+json`), signed with
