@@ -16,10 +16,12 @@ import type { PassService } from './passes/pass-service.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import type { LibrarySync } from './provisioning/library-sync.js';
 import { redactUrl } from './redact-url.js';
+import type { RosterSyncPart } from './roster/sync/sync-part.js';
 import { gatewaySteps } from './steps.js';
 import type { Db } from './store/db.js';
 import type { Store } from './store/store.js';
 import type { Upstream } from './upstream/upstream.js';
+import type { ViidLink } from './upstream/viid/viid-link.js';
 import type { HealthView } from './web/server.js';
 
 /**
@@ -45,6 +47,10 @@ export class Gateway {
   readonly libraries: LibrarySync | null;
   /** The periodic work: device sweeps, deadlines, the daily retention run. */
   readonly housekeeping: Housekeeping;
+  /** The signed roster from the district system (issue 14); null when off. */
+  readonly rosterSync: RosterSyncPart | null;
+  /** The GA/T 1400 link to the police platform (issue 14); null when off. */
+  readonly viid: ViidLink | null;
   readonly #p: GatewayParts;
   readonly #life: Lifecycle;
   readonly #log: Logger;
@@ -66,6 +72,8 @@ export class Gateway {
     this.upstream = parts.upstream;
     this.libraries = parts.libraries;
     this.housekeeping = parts.housekeeping;
+    this.rosterSync = parts.rosterSync;
+    this.viid = parts.viid;
   }
 
   /**

@@ -69,7 +69,8 @@ export async function resolveThumb(
 
 /**
  * Reads a thumbnail by reference: its bytes, or why not. The only reader of evidence
- * files: the hand-over package and the thumbnail route both come here.
+ * files: the hand-over JSON, the signed hand-over archive (handover-package.ts), the
+ * thumbnail route and the GA/T 1400 face upload (upstream/viid/viid-faces.ts) all come here.
  */
 export async function readThumb(
   dataDir: string,

@@ -98,6 +98,12 @@ t.test('daily retention on a manual clock: each table to its setting, open cases
     "INSERT INTO case_events(case_id, state, actor, at) VALUES ('cs-closed-old', 'closed', 'op', ?)",
     ago(1200),
   );
+  // Its signed hand-over archive (issue 14) may hold faces: it goes with the case.
+  ins(
+    `INSERT INTO handover_packages(case_id, package_id, created_at, sha256, bytes, key_id, archive)
+     VALUES ('cs-closed-old', 'pk-old', ?, 'x', 3, 'k', x'504b03')`,
+    ago(1200),
+  );
   // Tips and patrols: old ones of the open case stay, other old ones go.
   const tip = (id: string, caseId: string | null, days: number) =>
     ins(
@@ -181,6 +187,7 @@ t.test('daily retention on a manual clock: each table to its setting, open cases
     'open cases are never deleted',
   );
   t.same(ids("SELECT count(*) FROM case_events WHERE case_id = 'cs-closed-old'"), [0]);
+  t.same(ids('SELECT count(*) FROM handover_packages'), [0], 'and its hand-over archive');
   t.same(ids('SELECT id FROM tips ORDER BY id'), ['tp-new', 'tp-open']);
   t.same(ids('SELECT id FROM patrols ORDER BY id'), ['pt-new', 'pt-open']);
   t.same(ids('SELECT id FROM passes ORDER BY id'), ['ps-new']);
