@@ -43,7 +43,7 @@ t.test('the file is replaced atomically, never rewritten in place', async (t) =>
   const inode = statSync(file).ino;
   const old = openSync(file, 'r'); // what a reader of the old file still sees
   const { generated } = loadSecrets(file, ['R1', 'R2']);
-  t.same(generated, ['upstream.hmacKey', 'readers.R1', 'readers.R2']);
+  t.same(generated, ['upstream.hmacKey', 'signingKey', 'readers.R1', 'readers.R2']);
   t.not(statSync(file).ino, inode, 'a new file was renamed over the old one');
   const buf = Buffer.alloc(before.length);
   readSync(old, buf, 0, buf.length, 0);
@@ -98,7 +98,7 @@ t.test('estate-gateway init creates the secrets file and completes it later', as
   t.ok(statSync(path.join(dir, 'data')).isDirectory(), 'the data directory');
   const s = parse(readFileSync(file, 'utf8'));
   t.match(s, { idHashKey: /^[0-9a-f]{64}$/, readers: { 'T-GATE': /.{20,}/ } });
-  t.match(out.join('\n'), /generated idHashKey, upstream\.hmacKey, readers\.T-GATE/);
+  t.match(out.join('\n'), /generated idHashKey, upstream\.hmacKey, signingKey, readers\.T-GATE/);
   t.notOk(out.join('\n').includes(s.idHashKey), 'values are never printed');
   t.equal(initCommand(['--config', config]), 0);
   t.match(out.at(-1), /complete, nothing to add/);
