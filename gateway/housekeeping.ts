@@ -5,6 +5,7 @@ import type { AlertCandidate } from './alerts/per-entry.js';
 import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
 import type { CaseBook } from './ledger/case-book.js';
+import type { LedgerWorkflow } from './ledger/workflow.js';
 import type { Retention, RetentionCounts } from './retention.js';
 import type { RosterWatch } from './roster-watch.js';
 import { getMeta, setMeta } from './store/db.js';
@@ -29,6 +30,8 @@ export interface HousekeepingDeps {
   roster: RosterWatch;
   cases: CaseBook;
   upstream: Upstream | null;
+  /** Uploaded evidence and tipsters' contacts have their own retention (issue 16). */
+  workflow: LedgerWorkflow;
 }
 
 /** How often readers are checked for outages (and their state written now and then). */
@@ -110,7 +113,13 @@ export class Housekeeping {
   async retention(): Promise<RetentionCounts> {
     const d = this.#d;
     const now = d.clock.now();
-    const counts = await d.retention.run(now);
+    // Uploaded evidence files and tipsters' contacts (issue 16) have their own periods.
+    const workflow = await d.workflow.retention(now);
+    const counts = {
+      ...(await d.retention.run(now)),
+      evidenceFiles: workflow.files,
+      tipContacts: workflow.contacts,
+    };
     const deleted = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
     if (Object.keys(deleted).length > 0) {
       d.log.info({ deleted }, 'retention applied');

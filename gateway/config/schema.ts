@@ -559,6 +559,18 @@ export const ConfigSchema = T.Object(
           description:
             'Residents who moved out are deleted this long after moving out, with their credentials and fingerprint templates — unless a case about their household is open.',
         }),
+        tipContactDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            "A tipster's name and phone are removed this many days after the tip's case closed and its reward, if any, was decided; for a tip that opened no case, this many days after it was received (issue 16).",
+        }),
+        evidenceDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            'Uploaded photos and documents: kept while their case is open, removed this many days after it closed; those of no case this many days after upload (issue 16).',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -3,13 +3,15 @@ import { CASE_STATES, label } from '../../../core/codes.js';
 import { hasCode } from '../../../core/errors.js';
 import { maskName } from '../../../core/id-number.js';
 import { type CaseRow, caseKindLabel, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
+import type { EvidenceFile } from '../../ledger/evidence-files.js';
 import { buildHandover, refsOnly, withImages } from '../../ledger/handover.js';
 import { TRANSITIONS } from '../../ledger/states.js';
 import { rejectInput } from '../bad-input.js';
-import type { RouteModule } from '../context.js';
+import type { RouteModule, Web } from '../context.js';
 import * as L from '../ledger-schemas.js';
 import { maskNullable, maskText } from '../mask-text.js';
 import * as S from '../schemas.js';
+import { enforcementView, evidenceLink } from '../workflow-views.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -54,49 +56,77 @@ export function caseView(c: CaseRow) {
   };
 }
 
+/** The names a viewer must not read in a case's free text: its household's members (issue 9). */
+function namesOf(w: Web, c: CaseRow): string[] {
+  return c.householdId
+    ? (w.d.db
+        .prepare('SELECT name FROM residents WHERE household_id = ?')
+        .pluck()
+        .all(c.householdId) as string[])
+    : [];
+}
+
+/** The case with where it is (building name, room) and what the caller may see of its evidence and words. */
+function caseListView(w: Web, req: FastifyRequest, c: CaseRow) {
+  const db = w.d.db;
+  const masked = w.masked(req);
+  const who = masked ? namesOf(w, c) : [];
+  const place = c.householdId
+    ? (db
+        .prepare(
+          `SELECT b.name AS buildingName, h.room FROM households h LEFT JOIN buildings b ON b.id = h.building_id
+            WHERE h.id = ?`,
+        )
+        .get(c.householdId) as { buildingName: string | null; room: string } | undefined)
+    : undefined;
+  return {
+    ...caseView(c),
+    summary: masked ? maskText(c.summary, who) : c.summary,
+    evidence: evidenceFor(c.evidence, masked, who),
+    buildingName:
+      place?.buildingName ??
+      (c.buildingId
+        ? ((db.prepare('SELECT name FROM buildings WHERE id = ?').pluck().get(c.buildingId) as string) ??
+          null)
+        : null),
+    room: place?.room ?? null,
+  };
+}
+
+/**
+ * One case as its page shows it: where it is, its evidence, its timeline, the moves its
+ * state allows, where it was handed and what came back, its uploaded files (issue 16).
+ */
+export function caseDetail(w: Web, req: FastifyRequest, c: CaseRow) {
+  const wf = w.d.workflow;
+  // Viewers read timeline notes masked: ID numbers, phones, the household's names (issue 9).
+  const who = w.masked(req) ? namesOf(w, c) : null;
+  return {
+    ...caseListView(w, req, c),
+    timeline: caseTimeline(w.d.db, c.id).map((e) => ({
+      state: e.state,
+      stateLabel: label('caseState', e.state),
+      prev: e.prev,
+      actor: e.actor,
+      at: new Date(e.at).toISOString(),
+      note: who ? maskNullable(e.note, who) : e.note,
+      deadline: iso(e.deadline),
+    })),
+    allowed: [...TRANSITIONS[c.state]],
+    enforcement: enforcementView(wf, c.id),
+    files: (
+      w.d.db
+        .prepare('SELECT id, kind, ext FROM evidence_files WHERE case_id = ? ORDER BY id')
+        .all(c.id) as Array<Pick<EvidenceFile, 'id' | 'kind' | 'ext'>>
+    ).map(evidenceLink),
+  };
+}
+
 /** The ledger (台账): cases with their timeline, each move, and the hand-over package (issue 4). */
 export const caseRoutes: RouteModule = (app, w) => {
   const { d, auth } = w;
-  const placeOf = d.db.prepare(
-    `SELECT b.name AS buildingName, h.room FROM households h LEFT JOIN buildings b ON b.id = h.building_id
-      WHERE h.id = ?`,
-  );
-  const buildingName = d.db.prepare('SELECT name FROM buildings WHERE id = ?').pluck();
-  const namesOf = d.db.prepare('SELECT name FROM residents WHERE household_id = ?').pluck();
-  /** The names a viewer must not read in this case's free text: its household's members. */
-  const names = (c: CaseRow) => (c.householdId ? (namesOf.all(c.householdId) as string[]) : []);
-  /** The case with where it is (building name, room) and what the caller may see of its evidence and words. */
-  const view = (req: FastifyRequest, c: CaseRow) => {
-    const place = c.householdId
-      ? (placeOf.get(c.householdId) as { buildingName: string | null; room: string } | undefined)
-      : undefined;
-    const masked = w.masked(req);
-    const who = masked ? names(c) : [];
-    return {
-      ...caseView(c),
-      summary: masked ? maskText(c.summary, who) : c.summary,
-      evidence: evidenceFor(c.evidence, masked, who),
-      buildingName:
-        place?.buildingName ?? (c.buildingId ? ((buildingName.get(c.buildingId) as string) ?? null) : null),
-      room: place?.room ?? null,
-    };
-  };
-  const detail = (req: FastifyRequest, c: CaseRow) => {
-    const who = w.masked(req) ? names(c) : null;
-    return {
-      ...view(req, c),
-      timeline: caseTimeline(d.db, c.id).map((e) => ({
-        state: e.state,
-        stateLabel: label('caseState', e.state),
-        prev: e.prev,
-        actor: e.actor,
-        at: new Date(e.at).toISOString(),
-        note: who ? maskNullable(e.note, who) : e.note,
-        deadline: iso(e.deadline),
-      })),
-      allowed: [...TRANSITIONS[c.state]],
-    };
-  };
+  const view = (req: FastifyRequest, c: CaseRow) => caseListView(w, req, c);
+  const detail = (req: FastifyRequest, c: CaseRow) => caseDetail(w, req, c);
 
   app.get(
     '/api/cases',
@@ -171,6 +201,14 @@ export const caseRoutes: RouteModule = (app, w) => {
       const b = req.body;
       const now = d.clock.now();
       const from = getCase(d.db, req.params.id)?.state ?? null;
+      if ((b.district || b.office) && b.to !== 'handed_over')
+        return rejectInput(
+          d.metrics,
+          req,
+          reply,
+          400,
+          'district and office go with a hand-over (to: handed_over) only',
+        );
       try {
         const c = d.cases.transition(
           req.params.id,
@@ -187,6 +225,7 @@ export const caseRoutes: RouteModule = (app, w) => {
               now,
             });
             d.db.prepare('UPDATE cases SET handover = ? WHERE id = ?').run(JSON.stringify(pkg), after.id);
+            d.workflow.enforcement.handedOver(after.id, b.district ?? null, b.office ?? null, now);
           },
         );
         // The signed package is made now, off the request, so it can be announced upstream at
@@ -201,7 +240,12 @@ export const caseRoutes: RouteModule = (app, w) => {
           caseId: c.id,
           householdId: c.householdId,
           target: c.id,
-          detail: { from, to: c.state, ...(b.deadline ? { deadline: b.deadline } : {}) },
+          detail: {
+            from,
+            to: c.state,
+            ...(b.deadline ? { deadline: b.deadline } : {}),
+            ...(b.district ? { district: b.district } : {}),
+          },
         });
         return detail(req, c);
       } catch (err) {

@@ -9,6 +9,7 @@ import { maskEntry } from '../present.js';
 import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import * as H from '../schemas-households.js';
+import { evidenceLink } from '../workflow-views.js';
 import { caseView, evidenceFor } from './cases.js';
 import { householdSearch } from './household-search.js';
 import { passView } from './passes.js';
@@ -145,6 +146,7 @@ export const householdRoutes: RouteModule = (app, w) => {
           ...p,
           note: masked ? maskNullable(p.note, names) : p.note,
           createdAt: new Date(p.createdAt).toISOString(),
+          photos: d.workflow.evidence.of('patrol', p.id).map(evidenceLink),
         })),
       };
     },
