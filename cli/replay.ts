@@ -10,6 +10,7 @@ import { saveRoster } from '../gateway/roster/repository.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { REPLAY_HELP } from './help.js';
+import { printRowErrors } from './roster.js';
 
 /**
  * A gateway for replaying a file: the same pipeline, detectors and ledger, its clock
@@ -75,7 +76,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (values.roster) {
     const parsed = readRosterFile(values.roster, gw.secrets.idHashKey);
     if (!parsed.snapshot) {
-      console.error(`${values.roster}: ${parsed.errors.length} bad row(s), nothing imported`);
+      printRowErrors(values.roster, parsed.errors);
       gw.store.close();
       return 1;
     }
