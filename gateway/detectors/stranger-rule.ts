@@ -2,8 +2,8 @@ import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
 import type { EntryContext } from '../pipeline/detector.js';
+import { personLabel } from './evidence.js';
 import type { DetectorState } from './state.js';
-import { personLabel } from './time.js';
 
 /** Appends to a list kept to its last `max` items. */
 function pushCapped<T>(rec: Record<string, T[]>, key: string, v: T, max: number): void {
@@ -58,7 +58,7 @@ export function onStranger(
     finding: {
       phase: fired === undefined ? 'open' : 'update',
       patternTs: list[0] as number,
-      summary: `${personLabel(person)} ${cfg.days} 天内在本门出现 ${list.length} 次 (seen ${list.length} times in ${cfg.days} days)`,
+      summary: `${personLabel(person)} ${cfg.days} 天内在本门出现 ${list.length} 次`,
       buildingId: e.door.building ?? null,
       chain: {
         person: personLabel(person),
