@@ -201,6 +201,13 @@ const auditOutcome = {
   refused: { zh: '拒绝', en: 'refused' },
 } as const satisfies Table;
 
+/** An offer to enrol a face the detectors learnt as a resident's card holder (issue 10). */
+const faceOfferState = {
+  offered: { zh: '待确认', en: 'Offered' },
+  enrolled: { zh: '已登记', en: 'Enrolled' },
+  rejected: { zh: '非本人', en: 'Not the resident' },
+} as const satisfies Table;
+
 /** Every group of codes, code → labels, each in its order. */
 export const CODES = {
   reason,
@@ -219,6 +226,7 @@ export const CODES = {
   patrolResult,
   tipChannel,
   auditOutcome,
+  faceOfferState,
 } as const satisfies Readonly<Record<string, Table>>;
 
 /** The name of a group of codes. */
@@ -256,6 +264,8 @@ export type PatrolResult = Code<'patrolResult'>;
 export type TipChannel = Code<'tipChannel'>;
 /** How an audited action ended. */
 export type AuditOutcome = Code<'auditOutcome'>;
+/** Where an offer to enrol a learnt face stands. */
+export type FaceOfferState = Code<'faceOfferState'>;
 
 /** The codes of a group in the table's order. */
 export function codesOf<G extends CodeGroup>(group: G): readonly Code<G>[] {

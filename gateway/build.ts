@@ -6,6 +6,7 @@ import { DRIVERS } from '../drivers/registry.js';
 import type { SerialBinding } from '../drivers/types.js';
 import type { LoadedConfig } from './config/load.js';
 import { SecretsFile } from './config/secrets-file.js';
+import { FaceOffers } from './detectors/face-offers.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
 import { DoorSignals } from './doors/door-signals.js';
@@ -67,9 +68,18 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
   const outbox = new Outbox(store);
   const cases = new CaseBook(store, outbox, source, child('ledger'));
   const passIndex = new PassIndex(cfg.passes.faceSimilarity);
+  const faces = new FaceOffers(store, cfg.detectors.credentialShared.suggestDays);
   const patterns = cfg.detectors.enabled
-    ? new PatternDetector({ store, config: cfg, roster, passes: passIndex, log: child('detectors') })
+    ? new PatternDetector({
+        store,
+        config: cfg,
+        roster,
+        passes: passIndex,
+        offers: faces,
+        log: child('detectors'),
+      })
     : null;
+  faces.bind(patterns);
   const passes = new PassService(
     store,
     passIndex,
@@ -148,6 +158,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     passes,
     cases,
+    faces,
     clock,
     health: () => health.view(),
     log: child('http'),

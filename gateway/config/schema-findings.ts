@@ -12,6 +12,12 @@ const Days = (def: number, description: string) =>
 export const DetectorsSchema = T.Object(
   {
     enabled: T.Boolean({ default: true, description: 'Run the pattern detectors on every recorded entry.' }),
+    holidays: T.Array(T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}\\.\\.\\d{4}-\\d{2}-\\d{2}$' }), {
+      default: [],
+      maxItems: 200,
+      description:
+        'Guest seasons of this estate besides the public holidays and the summer (YYYY-MM-DD..YYYY-MM-DD): guests using a family’s card are not taken for lending (credentialShared.guestDays).',
+    }),
     leaseholderAbsent: T.Object(
       {
         days: Days(30, 'Working days of the home door without a verified entry before leaseholder_absent.'),
@@ -79,6 +85,13 @@ export const DetectorsSchema = T.Object(
           maximum: 60,
           default: 3,
           description: 'Days a face must come with a credential before it is taken for its holder.',
+        }),
+        guestDays: T.Integer({
+          minimum: 0,
+          maximum: 60,
+          default: 14,
+          description:
+            'A foreign face first seen in a guest season (public holidays, summer) counts only once it has been coming this long: guests stay days, not weeks. 0: no seasons.',
         }),
         suggestDays: Days(
           14,

@@ -52,6 +52,15 @@ const KEEP_DAYS = 60;
 const MAX_FACES = 6;
 const MAX_HOLDERS = 3;
 const MAX_WEIGHT = 20;
+/**
+ * A face that failed at the terminal and then swiped the card, on this many uses and this
+ * share of them at least, is the owner (a poor recogniser). Someone captured as they walk
+ * up to the reader now and then is not: below FACE_FIRST_KEEP of its uses it is no longer
+ * taken for the owner.
+ */
+const FACE_FIRST_MIN = 3;
+const FACE_FIRST_SHARE = 0.6;
+const FACE_FIRST_KEEP = 0.4;
 /** A regular face must start within this many days of the card's first use to be its holder. */
 const FROM_START_DAYS = 2;
 
@@ -213,6 +222,15 @@ export class Carriers {
     if (u.day <= m.firstDay + this.#r.learnDays) addDay(m.learn, u.day);
     this.dirty.add(cred);
     let elected = false;
+    if (
+      f.holder === 'face_first' &&
+      f.pairs >= 2 * FACE_FIRST_MIN &&
+      f.faceFirst < f.pairs * FACE_FIRST_KEEP
+    ) {
+      f.holder = null;
+      f.rejected = true;
+      this.#index(f, null);
+    }
     if (f.holder === null && !f.rejected) {
       const why = this.#earned(m, f, ownerFaceDays);
       if (why && m.faces.filter((x) => x.holder !== null).length < MAX_HOLDERS) {
@@ -232,7 +250,7 @@ export class Carriers {
    * `ownerFaceDays`: days on which the owner's own face was recognised (ever, as far as kept).
    */
   #earned(m: CredentialModel, f: CompanionFace, ownerFaceDays: number): HolderWhy | null {
-    if (f.faceFirst >= 2 && f.faceFirst * 2 >= f.pairs) return 'face_first';
+    if (f.faceFirst >= FACE_FIRST_MIN && f.faceFirst >= f.pairs * FACE_FIRST_SHARE) return 'face_first';
     const firstDay = f.days[0] as number;
     if (f.days.length < this.#r.holderDays || firstDay > m.firstDay + FROM_START_DAYS) return null;
     if (m.ownerDays.length > 0 || ownerFaceDays > 0) return null;
@@ -270,6 +288,33 @@ export class Carriers {
     return f;
   }
 
+  /**
+   * An enrolled face whose companion face was forgotten meanwhile (the offer outlived it):
+   * taken back from the offer's embedding, as the owner's.
+   */
+  enrolFace(cred: string, owner: string, faceId: number, emb: Float32Array, ts: number): void {
+    const m = this.model(cred, owner, Math.floor((ts + 8 * 3600_000) / 86_400_000));
+    const f: CompanionFace = {
+      id: faceId,
+      v: Float32Array.from(emb),
+      n: MAX_WEIGHT,
+      days: [],
+      first: ts,
+      last: ts,
+      pairs: 0,
+      faceFirst: 0,
+      holder: 'enrolled',
+      rejected: false,
+      cluster: null,
+      seqs: [],
+      thumbs: [],
+    };
+    m.faces.push(f);
+    this.#index(f, owner);
+    this.#nextFace = Math.max(this.#nextFace, faceId + 1);
+    this.dirty.add(cred);
+  }
+
   /** Forgets faces not seen since `cutoff` (face-data retention). */
   expire(cutoff: number): void {
     for (const [cluster, fid] of this.#clusterFace)
@@ -279,6 +324,12 @@ export class Carriers {
       if (kept.length === m.faces.length) continue;
       for (const f of m.faces) if (!kept.includes(f) && f.holder !== null) this.#index(f, null);
       m.faces = kept;
+      // Nothing left to remember: the card's next use starts its learning afresh (a
+      // card-only resident back from months in hospital is learnt again).
+      if (kept.length === 0) {
+        this.models.delete(cred);
+        this.#byOwner.get(m.owner)?.delete(cred);
+      }
       this.dirty.add(cred);
     }
   }

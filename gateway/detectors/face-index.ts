@@ -16,11 +16,11 @@
  */
 
 /** Hash tables: more find more near-threshold matches and cost more per capture. */
-const TABLES = 16;
+const TABLES = 20;
 /** Hyperplanes per table (bits of a bucket key). */
-const BITS = 12;
+const BITS = 11;
 /** Least certain bits flipped per table (probes beyond the bucket itself). */
-const PROBES = 2;
+const PROBES = 3;
 
 /** The best match of a query: an id and its cosine. */
 export interface Match {
@@ -32,71 +32,119 @@ export interface Match {
 export class FaceIndex {
   readonly dims: number;
   readonly #planes: Float32Array;
+  /** Per table: bucket key → slots. */
   readonly #tables: Array<Map<number, number[]>> = [];
-  readonly #vecs = new Map<number, Float32Array>();
-  readonly #keys = new Map<number, Int32Array>();
+  /** Vectors in slots of one buffer (cache-friendly dots); a freed slot is reused. */
+  #pool: Float32Array;
+  #slotId: number[] = [];
+  #slotKeys: Int32Array[] = [];
+  readonly #free: number[] = [];
+  readonly #slotOf = new Map<number, number>();
+  /** Query generation per slot: a slot met twice in one query is compared once. */
+  #mark: Uint32Array;
+  #gen = 0;
   readonly #proj: Float32Array;
 
   constructor(dims: number, seed = 0x5eed) {
     this.dims = dims;
     this.#planes = gaussianPlanes(TABLES * BITS * dims, seed);
     this.#proj = new Float32Array(TABLES * BITS);
+    this.#pool = new Float32Array(dims * 1024);
+    this.#mark = new Uint32Array(1024);
     for (let t = 0; t < TABLES; t++) this.#tables.push(new Map());
   }
 
   get size(): number {
-    return this.#vecs.size;
+    return this.#slotOf.size;
   }
 
-  /** Adds or moves a centroid (the vector is held, not copied: update after changing it). */
+  /** Adds or moves a centroid (its values are copied: set it again after it changes). */
   set(id: number, v: Float32Array): void {
+    let slot = this.#slotOf.get(id);
+    if (slot === undefined) {
+      slot = this.#free.pop() ?? this.#grow();
+      this.#slotOf.set(id, slot);
+      this.#slotId[slot] = id;
+    }
+    this.#pool.set(v.subarray(0, this.dims), slot * this.dims);
     const keys = this.#bucketKeys(v);
-    const old = this.#keys.get(id);
-    this.#vecs.set(id, v);
-    if (old && sameKeys(old, keys)) return;
-    if (old) this.#unlink(id, old);
-    this.#keys.set(id, keys);
+    const old = this.#slotKeys[slot];
+    if (old && old.length > 0 && sameKeys(old, keys)) return;
+    if (old && old.length > 0) this.#unlink(slot, old);
+    this.#slotKeys[slot] = keys;
     for (let t = 0; t < TABLES; t++) {
       const table = this.#tables[t] as Map<number, number[]>;
       const k = keys[t] as number;
       const bucket = table.get(k);
-      if (bucket) bucket.push(id);
-      else table.set(k, [id]);
+      if (bucket) bucket.push(slot);
+      else table.set(k, [slot]);
     }
   }
 
   /** Forgets a centroid. */
   delete(id: number): void {
-    const old = this.#keys.get(id);
-    if (old) this.#unlink(id, old);
-    this.#keys.delete(id);
-    this.#vecs.delete(id);
+    const slot = this.#slotOf.get(id);
+    if (slot === undefined) return;
+    const old = this.#slotKeys[slot];
+    if (old && old.length > 0) this.#unlink(slot, old);
+    this.#slotKeys[slot] = EMPTY;
+    this.#slotOf.delete(id);
+    this.#free.push(slot);
   }
 
   /** The centroid most similar to `v` at or above `threshold`, among those sharing a probed bucket. */
   nearest(v: Float32Array, threshold: number): Match | null {
     this.#project(v);
-    const seen = new Set<number>();
-    let best: Match | null = null;
+    const gen = ++this.#gen;
+    if (gen === 0xffffffff) {
+      this.#mark.fill(0);
+      this.#gen = 1;
+    }
+    const d = this.dims;
+    const pool = this.#pool;
+    const mark = this.#mark;
+    let bestSlot = -1;
+    let bestSim = threshold;
+    const probes = [0, 0, 0, 0, 0, 0, 0, 0].slice(0, PROBES + 1);
     for (let t = 0; t < TABLES; t++) {
       const table = this.#tables[t] as Map<number, number[]>;
       const base = t * BITS;
       let key = 0;
       for (let b = 0; b < BITS; b++) if ((this.#proj[base + b] as number) > 0) key |= 1 << b;
-      const probes = [key];
-      for (const b of leastCertain(this.#proj, base)) probes.push(key ^ (1 << b));
+      probes[0] = key;
+      leastCertain(this.#proj, base, probes, key);
       for (const k of probes) {
         const bucket = table.get(k);
         if (!bucket) continue;
-        for (const id of bucket) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          const s = dot(this.#vecs.get(id) as Float32Array, v);
-          if (s >= threshold && (best === null || s > best.sim)) best = { id, sim: s };
+        for (const slot of bucket) {
+          if (mark[slot] === gen) continue;
+          mark[slot] = gen;
+          let s = 0;
+          const o = slot * d;
+          for (let i = 0; i < d; i++) s += (pool[o + i] as number) * (v[i] as number);
+          if (s >= bestSim) {
+            bestSim = s;
+            bestSlot = slot;
+          }
         }
       }
     }
-    return best;
+    return bestSlot < 0 ? null : { id: this.#slotId[bestSlot] as number, sim: bestSim };
+  }
+
+  #grow(): number {
+    const slot = this.#slotId.length;
+    if ((slot + 1) * this.dims > this.#pool.length) {
+      const pool = new Float32Array(this.#pool.length * 2);
+      pool.set(this.#pool);
+      this.#pool = pool;
+      const mark = new Uint32Array(this.#mark.length * 2);
+      mark.set(this.#mark);
+      this.#mark = mark;
+    }
+    this.#slotId.push(-1);
+    this.#slotKeys.push(EMPTY);
+    return slot;
   }
 
   #bucketKeys(v: Float32Array): Int32Array {
@@ -121,13 +169,13 @@ export class FaceIndex {
     }
   }
 
-  #unlink(id: number, keys: Int32Array): void {
+  #unlink(slot: number, keys: Int32Array): void {
     for (let t = 0; t < TABLES; t++) {
       const table = this.#tables[t] as Map<number, number[]>;
       const k = keys[t] as number;
       const bucket = table.get(k);
       if (!bucket) continue;
-      const i = bucket.indexOf(id);
+      const i = bucket.indexOf(slot);
       if (i >= 0) {
         bucket[i] = bucket[bucket.length - 1] as number;
         bucket.pop();
@@ -136,6 +184,8 @@ export class FaceIndex {
     }
   }
 }
+
+const EMPTY = new Int32Array(0);
 
 /** Cosine of two unit vectors of the same length. */
 export function dot(a: Float32Array, b: Float32Array): number {
@@ -146,22 +196,22 @@ export function dot(a: Float32Array, b: Float32Array): number {
 
 const sameKeys = (a: Int32Array, b: Int32Array) => a.every((x, i) => x === b[i]);
 
-/** The PROBES bits of one table whose projections are nearest zero. */
-function leastCertain(proj: Float32Array, base: number): number[] {
-  const out: number[] = [];
-  for (let n = 0; n < PROBES; n++) {
-    let pick = -1;
-    let min = Infinity;
+/** Fills probes[1…] with `key` flipped at each of the PROBES bits whose projections are nearest zero. */
+function leastCertain(proj: Float32Array, base: number, probes: number[], key: number): void {
+  let used = 0;
+  for (let n = 1; n <= PROBES; n++) {
+    let pick = 0;
+    let min = Number.POSITIVE_INFINITY;
     for (let b = 0; b < BITS; b++) {
       const m = Math.abs(proj[base + b] as number);
-      if (m < min && !out.includes(b)) {
+      if (m < min && (used & (1 << b)) === 0) {
         min = m;
         pick = b;
       }
     }
-    out.push(pick);
+    used |= 1 << pick;
+    probes[n] = key ^ (1 << pick);
   }
-  return out;
 }
 
 /** Seeded standard normal values (xorshift + Box–Muller): the same planes on every box. */

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Household } from '../roster/model.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { Carriers } from './carriers.js';
+import type { GuestCalendar } from './holidays.js';
 import { absenceRules } from './rules-absence.js';
 import { useRules } from './rules-use.js';
 import type { HouseholdState } from './state.js';
@@ -14,6 +15,8 @@ export interface RuleContext {
   cfg: Config['detectors'];
   roster: RosterIndex;
   carriers: Carriers;
+  /** Public holidays and the summer: when guests come. */
+  guests: GuestCalendar;
   /** Local day of the first entry the detectors saw (the data start). */
   startDay: number;
   /** Days in (fromDay, toDay] on which one of the household's home doors recorded reads. */

@@ -11,6 +11,8 @@ import type { RosterSource } from '../roster/roster-state.js';
 import type { Store } from '../store/store.js';
 import { Carriers } from './carriers.js';
 import { FaceClusters } from './face-clusters.js';
+import type { FaceDecider, FaceOffers } from './face-offers.js';
+import { GuestCalendar } from './holidays.js';
 import { evaluateHousehold, type RuleContext } from './household-rules.js';
 import { judgeUse } from './judge.js';
 import { type Judged, Pairing } from './pairing.js';
@@ -25,6 +27,8 @@ export interface PatternDeps {
   roster: RosterSource;
   /** Passes, to tell a registered visitor of the household from a foreign face. */
   passes?: PassIndex;
+  /** Where learnt holder faces are offered for enrolment (the household file). */
+  offers?: FaceOffers;
   log: Logger;
 }
 
@@ -40,7 +44,7 @@ const FLUSH_EVERY_MS = 60_000;
  * who carries each credential (carriers.ts). A day's end (the first entry of a later day)
  * sweeps every household for absence and forgets what fell out of the windows.
  */
-export class PatternDetector implements Detector {
+export class PatternDetector implements Detector, FaceDecider {
   readonly name = 'patterns';
   readonly #d: PatternDeps;
   readonly #cfg: Config['detectors'];
@@ -74,6 +78,7 @@ export class PatternDetector implements Detector {
     this.#ctx = {
       cfg,
       carriers: this.#carriers,
+      guests: new GuestCalendar(cfg.holidays),
       get roster() {
         return deps.roster.index;
       },
@@ -177,7 +182,27 @@ export class PatternDetector implements Detector {
     return out;
   }
 
-  endBatch(): void {
+  endBatch(now: number): void {
+    this.#d.offers?.write(this.#carriers, now);
+    this.#state.flush(this.#clusters, this.#carriers);
+  }
+
+  /**
+   * An operator enrolled a learnt face as the resident's, or said it is not theirs (the
+   * household file, issue 10 item 2). Inside the caller's transaction, written at once.
+   */
+  decideFace(cred: string, owner: string, faceId: number, emb: Float32Array | null, enrolled: boolean): void {
+    const f = this.#carriers.decide(cred, faceId, enrolled);
+    if (!f && enrolled && emb) this.#carriers.enrolFace(cred, owner, faceId, emb, this.#state.meta.clock);
+    if (enrolled) {
+      const r = this.#d.roster.index.residents.get(owner);
+      const hs = r ? this.#state.households.get(r.householdId) : undefined;
+      // Its past uses of the card were the owner's.
+      if (hs && r) {
+        hs.foreign = hs.foreign.filter((fu) => fu.f !== faceId);
+        this.#state.touch(`h:${r.householdId}`);
+      }
+    }
     this.#state.flush(this.#clusters, this.#carriers);
   }
 
@@ -349,6 +374,7 @@ export class PatternDetector implements Detector {
     const ttl = ts - cfg.clusterTtlDays * DAY_MS;
     for (const id of this.#clusters.expire(ttl)) this.#tied.delete(id);
     this.#carriers.expire(ttl);
+    this.#d.offers?.expire(ttl);
     for (const [door, days] of this.#state.doorDays)
       for (const d of days)
         if (d < day - 400) {

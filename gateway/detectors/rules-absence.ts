@@ -76,7 +76,7 @@ export function absenceRules(j: Judging): void {
   const sb = ctx.cfg.suspectedSublet;
   const a = absence(j, sb.who);
   if (a) {
-    const { uses, tolerated } = countedForeign(j, a.lastDay + 1);
+    const { uses, tolerated, guests } = countedForeign(j, a.lastDay + 1);
     const presence = new Map<string, Set<number>>();
     for (const fu of uses) {
       const s = presence.get(fu.p) ?? new Set<number>();
@@ -107,7 +107,7 @@ export function absenceRules(j: Judging): void {
           absence: absenceOf(j, a),
           persons: personsOf(after),
           repeatedVisitors: repeats.map(([k, n]) => ({ visitor: k, passes: n })),
-          ruledOut: ruledOut(j, tolerated),
+          ruledOut: ruledOut(j, tolerated, guests),
         },
         a.residents[0]?.id ?? null,
       );

@@ -27,11 +27,23 @@ export function densest(days: readonly number[], span: number): number {
  * (issue 10: members living there before they are registered) — one per such member, the
  * most frequent first.
  */
-export function countedForeign(j: Judging, fromDay: number): { uses: ForeignUse[]; tolerated: ForeignUse[] } {
+export function countedForeign(
+  j: Judging,
+  fromDay: number,
+): { uses: ForeignUse[]; tolerated: ForeignUse[]; guests: ForeignUse[] } {
   const { ctx, h, hs, span, t } = j;
-  const recent = hs.foreign.filter((fu) => fu.d.some((d) => d >= fromDay));
+  const guestDays = ctx.cfg.credentialShared.guestDays;
+  // Guests over the holidays stay days, not weeks (issue 10): a face first seen in a guest
+  // season counts once it has kept coming for longer than a visit lasts.
+  const guest = (fu: ForeignUse) =>
+    guestDays > 0 &&
+    ctx.guests.holds(fu.d[0] as number) &&
+    (fu.d[fu.d.length - 1] as number) - (fu.d[0] as number) < guestDays;
+  const active = hs.foreign.filter((fu) => fu.d.some((d) => d >= fromDay));
+  const guests = active.filter(guest);
+  const recent = active.filter((fu) => !guest(fu));
   const pending = pendingMembers(ctx.roster.members(h.id), span, t.today).length;
-  if (pending === 0 || recent.length === 0) return { uses: recent, tolerated: [] };
+  if (pending === 0 || recent.length === 0) return { uses: recent, tolerated: [], guests };
   const byPerson = new Map<string, number>();
   for (const fu of recent) byPerson.set(fu.p, (byPerson.get(fu.p) ?? 0) + fu.d.length);
   const spared = new Set(
@@ -43,6 +55,7 @@ export function countedForeign(j: Judging, fromDay: number): { uses: ForeignUse[
   return {
     uses: recent.filter((fu) => !spared.has(fu.p)),
     tolerated: recent.filter((fu) => spared.has(fu.p)),
+    guests,
   };
 }
 
@@ -51,7 +64,11 @@ export function countedForeign(j: Judging, fromDay: number): { uses: ForeignUse[
  * holders of its credentials, members registered to come later, the lease and validity
  * dates that bound the window.
  */
-export function ruledOut(j: Judging, tolerated: readonly ForeignUse[] = []): string[] {
+export function ruledOut(
+  j: Judging,
+  tolerated: readonly ForeignUse[] = [],
+  guests: readonly ForeignUse[] = [],
+): string[] {
   const { ctx, h, span, t } = j;
   const notes: string[] = [];
   if (h.leaseStart && dayOfDate(h.leaseStart) >= ctx.startDay)
@@ -78,6 +95,11 @@ export function ruledOut(j: Judging, tolerated: readonly ForeignUse[] = []): str
       `待登记成员 ${pending.map((m) => `${m.id}（${m.validFrom} 生效）`).join('、')}：` +
         `${tolerated.length > 0 ? `其可能的人脸 ${new Set(tolerated.map((fu) => fu.p)).size} 名不计` : '无'}`,
     );
+  const g = new Set(guests.map((fu) => fu.p)).size;
+  if (g > 0)
+    notes.push(
+      `假期访客 ${g} 名：节假日期间首次使用本户门禁，持续未满 ${ctx.cfg.credentialShared.guestDays} 天不计`,
+    );
   return notes;
 }
 
@@ -92,7 +114,10 @@ export function useRules(j: Judging): void {
   const cfg = ctx.cfg;
   const cs = cfg.credentialShared;
   const csFrom = t.today - cs.windowDays + 1;
-  const { uses, tolerated } = countedForeign(j, Math.min(csFrom, t.today - cfg.overcrowding.windowDays + 1));
+  const { uses, tolerated, guests } = countedForeign(
+    j,
+    Math.min(csFrom, t.today - cfg.overcrowding.windowDays + 1),
+  );
   const inWindow = (fu: ForeignUse, from: number) => fu.d.filter((d) => d >= from);
   const byCred = new Map<string, ForeignUse[]>();
   for (const fu of uses) {
@@ -110,7 +135,7 @@ export function useRules(j: Judging): void {
     creds.push(maskCred(cred));
     shared.push(...(strong.length > 0 ? strong : multi));
   }
-  const notes = ruledOut(j, tolerated);
+  const notes = ruledOut(j, tolerated, guests);
   report(
     'credential_shared',
     shared.length > 0,

@@ -16,6 +16,7 @@ import type { SessionStore } from '../accounts/sessions.js';
 import type { UserStore } from '../accounts/users.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
+import type { FaceOffers } from '../detectors/face-offers.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { CaseBook } from '../ledger/case-book.js';
 import type { LiveBus } from '../live-bus.js';
@@ -38,6 +39,8 @@ export interface WebDeps {
   /** Visitor passes and the ledger (issue 4). */
   passes: PassService;
   cases: CaseBook;
+  /** Faces learnt as residents' card holders, offered for enrolment (issue 10). */
+  faces: FaceOffers;
   clock: Clock;
   health: () => HealthView;
   log: Logger;

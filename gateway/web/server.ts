@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
+import { faceOfferRoutes } from './routes/face-offers.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
 import { liveRoutes } from './routes/live.js';
@@ -32,6 +33,7 @@ const ROUTES: RouteModule[] = [
   journalRoutes,
   readerRoutes,
   householdRoutes,
+  faceOfferRoutes,
   liveRoutes,
   overviewRoutes,
   passRoutes,

@@ -93,6 +93,7 @@ t.test('the codes the database accepts are the codes of the table', async (t) =>
     ['passes', 'kind', 'passKind'],
     ['cases', 'source', 'caseSource'],
     ['patrols', 'result', 'patrolResult'],
+    ['face_offers', 'state', 'faceOfferState'],
   ];
   for (const [table, column, group] of stored)
     t.same(checkedValues(table, column).sort(), [...codesOf(group)].sort(), `${table}.${column} = ${group}`);

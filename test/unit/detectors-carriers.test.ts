@@ -37,8 +37,8 @@ const resident = (
 });
 /**
  * H1: R1 (face F1, card C1). H2: R3 has no enrolled face, only card C3. H3: R4 (face F4,
- * card C4), whom the terminal often fails. H4: R5 (face F5) moves in on 2026-03-20. H5: R6
- * (face F6, card C6) and R7, registered from 2026-04-10.
+ * card C4), whom the terminal often fails. H4: R5 (face F5) moves in on 2026-05-30. H5: R6
+ * (face F6, card C6) and R7, registered from 2026-06-20.
  */
 const ROSTER: RosterSnapshot = {
   buildings: [{ id: 'B01', name: '1号楼' }],
@@ -47,16 +47,16 @@ const ROSTER: RosterSnapshot = {
     household('H1', '0101'),
     household('H2', '0102'),
     household('H3', '0103'),
-    household('H4', '0104', '2026-03-20'),
+    household('H4', '0104', '2026-05-30'),
     household('H5', '0105'),
   ],
   residents: [
     resident('R1', 'H1', 'leaseholder'),
     resident('R3', 'H2', 'leaseholder'),
     resident('R4', 'H3', 'leaseholder'),
-    resident('R5', 'H4', 'leaseholder', '2026-03-20'),
+    resident('R5', 'H4', 'leaseholder', '2026-05-30'),
     resident('R6', 'H5', 'leaseholder'),
-    resident('R7', 'H5', 'co_resident', '2026-04-10'),
+    resident('R7', 'H5', 'co_resident', '2026-06-20'),
   ],
   credentials: [
     { kind: 'face', key: 'F1', residentId: 'R1' },
@@ -169,14 +169,14 @@ t.test('someone coming through behind a swipe does not make a card shared', asyn
 t.test('a household that moves in is judged from its lease start, not the data start', async (t) => {
   const { feed, faceOf, db } = rig({ leaseholderAbsent: { days: 10 } });
   const out: AlertCandidate[] = [];
-  // Data from 2026-03-01; H4's lease starts 2026-03-20 (day 19); R5 never comes.
+  // Data from 2026-05-11; H4's lease starts 2026-05-30 (day 19); R5 never comes.
   for (let d = 0; d < 40; d++) out.push(...feed(at(d, 7), faceOf('F1')));
   const absent = of(out, 'leaseholder_absent', 'H4');
   t.equal(absent.filter((c) => c.finding?.phase === 'open').length, 1);
   t.ok((absent[0]?.ts ?? 0) >= at(29, 0), 'ten working days after the lease start, not after the data start');
   const chain = absent[0]?.finding?.chain as { absence: { since: string }; ruledOut: string[] };
-  t.equal(chain.absence.since, '2026-03-20');
-  t.match(chain.ruledOut.join('\n'), /租约起始 2026-03-20，此前不计/);
+  t.equal(chain.absence.since, '2026-05-30');
+  t.match(chain.ruledOut.join('\n'), /租约起始 2026-05-30，此前不计/);
   db.close();
 });
 
@@ -234,3 +234,24 @@ t.test('a household terminated by an import is judged no more', async (t) => {
   t.same(of(later, 'leaseholder_absent', 'H2'), [], 'no update after the household ended');
   db.close();
 });
+
+t.test(
+  'a guest over Spring Festival with the family card is no lent card; a friend after it is',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, db } = rig();
+    // Day 271 after 2026-05-11 is 2027-02-06, Chinese New Year.
+    const use = (d: number, who: number, out: AlertCandidate[]) => {
+      feed(at(d, 7), faceOf('F1'));
+      out.push(...feed(at(d, 18), card('C1')));
+      out.push(...feed(at(d, 18) + 2 * S, stranger(who, d % 2)));
+      out.push(...settle(at(d, 18) + 30 * S));
+    };
+    const guest: AlertCandidate[] = [];
+    for (let d = 268; d < 278; d++) use(d, 90, guest); // nine days over the New Year
+    t.same(of(guest, 'credential_shared'), [], 'a visit of days');
+    const friend: AlertCandidate[] = [];
+    for (let d = 300; d < 310; d++) use(d, 91, friend); // in March: no season
+    t.equal(of(friend, 'credential_shared')[0]?.finding?.phase, 'open');
+    db.close();
+  },
+);

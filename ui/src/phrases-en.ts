@@ -238,4 +238,17 @@ export const EN: Readonly<Record<string, string>> = {
   审核人: 'Checked by',
   日期: 'Date',
   本月无数据: 'Nothing recorded this month',
+  // Faces learnt as residents' card holders (issue 10).
+  人脸建档建议: 'Faces to enrol',
+  疑似: 'Probably',
+  本人: '',
+  随卡出现: 'came with the card on',
+  '是否登记此人脸？': 'Enrol this face?',
+  登记人脸: 'Enrol the face',
+  不是本人: 'Not this resident',
+  已排除: 'Ruled out',
+  统计起始: 'Counted from',
+  核验方式: 'Verified by',
+  计算起始: 'Counted from',
+  '门禁无记录天数（不计）': 'Days the door recorded nothing (not counted)',
 };

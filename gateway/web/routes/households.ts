@@ -9,6 +9,7 @@ import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import * as H from '../schemas-households.js';
 import { caseView, evidenceFor } from './cases.js';
+import { faceOfferView } from './face-offers.js';
 import { householdSearch } from './household-search.js';
 import { passView } from './passes.js';
 
@@ -141,6 +142,10 @@ export const householdRoutes: RouteModule = (app, w) => {
           ...p,
           createdAt: new Date(p.createdAt).toISOString(),
         })),
+        // Faces learnt as members' card holders, offered for enrolment (issue 10).
+        faceOffers: d.faces
+          .forHousehold(h.id)
+          .map((o) => faceOfferView(o, (rid) => members.find((m) => m.id === rid)?.name)),
       };
     },
   );

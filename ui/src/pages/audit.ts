@@ -27,6 +27,9 @@ const ACTIONS = [
   'tip.create',
   'report.view',
   'report.export',
+  // Faces learnt as card holders, enrolled or turned down (issue 10).
+  'face.enrol',
+  'face.reject',
 ];
 
 /** 审计: who logged in, who viewed which household file, who changed what; newest first. */
