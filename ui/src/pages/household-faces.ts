@@ -63,11 +63,12 @@ export function faceOffersCard(
   return card(t('人脸建档建议'), ...f.faceOffers.map(row), msg.el);
 }
 
-function button(text: string, cls: string, onClick: () => void): HTMLButtonElement {
+/** A button that runs `act` once; `decide` shows its own errors. */
+function button(text: string, cls: string, act: () => Promise<void>): HTMLButtonElement {
   const b = h('button', { type: 'button', class: cls }, text);
   b.addEventListener('click', () => {
     b.disabled = true;
-    onClick();
+    void act();
   });
   return b;
 }
