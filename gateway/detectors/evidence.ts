@@ -1,6 +1,6 @@
 import { label } from '../../core/codes.js';
 import { iso } from '../../core/time.js';
-import type { ForeignUse } from './state.js';
+import type { ForeignUse, HouseholdState } from './state.js';
 
 /**
  * How the detectors name people and credentials in summaries and evidence chains: in
@@ -50,3 +50,19 @@ export function personsOf(list: readonly ForeignUse[]) {
 
 /** A local day number as YYYY-MM-DD. */
 export const dateOfDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
+/** Lodgers tied to the household by when they came, not by a credential: who, on how many days. */
+export function lodgersOf(hs: HouseholdState, persons: readonly string[]) {
+  return (hs.attributed ?? [])
+    .filter((p) => persons.includes(p))
+    .map((p) => {
+      const days = hs.lodgers?.[p] ?? [];
+      return {
+        person: personLabel(p),
+        via: '同期入住的常来人员（未使用本户凭证）',
+        days: days.length,
+        first: dateOfDay(days[0] ?? 0),
+        last: dateOfDay(days[days.length - 1] ?? 0),
+      };
+    });
+}

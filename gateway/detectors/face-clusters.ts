@@ -70,6 +70,11 @@ export class FaceClusters {
     return c.id;
   }
 
+  /** When a cluster was first seen, or undefined when it was forgotten. */
+  firstSeen(id: number): number | undefined {
+    return this.#byId.get(id)?.first;
+  }
+
   /** The centroid of a cluster (not a copy), or undefined when it was forgotten. */
   centroid(id: number): Float32Array | undefined {
     return this.#byId.get(id)?.v;

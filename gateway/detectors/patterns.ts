@@ -15,6 +15,7 @@ import type { FaceDecider, FaceOffers } from './face-offers.js';
 import { GuestCalendar } from './holidays.js';
 import { evaluateHousehold, type RuleContext } from './household-rules.js';
 import { judgeUse } from './judge.js';
+import { attributeLodgers } from './lodgers.js';
 import { type Judged, Pairing } from './pairing.js';
 import { DetectorState, type HouseholdState } from './state.js';
 import { onStranger, sweepStrangers } from './stranger-rule.js';
@@ -363,6 +364,20 @@ export class PatternDetector implements Detector, FaceDecider {
       } else if (prune(hs, from, ts - this.#cfg.suspectedSublet.passWindowDays * DAY_MS))
         this.#state.touch(`h:${hid}`);
     }
+    attributeLodgers(
+      {
+        roster,
+        state: this.#state,
+        startDay: this.#state.meta.startDay,
+        gates: this.#gates,
+        absentDays: this.#cfg.suspectedSublet.absentDays,
+        firstSeen: (p) => {
+          const first = p.startsWith('c:') ? this.#clusters.firstSeen(Number(p.slice(2))) : undefined;
+          return first === undefined ? undefined : dayOf(first);
+        },
+      },
+      day,
+    );
     for (const h of roster.households.values()) {
       if (h.status !== 'active' && !this.#state.households.has(h.id)) continue;
       const hs = this.#state.household(h.id);
@@ -437,6 +452,14 @@ function prune(hs: HouseholdState, fromDay: number, passFrom: number): boolean {
       if (f.length !== l.length) changed = true;
       if (f.length === 0) delete hs.lodgers[k];
       else hs.lodgers[k] = f;
+    }
+  }
+  if (hs.attributed) {
+    const kept = hs.attributed.filter((p) => hs.lodgers?.[p] !== undefined);
+    if (kept.length !== hs.attributed.length) {
+      changed = true;
+      if (kept.length === 0) delete hs.attributed;
+      else hs.attributed = kept;
     }
   }
   return changed;

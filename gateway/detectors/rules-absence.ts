@@ -1,6 +1,6 @@
 import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { ResidentRef } from '../roster/roster-index.js';
-import { dateOfDay, personsOf } from './evidence.js';
+import { dateOfDay, lodgersOf, personsOf } from './evidence.js';
 import type { Judging } from './household-rules.js';
 import { countedForeign, ruledOut } from './rules-use.js';
 import { membersOn, residentSpan } from './windows.js';
@@ -84,6 +84,12 @@ export function absenceRules(j: Judging): void {
       for (const d of hs.lodgers?.[fu.p] ?? []) if (d > a.lastDay) s.add(d);
       presence.set(fu.p, s);
     }
+    // Lodgers who never touched a credential, tied to the flat by when they came (lodgers.ts).
+    for (const p of hs.attributed ?? []) {
+      const s = presence.get(p) ?? new Set<number>();
+      for (const d of hs.lodgers?.[p] ?? []) if (d > a.lastDay) s.add(d);
+      presence.set(p, s);
+    }
     const living = [...presence].filter(([, s]) => s.size >= 2);
     const foreignDays = new Set<number>();
     for (const [, s] of living) for (const d of s) foreignDays.add(d);
@@ -97,15 +103,25 @@ export function absenceRules(j: Judging): void {
       foreignDays.size >= sb.minDays && lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent));
     const on = a.days >= sb.absentDays && (lives || repeats.length > 0);
     const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
+    const users = new Set(after.map((fu) => fu.p)).size;
+    const newcomers = living.length - users;
     if (on || hs.fired.suspected_sublet !== undefined)
       report(
         'suspected_sublet',
         on,
         after.length ? Math.min(...after.map((fu) => fu.first)) : (a.lastSeen ?? t.ts),
-        `登记住户 ${a.days} 个工作日未出入，${living.length} 名非登记人员使用本户门禁（近 ${recent} 天有 ${lately} 天出入）`,
+        `登记住户 ${a.days} 个工作日未出入，` +
+          (users > 0 ? `${users} 名非登记人员使用本户门禁` : '') +
+          (users > 0 && newcomers > 0 ? '，' : '') +
+          (newcomers > 0 ? `${newcomers} 名同期新来的非登记人员每日出入本单元` : '') +
+          `（近 ${recent} 天有 ${lately} 天出入）`,
         {
           absence: absenceOf(j, a),
           persons: personsOf(after),
+          lodgers: lodgersOf(
+            hs,
+            living.map(([p]) => p),
+          ),
           repeatedVisitors: repeats.map(([k, n]) => ({ visitor: k, passes: n })),
           ruledOut: ruledOut(j, tolerated, guests),
         },

@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../core/time.js';
-import { dateOfDay, maskCred, personsOf } from './evidence.js';
+import { dateOfDay, lodgersOf, maskCred, personsOf } from './evidence.js';
 import type { Judging } from './household-rules.js';
 import type { ForeignUse } from './state.js';
 import { dayOfDate, membersOn, pendingMembers } from './windows.js';
@@ -154,6 +154,12 @@ export function useRules(j: Judging): void {
     for (const d of fu.d) if (d >= ocFrom) s.add(d);
     tiedDays.set(fu.p, s);
   }
+  // Lodgers of the flat who never touched its credentials (lodgers.ts).
+  for (const p of hs.attributed ?? []) {
+    const s = tiedDays.get(p) ?? new Set<number>();
+    for (const d of hs.lodgers?.[p] ?? []) if (d >= ocFrom) s.add(d);
+    tiedDays.set(p, s);
+  }
   const tied = [...tiedDays].filter(([, s]) => s.size >= oc.minDays).map(([p]) => p);
   const total = seenMembers.length + tied.length;
   const tiedUses = uses.filter((fu) => tied.includes(fu.p));
@@ -167,6 +173,7 @@ export function useRules(j: Judging): void {
       seenMembers: seenMembers.length,
       tiedPersons: tied.length,
       persons: personsOf(tiedUses),
+      lodgers: lodgersOf(hs, tied),
       ruledOut: notes,
       windowFrom: dateOfDay(Math.max(ocFrom, span.from)),
     },

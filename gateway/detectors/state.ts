@@ -29,6 +29,8 @@ export interface HouseholdState {
   foreign: ForeignUse[];
   /** Recent days on which each resident's own face was recognised (a face user does not need a learnt face). */
   faced?: Record<string, number[]>;
+  /** Unregistered faces attributed to the household as its lodgers, though they used none of its credentials (lodgers.ts). */
+  attributed?: string[];
   /** Days on which each person tied to the household by its credentials was seen at a door. */
   lodgers?: Record<string, number[]>;
   /** Pass creation times by visitor key (the same visitor registered again and again). */
@@ -45,6 +47,10 @@ export interface StrangerState {
   thumbs: Record<string, string[]>;
   fired: Record<string, number>;
   last: number;
+  /** Distinct days seen at each door over the last month (lodgers.ts: who comes in where, since when). */
+  ed?: Record<string, number[]>;
+  /** Local day first seen. */
+  f?: number;
 }
 
 /** The event-time clock of the detectors. */

@@ -35,6 +35,10 @@ export function onStranger(
     state.strangers.set(person, s);
   }
   s.last = Math.max(s.last, n.ts);
+  const day = dayOf(n.ts);
+  s.f = Math.min(s.f ?? day, day);
+  const ed = s.ed?.[door] ?? [];
+  if (!ed.includes(day)) s.ed = { ...s.ed, [door]: [...ed.filter((d) => d > day - 31), day] };
   const from = n.ts - cfg.days * DAY_MS;
   s.doors[door] = (s.doors[door] ?? []).filter((x) => x >= from);
   pushCapped(s.doors, door, n.ts, cfg.count * 3);
@@ -43,7 +47,6 @@ export function onStranger(
   if (e.thumb) pushCapped(s.thumbs, door, e.thumb, 4);
   state.touch(`s:${person}`);
   if (list.length < cfg.count) return;
-  const day = dayOf(n.ts);
   const fired = s.fired[door];
   if (fired !== undefined && fired >= day) return;
   s.fired[door] = day;
@@ -95,6 +98,14 @@ export function sweepStrangers(
       } else {
         s.doors[door] = l;
         any = true;
+      }
+    }
+    const today = Math.floor((clock + 8 * 3600_000) / DAY_MS);
+    for (const door of Object.keys(s.ed ?? {})) {
+      const d = (s.ed?.[door] ?? []).filter((x) => x > today - 31);
+      if (s.ed) {
+        if (d.length === 0) delete s.ed[door];
+        else s.ed[door] = d;
       }
     }
     if (!any) state.strangers.delete(person);

@@ -255,3 +255,46 @@ t.test(
     db.close();
   },
 );
+
+/**
+ * A face-only lodger: R1 (H1) leaves on day 14; from day 16 a new face comes in at the
+ * entrance every day and touches no credential. H3's R4 lives there all along.
+ */
+const lodgerYear = (opts: { alsoSilent?: boolean; lodgerFrom?: number }) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  const from = opts.lodgerFrom ?? 16;
+  for (let d = 0; d < 40; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F4'))); // the first read of a day ends the last
+    if (d <= 14) out.push(...r.feed(at(d, 8), r.faceOf('F1')));
+    if (d <= 14 || !opts.alsoSilent) out.push(...r.feed(at(d, 9), r.faceOf('F6')));
+    if (d >= from) out.push(...r.feed(at(d, 19), r.stranger(85, d % 2)));
+    out.push(...r.settle(at(d, 23)));
+  }
+  return { ...r, out };
+};
+
+t.test('a lodger who never touches a card is tied to the flat that emptied when they came', async (t) => {
+  const { out, db } = lodgerYear({});
+  const sublet = of(out, 'suspected_sublet', 'H1');
+  t.equal(sublet[0]?.finding?.phase, 'open', 'the emptied flat is reported');
+  t.match(
+    sublet[0]?.finding?.summary,
+    /^登记住户 \d+ 个工作日未出入，1 名同期新来的非登记人员每日出入本单元（/,
+  );
+  t.ok((sublet[0]?.ts ?? 0) < at(30, 0), 'within two weeks of the lodger moving in');
+  const chain = sublet[0]?.finding?.chain as { lodgers: Array<{ person: string; days: number }> };
+  t.match(chain.lodgers[0]?.person, /^未登记人员 #\d+$/, 'named without any personal data');
+  t.ok((chain.lodgers[0]?.days ?? 0) >= 8, 'on the days they came in');
+  t.same(of(out, 'suspected_sublet', 'H3'), [], 'the neighbours who stayed are not suspected');
+  db.close();
+});
+
+t.test('a newcomer ties to no flat when two emptied at once, or none did', async (t) => {
+  const two = lodgerYear({ alsoSilent: true });
+  t.same(of(two.out, 'suspected_sublet'), [], 'two flats emptied at once: nobody is suspected');
+  two.db.close();
+  const none = lodgerYear({ lodgerFrom: 25 }); // ten days after, every day since
+  t.same(of(none.out, 'suspected_sublet'), [], 'a newcomer weeks after the flat emptied is not its lodger');
+  none.db.close();
+});
