@@ -51,42 +51,45 @@ const found = (householdId: string, day: number): FoundCase => ({
   detectedTs: T0 + day * DAY,
 });
 
-t.test('a sublet score: every case counts, within start … end + 14 d, false ones say what they were', async (t) => {
-  const [s] = score(
-    labels,
-    [
-      found('H1', 14), // 4 days after its pattern started
-      found('H1', 30), // a second case in the same period: also right, the first one sets the delay
-      found('H1', 63), // 13 days after its end: still within the grace period
-      found('H2', 5), // 15 days before its own pattern: early
-      found('H2', 66), // 16 days after its end: late
-      found('H3', 20), // a hospital stay going on: another real problem, wrong and counted apart
-      found('H4', 9), // a large family
-      found('H5', 9), // nothing labelled at all
-    ],
-    ['suspected_sublet'],
-  );
-  t.equal(s?.labelled, 2);
-  t.equal(s?.found, 8, 'every case the housing office would see');
-  t.equal(s?.truePositives, 3);
-  t.equal(s?.labelsFound, 1);
-  t.equal(s?.precision, 0.375);
-  t.equal(s?.recall, 0.5, 'neither the early nor the late case finds H2');
-  t.equal(s?.medianDelayDays, 4);
-  t.same(s?.delaysDays, [4]);
-  t.equal(s?.otherProblem, 1, 'the hospital stay is reported apart');
-  t.same(s?.falsePositives, { early: 1, late: 1, long_absence_hospital: 1, large_family: 1, nothing: 1 });
-  t.same(
-    s?.falseCases.map((f) => [f.householdId, f.was]),
-    [
-      ['H2', ['early']],
-      ['H2', ['late']],
-      ['H3', ['long_absence_hospital']],
-      ['H4', ['large_family']],
-      ['H5', ['nothing']],
-    ],
-  );
-});
+t.test(
+  'a sublet score: every case counts, within start … end + 14 d, false ones say what they were',
+  async (t) => {
+    const [s] = score(
+      labels,
+      [
+        found('H1', 14), // 4 days after its pattern started
+        found('H1', 30), // a second case in the same period: also right, the first one sets the delay
+        found('H1', 63), // 13 days after its end: still within the grace period
+        found('H2', 5), // 15 days before its own pattern: early
+        found('H2', 66), // 16 days after its end: late
+        found('H3', 20), // a hospital stay going on: another real problem, wrong and counted apart
+        found('H4', 9), // a large family
+        found('H5', 9), // nothing labelled at all
+      ],
+      ['suspected_sublet'],
+    );
+    t.equal(s?.labelled, 2);
+    t.equal(s?.found, 8, 'every case the housing office would see');
+    t.equal(s?.truePositives, 3);
+    t.equal(s?.labelsFound, 1);
+    t.equal(s?.precision, 0.375);
+    t.equal(s?.recall, 0.5, 'neither the early nor the late case finds H2');
+    t.equal(s?.medianDelayDays, 4);
+    t.same(s?.delaysDays, [4]);
+    t.equal(s?.otherProblem, 1, 'the hospital stay is reported apart');
+    t.same(s?.falsePositives, { early: 1, late: 1, long_absence_hospital: 1, large_family: 1, nothing: 1 });
+    t.same(
+      s?.falseCases.map((f) => [f.householdId, f.was]),
+      [
+        ['H2', ['early']],
+        ['H2', ['late']],
+        ['H3', ['long_absence_hospital']],
+        ['H4', ['large_family']],
+        ['H5', ['nothing']],
+      ],
+    );
+  },
+);
 
 t.test('a false case on a household whose other problem is not yet going on says so', async (t) => {
   const [s] = score(labels, [found('H3', 2)], ['suspected_sublet']);
