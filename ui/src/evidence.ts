@@ -108,7 +108,15 @@ const FACTS: Array<[key: string, label: string, show?: (v: unknown) => Node | st
   ['patrol', '编号'],
 ];
 /** Keys drawn by their own section below the facts. */
-const SECTIONS = new Set(['absence', 'persons', 'repeatedVisitors', 'entries', 'thumbs', 'ruledOut']);
+const SECTIONS = new Set([
+  'absence',
+  'persons',
+  'lodgers',
+  'repeatedVisitors',
+  'entries',
+  'thumbs',
+  'ruledOut',
+]);
 
 function text(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
@@ -156,11 +164,11 @@ function absence(a: Json): HTMLElement {
   );
 }
 
-function persons(list: Person[]): HTMLElement {
+function persons(list: Person[], id = 'evidence-persons', title = '涉及人员'): HTMLElement {
   return h(
     'div',
-    { class: 'evidence-part', id: 'evidence-persons' },
-    h('h3', {}, `${t('涉及人员')} (${list.length})`),
+    { class: 'evidence-part', id },
+    h('h3', {}, `${t(title)} (${list.length})`),
     table([t('人员'), t('凭证'), t('天数'), t('首次'), t('最近'), t('通行记录'), t('抓拍')], list, (p) => [
       zhName(p.person),
       p.via ? zhName(p.via) : '—',
@@ -179,6 +187,15 @@ export function evidenceChain(ev: Json): HTMLElement {
   if (isObj(ev.absence)) parts.push(absence(ev.absence));
   if (Array.isArray(ev.persons))
     parts.push(persons(ev.persons.filter((p): p is Person => isObj(p) && typeof p.person === 'string')));
+  // Newcomers tied to the flat by when they came, not by its credentials (issue 10).
+  if (Array.isArray(ev.lodgers) && ev.lodgers.length > 0)
+    parts.push(
+      persons(
+        ev.lodgers.filter((p): p is Person => isObj(p) && typeof p.person === 'string'),
+        'evidence-lodgers',
+        '同期新来的常住人员',
+      ),
+    );
   if (Array.isArray(ev.repeatedVisitors) && ev.repeatedVisitors.length > 0)
     parts.push(
       h(

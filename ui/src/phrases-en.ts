@@ -147,6 +147,7 @@ export const EN: Readonly<Record<string, string>> = {
   已完成: 'Done',
   整改期限至: 'Rectify by',
   涉及人员: 'Persons involved',
+  同期新来的常住人员: 'Newcomers since then, living there',
   人员: 'Person',
   天数: 'Days',
   缺勤: 'Absence',
