@@ -34,13 +34,18 @@ const NEW_YEAR: Record<number, string> = {
   2040: '02-12',
 };
 
-/** Fixed-date seasons [first, last] as MM-DD: New Year, Qingming, Labour Day, summer, National Day. */
+/**
+ * Fixed-date seasons [first, last] as MM-DD: New Year, Qingming, Labour Day, summer,
+ * National Day. Each opens some days before the holiday: guests travel ahead of the crowds
+ * and take days off around it.
+ */
 const FIXED: ReadonlyArray<readonly [string, string]> = [
+  ['12-27', '12-31'],
   ['01-01', '01-03'],
-  ['04-02', '04-07'],
-  ['04-29', '05-06'],
-  ['07-10', '08-31'],
-  ['09-28', '10-08'],
+  ['03-30', '04-08'],
+  ['04-25', '05-08'],
+  ['07-05', '08-31'],
+  ['09-24', '10-10'],
 ];
 
 /** Local day numbers [from, to] of a season. */
@@ -54,8 +59,8 @@ export function guestSeasons(extra: readonly string[], years: readonly number[])
   const out: Season[] = [];
   for (const y of years) {
     const ny = NEW_YEAR[y];
-    // A week before the New Year (people travel home) to the Lantern Festival.
-    if (ny) out.push({ from: dayOfDate(`${y}-${ny}`) - 7, to: dayOfDate(`${y}-${ny}`) + 15 });
+    // Ten days before the New Year (春运: people travel home) to the Lantern Festival.
+    if (ny) out.push({ from: dayOfDate(`${y}-${ny}`) - 10, to: dayOfDate(`${y}-${ny}`) + 15 });
     for (const [a, b] of FIXED) out.push({ from: dayOfDate(`${y}-${a}`), to: dayOfDate(`${y}-${b}`) });
   }
   for (const r of extra) {

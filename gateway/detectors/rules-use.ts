@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../core/time.js';
+import { DAY_MS, dayOf } from '../../core/time.js';
 import { dateOfDay, lodgersOf, maskCred, personsOf } from './evidence.js';
 import type { Judging } from './household-rules.js';
 import type { ForeignUse } from './state.js';
@@ -34,11 +34,13 @@ export function countedForeign(
   const { ctx, h, hs, span, t } = j;
   const guestDays = ctx.cfg.credentialShared.guestDays;
   // Guests over the holidays stay days, not weeks (issue 10): a face first seen in a guest
-  // season counts once it has kept coming for longer than a visit lasts.
+  // season counts once it has kept coming for longer than a visit lasts. Its first use, not
+  // its first day still in the window: a guest's last days must not count as a new face a
+  // month later, when the season's days have aged out.
   const guest = (fu: ForeignUse) =>
     guestDays > 0 &&
-    ctx.guests.holds(fu.d[0] as number) &&
-    (fu.d[fu.d.length - 1] as number) - (fu.d[0] as number) < guestDays;
+    ctx.guests.holds(dayOf(fu.first)) &&
+    (fu.d[fu.d.length - 1] as number) - dayOf(fu.first) < guestDays;
   const active = hs.foreign.filter((fu) => fu.d.some((d) => d >= fromDay));
   const guests = active.filter(guest);
   const recent = active.filter((fu) => !guest(fu));

@@ -298,3 +298,24 @@ t.test('a newcomer ties to no flat when two emptied at once, or none did', async
   t.same(of(none.out, 'suspected_sublet'), [], 'a newcomer weeks after the flat emptied is not its lodger');
   none.db.close();
 });
+
+t.test('a National Day guest is still a guest after the first days of the visit age out', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  // Day 144 after 2026-05-11 is 2026-10-02. The guest uses C1 from then until 10-15 (13
+  // days: a visit); the detectors go on judging for six more weeks.
+  const visit = new Set([144, 145, 147, 153, 155, 157]);
+  for (let d = 140; d < 200; d++) {
+    out.push(...feed(at(d, 7), faceOf('F1')));
+    if (!visit.has(d)) continue;
+    out.push(...feed(at(d, 18), card('C1')));
+    out.push(...feed(at(d, 18) + 2 * S, stranger(92, d % 2)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  t.same(
+    of(out, 'credential_shared'),
+    [],
+    'judged by its first use, not by its first day still in the window',
+  );
+  db.close();
+});
