@@ -227,9 +227,13 @@ export class Carriers {
       f.pairs >= 2 * FACE_FIRST_MIN &&
       f.faceFirst < f.pairs * FACE_FIRST_KEEP
     ) {
-      f.holder = null;
-      f.rejected = true;
-      this.#index(f, null);
+      // No poor recogniser after all; still the holder when it has come with the card from
+      // its first days (a card-only resident the terminal captured before a few swipes).
+      f.holder = this.#earned(m, f, ownerFaceDays);
+      if (f.holder === null) {
+        f.rejected = true;
+        this.#index(f, null);
+      }
     }
     if (f.holder === null && !f.rejected) {
       const why = this.#earned(m, f, ownerFaceDays);

@@ -319,3 +319,25 @@ t.test('a National Day guest is still a guest after the first days of the visit 
   );
   db.close();
 });
+
+t.test(
+  'a card-only resident captured before the swipe on the first days is still the card’s holder',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, det, db } = rig();
+    const out: AlertCandidate[] = [];
+    for (let d = 0; d < 45; d++) {
+      out.push(...feed(at(d, 7), faceOf('F1')));
+      // R3 walks up to the terminal before swiping on the first days, after it later on.
+      const before = d < 3;
+      if (before) out.push(...feed(at(d, 18) - 3 * S, stranger(31, d % 3)));
+      out.push(...feed(at(d, 18), card('C3')));
+      if (!before) out.push(...feed(at(d, 18) + (1 + (d % 4)) * S, stranger(31, d % 3)));
+      out.push(...settle(at(d, 18) + 30 * S));
+    }
+    t.same(of(out, 'credential_shared'), [], 'not a second face on the card');
+    t.same(of(out, 'leaseholder_absent', 'H2'), [], 'R3 is present');
+    const holders = det.carriers.models.get('card:C3')?.faces.filter((f) => f.holder !== null);
+    t.equal(holders?.length, 1, 'one holder face');
+    db.close();
+  },
+);
