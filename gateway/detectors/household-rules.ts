@@ -19,6 +19,8 @@ export interface RuleContext {
   guests: GuestCalendar;
   /** Local day of the first entry the detectors saw (the data start). */
   startDay: number;
+  /** Local day an unregistered face was first seen at any door (its cluster), if still known. */
+  firstSeen(person: string): number | undefined;
   /** Days in (fromDay, toDay] on which one of the household's home doors recorded reads. */
   workingDays(h: Household, fromDay: number, toDay: number): number;
 }

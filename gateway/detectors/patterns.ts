@@ -87,6 +87,7 @@ export class PatternDetector implements Detector, FaceDecider {
         return self.#state.meta.startDay;
       },
       workingDays: (h, from, to) => this.#workingDays(h, from, to),
+      firstSeen: (p) => this.#firstSeen(p),
     };
   }
 
@@ -342,6 +343,12 @@ export class PatternDetector implements Detector, FaceDecider {
       for (const fu of hs.foreign) if (fu.p.startsWith('c:')) this.#tie(Number(fu.p.slice(2)), hid);
   }
 
+  /** The local day an unregistered face's cluster was first seen, while it is remembered. */
+  #firstSeen(person: string): number | undefined {
+    const first = person.startsWith('c:') ? this.#clusters.firstSeen(Number(person.slice(2))) : undefined;
+    return first === undefined ? undefined : dayOf(first);
+  }
+
   /** An unregistered face seen at three entrances or more this week: a rider, staff, a courier. */
   #roamer(cluster: number): boolean {
     const s = this.#state.strangers.get(`c:${cluster}`);
@@ -371,10 +378,7 @@ export class PatternDetector implements Detector, FaceDecider {
         startDay: this.#state.meta.startDay,
         gates: this.#gates,
         absentDays: this.#cfg.suspectedSublet.absentDays,
-        firstSeen: (p) => {
-          const first = p.startsWith('c:') ? this.#clusters.firstSeen(Number(p.slice(2))) : undefined;
-          return first === undefined ? undefined : dayOf(first);
-        },
+        firstSeen: (p) => this.#firstSeen(p),
       },
       day,
     );

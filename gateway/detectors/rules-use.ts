@@ -34,13 +34,16 @@ export function countedForeign(
   const { ctx, h, hs, span, t } = j;
   const guestDays = ctx.cfg.credentialShared.guestDays;
   // Guests over the holidays stay days, not weeks (issue 10): a face first seen in a guest
-  // season counts once it has kept coming for longer than a visit lasts. Its first use, not
-  // its first day still in the window: a guest's last days must not count as a new face a
-  // month later, when the season's days have aged out.
+  // season counts once it has kept coming for longer than a visit lasts. Since it arrived —
+  // first seen at a door, or its first use of the card — not its first day still in the
+  // window: a guest's last days must not count as a new face a month later, when the
+  // season's days have aged out, nor a guest let in by the family who takes the card later.
+  const arrived = (fu: ForeignUse) =>
+    Math.min(dayOf(fu.first), ctx.firstSeen(fu.p) ?? Number.POSITIVE_INFINITY);
   const guest = (fu: ForeignUse) =>
     guestDays > 0 &&
-    ctx.guests.holds(dayOf(fu.first)) &&
-    (fu.d[fu.d.length - 1] as number) - dayOf(fu.first) < guestDays;
+    ctx.guests.holds(arrived(fu)) &&
+    (fu.d[fu.d.length - 1] as number) - arrived(fu) < guestDays;
   const active = hs.foreign.filter((fu) => fu.d.some((d) => d >= fromDay));
   const guests = active.filter(guest);
   const recent = active.filter((fu) => !guest(fu));

@@ -341,3 +341,19 @@ t.test(
     db.close();
   },
 );
+
+t.test('a National Day guest let in by the family and given the card later is still a guest', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  // Arrives 2026-10-02 (day 144), let in with the family; takes C1 on 10-11 … 10-13.
+  for (let d = 140; d < 200; d++) {
+    out.push(...feed(at(d, 7), faceOf('F1')));
+    if (d >= 144 && d < 153) out.push(...feed(at(d, 8) + 2 * S, stranger(93, d % 2)));
+    if (d < 153 || d > 155) continue;
+    out.push(...feed(at(d, 18), card('C1')));
+    out.push(...feed(at(d, 18) + 2 * S, stranger(93, d % 2)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  t.same(of(out, 'credential_shared'), [], 'judged from the day they arrived');
+  db.close();
+});
