@@ -136,6 +136,9 @@ export function planRoster(
           neg({ scenario: 'member_left', householdId: h.id, residentId: r.id, start: iso(start, d) });
         }
       }
+      // A child registered after a lease that has since ended (validFrom is the birth date):
+      // the import refuses validTo < validFrom, as it should; the plan's days do not change.
+      if (r.validTo && r.validFrom && r.validTo < r.validFrom) r.validFrom = r.validTo;
       residents.set(r.id, {
         id: r.id,
         householdId: h.id,

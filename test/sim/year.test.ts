@@ -96,7 +96,8 @@ t.test('replay pushes a labelled year through the pipeline and finds what was pl
     t.ok(k.labelled > 0, `${k.kind}: planted`);
     t.equal(k.recall, 1, `${k.kind}: every planted case found`);
     t.equal(k.precision, 1, `${k.kind}: no false case`);
-    t.ok((k.medianDelayDays ?? 99) <= 7, `${k.kind}: found within a week`);
+    // Issue 10's delay target is for sublets and lent cards; a flat filling up takes longer to show.
+    if (k.kind !== 'overcrowding') t.ok((k.medianDelayDays ?? 99) <= 7, `${k.kind}: found within a week`);
   }
   gw.store.close();
 });
