@@ -16,6 +16,9 @@ import { HealthReport, HealthSummary } from './health.js';
 import { Housekeeping } from './housekeeping.js';
 import { HttpPart } from './http-part.js';
 import { CaseBook } from './ledger/case-book.js';
+import { HandoverPackages } from './ledger/handover-packages.js';
+import { MonthlyReportSender } from './ledger/report-upstream.js';
+import { LedgerWorkflow } from './ledger/workflow.js';
 import { createBus, createUpstream } from './links.js';
 import { LiveBus } from './live-bus.js';
 import { createMetrics } from './metrics.js';
@@ -27,11 +30,13 @@ import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
 import { RosterState } from './roster/roster-state.js';
+import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
 import { Outbox } from './upstream/outbox.js';
+import { createViid } from './upstream/viid/create.js';
 
 /** What build() takes besides the configuration. */
 export interface GatewayDeps {
@@ -67,6 +72,17 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
   const roster = new RosterState();
   const outbox = new Outbox(store);
   const cases = new CaseBook(store, outbox, source, child('ledger'));
+  const workflow = new LedgerWorkflow({
+    store,
+    outbox,
+    cases,
+    source,
+    dataDir: loaded.dataDir,
+    config: cfg,
+    idHashKey: () => secrets.value.idHashKey,
+    log: child('ledger'),
+    registry: metrics.registry,
+  });
   const passIndex = new PassIndex(cfg.passes.faceSimilarity);
   const faces = new FaceOffers(store, cfg.detectors.credentialShared.suggestDays);
   const patterns = cfg.detectors.enabled
@@ -87,6 +103,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     cfg.passes.maxValidityDays,
     patterns ? [(p) => patterns.onPass(p)] : [],
   );
+  const viid = createViid(cfg, { store, secrets, dataDir: loaded.dataDir, metrics, clock, log });
   const doors = new DoorSignals({ readers: cfg.readers, metrics, log: child('doors') });
   const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
   const pipeline = new PipelinePart({
@@ -102,7 +119,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     clock,
     secrets,
     source,
-    detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? [])],
+    detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? []), ...(viid ? [viid.selector] : [])],
     passes: passIndex,
     doors,
   });
@@ -144,8 +161,50 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     summary: () => summary.summary(),
   });
   const upstream = createUpstream(cfg, { outbox, events, secrets, metrics, clock, log });
-  const health = new HealthReport({ config: cfg, clock, bus, devices, pipeline, roster, upstream });
   const rosterWatch = new RosterWatch(store, roster, libraries, log);
+  const monthlyReports =
+    upstream && cfg.reports.monthlyUpstream
+      ? new MonthlyReportSender({
+          store,
+          outbox,
+          source,
+          estate: cfg.estate,
+          clock,
+          log: child('reports'),
+          kick: () => upstream.kick(),
+        })
+      : null;
+  const rosterSync = createRosterSync(cfg, {
+    store,
+    secrets,
+    reload: () => rosterWatch.reload(),
+    alarms: pipeline,
+    metrics,
+    clock,
+    log,
+  });
+  const health = new HealthReport({
+    config: cfg,
+    clock,
+    bus,
+    devices,
+    pipeline,
+    roster,
+    upstream,
+    rosterSync,
+    viid: viid?.link ?? null,
+  });
+  const handover = new HandoverPackages({
+    store,
+    secrets,
+    outbox: upstream ? outbox : null,
+    source,
+    config: cfg,
+    dataDir: loaded.dataDir,
+    clock,
+    log: child('ledger'),
+    kick: () => upstream?.kick(),
+  });
   const http = new HttpPart({
     store,
     secrets,
@@ -159,6 +218,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     passes,
     cases,
     faces,
+    workflow,
+    handover,
     clock,
     health: () => health.view(),
     log: child('http'),
@@ -175,6 +236,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     upstream,
     thumbnails,
     passes,
+    workflow,
   });
   return new Gateway({
     config: cfg,
@@ -198,6 +260,9 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     drivers,
     libraries,
     upstream,
+    rosterSync,
+    viid: viid?.link ?? null,
+    monthlyReports,
     health,
     summary,
     http,

@@ -1,4 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { ReportsSchema, RosterSyncSchema, ViidSchema } from './schema-exchange.js';
 import { DetectorsSchema, LedgerSchema, PassesSchema } from './schema-findings.js';
 
 /**
@@ -438,12 +439,27 @@ export const ConfigSchema = T.Object(
           default: 30,
           description: 'Face thumbnails older than this are deleted.',
         }),
+        tipContactDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            "A tipster's name and phone are removed this many days after the tip's case closed and its reward, if any, was decided; for a tip that opened no case, this many days after it was received (issue 16).",
+        }),
+        evidenceDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            'Uploaded photos and documents: kept while their case is open, removed this many days after it closed; those of no case this many days after upload (issue 16).',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
     detectors: DetectorsSchema,
     passes: PassesSchema,
     ledger: LedgerSchema,
+    rosterSync: RosterSyncSchema,
+    viid: ViidSchema,
+    reports: ReportsSchema,
     sim: T.Object(
       {
         seed: T.Integer({ default: 1, description: 'Seed of the simulated residents and their days.' }),
