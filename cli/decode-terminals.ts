@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { maskIdNumber } from '../core/id-number.js';
+import { describeDahuaCapture } from '../drivers/dahua/describe.js';
+import { describeHikCapture } from '../drivers/hikvision-isapi/describe.js';
 import { describeUplink } from '../drivers/mqtt-face/describe.js';
 import { describeCdata } from '../drivers/zkteco-push/describe.js';
 import { UsageError } from './args.js';
@@ -7,18 +9,34 @@ import { UsageError } from './args.js';
 /** One printed line (as decode.ts's DecodedLine; not imported, so the two files make no cycle). */
 type DecodedLine = Record<string, unknown>;
 
-/** The face-terminal protocols `decode` reads from a captured payload file (issue 11). */
-export const TERMINAL_PROTOCOLS = ['zkteco-push', 'mqtt-face'] as const;
+/**
+ * The terminal protocols `decode` knows (issue 11), by their driver names: their input is a
+ * captured body, stream or payload file, not hex. The HTTP terminals (Hikvision ISAPI, Dahua)
+ * take a pushed body or an event stream; the face terminals a `cdata` upload (zkteco-push,
+ * with `--table`) or an MQTT payload (mqtt-face, with `--topic`).
+ */
+export const TERMINAL_PROTOCOLS = ['hikvision-isapi', 'dahua', 'zkteco-push', 'mqtt-face'] as const;
 
-/** What `decode zkteco-push|mqtt-face` is told besides the payload. */
+/** Options of a terminal capture decode (each protocol reads the ones that concern it). */
 export interface TerminalDecodeOptions {
+  /** hikvision-isapi, dahua: the capture's Content-Type when the file does not say. */
+  contentType?: string;
+  /** hikvision-isapi, dahua: how card numbers print (hex or decimal). */
+  cardFormat?: string;
+  /** The terminal's zone in minutes east of UTC (all four; +480 by default). */
+  utcOffsetMinutes?: string;
+  /** The terminal's zone as +08:00 (all four; the same as utcOffsetMinutes, in the other form). */
+  timeZone?: string;
   /** zkteco-push: the upload's table= (ATTLOG, rtlog, OPERLOG, ATTPHOTO). */
   table?: string;
   /** mqtt-face: the topic the payload came on. */
   topic?: string;
-  /** The terminal's zone, +08:00 by default. */
-  timeZone?: string;
   unmasked?: boolean;
+}
+
+/** True when `protocol` is one of the terminals' (a capture file, not hex). */
+export function isTerminalProtocol(protocol: string): boolean {
+  return (TERMINAL_PROTOCOLS as readonly string[]).includes(protocol);
 }
 
 /** Masks what identifies a person (as for ID cards): card numbers, ID numbers, QR tokens. */
@@ -32,10 +50,36 @@ export function maskLine(l: DecodedLine): DecodedLine {
   return out;
 }
 
-function zone(tz: string | undefined): number {
-  const m = /^([+-])(\d{2}):(\d{2})$/.exec(tz ?? '+08:00');
-  if (!m) throw new UsageError('--time-zone must be like +08:00');
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000;
+/** The zone in minutes east of UTC from --utc-offset-minutes or --time-zone; undefined when neither. */
+function zoneMinutes(o: TerminalDecodeOptions): number | undefined {
+  if (o.utcOffsetMinutes !== undefined && o.timeZone !== undefined)
+    throw new UsageError('give --utc-offset-minutes or --time-zone, not both');
+  if (o.timeZone !== undefined) {
+    const m = /^([+-])(\d{2}):(\d{2})$/.exec(o.timeZone);
+    if (!m) throw new UsageError('--time-zone must be like +08:00');
+    return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  }
+  if (o.utcOffsetMinutes === undefined) return undefined;
+  const zone = Number(o.utcOffsetMinutes);
+  if (!Number.isInteger(zone) || zone < -720 || zone > 840)
+    throw new UsageError('--utc-offset-minutes must be an integer from -720 to 840');
+  return zone;
+}
+
+/**
+ * Checks a terminal decode's options before any input is read: a usage error says what is
+ * missing (zkteco-push's --table, mqtt-face's --topic) or malformed.
+ */
+export function checkTerminalOptions(protocol: string, o: TerminalDecodeOptions): void {
+  if (o.cardFormat !== undefined && o.cardFormat !== 'hex' && o.cardFormat !== 'decimal')
+    throw new UsageError('--card-format must be hex or decimal');
+  zoneMinutes(o);
+  if (protocol === 'zkteco-push' && !o.table)
+    throw new UsageError('zkteco-push needs --table ATTLOG|rtlog|OPERLOG|ATTPHOTO (the upload’s table=)');
+  if (protocol === 'mqtt-face' && !o.topic)
+    throw new UsageError(
+      'mqtt-face needs --topic, e.g. mqtt/face/SN123/Rec (the last level says what it is)',
+    );
 }
 
 /**
@@ -44,27 +88,41 @@ function zone(tz: string | undefined): number {
  * payload: what the driver would refuse comes out as an error line.
  */
 export function decodeTerminal(protocol: string, payload: Buffer, o: TerminalDecodeOptions): DecodedLine[] {
-  const z = zone(o.timeZone);
-  let lines: DecodedLine[];
-  if (protocol === 'zkteco-push') {
-    if (!o.table)
-      throw new UsageError('zkteco-push needs --table ATTLOG|rtlog|OPERLOG|ATTPHOTO (the upload’s table=)');
-    lines = describeCdata(o.table, payload, z);
-  } else {
-    if (!o.topic)
-      throw new UsageError(
-        'mqtt-face needs --topic, e.g. mqtt/face/SN123/Rec (the last level says what it is)',
-      );
-    lines = describeUplink(o.topic, payload, z);
-  }
+  checkTerminalOptions(protocol, o);
+  const z = (zoneMinutes(o) ?? 480) * 60_000;
+  const lines =
+    protocol === 'zkteco-push'
+      ? describeCdata(o.table as string, payload, z)
+      : describeUplink(o.topic as string, payload, z);
   return o.unmasked ? lines : lines.map(maskLine);
 }
 
-/** The payload: a file, or stdin when the file is `-` or missing. */
-export async function readPayload(file: string | undefined): Promise<Buffer> {
-  if (file && file !== '-') return readFileSync(file);
-  if (process.stdin.isTTY) throw new UsageError('give a payload FILE, or pipe it in');
+/**
+ * Decodes one capture of any terminal protocol with its driver's own parser; never throws on
+ * any bytes (options it cannot use are a usage error).
+ */
+export function decodeCapture(protocol: string, bytes: Buffer, o: TerminalDecodeOptions = {}): DecodedLine[] {
+  if (protocol === 'zkteco-push' || protocol === 'mqtt-face') return decodeTerminal(protocol, bytes, o);
+  checkTerminalOptions(protocol, o);
+  const zone = zoneMinutes(o);
+  const common = {
+    ...(o.contentType ? { contentType: o.contentType } : {}),
+    ...(o.cardFormat ? { cardFormat: o.cardFormat as 'hex' | 'decimal' } : {}),
+    ...(zone !== undefined ? { utcOffsetMinutes: zone } : {}),
+    unmasked: o.unmasked === true,
+  };
+  const lines =
+    protocol === 'dahua' ? describeDahuaCapture(bytes, common) : describeHikCapture(bytes, common);
+  return lines as unknown as DecodedLine[];
+}
+
+/** The capture's bytes: the files named (each decoded on its own), or stdin when there are none or `-`. */
+export async function readCaptures(files: string[]): Promise<Array<{ name: string; bytes: Buffer }>> {
+  const named = files.filter((f) => f !== '-');
+  if (named.length > 0 && named.length === files.length)
+    return Promise.all(named.map(async (f) => ({ name: f, bytes: await readFile(f) })));
+  if (named.length > 0) throw new UsageError('read stdin (-) or files, not both');
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+  return [{ name: '-', bytes: Buffer.concat(chunks) }];
 }

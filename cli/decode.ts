@@ -10,7 +10,14 @@ import { LINE_FORMATS, type LineFormat } from '../drivers/wiegand/constants.js';
 import { describeWiegandLine } from '../drivers/wiegand/describe.js';
 import { lineScanner } from '../drivers/wiegand/line.js';
 import { parse, UsageError } from './args.js';
-import { decodeTerminal, readPayload, TERMINAL_PROTOCOLS } from './decode-terminals.js';
+import {
+  checkTerminalOptions,
+  decodeCapture,
+  isTerminalProtocol,
+  readCaptures,
+  TERMINAL_PROTOCOLS,
+  type TerminalDecodeOptions,
+} from './decode-terminals.js';
 import { DECODE_HELP } from './help.js';
 
 /** One line of output: a decoded frame, or `{ error, reason, bytes }`. */
@@ -30,7 +37,7 @@ interface Decoder {
   hexLimit: number;
 }
 
-/** The protocols `decode` knows, as typed on the command line. */
+/** The serial protocols `decode` knows as hex, as typed on the command line (terminal captures: TERMINAL_PROTOCOLS). */
 export const PROTOCOLS = ['fingerprint', 'idcard', 'wiegand', 'modbus'] as const;
 
 /** The Wiegand line format: the one asked for, else guessed from the terminators. */
@@ -157,6 +164,9 @@ export async function decodeCommand(argv: string[]): Promise<number> {
       format: { type: 'string' },
       role: { type: 'string' },
       unmasked: { type: 'boolean' },
+      'content-type': { type: 'string' },
+      'card-format': { type: 'string' },
+      'utc-offset-minutes': { type: 'string' },
       table: { type: 'string' },
       topic: { type: 'string' },
       'time-zone': { type: 'string' },
@@ -169,17 +179,28 @@ export async function decodeCommand(argv: string[]): Promise<number> {
   }
   const [protocol, ...hex] = positionals;
   if (!protocol) throw new UsageError('decode needs a protocol and hex bytes');
-  // Face terminals (issue 11): a captured payload file, not hex.
-  if ((TERMINAL_PROTOCOLS as readonly string[]).includes(protocol)) {
-    if (hex.length > 1) throw new UsageError(`${protocol} takes one payload FILE (or stdin)`);
-    const out = decodeTerminal(protocol, await readPayload(hex[0]), {
+  if (isTerminalProtocol(protocol)) {
+    // Terminal captures (issue 11) are files (a pushed body, a stream, a payload), not hex.
+    const opts: TerminalDecodeOptions = {
+      contentType: values['content-type'],
+      cardFormat: values['card-format'],
+      utcOffsetMinutes: values['utc-offset-minutes'],
+      timeZone: values['time-zone'],
       table: values.table,
       topic: values.topic,
-      timeZone: values['time-zone'],
       unmasked: values.unmasked,
-    });
-    for (const line of out) console.log(JSON.stringify(line));
-    return out.some((l) => 'error' in l) ? 1 : 0;
+    };
+    checkTerminalOptions(protocol, opts);
+    if ((hex.length === 0 || hex.includes('-')) && process.stdin.isTTY)
+      throw new UsageError('give a capture FILE, or pipe one in');
+    let failed = false;
+    for (const c of await readCaptures(hex)) {
+      const lines = decodeCapture(protocol, c.bytes, opts);
+      for (const line of lines)
+        console.log(JSON.stringify(hex.length > 1 ? { file: c.name, ...line } : line));
+      failed ||= lines.some((l) => 'error' in l);
+    }
+    return failed ? 1 : 0;
   }
   if (hex.length === 0 && process.stdin.isTTY) throw new UsageError('give HEX bytes, or pipe them in');
   const text = hex.length > 0 ? hex.join(' ') : await readStdin();

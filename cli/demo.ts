@@ -8,12 +8,14 @@ import { MOVE_OUT_AFTER_MS, scheduleDemoMoveOut } from './demo-move-out.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import {
+  demoTerminalLogins,
   importSimRoster,
   simEstate,
   simRosterIssuer,
   startEstate,
   startSerialDoors,
   startSimUpstream,
+  startVendorDoors,
 } from './simulation.js';
 
 /** `estate-gateway demo`. */
@@ -35,6 +37,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   try {
     estate = await simEstate(l);
     await importSimRoster(gw.db, estate, gw.secrets);
+    demoTerminalLogins(l, gw.secrets);
     login = await ensureDemoLogin(gw.db, l.dataDir);
   } catch (err) {
     await gw.stop();
@@ -44,7 +47,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const upstream = await startSimUpstream(l, gw.secrets, log, issuer);
   // The serial devices listen before the gateway opens its lines to them.
   const serial = await startSerialDoors(l, estate, log);
+  const vendor = await startVendorDoors(l, estate, gw.secrets, log);
   const stopSimulators = async () => {
+    await vendor.stop();
     await serial.stop();
     await upstream?.stop();
   };
@@ -62,6 +67,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     throw err;
   }
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
+  vendor.play();
   const terminalUrl = gw.terminalPort ? `http://127.0.0.1:${gw.terminalPort}` : undefined;
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log, terminalUrl);
   const cancelMoveOut = issuer ? scheduleDemoMoveOut(gw, issuer, sim, estate, log) : () => {};
@@ -69,8 +75,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
     cancelMoveOut();
     return sim.stop();
   };
-  const vendor = c.readers.filter((r) => r.driver !== 'mqtt-v1' && sim.faceLibraries().has(r.id));
-  const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length + vendor.length;
+  // Face terminals the estate simulation plays (zkteco-push, mqtt-face), besides v1's.
+  const faceVendor = c.readers.filter((r) => r.driver !== 'mqtt-v1' && sim.faceLibraries().has(r.id));
+  const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length + faceVendor.length;
 
   let reads = 0;
   let denied = 0;
@@ -94,7 +101,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `  Roster        ${issuer ? `signed by the simulated district system (${c.rosterSync.pullUrl}, every ${c.rosterSync.pullIntervalSeconds} s); a resident moves out there in ${MOVE_OUT_AFTER_MS / 1000} s` : c.rosterSync.enabled ? 'synced from upstream' : 'imported from the simulated estate'}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
-      `  Face libraries ${[...sim.faceLibraries().keys()].join(', ') || 'none'}: kept in step with the roster${vendor.length > 0 ? ` (${vendor.map((r) => `${r.id} ${r.driver}`).join(', ')}; terminal listener :${gw.terminalPort ?? '—'})` : ''}; a move-out is shown in 15 s`,
+      `  Vendor terms  ${vendor.terminals.map((v) => `${v.reader.id} (${v.vendor}, 127.0.0.1:${v.sim.port})`).join(', ') || 'none'}`,
+      `  Face libraries ${[...sim.faceLibraries().keys()].join(', ') || 'none'}: kept in step with the roster${faceVendor.length > 0 ? ` (${faceVendor.map((r) => `${r.id} ${r.driver}`).join(', ')}; terminal listener :${gw.terminalPort ?? '—'})` : ''}; a move-out is shown in 15 s`,
       `  Data          ${l.dataDir}`,
       'Ctrl+C stops.',
       '',
@@ -128,6 +136,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
         outbox: gw.upstream?.status.depth ?? 0,
         serialPresented: serial.presented,
         lockPulses: serial.pulses,
+        vendorPresented: vendor.presented,
+        vendorDoorOpens: vendor.opens,
       },
       `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}, ${serial.pulses} lock pulses at serial doors`,
     );

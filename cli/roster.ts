@@ -84,11 +84,17 @@ function photosNote(n: number): string {
   return n > 0 ? `, ${n} face photos` : '';
 }
 
-/** Lists the problems (at most 200) and refuses the import. */
-function badRows(file: string, errors: RowError[]): number {
+/** Prints a roster file's bad rows (the first 200) to stderr: file:line, where, why. */
+export function printRowErrors(file: string, errors: readonly RowError[]): void {
   const shown = errors.slice(0, 200);
-  for (const e of shown) console.error(`${file}:${e.line ?? '?'} ${e.field || '(row)'}: ${e.reason}`);
+  for (const e of shown)
+    console.error(`${file}:${e.line ?? '?'} ${e.at ?? (e.field || '(row)')}: ${e.reason}`);
   if (errors.length > shown.length) console.error(`… and ${errors.length - shown.length} more`);
   console.error(`${errors.length} bad row(s): nothing imported.`);
+}
+
+/** Lists the problems (at most 200) and refuses the import. */
+function badRows(file: string, errors: readonly RowError[]): number {
+  printRowErrors(file, errors);
   return 1;
 }

@@ -304,6 +304,13 @@ const auditOutcome = {
   refused: { zh: '拒绝', en: 'refused' },
 } as const satisfies Table;
 
+/** An offer to enrol a face the detectors learnt as a resident's card holder (issue 10). */
+const faceOfferState = {
+  offered: { zh: '待确认', en: 'Offered' },
+  enrolled: { zh: '已登记', en: 'Enrolled' },
+  rejected: { zh: '非本人', en: 'Not the resident' },
+} as const satisfies Table;
+
 /**
  * Why a terminal refused one person of its library (issue 11): the vendors' own codes
  * (mqtt-face 464, Hikvision faceQualityTooLow, Dahua 288686087…) mapped by each driver to
@@ -327,6 +334,10 @@ const libraryRefusal = {
   bad_key: { zh: '人员编号不被终端接受', en: 'Person number refused by the terminal' },
   not_supported: { zh: '终端不支持此操作', en: 'Not supported by the terminal' },
   terminal_busy: { zh: '终端忙，稍后重试', en: 'Terminal busy; retried later' },
+  face_blurred: { zh: '人脸照片模糊', en: 'Face photo blurred' },
+  face_library_missing: { zh: '人脸库不存在', en: 'Face library missing' },
+  card_in_use: { zh: '卡号已被他人使用', en: 'Card number held by someone else' },
+  person_not_found: { zh: '终端上无此人员', en: 'Person not on the terminal' },
   vendor_error: { zh: '终端返回错误', en: 'Terminal error' },
 } as const satisfies Table;
 
@@ -364,7 +375,7 @@ export const CODES = {
   patrolResult,
   tipChannel,
   auditOutcome,
-  libraryRefusal,
+  faceOfferState,
   campaignState,
   visitResult,
   campaignStatus,
@@ -375,6 +386,7 @@ export const CODES = {
   district,
   rewardKind,
   rewardState,
+  libraryRefusal,
   rosterRefusal,
 } as const satisfies Readonly<Record<string, Table>>;
 
@@ -413,8 +425,8 @@ export type PatrolResult = Code<'patrolResult'>;
 export type TipChannel = Code<'tipChannel'>;
 /** How an audited action ended. */
 export type AuditOutcome = Code<'auditOutcome'>;
-/** Why a terminal refused one person of its library. */
-export type LibraryRefusal = Code<'libraryRefusal'>;
+/** Where an offer to enrol a learnt face stands. */
+export type FaceOfferState = Code<'faceOfferState'>;
 /** Whether a full inspection takes visits. */
 export type CampaignState = Code<'campaignState'>;
 /** What an inspection visit found. */
@@ -435,6 +447,8 @@ export type District = Code<'district'>;
 export type RewardKind = Code<'rewardKind'>;
 /** Where a reward stands. */
 export type RewardState = Code<'rewardState'>;
+/** Why a terminal refused one person of its library (all four vendor kinds). */
+export type LibraryRefusal = Code<'libraryRefusal'>;
 
 /** Why a roster message was refused. */
 export type RosterRefusal = Code<'rosterRefusal'>;

@@ -1,4 +1,6 @@
+import { createDahuaDriver } from './dahua/driver.js';
 import { createFingerprintDriver } from './fingerprint/driver.js';
+import { createHikvisionDriver } from './hikvision-isapi/driver.js';
 import { createIdCardDriver } from './idcard/driver.js';
 import { createModbusRelayDriver } from './modbus-relay/driver.js';
 import { createMqttFaceDriver } from './mqtt-face/driver.js';
@@ -17,6 +19,8 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   idcard: createIdCardDriver,
   wiegand: createWiegandDriver,
   'modbus-relay': createModbusRelayDriver,
+  'hikvision-isapi': createHikvisionDriver,
+  dahua: createDahuaDriver,
   'mqtt-face': createMqttFaceDriver,
   'zkteco-push': createZktecoDriver,
 };

@@ -6,6 +6,7 @@ import { DRIVERS } from '../drivers/registry.js';
 import type { SerialBinding } from '../drivers/types.js';
 import type { LoadedConfig } from './config/load.js';
 import { SecretsFile } from './config/secrets-file.js';
+import { FaceOffers } from './detectors/face-offers.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
 import { DoorSignals } from './doors/door-signals.js';
@@ -28,10 +29,11 @@ import type { Detector } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
-import { FacePhotoRetention } from './roster/face-photo-retention.js';
+import { Retention } from './retention.js';
 import { RosterState } from './roster/roster-state.js';
 import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
+import { StoreDriverState } from './store/driver-state.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
@@ -84,9 +86,18 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     registry: metrics.registry,
   });
   const passIndex = new PassIndex(cfg.passes.faceSimilarity);
+  const faces = new FaceOffers(store, cfg.detectors.credentialShared.suggestDays);
   const patterns = cfg.detectors.enabled
-    ? new PatternDetector({ store, config: cfg, roster, passes: passIndex, log: child('detectors') })
+    ? new PatternDetector({
+        store,
+        config: cfg,
+        roster,
+        passes: passIndex,
+        offers: faces,
+        log: child('detectors'),
+      })
     : null;
+  faces.bind(patterns);
   const passes = new PassService(
     store,
     passIndex,
@@ -115,7 +126,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     doors,
   });
 
-  const bus = createBus(cfg, secrets, log);
+  const bus = createBus(cfg, secrets, log, metrics);
   const ingress = new TerminalIngress({ ...cfg.terminals.http, log: child('terminals'), metrics });
   const drivers = new DriverSet({
     readers: cfg.readers,
@@ -125,6 +136,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     topicPrefix: cfg.mqtt.topicPrefix,
     serialBinding: deps.serialBinding,
     ingress,
+    state: new StoreDriverState(store, clock),
+    secrets: secrets.forDrivers(),
     log,
     clock,
   });
@@ -211,15 +224,26 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     passes,
     cases,
+    faces,
     workflow,
     handover,
     clock,
     health: () => health.view(),
     log: child('http'),
   });
+  const retention = new Retention({
+    store,
+    journal: new Journal(store),
+    thumbnails,
+    retention: cfg.retention,
+    metrics,
+    log: child('retention'),
+    rosterChanged: () => rosterWatch.reload(),
+  });
   const housekeeping = new Housekeeping({
     config: cfg,
-    journal: new Journal(store),
+    store,
+    retention,
     clock,
     log,
     devices,
@@ -227,9 +251,6 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     roster: rosterWatch,
     cases,
     upstream,
-    thumbnails,
-    passes,
-    facePhotos: new FacePhotoRetention(store, cfg.retention.facePhotoDays),
     workflow,
   });
   return new Gateway({

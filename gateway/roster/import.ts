@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { normalizeCardUid } from '../../core/card-uid.js';
 import {
   type CredentialKind,
@@ -22,6 +22,7 @@ import {
 } from '../../core/id-number.js';
 import { type FacePhotoRef, readFacePhotos } from './face-photo-refs.js';
 import { readTemplates } from './fingerprint-templates.js';
+import { locateJsonPaths } from './json-locate.js';
 import type { CredentialRow, FingerprintTemplate, Household, Resident, RosterSnapshot } from './model.js';
 
 /** One bad row: where, which field, why. Nothing is imported while any exist. */
@@ -30,6 +31,8 @@ export interface RowError {
   line: number | null;
   field: string;
   reason: string;
+  /** JSON files: where the field is, e.g. `households[12].residents[0].idNumber` (a one-line file has one line). */
+  at?: string;
 }
 
 /** A resident row, flattened: household fields repeat on each of its residents. */
@@ -120,10 +123,12 @@ function rowsFromCsv(text: string): { rows: RawRow[]; errors: RowError[] } {
       relax_column_count: false,
     });
   } catch (err) {
-    const e = err as Error & { lines?: number };
+    // csv-parse's message quotes the offending field, which can be a name or an ID number:
+    // the error says where and what kind of problem, never the content (issue 9 item 9).
+    const e = err as Error & { lines?: number; code?: string };
     return {
       rows: [],
-      errors: [{ line: e.lines ?? null, field: '', reason: `not valid CSV: ${e.message}` }],
+      errors: [{ line: e.lines ?? null, field: '', reason: `not valid CSV: ${csvProblem(e.code)}` }],
     };
   }
   const errors: RowError[] = [];
@@ -178,15 +183,11 @@ function rowsFromJson(text: string): {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    // Node's JSON errors do not always give a position; the YAML parser (a JSON
-    // superset) locates the first syntax error by line.
-    const m = /position (\d+)/.exec(String(err));
-    const line = m
-      ? text.slice(0, Number(m[1])).split('\n').length
-      : (parseDocument(text).errors[0]?.linePos?.[0]?.line ?? null);
+    const line = jsonErrorLine(text, err as Error);
     return {
       rows: [],
-      errors: [{ line, field: '', reason: `not valid JSON: ${(err as Error).message}` }],
+      // Node's message quotes the text around the error (a name, an ID number): not repeated.
+      errors: [{ line, field: '', reason: 'not valid JSON (syntax error)' }],
       names: new Map(),
     };
   }
@@ -224,21 +225,42 @@ function rowsFromJson(text: string): {
   return { rows, errors: [], version: str(root.version) ?? undefined, names };
 }
 
-/** Finds the line of each field cited in errors (only when there are errors: it is slow). */
+/** Files up to this size may be parsed as YAML to locate a JSON syntax error (~50× its size in heap). */
+const YAML_LOCATE_MAX = 1 << 20;
+
+/**
+ * The line of a JSON syntax error. Node's messages do not always give a position; the
+ * YAML parser (a JSON superset) locates the first error by line, but builds a tree of
+ * the whole file: only for small files (a large roster would run out of heap, issue 10).
+ */
+function jsonErrorLine(text: string, err: Error): number | null {
+  const m = /position (\d+)/.exec(String(err));
+  if (m) return lineAt(text, Number(m[1]));
+  if (/end of JSON input/.test(err.message)) return lineAt(text, text.trimEnd().length);
+  if (text.length > YAML_LOCATE_MAX) return null;
+  return parseDocument(text).errors[0]?.linePos?.[0]?.line ?? null;
+}
+
+/** The 1-based line of an offset, without splitting the text. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Finds the line of each field cited in errors: the field itself when it is there, else
+ * the object that lacks it. One pass over the text, bounded memory (json-locate.ts).
+ */
 function locateJsonLines(text: string, errors: Array<RowError & { path?: string }>): void {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+  const want = (e: RowError & { path?: string }) => (e.path ? [`${e.path}.${e.field}`, e.path] : []);
+  const lines = locateJsonPaths(text, new Set(errors.flatMap(want)));
   for (const e of errors) {
-    if (!e.path || e.line !== null) continue;
-    const segs = e.path
-      .split(/[.[\]]+/)
-      .filter(Boolean)
-      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    // The field itself when it is there, else the object that lacks it.
-    for (const p of [[...segs, ...e.field.split('.')], segs]) {
-      const node = doc.getIn(p, true);
-      if (isNode(node) && node.range) {
-        e.line = lc.linePos(node.range[0]).line;
+    if (e.line !== null) continue;
+    for (const p of want(e)) {
+      const l = lines.get(p);
+      if (l !== undefined) {
+        e.line = l;
         break;
       }
     }
@@ -469,7 +491,13 @@ export function parseRoster(
 
   if (format === 'json' && errors.some((e) => e.path)) locateJsonLines(text, errors);
   if (errors.length > 0)
-    return { snapshot: null, errors: errors.map(({ path: _p, ...e }) => e), version: src.version };
+    return {
+      snapshot: null,
+      errors: errors.map(({ path, ...e }) =>
+        path ? { ...e, at: e.field ? `${path}.${e.field}` : path } : e,
+      ),
+      version: src.version,
+    };
 
   const buildingIds = new Set<string>();
   const entrances = new Map<string, { id: string; buildingId: string; name: string }>();
@@ -504,4 +532,23 @@ export function readRosterFile(file: string, idHashKey: string): ReturnType<type
         ? 'json'
         : 'csv';
   return parseRoster(text, format, idHashKey);
+}
+
+/** What a csv-parse error code means, in words that quote nothing of the file. */
+function csvProblem(code: string | undefined): string {
+  switch (code) {
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+    case 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH':
+      return 'a row has a different number of fields than the header';
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is not closed';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'a closing quote is followed by other characters';
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'characters after a closing quote';
+    case 'CSV_INVALID_OPENING_QUOTE':
+      return 'a quote inside an unquoted field';
+    default:
+      return code ? `syntax error (${code})` : 'syntax error';
+  }
 }

@@ -4,12 +4,14 @@ import { listCases } from '../../ledger/case-queries.js';
 import { listEntries } from '../../pipeline/journal.js';
 import { listAlerts } from '../../store/queries.js';
 import type { RouteModule } from '../context.js';
+import { maskNullable, maskText } from '../mask-text.js';
 import { maskEntry } from '../present.js';
 import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import * as H from '../schemas-households.js';
 import { evidenceLink } from '../workflow-views.js';
 import { caseView, evidenceFor } from './cases.js';
+import { faceOfferView } from './face-offers.js';
 import { householdSearch } from './household-search.js';
 import { passView } from './passes.js';
 
@@ -145,6 +147,8 @@ export const householdRoutes: RouteModule = (app, w) => {
       if (!h) return reply.status(404).send(problem(404, `no household ${req.params.id}`));
       const members = membersOf.all(h.id) as MemberRow[];
       const masked = w.masked(req);
+      /** The names a viewer must not read in the file's free text (notes, summaries). */
+      const names = masked ? members.map((m) => m.name) : [];
       w.audit(req, { action: 'household.view', householdId: h.id, detail: masked ? { masked } : null });
       return {
         ...h,
@@ -176,13 +180,19 @@ export const householdRoutes: RouteModule = (app, w) => {
         passes: d.passes.list({ householdId: h.id }, 20).map((p) => passView(p, masked)),
         cases: listCases(d.db, { householdId: h.id }, 20).map((c) => ({
           ...caseView(c),
-          evidence: evidenceFor(c.evidence, masked),
+          summary: masked ? maskText(c.summary, names) : c.summary,
+          evidence: evidenceFor(c.evidence, masked, names),
         })),
         patrols: (patrolsOf.all(h.id) as PatrolRow[]).map((p) => ({
           ...p,
+          note: masked ? maskNullable(p.note, names) : p.note,
           createdAt: new Date(p.createdAt).toISOString(),
           photos: d.workflow.evidence.of('patrol', p.id).map(evidenceLink),
         })),
+        // Faces learnt as members' card holders, offered for enrolment (issue 10).
+        faceOffers: d.faces
+          .forHousehold(h.id)
+          .map((o) => faceOfferView(o, (rid) => members.find((m) => m.id === rid)?.name)),
       };
     },
   );

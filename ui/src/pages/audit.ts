@@ -28,6 +28,12 @@ const ACTIONS = [
   'tip.create',
   'report.view',
   'report.export',
+  // Issue 9: a look at a face thumbnail (first per user and hour), the daily retention run.
+  'thumb.view',
+  'retention.run',
+  // Faces learnt as card holders, enrolled or turned down (issue 10).
+  'face.enrol',
+  'face.reject',
   // Issue 16: the full inspection, uploads, listing patrols, enforcement feedback, rewards.
   'campaign.create',
   'campaign.visit',
