@@ -1,15 +1,11 @@
 import type { AlertKind } from '../../core/codes.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
-import type { Config } from '../config/schema.js';
 import type { Household } from '../roster/model.js';
-import type { RosterIndex } from '../roster/roster-index.js';
-import type { Carriers } from './carriers.js';
-import type { GuestCalendar } from './holidays.js';
 import type { Judging, Report, RuleContext, Trigger } from './judging.js';
 import { absenceRules } from './rules-absence.js';
 import { useRules } from './rules-use.js';
 import type { HouseholdState } from './state.js';
-import { householdSpan, type Span } from './windows.js';
+import { householdSpan } from './windows.js';
 
 /**
  * Judges one household: credential_shared, overcrowding, suspected_sublet and (on a
