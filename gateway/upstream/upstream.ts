@@ -50,7 +50,7 @@ export class Upstream {
     this.#metrics = deps.metrics;
     this.#clock = deps.clock;
     this.#health = deps.health;
-    this.#backoff = new Backoff(o.retry.minMs, o.retry.maxMs);
+    this.#backoff = new Backoff(o.retry);
   }
 
   get status(): {
@@ -113,10 +113,15 @@ export class Upstream {
         if (rows.length === 0) break;
         try {
           await this.#t.send(rows);
+          // Delivered: a failure to delete them (a full disk) sends them again later, which
+          // the upstream deduplicates by id; it must not end the delivery loop.
+          this.#outbox.remove(rows);
         } catch (err) {
+          const first = this.#lastError === null;
           this.#lastError = (err as Error).message;
           const delay = this.#backoff.next();
-          this.#log.warn(
+          // The first failure of an outage is logged; the retries' repeats go to debug.
+          this.#log[first ? 'warn' : 'debug'](
             { err: this.#lastError, retryInMs: delay, depth: this.#outbox.depth },
             'upstream delivery failed',
           );
@@ -124,7 +129,6 @@ export class Upstream {
           this.#wake.unref();
           break;
         }
-        this.#outbox.remove(rows);
         this.#backoff.reset();
         this.#lastError = null;
         this.#delivered += rows.length;
@@ -139,7 +143,14 @@ export class Upstream {
   }
 
   #enforceQuota(): void {
-    const dropped = this.#outbox.enforceQuota(this.#o.maxOutboxBytes);
+    let dropped: { access: number; alerts: number };
+    try {
+      dropped = this.#outbox.enforceQuota(this.#o.maxOutboxBytes);
+    } catch (err) {
+      // A full disk can refuse even a delete; the next interval tries again.
+      this.#log.warn({ err: (err as Error).message }, 'outbox quota not enforced');
+      return;
+    }
     if (dropped.access + dropped.alerts > 0) {
       this.#metrics.upstreamDropped.inc({ class: 'access' }, dropped.access);
       this.#metrics.upstreamDropped.inc({ class: 'alerts' }, dropped.alerts);
