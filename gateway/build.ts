@@ -15,8 +15,9 @@ import { HealthReport, HealthSummary } from './health.js';
 import { Housekeeping } from './housekeeping.js';
 import { HttpPart } from './http-part.js';
 import { CaseBook } from './ledger/case-book.js';
-import { createBus, createUpstream } from './links.js';
+import { createBus, createUpstream, logLimits } from './links.js';
 import { LiveBus } from './live-bus.js';
+import { LogLimiter } from './log-limit.js';
 import { createMetrics } from './metrics.js';
 import { PassIndex } from './passes/pass-index.js';
 import { PassService } from './passes/pass-service.js';
@@ -78,7 +79,15 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     patterns ? [(p) => patterns.onPass(p)] : [],
   );
   const doors = new DoorSignals({ readers: cfg.readers, metrics, log: child('doors') });
-  const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
+  const thumbsLog = child('thumbnails');
+  const thumbnails = new Thumbnailer(
+    loaded.dataDir,
+    cfg.thumbnails,
+    thumbsLog,
+    metrics,
+    new LogLimiter(thumbsLog, logLimits(cfg)),
+  );
+  const pipelineLog = child('pipeline');
   const pipeline = new PipelinePart({
     store,
     config: cfg,
@@ -88,13 +97,14 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     thumbnails,
     live,
     metrics,
-    log: child('pipeline'),
+    log: pipelineLog,
     clock,
     secrets,
     source,
     detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? [])],
     passes: passIndex,
     doors,
+    limiter: new LogLimiter(pipelineLog, logLimits(cfg)),
   });
 
   const bus = createBus(cfg, secrets, log);
