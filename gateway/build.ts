@@ -8,6 +8,7 @@ import type { LoadedConfig } from './config/load.js';
 import { SecretsFile } from './config/secrets-file.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
+import { DiskSpace } from './disk-space.js';
 import { DoorSignals } from './doors/door-signals.js';
 import { DriverSet } from './driver-set.js';
 import { Gateway } from './gateway.js';
@@ -19,6 +20,7 @@ import { createBus, createUpstream, logLimits } from './links.js';
 import { LiveBus } from './live-bus.js';
 import { LogLimiter } from './log-limit.js';
 import { createMetrics } from './metrics.js';
+import { MqttSessions } from './mqtt/sessions.js';
 import { PassIndex } from './passes/pass-index.js';
 import { PassService } from './passes/pass-service.js';
 import { Journal } from './pipeline/journal.js';
@@ -134,6 +136,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     log: child('devices'),
     lines: drivers,
     libraries: libraries ?? undefined,
+    // Readers over an external broker: while a session is down their state is unknown.
+    links: bus instanceof MqttSessions ? { linkUp: (id) => bus.shardConnected(id) } : undefined,
   });
 
   const summary = new HealthSummary({ config: cfg, clock, devices, pipeline, outbox });
@@ -144,7 +148,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     summary: () => summary.summary(),
   });
   const upstream = createUpstream(cfg, { outbox, events, secrets, metrics, clock, log });
-  const health = new HealthReport({ config: cfg, clock, bus, devices, pipeline, roster, upstream });
+  const disk = new DiskSpace(loaded.dataDir, cfg.store.diskWarnPercent, clock, metrics);
+  const health = new HealthReport({ config: cfg, clock, bus, devices, pipeline, roster, upstream, disk });
   const rosterWatch = new RosterWatch(store, roster, libraries, log);
   const http = new HttpPart({
     store,
@@ -174,6 +179,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     upstream,
     thumbnails,
     passes,
+    disk,
   });
   return new Gateway({
     config: cfg,

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
 import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
+import type { DiskSpace } from './disk-space.js';
 import type { CaseBook } from './ledger/case-book.js';
 import type { PassService } from './passes/pass-service.js';
 import type { Journal } from './pipeline/journal.js';
@@ -29,6 +30,8 @@ export interface HousekeepingDeps {
   upstream: Upstream | null;
   thumbnails: Thumbnailer;
   passes: PassService;
+  /** The disk-space watermark of dataDir (issue 12). */
+  disk: DiskSpace;
 }
 
 /** How often readers are checked for outages (and their state written now and then). */
@@ -37,13 +40,16 @@ const DEVICE_SWEEP_MS = 5000;
 const ROSTER_WATCH_MS = 2000;
 /** How often old entries, thumbnails and pass faces are removed. */
 const RETENTION_MS = 3600_000;
+/** How often the disk holding dataDir is measured against its watermark. */
+const DISK_CHECK_MS = 30_000;
 
 /**
  * The gateway's periodic work, the last start step: readers down past the grace period
  * raise device_offline; a roster imported by another process is picked up; the journal,
  * thumbnails and ended passes' faces are removed after their retention; cases past their
- * rectification deadline become overdue. Each run's failure is logged, never thrown into
- * a timer.
+ * rectification deadline become overdue; the disk is measured against its watermark
+ * (at start too: a box may boot with a nearly full card). Each run's failure is logged,
+ * never thrown into a timer.
  */
 export class Housekeeping {
   readonly #d: HousekeepingDeps;
@@ -56,6 +62,8 @@ export class Housekeeping {
   start(): void {
     const d = this.#d;
     d.roster.mark();
+    this.checkDisk();
+    this.#every(DISK_CHECK_MS, () => this.checkDisk());
     this.#every(DEVICE_SWEEP_MS, () => this.sweepDevices());
     this.#every(ROSTER_WATCH_MS, () => d.roster.check());
     this.#every(RETENTION_MS, () => this.retention());
@@ -83,6 +91,33 @@ export class Housekeeping {
         ts: o.since,
       });
     }
+  }
+
+  /** Warns once when the disk crosses its watermark (log, disk_space_low), and when it is clear again. */
+  checkDisk(): void {
+    const d = this.#d;
+    const change = d.disk.check();
+    if (change === null) return;
+    const s = d.disk.current;
+    const info = {
+      usedPercent: s?.usedPercent,
+      freeMB: s && Math.round(s.freeBytes / 1048576),
+      warnPercent: d.disk.warnPercent,
+    };
+    if (change === 'cleared') {
+      d.log.info(info, 'disk space is below its watermark again');
+      return;
+    }
+    d.log.warn(info, 'disk almost full: the journal stops when it is; free space or move dataDir');
+    d.alarms.raise({
+      kind: 'disk_space_low',
+      subject: 'disk:dataDir',
+      householdId: null,
+      residentId: null,
+      doorId: null,
+      readerId: null,
+      ts: d.clock.now(),
+    });
   }
 
   /** Removes what is past its retention: journal entries, thumbnails, faces of ended passes. */

@@ -140,6 +140,21 @@ export class PipelinePart implements ReadSink {
     return this.#pipeline?.recorded ?? 0;
   }
 
+  /** Whether the journal commits (ok before start). */
+  get store(): Pipeline['store'] {
+    return (
+      this.#pipeline?.store ?? {
+        state: 'ok',
+        since: null,
+        error: null,
+        failedCommits: 0,
+        answered: 0,
+        refused: 0,
+        held: 0,
+      }
+    );
+  }
+
   submit(read: CredentialRead): Promise<void> {
     return this.pipeline.submit(read);
   }

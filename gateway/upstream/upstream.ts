@@ -58,14 +58,18 @@ export class Upstream {
     ready: boolean;
     depth: number;
     bytes: number;
+    /** Age of the oldest event waiting, seconds; null when none waits. */
+    oldestAgeS: number | null;
     delivered: number;
     lastError: string | null;
   } {
+    const oldest = this.#outbox.oldestAt();
     return {
       transport: this.#t.name,
       ready: this.#t.ready,
       depth: this.#outbox.depth,
       bytes: this.#outbox.bytes,
+      oldestAgeS: oldest === null ? null : Math.max(0, Math.round((this.#clock.now() - oldest) / 1000)),
       delivered: this.#delivered,
       lastError: this.#lastError,
     };
