@@ -30,6 +30,7 @@ import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
 import { RosterState } from './roster/roster-state.js';
 import { RosterWatch } from './roster-watch.js';
+import { DataLock } from './store/data-lock.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
@@ -186,6 +187,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     log,
     clock,
+    lock: new DataLock(loaded.dataDir, child('store')),
     secrets,
     store,
     metrics,
