@@ -88,6 +88,15 @@ export class LoadReader {
     );
   }
 
+  /**
+   * Resolves at the client's next connection (a reconnect after the broker came back).
+   * Call it before the broker returns, so the event is not missed.
+   */
+  waitReconnected(): Promise<void> {
+    const c = this.#client as MqttClient;
+    return new Promise((resolve) => c.once('connect', () => resolve()));
+  }
+
   /** Publishes one read; resolves on its PUBACK. */
   send(extra: Record<string, unknown> = {}): { id: string; acked: Promise<void> } {
     const id = `${this.#o.readerId}-${++this.#n}`;

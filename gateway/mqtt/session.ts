@@ -105,6 +105,8 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
   #unreachable = false;
   /** A reconnect is scheduled and not yet begun. */
   #waiting = false;
+  /** Woken by the group since the last failure: one wake per outage is enough. */
+  #woken = false;
 
   constructor(opts: SessionOptions) {
     super();
@@ -171,13 +173,16 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
   }
 
   /**
-   * Another session of the group reached the broker after it had been unreachable: if
-   * this one is waiting out a backoff for the same reason, it tries again after `delayMs`.
+   * Another session of the group reached the broker after it had been unreachable: the
+   * broker is back. This one forgets its failures (an attempt under way that still fails
+   * retries soon) and, if it is waiting out a backoff, tries again after `delayMs`.
    */
   wake(delayMs: number): boolean {
-    if (this.#stopped || this.#connected || !this.#waiting || !this.#unreachable) return false;
-    clearTimeout(this.#reconnectTimer);
+    if (this.#stopped || this.#connected || this.#woken) return false;
+    this.#woken = true;
     this.#backoff.reset();
+    if (!this.#waiting) return false;
+    clearTimeout(this.#reconnectTimer);
     this.#schedule(delayMs);
     return true;
   }
@@ -413,6 +418,7 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       if (this.#socket === socket) this.#socket = undefined;
       if (was) this.emit('disconnect');
       if (!this.#stopped) {
+        this.#woken = false;
         const delay = this.#backoff.next();
         // Every session repeats this through an outage: debug, the link summarises.
         this.#o.log.debug({ delayMs: delay, attempt: this.#backoff.attempts }, 'reconnecting to broker');
@@ -464,7 +470,10 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     );
     this.emit('connect', { sessionPresent: p.sessionPresent });
     // The broker is back: the sessions still waiting out their backoff need not.
-    if (back) this.#o.group?.back(this);
+    if (back && this.#o.group) {
+      const woken = this.#o.group.back(this);
+      if (woken > 0) this.#limited('info', 'broker back', { woken }, 'broker back: the sessions waiting to retry try now');
+    }
   }
 
   #onPublish(p: IPublishPacket, conn: Conn): void {

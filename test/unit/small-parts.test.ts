@@ -3,6 +3,7 @@ import { topicMatches } from '../../core/bus.js';
 import { newId } from '../../core/ids.js';
 import { ClockOffset } from '../../gateway/clock-offset.js';
 import { Backoff } from '../../gateway/mqtt/backoff.js';
+import { type GroupMember, ReconnectGroup } from '../../gateway/mqtt/reconnect-group.js';
 
 t.test('topic filters', async (t) => {
   const rows: Array<[string, string, boolean]> = [
@@ -55,6 +56,33 @@ t.test('backoff: only a connection that lasted resets the exponent', async (t) =
   b.connected();
   now += 5000;
   t.equal(b.next(), 100, 'a connection that lasted starts afresh');
+});
+
+t.test('reconnect group: the first session back wakes the others, spread over a short window', async (t) => {
+  const group = new ReconnectGroup(() => 0.999999);
+  const woken: number[] = [];
+  const member = (waiting: boolean): GroupMember => ({
+    wake: (ms) => {
+      if (waiting) woken.push(ms);
+      return waiting;
+    },
+  });
+  const first = member(true);
+  group.join(first);
+  for (let i = 0; i < 199; i++) group.join(member(i % 4 !== 0));
+  t.equal(group.back(first), 149, 'every other member waiting out a backoff is woken, not the one that told');
+  t.ok(
+    woken.every((ms) => ms <= 1000),
+    'within a second for 200 sessions (200 CONNECTs a second)',
+  );
+  woken.length = 0;
+  const small = new ReconnectGroup(() => 0.999999);
+  const a = member(true);
+  small.join(a);
+  small.join(member(true));
+  small.back(a);
+  t.same(woken, [10], 'a small group is woken at once (5 ms a member)');
+  small.leave(a);
 });
 
 t.test('clock offset: minimum filter, no learning from stale reads, clock steps learned', async (t) => {
