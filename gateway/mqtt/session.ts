@@ -472,7 +472,8 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     // The broker is back: the sessions still waiting out their backoff need not.
     if (back && this.#o.group) {
       const woken = this.#o.group.back(this);
-      if (woken > 0) this.#limited('info', 'broker back', { woken }, 'broker back: the sessions waiting to retry try now');
+      if (woken > 0)
+        this.#limited('info', 'broker back', { woken }, 'broker back: the sessions waiting to retry try now');
     }
   }
 

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { RetryLater } from '../../core/bus.js';
 import type { Clock } from '../../core/clock.js';
 import type {
   CredentialRead,
@@ -19,12 +18,11 @@ import type { RosterIndex } from '../roster/roster-index.js';
 import type { Act } from './act.js';
 import { Batcher } from './batcher.js';
 import { type Check, isRejected } from './check.js';
+import { Failover } from './failover.js';
 import type { Journal } from './journal.js';
-import { errorCode, JournalFault, type JournalFaultView } from './journal-fault.js';
+import { errorCode, type JournalFaultView } from './journal-fault.js';
 import { Pending, pendingKey } from './pending.js';
 import type { Raised, Recorder } from './record.js';
-import { applyStoreFailurePolicy } from './store-policy.js';
-import { AnsweredUnstored } from './unstored.js';
 
 export type { Detector, EntryContext } from './detector.js';
 
@@ -66,16 +64,17 @@ export class Pipeline implements ReadSink {
   readonly #readers: Map<string, ReaderConfig>;
   readonly #pending = new Map<string, Pending>();
   readonly #batcher: Batcher<Pending>;
-  readonly #fault: JournalFault;
-  /** Refused reads already answered: a redelivery before they go stale is not answered again. */
-  readonly #unstored: AnsweredUnstored;
+  readonly #failover: Failover;
   #stopping = false;
 
   constructor(stages: PipelineStages) {
     this.#s = stages;
     this.#readers = new Map(stages.config.readers.map((r) => [r.id, r]));
-    this.#fault = new JournalFault(stages.log, stages.metrics, stages.clock);
-    this.#unstored = new AnsweredUnstored(stages.config.checks.staleAfterMs);
+    this.#failover = new Failover({
+      ...stages,
+      staleAfterMs: stages.config.checks.staleAfterMs,
+      raise: (c) => this.raise(c),
+    });
     this.#batcher = new Batcher(stages.config.store, {
       ready: (item) => item.checked !== null || this.#check(item),
       commit: (batch) => this.#commit(batch),
@@ -84,7 +83,7 @@ export class Pipeline implements ReadSink {
 
   /** Whether the journal commits, and what a failure has cost so far (health). */
   get store(): JournalFaultView & { held: number } {
-    return { ...this.#fault.view(), held: this.#fault.active ? this.#batcher.size : 0 };
+    return this.#failover.view(this.#batcher.size);
   }
 
   /** The roster index reads are resolved against. */
@@ -124,7 +123,7 @@ export class Pipeline implements ReadSink {
     else if (this.#check(item)) {
       if (item.checked?.decision.answer) {
         // Answered before it was refused (the journal had failed): not twice.
-        if (this.#unstored.size > 0 && this.#unstored.has(key, this.#s.clock.now())) item.answered = true;
+        if (this.#failover.answeredBefore(key)) item.answered = true;
         this.#batcher.live(item);
       } else this.#batcher.backlog(item); // stale: recorded, not answered
     }
@@ -139,50 +138,18 @@ export class Pipeline implements ReadSink {
   #submitWhileFailing(item: Pending): Promise<void> {
     const { read } = item;
     read.image = undefined;
-    if (this.#batcher.size >= this.#s.config.store.maxHeldReads) return this.#refuse(item);
+    if (this.#batcher.size >= this.#s.config.store.maxHeldReads)
+      return this.#failover.refuse(item, () => this.#check(item));
     this.#pending.set(item.key, item);
     if (read.offline) this.#batcher.backlog(item);
     else if (this.#check(item)) {
       if (item.checked?.decision.answer) {
-        this.#answerNow(item);
+        this.#failover.answerNow(item);
         this.#batcher.live(item);
       } else this.#batcher.backlog(item);
     }
     this.#s.metrics.heldReads.set(this.#batcher.size);
     return item.promise;
-  }
-
-  #refuse(item: Pending): Promise<void> {
-    this.#fault.refused++;
-    if (!item.read.offline && !this.#unstored.has(item.key, this.#s.clock.now()) && this.#check(item)) {
-      this.#answerNow(item);
-      if (item.answered) this.#unstored.add(item.key, this.#s.clock.now());
-    }
-    const err = new Error('the journal cannot commit; deliver again once it can') as Error & {
-      retryAfter: RetryLater['retryAfter'];
-      code: string;
-    };
-    err.code = 'STORE_UNAVAILABLE';
-    err.retryAfter = this.#fault.recovered;
-    return Promise.reject(err);
-  }
-
-  /** Answers a checked live read without its commit, by its door's policy; once. */
-  #answerNow(item: Pending): void {
-    const c = item.checked;
-    if (c === null || item.answered || c.decision.answer === null) return;
-    applyStoreFailurePolicy(c);
-    // Handled either way: a read too old to answer now is never answered later.
-    item.answered = true;
-    if (!this.#s.act.answer(c)) {
-      // Gone stale before it could be answered: journaled as what it was, unanswered.
-      c.decision.answer = null;
-      c.decision.reasons.push('stale');
-      c.read.stale = true;
-      return;
-    }
-    this.#fault.answered++;
-    this.#s.metrics.storeFailureAnswers.inc({ policy: c.door.onStoreFailure ?? 'memory' });
   }
 
   /** Dedupes and checks; false when the read is done already (recorded before, or rejected). */
@@ -285,10 +252,11 @@ export class Pipeline implements ReadSink {
         }
         return true;
       }
-      this.#failed(err, batch);
+      const held = this.#batcher.size + batch.length;
+      this.#failover.failed(err, batch, this.#pending.values(), held);
       return false;
     }
-    if (this.#fault.active) this.#recovered();
+    this.#failover.committed(this.#batcher.size);
     for (const item of batch) {
       this.#pending.delete(item.key);
       const c = item.result;
@@ -300,45 +268,5 @@ export class Pipeline implements ReadSink {
     act.announce(raised);
     this.#s.afterCommit?.();
     return true;
-  }
-
-  #failed(err: unknown, batch: Pending[]): void {
-    const begins = this.#fault.failed(err, batch.length, this.#batcher.size + batch.length);
-    for (const item of batch) {
-      this.#answerNow(item);
-      if (item.checked) item.checked.thumb = null;
-    }
-    if (begins) {
-      // Held reads keep no image: a full disk takes no thumbnail, and 1,000 held face
-      // images would be half a gigabyte.
-      for (const item of this.#pending.values()) {
-        item.read.image = undefined;
-        if (item.checked) item.checked.thumb = null;
-      }
-      // Recorded now if the store still takes a small write (not when it is full), else on recovery.
-      if (this.raise(this.#storeAlert(this.#fault.state === 'full' ? 'storage_full' : 'storage_failed')))
-        this.#fault.alerted();
-    }
-    this.#s.metrics.heldReads.set(this.#batcher.size + batch.length);
-  }
-
-  /** The first commit after a failure succeeded: the alert it could not record, now. */
-  #recovered(): void {
-    const ended = this.#fault.ok(this.#batcher.size);
-    this.#s.metrics.heldReads.set(0);
-    if (ended && !ended.alerted)
-      this.raise(this.#storeAlert(ended.state === 'full' ? 'storage_full' : 'storage_failed', ended.since));
-  }
-
-  #storeAlert(kind: 'storage_full' | 'storage_failed', ts = this.#s.clock.now()): AlertCandidate {
-    return {
-      kind,
-      subject: 'store:journal',
-      householdId: null,
-      residentId: null,
-      doorId: null,
-      readerId: null,
-      ts,
-    };
   }
 }
