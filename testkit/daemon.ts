@@ -104,7 +104,13 @@ export class Daemon {
     child.stderr?.on('data', (d: Buffer) => {
       this.stderr += d.toString();
     });
-    await waitForPort(this.httpPort, 15_000);
+    try {
+      await waitForPort(this.httpPort, 15_000);
+    } catch (err) {
+      // Say why: what the daemon wrote to stderr, and whether it is still running.
+      const state = this.exited ? `exited ${child.exitCode ?? child.signalCode}` : 'still running';
+      throw new Error(`${(err as Error).message}; the daemon ${state}; stderr: ${this.stderr.slice(-2000)}`);
+    }
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
