@@ -26,6 +26,8 @@ export interface DiskFullResult {
   lateAnswers: number;
   strangersUnlocked: number;
   freeBytesReported: number | null;
+  /** storage_full alerts in the journal once space returned (one per outage). */
+  storageFullAlerts: number;
   logLinesPerMinute: number;
   journaledAfter: number;
   sent: number;
@@ -133,6 +135,10 @@ export async function diskFull(fullS: number): Promise<DiskFullResult | { skippe
     .prepare("SELECT count(*) FROM decisions WHERE answer = 'unlock' AND reasons LIKE '%stranger%'")
     .pluck()
     .get() as number;
+  const storageFullAlerts = db
+    .prepare("SELECT count(*) FROM alerts WHERE kind = 'storage_full'")
+    .pluck()
+    .get() as number;
   db.close();
   await daemon.kill('SIGTERM');
   const check = new Database(path.join(mnt, 'gateway.db'));
@@ -148,6 +154,7 @@ export async function diskFull(fullS: number): Promise<DiskFullResult | { skippe
     lateAnswers: late,
     strangersUnlocked: unlocked,
     freeBytesReported: h.store.freeBytes,
+    storageFullAlerts,
     logLinesPerMinute,
     journaledAfter: journaled,
     sent: sent.size,

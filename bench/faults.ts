@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   if ('skipped' in disk) console.log(`disk full: skipped (${disk.skipped})`);
   else
     console.log(
-      `disk full (20 MB tmpfs, 3 readers at 5 reads/s): ${disk.readsWhileFull} reads while full, answers per read mean ${round(disk.answersPerRead.mean, 3)} max ${disk.answersPerRead.max}; residents answered ${round(disk.residentsAnsweredShare * 100, 1)} %, strangers ${round(disk.strangersAnsweredShare * 100, 1)} %; late (> 5 s) ${disk.lateAnswers}; strangers unlocked ${disk.strangersUnlocked}; log ${disk.logLinesPerMinute} lines/min; after: ${disk.journaledAfter} of ${disk.sent} journaled, integrity_check ${disk.integrity}`,
+      `disk full (20 MB tmpfs, 3 readers at 5 reads/s): ${disk.readsWhileFull} reads while full, answers per read mean ${round(disk.answersPerRead.mean, 3)} max ${disk.answersPerRead.max}; residents answered ${round(disk.residentsAnsweredShare * 100, 1)} %, strangers ${round(disk.strangersAnsweredShare * 100, 1)} %; late (> 5 s) ${disk.lateAnswers}; strangers unlocked ${disk.strangersUnlocked}; health free bytes ${disk.freeBytesReported}, storage_full alerts ${disk.storageFullAlerts}; log ${disk.logLinesPerMinute} lines/min; after: ${disk.journaledAfter} of ${disk.sent} journaled, integrity_check ${disk.integrity}`,
     );
   console.log(
     `log flood (${flood.seconds} s, ${flood.refusedSent} refused payloads, ${flood.refusedCounted} counted): ${flood.logLinesPerMinute} log lines/min (${flood.logKBPerMinute} KB/min); resident answered ${flood.residentAnswered} of ${flood.residentReads}, p99 ${flood.residentP99Ms} ms`,
@@ -42,11 +42,15 @@ async function main(): Promise<void> {
       (disk.answersPerRead.max === 1 &&
         disk.lateAnswers === 0 &&
         disk.journaledAfter === disk.sent &&
-        disk.integrity === 'ok')) &&
+        disk.integrity === 'ok' &&
+        disk.freeBytesReported !== null &&
+        disk.storageFullAlerts === 1)) &&
     flood.refusedCounted === flood.refusedSent;
   console.log(
-    `targets: every reader answered within 5 s of the broker's return; one answer per read, none late, nothing lost on a full disk; every refusal counted: ${met ? 'MET' : 'NOT MET'}`,
+    `targets: every reader answered within 5 s of the broker's return; one answer per read, none late, nothing lost, health and alert raised on a full disk; every refusal counted: ${met ? 'MET' : 'NOT MET'}`,
   );
+  // CI runs this (.ci/run, as root for the tmpfs): a missed target fails the build.
+  if (!met) process.exitCode = 1;
 }
 
 try {
