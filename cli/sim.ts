@@ -6,7 +6,14 @@ import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { SIM_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
-import { importSimRoster, simEstate, startEstate, startSerialDoors, startSimUpstream } from './simulation.js';
+import {
+  importSimRoster,
+  simEstate,
+  simRosterIssuer,
+  startEstate,
+  startSerialDoors,
+  startSimUpstream,
+} from './simulation.js';
 
 /** `estate-gateway sim`. */
 export async function simCommand(argv: string[]): Promise<void> {
@@ -36,7 +43,7 @@ export async function simCommand(argv: string[]): Promise<void> {
       db.close();
     }
   }
-  const upstream = await startSimUpstream(l, secrets, log);
+  const upstream = await startSimUpstream(l, secrets, log, simRosterIssuer(l, estate));
   const brokerUrl = values.broker ?? c.mqtt.url ?? `mqtt://127.0.0.1:${c.mqtt.embedded.port}`;
   const serial = await startSerialDoors(l, estate, log);
   const sim = await startEstate(l, estate, brokerUrl, secrets, log);

@@ -21,14 +21,17 @@ export interface CloudEvent<T = unknown> {
 
 /**
  * The event types of design.md §7: `estate.alert.{kind}`, `estate.access.{granted|denied}`,
- * `estate.case.{state}` (ledger transitions), and the gateway's retained health report.
- * A type outside these families does not compile.
+ * `estate.case.{state}` (ledger transitions), and the gateway's retained health report; and
+ * (issue 14) the monthly report at each month's end and the announcement of a signed
+ * hand-over package. A type outside these families does not compile.
  */
 export type EventType =
   | `estate.alert.${string}`
   | `estate.access.${'granted' | 'denied'}`
   | `estate.case.${string}`
-  | 'estate.gateway.health';
+  | 'estate.gateway.health'
+  | 'estate.report.monthly'
+  | 'estate.handover.package';
 
 /** What a part says of an event; the envelope around it is cloudEvent's job. */
 export interface EventInit<T> {

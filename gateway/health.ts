@@ -8,8 +8,10 @@ import type { DiskSpace } from './disk-space.js';
 import { MqttSessions } from './mqtt/sessions.js';
 import type { JournalFaultView } from './pipeline/journal-fault.js';
 import type { RosterState } from './roster/roster-state.js';
+import type { RosterSyncStatus } from './roster/sync/sync-part.js';
 import type { Outbox } from './upstream/outbox.js';
 import type { Upstream } from './upstream/upstream.js';
+import type { ViidStatusView } from './upstream/viid/viid-link.js';
 import { VERSION } from './version.js';
 import type { HealthView } from './web/server.js';
 
@@ -32,6 +34,10 @@ export interface HealthDeps {
   upstream: Upstream | null;
   /** The disk holding dataDir. */
   disk: DiskSpace;
+  /** The signed roster from upstream (issue 14), when on: its version and signer. */
+  rosterSync?: { status(): RosterSyncStatus } | null;
+  /** The GA/T 1400 link (issue 14), when on. Its state never degrades the health: the doors do not depend on it. */
+  viid?: { status(): ViidStatusView } | null;
 }
 
 const MB = 1048576;
@@ -100,7 +106,13 @@ export class HealthReport {
         warnPercent: this.#d.disk.warnPercent,
       },
       upstream: up,
-      roster: { version: roster.version, households: size.households, residents: size.residents },
+      roster: {
+        version: roster.version,
+        households: size.households,
+        residents: size.residents,
+        ...(this.#d.rosterSync ? { sync: this.#d.rosterSync.status() } : {}),
+      },
+      ...(this.#d.viid ? { viid: this.#d.viid.status() } : {}),
       problems,
     };
   }

@@ -12,7 +12,7 @@ import type { GatewayParts } from './parts.js';
  * upstream, HTTP, and the periodic work last.
  */
 export function gatewaySteps(p: GatewayParts): Step[] {
-  const { libraries, upstream } = p;
+  const { libraries, upstream, rosterSync, viid, monthlyReports } = p;
   return [
     { name: 'data lock', start: () => p.lock.acquire(), stop: () => p.lock.release() },
     { name: 'secrets', start: () => void p.secrets.load(), stop: () => {} },
@@ -34,7 +34,13 @@ export function gatewaySteps(p: GatewayParts): Step[] {
         p.pipeline.start({
           devices: p.devices,
           commands: p.drivers,
-          afterCommit: upstream ? () => upstream.kick() : undefined,
+          afterCommit:
+            upstream || viid
+              ? () => {
+                  upstream?.kick();
+                  viid?.kick();
+                }
+              : undefined,
         });
       },
       stop: () => p.pipeline.stop(),
@@ -48,6 +54,16 @@ export function gatewaySteps(p: GatewayParts): Step[] {
       ? [{ name: 'provisioning', start: () => libraries.start(), stop: () => libraries.stop() }]
       : []),
     ...(upstream ? [{ name: 'upstream', start: () => upstream.start(), stop: () => upstream.stop() }] : []),
+    ...(monthlyReports
+      ? [{ name: 'monthly report', start: () => monthlyReports.start(), stop: () => monthlyReports.stop() }]
+      : []),
+    // After the pipeline (a refused message raises an alert) and the reader libraries (a
+    // synced roster is enrolled on them as an imported one is).
+    ...(rosterSync
+      ? [{ name: 'roster sync', start: () => rosterSync.start(), stop: () => rosterSync.stop() }]
+      : []),
+    // The police platform registers in the background: its being down never holds the start.
+    ...(viid ? [{ name: 'viid', start: () => viid.start(), stop: () => viid.stop() }] : []),
     { name: 'http', start: () => p.http.start(), stop: () => p.http.stop() },
     { name: 'housekeeping', start: () => p.housekeeping.start(), stop: () => p.housekeeping.stop() },
   ];

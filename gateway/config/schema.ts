@@ -1,4 +1,5 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import { ReportsSchema, RosterSyncSchema, ViidSchema } from './schema-exchange.js';
 import { DetectorsSchema, LedgerSchema, PassesSchema } from './schema-findings.js';
 
 /**
@@ -508,6 +509,9 @@ export const ConfigSchema = T.Object(
     detectors: DetectorsSchema,
     passes: PassesSchema,
     ledger: LedgerSchema,
+    rosterSync: RosterSyncSchema,
+    viid: ViidSchema,
+    reports: ReportsSchema,
     sim: T.Object(
       {
         seed: T.Integer({ default: 1, description: 'Seed of the simulated residents and their days.' }),

@@ -1,3 +1,5 @@
+import { exchangeProblems } from './semantic-exchange.js';
+
 /**
  * What config load needs to know of each driver: its name, how to check a reader's
  * options, whether its readers are door locks. drivers/registry.ts DRIVERS fits; a bare
@@ -72,6 +74,7 @@ export function semanticProblems(cfg: unknown, drivers: DriverCatalog): Problem[
   if (c.upstream?.enabled === true && !c.upstream.url) {
     out.push({ pointer: '/upstream/url', message: 'required when upstream.enabled is true' });
   }
+  out.push(...exchangeProblems(cfg));
   return out;
 }
 

@@ -18,6 +18,7 @@ import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { CaseBook } from '../ledger/case-book.js';
+import type { HandoverPackages } from '../ledger/handover-packages.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassService } from '../passes/pass-service.js';
@@ -38,6 +39,8 @@ export interface WebDeps {
   /** Visitor passes and the ledger (issue 4). */
   passes: PassService;
   cases: CaseBook;
+  /** The signed hand-over packages for 城管 (issue 14); absent in servers built without them (tests). */
+  handover?: HandoverPackages;
   clock: Clock;
   health: () => HealthView;
   log: Logger;

@@ -11,7 +11,7 @@ import { problem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
-import { caseRoutes } from './routes/cases.js';
+import { caseRoutes, handoverArchiveRoute } from './routes/cases.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
 import { liveRoutes } from './routes/live.js';
@@ -37,6 +37,7 @@ const ROUTES: RouteModule[] = [
   overviewRoutes,
   passRoutes,
   caseRoutes,
+  handoverArchiveRoute,
   patrolRoutes,
   auditRoutes,
   accountRoutes,
