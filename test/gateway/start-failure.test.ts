@@ -202,7 +202,7 @@ t.test(
     t.teardown(() => {
       if (first.exitCode === null) first.kill('SIGKILL');
     });
-    await waitForPort(a.http, 15_000);
+    await waitForPort(a.http, 30_000); // a loaded CI box starts a daemon slowly
     const pid = JSON.parse(readFileSync(path.join(dir, 'gateway.pid'), 'utf8')) as { pid: number };
     t.equal(pid.pid, first.pid, 'gateway.pid names the holder');
 
@@ -230,7 +230,7 @@ t.test(
     t.teardown(() => {
       if (third.exitCode === null) third.kill('SIGKILL');
     });
-    await waitForPort(b.http, 15_000);
+    await waitForPort(b.http, 30_000);
     t.pass('a new instance starts on the directory of one killed with SIGKILL');
     const exited = new Promise<number | null>((resolve) => third.once('exit', (code) => resolve(code)));
     third.kill('SIGTERM');
