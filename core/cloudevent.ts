@@ -21,14 +21,16 @@ export interface CloudEvent<T = unknown> {
 
 /**
  * The event types of design.md §7: `estate.alert.{kind}`, `estate.access.{granted|denied}`,
- * `estate.case.{state}` (ledger transitions), and the gateway's retained health report; and
- * (issue 14) the monthly report at each month's end and the announcement of a signed
- * hand-over package. A type outside these families does not compile.
+ * `estate.case.{state}` (ledger transitions), `estate.report.{kind}` (written reports the
+ * estate owes the district: the full inspection's, issue 16), and the gateway's retained
+ * health report; and (issue 14) the monthly report at each month's end and the announcement
+ * of a signed hand-over package. A type outside these families does not compile.
  */
 export type EventType =
   | `estate.alert.${string}`
   | `estate.access.${'granted' | 'denied'}`
   | `estate.case.${string}`
+  | `estate.report.${string}`
   | 'estate.gateway.health'
   | 'estate.report.monthly'
   | 'estate.handover.package';
