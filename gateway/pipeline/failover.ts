@@ -110,7 +110,10 @@ export class Failover {
         if (item.checked) item.checked.thumb = null;
       }
       // Recorded now if the store still takes a small write (not when it is full), else on recovery.
-      if (this.#d.raise(this.#alert(this.#fault.state === 'full' ? 'storage_full' : 'storage_failed')))
+      if (
+        this.#fault.alertDue &&
+        this.#d.raise(this.#alert(this.#fault.state === 'full' ? 'storage_full' : 'storage_failed'))
+      )
         this.#fault.alerted();
     }
     this.#d.metrics.heldReads.set(held);

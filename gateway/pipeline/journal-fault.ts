@@ -28,6 +28,9 @@ export interface JournalFaultView {
   refused: number;
 }
 
+/** A failure that begins this soon after the last one ended is the same trouble: no new alert. */
+const REALERT_MS = 600_000;
+
 /** A failure that ended: when it began and what it was (the alert raised for it). */
 export interface EndedFault {
   state: Exclude<StoreState, 'ok'>;
@@ -47,6 +50,8 @@ export class JournalFault {
   readonly #clock: Clock;
   #state: StoreState = 'ok';
   #since: number | null = null;
+  /** When the last failure ended (ms), for REALERT_MS. */
+  #endedAt: number | null = null;
   #error: string | null = null;
   #failed = 0;
   #lastSummary = 0;
@@ -83,6 +88,11 @@ export class JournalFault {
     return this.#recovered.promise;
   }
 
+  /** Whether this failure still needs its alert (none within REALERT_MS of the last one). */
+  get alertDue(): boolean {
+    return !this.#alerted;
+  }
+
   /** The alert for this failure was recorded (it could be: the failure was not a full disk). */
   alerted(): void {
     this.#alerted = true;
@@ -101,6 +111,8 @@ export class JournalFault {
       this.#state = code === 'SQLITE_FULL' ? 'full' : 'failed';
       this.#since = now;
       this.#lastSummary = now;
+      // A disk at the brink fails, takes a commit, fails again: one alert, not one a flap.
+      if (this.#endedAt !== null && now - this.#endedAt < REALERT_MS) this.#alerted = true;
       this.#metrics.storeState.set(this.#state === 'full' ? 1 : 2);
       this.#log.error(
         { err, code, rows, state: this.#state },
@@ -132,6 +144,7 @@ export class JournalFault {
       'journal commits again: held reads are being journaled and acknowledged',
     );
     this.#state = 'ok';
+    this.#endedAt = this.#clock.now();
     this.#since = null;
     this.#error = null;
     this.#failed = 0;
