@@ -35,6 +35,7 @@ import { RosterState } from './roster/roster-state.js';
 import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
 import { DataLock } from './store/data-lock.js';
+import { StoreDriverState } from './store/driver-state.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
@@ -137,6 +138,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     topicPrefix: cfg.mqtt.topicPrefix,
     serialBinding: deps.serialBinding,
     ingress,
+    state: new StoreDriverState(store, clock),
+    secrets: secrets.forDrivers(),
     log,
     clock,
   });

@@ -17,8 +17,14 @@ export interface Secrets {
   rosterSync?: { password?: string };
   /** Digest password at the police VIID platform (GA/T 1400, issue 14). */
   viid?: { password?: string };
-  /** Password of each reader at the embedded broker, by reader id. */
+  /** Password of each reader at the embedded broker (or of its Digest-signed HTTP push), by reader id. */
   readers: Record<string, string>;
+  /**
+   * The gateway's login on each vendor terminal it calls (Hikvision ISAPI, Dahua CGI), by
+   * reader id: the account the installer made on the terminal. Never generated: a guessed
+   * password would only lock the terminal's account.
+   */
+  terminals?: Record<string, { username?: string; password: string }>;
   /**
    * The gateway's Ed25519 private key (PKCS #8 PEM): it signs the hand-over packages for
    * 城管 (issue 14). Generated once; its fingerprint is on every package's cover page.
@@ -61,6 +67,7 @@ export function loadSecrets(
         `secrets file ${file}: idHashKey must be at least 32 hex digits`,
       );
     }
+    checkTerminals(file, r.terminals);
     secrets = { ...r, idHashKey: r.idHashKey, readers: { ...(r.readers ?? {}) } };
   } else {
     secrets = { idHashKey: randomBytes(32).toString('hex'), readers: {} };
@@ -88,4 +95,27 @@ export function loadSecrets(
     chmodSync(file, 0o600);
   }
   return { secrets, generated };
+}
+
+/** `terminals.{id}` must each hold a password (and may hold a user name): said by path, never by value. */
+function checkTerminals(file: string, t: unknown): void {
+  if (t === undefined || t === null) return;
+  if (typeof t !== 'object' || Array.isArray(t))
+    throw new GatewayError(
+      'SECRETS_INVALID',
+      `secrets file ${file}: terminals must be a map of reader id to login`,
+    );
+  for (const [id, login] of Object.entries(t)) {
+    const l = login as { username?: unknown; password?: unknown } | null;
+    if (typeof l?.password !== 'string' || l.password.length === 0)
+      throw new GatewayError(
+        'SECRETS_INVALID',
+        `secrets file ${file}: terminals.${id}.password must be a non-empty string`,
+      );
+    if (l.username !== undefined && (typeof l.username !== 'string' || l.username.length === 0))
+      throw new GatewayError(
+        'SECRETS_INVALID',
+        `secrets file ${file}: terminals.${id}.username must be a non-empty string`,
+      );
+  }
 }
