@@ -206,3 +206,16 @@ running gateway. pdf writes an A4 PDF (Chinese font embedded) to stdout:
   estate-gateway report monthly --month 2026-04 --format pdf > 月报-2026-04.pdf
 With upstream on, the gateway also sends each month's report there when the month ends
 (estate.report.monthly, reports.monthlyUpstream).`;
+
+export const INIT_HELP = `Usage: estate-gateway init [--config FILE] [--owner USER]
+
+The install step before the first start (and after adding readers): creates the secrets
+file with random values (the ID-number hash key, the upstream HMAC key, the hand-over
+signing key, a password per reader), or adds what it lacks, written atomically with mode 0600; creates the data
+directory. The service cannot write /etc/estate-gateway itself (the unit makes it
+read-only). Prints the names of what it generated, never the values.
+
+Options:
+  -c, --config FILE
+  --owner USER     make the secrets file and the data directory USER's (estate-gateway)
+  -h, --help`;

@@ -31,6 +31,7 @@ import type { Detector } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
+import { Retention } from './retention.js';
 import { RosterState } from './roster/roster-state.js';
 import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
@@ -128,7 +129,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     limiter: new LogLimiter(pipelineLog, logLimits(cfg)),
   });
 
-  const bus = createBus(cfg, secrets, log);
+  const bus = createBus(cfg, secrets, log, metrics);
   const ingress = new TerminalIngress({ ...cfg.terminals.http, log: child('terminals'), metrics });
   const drivers = new DriverSet({
     readers: cfg.readers,
@@ -233,9 +234,19 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     health: () => health.view(),
     log: child('http'),
   });
+  const retention = new Retention({
+    store,
+    journal: new Journal(store),
+    thumbnails,
+    retention: cfg.retention,
+    metrics,
+    log: child('retention'),
+    rosterChanged: () => rosterWatch.reload(),
+  });
   const housekeeping = new Housekeeping({
     config: cfg,
-    journal: new Journal(store),
+    store,
+    retention,
     clock,
     log,
     devices,
@@ -243,8 +254,6 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     roster: rosterWatch,
     cases,
     upstream,
-    thumbnails,
-    passes,
     disk,
     workflow,
   });

@@ -23,7 +23,12 @@ export class SecretsFile {
   /** Reads the file, creating it or adding missing values first (their names are logged, never values). Idempotent. */
   load(): Secrets {
     if (this.#secrets) return this.#secrets;
-    const { secrets, generated } = loadSecrets(this.file, this.#readerIds);
+    const { secrets, generated, modeFixed } = loadSecrets(this.file, this.#readerIds);
+    if (modeFixed)
+      this.#log.warn(
+        { file: this.file, was: modeFixed },
+        'secrets file was readable by group or others: mode set to 0600 (rotate what it holds if others could read it)',
+      );
     if (generated.length > 0) this.#log.warn({ file: this.file, generated }, 'generated missing secrets');
     this.#secrets = secrets;
     return secrets;
