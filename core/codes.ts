@@ -62,6 +62,13 @@ const reason = {
     en: 'This door needs the ID card and a face or finger',
   },
   person_card_mismatch: { zh: '人证不符', en: 'Person–card mismatch' },
+  // The door's policy while the journal cannot commit (issue 12): what overrode the decision.
+  // store_fail_closed is also what the terminal shows (gateway/pipeline/reasons.ts).
+  store_fail_closed: {
+    zh: '系统存储故障，暂停通行，请联系物业',
+    en: 'Storage failed: entry paused, please contact the property office',
+  },
+  store_fail_open: { zh: '存储故障，按策略放行', en: 'Storage failed: opened by the door’s policy' },
 } as const satisfies Table;
 
 /** How urgent an alert is. */
@@ -93,6 +100,10 @@ const alertKind = {
   device_offline: { zh: '设备离线', en: 'Device offline', severity: 'warning' },
   door_forced: { zh: '门被强行打开', en: 'Door forced', severity: 'critical' },
   door_held_open: { zh: '门长时间未关', en: 'Door held open', severity: 'warning' },
+  // The box itself (issue 12): the journal could not commit, or soon will not.
+  storage_full: { zh: '存储空间已满', en: 'Storage full', severity: 'critical' },
+  storage_failed: { zh: '存储故障', en: 'Storage failed', severity: 'critical' },
+  disk_space_low: { zh: '磁盘空间不足', en: 'Disk space low', severity: 'warning' },
   // Issue 14: a roster message from upstream that did not verify or does not fit.
   roster_refused: { zh: '名单同步消息被拒收', en: 'Roster update refused', severity: 'critical' },
 } as const satisfies Readonly<Record<string, Label & { readonly severity: Severity }>>;

@@ -9,6 +9,7 @@ import { SecretsFile } from './config/secrets-file.js';
 import { FaceOffers } from './detectors/face-offers.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
+import { DiskSpace } from './disk-space.js';
 import { DoorSignals } from './doors/door-signals.js';
 import { DriverSet } from './driver-set.js';
 import { Gateway } from './gateway.js';
@@ -19,9 +20,11 @@ import { CaseBook } from './ledger/case-book.js';
 import { HandoverPackages } from './ledger/handover-packages.js';
 import { MonthlyReportSender } from './ledger/report-upstream.js';
 import { LedgerWorkflow } from './ledger/workflow.js';
-import { createBus, createUpstream } from './links.js';
+import { createBus, createUpstream, logLimits } from './links.js';
 import { LiveBus } from './live-bus.js';
+import { LogLimiter } from './log-limit.js';
 import { createMetrics } from './metrics.js';
+import { MqttSessions } from './mqtt/sessions.js';
 import { PassIndex } from './passes/pass-index.js';
 import { PassService } from './passes/pass-service.js';
 import { Journal } from './pipeline/journal.js';
@@ -33,6 +36,7 @@ import { Retention } from './retention.js';
 import { RosterState } from './roster/roster-state.js';
 import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
+import { DataLock } from './store/data-lock.js';
 import { StoreDriverState } from './store/driver-state.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
@@ -107,7 +111,15 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
   );
   const viid = createViid(cfg, { store, secrets, dataDir: loaded.dataDir, metrics, clock, log });
   const doors = new DoorSignals({ readers: cfg.readers, metrics, log: child('doors') });
-  const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
+  const thumbsLog = child('thumbnails');
+  const thumbnails = new Thumbnailer(
+    loaded.dataDir,
+    cfg.thumbnails,
+    thumbsLog,
+    metrics,
+    new LogLimiter(thumbsLog, logLimits(cfg)),
+  );
+  const pipelineLog = child('pipeline');
   const pipeline = new PipelinePart({
     store,
     config: cfg,
@@ -117,13 +129,14 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     thumbnails,
     live,
     metrics,
-    log: child('pipeline'),
+    log: pipelineLog,
     clock,
     secrets,
     source,
     detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? []), ...(viid ? [viid.selector] : [])],
     passes: passIndex,
     doors,
+    limiter: new LogLimiter(pipelineLog, logLimits(cfg)),
   });
 
   const bus = createBus(cfg, secrets, log, metrics);
@@ -158,6 +171,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     log: child('devices'),
     lines: drivers,
     libraries: libraries ?? undefined,
+    // Readers over an external broker: while a session is down their state is unknown.
+    links: bus instanceof MqttSessions ? { linkUp: (id) => bus.shardConnected(id) } : undefined,
   });
 
   const summary = new HealthSummary({ config: cfg, clock, devices, pipeline, outbox });
@@ -168,6 +183,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     summary: () => summary.summary(),
   });
   const upstream = createUpstream(cfg, { outbox, events, secrets, metrics, clock, log });
+  const disk = new DiskSpace(loaded.dataDir, cfg.store.diskWarnPercent, clock, metrics);
   const rosterWatch = new RosterWatch(store, roster, libraries, log);
   const monthlyReports =
     upstream && cfg.reports.monthlyUpstream
@@ -198,6 +214,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     pipeline,
     roster,
     upstream,
+    disk,
     rosterSync,
     viid: viid?.link ?? null,
   });
@@ -251,6 +268,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     roster: rosterWatch,
     cases,
     upstream,
+    disk,
     workflow,
   });
   return new Gateway({
@@ -258,6 +276,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     log,
     clock,
+    lock: new DataLock(loaded.dataDir, child('store')),
     secrets,
     store,
     metrics,

@@ -17,6 +17,7 @@ import type { DeviceRegistry } from './devices.js';
 import type { DoorSignals } from './doors/door-signals.js';
 import type { CaseBook } from './ledger/case-book.js';
 import type { LiveBus } from './live-bus.js';
+import type { LogLimiter } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import type { PassIndex } from './passes/pass-index.js';
 import { createPipeline } from './pipeline/create.js';
@@ -51,6 +52,8 @@ export interface PipelinePartDeps {
   passes: PassIndex;
   /** Where door hardware signals go. */
   doors: DoorSignals;
+  /** Refused input is logged through this (issue 12 item 6). */
+  limiter: LogLimiter;
 }
 
 /**
@@ -110,6 +113,7 @@ export class PipelinePart implements ReadSink {
       passes: d.passes,
       afterCommit: links.afterCommit,
       doors: d.doors,
+      limiter: d.limiter,
     });
   }
 
@@ -117,6 +121,7 @@ export class PipelinePart implements ReadSink {
   async stop(): Promise<void> {
     await this.#pipeline?.drain();
     await this.#d.thumbnails.drain();
+    this.#d.limiter.flush();
   }
 
   /** The running pipeline; throws NOT_STARTED before the pipeline step. */
@@ -133,6 +138,21 @@ export class PipelinePart implements ReadSink {
   /** Reads recorded since start. */
   get recorded(): number {
     return this.#pipeline?.recorded ?? 0;
+  }
+
+  /** Whether the journal commits (ok before start). */
+  get store(): Pipeline['store'] {
+    return (
+      this.#pipeline?.store ?? {
+        state: 'ok',
+        since: null,
+        error: null,
+        failedCommits: 0,
+        answered: 0,
+        refused: 0,
+        held: 0,
+      }
+    );
   }
 
   submit(read: CredentialRead): Promise<void> {
