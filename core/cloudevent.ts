@@ -21,14 +21,19 @@ export interface CloudEvent<T = unknown> {
 
 /**
  * The event types of design.md §7: `estate.alert.{kind}`, `estate.access.{granted|denied}`,
- * `estate.case.{state}` (ledger transitions), and the gateway's retained health report.
- * A type outside these families does not compile.
+ * `estate.case.{state}` (ledger transitions), the gateway's retained health report, and
+ * `estate.door.{action}` (issue 13: a remote unlock, the end of a fire all-open, a held-open
+ * door closed again). A type outside these families does not compile.
  */
 export type EventType =
   | `estate.alert.${string}`
   | `estate.access.${'granted' | 'denied'}`
   | `estate.case.${string}`
-  | 'estate.gateway.health';
+  | 'estate.gateway.health'
+  | `estate.door.${DoorEventAction}`;
+
+/** What an `estate.door.*` event reports (issue 13). */
+export type DoorEventAction = 'remote_unlock' | 'fire_cleared' | 'held_open_cleared';
 
 /** What a part says of an event; the envelope around it is cloudEvent's job. */
 export interface EventInit<T> {

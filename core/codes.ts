@@ -62,6 +62,9 @@ const reason = {
     en: 'This door needs the ID card and a face or finger',
   },
   person_card_mismatch: { zh: '人证不符', en: 'Person–card mismatch' },
+  // Door schedules (issue 13): the decision also records which schedule applied.
+  passage: { zh: '常开时段', en: 'Passage hours' },
+  outside_hours: { zh: '非开放时段', en: 'Outside opening hours' },
 } as const satisfies Table;
 
 /** How urgent an alert is. */
@@ -93,6 +96,9 @@ const alertKind = {
   device_offline: { zh: '设备离线', en: 'Device offline', severity: 'warning' },
   door_forced: { zh: '门被强行打开', en: 'Door forced', severity: 'critical' },
   door_held_open: { zh: '门长时间未关', en: 'Door held open', severity: 'warning' },
+  // Door hardware (issue 13): the fire input or an admin opened every door; a device's tamper input.
+  fire_all_open: { zh: '消防联动开门', en: 'Fire all-open', severity: 'critical' },
+  door_tamper: { zh: '门禁设备防拆报警', en: 'Door device tampered', severity: 'critical' },
 } as const satisfies Readonly<Record<string, Label & { readonly severity: Severity }>>;
 
 /** Where an alert is. A pattern alert whose case moved on carries the case's state instead. */
@@ -201,6 +207,18 @@ const auditOutcome = {
   refused: { zh: '拒绝', en: 'refused' },
 } as const satisfies Table;
 
+/** What the devices page shows of a door (issue 13), in order of urgency. */
+const doorState = {
+  fire: { zh: '消防常开', en: 'Fire all-open' },
+  forced: { zh: '被强行打开', en: 'Forced' },
+  held: { zh: '长时间未关', en: 'Held open' },
+  passage: { zh: '时段常开', en: 'Open by schedule' },
+  open: { zh: '开', en: 'Open' },
+  closed: { zh: '关', en: 'Closed' },
+  unknown: { zh: '状态未知', en: 'Unknown' },
+  no_contact: { zh: '无门磁', en: 'No contact' },
+} as const satisfies Table;
+
 /** Every group of codes, code → labels, each in its order. */
 export const CODES = {
   reason,
@@ -219,6 +237,7 @@ export const CODES = {
   patrolResult,
   tipChannel,
   auditOutcome,
+  doorState,
 } as const satisfies Readonly<Record<string, Table>>;
 
 /** The name of a group of codes. */
@@ -256,6 +275,8 @@ export type PatrolResult = Code<'patrolResult'>;
 export type TipChannel = Code<'tipChannel'>;
 /** How an audited action ended. */
 export type AuditOutcome = Code<'auditOutcome'>;
+/** A door's state on the devices page. */
+export type DoorStateCode = Code<'doorState'>;
 
 /** The codes of a group in the table's order. */
 export function codesOf<G extends CodeGroup>(group: G): readonly Code<G>[] {

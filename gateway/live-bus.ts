@@ -17,6 +17,8 @@ export interface EntryView {
   thumb: string | null;
   offline: boolean;
   stale: boolean;
+  /** The door schedule that applied (issue 13), `{schedule}:{mode}`, or null. */
+  schedule?: string | null;
 }
 
 interface LiveEvents {

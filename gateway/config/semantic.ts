@@ -1,3 +1,5 @@
+import { doorHardwareProblems } from './semantic-doors.js';
+
 /**
  * What config load needs to know of each driver: its name, how to check a reader's
  * options, whether its readers are door locks. drivers/registry.ts DRIVERS fits; a bare
@@ -11,6 +13,8 @@ export interface DriverSpec {
   checkOptions?: (options: Record<string, unknown> | undefined) => Array<{ field: string; message: string }>;
   /** Its readers are door locks. */
   switchesLocks?: boolean;
+  /** Its readers are cameras: a door's `camera` may name one (issue 13). */
+  takesSnapshots?: boolean;
 }
 
 type Problem = { pointer: string; message: string };
@@ -69,6 +73,9 @@ export function semanticProblems(cfg: unknown, drivers: DriverCatalog): Problem[
     }
   });
   out.push(...lockProblems(doors, readers, catalog));
+  out.push(
+    ...doorHardwareProblems(cfg, new Set(knownDrivers.filter((n) => catalog[n]?.takesSnapshots === true))),
+  );
   if (c.upstream?.enabled === true && !c.upstream.url) {
     out.push({ pointer: '/upstream/url', message: 'required when upstream.enabled is true' });
   }

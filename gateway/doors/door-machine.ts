@@ -119,7 +119,11 @@ export function step(rules: DoorRules, s: DoorState, input: DoorInput): Step {
       if (rules.contact) contact(rules, next, input.value, input.at, effects);
       break;
     case 'unlock':
-      authorise(next, input.at - rules.debounceMs, input.at + Math.max(input.durationMs, rules.forcedWindowMs));
+      authorise(
+        next,
+        input.at - rules.debounceMs,
+        input.at + Math.max(input.durationMs, rules.forcedWindowMs),
+      );
       break;
     case 'exit':
       authorise(next, input.at - rules.debounceMs, input.at + rules.forcedWindowMs);
@@ -173,7 +177,13 @@ function advance(rules: DoorRules, s: DoorState, now: number, effects: DoorEffec
   }
 }
 
-function contact(rules: DoorRules, s: DoorState, value: ContactValue, at: number, effects: DoorEffect[]): void {
+function contact(
+  rules: DoorRules,
+  s: DoorState,
+  value: ContactValue,
+  at: number,
+  effects: DoorEffect[],
+): void {
   if (s.pending) {
     if (s.pending.value === value) return; // the same change reported again
     // Back to the confirmed value before the debounce ended: it never happened.
@@ -228,7 +238,10 @@ function open(s: DoorState, at: number): void {
 /** Adds an authorisation window, merged with the current one when they touch. */
 function authorise(s: DoorState, from: number, until: number): void {
   const a = s.authorised;
-  s.authorised = a && from <= a.until ? { from: Math.min(a.from, from), until: Math.max(a.until, until) } : { from, until };
+  s.authorised =
+    a && from <= a.until
+      ? { from: Math.min(a.from, from), until: Math.max(a.until, until) }
+      : { from, until };
 }
 
 function release(rules: DoorRules, s: DoorState, r: Release, at: number, effects: DoorEffect[]): void {

@@ -109,5 +109,6 @@ export function entryView(c: Checked): EntryView {
     thumb: c.thumb,
     offline: n.offline,
     stale: n.stale,
+    schedule: d.schedule,
   };
 }

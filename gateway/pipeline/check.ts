@@ -6,6 +6,7 @@
 import type { CredentialRead } from '../../core/contracts.js';
 import type { Config, DoorConfig, ReaderConfig } from '../config/schema.js';
 import type { DeviceRegistry } from '../devices.js';
+import { DoorSchedules } from '../doors/schedule.js';
 import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
@@ -56,10 +57,19 @@ export class Check {
   readonly #d: CheckDeps;
   readonly #opts: NormalizeOptions;
   readonly #placements = new Map<string, Placement>();
+  readonly #schedules: DoorSchedules;
 
   constructor(deps: CheckDeps) {
     this.#d = deps;
     const { checks, doors, readers } = deps.config;
+    this.#schedules = new DoorSchedules(
+      doors,
+      deps.config.schedules ?? [],
+      deps.config.calendar ?? {
+        holidays: [],
+        workdays: [],
+      },
+    );
     this.#opts = {
       staleAfterMs: checks.staleAfterMs,
       maxFutureMs: checks.maxFutureMs,
@@ -94,7 +104,8 @@ export class Check {
     if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
     const res = resolve(n, this.#d.roster.index, this.#d.passes);
     const presentation = this.#d.personCard.correlate(n, res);
-    const decision = decide(n, res, at.door, this.#d.config.checks, presentation);
+    const sched = this.#schedules.at(n.doorId, n.ts);
+    const decision = decide(n, res, at.door, this.#d.config.checks, presentation, sched);
     this.#d.personCard.decided(presentation, n.doorId, decision.reasons);
     return {
       seq: 0,

@@ -44,6 +44,7 @@ export function presenters(d: PresenterDeps) {
       thumb: e.thumb,
       offline: e.offline,
       stale: e.stale,
+      schedule: e.schedule ?? null,
     }),
     alert: (a: AlertRow | AlertRecord) => {
       const entries = (a.evidence as Partial<AlertRecord['evidence']> | null)?.entries;

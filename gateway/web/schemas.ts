@@ -29,6 +29,8 @@ export const Entry = T.Object({
   thumb: NStr,
   offline: T.Boolean(),
   stale: T.Boolean(),
+  /** The door schedule that applied (issue 13): `{schedule}:{mode}`, null outside every window. */
+  schedule: T.Optional(NStr),
 });
 
 export const EventsQuery = T.Object(
