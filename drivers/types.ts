@@ -53,6 +53,8 @@ export interface DriverFactory {
   checkOptions?: OptionsCheck;
   /** Its readers are door locks (relay boards): a door's `lock` may name one of them. */
   switchesLocks?: boolean;
+  /** Its readers are cameras (issue 13): a door's `camera` may name one; they switch nothing. */
+  takesSnapshots?: boolean;
   /**
    * Decodes one event already parsed from the protocol's JSON form, as files carry them
    * (replay, issue 4), with the same checks as live input. Total: never throws.
