@@ -8,7 +8,9 @@ import type { LoadedConfig } from './config/load.js';
 import { SecretsFile } from './config/secrets-file.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
+import { DoorEvents } from './doors/door-events.js';
 import { DoorSignals } from './doors/door-signals.js';
+import { Doors } from './doors/doors.js';
 import { DriverSet } from './driver-set.js';
 import { Gateway } from './gateway.js';
 import { HealthReport, HealthSummary } from './health.js';
@@ -110,6 +112,19 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     log,
     clock,
   });
+  const driverOf = new Map(cfg.readers.map((r) => [r.id, r.driver]));
+  const doorParts = new Doors({
+    config: cfg,
+    store,
+    drivers,
+    switchesNothing: (id) => DRIVERS[driverOf.get(id) ?? '']?.takesSnapshots === true,
+    // The upstream is made below; an event is only ever stored once the gateway runs.
+    events: new DoorEvents({ store, outbox, source, kick: () => upstream?.kick() }),
+    live,
+    clock,
+    log: child('doors'),
+  });
+  doors.attach(doorParts);
   const libraries = createLibrarySync({
     readers: drivers.provisioned(),
     doors: cfg.doors,
@@ -150,6 +165,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     cases,
     clock,
     health: () => health.view(),
+    doors: doorParts,
     log: child('http'),
   });
   const housekeeping = new Housekeeping({
@@ -182,6 +198,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     patterns,
     devices,
     pipeline,
+    doors: doorParts,
     bus,
     ingress,
     drivers,

@@ -9,7 +9,7 @@ import type {
   RejectReason,
 } from '../core/contracts.js';
 import { GatewayError } from '../core/errors.js';
-import { AlertManager } from './alerts/alert-manager.js';
+import { AlertManager, type AlertRecord } from './alerts/alert-manager.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
@@ -151,8 +151,8 @@ export class PipelinePart implements ReadSink {
     this.#d.doors.report(signal);
   }
 
-  /** Raises an alert that no read caused (device_offline). */
-  raise(c: AlertCandidate): void {
-    this.pipeline.raise(c);
+  /** Raises an alert that no read caused (device_offline, door alarms); the alert, or null when it could not be stored. */
+  raise(c: AlertCandidate): AlertRecord | null {
+    return this.pipeline.raise(c);
   }
 }

@@ -31,11 +31,17 @@ export function gatewaySteps(p: GatewayParts): Step[] {
         p.patterns?.load();
         p.pipeline.start({
           devices: p.devices,
-          commands: p.drivers,
+          // Door commands go through the doors, which note every unlock (issue 13).
+          commands: p.doors,
           afterCommit: upstream ? () => upstream.kick() : undefined,
         });
       },
       stop: () => p.pipeline.stop(),
+    },
+    {
+      name: 'doors',
+      start: () => p.doors.start({ raise: (c) => p.pipeline.raise(c) }),
+      stop: () => p.doors.stop(),
     },
     { name: 'broker link', start: () => p.bus.start(), stop: () => p.bus.stop() },
     { name: 'terminal listener', start: () => p.ingress.start(), stop: () => p.ingress.stop() },
@@ -45,6 +51,8 @@ export function gatewaySteps(p: GatewayParts): Step[] {
     ...(libraries
       ? [{ name: 'provisioning', start: () => libraries.start(), stop: () => libraries.stop() }]
       : []),
+    // Doors held unlocked (passage hours, fire) are sent unlocks once the drivers are up.
+    { name: 'door holds', start: () => p.doors.startHolds(), stop: () => p.doors.stopHolds() },
     ...(upstream ? [{ name: 'upstream', start: () => upstream.start(), stop: () => upstream.stop() }] : []),
     { name: 'http', start: () => p.http.start(), stop: () => p.http.stop() },
     { name: 'housekeeping', start: () => p.housekeeping.start(), stop: () => p.housekeeping.stop() },

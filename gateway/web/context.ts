@@ -17,6 +17,7 @@ import type { UserStore } from '../accounts/users.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
 import type { DeviceRegistry } from '../devices.js';
+import type { Doors } from '../doors/doors.js';
 import type { CaseBook } from '../ledger/case-book.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
@@ -40,6 +41,8 @@ export interface WebDeps {
   cases: CaseBook;
   clock: Clock;
   health: () => HealthView;
+  /** The doors (issue 13): their state, remote unlock, the fire all-open. */
+  doors: Doors;
   log: Logger;
 }
 

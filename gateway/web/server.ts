@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
+import { doorRoutes } from './routes/doors.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
 import { liveRoutes } from './routes/live.js';
@@ -31,6 +32,7 @@ const ROUTES: RouteModule[] = [
   sessionRoutes,
   journalRoutes,
   readerRoutes,
+  doorRoutes,
   householdRoutes,
   liveRoutes,
   overviewRoutes,

@@ -6,6 +6,7 @@ import { maskEntry } from '../present.js';
 import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import { serveLive } from '../sse.js';
+import { doorStateView, fireStateView } from './doors.js';
 
 const THUMB_RE = /^thumbs\/\d{4}-\d{2}-\d{2}\/[0-9a-f]{20}\.(webp|jpg)$/;
 
@@ -17,6 +18,8 @@ export const liveRoutes: RouteModule = (app, w) => {
     serveLive(req, reply, d.live, {
       entry: (e) => maskEntry(present.entry(e), masked),
       alert: (a, isNew) => ({ ...present.alert(a), isNew }),
+      door: doorStateView,
+      fire: fireStateView,
     });
   });
 
