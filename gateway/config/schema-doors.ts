@@ -22,7 +22,7 @@ const HARDWARE = {
       'The door has a contact (门磁) that a driver reports (an IO board input, a terminal): door_forced and door_held_open are judged from it. false: no contact, and nothing ever alarms at this door.',
   }),
   heldOpenSeconds: T.Integer({
-    minimum: 5,
+    minimum: 1,
     maximum: 3600,
     default: 60,
     description:

@@ -1,9 +1,16 @@
+import type { FastifyRequest } from 'fastify';
 import type { DoorView } from '../../doors/door-model.js';
 import type { FireStatus } from '../../doors/fire-control.js';
 import type { RouteModule } from '../context.js';
 import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import * as D from '../schemas-doors.js';
+
+/** Who is asking, as the audit log names them: a user, or `token:{name}` for an API token. */
+function actorOf(req: FastifyRequest): string {
+  const p = req.principal;
+  return p ? (p.kind === 'token' ? `token:${p.name}` : p.name) : '(unknown)';
+}
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -62,12 +69,10 @@ export const doorRoutes: RouteModule = (app, w) => {
         d.metrics.badRequests.inc({ route: req.routeOptions.url ?? 'unknown', status: '400' });
         return reply.status(400).send(problem(400, `durationSeconds may be at most ${max}`));
       }
-      const p = req.principal;
-      const actor = p ? (p.kind === 'token' ? `token:${p.name}` : p.name) : '(unknown)';
       const r = d.doors.remoteUnlock(
         {
           doorId: req.params.id,
-          actor,
+          actor: actorOf(req),
           reason: b.reason.trim(),
           durationMs: b.durationSeconds === undefined ? undefined : b.durationSeconds * 1000,
         },
@@ -90,7 +95,7 @@ export const doorRoutes: RouteModule = (app, w) => {
     },
     async (req, reply) => {
       const { active, reason } = req.body;
-      const actor = req.principal?.name ?? '(unknown)';
+      const actor = actorOf(req);
       if (active) {
         w.audit(req, { action: 'fire.declare', detail: { reason: reason.trim() } });
         return fireStateView(d.doors.fire.declare(actor, reason.trim()));
