@@ -2,6 +2,7 @@ import { createFingerprintDriver } from './fingerprint/driver.js';
 import { createIdCardDriver } from './idcard/driver.js';
 import { createModbusRelayDriver } from './modbus-relay/driver.js';
 import { createMqttV1Driver } from './mqtt-v1/driver.js';
+import { createOnvifDriver } from './onvif/driver.js';
 import type { DriverFactory } from './types.js';
 import { createWiegandDriver } from './wiegand/driver.js';
 
@@ -15,6 +16,7 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   idcard: createIdCardDriver,
   wiegand: createWiegandDriver,
   'modbus-relay': createModbusRelayDriver,
+  onvif: createOnvifDriver,
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVERS);

@@ -44,6 +44,12 @@ export interface DriverContext {
    * routes here while being built. It listens only if some driver registered one.
    */
   ingress: HttpIngress;
+  /**
+   * The login of a device that needs one (cameras, issue 13), from the secrets file
+   * (`cameras.<reader id>`); undefined when none is configured. Call it in start(), after
+   * the secrets are read; never log what it returns.
+   */
+  credentials?: (readerId: string) => { username: string; password: string } | undefined;
 }
 
 /** Creates a protocol's driver; what it declares about itself rides on the function. */

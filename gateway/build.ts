@@ -5,6 +5,7 @@ import { eventSource } from '../core/cloudevent.js';
 import { DRIVERS } from '../drivers/registry.js';
 import type { SerialBinding } from '../drivers/types.js';
 import type { LoadedConfig } from './config/load.js';
+import { cameraLogin } from './config/secrets.js';
 import { SecretsFile } from './config/secrets-file.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
@@ -111,6 +112,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     ingress,
     log,
     clock,
+    credentials: (id) => cameraLogin(secrets.value, id),
   });
   const driverOf = new Map(cfg.readers.map((r) => [r.id, r.driver]));
   const doorParts = new Doors({

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { MqttBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
-import type { DoorCommand, Driver, ReadSink } from '../core/contracts.js';
+import type { DoorCommand, Driver, ReadSink, Snapshot, SnapshotRequest } from '../core/contracts.js';
+import { GatewayError } from '../core/errors.js';
 import type { HttpIngress } from '../core/ingress.js';
 import type { Provisioner } from '../core/provisioning.js';
 import type { DriverFactory, SerialBinding } from '../drivers/types.js';
@@ -22,6 +23,8 @@ export interface DriverSetOptions {
   ingress: HttpIngress;
   log: Logger;
   clock: Clock;
+  /** Logins of devices that need one (cameras), from the secrets file, read after start. */
+  credentials?: (readerId: string) => { username: string; password: string } | undefined;
 }
 
 /** A reader whose driver keeps a library of people on it, and that driver's provisioner. */
@@ -55,6 +58,7 @@ export class DriverSet implements LineStats {
         topicPrefix: o.topicPrefix,
         serialBinding: o.serialBinding,
         ingress: o.ingress,
+        credentials: o.credentials,
       });
       this.#drivers.set(name, driver);
       for (const r of readers) this.#byReader.set(r.id, driver);
@@ -69,6 +73,19 @@ export class DriverSet implements LineStats {
   /** Sends a door command through the reader's driver (unknown readers: nothing). */
   command(readerId: string, cmd: DoorCommand): void {
     this.#byReader.get(readerId)?.command(readerId, cmd);
+  }
+
+  /** Whether a reader's driver takes snapshots (a camera, issue 13). */
+  isCamera(readerId: string): boolean {
+    return typeof this.#byReader.get(readerId)?.snapshot === 'function';
+  }
+
+  /** A snapshot of a camera reader; rejects with NOT_A_CAMERA for any other reader. */
+  snapshot(readerId: string, req: SnapshotRequest): Promise<Snapshot> {
+    const d = this.#byReader.get(readerId);
+    if (!d?.snapshot)
+      return Promise.reject(new GatewayError('NOT_A_CAMERA', `reader ${readerId} takes no snapshots`));
+    return d.snapshot(readerId, req);
   }
 
   /** The line counters of a reader, when its driver keeps any (LineStats). */

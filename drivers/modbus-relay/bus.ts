@@ -154,7 +154,7 @@ export class RelayBus {
     for (const board of this.boards) {
       if (!this.port.link.isOpen) return;
       try {
-        const signals = await board.poll(this, 'read inputs');
+        const signals = await board.poll((u, fn, req, label) => this.read(u, fn, req, label), 'read inputs');
         const now = this.#now();
         for (const s of signals)
           this.#sink.door({ readerId: s.readerId, kind: s.kind, ts: now, receivedAt: now, input: s.input });

@@ -7,9 +7,17 @@
  * No judgement here: the gateway's door model debounces and decides what an opening is.
  */
 import type { DoorSignalKind } from '../../core/contracts.js';
-import type { RelayBus } from './bus.js';
 import { FN_READ_DISCRETE_INPUTS, FN_READ_HOLDING } from './constants.js';
-import { encodeReadDiscreteInputs, encodeReadHolding, parseBits, parseRegisters } from './frame.js';
+import {
+  encodeReadDiscreteInputs,
+  encodeReadHolding,
+  type ModbusFrame,
+  parseBits,
+  parseRegisters,
+} from './frame.js';
+
+/** Sends a read request of function `fn` to `unit` on the line and resolves with the reply (the bus's queue). */
+export type BoardRead = (unit: number, fn: number, request: Buffer, label: string) => Promise<ModbusFrame>;
 
 /** What an input is wired to. */
 export type InputRole = 'contact' | 'exit' | 'fire' | 'tamper';
@@ -86,8 +94,8 @@ export class BoardInputs {
   }
 
   /** Reads the board's inputs once; returns what changed. Throws what the bus throws. */
-  async poll(bus: RelayBus, label: string): Promise<InputSignal[]> {
-    const raw = await this.#read(bus, label);
+  async poll(read: BoardRead, label: string): Promise<InputSignal[]> {
+    const raw = await this.#read(read, label);
     const out: InputSignal[] = [];
     for (const w of this.#wired) {
       for (const role of INPUT_ROLES) {
@@ -106,9 +114,9 @@ export class BoardInputs {
     return out;
   }
 
-  async #read(bus: RelayBus, label: string): Promise<(input: number) => boolean> {
+  async #read(read: BoardRead, label: string): Promise<(input: number) => boolean> {
     if (this.#source.kind === 'discrete') {
-      const reply = await bus.read(
+      const reply = await read(
         this.unit,
         FN_READ_DISCRETE_INPUTS,
         encodeReadDiscreteInputs(this.unit, this.#first, this.#count),
@@ -120,7 +128,7 @@ export class BoardInputs {
     const firstReg = this.#source.register + (this.#first >> 4);
     const lastReg = this.#source.register + ((this.#first + this.#count - 1) >> 4);
     const regs = parseRegisters(
-      await bus.read(
+      await read(
         this.unit,
         FN_READ_HOLDING,
         encodeReadHolding(this.unit, firstReg, lastReg - firstReg + 1),

@@ -49,6 +49,27 @@ export class ReaderOptions {
     return v;
   }
 
+  /** A non-empty string, or undefined when absent. */
+  optionalString(key: string): string | undefined {
+    const v = this.#get(key);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v.length === 0) return this.#bad(key, 'a non-empty string', undefined);
+    return v;
+  }
+
+  /** true or false, or the default when absent. */
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.#get(key);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') return this.#bad(key, 'true or false', fallback);
+    return v;
+  }
+
+  /** Records a problem a driver found in a value it read (a URL that does not parse). */
+  problem(key: string, message: string): void {
+    this.#fail(key, message);
+  }
+
   /** An integer within [min, max], or undefined when absent (an optional wiring, issue 13). */
   optionalInt(key: string, min: number, max: number): number | undefined {
     const v = this.#get(key);
