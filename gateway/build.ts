@@ -2,8 +2,11 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../core/clock.js';
 import { eventSource } from '../core/cloudevent.js';
+import type { Snapshot } from '../core/contracts.js';
 import { DRIVERS } from '../drivers/registry.js';
 import type { SerialBinding } from '../drivers/types.js';
+import { CameraCaptures } from './cameras/captures.js';
+import { HttpEmbeddingService } from './cameras/embedding.js';
 import type { LoadedConfig } from './config/load.js';
 import { cameraLogin } from './config/secrets.js';
 import { SecretsFile } from './config/secrets-file.js';
@@ -82,6 +85,20 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
   );
   const doors = new DoorSignals({ readers: cfg.readers, metrics, log: child('doors') });
   const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
+  // The drivers are made below with the pipeline as their sink; snapshots are asked of them
+  // only once the gateway runs.
+  const captures: CameraCaptures = new CameraCaptures({
+    config: cfg,
+    store,
+    cameras: { snapshot: (id, req): Promise<Snapshot> => drivers.snapshot(id, req) },
+    thumbnails,
+    embedding: cfg.cameras.embedding.url
+      ? new HttpEmbeddingService(cfg.cameras.embedding.url, cfg.cameras.embedding.timeoutMs)
+      : null,
+    metrics,
+    clock,
+    log: child('cameras'),
+  });
   const pipeline = new PipelinePart({
     store,
     config: cfg,
@@ -98,6 +115,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? [])],
     passes: passIndex,
     doors,
+    captures,
   });
 
   const bus = createBus(cfg, secrets, log);
@@ -182,6 +200,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     upstream,
     thumbnails,
     passes,
+    captures,
   });
   return new Gateway({
     config: cfg,
@@ -201,6 +220,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     devices,
     pipeline,
     doors: doorParts,
+    captures,
     bus,
     ingress,
     drivers,

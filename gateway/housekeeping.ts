@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
+import type { CameraCaptures } from './cameras/captures.js';
 import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
 import type { CaseBook } from './ledger/case-book.js';
@@ -29,6 +30,8 @@ export interface HousekeepingDeps {
   upstream: Upstream | null;
   thumbnails: Thumbnailer;
   passes: PassService;
+  /** Camera captures (issue 13): their rows and embeddings go with the thumbnails. */
+  captures?: CameraCaptures;
 }
 
 /** How often readers are checked for outages (and their state written now and then). */
@@ -92,6 +95,7 @@ export class Housekeeping {
     const now = d.clock.now();
     const entries = await d.journal.purgeBefore(now - cfg.journalDays * 86_400_000);
     const thumbs = await d.thumbnails.sweep(cfg.thumbnailDays, now);
+    d.captures?.sweep(cfg.thumbnailDays, now);
     d.passes.forgetFaces(now);
     if (entries > 0 || thumbs > 0) d.log.info({ entries, thumbnailDays: thumbs }, 'retention applied');
   }

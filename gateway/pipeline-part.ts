@@ -11,6 +11,7 @@ import type {
 import { GatewayError } from '../core/errors.js';
 import { AlertManager, type AlertRecord } from './alerts/alert-manager.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
+import type { CameraCaptures } from './cameras/captures.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
 import type { DeviceRegistry } from './devices.js';
@@ -51,6 +52,8 @@ export interface PipelinePartDeps {
   passes: PassIndex;
   /** Where door hardware signals go. */
   doors: DoorSignals;
+  /** The doors' cameras (issue 13): snapshots of live reads after their answer. */
+  captures?: CameraCaptures;
 }
 
 /**
@@ -110,12 +113,14 @@ export class PipelinePart implements ReadSink {
       passes: d.passes,
       afterCommit: links.afterCommit,
       doors: d.doors,
+      captures: d.captures,
     });
   }
 
   /** Commits what is queued, then lets the thumbnails finish. */
   async stop(): Promise<void> {
     await this.#pipeline?.drain();
+    this.#d.captures?.stop();
     await this.#d.thumbnails.drain();
   }
 

@@ -40,7 +40,11 @@ export function gatewaySteps(p: GatewayParts): Step[] {
     },
     {
       name: 'doors',
-      start: () => p.doors.start({ raise: (c) => p.pipeline.raise(c) }),
+      start: () =>
+        p.doors.start({
+          raise: (c) => p.pipeline.raise(c),
+          capture: (doorId, why, at) => p.captures.alarm(doorId, why, at),
+        }),
       stop: () => p.doors.stop(),
     },
     { name: 'broker link', start: () => p.bus.start(), stop: () => p.bus.stop() },

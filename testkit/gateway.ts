@@ -103,8 +103,11 @@ export interface TestGateway {
   ) => Promise<Response>;
 }
 
-/** Writes a secrets file with an API token per role (what an installer puts in `api.tokens`). */
-export function writeTestSecrets(dir: string): TestGateway['tokens'] {
+/**
+ * Writes a secrets file with an API token per role (what an installer puts in `api.tokens`),
+ * and whatever else a test adds (camera logins, issue 13).
+ */
+export function writeTestSecrets(dir: string, extra: Record<string, unknown> = {}): TestGateway['tokens'] {
   const tokens = {
     viewer: randomBytes(16).toString('hex'),
     operator: randomBytes(16).toString('hex'),
@@ -114,6 +117,7 @@ export function writeTestSecrets(dir: string): TestGateway['tokens'] {
     idHashKey: randomBytes(32).toString('hex'),
     readers: {},
     api: { tokens: Object.entries(tokens).map(([role, token]) => ({ name: `test-${role}`, token, role })) },
+    ...extra,
   };
   writeFileSync(path.join(dir, 'secrets.yaml'), stringify(secrets), { mode: 0o600 });
   return tokens;
@@ -128,7 +132,7 @@ export async function startGateway(
   t: Test,
   over: Record<string, unknown> = {},
   roster: RosterSnapshot | null = TEST_ROSTER,
-  deps: Pick<GatewayDeps, 'serialBinding'> = {},
+  deps: Pick<GatewayDeps, 'serialBinding'> & { secrets?: Record<string, unknown> } = {},
 ): Promise<TestGateway> {
   const { dir, cleanup } = tmpDir('gw-');
   const logs: Array<Record<string, unknown>> = [];
@@ -140,8 +144,9 @@ export async function startGateway(
     },
   });
   const log = createLogger({ level: 'debug', destination: sink });
-  const tokens = writeTestSecrets(dir);
-  const gw = build(loaded(dir, over), { log, ...deps });
+  const { secrets, ...gatewayDeps } = deps;
+  const tokens = writeTestSecrets(dir, secrets);
+  const gw = build(loaded(dir, over), { log, ...gatewayDeps });
   t.teardown(async () => {
     await gw.stop();
     cleanup();

@@ -51,6 +51,13 @@ const HARDWARE = {
     description:
       'Fire all-open (消防联动): unlock holds the door open until the fire input clears; stay_locked keeps it shut (a locked-safe door, e.g. a plant room or the estate office).',
   }),
+  cameraDelayMs: T.Integer({
+    minimum: 0,
+    maximum: 5000,
+    default: 0,
+    description:
+      "The camera's snapshot of a read is taken this long after the read (0: at once): where the person's face is in view a moment after they present a card.",
+  }),
 };
 
 /** The door fields of issue 13, spread into DoorSchema. */
@@ -61,6 +68,7 @@ export const DoorHardwareFields = {
   contactDebounceMs: T.Optional(HARDWARE.contactDebounceMs),
   exitButtonUnlocks: T.Optional(HARDWARE.exitButtonUnlocks),
   onFire: T.Optional(HARDWARE.onFire),
+  cameraDelayMs: T.Optional(HARDWARE.cameraDelayMs),
   schedule: T.Optional(Id('Schedule (schedules[].id) of this door: passage windows and closed hours.')),
   camera: T.Optional(
     Id('Reader id of the ONVIF camera watching this door (a reader with driver onvif at this door).'),
@@ -75,6 +83,7 @@ export interface DoorHardware {
   contactDebounceMs: number;
   exitButtonUnlocks: boolean;
   onFire: 'unlock' | 'stay_locked';
+  cameraDelayMs: number;
   schedule: string | null;
   camera: string | null;
 }
@@ -89,6 +98,7 @@ export function doorHardware(d: Partial<Record<keyof DoorHardware, unknown>>): D
     contactDebounceMs: pick('contactDebounceMs'),
     exitButtonUnlocks: pick('exitButtonUnlocks'),
     onFire: pick('onFire'),
+    cameraDelayMs: pick('cameraDelayMs'),
     schedule: typeof d.schedule === 'string' ? d.schedule : null,
     camera: typeof d.camera === 'string' ? d.camera : null,
   };

@@ -17,6 +17,11 @@ import type { Thumbnailer } from './thumbnails.js';
 /** Sends a door command through the reader's driver. */
 export type SendCommand = (readerId: string, cmd: DoorCommand) => void;
 
+/** Snapshots of the doors' cameras (issue 13), taken after the answer. */
+export interface ReadCaptures {
+  read(c: Checked): void;
+}
+
 /** What the act stage is built from. */
 export interface ActDeps {
   command: SendCommand;
@@ -24,6 +29,8 @@ export interface ActDeps {
   clock: Clock;
   live: LiveBus;
   thumbnails: Thumbnailer;
+  /** The doors' cameras; without it, reads without an image have no thumbnail. */
+  captures?: ReadCaptures;
 }
 
 /** The act stage of one pipeline. */
@@ -48,6 +55,7 @@ export class Act {
       mode: n.offline ? 'offline' : n.stale ? 'stale' : 'live',
     });
     if (image && c.thumb) this.#d.thumbnails.enqueue(c.thumb, image.data);
+    else if (c.camera) this.#d.captures?.read(c);
     if (live.listenerCount('entry') > 0) live.emit('entry', entryView(c));
   }
 

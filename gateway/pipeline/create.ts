@@ -14,7 +14,7 @@ import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
 import type { Store } from '../store/store.js';
 import type { Outbox } from '../upstream/outbox.js';
-import { Act, type SendCommand } from './act.js';
+import { Act, type ReadCaptures, type SendCommand } from './act.js';
 import { Check } from './check.js';
 import type { Detector } from './detector.js';
 import { Journal } from './journal.js';
@@ -52,6 +52,8 @@ export interface PipelineDeps {
   afterCommit?: () => void;
   /** Where door hardware signals go (issue 13). */
   doors?: DoorSignals;
+  /** The doors' cameras: a live read at a door with one gets its snapshot (issue 13). */
+  captures?: ReadCaptures;
 }
 
 /** Builds a pipeline and its stages. Does no I/O: the store may open afterwards. */
