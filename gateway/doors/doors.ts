@@ -203,6 +203,11 @@ export class Doors implements CommandTarget {
     return { fire: this.fire.status, doors: this.model.views() };
   }
 
+  /** Whether the gateway can open a door remotely at all (a lock, or readers with relays). */
+  canOpen(doorId: string): boolean {
+    return this.#opener.canOpen(doorId);
+  }
+
   #fireChanged(status: FireStatus, began: boolean, ended: boolean, links: DoorsLinks): void {
     const d = this.#d;
     // Before the drivers are up (a declaration read back at start) the holds begin with them.

@@ -24,6 +24,8 @@ export const DoorState = T.Object({
   onFire: T.String({ description: 'unlock or stay_locked' }),
   camera: NStr,
   lastSignal: T.Union([T.Object({ kind: T.String(), readerId: T.String(), at: T.String() }), T.Null()]),
+  /** The gateway can open it remotely (it has a lock, or readers with relays). */
+  canUnlock: T.Boolean(),
 });
 
 /** The fire all-open as GET /api/doors/state, POST /api/fire and the live stream send it. */

@@ -58,7 +58,12 @@ async function rig(t: Test, snapshot: () => Promise<Snapshot>, embedUrl: string 
     ],
     readers: [
       { id: 'T-GATE', door: 'GATE' },
-      { id: 'CAM', door: 'GATE', driver: 'onvif', options: { url: 'http://127.0.0.1:1/onvif/device_service' } },
+      {
+        id: 'CAM',
+        door: 'GATE',
+        driver: 'onvif',
+        options: { url: 'http://127.0.0.1:1/onvif/device_service' },
+      },
     ],
     cameras: { maxPending: 2 },
   });
@@ -75,7 +80,9 @@ async function rig(t: Test, snapshot: () => Promise<Snapshot>, embedUrl: string 
     log,
   });
   const rows = () =>
-    db.prepare('SELECT outcome, length(embedding) AS bytes, detail FROM camera_captures ORDER BY id').all() as Array<{
+    db
+      .prepare('SELECT outcome, length(embedding) AS bytes, detail FROM camera_captures ORDER BY id')
+      .all() as Array<{
       outcome: string;
       bytes: number | null;
       detail: string | null;
@@ -83,28 +90,40 @@ async function rig(t: Test, snapshot: () => Promise<Snapshot>, embedUrl: string 
   return { captures, rows, metrics };
 }
 
-const jpeg = () => sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg().toBuffer();
+const jpeg = () =>
+  sharp({ create: { width: 64, height: 64, channels: 3, background: '#888' } })
+    .jpeg()
+    .toBuffer();
 
-t.test('with an embedding service the capture keeps its vector; a failing service keeps the capture', async (t) => {
-  let answer = () => JSON.stringify({ embedding: unitVector() });
-  const svc = await embeddingServer(t, () => answer());
-  const image = await jpeg();
-  const { captures, rows, metrics } = await rig(t, async () => ({ mime: 'image/jpeg', data: image, takenAt: Date.now() }), svc.url);
-  t.match(captures.alarm('GATE', 'door_forced', Date.now()), /^thumbs\//);
-  await waitFor(() => rows().length === 1, 5000, 'the first capture');
-  t.same(rows()[0], { outcome: 'ok', bytes: 512, detail: null });
-  t.same(svc.seen, [image.length], 'the JPEG went to the service on this box');
-  answer = () => '{"embedding":"not base64!"}';
-  captures.alarm('GATE', 'door_forced', Date.now() + 1);
-  await waitFor(() => rows().length === 2, 5000, 'the second capture');
-  t.same(rows()[1], { outcome: 'ok', bytes: null, detail: null });
-  const results = (await metrics.cameraEmbeddings.get()).values.map((v) => [v.labels.result, v.value]).sort();
-  t.same(results, [
-    ['failed', 1],
-    ['ok', 1],
-  ]);
-  t.equal(captures.alarm('B01-U1', 'door_forced', Date.now()), null, 'no camera at that door');
-});
+t.test(
+  'with an embedding service the capture keeps its vector; a failing service keeps the capture',
+  async (t) => {
+    let answer = () => JSON.stringify({ embedding: unitVector() });
+    const svc = await embeddingServer(t, () => answer());
+    const image = await jpeg();
+    const { captures, rows, metrics } = await rig(
+      t,
+      async () => ({ mime: 'image/jpeg', data: image, takenAt: Date.now() }),
+      svc.url,
+    );
+    t.match(captures.alarm('GATE', 'door_forced', Date.now()), /^thumbs\//);
+    await waitFor(() => rows().length === 1, 5000, 'the first capture');
+    t.same(rows()[0], { outcome: 'ok', bytes: 512, detail: null });
+    t.same(svc.seen, [image.length], 'the JPEG went to the service on this box');
+    answer = () => '{"embedding":"not base64!"}';
+    captures.alarm('GATE', 'door_forced', Date.now() + 1);
+    await waitFor(() => rows().length === 2, 5000, 'the second capture');
+    t.same(rows()[1], { outcome: 'ok', bytes: null, detail: null });
+    const results = (await metrics.cameraEmbeddings.get()).values
+      .map((v) => [v.labels.result, v.value])
+      .sort();
+    t.same(results, [
+      ['failed', 1],
+      ['ok', 1],
+    ]);
+    t.equal(captures.alarm('B01-U1', 'door_forced', Date.now()), null, 'no camera at that door');
+  },
+);
 
 t.test('a camera with too many snapshots waiting: the next is dropped and counted', async (t) => {
   const waiting: Array<(s: Snapshot) => void> = [];

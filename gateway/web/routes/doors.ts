@@ -15,9 +15,10 @@ function actorOf(req: FastifyRequest): string {
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** A door's state as the API and the live stream show it. */
-export function doorStateView(v: DoorView) {
+export function doorStateView(v: DoorView, canUnlock: boolean) {
   return {
     ...v,
+    canUnlock,
     changedAt: iso(v.changedAt),
     openedAt: iso(v.openedAt),
     lastSignal: v.lastSignal && { ...v.lastSignal, at: new Date(v.lastSignal.at).toISOString() },
@@ -43,7 +44,10 @@ export const doorRoutes: RouteModule = (app, w) => {
   const { d, auth } = w;
   app.get('/api/doors/state', { schema: { response: { 200: D.DoorStatesReply } } }, async () => {
     const s = d.doors.state();
-    return { fire: fireStateView(s.fire), items: s.doors.map(doorStateView) };
+    return {
+      fire: fireStateView(s.fire),
+      items: s.doors.map((v) => doorStateView(v, d.doors.canOpen(v.id))),
+    };
   });
 
   app.post(

@@ -18,7 +18,7 @@ export const liveRoutes: RouteModule = (app, w) => {
     serveLive(req, reply, d.live, {
       entry: (e) => maskEntry(present.entry(e), masked),
       alert: (a, isNew) => ({ ...present.alert(a), isNew }),
-      door: doorStateView,
+      door: (v) => doorStateView(v, d.doors.canOpen(v.id)),
       fire: fireStateView,
     });
   });

@@ -27,6 +27,12 @@ const ACTIONS = [
   'tip.create',
   'report.view',
   'report.export',
+  // Doors (issue 13): remote unlock, the fire all-open declared, ended, or from a fire input.
+  'door.unlock',
+  'fire.declare',
+  'fire.clear',
+  'fire.input_on',
+  'fire.input_off',
 ];
 
 /** 审计: who logged in, who viewed which household file, who changed what; newest first. */

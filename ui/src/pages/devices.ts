@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import type { FingerprintSync, Reader } from '../api-types.js';
 import { badge, card, fill, h, table } from '../dom.js';
+import { doorsPanel } from '../doors.js';
 import { fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
 
@@ -28,13 +29,19 @@ function syncBadge(s: FingerprintSync | null | undefined): HTMLElement | null {
   return el;
 }
 
-/** 设备: every reader with its state, last activity, firmware, clock offset and counters. */
+/**
+ * 设备: every door with its live state (issue 13: remote unlock for operators, the fire
+ * all-open for admins), then every reader with its state, last activity, firmware, clock
+ * offset and counters.
+ */
 export const devicesPage: Page = {
   id: 'devices',
   route: /^devices$/,
   nav: '设备',
   role: 'viewer',
-  async render(root) {
+  async render(root, ctx) {
+    const role = ctx.session.role;
+    const closeDoors = await doorsPanel(root, { canUnlock: role !== 'viewer', canFire: role === 'admin' });
     const body = h('div', { id: 'devices' });
     root.append(card(t('读头'), body));
     const load = async () => {
@@ -81,6 +88,9 @@ export const devicesPage: Page = {
     };
     await load();
     const timer = setInterval(() => void load().catch(() => undefined), 10_000);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      closeDoors();
+    };
   },
 };
