@@ -5,7 +5,15 @@ import { loadOrExit } from './config-file.js';
 import { ensureDemoLogin } from './demo-login.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
-import { importSimRoster, simEstate, startEstate, startSerialDoors, startSimUpstream } from './simulation.js';
+import {
+  ensureSimCameraLogins,
+  importSimRoster,
+  simEstate,
+  startEstate,
+  startSerialDoors,
+  startSimCameras,
+  startSimUpstream,
+} from './simulation.js';
 
 /** `estate-gateway demo`. */
 export async function demoCommand(argv: string[]): Promise<void> {
@@ -17,6 +25,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const l = loadOrExit(values.config ?? defaultConfigPath());
   const c = l.config;
   const log = createLogger({ level: c.log.level, pretty: c.log.pretty });
+  // The simulated cameras' logins go into the secrets file before the gateway reads it.
+  ensureSimCameraLogins(l);
   const gw = build(l, { log });
   // The simulated estate's roster and the demo login go into the store before the gateway
   // runs: its roster step then loads them.
@@ -31,10 +41,13 @@ export async function demoCommand(argv: string[]): Promise<void> {
     throw err;
   }
   const upstream = await startSimUpstream(l, gw.secrets, log);
-  // The serial devices listen before the gateway opens its lines to them.
-  const serial = await startSerialDoors(l, estate, log);
+  // The serial devices and the cameras listen before the gateway opens its lines to them;
+  // a door is held open and another forced within the first minute (issue 13).
+  const serial = await startSerialDoors(l, estate, log, {});
+  const cameras = await startSimCameras(l, gw.secrets, log);
   const stopSimulators = async () => {
     await serial.stop();
+    await cameras.stop();
     await upstream?.stop();
   };
   let stopSim = async () => {};
@@ -76,6 +89,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `  Upstream      ${upstream ? `${upstream.url} (simulated district system; GET …/v1/stats)` : (c.upstream.url ?? 'off')}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
+      `  Doors         contacts at ${serial.leaves.doorIds.join(', ') || 'none'}; ${serial.acts?.held ?? '—'} held open and ${serial.acts?.forced ?? '—'} forced within the first minute`,
+      `  Cameras       ${[...cameras.cameras.keys()].join(', ') || 'none'} (simulated ONVIF; logins in the secrets file)`,
       `  Data          ${l.dataDir}`,
       'Ctrl+C stops.',
       '',
@@ -92,8 +107,10 @@ export async function demoCommand(argv: string[]): Promise<void> {
         outbox: gw.upstream?.status.depth ?? 0,
         serialPresented: serial.presented,
         lockPulses: serial.pulses,
+        doors: serial.leaves.counts,
+        cameraSnapshots: cameras.snapshots,
       },
-      `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}, ${serial.pulses} lock pulses at serial doors`,
+      `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}, ${serial.pulses} lock pulses at serial doors, ${cameras.snapshots} camera snapshots`,
     );
   }, 10_000);
   summary.unref();

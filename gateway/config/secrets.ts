@@ -80,10 +80,13 @@ export function loadSecrets(
       generated.push(`readers.${id}`);
     }
   }
-  if (generated.length > 0) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, HEADER + stringify(secrets), { mode: 0o600 });
-    chmodSync(file, 0o600);
-  }
+  if (generated.length > 0) saveSecrets(file, secrets);
   return { secrets, generated };
+}
+
+/** Writes the secrets file (mode 0600), e.g. after the demo added its simulated cameras' logins. */
+export function saveSecrets(file: string, secrets: Secrets): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, HEADER + stringify(secrets), { mode: 0o600 });
+  chmodSync(file, 0o600);
 }

@@ -41,8 +41,8 @@ export class SimRelayBoard extends SimDevice<ModbusFrame> {
   /** Input states: true = on (a closed contact, a pressed button, a fire alarm). */
   readonly inputs: boolean[];
   readonly history: CoilEvent[] = [];
-  /** Called after each coil change (the scenario opens the door when its lock releases). */
-  onCoil: ((e: CoilEvent) => void) | null = null;
+  /** Told of each coil change (the door scenario opens a door when its lock releases). */
+  readonly coilListeners = new Set<(e: CoilEvent) => void>();
   readonly #clock: Clock;
   readonly #inputRegister: number | undefined;
 
@@ -79,7 +79,7 @@ export class SimRelayBoard extends SimDevice<ModbusFrame> {
       if (changed) {
         const e = { coil, on, at: this.#clock.now() };
         this.history.push(e);
-        this.onCoil?.(e);
+        for (const f of this.coilListeners) f(e);
       }
       return encodeFrame(f); // §6.5: the normal response is an echo of the request
     }
