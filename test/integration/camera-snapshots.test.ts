@@ -98,6 +98,10 @@ t.test(
     const res = await tg.api(`/api/${thumb}`);
     t.equal(res.status, 200);
     t.equal(res.headers.get('content-type'), 'image/webp');
+    // Read the body: the file served is the one written (and an unread body would keep the
+    // connection busy, so the HTTP server could not close at teardown).
+    const served = Buffer.from(await res.arrayBuffer());
+    t.equal((await sharp(served).metadata()).format, 'webp', 'the dashboard is served the webp');
     const counted = (await tg.gw.metrics.cameraSnapshots.get()).values.find((v) => v.labels.result === 'ok');
     t.equal(counted?.value, 1);
   },
