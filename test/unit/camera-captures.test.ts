@@ -144,3 +144,46 @@ t.test('a camera with too many snapshots waiting: the next is dropped and counte
   ]);
   t.equal(captures.sweep(30, Date.now() + 31 * 86_400_000), 3, 'retention forgets them with the thumbnails');
 });
+
+t.test('the embedding client reads a bounded answer: too much, a bad status, no face', async (t) => {
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
+  // A service that answers without end (a wrong URL pointing at a stream): cut off, not buffered.
+  let sent = 0;
+  const streaming = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(16 * 1024, 0x20);
+    const more = () => {
+      for (;;) {
+        if (sent >= 64 * 1024 * 1024) return void res.end();
+        sent += chunk.length;
+        if (!res.write(chunk)) break;
+      }
+      if (!res.destroyed) res.once('drain', more);
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    more();
+  });
+  await new Promise<void>((r) => streaming.listen(0, '127.0.0.1', () => r()));
+  t.teardown(() => {
+    streaming.closeAllConnections();
+    return new Promise<void>((r) => streaming.close(() => r()));
+  });
+  const url = `http://127.0.0.1:${(streaming.address() as AddressInfo).port}/embed`;
+  await t.rejects(new HttpEmbeddingService(url, 5000).embed(jpeg), /answer too large/);
+  t.ok(sent < 8 * 1024 * 1024, `the stream was cut off after ${Math.round(sent / 1024)} KiB`);
+
+  const declared = await embeddingServer(t, () => ' '.repeat(70 * 1024));
+  await t.rejects(new HttpEmbeddingService(declared.url, 2000).embed(jpeg), /answer too large/);
+
+  const failing = http.createServer((_req, res) => res.writeHead(503).end('busy'));
+  await new Promise<void>((r) => failing.listen(0, '127.0.0.1', () => r()));
+  t.teardown(() => new Promise<void>((r) => failing.close(() => r())));
+  const failUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/embed`;
+  await t.rejects(new HttpEmbeddingService(failUrl, 2000).embed(jpeg), /HTTP 503/);
+
+  const noFace = await embeddingServer(t, () => '{"embedding":null}');
+  t.equal(await new HttpEmbeddingService(noFace.url, 2000).embed(jpeg), null, 'no face: null');
+  const face = await embeddingServer(t, () => JSON.stringify({ embedding: unitVector() }));
+  const v = await new HttpEmbeddingService(face.url, 2000).embed(jpeg);
+  t.equal(v?.length, 128, 'a face: its vector');
+});
