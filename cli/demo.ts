@@ -3,12 +3,14 @@ import { createLogger } from '../gateway/log.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { ensureDemoLogin } from './demo-login.js';
+import { MOVE_OUT_AFTER_MS, scheduleDemoMoveOut } from './demo-move-out.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import {
   ensureSimCameraLogins,
   importSimRoster,
   simEstate,
+  simRosterIssuer,
   startEstate,
   startSerialDoors,
   startSimCameras,
@@ -40,7 +42,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
     await gw.stop();
     throw err;
   }
-  const upstream = await startSimUpstream(l, gw.secrets, log);
+  const issuer = simRosterIssuer(l, estate);
+  const upstream = await startSimUpstream(l, gw.secrets, log, issuer);
   // The serial devices and the cameras listen before the gateway opens its lines to them;
   // a door is held open and another forced within the first minute (issue 13).
   const serial = await startSerialDoors(l, estate, log, {});
@@ -65,7 +68,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
   }
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
-  stopSim = () => sim.stop();
+  const cancelMoveOut = issuer ? scheduleDemoMoveOut(gw, issuer, sim, estate, log) : () => {};
+  stopSim = () => {
+    cancelMoveOut();
+    return sim.stop();
+  };
   const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length;
 
   let reads = 0;
@@ -87,6 +94,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `                (kept in ${login.file}; HTTP API under ${gw.httpUrl}/api/ needs a login or an API token)`,
       `  MQTT broker   ${brokerUrl}${c.mqtt.url ? '' : ' (embedded; reader passwords in the secrets file)'}`,
       `  Upstream      ${upstream ? `${upstream.url} (simulated district system; GET …/v1/stats)` : (c.upstream.url ?? 'off')}`,
+      `  Roster        ${issuer ? `signed by the simulated district system (${c.rosterSync.pullUrl}, every ${c.rosterSync.pullIntervalSeconds} s); a resident moves out there in ${MOVE_OUT_AFTER_MS / 1000} s` : c.rosterSync.enabled ? 'synced from upstream' : 'imported from the simulated estate'}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
       `  Doors         contacts at ${serial.leaves.doorIds.join(', ') || 'none'}; ${serial.acts?.held ?? '—'} held open and ${serial.acts?.forced ?? '—'} forced within the first minute`,

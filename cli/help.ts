@@ -59,18 +59,48 @@ Options:
   -h, --help`;
 
 export const ROSTER_HELP = `Usage: estate-gateway roster import FILE [--replace] [--dry-run] [--config FILE]
+       estate-gateway roster verify FILE [--pubkey KEY]… [--config FILE]
+       estate-gateway roster sign --key FILE --estate ID --version N (--snapshot ROSTER.json | --delta CHANGES.json) [--out FILE]
+       estate-gateway roster keygen --out FILE
 
-Imports the authorized-resident roster from JSON or CSV (docs/roster-import.md).
+import: imports the authorized-resident roster from JSON or CSV (docs/roster-import.md).
 Every row is checked first (ID numbers against GB 11643, dates, roles, duplicates); if
 any row is bad nothing is imported and every bad row is listed as "FILE:LINE field: reason".
 ID numbers are stored only as a keyed hash and a masked form. A running gateway picks
 the new roster up within seconds; fingerprint templates the file carries are then
 enrolled on the fingerprint modules, and pages of residents who left deleted.
 
+The signed roster from the district system (docs/upstream.md, rosterSync):
+verify   checks a signed snapshot or delta as the gateway would: the Ed25519 signature
+         against rosterSync.publicKeys (or --pubkey), the estate, the version framing and
+         every row; prints its kind, version, signer and digest. Exit 1 when refused.
+sign     the district side: signs a roster file (import JSON form) as snapshot N, or a
+         changes file {"upsert":{"households":[…]},"moveOut":[…],"terminate":[…]} as the
+         delta from N-1 to N, with the private key of \`roster keygen\`.
+keygen   makes a key pair: the private key to FILE (0600), the public key printed for the
+         gateways' config, with its id and fingerprint.
+
 Options:
-  --replace        the file is the whole roster: residents missing from it become
+  --replace        import: the file is the whole roster: residents missing from it become
                    moved_out, households missing from it terminated (default: merge)
-  --dry-run        check the file, import nothing
+  --dry-run        import: check the file, import nothing
+  --pubkey KEY     verify: trust this public key (base64) instead of the config's
+  -c, --config FILE
+  -h, --help`;
+
+export const HANDOVER_HELP = `Usage: estate-gateway handover verify FILE [--pubkey KEY]…
+       estate-gateway handover key [--config FILE]
+
+verify  checks a signed hand-over package (移交城管证据包, the .zip the dashboard
+        downloads): the Ed25519 signature of manifest.json, every file's SHA-256 and
+        size, and that no file was added. With --pubkey (the gateway's public key, base64)
+        the signer must be that key; without, compare the printed fingerprint with the
+        one on the cover page and the one the district registered. Exit 1 when refused.
+key     prints this gateway's signing key (from the secrets file) and its fingerprint,
+        for the district to register.
+
+Options:
+  --pubkey KEY     trust only this public key
   -c, --config FILE
   -h, --help`;
 
@@ -154,8 +184,11 @@ passes, couriers, strangers, holidays, device outages, planted sublets, overcrow
 lent cards and long absences) and labels.json (the planted cases and hard negatives).
 Deterministic for the same options. Replay it with \`estate-gateway replay\`.`;
 
-export const REPORT_HELP = `Usage: estate-gateway report monthly --month YYYY-MM [--format json|csv] [--config FILE] [--data DIR]
+export const REPORT_HELP = `Usage: estate-gateway report monthly --month YYYY-MM [--format json|csv|pdf] [--config FILE] [--data DIR]
 
 The monthly report (月报): patrol activity, findings by kind and building, cases opened,
 closed, overdue and handed over, and the households concerned. Read-only: safe beside a
-running gateway.`;
+running gateway. pdf writes an A4 PDF (Chinese font embedded) to stdout:
+  estate-gateway report monthly --month 2026-04 --format pdf > 月报-2026-04.pdf
+With upstream on, the gateway also sends each month's report there when the month ends
+(estate.report.monthly, reports.monthlyUpstream).`;

@@ -6,6 +6,7 @@ import {
   DECODE_HELP,
   DEMO_HELP,
   EVENTS_HELP,
+  HANDOVER_HELP,
   HEALTH_HELP,
   REPLAY_HELP,
   REPORT_HELP,
@@ -22,12 +23,14 @@ Usage: estate-gateway COMMAND [options]
 Commands:
   run            run the daemon (--config FILE)
   check-config   validate a configuration file
-  roster import  import the resident roster (JSON or CSV)
+  roster import  import the resident roster (JSON or CSV); roster verify|sign|keygen: the signed
+                 roster from the district system
   user           dashboard accounts: user add NAME --role admin, user passwd, user list
   events         export the journal of access records (jsonl or csv)
   health         ask the running gateway how it is (--wait for start-up)
   decode         decode bytes captured on a serial reader line (fingerprint, idcard, wiegand, modbus)
-  report         the monthly report (report monthly --month YYYY-MM)
+  report         the monthly report (report monthly --month YYYY-MM [--format json|csv|pdf])
+  handover       verify a signed hand-over package for 城管; print the gateway's signing key
   replay         push a file of reads through the pipeline and detectors at full speed
   sim            run a simulated estate against a running gateway; sim year writes a labelled year
   demo           the gateway and a simulated estate in one process (what npm start runs)
@@ -43,6 +46,7 @@ const HELPS: Record<string, string> = {
   decode: DECODE_HELP,
   sim: SIM_HELP,
   report: REPORT_HELP,
+  handover: HANDOVER_HELP,
   replay: REPLAY_HELP,
   demo: DEMO_HELP,
   user: USER_HELP,
@@ -67,6 +71,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return (await import('./health.js')).healthCommand(rest);
     case 'decode':
       return (await import('./decode.js')).decodeCommand(rest);
+    case 'handover':
+      return (await import('./handover.js')).handoverCommand(rest);
     case 'report':
       return (await import('./report.js')).reportCommand(rest);
     case 'replay':

@@ -7,8 +7,15 @@ import { defaultConfigPath, parse, UsageError } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { ROSTER_HELP } from './help.js';
 
-/** `estate-gateway roster import FILE`. Returns the exit code. */
-export function rosterCommand(argv: string[]): number {
+/** `estate-gateway roster import FILE` (and keygen, sign, verify of the signed roster). Returns the exit code. */
+export async function rosterCommand(argv: string[]): Promise<number> {
+  const sub0 = argv[0];
+  if (
+    (sub0 === 'keygen' || sub0 === 'sign' || sub0 === 'verify') &&
+    !argv.includes('--help') &&
+    !argv.includes('-h')
+  )
+    return (await import('./roster-sign.js')).rosterSignCommand(sub0, argv.slice(1));
   const { values, positionals } = parse(
     argv,
     { config: { type: 'string', short: 'c' }, replace: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
@@ -19,7 +26,10 @@ export function rosterCommand(argv: string[]): number {
     return 0;
   }
   const [sub, file, ...rest] = positionals;
-  if (sub !== 'import' || !file || rest.length > 0) throw new UsageError('expected: roster import FILE');
+  if (sub !== 'import' || !file || rest.length > 0)
+    throw new UsageError(
+      'expected: roster import FILE, roster verify FILE, roster sign …, roster keygen --out FILE',
+    );
   const loaded = loadOrExit(values.config ?? defaultConfigPath());
   const { secrets } = loadSecrets(
     loaded.secretsFile,

@@ -10,6 +10,7 @@ import {
   ensureSimCameraLogins,
   importSimRoster,
   simEstate,
+  simRosterIssuer,
   startEstate,
   startSerialDoors,
   startSimCameras,
@@ -46,7 +47,7 @@ export async function simCommand(argv: string[]): Promise<void> {
       db.close();
     }
   }
-  const upstream = await startSimUpstream(l, secrets, log);
+  const upstream = await startSimUpstream(l, secrets, log, simRosterIssuer(l, estate));
   const brokerUrl = values.broker ?? c.mqtt.url ?? `mqtt://127.0.0.1:${c.mqtt.embedded.port}`;
   const serial = await startSerialDoors(l, estate, log, {});
   const cameras = await startSimCameras(l, secrets, log);

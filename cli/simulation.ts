@@ -8,12 +8,14 @@ import { rosterVersion, saveRoster } from '../gateway/roster/repository.js';
 import type { Db } from '../gateway/store/db.js';
 import { SimCameras } from '../sim/cameras.js';
 import { shanghaiMidnight } from '../sim/dates.js';
+import { demoDistrictKey } from '../sim/district-key.js';
 import { generateEstate } from '../sim/estate.js';
 import { EstateSimulation } from '../sim/scenario.js';
 import { SerialDoorsSimulation } from '../sim/serial-doors.js';
 import { simCameraPort } from '../sim/site.js';
 import type { SimEstate } from '../sim/types.js';
 import { SimUpstream } from '../sim/upstream.js';
+import { SimRosterIssuer } from '../sim/upstream-roster.js';
 
 /**
  * Puts the simulated estate's roster into the gateway database, unless the same version
@@ -28,15 +30,36 @@ export function importSimRoster(db: Db, estate: SimEstate, secrets: Secrets): bo
   return true;
 }
 
-/** Whether the config's upstream is the simulated district system on sim.upstreamPort. */
+/** Whether a URL is the simulated district system on sim.upstreamPort. */
+function atSim(l: LoadedConfig, url: string | null): boolean {
+  return (
+    url !== null &&
+    /^http:\/\/(127\.0\.0\.1|localhost):(\d+)\//.test(url) &&
+    url.includes(`:${l.config.sim.upstreamPort}/`)
+  );
+}
+
+/** Whether the config's upstream (events, or the signed roster) is the simulated district system. */
 export function simUpstreamWanted(l: LoadedConfig): boolean {
   const u = l.config.upstream;
-  return (
-    u.enabled &&
-    u.url !== null &&
-    /^http:\/\/(127\.0\.0\.1|localhost):(\d+)\//.test(u.url) &&
-    u.url.includes(`:${l.config.sim.upstreamPort}/`)
-  );
+  const r = l.config.rosterSync;
+  return (u.enabled && atSim(l, u.url)) || (r.enabled && atSim(l, r.pullUrl));
+}
+
+/**
+ * The simulated district system's roster of the estate, signed with the demo key of the
+ * seed (config/default.yaml trusts it), when the config pulls its roster from the simulator.
+ * Its versions start at the clock's seconds: a restarted simulator never reissues an old one.
+ */
+export function simRosterIssuer(l: LoadedConfig, estate: SimEstate): SimRosterIssuer | null {
+  const r = l.config.rosterSync;
+  if (!r.enabled || !atSim(l, r.pullUrl)) return null;
+  return new SimRosterIssuer({
+    estate: l.config.estate.id,
+    key: demoDistrictKey(l.config.sim.seed),
+    roster: estate.roster,
+    startVersion: Math.floor(Date.now() / 1000),
+  });
 }
 
 /** Starts the simulated district system the config points at (before the gateway, so its first post lands). */
@@ -44,6 +67,7 @@ export async function startSimUpstream(
   l: LoadedConfig,
   secrets: Secrets,
   log: Logger,
+  roster: SimRosterIssuer | null = null,
 ): Promise<SimUpstream | null> {
   if (!simUpstreamWanted(l)) return null;
   const up = new SimUpstream({
@@ -51,6 +75,7 @@ export async function startSimUpstream(
     port: l.config.sim.upstreamPort,
     file: path.join(l.dataDir, 'sim-upstream.jsonl'),
     log: log.child({ module: 'sim-upstream' }),
+    rosters: roster ? [roster] : [],
   });
   await up.start();
   return up;

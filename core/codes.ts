@@ -99,6 +99,8 @@ const alertKind = {
   // Door hardware (issue 13): the fire input or an admin opened every door; a device's tamper input.
   fire_all_open: { zh: '消防联动开门', en: 'Fire all-open', severity: 'critical' },
   door_tamper: { zh: '门禁设备防拆报警', en: 'Door device tampered', severity: 'critical' },
+  // Issue 14: a roster message from upstream that did not verify or does not fit.
+  roster_refused: { zh: '名单同步消息被拒收', en: 'Roster update refused', severity: 'critical' },
 } as const satisfies Readonly<Record<string, Label & { readonly severity: Severity }>>;
 
 /** Where an alert is. A pattern alert whose case moved on carries the case's state instead. */
@@ -219,6 +221,22 @@ const doorState = {
   no_contact: { zh: '无门磁', en: 'No contact' },
 } as const satisfies Table;
 
+/**
+ * Why a roster message from the district system was refused (issue 14); the last good
+ * roster is kept. A gap is not an attack: it asks for a snapshot.
+ */
+const rosterRefusal = {
+  malformed: { zh: '消息格式错误', en: 'Malformed message' },
+  too_large: { zh: '消息过大', en: 'Message too large' },
+  unsigned: { zh: '消息未签名', en: 'Unsigned message' },
+  unknown_key: { zh: '签名密钥未受信任', en: 'Signed with an untrusted key' },
+  bad_signature: { zh: '签名验证失败', en: 'Signature does not verify' },
+  wrong_estate: { zh: '非本小区名单', en: 'Roster of another estate' },
+  replayed: { zh: '重放或过期版本', en: 'Replayed or old version' },
+  gap: { zh: '版本不连续，已请求全量', en: 'Version gap, snapshot requested' },
+  invalid_roster: { zh: '名单内容校验失败', en: 'Roster content invalid' },
+} as const satisfies Table;
+
 /** Every group of codes, code → labels, each in its order. */
 export const CODES = {
   reason,
@@ -238,6 +256,7 @@ export const CODES = {
   tipChannel,
   auditOutcome,
   doorState,
+  rosterRefusal,
 } as const satisfies Readonly<Record<string, Table>>;
 
 /** The name of a group of codes. */
@@ -277,6 +296,9 @@ export type TipChannel = Code<'tipChannel'>;
 export type AuditOutcome = Code<'auditOutcome'>;
 /** A door's state on the devices page. */
 export type DoorStateCode = Code<'doorState'>;
+
+/** Why a roster message was refused. */
+export type RosterRefusal = Code<'rosterRefusal'>;
 
 /** The codes of a group in the table's order. */
 export function codesOf<G extends CodeGroup>(group: G): readonly Code<G>[] {

@@ -21,6 +21,8 @@ import { HealthReport, HealthSummary } from './health.js';
 import { Housekeeping } from './housekeeping.js';
 import { HttpPart } from './http-part.js';
 import { CaseBook } from './ledger/case-book.js';
+import { HandoverPackages } from './ledger/handover-packages.js';
+import { MonthlyReportSender } from './ledger/report-upstream.js';
 import { createBus, createUpstream } from './links.js';
 import { LiveBus } from './live-bus.js';
 import { createMetrics } from './metrics.js';
@@ -32,11 +34,13 @@ import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
 import { RosterState } from './roster/roster-state.js';
+import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
 import { Outbox } from './upstream/outbox.js';
+import { createViid } from './upstream/viid/create.js';
 
 /** What build() takes besides the configuration. */
 export interface GatewayDeps {
@@ -83,6 +87,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     cfg.passes.maxValidityDays,
     patterns ? [(p) => patterns.onPass(p)] : [],
   );
+  const viid = createViid(cfg, { store, secrets, dataDir: loaded.dataDir, metrics, clock, log });
   const doors = new DoorSignals({ readers: cfg.readers, metrics, log: child('doors') });
   const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
   // The drivers are made below with the pipeline as their sink; snapshots are asked of them
@@ -112,7 +117,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     clock,
     secrets,
     source,
-    detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? [])],
+    detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? []), ...(viid ? [viid.selector] : [])],
     passes: passIndex,
     doors,
     captures,
@@ -169,8 +174,50 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     summary: () => summary.summary(),
   });
   const upstream = createUpstream(cfg, { outbox, events, secrets, metrics, clock, log });
-  const health = new HealthReport({ config: cfg, clock, bus, devices, pipeline, roster, upstream });
   const rosterWatch = new RosterWatch(store, roster, libraries, log);
+  const monthlyReports =
+    upstream && cfg.reports.monthlyUpstream
+      ? new MonthlyReportSender({
+          store,
+          outbox,
+          source,
+          estate: cfg.estate,
+          clock,
+          log: child('reports'),
+          kick: () => upstream.kick(),
+        })
+      : null;
+  const rosterSync = createRosterSync(cfg, {
+    store,
+    secrets,
+    reload: () => rosterWatch.reload(),
+    alarms: pipeline,
+    metrics,
+    clock,
+    log,
+  });
+  const health = new HealthReport({
+    config: cfg,
+    clock,
+    bus,
+    devices,
+    pipeline,
+    roster,
+    upstream,
+    rosterSync,
+    viid: viid?.link ?? null,
+  });
+  const handover = new HandoverPackages({
+    store,
+    secrets,
+    outbox: upstream ? outbox : null,
+    source,
+    config: cfg,
+    dataDir: loaded.dataDir,
+    clock,
+    log: child('ledger'),
+    kick: () => upstream?.kick(),
+  });
   const http = new HttpPart({
     store,
     secrets,
@@ -183,6 +230,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     passes,
     cases,
+    handover,
     clock,
     health: () => health.view(),
     doors: doorParts,
@@ -226,6 +274,9 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     drivers,
     libraries,
     upstream,
+    rosterSync,
+    viid: viid?.link ?? null,
+    monthlyReports,
     health,
     summary,
     http,

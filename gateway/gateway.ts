@@ -15,10 +15,12 @@ import type { GatewayParts } from './parts.js';
 import type { PassService } from './passes/pass-service.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import type { LibrarySync } from './provisioning/library-sync.js';
+import type { RosterSyncPart } from './roster/sync/sync-part.js';
 import { gatewaySteps } from './steps.js';
 import type { Db } from './store/db.js';
 import type { Store } from './store/store.js';
 import type { Upstream } from './upstream/upstream.js';
+import type { ViidLink } from './upstream/viid/viid-link.js';
 import type { HealthView } from './web/server.js';
 
 /**
@@ -44,6 +46,10 @@ export class Gateway {
   readonly upstream: Upstream | null;
   /** The roster sync of reader libraries (fingerprint modules…); null when no reader keeps one. */
   readonly libraries: LibrarySync | null;
+  /** The signed roster from the district system (issue 14); null when off. */
+  readonly rosterSync: RosterSyncPart | null;
+  /** The GA/T 1400 link to the police platform (issue 14); null when off. */
+  readonly viid: ViidLink | null;
   readonly #p: GatewayParts;
   readonly #life: Lifecycle;
   readonly #log: Logger;
@@ -65,6 +71,8 @@ export class Gateway {
     this.patterns = parts.patterns;
     this.upstream = parts.upstream;
     this.libraries = parts.libraries;
+    this.rosterSync = parts.rosterSync;
+    this.viid = parts.viid;
   }
 
   /**

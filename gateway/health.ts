@@ -6,8 +6,10 @@ import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
 import { MqttSessions } from './mqtt/sessions.js';
 import type { RosterState } from './roster/roster-state.js';
+import type { RosterSyncStatus } from './roster/sync/sync-part.js';
 import type { Outbox } from './upstream/outbox.js';
 import type { Upstream } from './upstream/upstream.js';
+import type { ViidStatusView } from './upstream/viid/viid-link.js';
 import { VERSION } from './version.js';
 import type { HealthView } from './web/server.js';
 
@@ -26,6 +28,10 @@ export interface HealthDeps {
   pipeline: PipelineStats;
   roster: RosterState;
   upstream: Upstream | null;
+  /** The signed roster from upstream (issue 14), when on: its version and signer. */
+  rosterSync?: { status(): RosterSyncStatus } | null;
+  /** The GA/T 1400 link (issue 14), when on. Its state never degrades the health: the doors do not depend on it. */
+  viid?: { status(): ViidStatusView } | null;
 }
 
 /**
@@ -67,7 +73,13 @@ export class HealthReport {
       readers: { online: devices.onlineCount, total: config.readers.length },
       pipeline: { backlog: pipeline.backlog },
       upstream: up,
-      roster: { version: roster.version, households: size.households, residents: size.residents },
+      roster: {
+        version: roster.version,
+        households: size.households,
+        residents: size.residents,
+        ...(this.#d.rosterSync ? { sync: this.#d.rosterSync.status() } : {}),
+      },
+      ...(this.#d.viid ? { viid: this.#d.viid.status() } : {}),
       problems,
     };
   }

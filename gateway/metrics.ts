@@ -131,6 +131,23 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    rosterSync: new Counter({
+      name: 'estate_gateway_roster_sync_total',
+      help: 'Roster messages from upstream (issue 14), by kind and outcome (applied, duplicate, current, behind, refused reasons)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    viid: new Counter({
+      name: 'estate_gateway_viid_total',
+      help: 'GA/T 1400 requests to the police platform (issue 14), by operation and result',
+      labelNames: ['op', 'result'] as const,
+      registers: [registry],
+    }),
+    viidQueue: new Gauge({
+      name: 'estate_gateway_viid_queue',
+      help: 'Faces waiting for the police platform',
+      registers: [registry],
+    }),
     readersOnline: new Gauge({
       name: 'estate_gateway_readers_online',
       help: 'Readers currently online',

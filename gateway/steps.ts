@@ -11,7 +11,7 @@ import type { GatewayParts } from './parts.js';
  * upstream, HTTP, and the periodic work last.
  */
 export function gatewaySteps(p: GatewayParts): Step[] {
-  const { libraries, upstream } = p;
+  const { libraries, upstream, rosterSync, viid, monthlyReports } = p;
   return [
     { name: 'secrets', start: () => void p.secrets.load(), stop: () => {} },
     { name: 'store', start: () => void p.store.open(), stop: () => p.store.close() },
@@ -33,7 +33,13 @@ export function gatewaySteps(p: GatewayParts): Step[] {
           devices: p.devices,
           // Door commands go through the doors, which note every unlock (issue 13).
           commands: p.doors,
-          afterCommit: upstream ? () => upstream.kick() : undefined,
+          afterCommit:
+            upstream || viid
+              ? () => {
+                  upstream?.kick();
+                  viid?.kick();
+                }
+              : undefined,
         });
       },
       stop: () => p.pipeline.stop(),
@@ -58,6 +64,16 @@ export function gatewaySteps(p: GatewayParts): Step[] {
     // Doors held unlocked (passage hours, fire) are sent unlocks once the drivers are up.
     { name: 'door holds', start: () => p.doors.startHolds(), stop: () => p.doors.stopHolds() },
     ...(upstream ? [{ name: 'upstream', start: () => upstream.start(), stop: () => upstream.stop() }] : []),
+    ...(monthlyReports
+      ? [{ name: 'monthly report', start: () => monthlyReports.start(), stop: () => monthlyReports.stop() }]
+      : []),
+    // After the pipeline (a refused message raises an alert) and the reader libraries (a
+    // synced roster is enrolled on them as an imported one is).
+    ...(rosterSync
+      ? [{ name: 'roster sync', start: () => rosterSync.start(), stop: () => rosterSync.stop() }]
+      : []),
+    // The police platform registers in the background: its being down never holds the start.
+    ...(viid ? [{ name: 'viid', start: () => viid.start(), stop: () => viid.stop() }] : []),
     { name: 'http', start: () => p.http.start(), stop: () => p.http.stop() },
     { name: 'housekeeping', start: () => p.housekeeping.start(), stop: () => p.housekeeping.stop() },
   ];

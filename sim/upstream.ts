@@ -13,7 +13,9 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { pullSignature } from '../core/roster-message.js';
 import { type UpstreamEvent, validateBatch } from './upstream-envelope.js';
+import type { SimRosterIssuer } from './upstream-roster.js';
 import { type StoreCounts, type UpstreamRecord, UpstreamStore } from './upstream-store.js';
 
 export type { UpstreamEvent } from './upstream-envelope.js';
@@ -38,6 +40,8 @@ export interface SimUpstreamOptions {
   maxEvents?: number;
   /** Logger for refused batches and write failures (never bodies: they carry personal data). */
   log?: Logger;
+  /** The estates' rosters it issues (issue 14): served at GET /v1/roster?estate=…&since=N. */
+  rosters?: readonly SimRosterIssuer[];
 }
 
 /** Counters, as GET /v1/stats returns them. */
@@ -111,6 +115,7 @@ export class SimUpstream extends EventEmitter<SimUpstreamEvents> {
       const limit = Math.min(Math.max(Number(q.limit) || 1000, 1), 10_000);
       return this.events(q.type).slice(-limit);
     });
+    app.get('/v1/roster', async (req, reply) => this.#roster(req.url, req.headers, reply));
     app.get('/v1/stats', async () => this.stats());
     app.get('/v1/health', async () => this.health());
     await app.listen({ port: this.#o.port, host: this.#o.host ?? '127.0.0.1' });
@@ -202,6 +207,27 @@ export class SimUpstream extends EventEmitter<SimUpstreamEvents> {
       this.#o.log?.error({ err }, 'upstream could not write its event file');
       return reply.code(500).send({ error: 'could not store the batch' });
     }
+  }
+
+  /** `GET since version N` (issue 14): the signed messages after N, for a gateway that signed the request. */
+  #roster(url: string, headers: Record<string, string | string[] | undefined>, reply: FastifyReply): unknown {
+    const u = new URL(url, 'http://sim');
+    const sig = headers['x-estate-signature'];
+    const want = pullSignature(this.#o.hmacKey, `${u.pathname}${u.search}`);
+    if (
+      typeof sig !== 'string' ||
+      sig.length !== want.length ||
+      !timingSafeEqual(Buffer.from(sig), Buffer.from(want))
+    ) {
+      this.#refused.unauthorized++;
+      return reply.code(401).send({ error: 'signature missing or wrong' });
+    }
+    const issuer = this.#o.rosters?.find((r) => r.estate === u.searchParams.get('estate'));
+    const since = Number(u.searchParams.get('since'));
+    if (!issuer) return reply.code(404).send({ error: 'no roster for this estate' });
+    if (!Number.isSafeInteger(since) || since < 0)
+      return reply.code(400).send({ error: 'since must be a version' });
+    return { messages: issuer.since(since) };
   }
 
   /** Checks `sha256=<hex HMAC-SHA256(key, body)>` in constant time. */

@@ -105,7 +105,8 @@ export interface TestGateway {
 
 /**
  * Writes a secrets file with an API token per role (what an installer puts in `api.tokens`),
- * and whatever else a test adds (camera logins, issue 13).
+ * and any further secrets a test names (`upstream.hmacKey` shared with a simulated district,
+ * camera logins of issue 13).
  */
 export function writeTestSecrets(dir: string, extra: Record<string, unknown> = {}): TestGateway['tokens'] {
   const tokens = {
@@ -132,7 +133,8 @@ export async function startGateway(
   t: Test,
   over: Record<string, unknown> = {},
   roster: RosterSnapshot | null = TEST_ROSTER,
-  deps: Pick<GatewayDeps, 'serialBinding'> & { secrets?: Record<string, unknown> } = {},
+  deps: Pick<GatewayDeps, 'serialBinding'> = {},
+  secrets: Record<string, unknown> = {},
 ): Promise<TestGateway> {
   const { dir, cleanup } = tmpDir('gw-');
   const logs: Array<Record<string, unknown>> = [];
@@ -144,9 +146,8 @@ export async function startGateway(
     },
   });
   const log = createLogger({ level: 'debug', destination: sink });
-  const { secrets, ...gatewayDeps } = deps;
   const tokens = writeTestSecrets(dir, secrets);
-  const gw = build(loaded(dir, over), { log, ...gatewayDeps });
+  const gw = build(loaded(dir, over), { log, ...deps });
   t.teardown(async () => {
     await gw.stop();
     cleanup();

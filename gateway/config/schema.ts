@@ -6,6 +6,7 @@ import {
   DoorHardwareFields,
   ScheduleSchema,
 } from './schema-doors.js';
+import { ReportsSchema, RosterSyncSchema, ViidSchema } from './schema-exchange.js';
 import { DetectorsSchema, LedgerSchema, PassesSchema } from './schema-findings.js';
 
 /**
@@ -460,6 +461,9 @@ export const ConfigSchema = T.Object(
     detectors: DetectorsSchema,
     passes: PassesSchema,
     ledger: LedgerSchema,
+    rosterSync: RosterSyncSchema,
+    viid: ViidSchema,
+    reports: ReportsSchema,
     sim: T.Object(
       {
         seed: T.Integer({ default: 1, description: 'Seed of the simulated residents and their days.' }),

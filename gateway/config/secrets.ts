@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -13,8 +13,17 @@ export interface Secrets {
   idHashKey: string;
   mqtt?: { password?: string };
   upstream?: { password?: string; hmacKey?: string };
+  /** Password at the district broker the roster comes from (issue 14). */
+  rosterSync?: { password?: string };
+  /** Digest password at the police VIID platform (GA/T 1400, issue 14). */
+  viid?: { password?: string };
   /** Password of each reader at the embedded broker, by reader id. */
   readers: Record<string, string>;
+  /**
+   * The gateway's Ed25519 private key (PKCS #8 PEM): it signs the hand-over packages for
+   * 城管 (issue 14). Generated once; its fingerprint is on every package's cover page.
+   */
+  signingKey?: string;
   /** API tokens for machine clients of the HTTP API (upstream, scripts). */
   api?: { tokens?: Array<{ name: string; token: string; role: 'viewer' | 'operator' | 'admin' }> };
   /** Camera logins by camera reader id (issue 13): ONVIF and the snapshot's Digest use them. */
@@ -73,6 +82,12 @@ export function loadSecrets(
   if (!secrets.upstream?.hmacKey) {
     secrets.upstream = { ...(secrets.upstream ?? {}), hmacKey: randomBytes(32).toString('hex') };
     generated.push('upstream.hmacKey');
+  }
+  if (!secrets.signingKey) {
+    secrets.signingKey = generateKeyPairSync('ed25519')
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    generated.push('signingKey');
   }
   for (const id of readerIds) {
     if (!secrets.readers[id]) {

@@ -1,4 +1,5 @@
 import { doorHardwareProblems } from './semantic-doors.js';
+import { exchangeProblems } from './semantic-exchange.js';
 
 /**
  * What config load needs to know of each driver: its name, how to check a reader's
@@ -79,6 +80,7 @@ export function semanticProblems(cfg: unknown, drivers: DriverCatalog): Problem[
   if (c.upstream?.enabled === true && !c.upstream.url) {
     out.push({ pointer: '/upstream/url', message: 'required when upstream.enabled is true' });
   }
+  out.push(...exchangeProblems(cfg));
   return out;
 }
 

@@ -6,7 +6,8 @@ import type { Store } from '../store/store.js';
 export const CLASS_ALERT = 0;
 export const CLASS_ACCESS = 1;
 
-export type Channel = 'alerts' | 'access';
+/** The MQTT topic below `{prefix}/{estateId}` an event goes to; reports: the monthly report (issue 14). */
+export type Channel = 'alerts' | 'access' | 'reports';
 
 export interface OutboxRow {
   seq: number;

@@ -19,6 +19,7 @@ import type { Secrets } from '../config/secrets.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { Doors } from '../doors/doors.js';
 import type { CaseBook } from '../ledger/case-book.js';
+import type { HandoverPackages } from '../ledger/handover-packages.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassService } from '../passes/pass-service.js';
@@ -39,6 +40,8 @@ export interface WebDeps {
   /** Visitor passes and the ledger (issue 4). */
   passes: PassService;
   cases: CaseBook;
+  /** The signed hand-over packages for 城管 (issue 14); absent in servers built without them (tests). */
+  handover?: HandoverPackages;
   clock: Clock;
   health: () => HealthView;
   /** The doors (issue 13): their state, remote unlock, the fire all-open. */

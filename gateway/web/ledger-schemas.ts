@@ -210,7 +210,12 @@ export const TipBody = T.Object(
 export const MonthQuery = T.Object(
   {
     month: T.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
-    format: T.Optional(T.Union([T.Literal('json'), T.Literal('csv')], { default: 'json' })),
+    format: T.Optional(
+      T.Union([T.Literal('json'), T.Literal('csv'), T.Literal('pdf')], {
+        default: 'json',
+        description: 'json, csv, or pdf (A4, Chinese font embedded; issue 14)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,16 @@ import { SyncResultSchema } from '../provisioning/sync-result.js';
 
 const NStr = T.Union([T.String(), T.Null()]);
 
+/** Where the roster stands against the district system: version, signer, last refusal (issue 14). */
+export const RosterSyncStatus = T.Object({
+  version: T.Union([T.Integer(), T.Null()]),
+  signer: T.Union([T.Object({ keyId: T.String(), label: NStr }), T.Null()]),
+  at: NStr,
+  via: NStr,
+  connected: T.Union([T.Boolean(), T.Null()]),
+  lastRefusal: T.Union([T.Object({ reason: T.String(), at: T.String(), detail: NStr }), T.Null()]),
+});
+
 /** /healthz: for systemd, load balancers and the installer; no personal data. */
 export const Health = T.Object({
   status: T.Union([T.Literal('ok'), T.Literal('degraded')]),
@@ -38,7 +48,25 @@ export const Health = T.Object({
     }),
     T.Null(),
   ]),
-  roster: T.Object({ version: NStr, households: T.Integer(), residents: T.Integer() }),
+  roster: T.Object({
+    version: NStr,
+    households: T.Integer(),
+    residents: T.Integer(),
+    /** The signed roster from the district system (issue 14), when rosterSync is on. */
+    sync: T.Optional(RosterSyncStatus),
+  }),
+  /** The GA/T 1400 link to the police platform (issue 14), when viid is on. */
+  viid: T.Optional(
+    T.Object({
+      state: T.String(),
+      deviceId: T.String(),
+      registeredAt: NStr,
+      lastKeepalive: NStr,
+      queue: T.Integer(),
+      uploaded: T.Integer(),
+      lastError: NStr,
+    }),
+  ),
   problems: T.Array(T.String()),
 });
 

@@ -117,6 +117,10 @@ export const NoContent = T.Unsafe<undefined>({ type: 'null', description: 'no bo
 const Raw = (contentMediaType: string, description: string) =>
   T.Unsafe<unknown>({ type: 'string', contentMediaType, description });
 
+/** GET /api/reports/monthly?format=pdf (issue 14). */
+export const PdfBytes = Raw('application/pdf', 'A4 PDF with its Chinese font embedded');
+/** GET /api/cases/:id/handover.zip (issue 14). */
+export const ZipBytes = Raw('application/zip', 'the signed hand-over package');
 /** GET /api/live. */
 export const EventStream = Raw(
   'text/event-stream',

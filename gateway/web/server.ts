@@ -10,7 +10,7 @@ import { problem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
-import { caseRoutes } from './routes/cases.js';
+import { caseRoutes, handoverArchiveRoute } from './routes/cases.js';
 import { doorRoutes } from './routes/doors.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
@@ -38,6 +38,7 @@ const ROUTES: RouteModule[] = [
   overviewRoutes,
   passRoutes,
   caseRoutes,
+  handoverArchiveRoute,
   patrolRoutes,
   auditRoutes,
   accountRoutes,

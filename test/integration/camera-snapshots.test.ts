@@ -63,7 +63,8 @@ async function rig(t: Test) {
       cameras: { snapshotTimeoutMs: 2500 },
     },
     undefined,
-    { secrets: { cameras: { 'CAM-B01': { username: 'admin', password: PASSWORD } } } },
+    {},
+    { cameras: { 'CAM-B01': { username: 'admin', password: PASSWORD } } },
   );
   const capture = (recordId: string) =>
     tg.gw.db

@@ -37,6 +37,16 @@ t.test('every family of event, byte for byte', async (t) => {
       `${HEAD},"id":"health-gw-1",${TAIL},"type":"estate.gateway.health","time":"2026-04-30T23:30:12.345Z","datacontenttype":"application/json","data":{"a":1}}`,
     ],
     [
+      'the monthly report (issue 14)',
+      { id: 'report-monthly-SH-1-2026-04', type: 'estate.report.monthly', time: T, data: { a: 1 } },
+      `${HEAD},"id":"report-monthly-SH-1-2026-04",${TAIL},"type":"estate.report.monthly","time":"2026-04-30T23:30:12.345Z","datacontenttype":"application/json","data":{"a":1}}`,
+    ],
+    [
+      'a signed hand-over package (issue 14)',
+      { id: 'hp-C1', type: 'estate.handover.package', time: T, subject: 'H1', data: { a: 1 } },
+      `${HEAD},"id":"hp-C1",${TAIL},"type":"estate.handover.package","time":"2026-04-30T23:30:12.345Z","datacontenttype":"application/json","data":{"a":1},"subject":"H1"}`,
+    ],
+    [
       'an empty household id is no subject',
       { id: 'ac-2', type: 'estate.access.granted', time: T, subject: '', data: null },
       `${HEAD},"id":"ac-2",${TAIL},"type":"estate.access.granted","time":"2026-04-30T23:30:12.345Z","datacontenttype":"application/json","data":null}`,

@@ -73,6 +73,18 @@ t.test('the monthly report reaches the dashboard whole, and still as CSV', async
   const text = bytes.subarray(3).toString('utf8');
   t.match(text, /^section,key,label,building,household,value\n/, 'the CSV is sent as it is');
   t.match(text, /findings,overcrowding,疑似群租,,,1/);
+
+  const pdf = await g.api(`/api/reports/monthly?month=${month}&format=pdf`);
+  t.equal(pdf.status, 200);
+  t.match(pdf.headers.get('content-type'), /^application\/pdf/);
+  t.match(pdf.headers.get('content-disposition'), new RegExp(`monthly-${month}\\.pdf`));
+  t.equal(
+    Buffer.from(await pdf.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+    'the PDF is sent as made',
+  );
 });
 
 t.test('the household file and the reader list fit the schemas the dashboard reads', async (t) => {

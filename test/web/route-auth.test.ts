@@ -132,6 +132,12 @@ const ROUTES: Array<{
     bad: { path: '/api/cases/bad%20id!/handover', names: /id/ },
   },
   {
+    route: 'GET /api/cases/:id/handover.zip',
+    role: 'operator',
+    path: '/api/cases/al-none/handover.zip',
+    bad: { path: '/api/cases/bad%20id!/handover.zip', names: /id/ },
+  },
+  {
     route: 'POST /api/cases/:id/transitions',
     role: 'operator',
     path: '/api/cases/al-none/transitions',

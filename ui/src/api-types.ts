@@ -22,6 +22,8 @@ export type Alert = Static<typeof S.Alert>;
 export type Overview = Static<typeof A.OverviewReply>;
 /** A reader with its state: GET /api/readers. */
 export type Reader = Static<typeof D.Reader>;
+/** GET /healthz. */
+export type Health = Static<typeof D.Health>;
 /** The last fingerprint library sync of a module, as a reader carries it. */
 export type FingerprintSync = Static<typeof D.FingerprintSync>;
 /** A door: GET /api/doors. */

@@ -173,6 +173,12 @@ export const caseRoutes: RouteModule = (app, w) => {
             d.db.prepare('UPDATE cases SET handover = ? WHERE id = ?').run(JSON.stringify(pkg), after.id);
           },
         );
+        // The signed package is made now, off the request, so it can be announced upstream at
+        // hand-over; a failure is logged and the first download makes it instead.
+        if (c.state === 'handed_over')
+          d.handover
+            ?.ensure(c.id)
+            .catch((err: unknown) => req.log.error({ err, caseId: c.id }, 'hand-over package failed'));
         // The note stays in the case's timeline; the audit row says who moved what, not why.
         w.audit(req, {
           action: 'case.transition',
@@ -233,6 +239,48 @@ export const caseRoutes: RouteModule = (app, w) => {
       reply.header('content-type', 'application/json; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="handover-${req.params.id}.json"`);
       return reply.send(masked ? maskHandover(row.handover) : row.handover);
+    },
+  );
+};
+
+/** The signed hand-over archive (issue 14): operators and admins only, as signed (names unmasked). */
+export const handoverArchiveRoute: RouteModule = (app, w) => {
+  const { d, auth } = w;
+  app.get(
+    '/api/cases/:id/handover.zip',
+    {
+      preValidation: auth.require('operator'),
+      schema: {
+        params: S.IdParams,
+        response: { 200: S.ZipBytes, 404: S.ErrorReply, 409: S.ErrorReply, 503: S.ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const c = getCase(d.db, req.params.id);
+      if (!c) return rejectInput(d.metrics, req, reply, 404, `no case ${req.params.id}`);
+      if (!d.handover)
+        return reply
+          .status(503)
+          .send({ statusCode: 503, error: 'Service Unavailable', message: 'no hand-over packages here' });
+      const pkg = await d.handover.ensure(c.id);
+      if (!pkg)
+        return rejectInput(
+          d.metrics,
+          req,
+          reply,
+          409,
+          'the case has not been handed over (move it to handed_over first)',
+        );
+      w.audit(req, {
+        action: 'case.handover',
+        caseId: c.id,
+        householdId: c.householdId,
+        target: c.id,
+        detail: { format: 'zip', packageId: pkg.packageId },
+      });
+      reply.header('content-type', 'application/zip');
+      reply.header('content-disposition', `attachment; filename="handover-${pkg.packageId}.zip"`);
+      return reply.send(pkg.archive);
     },
   );
 };

@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { newId } from '../../../core/ids.js';
 import { getCase } from '../../ledger/case-queries.js';
 import { monthlyReport, reportCsv } from '../../ledger/report.js';
+import { monthlyReportPdf } from '../../ledger/report-pdf.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
@@ -192,6 +193,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
             content: {
               'application/json': { schema: L.MonthlyReport },
               'text/csv': { schema: S.CsvText },
+              'application/pdf': { schema: S.PdfBytes },
             },
           },
         },
@@ -199,6 +201,32 @@ export const patrolRoutes: RouteModule = (app, w) => {
     },
     async (req, reply) => {
       const r = monthlyReport(d.db, req.query.month, d.config.estate);
+      if (req.query.format === 'pdf') {
+        w.audit(req, {
+          action: 'report.export',
+          target: `monthly:${req.query.month}`,
+          detail: { format: 'pdf' },
+        });
+        const names = new Map(
+          (d.db.prepare('SELECT id, name FROM buildings').all() as Array<{ id: string; name: string }>).map(
+            (b) => [b.id, b.name],
+          ),
+        );
+        const { pdf, missingGlyphs } = await monthlyReportPdf(r, {
+          buildingName: (id) => names.get(id) ?? id,
+          gatewayId: d.config.gateway.id,
+          now: d.clock.now(),
+          fallbackFont: d.config.reports.pdfFont,
+        });
+        if (missingGlyphs > 0)
+          req.log.warn(
+            { month: req.query.month, missingGlyphs },
+            'monthly report PDF: characters no font has (set reports.pdfFont)',
+          );
+        reply.header('content-type', 'application/pdf');
+        reply.header('content-disposition', `attachment; filename="monthly-${req.query.month}.pdf"`);
+        return reply.send(pdf);
+      }
       const csv = req.query.format === 'csv';
       w.audit(req, { action: csv ? 'report.export' : 'report.view', target: `monthly:${req.query.month}` });
       if (csv) {

@@ -31,6 +31,24 @@ function handoverLink(c: CaseDetail): HTMLAnchorElement | null {
 }
 
 /**
+ * The signed hand-over archive (issue 14: manifest with SHA-256, the gateway's Ed25519
+ * signature, the key fingerprint on its cover page), for operators and admins.
+ */
+function archiveLink(c: CaseDetail, canAct: boolean): HTMLAnchorElement | null {
+  if (!canAct || !c.timeline.some((e) => e.state === 'handed_over')) return null;
+  return h(
+    'a',
+    {
+      id: 'handover-archive',
+      class: 'button',
+      href: `/api/cases/${encodeURIComponent(c.id)}/handover.zip`,
+      download: `handover-${c.id}.zip`,
+    },
+    t('下载签名证据包'),
+  );
+}
+
+/**
  * The ledger moves the case's state allows, each a button that opens a small form: the
  * note is required (it is the record of what was done), an order to rectify needs its
  * deadline. `done` gets the case as the server returns it after the move.
@@ -172,6 +190,7 @@ export const casePage: Page = {
           caseStateBadge(c),
           badge(codeLabel('caseSource', c.source), 'muted'),
           link,
+          archiveLink(c, canAct),
         ),
         message.el,
         h(

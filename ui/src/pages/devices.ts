@@ -1,8 +1,8 @@
 import { api } from '../api.js';
-import type { FingerprintSync, Reader } from '../api-types.js';
+import type { FingerprintSync, Health, Reader } from '../api-types.js';
 import { badge, card, fill, h, table } from '../dom.js';
 import { doorsPanel } from '../doors.js';
-import { fmtTime, t } from '../i18n.js';
+import { codeLabel, fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
 
 /** The module's library against the roster: synced (+enrolled −removed), partly, failed, waiting. */
@@ -30,8 +30,36 @@ function syncBadge(s: FingerprintSync | null | undefined): HTMLElement | null {
 }
 
 /**
+ * The roster the gateway checks against (issue 14): its version and size and, when it comes
+ * signed from the district system, who signed it, when it came, and the last refusal.
+ */
+function rosterCard(r: Health['roster']): HTMLElement[] {
+  const rows: Array<[string, string | HTMLElement]> = [
+    [t('名单版本'), r.version ?? '—'],
+    [t('户数 / 人数'), `${r.households} / ${r.residents}`],
+  ];
+  const s = r.sync;
+  if (s) {
+    rows.push([
+      t('签发方'),
+      s.signer ? `${s.signer.label ?? t('未知密钥')} (${s.signer.keyId})` : badge(t('尚未同步'), 'warn'),
+    ]);
+    rows.push([t('同步时间'), s.at ? `${fmtTime(s.at)} · ${s.via ?? ''}` : '—']);
+    if (s.connected !== null)
+      rows.push([t('区平台连接'), badge(s.connected ? t('在线') : t('离线'), s.connected ? 'ok' : 'bad')]);
+    rows.push([
+      t('最近拒收'),
+      s.lastRefusal
+        ? badge(`${codeLabel('rosterRefusal', s.lastRefusal.reason)} · ${fmtTime(s.lastRefusal.at)}`, 'bad')
+        : t('无'),
+    ]);
+  }
+  return [h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))];
+}
+
+/**
  * 设备: every door with its live state (issue 13: remote unlock for operators, the fire
- * all-open for admins), then every reader with its state, last activity, firmware, clock
+ * all-open for admins), the roster (issue 14), then every reader with its state, last activity, firmware, clock
  * offset and counters.
  */
 export const devicesPage: Page = {
@@ -43,8 +71,14 @@ export const devicesPage: Page = {
     const role = ctx.session.role;
     const closeDoors = await doorsPanel(root, { canUnlock: role !== 'viewer', canFire: role === 'admin' });
     const body = h('div', { id: 'devices' });
-    root.append(card(t('读头'), body));
+    const roster = h('div', { id: 'roster' });
+    root.append(card(t('名单'), roster), card(t('读头'), body));
     const load = async () => {
+      // /healthz answers 503 with the same body when degraded: read it either way.
+      const health = (await fetch('/healthz')
+        .then((res) => res.json())
+        .catch(() => null)) as Health | null;
+      if (health) fill(roster, ...rosterCard(health.roster));
       const { items } = await api<{ items: Reader[] }>('/api/readers');
       fill(
         body,

@@ -145,6 +145,16 @@ export const reportsPage: Page = {
           },
           t('导出CSV'),
         ),
+        h(
+          'a',
+          {
+            class: 'button',
+            id: 'pdf',
+            href: `/api/reports/monthly${qs({ month, format: 'pdf' })}`,
+            download: `monthly-${month}.pdf`,
+          },
+          t('导出PDF'),
+        ),
         print,
       ),
       h(

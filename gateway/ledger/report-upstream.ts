@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
+import { cloudEvent } from '../../core/cloudevent.js';
+import { LOCAL_OFFSET_MS } from '../../core/time.js';
+import { getMeta, setMeta } from '../store/db.js';
+import type { Store } from '../store/store.js';
+import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
+import { monthlyReport, monthRange, reportCsv } from './report.js';
+
+/** What the sender is built from. */
+export interface MonthlySenderDeps {
+  store: Store;
+  outbox: Outbox;
+  /** CloudEvents source of this gateway. */
+  source: string;
+  estate: { id: string; name: string };
+  clock: Clock;
+  log: Logger;
+  /** Something was added to the outbox: deliver soon. */
+  kick: () => void;
+}
+
+/** How often the sender looks whether a month has ended. */
+const CHECK_MS = 3600_000;
+const SENT_KEY = 'report_monthly_sent';
+
+/** The month (YYYY-MM, Shanghai) before the one `now` falls in. */
+export function previousMonth(now: number): string {
+  const d = new Date(now + LOCAL_OFFSET_MS);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth(); // 0-based: the previous month's number, 1-based
+  return m === 0 ? `${y - 1}-12` : `${y}-${String(m).padStart(2, '0')}`;
+}
+
+/**
+ * Sends the monthly report (月报) upstream once each month has ended (issue 14): one
+ * `estate.report.monthly` CloudEvent with the report as JSON and as CSV, into the outbox in
+ * one transaction with the note that it was sent, so a restart neither loses nor repeats
+ * it (its id is stable: the upstream deduplicates a retry). The report covers the ledger as
+ * it stood when the month closed; the dashboard and the API serve later corrections. The
+ * first month sent is one the box ran in (it has reads from then), never a month before
+ * its installation.
+ */
+export class MonthlyReportSender {
+  readonly #d: MonthlySenderDeps;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(deps: MonthlySenderDeps) {
+    this.#d = deps;
+  }
+
+  start(): void {
+    this.#safeCheck();
+    this.#timer = setInterval(() => this.#safeCheck(), CHECK_MS);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /** Queues the report of the month that ended, unless it was queued before; returns its month. */
+  check(now = this.#d.clock.now()): string | null {
+    const month = previousMonth(now);
+    const db = this.#d.store.db;
+    const sent = getMeta(db, SENT_KEY);
+    if (sent !== undefined && sent >= month) return null;
+    const [, end] = monthRange(month);
+    if (sent === undefined && !this.#ranBefore(end)) {
+      // A box installed this month has no month behind it: an empty report upstream would
+      // read as an estate where nobody came in. Its first report is this month's.
+      setMeta(db, SENT_KEY, month);
+      this.#d.log.info({ month }, 'monthly reports start after this month: no reads before it');
+      return null;
+    }
+    db.transaction(() => {
+      const report = monthlyReport(db, month, this.#d.estate);
+      this.#d.outbox.add(
+        cloudEvent(this.#d.source, {
+          id: `report-monthly-${this.#d.estate.id}-${month}`,
+          type: 'estate.report.monthly',
+          time: end,
+          data: { month, report, csv: reportCsv(report) },
+        }),
+        CLASS_ALERT,
+        'reports',
+        now,
+      );
+      setMeta(db, SENT_KEY, month);
+    })();
+    this.#d.log.info({ month }, 'monthly report queued for upstream');
+    this.#d.kick();
+    return month;
+  }
+
+  /** Whether the journal holds a read from before `end`: the box ran in the month that ended. */
+  #ranBefore(end: number): boolean {
+    return this.#d.store.statement('SELECT 1 FROM journal WHERE ts < ? LIMIT 1').get(end) !== undefined;
+  }
+
+  #safeCheck(): void {
+    try {
+      this.check();
+    } catch (err) {
+      this.#d.outbox.resync();
+      this.#d.log.error({ err }, 'monthly report could not be queued; retried within the hour');
+    }
+  }
+}
