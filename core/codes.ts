@@ -117,6 +117,11 @@ const caseKind = {
   credential_shared: alertKind.credential_shared,
   leaseholder_absent: alertKind.leaseholder_absent,
   stranger_recurrent: alertKind.stranger_recurrent,
+  // Found by people, not detectors (issue 16): an online listing or an agency offering the
+  // home for rent, and persons living there whom the roster does not know.
+  listed_for_rent: { zh: '网络挂牌出租', en: 'Listed for rent online' },
+  agency_listing: { zh: '中介代理出租', en: 'Let through an agency' },
+  unregistered_occupant: { zh: '未登记人员居住', en: 'Unregistered occupant' },
   other: { zh: '其他违规', en: 'Other violation' },
 } as const satisfies Table;
 
@@ -202,6 +207,102 @@ const tipChannel = {
   other: { zh: '其他', en: 'Other' },
 } as const satisfies Table;
 
+/** Whether a full inspection (全面排查) still takes visits (issue 16). */
+const campaignState = {
+  open: { zh: '排查中', en: 'In progress' },
+  closed: { zh: '已结束', en: 'Closed' },
+} as const satisfies Table;
+
+/** What one visit of a full inspection found at the door (issue 16). */
+const visitResult = {
+  normal: { zh: '正常', en: 'Normal' },
+  violation_found: { zh: '发现违规', en: 'Violation found' },
+  nobody_home: { zh: '无人在家', en: 'Nobody home' },
+  refused: { zh: '拒绝入户', en: 'Entry refused' },
+} as const satisfies Table;
+
+/**
+ * Where a household stands in a full inspection: not yet visited, or the most telling
+ * result of its visits (a violation outranks normal, which outranks a refusal, which
+ * outranks nobody home).
+ */
+const campaignStatus = {
+  not_visited: { zh: '未走访', en: 'Not yet visited' },
+  ...visitResult,
+} as const satisfies Table;
+
+/** Each person met or missed on an inspection visit, against the roster ("不漏一人"). */
+const personCheck = {
+  present: { zh: '在住', en: 'Present' },
+  absent: { zh: '不在', en: 'Absent' },
+  unregistered: { zh: '未登记人员', en: 'Unregistered person' },
+} as const satisfies Table;
+
+/** What a patrol looked at: a household, an estate agency, or an online listing (issue 16). */
+const patrolTarget = {
+  household: { zh: '入户巡查', en: 'Household' },
+  agency: { zh: '经纪门店', en: 'Estate agency' },
+  listing: { zh: '网络房源', en: 'Online listing' },
+} as const satisfies Table;
+
+/** Platforms where affordable homes turn up for rent. */
+const listingPlatform = {
+  beike: { zh: '贝壳找房/链家', en: 'Beike / Lianjia' },
+  anjuke: { zh: '安居客', en: 'Anjuke' },
+  tongcheng58: { zh: '58同城', en: '58.com' },
+  xianyu: { zh: '闲鱼', en: 'Xianyu' },
+  xiaohongshu: { zh: '小红书', en: 'Xiaohongshu' },
+  douyin: { zh: '抖音', en: 'Douyin' },
+  wechat: { zh: '微信群/朋友圈', en: 'WeChat' },
+  other: { zh: '其他平台', en: 'Other platform' },
+} as const satisfies Table;
+
+/** What the enforcement office (城管) reported back on a handed-over case (issue 16). */
+const enforcementResult = {
+  penalty: { zh: '行政处罚', en: 'Penalty' },
+  eviction: { zh: '收回房屋', en: 'Eviction' },
+  rectified: { zh: '责令整改到位', en: 'Rectified' },
+  not_substantiated: { zh: '查无实据', en: 'Not substantiated' },
+} as const satisfies Table;
+
+/**
+ * The districts of Shanghai a case can be handed to: a tenant who lives elsewhere is the
+ * business of that district's office (跨区移交).
+ */
+const district = {
+  huangpu: { zh: '黄浦区', en: 'Huangpu' },
+  xuhui: { zh: '徐汇区', en: 'Xuhui' },
+  changning: { zh: '长宁区', en: 'Changning' },
+  jingan: { zh: '静安区', en: "Jing'an" },
+  putuo: { zh: '普陀区', en: 'Putuo' },
+  hongkou: { zh: '虹口区', en: 'Hongkou' },
+  yangpu: { zh: '杨浦区', en: 'Yangpu' },
+  minhang: { zh: '闵行区', en: 'Minhang' },
+  baoshan: { zh: '宝山区', en: 'Baoshan' },
+  jiading: { zh: '嘉定区', en: 'Jiading' },
+  pudong: { zh: '浦东新区', en: 'Pudong' },
+  jinshan: { zh: '金山区', en: 'Jinshan' },
+  songjiang: { zh: '松江区', en: 'Songjiang' },
+  qingpu: { zh: '青浦区', en: 'Qingpu' },
+  fengxian: { zh: '奉贤区', en: 'Fengxian' },
+  chongming: { zh: '崇明区', en: 'Chongming' },
+  outside: { zh: '外省市', en: 'Outside Shanghai' },
+} as const satisfies Table;
+
+/** What a tipster whose tip proved true is given ("可适当给予表彰奖励"). */
+const rewardKind = {
+  cash: { zh: '奖金', en: 'Cash' },
+  gift: { zh: '实物奖励', en: 'Gift' },
+  commendation: { zh: '通报表彰', en: 'Commendation' },
+} as const satisfies Table;
+
+/** Where a reward stands: an operator proposes it, an admin decides. */
+const rewardState = {
+  proposed: { zh: '待审批', en: 'Awaiting approval' },
+  approved: { zh: '已批准', en: 'Approved' },
+  rejected: { zh: '未批准', en: 'Rejected' },
+} as const satisfies Table;
+
 /** How an audited action ended. */
 const auditOutcome = {
   ok: { zh: '成功', en: 'ok' },
@@ -256,6 +357,16 @@ export const CODES = {
   tipChannel,
   auditOutcome,
   doorState,
+  campaignState,
+  visitResult,
+  campaignStatus,
+  personCheck,
+  patrolTarget,
+  listingPlatform,
+  enforcementResult,
+  district,
+  rewardKind,
+  rewardState,
   rosterRefusal,
 } as const satisfies Readonly<Record<string, Table>>;
 
@@ -296,6 +407,26 @@ export type TipChannel = Code<'tipChannel'>;
 export type AuditOutcome = Code<'auditOutcome'>;
 /** A door's state on the devices page. */
 export type DoorStateCode = Code<'doorState'>;
+/** Whether a full inspection takes visits. */
+export type CampaignState = Code<'campaignState'>;
+/** What an inspection visit found. */
+export type VisitResult = Code<'visitResult'>;
+/** Where a household stands in a full inspection. */
+export type CampaignStatus = Code<'campaignStatus'>;
+/** A person met or missed on an inspection visit. */
+export type PersonCheck = Code<'personCheck'>;
+/** What a patrol looked at. */
+export type PatrolTarget = Code<'patrolTarget'>;
+/** An online platform of listings. */
+export type ListingPlatform = Code<'listingPlatform'>;
+/** What the enforcement office reported back. */
+export type EnforcementResult = Code<'enforcementResult'>;
+/** A district of Shanghai (or outside it). */
+export type District = Code<'district'>;
+/** What a reward is. */
+export type RewardKind = Code<'rewardKind'>;
+/** Where a reward stands. */
+export type RewardState = Code<'rewardState'>;
 
 /** Why a roster message was refused. */
 export type RosterRefusal = Code<'rosterRefusal'>;
@@ -337,3 +468,50 @@ export const RESIDENT_STATUSES = codesOf('residentStatus');
 export const RESIDENT_ROLES = codesOf('residentRole');
 /** The pass kinds. */
 export const PASS_KINDS = codesOf('passKind');
+
+/**
+ * The audit log's actions (dotted verbs, stored as they are) with their labels, for the audit
+ * page. Not a group of CODES: an action is `area.verb`, a code is snake_case. An action this
+ * table lacks reads as itself.
+ */
+export const AUDIT_ACTIONS = {
+  'login.ok': { zh: '登录', en: 'Logged in' },
+  'login.failed': { zh: '登录失败', en: 'Login failed' },
+  'login.locked': { zh: '登录锁定', en: 'Login locked' },
+  logout: { zh: '退出', en: 'Logged out' },
+  'household.view': { zh: '查看一户一档', en: 'Household file viewed' },
+  'household.search': { zh: '按姓名查询房屋', en: 'Households searched by name' },
+  'alert.view': { zh: '查看告警', en: 'Alert viewed' },
+  'user.add': { zh: '新增用户', en: 'User added' },
+  'user.update': { zh: '修改用户', en: 'User changed' },
+  'user.password': { zh: '修改密码', en: 'Password changed' },
+  'config.view': { zh: '查看配置', en: 'Configuration viewed' },
+  'request.refused': { zh: '请求被拒绝', en: 'Request refused' },
+  'case.view': { zh: '查看案件', en: 'Case viewed' },
+  'case.transition': { zh: '案件处置', en: 'Case moved' },
+  'case.handover': { zh: '下载移交材料', en: 'Hand-over package downloaded' },
+  'pass.create': { zh: '登记通行证', en: 'Pass registered' },
+  'pass.revoke': { zh: '撤销通行证', en: 'Pass revoked' },
+  'patrol.create': { zh: '记录巡查', en: 'Patrol recorded' },
+  'tip.create': { zh: '登记举报投诉', en: 'Tip recorded' },
+  'report.view': { zh: '查看报表', en: 'Report viewed' },
+  'report.export': { zh: '导出报表', en: 'Report exported' },
+  // Issue 16: the full inspection, listing patrols, photos, enforcement feedback, rewards.
+  'campaign.create': { zh: '发起全面排查', en: 'Full inspection opened' },
+  'campaign.visit': { zh: '记录排查走访', en: 'Inspection visit recorded' },
+  'campaign.close': { zh: '结束全面排查', en: 'Full inspection closed' },
+  'campaign.report': { zh: '报送排查报告', en: 'Inspection report sent upstream' },
+  'patrol.link': { zh: '房源关联房屋', en: 'Listing tied to a household' },
+  'evidence.upload': { zh: '上传照片或文书', en: 'Photo or document uploaded' },
+  'evidence.view': { zh: '查看照片或文书', en: 'Photo or document viewed' },
+  'case.feedback': { zh: '登记城管反馈', en: 'Enforcement feedback recorded' },
+  'tip.view': { zh: '查看举报人联系方式', en: 'Tipster contact viewed' },
+  'tip.reward': { zh: '申报举报奖励', en: 'Reward proposed' },
+  'tip.reward.decision': { zh: '审批举报奖励', en: 'Reward decided' },
+} as const satisfies Table;
+
+/** The label of an audit action; one the table lacks reads as itself. */
+export function auditActionLabel(action: string, lang: Lang = 'zh'): string {
+  const table: Table = AUDIT_ACTIONS;
+  return Object.hasOwn(table, action) ? (table[action] as Label)[lang] : action;
+}

@@ -23,6 +23,7 @@ import { HttpPart } from './http-part.js';
 import { CaseBook } from './ledger/case-book.js';
 import { HandoverPackages } from './ledger/handover-packages.js';
 import { MonthlyReportSender } from './ledger/report-upstream.js';
+import { LedgerWorkflow } from './ledger/workflow.js';
 import { createBus, createUpstream } from './links.js';
 import { LiveBus } from './live-bus.js';
 import { createMetrics } from './metrics.js';
@@ -76,6 +77,17 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
   const roster = new RosterState();
   const outbox = new Outbox(store);
   const cases = new CaseBook(store, outbox, source, child('ledger'));
+  const workflow = new LedgerWorkflow({
+    store,
+    outbox,
+    cases,
+    source,
+    dataDir: loaded.dataDir,
+    config: cfg,
+    idHashKey: () => secrets.value.idHashKey,
+    log: child('ledger'),
+    registry: metrics.registry,
+  });
   const passIndex = new PassIndex(cfg.passes.faceSimilarity);
   const patterns = cfg.detectors.enabled
     ? new PatternDetector({ store, config: cfg, roster, passes: passIndex, log: child('detectors') })
@@ -230,6 +242,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     passes,
     cases,
+    workflow,
     handover,
     clock,
     health: () => health.view(),
@@ -249,6 +262,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     thumbnails,
     passes,
     captures,
+    workflow,
   });
   return new Gateway({
     config: cfg,

@@ -5,6 +5,7 @@ import type { CameraCaptures } from './cameras/captures.js';
 import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
 import type { CaseBook } from './ledger/case-book.js';
+import type { LedgerWorkflow } from './ledger/workflow.js';
 import type { PassService } from './passes/pass-service.js';
 import type { Journal } from './pipeline/journal.js';
 import type { Thumbnailer } from './pipeline/thumbnails.js';
@@ -32,6 +33,8 @@ export interface HousekeepingDeps {
   passes: PassService;
   /** Camera captures (issue 13): their rows and embeddings go with the thumbnails. */
   captures?: CameraCaptures;
+  /** Uploaded evidence and tipsters' contacts have their own retention (issue 16). */
+  workflow: LedgerWorkflow;
 }
 
 /** How often readers are checked for outages (and their state written now and then). */
@@ -97,6 +100,7 @@ export class Housekeeping {
     const thumbs = await d.thumbnails.sweep(cfg.thumbnailDays, now);
     d.captures?.sweep(cfg.thumbnailDays, now);
     d.passes.forgetFaces(now);
+    await d.workflow.retention(now);
     if (entries > 0 || thumbs > 0) d.log.info({ entries, thumbnailDays: thumbs }, 'retention applied');
   }
 

@@ -45,6 +45,32 @@ export async function newPage(t: Test, browser: Browser): Promise<Page> {
   return page;
 }
 
+/**
+ * A phone-sized page (375×740 CSS px, touch, the page's own viewport meta honoured): how an
+ * inspector holds the dashboard at a door (issue 16). Fails the test on any page error.
+ */
+export async function newPhonePage(t: Test, browser: Browser): Promise<Page> {
+  const ctx = await browser.newContext({
+    viewport: { width: 375, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  });
+  t.teardown(() => ctx.close());
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => t.fail(`page error: ${err.message}`));
+  return page;
+}
+
+/** How far the page is wider than its viewport, in CSS px (0: nothing scrolls sideways). */
+export async function overflowX(page: Page): Promise<number> {
+  return page.$eval('html', (el) => {
+    const e = el as unknown as { scrollWidth: number; clientWidth: number };
+    return e.scrollWidth - e.clientWidth;
+  });
+}
+
 /** Saves a full-page screenshot as test-results/{name}.png. */
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(RESULTS_DIR, { recursive: true });

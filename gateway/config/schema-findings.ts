@@ -147,6 +147,49 @@ export const LedgerSchema = T.Object(
       description:
         'Embed thumbnails (base64) in the enforcement hand-over package instead of references. Off: face data stays on the box.',
     }),
+    revisitDays: Days(3, 'A full-inspection visit that found nobody home is due again after this many days.'),
+    photos: T.Object(
+      {
+        maxUploadMB: T.Number({
+          minimum: 0.5,
+          maximum: 50,
+          default: 15,
+          description:
+            'Largest photo or document an upload may carry (a phone photo is 3–8 MB); larger ones are refused while they are read.',
+        }),
+        maxPx: T.Integer({
+          minimum: 640,
+          maximum: 4096,
+          default: 2048,
+          description:
+            'Longest side of a stored photo (re-encoded; every metadata block, EXIF and GPS included, is dropped).',
+        }),
+        thumbPx: T.Integer({
+          minimum: 64,
+          maximum: 640,
+          default: 320,
+          description: 'Longest side of its thumbnail.',
+        }),
+        quality: T.Integer({
+          minimum: 40,
+          maximum: 100,
+          default: 82,
+          description: 'JPEG quality of stored photos.',
+        }),
+        concurrent: T.Integer({
+          minimum: 1,
+          maximum: 8,
+          default: 2,
+          description:
+            'Uploads decoded at once; more are refused (429) before their body is read, so memory stays bounded.',
+        }),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'Patrol, inspection and listing photos and enforcement documents (issue 16).',
+      },
+    ),
   },
   { additionalProperties: false, default: {}, description: 'The violation ledger (台账).' },
 );

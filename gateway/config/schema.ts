@@ -455,6 +455,18 @@ export const ConfigSchema = T.Object(
           default: 30,
           description: 'Face thumbnails older than this are deleted.',
         }),
+        tipContactDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            "A tipster's name and phone are removed this many days after the tip's case closed and its reward, if any, was decided; for a tip that opened no case, this many days after it was received (issue 16).",
+        }),
+        evidenceDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            'Uploaded photos and documents: kept while their case is open, removed this many days after it closed; those of no case this many days after upload (issue 16).',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -105,7 +105,8 @@ export class CaseBook {
 
   /**
    * Moves a case. Throws GatewayError NOT_FOUND, or BAD_TRANSITION with a message naming
-   * the allowed moves. `extra` runs inside the same transaction (the hand-over package).
+   * the allowed moves. `extra` runs inside the same transaction (the hand-over package);
+   * `detail` goes into the move's CloudEvent data (the enforcement office's result).
    */
   transition(
     id: string,
@@ -115,6 +116,7 @@ export class CaseBook {
     deadline: number | undefined,
     now: number,
     extra?: (c: CaseRow) => void,
+    detail?: Record<string, unknown>,
   ): CaseRow {
     const db = this.#store.db;
     return db.transaction(() => {
@@ -130,7 +132,7 @@ export class CaseBook {
         this.#store
           .statement('UPDATE alerts SET state = ?, updated_at = ? WHERE id = ?')
           .run(state, now, c.alertId);
-      this.#moved(id, state, c.state, actor, now, note, deadline);
+      this.#moved(id, state, c.state, actor, now, note, deadline, detail);
       const after = getCase(db, id) as CaseRow;
       extra?.(after);
       return after;
@@ -175,6 +177,7 @@ export class CaseBook {
     now: number,
     note: string | null,
     deadline: number | undefined,
+    detail?: Record<string, unknown>,
   ): void {
     const r = this.#store
       .statement(
@@ -188,7 +191,7 @@ export class CaseBook {
         type: `estate.case.${state}`,
         time: now,
         subject: c.householdId,
-        data: { ...caseData(c), previous: prev, actor: actor.name, note, deadline: iso(deadline) },
+        data: { ...caseData(c), previous: prev, actor: actor.name, note, deadline: iso(deadline), ...detail },
       }),
       CLASS_ALERT,
       'alerts',

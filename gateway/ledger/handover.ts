@@ -3,6 +3,7 @@ import path from 'node:path';
 import { label } from '../../core/codes.js';
 import type { Db } from '../store/db.js';
 import { type CaseRow, caseKindLabel, caseTimeline } from './case-queries.js';
+import { evidenceReferences } from './handover-evidence.js';
 
 /** Entries cited in a package at most (the alert keeps every link in alert_entries). */
 const MAX_ENTRIES = 500;
@@ -103,6 +104,8 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
       reasons: String(e.reasons).split(' '),
     })),
     thumbnails: [...thumbs].map((ref) => thumbnail(o, ref)),
+    // Uploaded photos and documents of the case (issue 16): by id and checksum only.
+    files: evidenceReferences(db, c.id),
     patrols,
     tips: (tips as Array<Record<string, unknown>>).map((t) => ({
       ...t,

@@ -2,7 +2,7 @@ import { type Static, Type as T } from '@sinclair/typebox';
 
 /**
  * The monthly report (月报) of the 2024 notice as GET /api/reports/monthly sends it and the
- * dashboard draws it: the one declaration of its shape (issue 8). Counts keyed by code (result,
+ * dashboard draws it (with issue 16's rows: agency and listing patrols, enforcement results, tips): the one declaration of its shape (issue 8). Counts keyed by code (result,
  * kind, source, building, inspector) are open maps. Imports TypeBox only: the dashboard
  * type-checks against it.
  */
@@ -37,6 +37,23 @@ export const MonthlyReportSchema = T.Object({
     handedOver: T.Integer(),
     rectified: T.Integer(),
     openAtMonthEnd: T.Integer(),
+  }),
+  /** Patrols of estate agencies and online listings, in their own rows (issue 16); not in `patrols`. */
+  targets: T.Object({
+    agency: T.Object({ patrols: T.Integer(), violations: T.Integer() }),
+    listing: T.Object({ patrols: T.Integer(), violations: T.Integer() }),
+  }),
+  /** The enforcement office's side (issue 16): hand-overs to other districts, feedback by result. */
+  enforcement: T.Object({
+    crossDistrict: T.Integer({ description: 'cases handed this month to another district’s office' }),
+    feedback: T.Integer({ description: 'results received this month' }),
+    byResult: Counts,
+  }),
+  /** Tips (issue 16): received, proved true, rewards approved — each counted in the month it happened. */
+  tips: T.Object({
+    received: T.Integer(),
+    substantiated: T.Integer(),
+    rewarded: T.Integer(),
   }),
   households: T.Array(
     T.Object({

@@ -2,6 +2,7 @@ import { type CaseState, label } from '../../core/codes.js';
 import { LOCAL_OFFSET_MS } from '../../core/time.js';
 import type { Db } from '../store/db.js';
 import type { MonthlyReport } from './report-schema.js';
+import { workflowRows } from './report-workflow.js';
 
 /** [start, end) of a month YYYY-MM in Shanghai time, epoch ms. */
 export function monthRange(month: string): [number, number] {
@@ -25,8 +26,12 @@ const inc = (r: Record<string, number>, k: string) => {
  */
 export function monthlyReport(db: Db, month: string, estate: { id: string; name: string }): MonthlyReport {
   const [from, to] = monthRange(month);
+  // Household patrols only: agency and listing patrols have their own rows (issue 16).
   const patrols = db
-    .prepare('SELECT inspector, household_id AS h, result, date FROM patrols WHERE date >= ? AND date < ?')
+    .prepare(
+      `SELECT inspector, household_id AS h, result, date FROM patrols
+        WHERE date >= ? AND date < ? AND id NOT IN (SELECT patrol_id FROM patrol_targets)`,
+    )
     .all(`${month}-01`, `${month}-32`) as Array<{
     inspector: string;
     h: string | null;
@@ -111,6 +116,7 @@ export function monthlyReport(db: Db, month: string, estate: { id: string; name:
     byHousehold.set(c.h, row);
   }
   return {
+    ...workflowRows(db, month, from, to),
     month,
     estate,
     period: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
@@ -157,6 +163,31 @@ export function reportCsv(r: MonthlyReport): string {
       rows.push(['findings_by_building', k, kindLabel(k), b, '', v]);
   for (const [k, v] of Object.entries(r.cases))
     rows.push(['cases', k, CASE_COUNT_LABELS[k] ?? '', '', '', v]);
+  for (const k of ['agency', 'listing'] as const) {
+    rows.push([
+      'targets',
+      `${k}_patrols`,
+      `${label('patrolTarget', k)}巡查次数`,
+      '',
+      '',
+      r.targets[k].patrols,
+    ]);
+    rows.push([
+      'targets',
+      `${k}_violations`,
+      `${label('patrolTarget', k)}发现违规`,
+      '',
+      '',
+      r.targets[k].violations,
+    ]);
+  }
+  rows.push(['enforcement', 'crossDistrict', '跨区移交', '', '', r.enforcement.crossDistrict]);
+  rows.push(['enforcement', 'feedback', '城管反馈', '', '', r.enforcement.feedback]);
+  for (const [k, v] of Object.entries(r.enforcement.byResult))
+    rows.push(['enforcement', k, label('enforcementResult', k), '', '', v]);
+  rows.push(['tips', 'received', '收到举报', '', '', r.tips.received]);
+  rows.push(['tips', 'substantiated', '举报属实', '', '', r.tips.substantiated]);
+  rows.push(['tips', 'rewarded', '举报奖励', '', '', r.tips.rewarded]);
   for (const h of r.households)
     rows.push([
       'household',

@@ -10,7 +10,7 @@ export function rejectInput(
   metrics: Metrics,
   req: FastifyRequest,
   reply: FastifyReply,
-  status: 400 | 404 | 409,
+  status: 400 | 404 | 409 | 413 | 429,
   message: string,
 ) {
   const route = req.routeOptions.url ?? 'unknown';

@@ -20,6 +20,7 @@ import type { DeviceRegistry } from '../devices.js';
 import type { Doors } from '../doors/doors.js';
 import type { CaseBook } from '../ledger/case-book.js';
 import type { HandoverPackages } from '../ledger/handover-packages.js';
+import type { LedgerWorkflow } from '../ledger/workflow.js';
 import type { LiveBus } from '../live-bus.js';
 import type { Metrics } from '../metrics.js';
 import type { PassService } from '../passes/pass-service.js';
@@ -40,6 +41,8 @@ export interface WebDeps {
   /** Visitor passes and the ledger (issue 4). */
   passes: PassService;
   cases: CaseBook;
+  /** The full inspection, evidence uploads, enforcement feedback, tip rewards (issue 16). */
+  workflow: LedgerWorkflow;
   /** The signed hand-over packages for 城管 (issue 14); absent in servers built without them (tests). */
   handover?: HandoverPackages;
   clock: Clock;

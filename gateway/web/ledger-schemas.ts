@@ -1,11 +1,23 @@
 import { Type as T } from '@sinclair/typebox';
 import { CASE_KINDS, CASE_STATES, codesOf, PASS_KINDS } from '../../core/codes.js';
 import { MonthlyReportSchema } from '../ledger/report-schema.js';
+import {
+  Enforcement,
+  EvidenceLink,
+  PatrolTargetBody,
+  PatrolTargetView,
+  PhotoIds,
+  Tipster,
+} from './schemas-workflow.js';
 
 /** JSON Schemas of the pass, ledger, patrol, tip and report routes (issue 4). */
 
 /** One of the codes (core/codes.ts), as the input must name it. */
-const Lit = <C extends string>(xs: readonly C[]) => T.Union(xs.map((x) => T.Literal(x)));
+const Lit = <C extends string>(xs: readonly C[], o: { description?: string } = {}) =>
+  T.Union(
+    xs.map((x) => T.Literal(x)),
+    o,
+  );
 const NStr = T.Union([T.String(), T.Null()]);
 const HouseholdId = T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
 const Note = T.String({ minLength: 1, maxLength: 2000, description: 'What was done or found (free text)' });
@@ -94,7 +106,14 @@ export const TimelineEvent = T.Object({
 
 export const CaseDetail = T.Composite([
   Case,
-  T.Object({ timeline: T.Array(TimelineEvent), allowed: T.Array(T.String()) }),
+  T.Object({
+    timeline: T.Array(TimelineEvent),
+    allowed: T.Array(T.String()),
+    /** Where it was handed and what the enforcement office reported back (issue 16). */
+    enforcement: T.Union([Enforcement, T.Null()]),
+    /** Uploaded photos and documents that are evidence of the case (issue 16). */
+    files: T.Array(EvidenceLink),
+  }),
 ]);
 
 /** The desk's counts: cases per state, deadlines passed or near, the buildings to filter by. */
@@ -128,6 +147,15 @@ export const TransitionBody = T.Object(
     deadline: T.Optional(
       T.String({ format: 'date-time', description: 'Required for rectification_ordered' }),
     ),
+    district: T.Optional(
+      Lit(codesOf('district'), {
+        description:
+          'handed_over only: the district whose office takes it, when not this estate’s own (跨区移交)',
+      }),
+    ),
+    office: T.Optional(
+      T.String({ minLength: 1, maxLength: 100, description: 'handed_over only: the office' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -140,6 +168,8 @@ export const Patrol = T.Object({
   result: T.String(),
   note: NStr,
   photo: NStr,
+  /** Uploaded photos (issue 16); `photo` is the hand-written reference of older records. */
+  photos: T.Array(EvidenceLink),
   caseId: NStr,
   createdBy: T.String(),
   createdAt: T.String(),
@@ -162,6 +192,9 @@ export const PatrolBody = T.Object(
     violation: T.Optional(Lit(CASE_KINDS)),
     note: T.Optional(T.String({ maxLength: 2000 })),
     photo: T.Optional(T.String({ maxLength: 256, description: 'Reference to a photo, not the image' })),
+    photos: T.Optional(PhotoIds),
+    /** An estate agency or an online listing instead of a household (issue 16). */
+    target: T.Optional(PatrolTargetBody),
     caseId: T.Optional(T.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
@@ -172,6 +205,7 @@ export const Created = T.Object({ id: T.String(), caseId: NStr });
 
 export const PatrolsQuery = T.Object(
   {
+    target: T.Optional(Lit(codesOf('patrolTarget'))),
     month: T.Optional(T.String({ pattern: '^\\d{4}-\\d{2}$' })),
     household: T.Optional(T.String({ maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' })),
   },
@@ -191,6 +225,9 @@ export const PatrolRow = T.Object({
   case_id: NStr,
   created_by: T.String(),
   created_at: T.Integer({ description: 'epoch ms' }),
+  /** The agency or listing patrolled; null for a household (issue 16). */
+  target: T.Union([PatrolTargetView, T.Null()]),
+  photos: T.Array(EvidenceLink),
 });
 
 export const PatrolsReply = T.Object({ items: T.Array(PatrolRow) });
@@ -203,6 +240,8 @@ export const TipBody = T.Object(
     buildingId: T.Optional(HouseholdId),
     kind: T.Optional(Lit(CASE_KINDS)),
     content: T.String({ minLength: 1, maxLength: 4000 }),
+    /** Who tipped, to thank or reward them: admins only, removed by retention (issue 16). */
+    tipster: T.Optional(Tipster),
   },
   { additionalProperties: false },
 );

@@ -15,6 +15,8 @@ export function problem(statusCode: number, message: string) {
             ? 'Conflict'
             : statusCode === 429
               ? 'Too Many Requests'
-              : 'Bad Request';
+              : statusCode === 413
+                ? 'Payload Too Large'
+                : 'Bad Request';
   return { statusCode, error, message };
 }

@@ -10,10 +10,14 @@ import { problem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { caseRoutes, handoverArchiveRoute } from './routes/cases.js';
 import { doorRoutes } from './routes/doors.js';
+import { enforcementRoutes } from './routes/enforcement.js';
+import { evidenceRoutes } from './routes/evidence.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
+import { listingRoutes } from './routes/listings.js';
 import { liveRoutes } from './routes/live.js';
 import { overviewRoutes } from './routes/overview.js';
 import { passRoutes } from './routes/passes.js';
@@ -21,6 +25,7 @@ import { patrolRoutes } from './routes/patrols.js';
 import { readerRoutes } from './routes/readers.js';
 import { sessionRoutes } from './routes/session.js';
 import { statusRoutes } from './routes/status.js';
+import { tipRoutes } from './routes/tips.js';
 import { uiRoutes } from './routes/ui.js';
 import { createWeb } from './web-setup.js';
 
@@ -40,6 +45,12 @@ const ROUTES: RouteModule[] = [
   caseRoutes,
   handoverArchiveRoute,
   patrolRoutes,
+  // Issue 16: the full inspection, listing patrols, uploads, enforcement feedback, tip rewards.
+  tipRoutes,
+  listingRoutes,
+  evidenceRoutes,
+  enforcementRoutes,
+  campaignRoutes,
   auditRoutes,
   accountRoutes,
   adminRoutes,

@@ -193,7 +193,13 @@ t.test('the ledger, visitors, patrols and the monthly report in Chromium', async
   await page.selectOption('#patrol-form select[name=result]', 'violation_found');
   await page.selectOption('#patrol-form select[name=violation]', 'overcrowding');
   await page.fill('#patrol-form textarea[name=note]', '入户核查：实住六人，登记两人');
-  await page.fill('#patrol-form input[name=photo]', 'IMG_20240501_0930.jpg');
+  // The patrol photo is an upload now (issue 16), shown as a thumbnail in the file.
+  await page.setInputFiles('#patrol-form input[name=photos]', {
+    name: 'IMG_20240501_0930.jpg',
+    mimeType: 'image/jpeg',
+    buffer: photo,
+  });
+  await page.waitForSelector('#patrol-form .photo-strip img');
   await page.click('#patrol-form button[type=submit]');
   await page.waitForSelector('#patrol-message #opened-case');
   await page.selectOption('#tip-form select[name=channel]', 'phone');
@@ -204,7 +210,11 @@ t.test('the ledger, visitors, patrols and the monthly report in Chromium', async
   t.match(tipCase, /^cs-/);
   const ledgerText = (await page.textContent('#household-ledger')) ?? '';
   t.match(ledgerText, /发现违规/, 'the patrol visit is in the file');
-  t.match(ledgerText, /IMG_20240501_0930\.jpg/);
+  t.equal(
+    await page.locator('#household-ledger a.photo-link img').count(),
+    1,
+    'the patrol photo is in the file',
+  );
   t.ok(ledgerText.includes(tipCase), 'the tip case is in the file');
   await shot(page, 'household-file-ledger');
 

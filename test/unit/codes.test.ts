@@ -1,5 +1,15 @@
 import t from 'tap';
-import { CASE_STATES, CODES, type CodeGroup, codesOf, isCode, type Label, label } from '../../core/codes.js';
+import {
+  AUDIT_ACTIONS,
+  auditActionLabel,
+  CASE_STATES,
+  CODES,
+  type CodeGroup,
+  codesOf,
+  isCode,
+  type Label,
+  label,
+} from '../../core/codes.js';
 import { TRANSITIONS } from '../../gateway/ledger/states.js';
 import { MIGRATIONS } from '../../gateway/store/migrations/index.js';
 
@@ -50,8 +60,13 @@ t.test('the labels the dashboard was missing are there (issue 8)', async (t) => 
 t.test('alert kinds carry a severity of the table; case kinds and their alert kinds agree', async (t) => {
   for (const [kind, k] of Object.entries(CODES.alertKind))
     t.ok(isCode('severity', k.severity), `${kind}: severity ${k.severity}`);
+  // Kinds that people find (patrols, tips, the full inspection), not detectors (issue 16).
+  const byPeople = ['listed_for_rent', 'agency_listing', 'unregistered_occupant', 'other'];
   for (const kind of codesOf('caseKind')) {
-    if (kind === 'other') continue;
+    if (byPeople.includes(kind)) {
+      t.notOk(isCode('alertKind', kind), `${kind} is found by people, not raised as an alert`);
+      continue;
+    }
     t.ok(isCode('alertKind', kind), `case kind ${kind} is a pattern alert kind`);
     t.equal(
       label('caseKind', kind),
@@ -72,10 +87,27 @@ t.test('lookups: the table order, unknown codes read as themselves, own keys onl
   t.same(Object.keys(TRANSITIONS).sort(), [...CASE_STATES].sort(), 'the ledger moves cover every state');
 });
 
+t.test('every audit action has both labels; patrol targets beyond households are stored ones', async (t) => {
+  for (const [action, l] of Object.entries(AUDIT_ACTIONS)) {
+    t.match(action, /^[a-z]+(\.[a-z_]+)*$/, `${action}: a dotted verb`);
+    t.match(l.zh, HAN, `${action}: zh label`);
+    t.notMatch(l.en, HAN, `${action}: English label`);
+  }
+  t.equal(auditActionLabel('campaign.visit'), '记录排查走访');
+  t.equal(auditActionLabel('something.new', 'en'), 'something.new', 'an unknown action reads as itself');
+  t.same(
+    checkedValues('patrol_targets', 'kind'),
+    codesOf('patrolTarget').filter((k) => k !== 'household'),
+    'a household patrol has no target row',
+  );
+  t.same(codesOf('campaignStatus'), ['not_visited', ...codesOf('visitResult')]);
+});
+
 /** The values a CHECK (col IN (...)) of a stored table allows, from the migrations' SQL. */
 function checkedValues(table: string, column: string): string[] {
   const sql = MIGRATIONS.join('\n');
-  const start = sql.indexOf(`CREATE TABLE ${table} (`);
+  const at = sql.indexOf(`CREATE TABLE ${table} (`);
+  const start = at >= 0 ? at : sql.indexOf(`CREATE TABLE IF NOT EXISTS ${table} (`);
   if (start < 0) throw new Error(`no table ${table}`);
   const end = sql.indexOf('CREATE ', start + 1);
   const body = sql.slice(start, end < 0 ? undefined : end);
@@ -93,6 +125,14 @@ t.test('the codes the database accepts are the codes of the table', async (t) =>
     ['passes', 'kind', 'passKind'],
     ['cases', 'source', 'caseSource'],
     ['patrols', 'result', 'patrolResult'],
+    // Issue 16.
+    ['campaigns', 'state', 'campaignState'],
+    ['campaign_households', 'status', 'campaignStatus'],
+    ['campaign_visits', 'result', 'visitResult'],
+    ['campaign_persons', 'check_result', 'personCheck'],
+    ['case_enforcement', 'result', 'enforcementResult'],
+    ['tip_rewards', 'kind', 'rewardKind'],
+    ['tip_rewards', 'state', 'rewardState'],
   ];
   for (const [table, column, group] of stored)
     t.same(checkedValues(table, column).sort(), [...codesOf(group)].sort(), `${table}.${column} = ${group}`);

@@ -32,6 +32,14 @@ function report(estateName: string): MonthlyReport {
       bySource: { detector: 2, patrol: 1 },
     },
     cases: { opened: 3, closed: 1, overdue: 0, handedOver: 1, rectified: 1, openAtMonthEnd: 2 },
+    // Issue 16's rows (the PDF does not print them yet; the JSON and CSV do).
+    targets: { agency: { patrols: 1, violations: 0 }, listing: { patrols: 2, violations: 1 } },
+    enforcement: {
+      crossDistrict: 0,
+      feedback: 1,
+      byResult: { penalty: 1, eviction: 0, rectified: 0, not_substantiated: 0 },
+    },
+    tips: { received: 2, substantiated: 1, rewarded: 0 },
     households: [
       {
         householdId: 'H0101',

@@ -2,9 +2,11 @@ import type { Static } from '@sinclair/typebox';
 import type * as L from '../../gateway/web/ledger-schemas.js';
 import type * as S from '../../gateway/web/schemas.js';
 import type * as A from '../../gateway/web/schemas-accounts.js';
+import type * as C from '../../gateway/web/schemas-campaigns.js';
 import type * as DS from '../../gateway/web/schemas-doors.js';
 import type * as H from '../../gateway/web/schemas-households.js';
 import type * as D from '../../gateway/web/schemas-status.js';
+import type * as W from '../../gateway/web/schemas-workflow.js';
 
 /**
  * What the API sends, as the dashboard reads it: the `Static<>` types of the response schemas
@@ -66,3 +68,41 @@ export type FireState = Static<typeof DS.FireState>;
 export type DoorStatesReply = Static<typeof DS.DoorStatesReply>;
 /** POST /api/doors/:id/unlock. */
 export type UnlockReply = Static<typeof DS.UnlockReply>;
+
+// Issue 16: the full inspection, uploads, listing patrols, enforcement feedback, tips.
+/** An uploaded photo or document: POST /api/evidence. */
+export type EvidenceFile = Static<typeof W.EvidenceFile>;
+/** A photo or document as a record lists it. */
+export type EvidenceLink = Static<typeof W.EvidenceLink>;
+/** A campaign of the full inspection with its counts: /api/campaigns. */
+export type Campaign = Static<typeof C.Campaign>;
+/** GET /api/campaigns. */
+export type CampaignsReply = Static<typeof C.CampaignsReply>;
+/** GET /api/campaigns/:id: progress by status, building, inspector. */
+export type CampaignDetail = Static<typeof C.CampaignDetail>;
+/** GET /api/campaigns/:id/households. */
+export type CampaignHouseholds = Static<typeof C.CampaignHouseholdsReply>;
+/** One household of a campaign. */
+export type CampaignHousehold = Static<typeof C.CampaignHousehold>;
+/** GET /api/campaigns/:id/households/:household: residents, open cases, visits. */
+export type CampaignHouseholdDetail = Static<typeof C.CampaignHouseholdDetail>;
+/** What recording a visit answered. */
+export type VisitReply = Static<typeof C.VisitReply>;
+/** The written report of a campaign (排查报告). */
+export type CampaignReport = Static<typeof C.CampaignReport>;
+/** POST /api/campaigns/:id/report. */
+export type ReportSent = Static<typeof C.ReportSent>;
+/** GET /api/patrols. */
+export type PatrolsReply = Static<typeof L.PatrolsReply>;
+/** A patrol as GET /api/patrols lists it. */
+export type PatrolRow = Static<typeof L.PatrolRow>;
+/** GET /api/patrols/suggestions. */
+export type SuggestReply = Static<typeof W.SuggestReply>;
+/** POST /api/patrols/:id/household. */
+export type LinkReply = Static<typeof W.LinkReply>;
+/** A case's hand-over and the enforcement office's feedback. */
+export type Enforcement = Static<typeof W.Enforcement>;
+/** A tip with its contact (masked for all but admins) and reward: /api/tips. */
+export type Tip = Static<typeof W.Tip>;
+/** GET /api/tips. */
+export type TipsReply = Static<typeof W.TipsReply>;

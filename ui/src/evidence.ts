@@ -1,5 +1,6 @@
 import { h, table } from './dom.js';
 import { codeLabel, fmtTime, t } from './i18n.js';
+import { photoLinks } from './upload.js';
 
 /**
  * A case's evidence chain as the detectors, tips and patrols store it (issue 4): the
@@ -82,9 +83,41 @@ const FACTS: Array<[key: string, label: string, show?: (v: unknown) => Node | st
   ['declaredBy', '宣布人'],
   ['doorsOpened', '已开门数'],
   ['lockedSafe', '保持锁闭的门', (v) => strings(v).join('、') || '—'],
+  // Issue 16: the full inspection's visits, agency and listing patrols.
+  ['campaignName', '排查任务'],
+  [
+    'campaign',
+    '排查编号',
+    (v) => h('a', { href: `#/campaigns/${encodeURIComponent(String(v))}` }, String(v)),
+  ],
+  ['visit', '走访编号'],
+  ['target', '巡查对象', (v) => codeLabel('patrolTarget', String(v))],
+  ['platformLabel', '平台'],
+  [
+    'url',
+    '链接',
+    (v) =>
+      /^https?:\/\//.test(String(v))
+        ? h('a', { href: String(v), target: '_blank', rel: 'noopener noreferrer' }, String(v))
+        : text(v),
+  ],
+  ['listingId', '房源编号'],
+  ['price', '租金（元/月）'],
+  ['listingText', '房源内容'],
+  ['agency', '门店名称'],
+  ['address', '门店地址'],
 ];
-/** Keys drawn by their own section below the facts. */
-const SECTIONS = new Set(['absence', 'persons', 'repeatedVisitors', 'entries', 'thumbs']);
+/** Keys drawn by their own section below the facts (or not at all: `platform` is shown by its label). */
+const SECTIONS = new Set([
+  'absence',
+  'persons',
+  'repeatedVisitors',
+  'entries',
+  'thumbs',
+  'photos',
+  'unregistered',
+  'platform',
+]);
 
 function text(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
@@ -174,6 +207,42 @@ export function evidenceChain(ev: Json): HTMLElement {
           Array.isArray(ev.entries) ? `${t('通行记录')}: ${ev.entries.length}` : t('抓拍'),
         ),
         thumbStrip(strings(ev.thumbs)),
+      ),
+    );
+  // A full-inspection visit (issue 16): the persons checked, those not registered, the photos.
+  if (isObj(ev.persons)) {
+    const n = ev.persons;
+    parts.push(
+      h(
+        'div',
+        { class: 'evidence-part', id: 'evidence-people' },
+        h('h3', {}, t('人员核查')),
+        h(
+          'p',
+          {},
+          `${t('登记人员')} ${text(n.registered)} · ${t('在住')} ${text(n.present)} · ${t('不在')} ${text(n.absent)} · ${t('未登记人员')} ${text(n.unregistered)}`,
+        ),
+        Array.isArray(ev.unregistered) && ev.unregistered.length
+          ? table([t('姓名'), t('身份证'), t('关系')], ev.unregistered.filter(isObj), (u) => [
+              text(u.name),
+              text(u.id),
+              text(u.relation),
+            ])
+          : null,
+      ),
+    );
+  }
+  if (Array.isArray(ev.photos) && ev.photos.length)
+    parts.push(
+      h(
+        'div',
+        { class: 'evidence-part', id: 'evidence-photos' },
+        h('h3', {}, t('照片')),
+        photoLinks(
+          strings(ev.photos)
+            .filter((id) => /^ev-[0-9a-z]{20}$/.test(id))
+            .map((id) => ({ id, url: `/api/evidence/${id}`, thumbUrl: `/api/evidence/${id}/thumb` })),
+        ),
       ),
     );
   const shown = parts.filter((p): p is HTMLElement => p !== null);

@@ -3,12 +3,13 @@ import m002 from './002-ledger.js';
 import m003 from './003-accounts.js';
 import m004 from './004-dashboard-ledger.js';
 import m005 from './005-fingerprint-templates.js';
-import m011 from './011-upstream-exchange.js';
-import m012 from './012-doors-cameras.js';
+import m006 from './006-upstream-exchange.js';
+import m007 from './007-ledger-workflow.js';
+import m008 from './008-doors-cameras.js';
 
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
  * user_version) inside one transaction. Never edit a shipped migration: add a file and
  * one line here, in order.
  */
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m011, m012];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008];

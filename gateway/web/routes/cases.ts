@@ -3,12 +3,14 @@ import { CASE_STATES, label } from '../../../core/codes.js';
 import { hasCode } from '../../../core/errors.js';
 import { maskName } from '../../../core/id-number.js';
 import { type CaseRow, caseKindLabel, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
+import type { EvidenceFile } from '../../ledger/evidence-files.js';
 import { buildHandover } from '../../ledger/handover.js';
 import { TRANSITIONS } from '../../ledger/states.js';
 import { rejectInput } from '../bad-input.js';
-import type { RouteModule } from '../context.js';
+import type { RouteModule, Web } from '../context.js';
 import * as L from '../ledger-schemas.js';
 import * as S from '../schemas.js';
+import { enforcementView, evidenceLink } from '../workflow-views.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -45,30 +47,39 @@ export function caseView(c: CaseRow) {
   };
 }
 
-/** The ledger (台账): cases with their timeline, each move, and the hand-over package (issue 4). */
-export const caseRoutes: RouteModule = (app, w) => {
-  const { d, auth } = w;
-  const placeOf = d.db.prepare(
-    `SELECT b.name AS buildingName, h.room FROM households h LEFT JOIN buildings b ON b.id = h.building_id
-      WHERE h.id = ?`,
-  );
-  const buildingName = d.db.prepare('SELECT name FROM buildings WHERE id = ?').pluck();
-  /** The case with where it is (building name, room) and what the caller may see of its evidence. */
-  const view = (req: FastifyRequest, c: CaseRow) => {
-    const place = c.householdId
-      ? (placeOf.get(c.householdId) as { buildingName: string | null; room: string } | undefined)
-      : undefined;
-    return {
-      ...caseView(c),
-      evidence: evidenceFor(c.evidence, w.masked(req)),
-      buildingName:
-        place?.buildingName ?? (c.buildingId ? ((buildingName.get(c.buildingId) as string) ?? null) : null),
-      room: place?.room ?? null,
-    };
+/** The case with where it is (building name, room) and what the caller may see of its evidence. */
+function caseListView(w: Web, req: FastifyRequest, c: CaseRow) {
+  const db = w.d.db;
+  const place = c.householdId
+    ? (db
+        .prepare(
+          `SELECT b.name AS buildingName, h.room FROM households h LEFT JOIN buildings b ON b.id = h.building_id
+            WHERE h.id = ?`,
+        )
+        .get(c.householdId) as { buildingName: string | null; room: string } | undefined)
+    : undefined;
+  return {
+    ...caseView(c),
+    evidence: evidenceFor(c.evidence, w.masked(req)),
+    buildingName:
+      place?.buildingName ??
+      (c.buildingId
+        ? ((db.prepare('SELECT name FROM buildings WHERE id = ?').pluck().get(c.buildingId) as string) ??
+          null)
+        : null),
+    room: place?.room ?? null,
   };
-  const detail = (req: FastifyRequest, c: CaseRow) => ({
-    ...view(req, c),
-    timeline: caseTimeline(d.db, c.id).map((e) => ({
+}
+
+/**
+ * One case as its page shows it: where it is, its evidence, its timeline, the moves its
+ * state allows, where it was handed and what came back, its uploaded files (issue 16).
+ */
+export function caseDetail(w: Web, req: FastifyRequest, c: CaseRow) {
+  const wf = w.d.workflow;
+  return {
+    ...caseListView(w, req, c),
+    timeline: caseTimeline(w.d.db, c.id).map((e) => ({
       state: e.state,
       stateLabel: label('caseState', e.state),
       prev: e.prev,
@@ -78,7 +89,20 @@ export const caseRoutes: RouteModule = (app, w) => {
       deadline: iso(e.deadline),
     })),
     allowed: [...TRANSITIONS[c.state]],
-  });
+    enforcement: enforcementView(wf, c.id),
+    files: (
+      w.d.db
+        .prepare('SELECT id, kind, ext FROM evidence_files WHERE case_id = ? ORDER BY id')
+        .all(c.id) as Array<Pick<EvidenceFile, 'id' | 'kind' | 'ext'>>
+    ).map(evidenceLink),
+  };
+}
+
+/** The ledger (台账): cases with their timeline, each move, and the hand-over package (issue 4). */
+export const caseRoutes: RouteModule = (app, w) => {
+  const { d, auth } = w;
+  const view = (req: FastifyRequest, c: CaseRow) => caseListView(w, req, c);
+  const detail = (req: FastifyRequest, c: CaseRow) => caseDetail(w, req, c);
 
   app.get(
     '/api/cases',
@@ -153,6 +177,14 @@ export const caseRoutes: RouteModule = (app, w) => {
       const b = req.body;
       const now = d.clock.now();
       const from = getCase(d.db, req.params.id)?.state ?? null;
+      if ((b.district || b.office) && b.to !== 'handed_over')
+        return rejectInput(
+          d.metrics,
+          req,
+          reply,
+          400,
+          'district and office go with a hand-over (to: handed_over) only',
+        );
       try {
         const c = d.cases.transition(
           req.params.id,
@@ -171,6 +203,7 @@ export const caseRoutes: RouteModule = (app, w) => {
               now,
             });
             d.db.prepare('UPDATE cases SET handover = ? WHERE id = ?').run(JSON.stringify(pkg), after.id);
+            d.workflow.enforcement.handedOver(after.id, b.district ?? null, b.office ?? null, now);
           },
         );
         // The signed package is made now, off the request, so it can be announced upstream at
@@ -185,7 +218,12 @@ export const caseRoutes: RouteModule = (app, w) => {
           caseId: c.id,
           householdId: c.householdId,
           target: c.id,
-          detail: { from, to: c.state, ...(b.deadline ? { deadline: b.deadline } : {}) },
+          detail: {
+            from,
+            to: c.state,
+            ...(b.deadline ? { deadline: b.deadline } : {}),
+            ...(b.district ? { district: b.district } : {}),
+          },
         });
         return detail(req, c);
       } catch (err) {

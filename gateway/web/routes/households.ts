@@ -8,6 +8,7 @@ import { maskEntry } from '../present.js';
 import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import * as H from '../schemas-households.js';
+import { evidenceLink } from '../workflow-views.js';
 import { caseView, evidenceFor } from './cases.js';
 import { householdSearch } from './household-search.js';
 import { passView } from './passes.js';
@@ -140,6 +141,7 @@ export const householdRoutes: RouteModule = (app, w) => {
         patrols: (patrolsOf.all(h.id) as PatrolRow[]).map((p) => ({
           ...p,
           createdAt: new Date(p.createdAt).toISOString(),
+          photos: d.workflow.evidence.of('patrol', p.id).map(evidenceLink),
         })),
       };
     },

@@ -1,24 +1,32 @@
 import type { Static } from '@sinclair/typebox';
 import { newId } from '../../../core/ids.js';
 import { getCase } from '../../ledger/case-queries.js';
+import {
+  defaultViolation,
+  insertTarget,
+  targetEvidence,
+  targetOf,
+  targetSummary,
+} from '../../ledger/patrol-targets.js';
 import { monthlyReport, reportCsv } from '../../ledger/report.js';
 import { monthlyReportPdf } from '../../ledger/report-pdf.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
 import * as S from '../schemas.js';
+import { answerRefusal } from '../workflow-errors.js';
+import { evidenceLink } from '../workflow-views.js';
 
-/** Patrols (巡查), tips and complaints (举报投诉) and the monthly report (月报) (issue 4). */
+/**
+ * Patrols (巡查) — of households, and of estate agencies and online listings (issue 16), with
+ * uploaded photos — and the monthly report (月报) (issue 4). Tips are in tips.ts.
+ */
 export const patrolRoutes: RouteModule = (app, w) => {
   const { d, auth } = w;
   const buildingOf = d.db.prepare('SELECT building_id FROM households WHERE id = ?').pluck();
   const insPatrol = d.db.prepare(
     `INSERT INTO patrols(id, date, inspector, household_id, building_id, result, note, photo, case_id, created_by, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insTip = d.db.prepare(
-    `INSERT INTO tips(id, received_at, channel, household_id, building_id, kind, content, case_id, created_by, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const patrolsOfHousehold = d.db.prepare(
     'SELECT * FROM patrols WHERE household_id = ? ORDER BY date DESC, created_at DESC LIMIT 200',
@@ -27,7 +35,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
     'SELECT * FROM patrols WHERE date >= ? AND date < ? ORDER BY date DESC LIMIT 1000',
   );
   const patrolsLatest = d.db.prepare('SELECT * FROM patrols ORDER BY date DESC, created_at DESC LIMIT 200');
-  /** The building of the household a patrol or tip names: undefined if none is named, null if it does not exist. */
+  /** The building of the household a patrol names: undefined if none is named, null if it does not exist. */
   const placeOf = (householdId: string | undefined): string | null | undefined =>
     householdId ? ((buildingOf.get(householdId) as string | undefined) ?? null) : undefined;
 
@@ -41,56 +49,86 @@ export const patrolRoutes: RouteModule = (app, w) => {
       const b = req.body;
       const now = d.clock.now();
       const actor = req.principal?.name ?? 'unknown';
+      const target = b.target;
       const building = placeOf(b.householdId);
       if (building === null) return rejectInput(d.metrics, req, reply, 400, `no household ${b.householdId}`);
       if (b.caseId && !getCase(d.db, b.caseId))
         return rejectInput(d.metrics, req, reply, 400, `no case ${b.caseId}`);
-      if (b.result === 'violation_found' && !b.householdId && !b.buildingId)
+      if (target && b.result === 'nobody_home')
+        return rejectInput(
+          d.metrics,
+          req,
+          reply,
+          400,
+          'an agency or listing patrol finds normal or violation_found',
+        );
+      if (!target && b.result === 'violation_found' && !b.householdId && !b.buildingId)
         return rejectInput(d.metrics, req, reply, 400, 'a violation needs the householdId or buildingId');
       const id = newId('pt', now);
+      const photos = b.photos ?? [];
       let caseId = b.caseId ?? null;
-      d.db.transaction(() => {
-        if (b.result === 'violation_found' && !caseId) {
-          caseId = d.cases.open(
-            {
-              kind: b.violation ?? 'suspected_sublet',
-              source: 'patrol',
-              householdId: b.householdId ?? null,
-              buildingId: building ?? b.buildingId ?? null,
-              summary: `巡查发现违规 (patrol ${b.date}): ${b.note ?? ''}`.trim(),
-              evidence: {
-                patrol: id,
-                date: b.date,
-                inspector: b.inspector,
-                note: b.note ?? null,
-                photo: b.photo ?? null,
+      try {
+        d.db.transaction(() => {
+          if (b.result === 'violation_found' && !caseId) {
+            caseId = d.cases.open(
+              {
+                kind: b.violation ?? (target ? defaultViolation(target) : 'suspected_sublet'),
+                source: 'patrol',
+                householdId: b.householdId ?? null,
+                buildingId: building ?? b.buildingId ?? null,
+                summary:
+                  `${target ? targetSummary(target) : `巡查发现违规 (patrol ${b.date})`}: ${b.note ?? ''}`
+                    .trim()
+                    .replace(/:$/, ''),
+                evidence: {
+                  patrol: id,
+                  date: b.date,
+                  inspector: b.inspector,
+                  ...(target ? targetEvidence(target) : {}),
+                  note: b.note ?? null,
+                  ...(b.photo ? { photo: b.photo } : {}),
+                  ...(photos.length ? { photos } : {}),
+                },
+                ts: now,
               },
-              ts: now,
-            },
-            { name: actor },
+              { name: actor },
+              now,
+            ).id;
+          }
+          insPatrol.run(
+            id,
+            b.date,
+            b.inspector,
+            b.householdId ?? null,
+            building ?? b.buildingId ?? null,
+            b.result,
+            b.note ?? null,
+            b.photo ?? null,
+            caseId,
+            actor,
             now,
-          ).id;
-        }
-        insPatrol.run(
-          id,
-          b.date,
-          b.inspector,
-          b.householdId ?? null,
-          building ?? b.buildingId ?? null,
-          b.result,
-          b.note ?? null,
-          b.photo ?? null,
-          caseId,
-          actor,
-          now,
-        );
-      })();
+          );
+          if (target) insertTarget(d.db, id, target);
+          d.workflow.evidence.attach(photos, { kind: 'patrol', id, caseId }, actor, ['photo'], now);
+        })();
+      } catch (err) {
+        return answerRefusal(w, req, reply, err, {
+          action: 'patrol.create',
+          householdId: b.householdId ?? null,
+        });
+      }
       w.audit(req, {
         action: 'patrol.create',
         householdId: b.householdId ?? null,
         caseId,
         target: id,
-        detail: { result: b.result, date: b.date, ...(caseId && !b.caseId ? { openedCase: true } : {}) },
+        detail: {
+          result: b.result,
+          date: b.date,
+          ...(target ? { target: target.kind } : {}),
+          ...(photos.length ? { photos: photos.length } : {}),
+          ...(caseId && !b.caseId ? { openedCase: true } : {}),
+        },
       });
       return reply.status(201).send({ id, caseId });
     },
@@ -107,79 +145,18 @@ export const patrolRoutes: RouteModule = (app, w) => {
     async (req) => {
       const m = req.query.month;
       const hh = req.query.household;
-      const rows = hh
-        ? patrolsOfHousehold.all(hh)
-        : m
-          ? patrolsOfMonth.all(`${m}-01`, `${m}-32`)
-          : patrolsLatest.all();
-      return { items: rows as Static<typeof L.PatrolRow>[] };
-    },
-  );
-
-  app.post(
-    '/api/tips',
-    {
-      preValidation: auth.require('operator'),
-      schema: { body: L.TipBody, response: { 201: L.Created, 400: S.ErrorReply } },
-    },
-    async (req, reply) => {
-      const b = req.body;
-      const now = d.clock.now();
-      const actor = req.principal?.name ?? 'unknown';
-      const building = placeOf(b.householdId);
-      if (building === null) return rejectInput(d.metrics, req, reply, 400, `no household ${b.householdId}`);
-      if (!b.householdId && !b.buildingId)
-        return rejectInput(
-          d.metrics,
-          req,
-          reply,
-          400,
-          'a tip needs the householdId or buildingId it is about',
-        );
-      const receivedAt = b.receivedAt ? Date.parse(b.receivedAt) : now;
-      const id = newId('tp', now);
-      let caseId = '';
-      d.db.transaction(() => {
-        caseId = d.cases.open(
-          {
-            kind: b.kind ?? 'suspected_sublet',
-            source: 'tip',
-            householdId: b.householdId ?? null,
-            buildingId: building ?? b.buildingId ?? null,
-            summary: `举报投诉 (${b.channel})`,
-            evidence: {
-              tip: id,
-              channel: b.channel,
-              receivedAt: new Date(receivedAt).toISOString(),
-              content: b.content,
-            },
-            ts: receivedAt,
-          },
-          { name: actor },
-          now,
-        ).id;
-        insTip.run(
-          id,
-          receivedAt,
-          b.channel,
-          b.householdId ?? null,
-          building ?? b.buildingId ?? null,
-          b.kind ?? 'suspected_sublet',
-          b.content,
-          caseId,
-          actor,
-          now,
-        );
-      })();
-      req.log.info({ tip: id, case: caseId }, 'tip recorded');
-      w.audit(req, {
-        action: 'tip.create',
-        householdId: b.householdId ?? null,
-        caseId,
-        target: id,
-        detail: { channel: b.channel, kind: b.kind ?? 'suspected_sublet' },
-      });
-      return reply.status(201).send({ id, caseId });
+      const rows = (
+        hh ? patrolsOfHousehold.all(hh) : m ? patrolsOfMonth.all(`${m}-01`, `${m}-32`) : patrolsLatest.all()
+      ) as Array<Omit<Static<typeof L.PatrolRow>, 'target' | 'photos'>>;
+      const items = rows.map((r) => ({
+        ...r,
+        target: targetOf(d.db, r.id),
+        photos: d.workflow.evidence.of('patrol', r.id).map(evidenceLink),
+      }));
+      const want = req.query.target;
+      return {
+        items: want ? items.filter((p) => (p.target?.kind ?? 'household') === want) : items,
+      };
     },
   );
 

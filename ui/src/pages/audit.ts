@@ -1,7 +1,8 @@
+import { auditActionLabel } from '../../../core/codes.js';
 import { api, qs } from '../api.js';
 import type { AuditReply } from '../api-types.js';
 import { badge, card, field, fill, h, select } from '../dom.js';
-import { codeLabel, fmtTime, t } from '../i18n.js';
+import { codeLabel, fmtTime, lang, t } from '../i18n.js';
 import type { Page } from '../page.js';
 
 const ACTIONS = [
@@ -33,7 +34,22 @@ const ACTIONS = [
   'fire.clear',
   'fire.input_on',
   'fire.input_off',
+  // Issue 16: the full inspection, uploads, listing patrols, enforcement feedback, rewards.
+  'campaign.create',
+  'campaign.visit',
+  'campaign.close',
+  'campaign.report',
+  'evidence.upload',
+  'evidence.view',
+  'patrol.link',
+  'case.feedback',
+  'tip.view',
+  'tip.reward',
+  'tip.reward.decision',
 ];
+
+/** An action's label in the chosen language, with its code (what the filter and the API use). */
+const actionText = (a: string) => `${auditActionLabel(a, lang())} (${a})`;
 
 /** 审计: who logged in, who viewed which household file, who changed what; newest first. */
 export const auditPage: Page = {
@@ -43,7 +59,10 @@ export const auditPage: Page = {
   role: 'operator',
   async render(root) {
     const fActor = h('input', { name: 'actor', maxlength: 80, size: 12 });
-    const fAction = select('action', [['', t('全部')], ...ACTIONS.map((a): [string, string] => [a, a])]);
+    const fAction = select('action', [
+      ['', t('全部')],
+      ...ACTIONS.map((a): [string, string] => [a, actionText(a)]),
+    ]);
     const fHousehold = h('input', { name: 'household', maxlength: 64, size: 12 });
     const body = h('tbody');
     const more = h('button', { type: 'button', class: 'link' }, t('加载更多'));
@@ -62,7 +81,7 @@ export const auditPage: Page = {
               fmtTime(a.time),
               a.actor,
               a.role ?? '—',
-              a.action,
+              actionText(a.action),
               badge(codeLabel('auditOutcome', a.outcome), a.outcome === 'ok' ? 'ok' : 'bad'),
               a.householdId
                 ? h('a', { href: `#/households/${encodeURIComponent(a.householdId)}` }, a.householdId)

@@ -6,6 +6,8 @@ import { evidenceChain } from '../evidence.js';
 import { codeLabel, fmtTime, moveLabel, t } from '../i18n.js';
 import { caseStateBadge, deadlineText, isOverdue, messageLine, place } from '../ledger.js';
 import type { Page } from '../page.js';
+import { photoLinks } from '../upload.js';
+import { enforcementCard, feedbackForm, handoverFields } from './case-enforcement.js';
 
 const DAY = 86_400_000;
 /** The rectification period an order proposes (the operator may change it). */
@@ -67,6 +69,7 @@ function actions(c: CaseDetail, say: (m: string, bad?: boolean) => void, done: (
             value: dayIn(DEFAULT_RECTIFY_DAYS),
           })
         : null;
+    const handover = to === 'handed_over' ? handoverFields() : null;
     const cancel = h('button', { type: 'button' }, t('取消'));
     const form = h(
       'form',
@@ -74,12 +77,13 @@ function actions(c: CaseDetail, say: (m: string, bad?: boolean) => void, done: (
       h('strong', {}, moveLabel(to)),
       h('label', { class: 'field' }, h('span', {}, t('处置说明')), note),
       deadline ? h('label', { class: 'field' }, h('span', {}, t('整改期限')), deadline) : null,
+      handover?.el ?? null,
       h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('确认')), cancel),
     );
     cancel.addEventListener('click', () => fill(slot));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      const body: Record<string, string> = { to, note: note.value.trim() };
+      const body: Record<string, string> = { to, note: note.value.trim(), ...handover?.value() };
       if (deadline) body.deadline = endOfDay(deadline.value);
       try {
         const after = await api<CaseDetail>(`/api/cases/${encodeURIComponent(c.id)}/transitions`, {
@@ -205,6 +209,10 @@ export const casePage: Page = {
               h('p', { class: 'summary-text' }, c.summary),
             ),
             card(t('证据链'), evidenceChain(c.evidence)),
+            c.files.length
+              ? card(t('照片与文书'), h('div', { id: 'case-files' }, photoLinks(c.files)))
+              : null,
+            enforcementCard(c),
             alert ? card(t('通行记录'), evidenceTable(alert.evidence)) : null,
           ),
           h(
@@ -215,6 +223,9 @@ export const casePage: Page = {
               canAct
                 ? actions(c, message.say, (after) => void draw(after, after.state === 'handed_over'))
                 : h('p', { class: 'muted', id: 'read-only' }, t('查看员只读')),
+              canAct && c.state === 'handed_over'
+                ? feedbackForm(c, message.say, (after) => void draw(after))
+                : null,
             ),
             card(t('处置记录'), timeline(c)),
             canAct

@@ -15,6 +15,7 @@ import {
   todayShanghai,
 } from '../ledger.js';
 import type { PageContext } from '../page.js';
+import { photoLinks, photoPicker } from '../upload.js';
 
 /** What the household file carries from the ledger (issue 4): passes, cases, patrol visits. */
 export type HouseholdLedger = Pick<HouseholdFile, 'id' | 'buildingId' | 'passes' | 'cases' | 'patrols'>;
@@ -60,7 +61,8 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
     violationField.hidden = result.value !== 'violation_found';
   });
   const note = h('textarea', { name: 'note', maxlength: 2000, rows: 2, cols: 30 });
-  const photo = h('input', { name: 'photo', maxlength: 256, size: 16 });
+  // Photos are uploads now (issue 16): re-encoded by the gateway without EXIF or GPS.
+  const photos = photoPicker('photos');
   const form = h(
     'form',
     { id: 'patrol-form', class: 'filters' },
@@ -69,11 +71,12 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
     field(t('巡查结果'), result),
     violationField,
     field(t('备注'), note),
-    field(t('照片编号'), photo),
+    photos.el,
     h('button', { type: 'submit', class: 'primary' }, t('记录巡查')),
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (photos.busy()) return msg.say(t('照片上传中，请稍候'), true);
     try {
       const r = await api<Created>('/api/patrols', {
         method: 'POST',
@@ -84,10 +87,11 @@ function patrolForm(f: HouseholdLedger, ctx: PageContext, reload: () => Promise<
           result: result.value,
           ...(result.value === 'violation_found' ? { violation: violation.value } : {}),
           ...(note.value.trim() ? { note: note.value.trim() } : {}),
-          ...(photo.value.trim() ? { photo: photo.value.trim() } : {}),
+          ...(photos.ids().length ? { photos: photos.ids() } : {}),
         },
       });
       form.reset();
+      photos.reset();
       violationField.hidden = true;
       await reload();
       msg.say(r.caseId ? h('span', {}, `${t('已记录')}；`, opened(r.caseId)) : t('已记录'));
@@ -116,6 +120,9 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
     value: localInput(Date.now()),
   });
   const content = h('textarea', { name: 'content', required: true, maxlength: 4000, rows: 2, cols: 36 });
+  // The tipster, to thank or reward (issue 16): only admins read it back, retention removes it.
+  const tipsterName = h('input', { name: 'tipsterName', maxlength: 32, size: 8 });
+  const tipsterPhone = h('input', { name: 'tipsterPhone', maxlength: 20, size: 12, inputmode: 'tel' });
   const form = h(
     'form',
     { id: 'tip-form', class: 'filters' },
@@ -123,6 +130,8 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
     field(t('举报类型'), kind),
     field(t('收到时间'), received),
     field(t('举报内容'), content),
+    field(t('举报人（可不填）'), tipsterName),
+    field(t('联系电话（可不填）'), tipsterPhone),
     h('button', { type: 'submit', class: 'primary' }, t('登记举报投诉')),
   );
   form.addEventListener('submit', async (ev) => {
@@ -136,9 +145,19 @@ function tipForm(f: HouseholdLedger, reload: () => Promise<void>): HTMLElement {
           householdId: f.id,
           receivedAt: fromLocalInput(received.value),
           content: content.value.trim(),
+          ...(tipsterName.value.trim() || tipsterPhone.value.trim()
+            ? {
+                tipster: {
+                  ...(tipsterName.value.trim() ? { name: tipsterName.value.trim() } : {}),
+                  ...(tipsterPhone.value.trim() ? { phone: tipsterPhone.value.trim() } : {}),
+                },
+              }
+            : {}),
         },
       });
       content.value = '';
+      tipsterName.value = '';
+      tipsterPhone.value = '';
       await reload();
       msg.say(r.caseId ? opened(r.caseId) : t('已记录'));
     } catch (err) {
@@ -196,7 +215,7 @@ export function ledgerCards(f: HouseholdLedger): HTMLElement[] {
           p.inspector,
           badge(codeLabel('patrolResult', p.result), p.result === 'violation_found' ? 'bad' : 'muted'),
           p.note ?? '—',
-          p.photo ?? '—',
+          p.photos.length ? photoLinks(p.photos) : (p.photo ?? '—'),
           p.caseId ? h('a', { href: `#/cases/${encodeURIComponent(p.caseId)}` }, p.caseId) : '—',
         ],
         t('暂无数据'),

@@ -95,6 +95,31 @@ function options(r: MonthlyReport, buildingName: (id: string) => string): Array<
 }
 
 /**
+ * The rows of issue 16: patrols of agencies and listings, the enforcement office's results,
+ * tips received, proved true and rewarded.
+ */
+function workflowRows(r: MonthlyReport): HTMLElement {
+  const rows: Array<[string, number]> = [
+    [`${codeLabel('patrolTarget', 'agency')}${t('巡查次数')}`, r.targets.agency.patrols],
+    [`${codeLabel('patrolTarget', 'agency')}${t('发现违规')}`, r.targets.agency.violations],
+    [`${codeLabel('patrolTarget', 'listing')}${t('巡查次数')}`, r.targets.listing.patrols],
+    [`${codeLabel('patrolTarget', 'listing')}${t('发现违规')}`, r.targets.listing.violations],
+    [t('跨区移交'), r.enforcement.crossDistrict],
+    [t('城管反馈'), r.enforcement.feedback],
+    ...Object.entries(r.enforcement.byResult).map(([k, v]): [string, number] => [
+      `${t('城管反馈')}: ${codeLabel('enforcementResult', k)}`,
+      v,
+    ]),
+    [t('收到举报'), r.tips.received],
+    [t('举报属实'), r.tips.substantiated],
+    [t('举报奖励'), r.tips.rewarded],
+  ];
+  const tbl = table([t('项目'), t('数量')], rows, ([k, v]) => [k, v]);
+  tbl.id = 'report-workflow';
+  return card(t('门店房源巡查、城管反馈与举报'), tbl);
+}
+
+/**
  * 月报: the monthly report of one month — patrols, findings, the ledger's movement, the
  * households concerned — with charts, a CSV export (Excel-ready) and a printable A4 page.
  */
@@ -186,6 +211,7 @@ export const reportsPage: Page = {
           stat('月末未结', r.cases.openAtMonthEnd),
         ),
         h('div', { class: 'report-charts' }, ...charts.map((c) => card(t(c.title), c.el))),
+        workflowRows(r),
         card(
           t('涉及房屋'),
           table(
