@@ -7,6 +7,7 @@ import { MOVE_OUT_AFTER_MS, scheduleDemoMoveOut } from './demo-move-out.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import {
+  demoTerminalLogins,
   ensureSimCameraLogins,
   importSimRoster,
   simEstate,
@@ -15,6 +16,7 @@ import {
   startSerialDoors,
   startSimCameras,
   startSimUpstream,
+  startVendorDoors,
 } from './simulation.js';
 
 /** `estate-gateway demo`. */
@@ -37,6 +39,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   let login: Awaited<ReturnType<typeof ensureDemoLogin>>;
   try {
     importSimRoster(gw.db, estate, gw.secrets);
+    demoTerminalLogins(l, gw.secrets);
     login = await ensureDemoLogin(gw.db, l.dataDir);
   } catch (err) {
     await gw.stop();
@@ -44,11 +47,14 @@ export async function demoCommand(argv: string[]): Promise<void> {
   }
   const issuer = simRosterIssuer(l, estate);
   const upstream = await startSimUpstream(l, gw.secrets, log, issuer);
-  // The serial devices and the cameras listen before the gateway opens its lines to them;
-  // a door is held open and another forced within the first minute (issue 13).
+  // The serial devices, the vendor terminals and the cameras listen before the gateway
+  // opens its lines to them; a door is held open and another forced within the first
+  // minute (issue 13).
   const serial = await startSerialDoors(l, estate, log, {});
+  const vendor = await startVendorDoors(l, estate, gw.secrets, log);
   const cameras = await startSimCameras(l, gw.secrets, log);
   const stopSimulators = async () => {
+    await vendor.stop();
     await serial.stop();
     await cameras.stop();
     await upstream?.stop();
@@ -67,6 +73,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     throw err;
   }
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
+  vendor.play();
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
   const cancelMoveOut = issuer ? scheduleDemoMoveOut(gw, issuer, sim, estate, log) : () => {};
   stopSim = () => {
@@ -97,6 +104,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `  Roster        ${issuer ? `signed by the simulated district system (${c.rosterSync.pullUrl}, every ${c.rosterSync.pullIntervalSeconds} s); a resident moves out there in ${MOVE_OUT_AFTER_MS / 1000} s` : c.rosterSync.enabled ? 'synced from upstream' : 'imported from the simulated estate'}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
+      `  Vendor terms  ${vendor.terminals.map((v) => `${v.reader.id} (${v.vendor}, 127.0.0.1:${v.sim.port})`).join(', ') || 'none'}`,
       `  Doors         contacts at ${serial.leaves.doorIds.join(', ') || 'none'}; ${serial.acts?.held ?? '—'} held open and ${serial.acts?.forced ?? '—'} forced within the first minute`,
       `  Cameras       ${[...cameras.cameras.keys()].join(', ') || 'none'} (simulated ONVIF; logins in the secrets file)`,
       `  Data          ${l.dataDir}`,
@@ -115,6 +123,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
         outbox: gw.upstream?.status.depth ?? 0,
         serialPresented: serial.presented,
         lockPulses: serial.pulses,
+        vendorPresented: vendor.presented,
+        vendorDoorOpens: vendor.opens,
         doors: serial.leaves.counts,
         cameraSnapshots: cameras.snapshots,
       },

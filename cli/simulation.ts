@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../gateway/config/load.js';
-import { cameraLogin, loadSecrets, type Secrets, saveSecrets } from '../gateway/config/secrets.js';
+import { cameraLogin, loadSecrets, type Secrets, writeSecretsFile } from '../gateway/config/secrets.js';
 import { parseRoster } from '../gateway/roster/import.js';
 import { rosterVersion, saveRoster } from '../gateway/roster/repository.js';
 import type { Db } from '../gateway/store/db.js';
@@ -16,6 +16,7 @@ import { simCameraPort } from '../sim/site.js';
 import type { SimEstate } from '../sim/types.js';
 import { SimUpstream } from '../sim/upstream.js';
 import { SimRosterIssuer } from '../sim/upstream-roster.js';
+import { VendorDoorsSimulation } from '../sim/vendor-doors.js';
 
 /**
  * Puts the simulated estate's roster into the gateway database, unless the same version
@@ -154,7 +155,7 @@ export function ensureSimCameraLogins(l: LoadedConfig): boolean {
     };
     added = true;
   }
-  if (added) saveSecrets(l.secretsFile, secrets);
+  if (added) writeSecretsFile(l.secretsFile, secrets);
   return added;
 }
 
@@ -167,4 +168,42 @@ export async function startSimCameras(l: LoadedConfig, secrets: Secrets, log: Lo
   );
   await cams.start();
   return cams;
+}
+
+/** The vendor terminal drivers whose readers the demo simulates. */
+const VENDOR_DRIVERS = new Set(['hikvision-isapi', 'dahua']);
+
+/**
+ * Gives every vendor terminal of the config a login for this run when the secrets file has
+ * none (in memory only: the demo's simulated terminals take whatever the gateway holds).
+ * A real terminal's login is the installer's to put in the file: the gateway never makes one.
+ */
+export function demoTerminalLogins(l: LoadedConfig, secrets: Secrets): void {
+  for (const r of l.config.readers) {
+    if (!VENDOR_DRIVERS.has(r.driver)) continue;
+    secrets.terminals ??= {};
+    secrets.terminals[r.id] ??= { username: 'admin', password: randomBytes(12).toString('base64url') };
+  }
+}
+
+/**
+ * Serves the simulated Hikvision and Dahua terminals the config's vendor readers point at
+ * (127.0.0.1 ports), their libraries filled as an estate's terminals are, and people at them.
+ * Start it before the gateway, so the drivers find them at once.
+ */
+export async function startVendorDoors(
+  l: LoadedConfig,
+  estate: SimEstate,
+  secrets: Secrets,
+  log: Logger,
+): Promise<VendorDoorsSimulation> {
+  const sim = new VendorDoorsSimulation({
+    estate,
+    config: l.config,
+    password: (id) => secrets.terminals?.[id]?.password ?? '',
+    seed: l.config.sim.seed,
+    log: log.child({ module: 'sim-vendor' }),
+  });
+  await sim.start();
+  return sim;
 }

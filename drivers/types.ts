@@ -45,11 +45,40 @@ export interface DriverContext {
    */
   ingress: HttpIngress;
   /**
-   * The login of a device that needs one (cameras, issue 13), from the secrets file
-   * (`cameras.<reader id>`); undefined when none is configured. Call it in start(), after
-   * the secrets are read; never log what it returns.
+   * Small durable state per reader, kept in the gateway's store (a terminal's catch-up
+   * cursor: the last event serial number recorded). Usable once the drivers start. Absent
+   * in contexts that keep none (then a driver keeps it in memory and says so).
    */
-  credentials?: (readerId: string) => { username: string; password: string } | undefined;
+  state?: DriverState;
+  /** The secrets a driver needs for its readers, read when used (the file is loaded by the first start step). */
+  secrets?: DriverSecrets;
+}
+
+/** A reader's small durable values, by key (issue 11). Values are short strings; never personal data. */
+export interface DriverState {
+  /** The value stored under `key` for the reader, or null. */
+  get(readerId: string, key: string): string | null;
+  /** Stores (or replaces) a value; durable when it returns. */
+  set(readerId: string, key: string, value: string): void;
+}
+
+/** An account on a terminal or a camera: what the gateway logs in with (HTTP Digest, WS-Security). */
+export interface TerminalLogin {
+  username: string;
+  password: string;
+}
+
+/** The secrets file as drivers see it: never logged, never copied into config. */
+export interface DriverSecrets {
+  /** The gateway's login on the terminal (secrets file `terminals.{id}`), when the installer put one there. */
+  terminalLogin(readerId: string): TerminalLogin | undefined;
+  /** The password the reader logs in to the gateway with (`readers.{id}`): the broker, a Digest-signed push. */
+  readerPassword(readerId: string): string | undefined;
+  /**
+   * A camera's login (secrets file `cameras.{id}`, issue 13): ONVIF and the snapshot's
+   * Digest use it. Undefined when none is configured; never log what it returns.
+   */
+  cameraLogin(readerId: string): TerminalLogin | undefined;
 }
 
 /** Creates a protocol's driver; what it declares about itself rides on the function. */

@@ -8,7 +8,6 @@ import type { SerialBinding } from '../drivers/types.js';
 import { CameraCaptures } from './cameras/captures.js';
 import { HttpEmbeddingService } from './cameras/embedding.js';
 import type { LoadedConfig } from './config/load.js';
-import { cameraLogin } from './config/secrets.js';
 import { SecretsFile } from './config/secrets-file.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
@@ -34,9 +33,11 @@ import type { Detector } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
+import { Retention } from './retention.js';
 import { RosterState } from './roster/roster-state.js';
 import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
+import { StoreDriverState } from './store/driver-state.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
@@ -135,7 +136,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     captures,
   });
 
-  const bus = createBus(cfg, secrets, log);
+  const bus = createBus(cfg, secrets, log, metrics);
   const ingress = new TerminalIngress({ ...cfg.terminals.http, log: child('terminals'), metrics });
   const drivers = new DriverSet({
     readers: cfg.readers,
@@ -145,9 +146,10 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     topicPrefix: cfg.mqtt.topicPrefix,
     serialBinding: deps.serialBinding,
     ingress,
+    state: new StoreDriverState(store, clock),
+    secrets: secrets.forDrivers(),
     log,
     clock,
-    credentials: (id) => cameraLogin(secrets.value, id),
   });
   const driverOf = new Map(cfg.readers.map((r) => [r.id, r.driver]));
   const doorParts = new Doors({
@@ -249,9 +251,19 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     doors: doorParts,
     log: child('http'),
   });
+  const retention = new Retention({
+    store,
+    journal: new Journal(store),
+    thumbnails,
+    retention: cfg.retention,
+    metrics,
+    log: child('retention'),
+    rosterChanged: () => rosterWatch.reload(),
+  });
   const housekeeping = new Housekeeping({
     config: cfg,
-    journal: new Journal(store),
+    store,
+    retention,
     clock,
     log,
     devices,
@@ -259,9 +271,6 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     roster: rosterWatch,
     cases,
     upstream,
-    thumbnails,
-    passes,
-    captures,
     workflow,
   });
   return new Gateway({

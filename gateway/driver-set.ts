@@ -5,7 +5,7 @@ import type { DoorCommand, Driver, ReadSink, Snapshot, SnapshotRequest } from '.
 import { GatewayError } from '../core/errors.js';
 import type { HttpIngress } from '../core/ingress.js';
 import type { Provisioner } from '../core/provisioning.js';
-import type { DriverFactory, SerialBinding } from '../drivers/types.js';
+import type { DriverFactory, DriverSecrets, DriverState, SerialBinding } from '../drivers/types.js';
 import type { ReaderConfig } from './config/schema.js';
 import type { LineStats } from './devices.js';
 
@@ -21,10 +21,12 @@ export interface DriverSetOptions {
   serialBinding?: SerialBinding;
   /** The terminal listener HTTP-push drivers register their routes on. */
   ingress: HttpIngress;
+  /** Drivers' durable per-reader values (catch-up cursors). */
+  state?: DriverState;
+  /** What drivers may read of the secrets file (terminal logins). */
+  secrets?: DriverSecrets;
   log: Logger;
   clock: Clock;
-  /** Logins of devices that need one (cameras), from the secrets file, read after start. */
-  credentials?: (readerId: string) => { username: string; password: string } | undefined;
 }
 
 /** A reader whose driver keeps a library of people on it, and that driver's provisioner. */
@@ -58,7 +60,8 @@ export class DriverSet implements LineStats {
         topicPrefix: o.topicPrefix,
         serialBinding: o.serialBinding,
         ingress: o.ingress,
-        credentials: o.credentials,
+        state: o.state,
+        secrets: o.secrets,
       });
       this.#drivers.set(name, driver);
       for (const r of readers) this.#byReader.set(r.id, driver);

@@ -74,7 +74,7 @@ export class OnvifDriver implements Driver {
   async start(): Promise<void> {
     this.#running = true;
     for (const [id, c] of this.#cams) {
-      const login = this.#ctx.credentials?.(id);
+      const login = this.#ctx.secrets?.cameraLogin(id);
       if (!login)
         this.#ctx.log.warn(
           { reader: id },

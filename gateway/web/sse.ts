@@ -16,16 +16,29 @@ export interface LivePresenters {
   fire?: (f: FireStatus) => unknown;
 }
 
+/** How a stream stays tied to its caller's session (issue 9 item 8). */
+export interface StreamLife {
+  /** Between heartbeats; a heartbeat comment keeps proxies from closing the stream. */
+  heartbeatMs: number;
+  /** Asked at every heartbeat: false ends the stream (session ended, expired, account disabled). */
+  alive: () => boolean;
+  /** Registers the stream's close with whoever ends sessions; returns its unregister. */
+  register: (close: () => void) => () => void;
+}
+
 /**
  * Server-Sent Events of live entries and alerts (`/api/live`), and of door states and the
  * fire all-open (issue 13). An entry carries its journal seq as its id, an alert its alert
- * id, a door its door id; a heartbeat comment every 15 s keeps proxies from closing it.
+ * id, a door its door id. The stream ends with its session: at once on logout, a password
+ * change or a disabled account (`register`), and at the next heartbeat when the session
+ * is found gone otherwise (`alive`).
  */
 export function serveLive(
   req: FastifyRequest,
   reply: FastifyReply,
   live: LiveBus,
   present: LivePresenters,
+  life: StreamLife,
 ): void {
   reply.hijack();
   const res = reply.raw;
@@ -52,7 +65,18 @@ export function serveLive(
   live.on('alert', onAlert);
   live.on('door', onDoor);
   live.on('fire', onFire);
-  const heartbeat = setInterval(() => res.write(': keepalive\n\n'), 15_000);
+  let unregister = () => {};
+  const end = () => {
+    close();
+    res.end();
+  };
+  const heartbeat = setInterval(() => {
+    if (life.alive()) res.write(': keepalive\n\n');
+    else {
+      req.log.info('live stream ended: its session is no longer valid');
+      end();
+    }
+  }, life.heartbeatMs);
   heartbeat.unref();
   const close = () => {
     clearInterval(heartbeat);
@@ -60,7 +84,9 @@ export function serveLive(
     live.off('alert', onAlert);
     live.off('door', onDoor);
     live.off('fire', onFire);
+    unregister();
   };
+  unregister = life.register(end);
   req.raw.on('close', close);
   res.on('error', close);
 }

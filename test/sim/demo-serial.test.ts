@@ -18,7 +18,8 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 /** What the test changes in config/default.yaml. */
 interface DemoConfig {
   doors: Array<{ id: string; heldOpenSeconds?: number }>;
-  readers: Array<{ id: string; driver?: string; options?: { path?: string; url?: string } }>;
+  readers: Array<{ id: string; driver?: string; options?: { path?: string; url?: string; port?: number } }>;
+  terminals: { http: { port: number } };
   http: { port: number };
   mqtt: { embedded: { port: number } };
   upstream: { url: string };
@@ -27,12 +28,15 @@ interface DemoConfig {
 }
 
 t.test(
-  'npm start: entries at the serial door within 30 s, lock pulsed; door alarms and snapshots',
+  'npm start: entries at the serial door within 30 s, lock pulsed; the vendor terminals answered; door alarms and snapshots',
   async (t) => {
     const { dir, cleanup } = tmpDir('demo-');
     t.teardown(cleanup);
     const cfg = parse(readFileSync(path.join(ROOT, 'config', 'default.yaml'), 'utf8')) as DemoConfig;
-    const serial = cfg.readers.filter((r) => r.driver && r.driver !== 'mqtt-v1' && r.driver !== 'onvif');
+    const vendor = cfg.readers.filter((r) => r.driver === 'hikvision-isapi' || r.driver === 'dahua');
+    const serial = cfg.readers.filter(
+      (r) => r.driver && r.driver !== 'mqtt-v1' && r.driver !== 'onvif' && !vendor.includes(r),
+    );
     t.same(
       [...new Set(serial.map((r) => r.driver))].sort(),
       ['fingerprint', 'idcard', 'modbus-relay', 'wiegand'],
@@ -42,6 +46,14 @@ t.test(
       t.match(r.options?.path, /^tcp:\/\/127\.0\.0\.1:\d+$/, `${r.id} is served on a tcp:// port`);
       if (r.options) r.options.path = `tcp://127.0.0.1:${await freePort()}`;
     }
+    // Issue 11: a Hikvision and a Dahua terminal, simulated on 127.0.0.1 ports.
+    t.same(
+      vendor.map((r) => r.driver).sort(),
+      ['dahua', 'hikvision-isapi'],
+      'default.yaml declares the vendor terminals',
+    );
+    for (const r of vendor) if (r.options) r.options.port = await freePort();
+    cfg.terminals.http.port = 0;
     // Issue 13: the simulated cameras, on free ports too; the held-open gate's limit made short.
     const cameras = cfg.readers.filter((r) => r.driver === 'onvif');
     t.same(
@@ -85,6 +97,7 @@ t.test(
 
     const door = 'B05-U2';
     let granted: Array<{ type: string; reasons: string }> = [];
+    let vendorGranted: Array<{ reader_id: string }> = [];
     let pulses = 0;
     // The daemon's database and its stdout are all there is to watch from here: poll them.
     const entriesAndPulse = (): boolean => {
@@ -96,18 +109,34 @@ t.test(
            WHERE j.door_id = ? AND d.outcome = 'granted' AND d.answer = 'unlock'`,
           )
           .all(door) as typeof granted;
+        vendorGranted = db
+          .prepare(
+            `SELECT DISTINCT j.reader_id FROM journal j JOIN decisions d USING (seq)
+           WHERE j.reader_id IN (${vendor.map(() => '?').join(',')}) AND d.answer = 'unlock'`,
+          )
+          .all(...vendor.map((r) => r.id)) as typeof vendorGranted;
         db.close();
       } catch {
         // not created yet
       }
       for (const m of out.matchAll(/"lockPulses":(\d+)/g)) pulses = Math.max(pulses, Number(m[1]));
-      return granted.length > 0 && pulses > 0;
+      return granted.length > 0 && pulses > 0 && vendorGranted.length === vendor.length;
     };
     await waitFor(
       entriesAndPulse,
       { timeoutMs: 30_000 - (Date.now() - started), everyMs: 250 },
-      'an entry at the serial door and a lock pulse',
-    );
+      'an entry at the serial door and a lock pulse, an unlock at each vendor terminal',
+    ).catch((err: unknown) => {
+      t.comment(`granted ${granted.length}, pulses ${pulses}, vendor ${JSON.stringify(vendorGranted)}`);
+      t.comment(
+        out
+          .split('\n')
+          .filter((l) => /vendor|hik|dahua|HK-|DH-/i.test(l))
+          .slice(-15)
+          .join('\n'),
+      );
+      throw err;
+    });
     const took = Date.now() - started;
     t.ok(granted.length > 0, `serial entries recorded and answered unlock (${granted.length})`);
     t.ok(pulses > 0, `the relay board switched the lock (${pulses} pulses)`);
@@ -117,6 +146,12 @@ t.test(
       'by the serial readers: fingerprint, ID card, card',
     );
     t.match(out, /Serial doors {2}.*B05-U2.*: 6 simulated serial devices/);
+    t.same(
+      vendorGranted.map((r) => r.reader_id).sort(),
+      vendor.map((r) => r.id).sort(),
+      'a face answered at each vendor terminal',
+    );
+    t.match(out, /Vendor terms {2}HK-B04-U1 \(hikvision-isapi, 127\.0\.0\.1:\d+\), DH-B04-U2 \(dahua/);
 
     // Issue 13: within the first minutes a gate is held open (and cleared when it closes) and a
     // door is forced, both raised as alerts and sent to the (simulated) district system; entries

@@ -21,8 +21,12 @@ async function rig(t: Test, o: { options?: Record<string, unknown>; password?: s
   const { ctx, sink, logLines } = makeContext([
     { id: 'CAM1', door: 'D1', options: { url: cam.deviceUrl, ...o.options } },
   ]);
-  ctx.credentials = (id) =>
-    id === 'CAM1' ? { username: 'admin', password: o.password ?? PASSWORD } : undefined;
+  ctx.secrets = {
+    terminalLogin: () => undefined,
+    readerPassword: () => undefined,
+    cameraLogin: (id) =>
+      id === 'CAM1' ? { username: 'admin', password: o.password ?? PASSWORD } : undefined,
+  };
   const driver = createOnvifDriver(ctx);
   await driver.start();
   t.teardown(() => driver.stop());

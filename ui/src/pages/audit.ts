@@ -28,6 +28,9 @@ const ACTIONS = [
   'tip.create',
   'report.view',
   'report.export',
+  // Issue 9: a look at a face thumbnail (first per user and hour), the daily retention run.
+  'thumb.view',
+  'retention.run',
   // Doors (issue 13): remote unlock, the fire all-open declared, ended, or from a fire input.
   'door.unlock',
   'fire.declare',
