@@ -310,6 +310,13 @@ const auditOutcome = {
   refused: { zh: '拒绝', en: 'refused' },
 } as const satisfies Table;
 
+/** An offer to enrol a face the detectors learnt as a resident's card holder (issue 10). */
+const faceOfferState = {
+  offered: { zh: '待确认', en: 'Offered' },
+  enrolled: { zh: '已登记', en: 'Enrolled' },
+  rejected: { zh: '非本人', en: 'Not the resident' },
+} as const satisfies Table;
+
 /** What the devices page shows of a door (issue 13), in order of urgency. */
 const doorState = {
   fire: { zh: '消防常开', en: 'Fire all-open' },
@@ -375,6 +382,7 @@ export const CODES = {
   patrolResult,
   tipChannel,
   auditOutcome,
+  faceOfferState,
   doorState,
   campaignState,
   visitResult,
@@ -425,6 +433,8 @@ export type PatrolResult = Code<'patrolResult'>;
 export type TipChannel = Code<'tipChannel'>;
 /** How an audited action ended. */
 export type AuditOutcome = Code<'auditOutcome'>;
+/** Where an offer to enrol a learnt face stands. */
+export type FaceOfferState = Code<'faceOfferState'>;
 /** A door's state on the devices page. */
 export type DoorStateCode = Code<'doorState'>;
 /** Whether a full inspection takes visits. */

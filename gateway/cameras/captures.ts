@@ -5,7 +5,7 @@
  * image (re-encoded: metadata stripped, size-capped). Strictly after the door's answer and
  * off its path: a camera that is slow, dead or refusing costs a counter and a log line with
  * its id, never a delayed door. Per camera at most `maxPending` snapshots wait; past that
- * they are dropped and counted. Each outcome is a row of camera_captures (migration 010),
+ * they are dropped and counted. Each outcome is a row of camera_captures (migration 011),
  * with the face embedding when an embedding service is configured.
  */
 import type { Logger } from 'pino';

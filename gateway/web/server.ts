@@ -15,6 +15,7 @@ import { caseRoutes, handoverArchiveRoute } from './routes/cases.js';
 import { doorRoutes } from './routes/doors.js';
 import { enforcementRoutes } from './routes/enforcement.js';
 import { evidenceRoutes } from './routes/evidence.js';
+import { faceOfferRoutes } from './routes/face-offers.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
 import { listingRoutes } from './routes/listings.js';
@@ -39,6 +40,7 @@ const ROUTES: RouteModule[] = [
   readerRoutes,
   doorRoutes,
   householdRoutes,
+  faceOfferRoutes,
   liveRoutes,
   overviewRoutes,
   passRoutes,

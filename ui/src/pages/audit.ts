@@ -31,6 +31,9 @@ const ACTIONS = [
   // Issue 9: a look at a face thumbnail (first per user and hour), the daily retention run.
   'thumb.view',
   'retention.run',
+  // Faces learnt as card holders, enrolled or turned down (issue 10).
+  'face.enrol',
+  'face.reject',
   // Doors (issue 13): remote unlock, the fire all-open declared, ended, or from a fire input.
   'door.unlock',
   'fire.declare',
