@@ -62,6 +62,13 @@ const reason = {
     en: 'This door needs the ID card and a face or finger',
   },
   person_card_mismatch: { zh: '人证不符', en: 'Person–card mismatch' },
+  // The door's policy while the journal cannot commit (issue 12): what overrode the decision.
+  // store_fail_closed is also what the terminal shows (gateway/pipeline/reasons.ts).
+  store_fail_closed: {
+    zh: '系统存储故障，暂停通行，请联系物业',
+    en: 'Storage failed: entry paused, please contact the property office',
+  },
+  store_fail_open: { zh: '存储故障，按策略放行', en: 'Storage failed: opened by the door’s policy' },
   // Door schedules (issue 13): the decision also records which schedule applied.
   passage: { zh: '常开时段', en: 'Passage hours' },
   outside_hours: { zh: '非开放时段', en: 'Outside opening hours' },
@@ -96,6 +103,10 @@ const alertKind = {
   device_offline: { zh: '设备离线', en: 'Device offline', severity: 'warning' },
   door_forced: { zh: '门被强行打开', en: 'Door forced', severity: 'critical' },
   door_held_open: { zh: '门长时间未关', en: 'Door held open', severity: 'warning' },
+  // The box itself (issue 12): the journal could not commit, or soon will not.
+  storage_full: { zh: '存储空间已满', en: 'Storage full', severity: 'critical' },
+  storage_failed: { zh: '存储故障', en: 'Storage failed', severity: 'critical' },
+  disk_space_low: { zh: '磁盘空间不足', en: 'Disk space low', severity: 'warning' },
   // Door hardware (issue 13): the fire input or an admin opened every door; a device's tamper input.
   fire_all_open: { zh: '消防联动开门', en: 'Fire all-open', severity: 'critical' },
   door_tamper: { zh: '门禁设备防拆报警', en: 'Door device tampered', severity: 'critical' },

@@ -21,6 +21,7 @@ import type { LibrarySync } from './provisioning/library-sync.js';
 import type { RosterState } from './roster/roster-state.js';
 import type { RosterSyncPart } from './roster/sync/sync-part.js';
 import type { RosterWatch } from './roster-watch.js';
+import type { DataLock } from './store/data-lock.js';
 import type { Store } from './store/store.js';
 import type { TerminalIngress } from './terminal-ingress.js';
 import type { Outbox } from './upstream/outbox.js';
@@ -33,6 +34,8 @@ export interface GatewayParts {
   dataDir: string;
   log: Logger;
   clock: Clock;
+  /** One gateway per data directory (issue 12). */
+  lock: DataLock;
   secrets: SecretsFile;
   store: Store;
   metrics: Metrics;

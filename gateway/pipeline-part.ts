@@ -18,6 +18,7 @@ import type { DeviceRegistry } from './devices.js';
 import type { DoorSignals } from './doors/door-signals.js';
 import type { CaseBook } from './ledger/case-book.js';
 import type { LiveBus } from './live-bus.js';
+import type { LogLimiter } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import type { PassIndex } from './passes/pass-index.js';
 import { createPipeline } from './pipeline/create.js';
@@ -54,6 +55,8 @@ export interface PipelinePartDeps {
   doors: DoorSignals;
   /** The doors' cameras (issue 13): snapshots of live reads after their answer. */
   captures?: CameraCaptures;
+  /** Refused input is logged through this (issue 12 item 6). */
+  limiter: LogLimiter;
 }
 
 /**
@@ -114,6 +117,7 @@ export class PipelinePart implements ReadSink {
       afterCommit: links.afterCommit,
       doors: d.doors,
       captures: d.captures,
+      limiter: d.limiter,
     });
   }
 
@@ -122,6 +126,7 @@ export class PipelinePart implements ReadSink {
     await this.#pipeline?.drain();
     this.#d.captures?.stop();
     await this.#d.thumbnails.drain();
+    this.#d.limiter.flush();
   }
 
   /** The running pipeline; throws NOT_STARTED before the pipeline step. */
@@ -138,6 +143,21 @@ export class PipelinePart implements ReadSink {
   /** Reads recorded since start. */
   get recorded(): number {
     return this.#pipeline?.recorded ?? 0;
+  }
+
+  /** Whether the journal commits (ok before start). */
+  get store(): Pipeline['store'] {
+    return (
+      this.#pipeline?.store ?? {
+        state: 'ok',
+        since: null,
+        error: null,
+        failedCommits: 0,
+        answered: 0,
+        refused: 0,
+        held: 0,
+      }
+    );
   }
 
   submit(read: CredentialRead): Promise<void> {

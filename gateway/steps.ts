@@ -4,7 +4,8 @@ import type { GatewayParts } from './parts.js';
 
 /**
  * The start order of a gateway (style.md "Ordered lifecycle"); stop runs it backwards.
- * The secrets and the store come first (everything reads them); the roster and the
+ * The data directory's lock comes first: a second instance stops there, before it reads
+ * or opens anything (issue 12). The secrets and the store next (everything reads them); the roster and the
  * devices' saved state next; the pipeline before the broker link and the drivers that
  * feed it; the reader libraries' sync after the drivers (and so stopped before them: a
  * sync cut between DownChar and Store would leave a half-written page); then the
@@ -13,6 +14,7 @@ import type { GatewayParts } from './parts.js';
 export function gatewaySteps(p: GatewayParts): Step[] {
   const { libraries, upstream, rosterSync, viid, monthlyReports } = p;
   return [
+    { name: 'data lock', start: () => p.lock.acquire(), stop: () => p.lock.release() },
     { name: 'secrets', start: () => void p.secrets.load(), stop: () => {} },
     { name: 'store', start: () => void p.store.open(), stop: () => p.store.close() },
     {

@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyInstance,
   LogController,
 } from 'fastify';
+import { parseIsoTime } from '../../core/time.js';
 import type { App, RouteModule, WebDeps } from './context.js';
 import { problem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -99,7 +100,14 @@ export function buildServer(d: WebDeps): FastifyInstance {
     trustProxy: d.config.http.trustProxy.length > 0 ? [...d.config.http.trustProxy] : false,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+      // A time the routes will Date.parse must name a moment that exists (issue 12 item 5):
+      // ajv-formats lets 23:59:60Z through, which Date.parse turns into NaN.
+      onCreate: (ajv) => {
+        ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseIsoTime(s) !== null });
+      },
+    },
     // Fastify's messages, but an unknown field is named: "must NOT have additional
     // properties" alone leaves the caller guessing which one.
     schemaErrorFormatter: (errors, dataVar) =>

@@ -135,4 +135,7 @@ t.test('events export as jsonl and csv', async (t) => {
   t.equal(future.stdout, '');
   const badTime = cli('events', '--since', 'yesterday', '--config', cfg);
   t.equal(badTime.status, 2);
+  const noSuchDay = cli('events', '--since', '2026-02-30T00:00:00+08:00', '--config', cfg);
+  t.equal(noSuchDay.status, 2, 'a day that does not exist is an error, not 2 March');
+  t.match(noSuchDay.stderr, /--since is not an ISO time with a zone that exists/);
 });

@@ -24,6 +24,7 @@ export const EN: Readonly<Record<string, string>> = {
   设备在线: 'Devices online',
   离线: 'offline',
   未知: 'unknown',
+  '未知（链路中断）': 'unknown (link down)',
   近24小时通行: 'Entries per hour, last 24 h',
   进: 'In',
   出: 'Out',

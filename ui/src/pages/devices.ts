@@ -104,9 +104,11 @@ export const devicesPage: Page = {
             h(
               'span',
               { class: 'chips' },
-              r.online === null
-                ? badge(t('未知'), 'muted')
-                : badge(r.online ? t('在线') : t('离线'), r.online ? 'ok' : 'bad'),
+              r.linkDown
+                ? badge(t('未知（链路中断）'), 'muted')
+                : r.online === null
+                  ? badge(t('未知'), 'muted')
+                  : badge(r.online ? t('在线') : t('离线'), r.online ? 'ok' : 'bad'),
               syncBadge(r.fingerprintSync),
             ),
             fmtTime(r.lastSeen),
