@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { thumbRefsOfEvidence } from './ledger/evidence-refs.js';
 import type { Metrics } from './metrics.js';
-import type { Journal } from './pipeline/journal.js';
+import { type Journal, thumbsOfEntries } from './pipeline/journal.js';
 import type { Thumbnailer } from './pipeline/thumbnails.js';
 import type { Store } from './store/store.js';
 
@@ -146,11 +146,7 @@ export class Retention {
       const lists = [ev.entries, ...(Array.isArray(ev.persons) ? ev.persons.map((p) => p?.entries) : [])];
       for (const l of lists) if (Array.isArray(l)) for (const s of l) if (Number.isInteger(s)) seqs.add(s);
     }
-    const thumbOf = db.prepare('SELECT thumb FROM journal WHERE seq = ?').pluck();
-    for (const s of seqs) {
-      const t = thumbOf.get(s);
-      if (typeof t === 'string') thumbs.add(t);
-    }
+    for (const t of thumbsOfEntries(db, seqs)) thumbs.add(t);
     return { seqs, thumbs };
   }
 
