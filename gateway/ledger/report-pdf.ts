@@ -79,10 +79,9 @@ export function monthlyReportPdf(
   p.rows([
     ['跨区移交', r.enforcement.crossDistrict],
     ['收到城管反馈', r.enforcement.feedback],
-    ...Object.entries(r.enforcement.byResult).map(([k, v]): PdfRow => [
-      `其中：${label('enforcementResult', k)}`,
-      v,
-    ]),
+    ...Object.entries(r.enforcement.byResult).map(
+      ([k, v]): PdfRow => [`其中：${label('enforcementResult', k)}`, v],
+    ),
   ]);
 
   // Issue 16: "经查证属实的，可适当给予表彰奖励".
