@@ -274,7 +274,7 @@ const ROUTES: Array<{
     route: 'GET /api/campaigns/:id/report',
     role: 'viewer',
     path: '/api/campaigns/cp-none/report',
-    bad: { path: '/api/campaigns/cp-none/report?format=pdf', names: /format/ },
+    bad: { path: '/api/campaigns/cp-none/report?format=xlsx', names: /format/ },
   },
   {
     route: 'POST /api/campaigns/:id/report',
