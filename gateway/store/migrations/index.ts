@@ -8,10 +8,23 @@ import m007 from './007-ledger-workflow.js';
 import m008 from './008-driver-state.js';
 import m009 from './009-security-privacy.js';
 import m010 from './010-face-offers.js';
+import m011 from './011-doors-cameras.js';
 
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
  * user_version) inside one transaction. Never edit a shipped migration: add a file and
  * one line here, in order.
  */
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010];
+export const MIGRATIONS: readonly string[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m008,
+  m009,
+  m010,
+  m011,
+];
