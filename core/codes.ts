@@ -69,6 +69,9 @@ const reason = {
     en: 'Storage failed: entry paused, please contact the property office',
   },
   store_fail_open: { zh: '存储故障，按策略放行', en: 'Storage failed: opened by the door’s policy' },
+  // Door schedules (issue 13): the decision also records which schedule applied.
+  passage: { zh: '常开时段', en: 'Passage hours' },
+  outside_hours: { zh: '非开放时段', en: 'Outside opening hours' },
 } as const satisfies Table;
 
 /** How urgent an alert is. */
@@ -104,6 +107,9 @@ const alertKind = {
   storage_full: { zh: '存储空间已满', en: 'Storage full', severity: 'critical' },
   storage_failed: { zh: '存储故障', en: 'Storage failed', severity: 'critical' },
   disk_space_low: { zh: '磁盘空间不足', en: 'Disk space low', severity: 'warning' },
+  // Door hardware (issue 13): the fire input or an admin opened every door; a device's tamper input.
+  fire_all_open: { zh: '消防联动开门', en: 'Fire all-open', severity: 'critical' },
+  door_tamper: { zh: '门禁设备防拆报警', en: 'Door device tampered', severity: 'critical' },
   // Issue 14: a roster message from upstream that did not verify or does not fit.
   roster_refused: { zh: '名单同步消息被拒收', en: 'Roster update refused', severity: 'critical' },
 } as const satisfies Readonly<Record<string, Label & { readonly severity: Severity }>>;
@@ -322,6 +328,18 @@ const faceOfferState = {
   rejected: { zh: '非本人', en: 'Not the resident' },
 } as const satisfies Table;
 
+/** What the devices page shows of a door (issue 13), in order of urgency. */
+const doorState = {
+  fire: { zh: '消防常开', en: 'Fire all-open' },
+  forced: { zh: '被强行打开', en: 'Forced' },
+  held: { zh: '长时间未关', en: 'Held open' },
+  passage: { zh: '时段常开', en: 'Open by schedule' },
+  open: { zh: '开', en: 'Open' },
+  closed: { zh: '关', en: 'Closed' },
+  unknown: { zh: '状态未知', en: 'Unknown' },
+  no_contact: { zh: '无门磁', en: 'No contact' },
+} as const satisfies Table;
+
 /**
  * Why a terminal refused one person of its library (issue 11): the vendors' own codes
  * (mqtt-face 464, Hikvision faceQualityTooLow, Dahua 288686087…) mapped by each driver to
@@ -387,6 +405,7 @@ export const CODES = {
   tipChannel,
   auditOutcome,
   faceOfferState,
+  doorState,
   campaignState,
   visitResult,
   campaignStatus,
@@ -438,6 +457,8 @@ export type TipChannel = Code<'tipChannel'>;
 export type AuditOutcome = Code<'auditOutcome'>;
 /** Where an offer to enrol a learnt face stands. */
 export type FaceOfferState = Code<'faceOfferState'>;
+/** A door's state on the devices page. */
+export type DoorStateCode = Code<'doorState'>;
 /** Whether a full inspection takes visits. */
 export type CampaignState = Code<'campaignState'>;
 /** What an inspection visit found. */

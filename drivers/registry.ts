@@ -5,6 +5,7 @@ import { createIdCardDriver } from './idcard/driver.js';
 import { createModbusRelayDriver } from './modbus-relay/driver.js';
 import { createMqttFaceDriver } from './mqtt-face/driver.js';
 import { createMqttV1Driver } from './mqtt-v1/driver.js';
+import { createOnvifDriver } from './onvif/driver.js';
 import type { DriverFactory } from './types.js';
 import { createWiegandDriver } from './wiegand/driver.js';
 import { createZktecoDriver } from './zkteco-push/driver.js';
@@ -23,6 +24,7 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   dahua: createDahuaDriver,
   'mqtt-face': createMqttFaceDriver,
   'zkteco-push': createZktecoDriver,
+  onvif: createOnvifDriver,
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVERS);

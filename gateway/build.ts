@@ -2,15 +2,20 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../core/clock.js';
 import { eventSource } from '../core/cloudevent.js';
+import type { Snapshot } from '../core/contracts.js';
 import { DRIVERS } from '../drivers/registry.js';
 import type { SerialBinding } from '../drivers/types.js';
+import { CameraCaptures } from './cameras/captures.js';
+import { HttpEmbeddingService } from './cameras/embedding.js';
 import type { LoadedConfig } from './config/load.js';
 import { SecretsFile } from './config/secrets-file.js';
 import { FaceOffers } from './detectors/face-offers.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
 import { DiskSpace } from './disk-space.js';
+import { DoorEvents } from './doors/door-events.js';
 import { DoorSignals } from './doors/door-signals.js';
+import { Doors } from './doors/doors.js';
 import { DriverSet } from './driver-set.js';
 import { Gateway } from './gateway.js';
 import { HealthReport, HealthSummary } from './health.js';
@@ -120,6 +125,20 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     new LogLimiter(thumbsLog, logLimits(cfg)),
   );
   const pipelineLog = child('pipeline');
+  // The drivers are made below with the pipeline as their sink; snapshots are asked of them
+  // only once the gateway runs.
+  const captures: CameraCaptures = new CameraCaptures({
+    config: cfg,
+    store,
+    cameras: { snapshot: (id, req): Promise<Snapshot> => drivers.snapshot(id, req) },
+    thumbnails,
+    embedding: cfg.cameras.embedding.url
+      ? new HttpEmbeddingService(cfg.cameras.embedding.url, cfg.cameras.embedding.timeoutMs)
+      : null,
+    metrics,
+    clock,
+    log: child('cameras'),
+  });
   const pipeline = new PipelinePart({
     store,
     config: cfg,
@@ -136,6 +155,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? []), ...(viid ? [viid.selector] : [])],
     passes: passIndex,
     doors,
+    captures,
     limiter: new LogLimiter(pipelineLog, logLimits(cfg)),
   });
 
@@ -154,6 +174,19 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     log,
     clock,
   });
+  const driverOf = new Map(cfg.readers.map((r) => [r.id, r.driver]));
+  const doorParts = new Doors({
+    config: cfg,
+    store,
+    drivers,
+    switchesNothing: (id) => DRIVERS[driverOf.get(id) ?? '']?.takesSnapshots === true,
+    // The upstream is made below; an event is only ever stored once the gateway runs.
+    events: new DoorEvents({ store, outbox, source, kick: () => upstream?.kick() }),
+    live,
+    clock,
+    log: child('doors'),
+  });
+  doors.attach(doorParts);
   const libraries = createLibrarySync({
     readers: drivers.provisioned(),
     doors: cfg.doors,
@@ -246,6 +279,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     handover,
     clock,
     health: () => health.view(),
+    doors: doorParts,
     log: child('http'),
   });
   const retention = new Retention({
@@ -289,6 +323,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     patterns,
     devices,
     pipeline,
+    doors: doorParts,
+    captures,
     bus,
     ingress,
     drivers,

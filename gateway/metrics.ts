@@ -157,6 +157,18 @@ export function createMetrics() {
       labelNames: ['action'] as const,
       registers: [registry],
     }),
+    cameraSnapshots: new Counter({
+      name: 'estate_gateway_camera_snapshots_total',
+      help: 'Camera snapshots at reads and door alarms, by result (ok, timeout, dropped, camera_auth, camera_unreachable…)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    cameraEmbeddings: new Counter({
+      name: 'estate_gateway_camera_embeddings_total',
+      help: 'Face embeddings asked of the embedding service for camera snapshots, by result (ok, no_face, failed)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     rosterSync: new Counter({
       name: 'estate_gateway_roster_sync_total',
       help: 'Roster messages from upstream (issue 14), by kind and outcome (applied, duplicate, current, behind, refused reasons)',

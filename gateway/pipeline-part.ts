@@ -9,8 +9,9 @@ import type {
   RejectReason,
 } from '../core/contracts.js';
 import { GatewayError } from '../core/errors.js';
-import { AlertManager } from './alerts/alert-manager.js';
+import { AlertManager, type AlertRecord } from './alerts/alert-manager.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
+import type { CameraCaptures } from './cameras/captures.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
 import type { DeviceRegistry } from './devices.js';
@@ -52,6 +53,8 @@ export interface PipelinePartDeps {
   passes: PassIndex;
   /** Where door hardware signals go. */
   doors: DoorSignals;
+  /** The doors' cameras (issue 13): snapshots of live reads after their answer. */
+  captures?: CameraCaptures;
   /** Refused input is logged through this (issue 12 item 6). */
   limiter: LogLimiter;
 }
@@ -113,6 +116,7 @@ export class PipelinePart implements ReadSink {
       passes: d.passes,
       afterCommit: links.afterCommit,
       doors: d.doors,
+      captures: d.captures,
       limiter: d.limiter,
     });
   }
@@ -120,6 +124,7 @@ export class PipelinePart implements ReadSink {
   /** Commits what is queued, then lets the thumbnails finish. */
   async stop(): Promise<void> {
     await this.#pipeline?.drain();
+    this.#d.captures?.stop();
     await this.#d.thumbnails.drain();
     this.#d.limiter.flush();
   }
@@ -171,8 +176,8 @@ export class PipelinePart implements ReadSink {
     this.#d.doors.report(signal);
   }
 
-  /** Raises an alert that no read caused (device_offline). */
-  raise(c: AlertCandidate): void {
-    this.pipeline.raise(c);
+  /** Raises an alert that no read caused (device_offline, door alarms); the alert, or null when it could not be stored. */
+  raise(c: AlertCandidate): AlertRecord | null {
+    return this.pipeline.raise(c);
   }
 }

@@ -32,9 +32,10 @@ const OPEN_CASE = "state != 'closed'";
 /**
  * The daily retention of every table of personal data (PIPL Art. 19: no longer than
  * necessary; docs/privacy.md says why each period): access records and their decisions,
- * thumbnails, alerts, the audit log, tips, patrols, passes, closed cases, and residents
- * who moved out with their credentials, fingerprint templates and face photos (a photo
- * also goes `facePhotoDays` after its resident stopped being active). The evidence of a case
+ * thumbnails and camera snapshots, alerts, the audit log, tips, patrols, passes, closed
+ * cases, and residents who moved out with their credentials, fingerprint templates and
+ * face photos (a photo also goes `facePhotoDays` after its resident stopped being active).
+ * The evidence of a case
  * that is not closed — its entries, thumbnails, patrols, tips, the household's members —
  * is kept until it closes, whatever its age. Deletes in short batches, yielding between.
  */
@@ -90,6 +91,15 @@ export class Retention {
       `SELECT id FROM patrols WHERE created_at < ? AND ${notOpen('case_id')} LIMIT ${BATCH}`,
       ['DELETE FROM patrols WHERE id = ?'],
       cut(r.patrolDays),
+    );
+    // Camera snapshots (issue 13): the rows and the face embeddings they may hold go with
+    // the thumbnails; a door alarm's capture stays while a case about the alarm is open.
+    n.cameraCaptures = await this.#batches(
+      `SELECT id FROM camera_captures cc WHERE ts < ?
+         AND (alert_id IS NULL OR NOT EXISTS (SELECT 1 FROM cases c WHERE c.alert_id = cc.alert_id AND c.${OPEN_CASE}))
+       LIMIT ${BATCH}`,
+      ['DELETE FROM camera_captures WHERE id = ?'],
+      cut(r.thumbnailDays),
     );
     n.passes = await this.#batches(
       `SELECT id FROM passes WHERE min(valid_to, coalesce(revoked_at, valid_to)) < ? LIMIT ${BATCH}`,

@@ -33,7 +33,8 @@ export function gatewaySteps(p: GatewayParts): Step[] {
         p.patterns?.load();
         p.pipeline.start({
           devices: p.devices,
-          commands: p.drivers,
+          // Door commands go through the doors, which note every unlock (issue 13).
+          commands: p.doors,
           afterCommit:
             upstream || viid
               ? () => {
@@ -45,6 +46,15 @@ export function gatewaySteps(p: GatewayParts): Step[] {
       },
       stop: () => p.pipeline.stop(),
     },
+    {
+      name: 'doors',
+      start: () =>
+        p.doors.start({
+          raise: (c) => p.pipeline.raise(c),
+          capture: (doorId, why, at) => p.captures.alarm(doorId, why, at),
+        }),
+      stop: () => p.doors.stop(),
+    },
     { name: 'broker link', start: () => p.bus.start(), stop: () => p.bus.stop() },
     { name: 'terminal listener', start: () => p.ingress.start(), stop: () => p.ingress.stop() },
     ...[...p.drivers.drivers].map(
@@ -53,6 +63,8 @@ export function gatewaySteps(p: GatewayParts): Step[] {
     ...(libraries
       ? [{ name: 'provisioning', start: () => libraries.start(), stop: () => libraries.stop() }]
       : []),
+    // Doors held unlocked (passage hours, fire) are sent unlocks once the drivers are up.
+    { name: 'door holds', start: () => p.doors.startHolds(), stop: () => p.doors.stopHolds() },
     ...(upstream ? [{ name: 'upstream', start: () => upstream.start(), stop: () => upstream.stop() }] : []),
     ...(monthlyReports
       ? [{ name: 'monthly report', start: () => monthlyReports.start(), stop: () => monthlyReports.stop() }]

@@ -60,6 +60,24 @@ export class ReaderOptions {
     return v;
   }
 
+  /** An integer within [min, max], or undefined when absent (an optional wiring, issue 13). */
+  optionalInt(key: string, min: number, max: number): number | undefined {
+    const v = this.#get(key);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      return this.#bad(key, `an integer from ${min} to ${max}`, undefined);
+    return v;
+  }
+
+  /** A list of allowed values (none when absent); duplicates are kept once. */
+  listOf<T extends string>(key: string, allowed: readonly T[]): T[] {
+    const v = this.#get(key);
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => !allowed.includes(x as T)))
+      return this.#bad(key, `a list of ${allowed.join(', ')}`, []);
+    return [...new Set(v as T[])];
+  }
+
   /** One of the allowed values, or the default when absent. */
   oneOf<T extends string | number>(key: string, allowed: readonly T[], fallback: T): T {
     const v = this.#get(key);
@@ -77,15 +95,21 @@ export class ReaderOptions {
     return v;
   }
 
-  /** An optional string matching `re` (described as `want` in the problem), or undefined. */
-  optionalString(key: string, re: RegExp, want: string): string | undefined {
+  /**
+   * An optional string, or undefined when absent: non-empty, or matching `re` (described as
+   * `want` in the problem) when given.
+   */
+  optionalString(key: string, re?: RegExp, want = 'a non-empty string'): string | undefined {
     const v = this.#get(key);
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' || !re.test(v)) return this.#bad(key, want, undefined);
+    if (typeof v !== 'string' || (re ? !re.test(v) : v.length === 0)) return this.#bad(key, want, undefined);
     return v;
   }
 
-  /** A problem no single getter sees (two options that go together). */
+  /**
+   * A problem no single getter sees (two options that go together, a URL that does not
+   * parse).
+   */
   problem(key: string, message: string): void {
     this.#fail(key, message);
   }

@@ -1,4 +1,11 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import {
+  CalendarSchema,
+  CamerasSchema,
+  DoorControlSchema,
+  DoorHardwareFields,
+  ScheduleSchema,
+} from './schema-doors.js';
 import { ReportsSchema, RosterSyncSchema, ViidSchema } from './schema-exchange.js';
 import { DetectorsSchema, LedgerSchema, PassesSchema } from './schema-findings.js';
 
@@ -223,6 +230,7 @@ export const DoorSchema = T.Object(
           'one: any valid credential opens. idcard+biometric (人证合一): an ID card and a face or fingerprint of the same resident within checks.personCardWindowSeconds; a lone factor is recorded and denied with a request for the other.',
       }),
     ),
+    ...DoorHardwareFields,
   },
   { additionalProperties: false },
 );
@@ -413,6 +421,14 @@ export const ConfigSchema = T.Object(
     dashboard: DashboardSchema,
     doors: T.Array(DoorSchema, { default: [], description: 'Every door the gateway answers for.' }),
     readers: T.Array(ReaderSchema, { default: [], description: 'Every reader, each bound to one door.' }),
+    schedules: T.Array(ScheduleSchema, {
+      default: [],
+      description:
+        'Door schedules (issue 13): passage windows (常开) and closed hours, by day of the calendar.',
+    }),
+    calendar: CalendarSchema,
+    doorControl: DoorControlSchema,
+    cameras: CamerasSchema,
     checks: T.Object(
       {
         faceMinScore: T.Number({

@@ -19,6 +19,11 @@ import type { Thumbnailer } from './thumbnails.js';
 /** Sends a door command through the reader's driver. */
 export type SendCommand = (readerId: string, cmd: DoorCommand) => void;
 
+/** Snapshots of the doors' cameras (issue 13), taken after the answer. */
+export interface ReadCaptures {
+  read(c: Checked): void;
+}
+
 /** What the act stage is built from. */
 export interface ActDeps {
   command: SendCommand;
@@ -26,6 +31,8 @@ export interface ActDeps {
   clock: Clock;
   live: LiveBus;
   thumbnails: Thumbnailer;
+  /** The doors' cameras; without it, reads without an image have no thumbnail. */
+  captures?: ReadCaptures;
   /** checks.staleAfterMs: no door command leaves for a read older than this. */
   staleAfterMs: number;
 }
@@ -53,6 +60,7 @@ export class Act {
       mode: n.offline ? 'offline' : n.stale ? 'stale' : 'live',
     });
     if (image && c.thumb) this.#d.thumbnails.enqueue(c.thumb, image.data);
+    else if (c.camera) this.#d.captures?.read(c);
     if (live.listenerCount('entry') > 0) live.emit('entry', entryView(c));
   }
 
@@ -122,5 +130,6 @@ export function entryView(c: Checked): EntryView {
     thumb: c.thumb,
     offline: n.offline,
     stale: n.stale,
+    schedule: d.schedule,
   };
 }

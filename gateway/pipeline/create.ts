@@ -15,7 +15,7 @@ import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
 import type { Store } from '../store/store.js';
 import type { Outbox } from '../upstream/outbox.js';
-import { Act, type SendCommand } from './act.js';
+import { Act, type ReadCaptures, type SendCommand } from './act.js';
 import { Check } from './check.js';
 import type { Detector } from './detector.js';
 import { Journal } from './journal.js';
@@ -53,6 +53,8 @@ export interface PipelineDeps {
   afterCommit?: () => void;
   /** Where door hardware signals go (issue 13). */
   doors?: DoorSignals;
+  /** The doors' cameras: a live read at a door with one gets its snapshot (issue 13). */
+  captures?: ReadCaptures;
   /** Refused input is logged through this (issue 12 item 6). */
   limiter?: LogLimiter;
 }

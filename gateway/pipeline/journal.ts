@@ -15,7 +15,7 @@ const INSERT_ENTRY = `INSERT OR IGNORE INTO journal(reader_id, record_id, door_i
                                        type, credential, score, liveness, offline, stale, thumb, extra)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_DECISION =
-  'INSERT INTO decisions(seq, resident_id, household_id, outcome, answer, policy, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)';
+  'INSERT INTO decisions(seq, resident_id, household_id, outcome, answer, policy, reasons, schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Rows deleted per retention transaction: short enough not to hold up a commit of reads. */
 export const PURGE_BATCH_ROWS = 5000;
@@ -76,6 +76,7 @@ export class Journal {
       d.answer,
       d.policy,
       d.reasons.join(' '),
+      d.schedule ?? null,
     );
     return c.seq;
   }
@@ -140,6 +141,8 @@ export interface EntryRow {
   reasons: string[];
   residentId: string | null;
   householdId: string | null;
+  /** The door schedule that applied (issue 13), `{schedule}:{mode}`, or null. */
+  schedule: string | null;
 }
 
 /** Which entries a query wants; every field is optional. */
@@ -158,7 +161,7 @@ export interface EntryFilter {
 
 const SELECT = `SELECT j.seq, j.ts, j.reader_id AS readerId, j.door_id AS doorId, j.direction, j.type, j.score,
        j.offline, j.stale, j.thumb, d.outcome, d.answer, d.reasons, d.resident_id AS residentId,
-       d.household_id AS householdId
+       d.household_id AS householdId, d.schedule
   FROM journal j JOIN decisions d ON d.seq = j.seq`;
 
 function where(f: EntryFilter): { sql: string; params: Record<string, unknown> } {
@@ -192,6 +195,7 @@ function toEntry(r: Record<string, unknown>): EntryRow {
     reasons: String(r.reasons).split(' ').filter(Boolean),
     residentId: (r.residentId as string | null) ?? null,
     householdId: (r.householdId as string | null) ?? null,
+    schedule: (r.schedule as string | null) ?? null,
   };
 }
 

@@ -4,7 +4,7 @@ import type { SyncStateStore } from './library-sync.js';
 import type { SyncResult } from './sync-result.js';
 
 /**
- * The last sync outcome of each reader library in `library_sync_state` (migration 011), so
+ * The last sync outcome of each reader library in `library_sync_state` (migration 012), so
  * the devices page still says "人脸库部分同步, 3 persons refused" after a restart instead of
  * "waiting". Counts only, never who.
  */

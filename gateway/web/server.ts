@@ -13,6 +13,7 @@ import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { caseRoutes, handoverArchiveRoute } from './routes/cases.js';
+import { doorRoutes } from './routes/doors.js';
 import { enforcementRoutes } from './routes/enforcement.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { faceOfferRoutes } from './routes/face-offers.js';
@@ -38,6 +39,7 @@ const ROUTES: RouteModule[] = [
   sessionRoutes,
   journalRoutes,
   readerRoutes,
+  doorRoutes,
   householdRoutes,
   faceOfferRoutes,
   liveRoutes,

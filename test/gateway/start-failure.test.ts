@@ -79,7 +79,16 @@ t.test('in process: the started steps are stopped in reverse, nothing stays open
   t.notOk(gw.started);
   const failed = logs.find((l) => String(l.msg).startsWith('start failed at step "http"'));
   t.ok(failed, 'the failure is logged, naming the step');
-  t.match(failed?.started, ['data lock', 'secrets', 'store', 'roster', 'devices', 'pipeline', 'broker link']);
+  t.match(failed?.started, [
+    'data lock',
+    'secrets',
+    'store',
+    'roster',
+    'devices',
+    'pipeline',
+    'doors',
+    'broker link',
+  ]);
 
   t.ok(
     logs.some((l) => l.msg === 'embedded MQTT broker listening' && l.port === brokerPort),
