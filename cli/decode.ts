@@ -10,7 +10,14 @@ import { LINE_FORMATS, type LineFormat } from '../drivers/wiegand/constants.js';
 import { describeWiegandLine } from '../drivers/wiegand/describe.js';
 import { lineScanner } from '../drivers/wiegand/line.js';
 import { parse, UsageError } from './args.js';
-import { decodeCapture, isTerminalProtocol, readCaptures, TERMINAL_PROTOCOLS } from './decode-terminals.js';
+import {
+  checkTerminalOptions,
+  decodeCapture,
+  isTerminalProtocol,
+  readCaptures,
+  TERMINAL_PROTOCOLS,
+  type TerminalDecodeOptions,
+} from './decode-terminals.js';
 import { DECODE_HELP } from './help.js';
 
 /** One line of output: a decoded frame, or `{ error, reason, bytes }`. */
@@ -160,6 +167,9 @@ export async function decodeCommand(argv: string[]): Promise<number> {
       'content-type': { type: 'string' },
       'card-format': { type: 'string' },
       'utc-offset-minutes': { type: 'string' },
+      table: { type: 'string' },
+      topic: { type: 'string' },
+      'time-zone': { type: 'string' },
     },
     true,
   );
@@ -170,16 +180,22 @@ export async function decodeCommand(argv: string[]): Promise<number> {
   const [protocol, ...hex] = positionals;
   if (!protocol) throw new UsageError('decode needs a protocol and hex bytes');
   if (isTerminalProtocol(protocol)) {
-    // Terminal captures are files (a pushed body, a stream), not hex.
-    if (hex.length === 0 && process.stdin.isTTY) throw new UsageError('give a capture FILE, or pipe one in');
+    // Terminal captures (issue 11) are files (a pushed body, a stream, a payload), not hex.
+    const opts: TerminalDecodeOptions = {
+      contentType: values['content-type'],
+      cardFormat: values['card-format'],
+      utcOffsetMinutes: values['utc-offset-minutes'],
+      timeZone: values['time-zone'],
+      table: values.table,
+      topic: values.topic,
+      unmasked: values.unmasked,
+    };
+    checkTerminalOptions(protocol, opts);
+    if ((hex.length === 0 || hex.includes('-')) && process.stdin.isTTY)
+      throw new UsageError('give a capture FILE, or pipe one in');
     let failed = false;
     for (const c of await readCaptures(hex)) {
-      const lines = decodeCapture(protocol, c.bytes, {
-        contentType: values['content-type'],
-        unmasked: values.unmasked,
-        cardFormat: values['card-format'],
-        utcOffsetMinutes: values['utc-offset-minutes'],
-      });
+      const lines = decodeCapture(protocol, c.bytes, opts);
       for (const line of lines)
         console.log(JSON.stringify(hex.length > 1 ? { file: c.name, ...line } : line));
       failed ||= lines.some((l) => 'error' in l);

@@ -2,6 +2,7 @@ import { build } from '../gateway/build.js';
 import { createLogger } from '../gateway/log.js';
 import { defaultConfigPath, parse } from './args.js';
 import { loadOrExit } from './config-file.js';
+import { demoFaceMoveOut } from './demo-face-move-out.js';
 import { ensureDemoLogin } from './demo-login.js';
 import { MOVE_OUT_AFTER_MS, scheduleDemoMoveOut } from './demo-move-out.js';
 import { DEMO_HELP } from './help.js';
@@ -35,10 +36,11 @@ export async function demoCommand(argv: string[]): Promise<void> {
   // The simulated estate's roster and the demo login go into the store before the gateway
   // runs: its roster step then loads them.
   await gw.open();
-  const estate = simEstate(l);
   let login: Awaited<ReturnType<typeof ensureDemoLogin>>;
+  let estate: Awaited<ReturnType<typeof simEstate>>;
   try {
-    importSimRoster(gw.db, estate, gw.secrets);
+    estate = await simEstate(l);
+    await importSimRoster(gw.db, estate, gw.secrets);
     demoTerminalLogins(l, gw.secrets);
     login = await ensureDemoLogin(gw.db, l.dataDir);
   } catch (err) {
@@ -74,13 +76,16 @@ export async function demoCommand(argv: string[]): Promise<void> {
   }
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
   vendor.play();
-  const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
+  const terminalUrl = gw.terminalPort ? `http://127.0.0.1:${gw.terminalPort}` : undefined;
+  const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log, terminalUrl);
   const cancelMoveOut = issuer ? scheduleDemoMoveOut(gw, issuer, sim, estate, log) : () => {};
   stopSim = () => {
     cancelMoveOut();
     return sim.stop();
   };
-  const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length;
+  // Face terminals the estate simulation plays (zkteco-push, mqtt-face), besides v1's.
+  const faceVendor = c.readers.filter((r) => r.driver !== 'mqtt-v1' && sim.faceLibraries().has(r.id));
+  const terminals = c.readers.filter((r) => r.driver === 'mqtt-v1').length + faceVendor.length;
 
   let reads = 0;
   let denied = 0;
@@ -105,12 +110,30 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
       `  Vendor terms  ${vendor.terminals.map((v) => `${v.reader.id} (${v.vendor}, 127.0.0.1:${v.sim.port})`).join(', ') || 'none'}`,
+      `  Face libraries ${[...sim.faceLibraries().keys()].join(', ') || 'none'}: kept in step with the roster${faceVendor.length > 0 ? ` (${faceVendor.map((r) => `${r.id} ${r.driver}`).join(', ')}; terminal listener :${gw.terminalPort ?? '—'})` : ''}; a move-out is shown in 15 s`,
       `  Doors         contacts at ${serial.leaves.doorIds.join(', ') || 'none'}; ${serial.acts?.held ?? '—'} held open and ${serial.acts?.forced ?? '—'} forced within the first minute`,
       `  Cameras       ${[...cameras.cameras.keys()].join(', ') || 'none'} (simulated ONVIF; logins in the secrets file)`,
       `  Data          ${l.dataDir}`,
       'Ctrl+C stops.',
       '',
     ].join('\n'),
+  );
+  // Issue 11: a resident moves out and leaves every face terminal; the demo says how fast.
+  // With a signed roster the move-out is made at the district system (a delta the gateway
+  // pulls); else in the store, as a roster import would, and the roster reloaded.
+  const moveOut = (id: string): string => {
+    if (issuer) {
+      const v = issuer.moveOut(id).payload.version;
+      return `at the district system, signed roster delta ${v}`;
+    }
+    gw.db
+      .prepare(`UPDATE residents SET status = 'moved_out', updated_at = ? WHERE id = ?`)
+      .run(Date.now(), id);
+    gw.reloadRoster();
+    return 'roster change';
+  };
+  void demoFaceMoveOut(gw, sim.faceLibraries(), log, moveOut).catch((err: unknown) =>
+    log.warn({ err }, 'demo: the move-out walkthrough failed'),
   );
   const summary = setInterval(() => {
     const up = upstream?.stats();

@@ -8,6 +8,8 @@ Validates a configuration file against config/config.schema.json and the cross-c
 
 export const DECODE_HELP = `Usage: estate-gateway decode fingerprint|idcard|wiegand|modbus HEX… [options]
        estate-gateway decode hikvision-isapi|dahua FILE… [options]
+       estate-gateway decode zkteco-push --table ATTLOG|rtlog|OPERLOG|ATTPHOTO [FILE…]
+       estate-gateway decode mqtt-face --topic mqtt/face/{id}/Rec [FILE…]
 
 Decodes bytes captured on a reader's serial line (or from a ser2net box) and prints each
 frame as one JSON line, fields named as in docs/serial-readers.md. A bad frame, a
@@ -31,6 +33,13 @@ Examples:
   estate-gateway decode idcard AA AA AA 96 69 00 04 00 00 80 84
   estate-gateway decode wiegand 30 33 38 34 45 36 41 43 0D
   estate-gateway decode modbus 01 05 00 00 FF 00 8C 3A
+  estate-gateway decode zkteco-push --table ATTLOG attlog-body.txt
+  mosquitto_sub -t 'mqtt/face/+/Rec' -C 1 | estate-gateway decode mqtt-face --topic mqtt/face/SN1/Rec
+
+Face terminals (docs/zkteco-push.md, docs/mqtt-face.md): a captured payload — the body of a ZKTeco
+/iclock/cdata upload, or an mqtt-face message with the topic it came on — is read by the
+driver's own parser and each record printed as the gateway would read it (card numbers,
+ID numbers and QR tokens masked; pictures as their size), each refused line as an error.
 
 Options:
   --format F    wiegand line format: hex-cr, decimal-crlf, stx-etx (default: guessed
@@ -38,10 +47,14 @@ Options:
   --role R      modbus: request or reply (default: whichever reading decodes more)
   --unmasked    idcard: show name, ID number, birth date and address in full (masked
                 by default: output gets pasted into tickets); terminals: card numbers
-  --content-type CT   terminals: the capture's Content-Type (its boundary); guessed from
-                the first delimiter line when left out
-  --card-format F     terminals: decimal (Hikvision's default) or hex (Dahua's)
+                (and on zkteco-push/mqtt-face ID numbers and QR tokens) in full
+  --content-type CT   hikvision-isapi, dahua: the capture's Content-Type (its boundary);
+                guessed from the first delimiter line when left out
+  --card-format F     hikvision-isapi, dahua: decimal (Hikvision's default) or hex (Dahua's)
   --utc-offset-minutes N   terminals: the zone of times written without one (480: China)
+  --time-zone Z the same as --utc-offset-minutes, written +08:00 (default +08:00)
+  --table T     zkteco-push: the upload's table= (ATTLOG, rtlog, OPERLOG, ATTPHOTO)
+  --topic T     mqtt-face: the topic of the payload (…/Rec, …/Snap, mqtt/face/basic…)
   -h, --help`;
 
 export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { loadSecrets } from '../gateway/config/secrets.js';
+import { importRoster } from '../gateway/roster/face-photo-stage.js';
 import { type RowError, readRosterFile } from '../gateway/roster/import.js';
-import { type ImportMode, saveRoster } from '../gateway/roster/repository.js';
+import type { ImportMode } from '../gateway/roster/repository.js';
 import { openDb } from '../gateway/store/db.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
 import { loadOrExit } from './config-file.js';
@@ -43,24 +44,27 @@ export async function rosterCommand(argv: string[]): Promise<number> {
     console.error(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     return 1;
   }
-  if (!parsed.snapshot) {
-    printRowErrors(file, parsed.errors);
-    return 1;
-  }
+  if (!parsed.snapshot) return badRows(file, parsed.errors);
   const s = parsed.snapshot;
+  // CSV photo paths are relative to the roster file's folder, and may not leave it (issue 11).
+  const baseDir = path.dirname(path.resolve(file));
   if (values['dry-run']) {
+    const checked = await importRoster(null, s, { mode: 'merge', now: Date.now(), baseDir, dryRun: true });
+    if (!checked.ok) return badRows(file, checked.errors);
     console.log(
-      `${file}: OK — ${s.households.length} households, ${s.residents.length} residents, ${s.credentials.length} credentials${templatesNote(s.fingerprintTemplates?.length ?? 0)} (dry run, nothing imported)`,
+      `${file}: OK — ${s.households.length} households, ${s.residents.length} residents, ${s.credentials.length} credentials${templatesNote(s.fingerprintTemplates?.length ?? 0)}${photosNote(checked.stats.photos)} (dry run, nothing imported)`,
     );
     return 0;
   }
   const db = openDb(path.join(loaded.dataDir, 'gateway.db'));
   try {
     const mode: ImportMode = values.replace ? 'replace' : 'merge';
-    const stats = saveRoster(db, s, mode, Date.now(), parsed.version);
+    const done = await importRoster(db, s, { mode, now: Date.now(), version: parsed.version, baseDir });
+    if (!done.ok) return badRows(file, done.errors);
+    const stats = done.stats;
     const ms = Math.round(performance.now() - t0);
     console.log(
-      `imported ${stats.households} households, ${stats.residents} residents, ${stats.credentials} credentials${templatesNote(stats.templates)} (${mode}) in ${ms} ms` +
+      `imported ${stats.households} households, ${stats.residents} residents, ${stats.credentials} credentials${templatesNote(stats.templates)}${photosNote(stats.photos)} (${mode}) in ${ms} ms` +
         (mode === 'replace'
           ? `; ${stats.movedOut} residents now moved_out, ${stats.terminated} households terminated`
           : '') +
@@ -76,6 +80,10 @@ function templatesNote(n: number): string {
   return n > 0 ? `, ${n} fingerprint templates` : '';
 }
 
+function photosNote(n: number): string {
+  return n > 0 ? `, ${n} face photos` : '';
+}
+
 /** Prints a roster file's bad rows (the first 200) to stderr: file:line, where, why. */
 export function printRowErrors(file: string, errors: readonly RowError[]): void {
   const shown = errors.slice(0, 200);
@@ -83,4 +91,10 @@ export function printRowErrors(file: string, errors: readonly RowError[]): void 
     console.error(`${file}:${e.line ?? '?'} ${e.at ?? (e.field || '(row)')}: ${e.reason}`);
   if (errors.length > shown.length) console.error(`… and ${errors.length - shown.length} more`);
   console.error(`${errors.length} bad row(s): nothing imported.`);
+}
+
+/** Lists the problems (at most 200) and refuses the import. */
+function badRows(file: string, errors: readonly RowError[]): number {
+  printRowErrors(file, errors);
+  return 1;
 }

@@ -37,11 +37,11 @@ export async function simCommand(argv: string[]): Promise<void> {
     l.secretsFile,
     c.readers.map((r) => r.id),
   );
-  const estate = simEstate(l);
+  const estate = await simEstate(l);
   if (!values['no-roster']) {
     const db = openDb(path.join(l.dataDir, 'gateway.db'));
     try {
-      if (importSimRoster(db, estate, secrets))
+      if (await importSimRoster(db, estate, secrets))
         log.info({ version: estate.roster.version }, 'simulated roster imported');
     } finally {
       db.close();
@@ -51,7 +51,9 @@ export async function simCommand(argv: string[]): Promise<void> {
   const brokerUrl = values.broker ?? c.mqtt.url ?? `mqtt://127.0.0.1:${c.mqtt.embedded.port}`;
   const serial = await startSerialDoors(l, estate, log, {});
   const cameras = await startSimCameras(l, secrets, log);
-  const sim = await startEstate(l, estate, brokerUrl, secrets, log);
+  // ZKTeco terminals reach the gateway's terminal listener (issue 11).
+  const terminalUrl = `http://127.0.0.1:${c.terminals.http.port}`;
+  const sim = await startEstate(l, estate, brokerUrl, secrets, log, terminalUrl);
   handleSignals(log, async () => {
     await sim.stop();
     await serial.stop();

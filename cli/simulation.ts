@@ -3,31 +3,39 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../gateway/config/load.js';
 import { cameraLogin, loadSecrets, type Secrets, writeSecretsFile } from '../gateway/config/secrets.js';
+import { importRoster } from '../gateway/roster/face-photo-stage.js';
 import { parseRoster } from '../gateway/roster/import.js';
-import { rosterVersion, saveRoster } from '../gateway/roster/repository.js';
+import { rosterVersion } from '../gateway/roster/repository.js';
 import type { Db } from '../gateway/store/db.js';
 import { SimCameras } from '../sim/cameras.js';
 import { shanghaiMidnight } from '../sim/dates.js';
 import { demoDistrictKey } from '../sim/district-key.js';
 import { generateEstate } from '../sim/estate.js';
+import { faceImages } from '../sim/images.js';
 import { EstateSimulation } from '../sim/scenario.js';
 import { SerialDoorsSimulation } from '../sim/serial-doors.js';
-import { simCameraPort } from '../sim/site.js';
+import { keepsFaceLibrary, simCameraPort } from '../sim/site.js';
 import type { SimEstate } from '../sim/types.js';
 import { SimUpstream } from '../sim/upstream.js';
 import { SimRosterIssuer } from '../sim/upstream-roster.js';
 import { VendorDoorsSimulation } from '../sim/vendor-doors.js';
 
 /**
- * Puts the simulated estate's roster into the gateway database, unless the same version
- * is already there. Returns whether it imported.
+ * Puts the simulated estate's roster (with the face photos its face terminals enrol from,
+ * issue 11) into the gateway database, unless the same version is already there. Returns
+ * whether it imported.
  */
-export function importSimRoster(db: Db, estate: SimEstate, secrets: Secrets): boolean {
+export async function importSimRoster(db: Db, estate: SimEstate, secrets: Secrets): Promise<boolean> {
   if (rosterVersion(db) === estate.roster.version) return false;
   const parsed = parseRoster(JSON.stringify(estate.roster), 'json', secrets.idHashKey);
   if (!parsed.snapshot)
     throw new Error(`simulated roster is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
-  saveRoster(db, parsed.snapshot, 'replace', Date.now(), estate.roster.version);
+  const done = await importRoster(db, parsed.snapshot, {
+    mode: 'replace',
+    now: Date.now(),
+    version: estate.roster.version,
+  });
+  if (!done.ok) throw new Error(`simulated roster is invalid: ${JSON.stringify(done.errors.slice(0, 3))}`);
   return true;
 }
 
@@ -82,9 +90,13 @@ export async function startSimUpstream(
   return up;
 }
 
-/** Creates the estate's people for this config (deterministic for sim.seed). */
-export function simEstate(l: LoadedConfig): SimEstate {
-  return generateEstate(l.config, { seed: l.config.sim.seed, households: l.config.sim.households });
+/**
+ * Creates the estate's people for this config (deterministic for sim.seed); residents of
+ * doors whose terminals keep a face library carry a photo in the roster.
+ */
+export async function simEstate(l: LoadedConfig): Promise<SimEstate> {
+  const photos = l.config.readers.some(keepsFaceLibrary) ? await faceImages() : [];
+  return generateEstate(l.config, { seed: l.config.sim.seed, households: l.config.sim.households, photos });
 }
 
 /** Starts the terminals and residents' days against a broker. */
@@ -94,9 +106,11 @@ export async function startEstate(
   brokerUrl: string,
   secrets: Secrets,
   log: Logger,
+  terminalUrl?: string,
 ): Promise<EstateSimulation> {
   const c = l.config;
   const sim = new EstateSimulation({
+    ...(terminalUrl ? { terminalUrl } : {}),
     estate,
     config: c,
     brokerUrl,

@@ -66,6 +66,18 @@ export interface MqttBus extends EventEmitter {
   stop(): Promise<void>;
 }
 
+/**
+ * The topics one reader may use at the broker besides reader protocol v1's: a vendor
+ * protocol's own (mqtt-face, issue 11). The embedded broker enforces them; for an estate
+ * broker the installer writes the same into its ACL (docs/mosquitto.acl).
+ */
+export interface TopicGrants {
+  /** Filters (with + and #) the reader may publish to. */
+  publish: readonly string[];
+  /** Exact topics the reader may subscribe to. */
+  subscribe: readonly string[];
+}
+
 /** MQTT topic filter match (+ one level, # the rest). */
 export function topicMatches(filter: string, topic: string): boolean {
   const f = filter.split('/');

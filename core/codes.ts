@@ -341,22 +341,33 @@ const doorState = {
 } as const satisfies Table;
 
 /**
- * Why a reader's library refused one person's entry (issue 11): the gateway's code for a
- * vendor's refusal — Hikvision `faceQualityTooLow`, Dahua 288686087… — so the household file
- * can say "face not accepted by terminal T-3-1: 人脸质量过低". The vendor's own words travel
- * beside the code in the outcome's message.
+ * Why a terminal refused one person of its library (issue 11): the vendors' own codes
+ * (mqtt-face 464, Hikvision faceQualityTooLow, Dahua 288686087…) mapped by each driver to
+ * these, so the household file can say "face not accepted by terminal T-3-1: 人脸质量过低"
+ * whatever the brand. The vendor's words travel beside the code.
  */
 const libraryRefusal = {
-  no_face_detected: { zh: '未检测到人脸', en: 'No face detected' },
-  face_quality_too_low: { zh: '人脸质量过低', en: 'Face quality too low' },
-  face_blurred: { zh: '人脸照片模糊', en: 'Face photo blurred' },
+  face_quality_low: { zh: '人脸质量过低', en: 'Face quality too low' },
+  no_face: { zh: '照片中未检测到人脸', en: 'No face found in the photo' },
+  multiple_faces: { zh: '照片中有多张人脸', en: 'More than one face in the photo' },
+  face_too_similar: { zh: '与已登记人脸过于相似', en: 'Too similar to an enrolled face' },
+  photo_too_small: { zh: '照片过小', en: 'Photo too small' },
   photo_too_large: { zh: '照片过大', en: 'Photo too large' },
-  face_library_full: { zh: '人脸库已满', en: 'Face library full' },
+  bad_photo: { zh: '照片无法解码', en: 'Photo cannot be decoded' },
+  photo_refused: { zh: '终端拒收照片', en: 'The terminal refused the photo' },
+  no_photo: { zh: '缺少照片', en: 'No photo' },
+  photo_unreachable: { zh: '终端无法下载照片', en: 'The terminal could not fetch the photo' },
+  library_full: { zh: '终端人员库已满', en: 'Terminal person library full' },
+  storage_full: { zh: '终端存储已满', en: 'Terminal storage full' },
+  bad_person: { zh: '人员信息不被终端接受', en: 'Person data refused by the terminal' },
+  bad_key: { zh: '人员编号不被终端接受', en: 'Person number refused by the terminal' },
+  not_supported: { zh: '终端不支持此操作', en: 'Not supported by the terminal' },
+  terminal_busy: { zh: '终端忙，稍后重试', en: 'Terminal busy; retried later' },
+  face_blurred: { zh: '人脸照片模糊', en: 'Face photo blurred' },
   face_library_missing: { zh: '人脸库不存在', en: 'Face library missing' },
   card_in_use: { zh: '卡号已被他人使用', en: 'Card number held by someone else' },
   person_not_found: { zh: '终端上无此人员', en: 'Person not on the terminal' },
-  bad_parameters: { zh: '参数错误', en: 'Bad parameters' },
-  refused: { zh: '终端拒绝', en: 'Refused by the terminal' },
+  vendor_error: { zh: '终端返回错误', en: 'Terminal error' },
 } as const satisfies Table;
 
 /**
@@ -468,7 +479,7 @@ export type District = Code<'district'>;
 export type RewardKind = Code<'rewardKind'>;
 /** Where a reward stands. */
 export type RewardState = Code<'rewardState'>;
-/** Why a reader's library refused an entry. */
+/** Why a terminal refused one person of its library (all four vendor kinds). */
 export type LibraryRefusal = Code<'libraryRefusal'>;
 
 /** Why a roster message was refused. */

@@ -3,10 +3,12 @@ import { createFingerprintDriver } from './fingerprint/driver.js';
 import { createHikvisionDriver } from './hikvision-isapi/driver.js';
 import { createIdCardDriver } from './idcard/driver.js';
 import { createModbusRelayDriver } from './modbus-relay/driver.js';
+import { createMqttFaceDriver } from './mqtt-face/driver.js';
 import { createMqttV1Driver } from './mqtt-v1/driver.js';
 import { createOnvifDriver } from './onvif/driver.js';
 import type { DriverFactory } from './types.js';
 import { createWiegandDriver } from './wiegand/driver.js';
+import { createZktecoDriver } from './zkteco-push/driver.js';
 
 /**
  * Every reader protocol the gateway speaks: a new protocol is one folder under drivers/
@@ -20,6 +22,8 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   'modbus-relay': createModbusRelayDriver,
   'hikvision-isapi': createHikvisionDriver,
   dahua: createDahuaDriver,
+  'mqtt-face': createMqttFaceDriver,
+  'zkteco-push': createZktecoDriver,
   onvif: createOnvifDriver,
 };
 

@@ -3,7 +3,7 @@
  * itself. The contracts themselves (reads, door commands, the sink) live in core/.
  */
 import type { Logger } from 'pino';
-import type { MqttBus } from '../core/bus.js';
+import type { MqttBus, TopicGrants } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type {
   CredentialRead,
@@ -90,6 +90,11 @@ export interface DriverFactory {
   switchesLocks?: boolean;
   /** Its readers are cameras (issue 13): a door's `camera` may name one; they switch nothing. */
   takesSnapshots?: boolean;
+  /**
+   * The broker topics one of its readers may use besides reader protocol v1's (a vendor
+   * MQTT protocol's own): the embedded broker lets the reader, logged in as its id, use them.
+   */
+  mqttTopics?: (reader: DriverReader) => TopicGrants;
   /**
    * Decodes one event already parsed from the protocol's JSON form, as files carry them
    * (replay, issue 4), with the same checks as live input. Total: never throws.

@@ -194,7 +194,10 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     metrics,
     log: child('provisioning'),
     clock,
+    reconcileAt: cfg.libraries.reconcileAt,
   });
+  // A pass with a photo is a person on the face terminals of the doors it opens (issue 11).
+  if (libraries) passes.watch((_p, photo) => void (photo && libraries.triggerAll('pass')));
   const devices = new DeviceRegistry(store, cfg.readers, {
     clock,
     graceMs: cfg.alerts.deviceOfflineGraceSeconds * 1000,

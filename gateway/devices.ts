@@ -28,6 +28,11 @@ export interface DeviceView {
   counters: Record<string, number>;
   /** Readers with a library of their own (fingerprint modules): its last roster sync (null before the first). */
   fingerprintSync?: SyncResult | null;
+  /**
+   * Face terminals (issue 11): the last roster sync of their person library (null before
+   * the first) and how many persons the terminal refuses now.
+   */
+  faceSync?: (SyncResult & { refused: number }) | null;
 }
 
 interface DeviceState {
@@ -58,6 +63,10 @@ export interface ReaderLinks {
 /** Where list() finds the last sync of a reader's own library; undefined for a reader without one. */
 export interface LibraryStates {
   last(readerId: string): SyncResult | null | undefined;
+  /** The kind of the reader's library (fingerprint when not told). */
+  kind?(readerId: string): 'fingerprint' | 'face' | undefined;
+  /** Entries the reader refuses now. */
+  refused?(readerId: string): number;
 }
 
 /** A reader found offline past the grace period by sweep(): raise device_offline for it. */
@@ -210,8 +219,11 @@ export class DeviceRegistry {
         counters: { ...d.counters, ...prefixed(this.#o.lines?.stats(d.cfg.id)) },
       };
       if (linkDown) view.linkDown = true;
-      const sync = this.#o.libraries?.last(d.cfg.id);
-      if (sync !== undefined) view.fingerprintSync = sync;
+      const libs = this.#o.libraries;
+      const sync = libs?.last(d.cfg.id);
+      if (sync !== undefined && libs?.kind?.(d.cfg.id) === 'face')
+        view.faceSync = sync && { ...sync, refused: libs.refused?.(d.cfg.id) ?? 0 };
+      else if (sync !== undefined) view.fingerprintSync = sync;
       return view;
     });
   }

@@ -101,7 +101,8 @@ export class DriverSet implements LineStats {
     const out: ProvisionedReader[] = [];
     for (const reader of this.#readers) {
       const provisioner = this.#byReader.get(reader.id)?.provisioning;
-      if (provisioner) out.push({ reader, provisioner });
+      // A driver whose readers opt in one by one (v1 `options.persons`) says which do.
+      if (provisioner && (provisioner.covers?.(reader.id) ?? true)) out.push({ reader, provisioner });
     }
     return out;
   }

@@ -149,6 +149,11 @@ export class Gateway {
     return this.bus instanceof EmbeddedBroker ? this.bus.port : null;
   }
 
+  /** The port of the terminal listener (vendor HTTP push terminals); null when it does not listen. */
+  get terminalPort(): number | null {
+    return this.#p.ingress.port;
+  }
+
   /** The port of the embedded broker's TLS listener; null without one. */
   get brokerTlsPort(): number | null {
     return this.bus instanceof EmbeddedBroker ? this.bus.tlsPort : null;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { MqttBus } from '../core/bus.js';
+import type { MqttBus, TopicGrants } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
+import { DRIVERS } from '../drivers/registry.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
 import { LogLimiter, type LogLimitOptions } from './log-limit.js';
@@ -20,13 +21,20 @@ import { Upstream } from './upstream/upstream.js';
  */
 export function createBus(cfg: Config, secrets: SecretsFile, log: Logger, metrics: Metrics): MqttBus {
   const e = cfg.mqtt.embedded;
-  if (cfg.mqtt.url === null)
+  if (cfg.mqtt.url === null) {
+    // Vendor MQTT protocols (mqtt-face) use topics of their own: each reader may use its own.
+    const grants = new Map<string, TopicGrants>();
+    for (const r of cfg.readers) {
+      const g = DRIVERS[r.driver]?.mqttTopics?.(r);
+      if (g) grants.set(r.id, g);
+    }
     return new EmbeddedBroker({
       host: e.host,
       port: e.port,
       requireAuth: e.requireAuth,
       passwords: (readerId) => secrets.value.readers[readerId],
       topicPrefix: cfg.mqtt.topicPrefix,
+      grants: (readerId) => grants.get(readerId),
       log: log.child({ module: 'broker' }),
       plain: e.plain,
       tls: e.tls ? { ...e.tls, host: e.tls.host ?? e.host } : undefined,
@@ -42,6 +50,7 @@ export function createBus(cfg: Config, secrets: SecretsFile, log: Logger, metric
         connections: (n) => metrics.brokerConnections.set(n),
       },
     });
+  }
   const mqttLog = log.child({ module: 'mqtt' });
   return new MqttSessions({
     url: cfg.mqtt.url,

@@ -145,6 +145,18 @@ export function createMetrics() {
       labelNames: ['action'] as const,
       registers: [registry],
     }),
+    faceSyncs: new Counter({
+      name: 'estate_gateway_face_syncs_total',
+      help: 'Face terminal library syncs with the roster, by outcome (ok, partial, failed, skipped)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    facePersons: new Counter({
+      name: 'estate_gateway_face_persons_total',
+      help: 'Persons changed on face terminals by the roster sync, by action (enrolled, replaced, removed, failed)',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
     cameraSnapshots: new Counter({
       name: 'estate_gateway_camera_snapshots_total',
       help: 'Camera snapshots at reads and door alarms, by result (ok, timeout, dropped, camera_auth, camera_unreachable…)',

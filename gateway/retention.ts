@@ -4,6 +4,7 @@ import { thumbRefsOfEvidence } from './ledger/evidence-refs.js';
 import type { Metrics } from './metrics.js';
 import { type Journal, thumbsOfEntries } from './pipeline/journal.js';
 import type { Thumbnailer } from './pipeline/thumbnails.js';
+import { FacePhotoRetention } from './roster/face-photo-retention.js';
 import type { Store } from './store/store.js';
 
 /** What a retention run is built from (the composition root passes each). */
@@ -32,7 +33,9 @@ const OPEN_CASE = "state != 'closed'";
  * The daily retention of every table of personal data (PIPL Art. 19: no longer than
  * necessary; docs/privacy.md says why each period): access records and their decisions,
  * thumbnails and camera snapshots, alerts, the audit log, tips, patrols, passes, closed
- * cases, and residents who moved out with their credentials and fingerprint templates. The evidence of a case
+ * cases, and residents who moved out with their credentials, fingerprint templates and
+ * face photos (a photo also goes `facePhotoDays` after its resident stopped being active).
+ * The evidence of a case
  * that is not closed — its entries, thumbnails, patrols, tips, the household's members —
  * is kept until it closes, whatever its age. Deletes in short batches, yielding between.
  */
@@ -110,11 +113,14 @@ export class Retention {
       [
         'DELETE FROM credentials WHERE resident_id = ?',
         'DELETE FROM fingerprint_templates WHERE resident_id = ?',
+        'DELETE FROM face_photos WHERE resident_id = ?',
         'DELETE FROM residents WHERE id = ?',
       ],
       cut(r.movedOutResidentDays),
     );
     if (n.residents > 0) this.#d.rosterChanged();
+    // Residents' face photos (issue 11): retention.facePhotoDays after the resident left.
+    n.facePhotos = new FacePhotoRetention(this.#d.store, r.facePhotoDays).apply(now);
     for (const [table, count] of Object.entries(n))
       if (count > 0) this.#d.metrics.retentionDeleted.inc({ table }, count);
     return n;

@@ -28,11 +28,20 @@ export interface Layout {
   gates: Set<string>;
 }
 
-/** The layout of the mqtt-v1 readers in a config (other drivers are not face terminals). */
+/** Face terminals people walk past: reader protocol v1 and the vendor protocols (issue 11). */
+const FACE_TERMINALS: ReadonlySet<string> = new Set([
+  'mqtt-v1',
+  'zkteco-push',
+  'mqtt-face',
+  'hikvision-isapi',
+  'dahua',
+]);
+
+/** The layout of the face terminals in a config (serial readers have their own simulation). */
 export function layoutOf(config: SimSite): Layout {
   const readers = new Map<string, { in: string[]; out: string[] }>();
   for (const r of config.readers) {
-    if (r.driver !== 'mqtt-v1') continue;
+    if (!FACE_TERMINALS.has(r.driver)) continue;
     const d = readers.get(r.door) ?? { in: [], out: [] };
     d[r.direction].push(r.id);
     readers.set(r.door, d);

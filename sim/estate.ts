@@ -8,7 +8,7 @@ import { personEmbedding } from './embedding.js';
 import { generateHousehold, moveOut } from './household.js';
 import { birthDateForAge, chineseName, type Sex, shanghaiIdNumber } from './names.js';
 import { Random } from './random.js';
-import type { SimDoor, SimSite } from './site.js';
+import { keepsFaceLibrary, type SimDoor, type SimSite } from './site.js';
 import type { SimEstate, SimPerson, SimRosterHousehold } from './types.js';
 
 /** Options of generateEstate. */
@@ -22,6 +22,11 @@ export interface GenerateEstateOptions {
    * around it, because the gateway denies entries past a lease end; pass it in tests.
    */
   today?: string;
+  /**
+   * JPEG face photos (sim/images.ts faceImages()): residents of doors whose terminals keep a
+   * face library (issue 11) carry one of them in the roster. Without them, no roster photos.
+   */
+  photos?: readonly Buffer[];
 }
 
 /** Share of residents who have moved out but are still on file (some still try their door). */
@@ -130,11 +135,23 @@ export function generateEstate(
     (config.readers ?? []).filter((r) => r.driver === 'fingerprint').map((r) => r.door),
   );
   let pages = 0;
+  // Face terminals that keep a library enrol from the roster's photo (issue 11): residents of
+  // their doors carry one, chosen by their id (no random draws, as for pages).
+  const faceDoors = new Set((config.readers ?? []).filter(keepsFaceLibrary).map((r) => r.door));
+  const photos = (opts.photos ?? []).map((p) => p.toString('base64'));
+  let photographed = 0;
   const persons: SimPerson[] = [];
   for (const h of households) {
     const place = unitOf.get(h.id) as Unit;
     for (const r of h.residents) {
       if (place.doors.some((d) => fpDoors.has(d))) r.credentials.fingerprint = [String(++pages)];
+      const face = r.credentials.face[0];
+      if (face && photos.length > 0 && place.doors.some((d) => faceDoors.has(d))) {
+        r.credentials.facePhotos = {
+          [face]: photos[Number(r.id.replace(/\D/g, '')) % photos.length] as string,
+        };
+        photographed++;
+      }
       const p: SimPerson = {
         id: r.id,
         kind: r.status === 'active' && h.status === 'active' ? 'resident' : 'moved_out',
@@ -181,7 +198,7 @@ export function generateEstate(
   return {
     roster: {
       // Fingerprints are part of the content: a config that adds a fingerprint door re-imports.
-      version: `sim-${opts.seed}-${n}-${today}${pages > 0 ? `-fp${pages}` : ''}`,
+      version: `sim-${opts.seed}-${n}-${today}${pages > 0 ? `-fp${pages}` : ''}${photographed > 0 ? `-ph${photographed}` : ''}`,
       buildings: buildings.map((id) => ({ id, name: buildingName(id) })),
       households,
     },

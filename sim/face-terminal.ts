@@ -7,6 +7,8 @@ import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { type CommandCounts, CommandLedger } from './command-ledger.js';
+import type { SimFaceLibrary } from './face-library.js';
+import { answerPersons, type PersonsStats } from './persons-responder.js';
 import {
   DEFAULT_TOPIC_PREFIX,
   encodeEvent,
@@ -43,6 +45,13 @@ export interface FaceTerminalOptions {
   protocolVersion?: 4 | 5;
   /** Logger for connection trouble (debug); reads and commands are never logged. */
   log?: Logger;
+  /**
+   * A face library the gateway keeps in step with the roster over `persons` (issue 11):
+   * given, the terminal subscribes to its persons topic and answers every operation.
+   */
+  library?: SimFaceLibrary;
+  /** Whether it answers `list` (default true); false plays a terminal that cannot list. */
+  lists?: boolean;
 }
 
 /** Per-presentation options. */
@@ -107,12 +116,19 @@ export class FaceTerminal extends EventEmitter<FaceTerminalEvents> {
   #idleWaiters: Array<() => void> = [];
   readonly #commandWaiters = new Waiters<TerminalCommand>();
   readonly #reads = { presented: 0, published: 0, buffered: 0, replayed: 0, dropped: 0 };
+  /** Face-library operations answered (issue 11). */
+  readonly persons: PersonsStats = { upserts: 0, deletes: 0, lists: 0, refused: 0, badOps: 0 };
 
   constructor(opts: FaceTerminalOptions) {
     super();
     this.#o = opts;
     this.#topics = readerTopics(opts.topicPrefix ?? DEFAULT_TOPIC_PREFIX, opts.readerId);
     this.#seq = opts.firstSeq ?? Date.now();
+  }
+
+  /** The face library it keeps, when it keeps one (issue 11). */
+  get library(): SimFaceLibrary | undefined {
+    return this.#o.library;
   }
 
   /** The reader id. */
@@ -154,6 +170,10 @@ export class FaceTerminal extends EventEmitter<FaceTerminalEvents> {
     });
     client.on('message', (topic, payload) => {
       if (topic === this.#topics.commands) this.#onCommand(payload);
+      else if (topic === this.#topics.persons && this.#o.library) {
+        const ack = answerPersons(this.#o.library, payload, this.persons, this.#o.lists ?? true);
+        if (ack) client.publish(this.#topics.personsAck, ack, { qos: 1 });
+      }
     });
     // Refused logins and unreachable brokers are normal states for a terminal: log, retry.
     client.on('error', (err) =>
@@ -201,6 +221,12 @@ export class FaceTerminal extends EventEmitter<FaceTerminalEvents> {
   async publishRaw(payload: Buffer | string): Promise<void> {
     if (!this.#client) throw new Error('terminal not started');
     await this.#client.publishAsync(this.#topics.events, payload, { qos: 1 });
+  }
+
+  /** Publishes arbitrary bytes on any topic at QoS 1 (bad-input tests); resolves on PUBACK. */
+  async publishRawTo(topic: string, payload: Buffer | string): Promise<void> {
+    if (!this.#client) throw new Error('terminal not started');
+    await this.#client.publishAsync(topic, payload, { qos: 1 });
   }
 
   /** Resolves once nothing is buffered or awaiting a PUBACK (within timeoutMs, else rejects). */
@@ -265,11 +291,14 @@ export class FaceTerminal extends EventEmitter<FaceTerminalEvents> {
   #onConnect(client: MqttClient): void {
     // Door commands are latency-critical and tiny: no Nagle delay on the terminal side either.
     (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    // Subscribed before announcing itself (docs/protocol-v1.md): the broker handles one
+    // connection's packets in order, so nothing the gateway sends on "online" is missed.
+    client.subscribe(this.#topics.commands, { qos: 1 });
+    if (this.#o.library) client.subscribe(this.#topics.persons, { qos: 1 });
     client.publish(this.#topics.status, encodeStatus(true, Date.now() + (this.#o.clockSkewMs ?? 0)), {
       qos: 1,
       retain: true,
     });
-    client.subscribe(this.#topics.commands, { qos: 1 });
     this.#up = true;
     this.emit('connect');
     // Replay the offline buffer, oldest first, until the link drops again.

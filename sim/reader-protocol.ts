@@ -16,6 +16,8 @@ export interface ReaderTopics {
   commands: string;
   status: string;
   persons: string;
+  /** Where the terminal answers face-library operations (docs/protocol-v1.md, issue 11). */
+  personsAck: string;
 }
 
 /** Topics of reader `readerId` under `prefix`. */
@@ -26,6 +28,7 @@ export function readerTopics(prefix: string, readerId: string): ReaderTopics {
     commands: `${base}/commands`,
     status: `${base}/status`,
     persons: `${base}/persons`,
+    personsAck: `${base}/persons/ack`,
   };
 }
 
@@ -89,4 +92,44 @@ export function parseCommand(payload: Buffer): TerminalCommand | null {
   if (typeof c.durationMs === 'number') cmd.durationMs = c.durationMs;
   if (typeof c.message === 'string') cmd.message = c.message;
   return cmd;
+}
+
+/** A face-library operation as the gateway sends it on `persons` (docs/protocol-v1.md). */
+export type PersonsOperation =
+  | {
+      id: string;
+      op: 'upsert';
+      personId: string;
+      name: string | null;
+      validFrom: string | null;
+      validTo: string | null;
+      temporary: boolean;
+      cards: string[];
+      photo?: { mime: string; data: string };
+    }
+  | { id: string; op: 'delete'; personId: string }
+  | { id: string; op: 'list' }
+  | { id: string; op: string };
+
+/** Parses an operation; null for anything that is not one (a terminal ignores junk). */
+export function parsePersonsOp(payload: Buffer): PersonsOperation | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o.id !== 'string' || typeof o.op !== 'string') return null;
+  if ((o.op === 'upsert' || o.op === 'delete') && typeof o.personId !== 'string') return null;
+  return o as unknown as PersonsOperation;
+}
+
+/** The JSON text of an ack: done (with the person ids for `list`), or refused with a code. */
+export function encodePersonsAck(
+  id: string,
+  r: { ok: true; personIds?: string[] } | { ok: false; code: string; message: string },
+): string {
+  return JSON.stringify({ id, ...r });
 }

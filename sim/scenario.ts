@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import { DAY_MS, shanghaiMidnight } from './dates.js';
 import { type Layout, layoutOf, type Move, type MoveCredential, openingAct, planDay } from './day-plan.js';
+import { SimFaceLibrary } from './face-library.js';
 import { FaceTerminal } from './face-terminal.js';
 import { faceImages } from './images.js';
 import { credentialOf, imageFor } from './presentation.js';
@@ -14,6 +15,7 @@ import { hashSeed, Random } from './random.js';
 import type { SimSite } from './site.js';
 import { type SimulationStats, Tally } from './tally.js';
 import type { SimEstate } from './types.js';
+import { VendorTerminals } from './vendor-terminals.js';
 
 export type { KindStats, SimulationStats } from './tally.js';
 
@@ -45,6 +47,8 @@ export interface EstateSimulationOptions {
   clockSkewMs?: (readerId: string) => number;
   /** Logger (module sim); only counts are logged, never who passed. */
   log?: Logger;
+  /** The gateway's terminal listener, http://host:port, for ZKTeco terminals (issue 11). */
+  terminalUrl?: string;
 }
 
 /** Scheduler resolution: reads are sent at most this late against their planned time. */
@@ -57,6 +61,7 @@ export class EstateSimulation {
   readonly #o: EstateSimulationOptions;
   readonly #layout: Layout;
   readonly #terminals = new Map<string, FaceTerminal>();
+  readonly #vendors: VendorTerminals;
   readonly #tally = new Tally();
   #images: Buffer[] = [];
   #queue: Move[] = [];
@@ -72,6 +77,20 @@ export class EstateSimulation {
     if (!(opts.speed > 0)) throw new RangeError('speed must be positive');
     this.#o = opts;
     this.#layout = layoutOf(opts.config);
+    this.#vendors = new VendorTerminals({
+      readers: opts.config.readers,
+      brokerUrl: opts.brokerUrl,
+      ...(opts.terminalUrl ? { terminalUrl: opts.terminalUrl } : {}),
+      ...(opts.passwords ? { passwords: opts.passwords } : {}),
+      ...(opts.log ? { log: opts.log.child({ module: 'sim-terminals' }) } : {}),
+    });
+  }
+
+  /** The person library of every simulated terminal that keeps one, by reader (issue 11). */
+  faceLibraries(): Map<string, SimFaceLibrary> {
+    const out = this.#vendors.libraries();
+    for (const [id, t] of this.#terminals) if (t.library) out.set(id, t.library);
+    return out;
   }
 
   /** Simulated now, epoch ms. */
@@ -97,6 +116,8 @@ export class EstateSimulation {
         ...(this.#o.passwords?.[r.id] === undefined ? {} : { password: this.#o.passwords[r.id] }),
         topicPrefix: this.#o.topicPrefix ?? 'acs/v1',
         clockSkewMs: this.#o.clockSkewMs?.(r.id) ?? Math.round(skewRng.float(-300, 300)),
+        // A v1 terminal that keeps a face library answers the gateway's persons topic (issue 11).
+        ...(r.options?.persons === true ? { library: new SimFaceLibrary() } : {}),
         ...(this.#o.log ? { log: this.#o.log.child({ module: 'sim', reader: r.id }) } : {}),
       });
       term.on('command', (cmd) => this.#tally.command(r.id, cmd));
@@ -104,6 +125,7 @@ export class EstateSimulation {
     }
     try {
       await Promise.all([...this.#terminals.values()].map((t) => t.start()));
+      await this.#vendors.start();
     } catch (err) {
       await this.stop();
       throw err;
@@ -127,6 +149,7 @@ export class EstateSimulation {
     clearInterval(this.#tick);
     this.#tick = undefined;
     for (const t of this.#timers.splice(0)) clearTimeout(t);
+    await this.#vendors.stop();
     await Promise.allSettled([...this.#terminals.values()].map((t) => t.stop()));
   }
 
@@ -203,6 +226,13 @@ export class EstateSimulation {
 
   #present(m: Move): string | null {
     const p = this.#o.estate.persons[m.person];
+    if (p && this.#vendors.has(m.readerId)) {
+      // Vendor face terminals see faces: they recognise whom the gateway enrolled there.
+      const rng = new Random(hashSeed(this.#o.seed, 'move', m.at, m.person, m.readerId));
+      const id = this.#vendors.present(m.readerId, p, imageFor(p, this.#images, rng));
+      if (id) this.#tally.presented(m.readerId, id, p.kind, 'face');
+      return id;
+    }
     const term = this.#terminals.get(m.readerId);
     if (!p || !term) return null;
     const rng = new Random(hashSeed(this.#o.seed, 'move', m.at, m.person, m.readerId));

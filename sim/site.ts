@@ -37,6 +37,19 @@ export interface SimSite {
   readonly readers: readonly SimReader[];
 }
 
+/** Protocols whose terminals keep a face library the gateway fills from the roster (issue 11). */
+const FACE_LIBRARY_DRIVERS: ReadonlySet<string> = new Set([
+  'zkteco-push',
+  'mqtt-face',
+  'hikvision-isapi',
+  'dahua',
+]);
+
+/** Whether a reader keeps a face library: a vendor face terminal, or a v1 reader with `options.persons`. */
+export function keepsFaceLibrary(r: SimReader): boolean {
+  return FACE_LIBRARY_DRIVERS.has(r.driver) || (r.driver === 'mqtt-v1' && r.options?.persons === true);
+}
+
 /** A camera reader (driver onvif) the simulator can serve: on this machine, with its port. */
 export function simCameraPort(r: SimReader): number | null {
   if (r.driver !== 'onvif') return null;

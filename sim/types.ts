@@ -17,7 +17,13 @@ export interface SimRosterResident {
   validTo: string | null;
   status: ResidentStatus;
   /** Fingerprint template ids are module pages: given to residents of doors with a fingerprint reader. */
-  credentials: { face: string[]; card: string[]; fingerprint?: string[] };
+  credentials: {
+    face: string[];
+    card: string[];
+    fingerprint?: string[];
+    /** Face id → base64 JPEG, for residents of doors whose terminals keep a face library (issue 11). */
+    facePhotos?: Record<string, string>;
+  };
 }
 
 /** One household (dwelling) with its residents, as the JSON roster import expects it. */

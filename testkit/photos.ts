@@ -1,3 +1,5 @@
+import sharp from 'sharp';
+
 /**
  * Uploads for the tests of issue 16: photos with an EXIF block carrying a GPS position, as a
  * phone writes them, and a reader of that block (to show the position is gone after the
@@ -168,4 +170,30 @@ export function simplePdf(extra = ''): Buffer {
     `%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R ${extra} >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
     'latin1',
   );
+}
+
+/**
+ * JPEGs for tests of face photos (issue 11): noise of the size asked (so it weighs what a
+ * photo weighs: terminals refuse files under 1 KB), optionally with an EXIF orientation and
+ * a GPS-like comment, so a test can see that normalisation turns it upright and strips the
+ * metadata.
+ */
+export async function testJpeg(
+  width: number,
+  height: number,
+  o: { orientation?: number; shade?: number; quality?: number } = {},
+): Promise<Buffer> {
+  const shade = o.shade ?? 128;
+  let img = sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: { r: shade, g: shade, b: shade },
+      noise: { type: 'gaussian', mean: shade, sigma: 30 },
+    },
+  }).jpeg({ quality: o.quality ?? 90 });
+  if (o.orientation)
+    img = img.withMetadata({ orientation: o.orientation, exif: { IFD0: { ImageDescription: 'GPS 31.2N' } } });
+  return img.toBuffer();
 }

@@ -66,7 +66,7 @@ export const DOOR_CODES: ReadonlyMap<string, DoorRead> = new Map<string, DoorRea
  * `libraryRefusal`); others are refusals in the terminal's words (`refused`).
  */
 export const FAIL_CODES: Readonly<Record<number, string>> = {
-  288686087: 'no_face_detected',
+  288686087: 'no_face',
   286064923: 'photo_too_large',
   286064922: 'face_blurred',
 };

@@ -32,6 +32,11 @@ export class DahuaProvisioner implements Provisioner {
     this.#all = all;
   }
 
+  /** The gateway is stopping: requests waiting on a terminal fail now with STOPPING (core/provisioning.ts). */
+  abort(): void {
+    for (const t of this.#all()) t.http.abort();
+  }
+
   onReady(listener: (readerId: string) => void): () => void {
     const offs = [...this.#all()].map((t) => t.session.onReady(listener));
     return () => {
@@ -58,7 +63,7 @@ export class DahuaProvisioner implements Provisioner {
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
       return {
         ok: false,
-        code: 'bad_parameters',
+        code: 'bad_person',
         message: 'the key is no UserID (1–32 letters, digits, - or _)',
       };
     const zone = t.options.utcOffsetMinutes;
@@ -169,7 +174,7 @@ function failCode(text: string): number | null {
 function refusal(r: { code: number | null; text: string }, what: string): EntryOutcome {
   return {
     ok: false,
-    code: r.code !== null ? (FAIL_CODES[r.code] ?? 'refused') : 'refused',
+    code: r.code !== null ? (FAIL_CODES[r.code] ?? 'vendor_error') : 'vendor_error',
     message: r.code !== null ? `${r.code} (${what})` : `${r.text.trim() || 'refused'} (${what})`,
   };
 }

@@ -134,13 +134,13 @@ export const OPERATIONS: ReadonlyMap<number, string> = new Map([
  * `libraryRefusal`). Codes not here are refusals in the terminal's own words (`refused`).
  */
 export const SUB_STATUS_REFUSALS: Readonly<Record<string, string>> = {
-  noFaceDetected: 'no_face_detected',
-  faceQualityTooLow: 'face_quality_too_low',
+  noFaceDetected: 'no_face',
+  faceQualityTooLow: 'face_quality_low',
   picSizeOutRange: 'photo_too_large',
-  faceLibFull: 'face_library_full',
+  faceLibFull: 'library_full',
   FDIDNotExist: 'face_library_missing',
   cardNoAlreadyExist: 'card_in_use',
-  badParameters: 'bad_parameters',
+  badParameters: 'bad_person',
   employeeNoNotExist: 'person_not_found',
 };
 

@@ -45,6 +45,11 @@ export class HikProvisioner implements Provisioner {
     this.#all = all;
   }
 
+  /** The gateway is stopping: requests waiting on a terminal fail now with STOPPING (core/provisioning.ts). */
+  abort(): void {
+    for (const t of this.#all()) t.http.abort();
+  }
+
   onReady(listener: (readerId: string) => void): () => void {
     const offs = [...this.#all()].map((t) => t.session.onReady(listener));
     return () => {
@@ -78,7 +83,7 @@ export class HikProvisioner implements Provisioner {
     if (!EMPLOYEE_NO.test(employeeNo))
       return {
         ok: false,
-        code: 'bad_parameters',
+        code: 'bad_person',
         message: 'the key is no employeeNo (1–32 letters, digits, - or _)',
       };
     const zone = t.options.utcOffsetMinutes;
@@ -221,7 +226,7 @@ function refusal(s: ResponseStatus, what: string): EntryOutcome {
   const sub = s.subStatusCode || s.statusString || `statusCode ${s.statusCode}`;
   return {
     ok: false,
-    code: SUB_STATUS_REFUSALS[s.subStatusCode] ?? 'refused',
+    code: SUB_STATUS_REFUSALS[s.subStatusCode] ?? 'vendor_error',
     message: `${sub}${s.errorMsg && s.errorMsg !== sub ? `: ${s.errorMsg}` : ''} (${what})`,
   };
 }

@@ -78,6 +78,9 @@ export class DeviceHttp {
   #failures = 0;
   #blockedUntil = 0;
   #blockReason = '';
+  /** Requests (not streams) waiting for a reply, so abort() can fail them at once. */
+  readonly #inflight = new Set<http.ClientRequest>();
+  #aborted = false;
 
   constructor(o: DeviceHttpOptions) {
     this.#o = o;
@@ -90,6 +93,18 @@ export class DeviceHttp {
     return this.#blockedUntil > this.#now() ? this.#blockedUntil : 0;
   }
 
+  /**
+   * Fails every request waiting for its reply, and every one sent later, with STOPPING
+   * (Provisioner.abort: the gateway is stopping and its library sync must not wait out a
+   * slow terminal's timeouts). Long-lived streams (open) are left to the driver's stop.
+   */
+  abort(): void {
+    this.#aborted = true;
+    const err = new GatewayError('STOPPING', 'the gateway is stopping');
+    for (const r of this.#inflight) r.destroy(err);
+    this.#inflight.clear();
+  }
+
   /** Sends one request and reads the whole reply. Rejects only when no reply came (or the login was refused). */
   async request(
     method: string,
@@ -98,7 +113,14 @@ export class DeviceHttp {
   ): Promise<DeviceReply> {
     const body = typeof o.body === 'string' ? Buffer.from(o.body) : o.body;
     return this.#authenticated(method, path, async (authorization) => {
-      const res = await this.#send(method, path, { ...o, body, authorization, agent: this.#agent });
+      if (this.#aborted) throw new GatewayError('STOPPING', 'the gateway is stopping');
+      const res = await this.#send(method, path, {
+        ...o,
+        body,
+        authorization,
+        agent: this.#agent,
+        track: true,
+      });
       return {
         status: res.statusCode ?? 0,
         headers: res.headers,
@@ -230,6 +252,8 @@ export class DeviceHttp {
       authorization: string | null;
       agent: http.Agent | false;
       headersOnly?: boolean;
+      /** Failed by abort() until its reply has been read. */
+      track?: boolean;
     },
   ): Promise<http.IncomingMessage> {
     this.stats.requests++;
@@ -246,6 +270,10 @@ export class DeviceHttp {
         headers,
         agent: o.agent,
       });
+      if (o.track) {
+        this.#inflight.add(req);
+        req.once('close', () => this.#inflight.delete(req));
+      }
       const timer = setTimeout(() => {
         req.destroy(new GatewayError('READER_OFFLINE', `no reply within ${timeoutMs} ms`));
       }, timeoutMs);

@@ -1,10 +1,20 @@
 import type { Logger } from 'pino';
 import type { MqttBus } from '../../core/bus.js';
 import type { Clock } from '../../core/clock.js';
-import type { DoorCommand, Driver, ReadSink } from '../../core/contracts.js';
+import type { DoorCommand, Driver, DriverReader, ReadSink } from '../../core/contracts.js';
+import { ReaderOptions } from '../serial/options.js';
 import type { DriverContext } from '../types.js';
 import { TOPIC } from './constants.js';
 import { parseEvent, parseEventObject, parseStatus } from './parse.js';
+import { V1Persons } from './persons.js';
+
+/**
+ * A v1 reader's options: `persons: true` opts it into the face-library sync on its
+ * `persons` topic (issue 11). Other options are left to the terminal's integrator.
+ */
+export function mqttV1Options(o: ReaderOptions): { persons: boolean } {
+  return { persons: o.bool('persons', false) };
+}
 
 /** Door commands older than this are not resent after a reconnect: nobody is waiting. */
 const COMMAND_MAX_AGE_MS = 10_000;
@@ -21,6 +31,8 @@ export class MqttV1Driver implements Driver {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #prefix: string;
+  /** The face-library sync of readers that opted in; undefined when none did. */
+  readonly provisioning?: V1Persons;
 
   constructor(ctx: DriverContext) {
     this.#bus = ctx.bus;
@@ -28,6 +40,19 @@ export class MqttV1Driver implements Driver {
     this.#clock = ctx.clock;
     this.#log = ctx.log;
     this.#prefix = ctx.topicPrefix;
+    const persons = new Set(ctx.readers.filter((r) => personsOf(r)).map((r) => r.id));
+    const provisioning =
+      persons.size > 0
+        ? new V1Persons({
+            bus: ctx.bus,
+            clock: ctx.clock,
+            log: ctx.log.child({ module: 'persons' }),
+            sink: ctx.sink,
+            prefix: this.#prefix,
+            readers: persons,
+          })
+        : undefined;
+    if (provisioning) this.provisioning = provisioning;
     // Handlers are registered now (no I/O) so that nothing the broker delivers right
     // after connecting can arrive before them. Each reader's events get a shard of their
     // own (its own broker session where the link has several, see gateway/mqtt/sessions.ts).
@@ -53,7 +78,10 @@ export class MqttV1Driver implements Driver {
       const readerId = this.#readerOf(topic);
       const s = parseStatus(payload);
       if ('error' in s) this.#sink.reject(readerId, 'bad_field', s.error);
-      else this.#sink.status(readerId, { ...s, retained: info.retain });
+      else {
+        this.#sink.status(readerId, { ...s, retained: info.retain });
+        provisioning?.status(readerId, { ...s, retained: info.retain });
+      }
       return undefined;
     });
   }
@@ -91,9 +119,19 @@ export class MqttV1Driver implements Driver {
   }
 }
 
+function personsOf(r: DriverReader): boolean {
+  return mqttV1Options(new ReaderOptions(r)).persons;
+}
+
 /** Factory registered under 'mqtt-v1'. */
 export function createMqttV1Driver(ctx: DriverContext): Driver {
   return new MqttV1Driver(ctx);
 }
+/** check-config: `persons` must be a boolean (unknown options stay allowed, as before). */
+createMqttV1Driver.checkOptions = (options: Readonly<Record<string, unknown>> | undefined) => {
+  const problems: Array<{ field: string; message: string }> = [];
+  mqttV1Options(new ReaderOptions({ id: '', door: '', options: { ...options } }, problems));
+  return problems;
+};
 /** Replay: a v1 event from a file, checked by the same parser as MQTT input. */
 createMqttV1Driver.decodeEvent = parseEventObject;

@@ -60,27 +60,6 @@ export class ReaderOptions {
     return v;
   }
 
-  /** A non-empty string, or undefined when absent. */
-  optionalString(key: string): string | undefined {
-    const v = this.#get(key);
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v.length === 0) return this.#bad(key, 'a non-empty string', undefined);
-    return v;
-  }
-
-  /** true or false, or the default when absent. */
-  bool(key: string, fallback: boolean): boolean {
-    const v = this.#get(key);
-    if (v === undefined) return fallback;
-    if (typeof v !== 'boolean') return this.#bad(key, 'true or false', fallback);
-    return v;
-  }
-
-  /** Records a problem a driver found in a value it read (a URL that does not parse). */
-  problem(key: string, message: string): void {
-    this.#fail(key, message);
-  }
-
   /** An integer within [min, max], or undefined when absent (an optional wiring, issue 13). */
   optionalInt(key: string, min: number, max: number): number | undefined {
     const v = this.#get(key);
@@ -106,6 +85,33 @@ export class ReaderOptions {
     const hit = allowed.find((a) => a === v);
     if (hit === undefined) return this.#bad(key, `one of ${allowed.join(', ')}`, fallback);
     return hit;
+  }
+
+  /** A boolean, or the default when absent. */
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.#get(key);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') return this.#bad(key, 'true or false', fallback);
+    return v;
+  }
+
+  /**
+   * An optional string, or undefined when absent: non-empty, or matching `re` (described as
+   * `want` in the problem) when given.
+   */
+  optionalString(key: string, re?: RegExp, want = 'a non-empty string'): string | undefined {
+    const v = this.#get(key);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || (re ? !re.test(v) : v.length === 0)) return this.#bad(key, want, undefined);
+    return v;
+  }
+
+  /**
+   * A problem no single getter sees (two options that go together, a URL that does not
+   * parse).
+   */
+  problem(key: string, message: string): void {
+    this.#fail(key, message);
   }
 
   /** Options nobody asked for (typos such as `baudrate`): call after reading every option. */

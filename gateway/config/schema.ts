@@ -639,6 +639,12 @@ export const ConfigSchema = T.Object(
           description:
             'Residents who moved out are deleted this long after moving out, with their credentials and fingerprint templates — unless a case about their household is open.',
         }),
+        facePhotoDays: T.Integer({
+          minimum: 1,
+          default: 30,
+          description:
+            "A resident's face photo (roster, for the face terminals) is deleted this many days after the resident or household stopped being active; a visitor's photo when the pass ends.",
+        }),
         tipContactDays: T.Integer({
           minimum: 1,
           default: 180,
@@ -653,6 +659,21 @@ export const ConfigSchema = T.Object(
         }),
       },
       { additionalProperties: false, default: {} },
+    ),
+    libraries: T.Object(
+      {
+        reconcileAt: T.String({
+          pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+          default: '03:30',
+          description:
+            'Local time (HH:MM, Asia/Shanghai) of the daily reconcile of every reader library (face terminals, fingerprint modules) with the roster; roster changes, passes and terminals coming online sync at once besides.',
+        }),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'Reader libraries kept in step with the roster (issue 11).',
+      },
     ),
     detectors: DetectorsSchema,
     passes: PassesSchema,

@@ -12,6 +12,8 @@ import {
   retryAfterOf,
   type SubscribeOptions,
   Subscriptions,
+  type TopicGrants,
+  topicMatches,
 } from '../../core/bus.js';
 import { isLoopbackHost } from '../loopback-host.js';
 import { BrokerGuard, type GuardEvents, type GuardLimits } from './broker-guard.js';
@@ -35,6 +37,11 @@ export interface EmbeddedBrokerOptions {
   passwords: (readerId: string) => string | undefined;
   /** Reader protocol v1 prefix: a reader may only use `{prefix}/readers/{its id}/…`. */
   topicPrefix: string;
+  /**
+   * Topics a reader's driver grants it besides v1's (drivers/types.ts `mqttTopics`): topic
+   * filters it may publish to, exact topics it may subscribe to. Undefined: v1's only.
+   */
+  grants?: (readerId: string) => TopicGrants | undefined;
   log: Logger;
   /** Listen for plain MQTT on host:port (default true). */
   plain?: boolean;
@@ -250,12 +257,21 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
     done(err, null);
   }
 
-  /** A reader (username = reader id) may publish only events and status under its own id. */
+  /**
+   * A reader (username = reader id) may publish only events, status and its persons acks
+   * (issue 11) under its own id, and whatever its driver grants it (a vendor protocol's
+   * own topics: mqtt-face's `mqtt/face/{id}/…`).
+   */
   #allowedPublish(prefix: string, client: Client | null, topic: string): boolean {
     if (!this.#o.requireAuth) return true;
     const user = client ? USERS.get(client) : undefined;
     if (!user) return false;
-    return topic === `${prefix}${user}/events` || topic === `${prefix}${user}/status`;
+    return (
+      topic === `${prefix}${user}/events` ||
+      topic === `${prefix}${user}/status` ||
+      topic === `${prefix}${user}/persons/ack` ||
+      (this.#o.grants?.(user)?.publish.some((f) => topicMatches(f, topic)) ?? false)
+    );
   }
 
   #authorizePublish(
@@ -292,7 +308,7 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
     );
   }
 
-  /** A reader may subscribe only to its own commands and persons topics. */
+  /** A reader may subscribe only to its own commands and persons topics, and what its driver grants. */
   #authorizeSubscribe(
     prefix: string,
     client: Client,
@@ -304,7 +320,12 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
       return;
     }
     const user = USERS.get(client);
-    if (user && (sub.topic === `${prefix}${user}/commands` || sub.topic === `${prefix}${user}/persons`)) {
+    if (
+      user &&
+      (sub.topic === `${prefix}${user}/commands` ||
+        sub.topic === `${prefix}${user}/persons` ||
+        this.#o.grants?.(user)?.subscribe.includes(sub.topic))
+    ) {
       done(null, sub);
       return;
     }

@@ -4,6 +4,7 @@ import type { PassKind } from '../../core/codes.js';
 import { GatewayError } from '../../core/errors.js';
 import { hashIdNumber, idNumberProblem, maskIdNumber, maskPhone } from '../../core/id-number.js';
 import { newId } from '../../core/ids.js';
+import type { NormalisedPhoto } from '../roster/face-photos.js';
 import type { Store } from '../store/store.js';
 import { blobToEmbedding, decodeEmbedding, embeddingToBlob, type Pass } from './model.js';
 import type { PassIndex } from './pass-index.js';
@@ -21,6 +22,11 @@ export interface PassInput {
   embedding?: string;
   /** Issue a QR code token for the pass. */
   qr?: boolean;
+  /**
+   * A photo of the holder, already checked and normalised (face-photos.ts): the pass is
+   * enrolled on the face terminals of the doors it opens as a temporary person (issue 11).
+   */
+  photo?: NormalisedPhoto;
   validFrom: number;
   validTo: number;
   note?: string;
@@ -30,6 +36,9 @@ export interface PassInput {
 
 /** Told of every new pass, inside the transaction that stores it. */
 export type PassListener = (p: Pass, now: number) => void;
+
+/** Told after a pass was created or revoked (committed); `photo`: the pass has a face photo. */
+export type PassChangeListener = (p: Pass, photo: boolean) => void;
 
 const INSERT = `INSERT INTO passes(id, kind, household_id, name, phone_masked, phone_hash, id_hash, id_masked, card_uid,
                     face_person_id, embedding, token, valid_from, valid_to, created_by, created_at, note)
@@ -49,6 +58,7 @@ export class PassService {
   readonly #key: () => string;
   readonly #maxMs: number;
   readonly #listeners: ReadonlyArray<PassListener>;
+  readonly #watchers: PassChangeListener[] = [];
 
   /**
    * `idHashKey` is read when a pass is created (the secrets are loaded by a start step);
@@ -68,6 +78,11 @@ export class PassService {
     this.#listeners = onCreated;
   }
 
+  /** Tells `f` of every pass created or revoked from now on (the face terminals' sync). */
+  watch(f: PassChangeListener): void {
+    this.#watchers.push(f);
+  }
+
   /** Loads the passes still of use at `now` into the index (start-up). */
   load(now: number): number {
     const rows = this.#store
@@ -80,14 +95,22 @@ export class PassService {
   /** Validates and stores a pass. Throws GatewayError BAD_INPUT with a message for people. */
   create(input: PassInput, actor: string, now: number): Pass {
     const p = this.#build(input, actor, now);
+    const photo = input.photo;
     this.#store.db.transaction(() => {
       if (this.#store.statement('SELECT 1 FROM passes WHERE id = ?').get(p.id))
         throw bad(`pass ${p.id} exists`);
       this.#store.statement(INSERT).run({ ...p, blob: p.embedding ? embeddingToBlob(p.embedding) : null });
+      if (photo)
+        this.#store
+          .statement(
+            'INSERT INTO pass_photos(pass_id, photo, digest, width, height, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(p.id, photo.jpeg, photo.digest, photo.width, photo.height, now);
       for (const f of this.#listeners) f(p, now);
     })();
     this.#index.put(p);
     this.#index.prune(now);
+    for (const f of this.#watchers) f(p, photo !== undefined);
     return p;
   }
 
@@ -101,6 +124,8 @@ export class PassService {
     this.#store.statement('UPDATE passes SET revoked_at = ?, revoked_by = ? WHERE id = ?').run(at, actor, id);
     const p = { ...fromRow(row), revokedAt: at };
     this.#index.put(p);
+    const photo = this.#store.statement('SELECT 1 FROM pass_photos WHERE pass_id = ?').get(id) !== undefined;
+    for (const f of this.#watchers) f(p, photo);
     return p;
   }
 
@@ -128,13 +153,22 @@ export class PassService {
     return (this.#store.db.prepare(sql).all(...params, limit) as Array<Record<string, unknown>>).map(fromRow);
   }
 
-  /** Clears face embeddings of passes that ended (face data is not kept past its use). */
+  /** Clears face embeddings and photos of passes that ended (face data is not kept past its use). */
   forgetFaces(now: number): number {
-    return this.#store
+    const photos = this.#store
       .statement(
-        'UPDATE passes SET embedding = NULL WHERE embedding IS NOT NULL AND (valid_to < ? OR revoked_at < ?)',
+        `DELETE FROM pass_photos WHERE pass_id IN
+           (SELECT id FROM passes WHERE valid_to < ? OR revoked_at < ?)`,
       )
       .run(now, now).changes;
+    return (
+      photos +
+      this.#store
+        .statement(
+          'UPDATE passes SET embedding = NULL WHERE embedding IS NOT NULL AND (valid_to < ? OR revoked_at < ?)',
+        )
+        .run(now, now).changes
+    );
   }
 
   #build(i: PassInput, actor: string, now: number): Pass {
@@ -156,12 +190,13 @@ export class PassService {
     }
     const phone = i.phone?.replace(/\D/g, '') ?? '';
     if (i.phone !== undefined && !/^\d{7,15}$/.test(phone)) throw bad('phone must have 7–15 digits');
-    if (!i.idNumber && !phone && !card && !embedding && !i.facePersonId && !i.qr)
+    if (!i.idNumber && !phone && !card && !embedding && !i.facePersonId && !i.qr && !i.photo)
       throw bad(
-        'a pass needs a way to recognise its holder: idNumber, phone with qr, cardUid, embedding or facePersonId',
+        'a pass needs a way to recognise its holder: idNumber, phone with qr, cardUid, embedding, facePersonId or photo',
       );
+    const id = i.id ?? newId('ps', now);
     return {
-      id: i.id ?? newId('ps', now),
+      id,
       kind: i.kind,
       householdId: i.householdId ?? null,
       name: i.name,
@@ -172,7 +207,8 @@ export class PassService {
       idHash: i.idNumber ? hashIdNumber(this.#key(), i.idNumber) : null,
       idMasked: i.idNumber ? maskIdNumber(i.idNumber) : null,
       cardUid: card,
-      facePersonId: i.facePersonId ?? null,
+      // A pass with a photo is a person on the face terminals: V-<pass id> unless one is given.
+      facePersonId: i.facePersonId ?? (i.photo ? `V-${id}` : null),
       embedding,
       token: i.qr ? randomBytes(12).toString('base64url') : null,
       validFrom: i.validFrom,

@@ -1,5 +1,5 @@
 import type { Counter } from 'prom-client';
-import type { LibraryEntry } from '../../core/provisioning.js';
+import type { EntryOutcome, LibraryEntry } from '../../core/provisioning.js';
 
 /** Where a reader stands: its door's building and entrance, when set. */
 export interface ReaderScope {
@@ -36,6 +36,40 @@ export interface LibrarySource {
   digest(entry: LibraryEntry): string;
   /** How a key appears in a log line: never a person's name or id number. */
   logRef(key: string): Record<string, unknown>;
+  /**
+   * The entry to write, read when it is about to be written: `wanted` may list entries
+   * without their bulk (a face photo), so a gate's list of the whole estate holds none.
+   * Null when it is gone meanwhile. Without it, the listed entry is written as it is.
+   */
+  entry?(key: string, listed: LibraryEntry): LibraryEntry | null;
+  /** Where refusals of single entries are kept for the operator (face terminals, issue 11). */
+  readonly refusals?: RefusalLog;
+}
+
+/** A refusal as the device gave it. */
+export type Refusal = Extract<EntryOutcome, { ok: false }>;
+
+/**
+ * The refusals of single entries by a reader (a face terminal's "face quality too low"),
+ * kept until a write of that entry succeeds or it leaves the reader's library: what the
+ * household file and the devices page show.
+ */
+export interface RefusalLog {
+  /** Notes a refusal of `key` (`digest`: of the entry refused, null for a removal). */
+  record(
+    readerId: string,
+    key: string,
+    action: string,
+    refusal: Refusal,
+    digest: string | null,
+    at: number,
+  ): void;
+  /** key → digest of entries refused for a reason that lasts until the entry changes: not sent again. */
+  lasting(readerId: string): Map<string, string>;
+  /** Forgets the refusals of keys that are no longer the reader's concern. */
+  keepOnly(readerId: string, keys: ReadonlySet<string>): void;
+  /** Entries refused on the reader now. */
+  count(readerId: string): number;
 }
 
 /** The counters of one kind's syncs: runs by outcome, entries by action. */

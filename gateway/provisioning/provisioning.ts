@@ -5,24 +5,32 @@ import type { DoorConfig } from '../config/schema.js';
 import type { ProvisionedReader } from '../driver-set.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
+import { FaceSource } from './face-source.js';
 import { FingerprintSource } from './fingerprint-source.js';
+import { LibrarySchedule } from './library-schedule.js';
 import type { LibrarySource, SyncCounters } from './library-source.js';
 import { LibrarySync, type SyncedReader } from './library-sync.js';
+import { SqliteSyncState } from './sync-state.js';
 
 /** How the roster side of one kind of library is made, and which counters its syncs move. */
 interface LibraryKindSpec {
-  source(store: Store): LibrarySource;
+  source(store: Store, clock: Clock): LibrarySource;
   counters(m: Metrics): SyncCounters;
 }
 
 /**
- * The kinds of reader library the roster can fill. Face libraries (person, name,
- * validity, photo, cards) join here with their source when the face terminal drivers come.
+ * The kinds of reader library the roster can fill: fingerprint modules' pages (issue 3) and
+ * face terminals' persons with name, validity, photo and cards (issue 11), whatever the
+ * vendor: each face driver's provisioner speaks its own protocol.
  */
 const KINDS: Partial<Record<LibraryKind, LibraryKindSpec>> = {
   fingerprint: {
     source: (store) => new FingerprintSource(store),
     counters: (m) => ({ runs: m.fingerprintSyncs, entries: m.fingerprintPages }),
+  },
+  face: {
+    source: (store, clock) => new FaceSource(store, clock),
+    counters: (m) => ({ runs: m.faceSyncs, entries: m.facePersons }),
   },
 };
 
@@ -35,6 +43,8 @@ export interface LibrarySyncOptions {
   metrics: Metrics;
   log: Logger;
   clock: Clock;
+  /** Local HH:MM of the daily reconcile (config libraries.reconcileAt). */
+  reconcileAt?: string;
 }
 
 /**
@@ -56,7 +66,7 @@ export function createLibrarySync(o: LibrarySyncOptions): LibrarySync | null {
     }
     let kind = sources.get(provisioner.kind);
     if (!kind) {
-      kind = { source: spec.source(o.store), counters: spec.counters(o.metrics) };
+      kind = { source: spec.source(o.store, o.clock), counters: spec.counters(o.metrics) };
       sources.set(provisioner.kind, kind);
     }
     const door = o.doors.find((d) => d.id === reader.door);
@@ -67,5 +77,17 @@ export function createLibrarySync(o: LibrarySyncOptions): LibrarySync | null {
     });
   }
   if (synced.length === 0) return null;
-  return new LibrarySync({ readers: synced, log: o.log, clock: o.clock });
+  const schedule = new LibrarySchedule({
+    store: o.store,
+    clock: o.clock,
+    log: o.log,
+    reconcileAt: o.reconcileAt ?? '03:30',
+  });
+  return new LibrarySync({
+    readers: synced,
+    log: o.log,
+    clock: o.clock,
+    state: new SqliteSyncState(o.store),
+    schedule,
+  });
 }

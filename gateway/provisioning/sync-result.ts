@@ -7,8 +7,17 @@ import { type Static, Type as T } from '@sinclair/typebox';
  * dashboard reads that type. Imports TypeBox only, so the dashboard can type-check against it.
  */
 
-/** Why a sync ran: the reader answered its probe, or a roster import was picked up. */
-export const SyncTriggerSchema = T.Union([T.Literal('online'), T.Literal('roster')]);
+/**
+ * Why a sync ran: the reader answered its probe or came online, a roster import was picked
+ * up, a pass was issued or revoked, a validity ended or began, or the daily reconcile.
+ */
+export const SyncTriggerSchema = T.Union([
+  T.Literal('online'),
+  T.Literal('roster'),
+  T.Literal('pass'),
+  T.Literal('expiry'),
+  T.Literal('daily'),
+]);
 /** Why a sync ran. */
 export type SyncTrigger = Static<typeof SyncTriggerSchema>;
 
@@ -18,7 +27,8 @@ export const SyncResultSchema = T.Object({
   at: T.Number({ description: 'When it ended, epoch ms' }),
   ms: T.Number({ description: 'How long it took' }),
   outcome: T.Union([T.Literal('ok'), T.Literal('partial'), T.Literal('failed'), T.Literal('skipped')], {
-    description: 'ok; partial (some entries refused); failed (retried on the next trigger); skipped',
+    description:
+      'ok; partial (some entries refused); failed (retried on the next trigger); skipped (no roster, reader offline, or cut short by a newer change that the next run takes up)',
   }),
   expected: T.Integer({ description: 'Entries the roster wants on this reader' }),
   orphans: T.Integer({ description: 'Drift found before acting: entries with no active resident' }),

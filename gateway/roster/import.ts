@@ -20,6 +20,7 @@ import {
   maskPhone,
   normalizeIdNumber,
 } from '../../core/id-number.js';
+import { type FacePhotoRef, readFacePhotos } from './face-photo-refs.js';
 import { readTemplates } from './fingerprint-templates.js';
 import { locateJsonPaths } from './json-locate.js';
 import type { CredentialRow, FingerprintTemplate, Household, Resident, RosterSnapshot } from './model.js';
@@ -63,6 +64,7 @@ export const CSV_COLUMNS = [
   'card_uids',
   'fingerprint_ids',
   'fingerprint_templates',
+  'face_photos',
 ] as const;
 
 const ALIASES: Record<string, Record<string, string>> = {
@@ -163,6 +165,7 @@ function rowsFromCsv(text: string): { rows: RawRow[]; errors: RowError[] } {
             card: list(r.card_uids),
             fingerprint: list(r.fingerprint_ids),
             fingerprintTemplates: r.fingerprint_templates,
+            facePhotos: r.face_photos,
           },
         }
       : null,
@@ -284,6 +287,7 @@ export function parseRoster(
   const residentIds = new Set<string>();
   const credentials: CredentialRow[] = [];
   const templates: FingerprintTemplate[] = [];
+  const facePhotos: FacePhotoRef[] = [];
   const credOwner = new Map<string, string>();
   const leaseholders = new Map<string, string>();
 
@@ -437,10 +441,19 @@ export function parseRoster(
         credentials.push({ kind, key, residentId: rid });
       }
     };
-    for (const face of list(creds.face)) {
+    const faceIds = new Set(list(creds.face));
+    for (const face of faceIds) {
       if (!ID_RE.test(face))
         fail(rf('face_ids', 'credentials.face'), `face id "${face}" must be letters, digits, _ . : -`, rPath);
       else add('face', face, rf('face_ids', 'credentials.face'));
+    }
+    // A photo belongs to a face id; the id is a face credential whether or not face_ids
+    // repeats it (issue 11). Photos are read and checked after the parse (face-photo-stage.ts).
+    const photos = readFacePhotos(creds.facePhotos, format);
+    for (const p of photos.problems) fail(p.field, p.reason, rPath);
+    for (const e of photos.entries) {
+      if (!faceIds.has(e.key)) add('face', e.key, rf('face_photos', 'credentials.face'));
+      facePhotos.push({ ...e, residentId: rid, line });
     }
     for (const card of list(creds.card)) {
       const uid = normalizeCardUid(card);
@@ -501,6 +514,7 @@ export function parseRoster(
       residents,
       credentials,
       fingerprintTemplates: templates,
+      ...(facePhotos.length > 0 ? { facePhotos } : {}),
     },
     errors: [],
     version: src.version,

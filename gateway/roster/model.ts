@@ -5,6 +5,7 @@ import type {
   ResidentRole,
   ResidentStatus,
 } from '../../core/codes.js';
+import type { FacePhotoRef } from './face-photo-refs.js';
 
 /**
  * The authorized-resident roster (名单): estate → building → entrance → household → resident →
@@ -76,4 +77,9 @@ export interface RosterSnapshot {
   credentials: CredentialRow[];
   /** Templates for fingerprint credentials; absent when the roster carries none. */
   fingerprintTemplates?: FingerprintTemplate[];
+  /**
+   * Face photos named by the roster (issue 11), not yet read or checked: staged one at a
+   * time by face-photo-stage.ts before the import's transaction. Absent when there are none.
+   */
+  facePhotos?: FacePhotoRef[];
 }

@@ -41,6 +41,8 @@ export interface ImportStats {
   credentials: number;
   /** Fingerprint templates carried by the snapshot (stored for the enrolment sync). */
   templates: number;
+  /** Face photos carried by the snapshot (stored for the face terminals' sync, issue 11). */
+  photos: number;
   /** Residents absent from a replacing snapshot, now marked moved_out. */
   movedOut: number;
   /** Households absent from a replacing snapshot, now marked terminated. */
@@ -60,6 +62,7 @@ export function saveRoster(
   mode: ImportMode,
   now: number,
   version?: string,
+  stagedPhotos?: string,
 ): ImportStats {
   const upBuilding = db.prepare(
     'INSERT INTO buildings(id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name',
@@ -95,6 +98,20 @@ export function saveRoster(
        updated_at = excluded.updated_at`,
   );
   const templates = s.fingerprintTemplates ?? [];
+  // Face photos (issue 11) are kept until the roster gives a new one for the same face id or
+  // the face id leaves its resident: district rosters seldom carry photos, and a roster
+  // without them must not wipe what the estate office collected.
+  const dropGonePhotos = db.prepare(
+    `DELETE FROM face_photos WHERE resident_id = ?
+       AND face_id NOT IN (SELECT key FROM credentials WHERE kind = 'face' AND resident_id = ?)`,
+  );
+  const takeStaged = db.prepare(
+    `INSERT INTO face_photos(face_id, resident_id, photo, digest, width, height, updated_at)
+     SELECT face_id, resident_id, photo, digest, width, height, ? FROM face_photo_staging WHERE import_id = ?
+     ON CONFLICT(face_id) DO UPDATE SET resident_id = excluded.resident_id, photo = excluded.photo,
+       digest = excluded.digest, width = excluded.width, height = excluded.height,
+       updated_at = excluded.updated_at, inactive_since = NULL`,
+  );
   const ver = version ?? new Date(now).toISOString();
 
   return db.transaction((): ImportStats => {
@@ -108,6 +125,8 @@ export function saveRoster(
     }
     for (const c of s.credentials) upCred.run(c.kind, c.key, c.residentId);
     for (const f of templates) upTemplate.run(f.key, f.residentId, f.template, now);
+    for (const r of s.residents) dropGonePhotos.run(r.id, r.id);
+    const photos = stagedPhotos ? takeStaged.run(now, stagedPhotos).changes : 0;
     let movedOut = 0;
     let terminated = 0;
     if (mode === 'replace') {
@@ -136,6 +155,7 @@ export function saveRoster(
       residents: s.residents.length,
       credentials: s.credentials.length,
       templates: templates.length,
+      photos,
       movedOut,
       terminated,
       version: ver,

@@ -38,6 +38,13 @@ export const PassBody = T.Object(
       T.String({ maxLength: 4096, description: 'base64 float32 LE, 128–512 values, unit length' }),
     ),
     qr: T.Optional(T.Boolean({ description: 'Issue a QR code token' })),
+    photo: T.Optional(
+      T.String({
+        maxLength: 6_000_000,
+        description:
+          'base64 JPEG of the holder (≤ 4 MiB): enrolled on the face terminals of the doors the pass opens, for its validity; deleted when it ends',
+      }),
+    ),
     validFrom: T.String({ format: 'date-time' }),
     validTo: T.String({ format: 'date-time' }),
     note: T.Optional(T.String({ maxLength: 500 })),

@@ -50,6 +50,28 @@ export const Member = T.Object({
   credentials: T.Array(T.Object({ kind: T.String(), masked: T.String() })),
 });
 
+/**
+ * A person of the household a face terminal refused (issue 11), in the vendor's words, so
+ * someone can retake the photo: "face not accepted by terminal T-3-1: 人脸质量过低".
+ */
+export const FaceRefusal = T.Object({
+  readerId: T.String(),
+  doorId: NStr,
+  doorName: NStr,
+  /** The person on the terminal: a resident's face id, or a pass's person id. */
+  personKey: T.String(),
+  residentId: NStr,
+  passId: NStr,
+  action: T.String({ description: 'enrolled | replaced | removed: what the sync tried' }),
+  code: T.String({ description: 'core/codes.ts libraryRefusal' }),
+  label: T.String({ description: 'its zh-CN label' }),
+  vendorCode: NStr,
+  message: T.String({ description: "the terminal's own words" }),
+  since: T.String({ format: 'date-time' }),
+  at: T.String({ format: 'date-time' }),
+  attempts: T.Integer(),
+});
+
 /** The roster's and the journal's side of the file. */
 export const HouseholdReply = T.Object({
   id: T.String(),
@@ -65,6 +87,8 @@ export const HouseholdReply = T.Object({
   members: T.Array(Member),
   recentEntries: T.Array(Entry),
   alerts: T.Array(Alert),
+  /** Persons of the household (residents, visitors) a face terminal refuses now. */
+  faceRefusals: T.Array(FaceRefusal),
 });
 
 /** GET /api/households/:id: the roster, journal and ledger sides of the file in one reply. */

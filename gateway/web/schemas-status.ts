@@ -99,6 +99,15 @@ export const FingerprintSync = T.Composite([
   T.Object({ at: T.String({ format: 'date-time' }) }),
 ]);
 
+/** The last person library sync of a face terminal, and the persons it refuses now (issue 11). */
+export const FaceSync = T.Composite([
+  T.Omit(SyncResultSchema, ['at']),
+  T.Object({
+    at: T.String({ format: 'date-time' }),
+    refused: T.Integer({ description: 'Persons the terminal refuses now (shown in their household file)' }),
+  }),
+]);
+
 export const Reader = T.Object({
   id: T.String(),
   doorId: T.String(),
@@ -118,6 +127,8 @@ export const Reader = T.Object({
   counters: T.Record(T.String(), T.Number()),
   /** Fingerprint readers only: the last roster sync of the module (counts, no personal data). */
   fingerprintSync: T.Optional(T.Union([FingerprintSync, T.Null()])),
+  /** Face terminals only: the last roster sync of the person library (counts, no personal data). */
+  faceSync: T.Optional(T.Union([FaceSync, T.Null()])),
 });
 
 export const ReadersReply = T.Object({ items: T.Array(Reader) });

@@ -23,7 +23,7 @@ t.test('the dashboard in Chromium against the gateway and the simulated estate',
   const cfg = simTestConfig();
   const g = await startGateway(t, { doors: cfg.doors, readers: cfg.readers }, null);
   const estate = generateEstate(cfg, { seed: 2, households: 150 });
-  importSimRoster(g.gw.db, estate, g.gw.secrets);
+  await importSimRoster(g.gw.db, estate, g.gw.secrets);
   g.gw.reloadRoster();
   const users = new UserStore(g.gw.db, systemClock);
   await users.add(ADMIN.user, 'admin', ADMIN.password);

@@ -57,7 +57,7 @@ t.test('the ledger, visitors, patrols and the monthly report in Chromium', async
     null,
   );
   const estate = generateEstate(cfg, { seed: 5, households: 40 });
-  importSimRoster(g.gw.db, estate, g.gw.secrets);
+  await importSimRoster(g.gw.db, estate, g.gw.secrets);
   g.gw.reloadRoster();
   const users = new UserStore(g.gw.db, systemClock);
   await users.add(OPERATOR.user, 'operator', OPERATOR.password);

@@ -5,7 +5,7 @@ import t from 'tap';
 import { ManualClock } from '../../core/clock.js';
 import { localDate } from '../../core/time.js';
 import { build } from '../../gateway/build.js';
-import { createLogger } from '../../gateway/log.js';
+import { createLogger, silentLogger } from '../../gateway/log.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { loaded } from '../../testkit/config.js';
 import { TEST_ROSTER, writeTestSecrets } from '../../testkit/gateway.js';
@@ -230,3 +230,47 @@ t.test('daily retention on a manual clock: each table to its setting, open cases
   clock.advance(2 * DAY);
   t.match(await gw.housekeeping.dailyRetention(), { passes: 1 }, '91 days after, it goes');
 });
+
+t.test(
+  'face photos (issue 11) go by the same daily retention: facePhotoDays after leaving, open cases kept',
+  async (t) => {
+    const { dir, cleanup } = tmpDir('ret-face-');
+    t.teardown(cleanup);
+    writeTestSecrets(dir);
+    const clock = new ManualClock();
+    const gw = build(loaded(dir), { log: silentLogger(), clock });
+    t.teardown(() => gw.stop());
+    await gw.open();
+    const db = gw.db;
+    saveRoster(db, TEST_ROSTER, 'merge', clock.now(), 'test-1');
+    await gw.start();
+    const photo = db.prepare(
+      `INSERT INTO face_photos(face_id, resident_id, photo, digest, width, height, updated_at)
+     VALUES (?, ?, x'ffd8ffd9', 'd', 1, 1, 0)`,
+    );
+    for (const r of ['R00001', 'R00002', 'R00003']) photo.run(`F-${r}`, r);
+    // R00003 (H2) moves out; R00002 (H1) is moved out and H1 has an open case.
+    db.prepare("UPDATE residents SET status = 'moved_out' WHERE id = 'R00003'").run();
+    db.prepare(
+      `INSERT INTO cases(id, kind, source, state, household_id, alert_id, detected_ts, last_ts, summary, evidence, created_at, updated_at)
+     VALUES ('cs-h1', 'stranger', 'detector', 'acknowledged', 'H1', NULL, 0, 0, 's', '{}', 0, 0)`,
+    ).run();
+    const faces = () => db.prepare('SELECT face_id FROM face_photos ORDER BY face_id').pluck().all();
+
+    t.match(await gw.housekeeping.dailyRetention(), { facePhotos: 0 }, 'the clocks start');
+    clock.advance(29 * DAY);
+    t.match(await gw.housekeeping.dailyRetention(), { facePhotos: 0 }, 'kept for facePhotoDays (30)');
+    clock.advance(2 * DAY);
+    t.match(await gw.housekeeping.dailyRetention(), { facePhotos: 1 }, 'then deleted');
+    t.same(faces(), ['F-R00001', 'F-R00002'], 'the active resident’s and the open case’s stay');
+    t.match(
+      db.prepare("SELECT detail FROM audit WHERE action = 'retention.run' ORDER BY seq DESC").pluck().get(),
+      /"facePhotos":1/,
+      'in the retention audit like every other table',
+    );
+    db.prepare("UPDATE cases SET state = 'closed' WHERE id = 'cs-h1'").run();
+    clock.advance(DAY);
+    t.match(await gw.housekeeping.dailyRetention(), { facePhotos: 1 }, 'the case closed: its photo goes');
+    t.same(faces(), ['F-R00001']);
+  },
+);

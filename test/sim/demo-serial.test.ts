@@ -18,7 +18,11 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 /** What the test changes in config/default.yaml. */
 interface DemoConfig {
   doors: Array<{ id: string; heldOpenSeconds?: number }>;
-  readers: Array<{ id: string; driver?: string; options?: { path?: string; url?: string; port?: number } }>;
+  readers: Array<{
+    id: string;
+    driver?: string;
+    options?: { path?: string; url?: string; port?: number; photoUrl?: string };
+  }>;
   terminals: { http: { port: number } };
   http: { port: number };
   mqtt: { embedded: { port: number } };
@@ -34,9 +38,8 @@ t.test(
     t.teardown(cleanup);
     const cfg = parse(readFileSync(path.join(ROOT, 'config', 'default.yaml'), 'utf8')) as DemoConfig;
     const vendor = cfg.readers.filter((r) => r.driver === 'hikvision-isapi' || r.driver === 'dahua');
-    const serial = cfg.readers.filter(
-      (r) => r.driver && r.driver !== 'mqtt-v1' && r.driver !== 'onvif' && !vendor.includes(r),
-    );
+    const serialDrivers = ['fingerprint', 'idcard', 'modbus-relay', 'wiegand'];
+    const serial = cfg.readers.filter((r) => r.driver && serialDrivers.includes(r.driver));
     t.same(
       [...new Set(serial.map((r) => r.driver))].sort(),
       ['fingerprint', 'idcard', 'modbus-relay', 'wiegand'],
@@ -53,7 +56,12 @@ t.test(
       'default.yaml declares the vendor terminals',
     );
     for (const r of vendor) if (r.options) r.options.port = await freePort();
-    cfg.terminals.http.port = 0;
+    // The terminal listener (vendor pushes, ZKTeco, mqtt-face photo URLs) on a free port:
+    // mqtt-face terminals are told its address.
+    cfg.terminals.http.port = await freePort();
+    for (const r of cfg.readers)
+      if (r.driver === 'mqtt-face' && r.options)
+        r.options.photoUrl = `http://127.0.0.1:${cfg.terminals.http.port}`;
     // Issue 13: the simulated cameras, on free ports too; the held-open gate's limit made short.
     const cameras = cfg.readers.filter((r) => r.driver === 'onvif');
     t.same(

@@ -225,15 +225,20 @@ t.test('any driver exposing provisioning is synced; the root names none', async 
     clock,
   });
   if (!sync) throw new Error('a reader keeps a library: there is a sync');
-  t.ok(
-    lines.some((l) => l.includes('no roster source for this kind of reader library') && l.includes('"L2"')),
-    'a face library is left alone until the roster can fill it',
+  t.notOk(
+    lines.some((l) => l.includes('no roster source for this kind of reader library')),
+    'the roster fills face libraries too (issue 11)',
   );
   sync.start();
   await sync.settled('L1');
-  t.same(calls, ['drift L1 7', 'put L1 7'], 'the reader became ready and was synced from the roster');
+  await sync.settled('L2');
+  t.same(
+    calls.sort(),
+    ['drift L1 7', 'drift L2 F-R00003', 'put L1 7'],
+    'each reader became ready and was synced from the roster (the face without a photo is not written)',
+  );
   t.match(sync.last('L1'), { trigger: 'online', outcome: 'ok', enrolled: 1 });
-  t.equal(sync.last('L2'), undefined);
+  t.match(sync.last('L2'), { trigger: 'online', outcome: 'ok', expected: 1, noTemplate: 1, enrolled: 0 });
   const devices = new DeviceRegistry(store, config.readers, {
     clock,
     graceMs: 60_000,
@@ -242,13 +247,14 @@ t.test('any driver exposing provisioning is synced; the root names none', async 
     libraries: sync,
   });
   t.same(
-    devices.list().map((d) => [d.id, d.fingerprintSync?.outcome ?? null]),
+    devices.list().map((d) => [d.id, d.fingerprintSync?.outcome ?? null, d.faceSync?.outcome ?? null]),
     [
-      ['T-B01', null],
-      ['L1', 'ok'],
-      ['L2', null],
+      ['T-B01', null, null],
+      ['L1', 'ok', null],
+      ['L2', null, 'ok'],
     ],
   );
+  t.equal(devices.list()[2]?.faceSync?.refused, 0, 'a face terminal says how many persons it refuses');
   t.notOk('fingerprintSync' in (devices.list()[0] ?? {}), 'readers without a library carry no sync state');
   await sync.stop();
 });

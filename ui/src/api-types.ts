@@ -30,6 +30,8 @@ export type Health = Static<typeof D.Health>;
 export type HealthDetail = Static<typeof D.HealthDetail>;
 /** The last fingerprint library sync of a module, as a reader carries it. */
 export type FingerprintSync = Static<typeof D.FingerprintSync>;
+/** The last person library sync of a face terminal, as a reader carries it (issue 11). */
+export type FaceSync = Static<typeof D.FaceSync>;
 /** A door: GET /api/doors. */
 export type Door = Static<typeof D.Door>;
 /** GET /api/config. */

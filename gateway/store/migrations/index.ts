@@ -9,6 +9,7 @@ import m008 from './008-driver-state.js';
 import m009 from './009-security-privacy.js';
 import m010 from './010-face-offers.js';
 import m011 from './011-doors-cameras.js';
+import m012 from './012-face-photos.js';
 
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly string[] = [
   m009,
   m010,
   m011,
+  m012,
 ];

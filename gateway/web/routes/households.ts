@@ -38,6 +38,20 @@ interface MemberRow {
   status: string;
 }
 
+interface RefusalRow {
+  readerId: string;
+  personKey: string;
+  residentId: N;
+  passId: N;
+  action: string;
+  code: string;
+  vendorCode: N;
+  message: string;
+  since: number;
+  at: number;
+  attempts: number;
+}
+
 interface PatrolRow {
   id: string;
   date: string;
@@ -105,6 +119,21 @@ export const householdRoutes: RouteModule = (app, w) => {
             valid_to AS validTo, status FROM residents WHERE household_id = ? ORDER BY role DESC, id`,
   );
   const credsOf = d.db.prepare('SELECT kind, key FROM credentials WHERE resident_id = ? ORDER BY kind, key');
+  // Persons of the household a face terminal refuses (issue 11): residents by face id,
+  // visitors by their pass's person id.
+  const refusalsOf = d.db.prepare(
+    `SELECT f.reader_id AS readerId, f.person_key AS personKey, c.resident_id AS residentId, NULL AS passId,
+            f.action, f.code, f.vendor_code AS vendorCode, f.message, f.first_at AS since, f.at, f.attempts
+       FROM face_refusals f
+       JOIN credentials c ON c.kind = 'face' AND c.key = f.person_key
+       JOIN residents r ON r.id = c.resident_id
+      WHERE r.household_id = @h
+     UNION ALL
+     SELECT f.reader_id, f.person_key, NULL, s.id, f.action, f.code, f.vendor_code, f.message, f.first_at, f.at, f.attempts
+       FROM face_refusals f JOIN passes s ON s.face_person_id = f.person_key
+      WHERE s.household_id = @h
+     ORDER BY 10 DESC LIMIT 50`,
+  );
   const patrolsOf = d.db.prepare(
     `SELECT id, date, inspector, result, note, photo, case_id AS caseId, created_by AS createdBy, created_at AS createdAt
        FROM patrols WHERE household_id = ? ORDER BY date DESC, created_at DESC LIMIT 20`,
@@ -136,6 +165,17 @@ export const householdRoutes: RouteModule = (app, w) => {
           maskEntry(present.entry(e), masked),
         ),
         alerts: listAlerts(d.db, { householdId: h.id }, 20).map(present.alert),
+        faceRefusals: (refusalsOf.all({ h: h.id }) as RefusalRow[]).map((x) => {
+          const doorId = d.config.readers.find((r) => r.id === x.readerId)?.door ?? null;
+          return {
+            ...x,
+            doorId,
+            doorName: doorId ? present.doorName(doorId) : null,
+            label: label('libraryRefusal', x.code),
+            since: new Date(x.since).toISOString(),
+            at: new Date(x.at).toISOString(),
+          };
+        }),
         // The ledger's side of the file (issue 4): passes (current and past), cases, patrols.
         passes: d.passes.list({ householdId: h.id }, 20).map((p) => passView(p, masked)),
         cases: listCases(d.db, { householdId: h.id }, 20).map((c) => ({

@@ -2,6 +2,7 @@ import type { PassKind } from '../../../core/codes.js';
 import { hasCode } from '../../../core/errors.js';
 import { maskName } from '../../../core/id-number.js';
 import type { Pass } from '../../passes/model.js';
+import { normalisePhoto } from '../../roster/face-photos.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
@@ -38,16 +39,26 @@ export const passRoutes: RouteModule = (app, w) => {
   app.post(
     '/api/passes',
     {
-      preValidation: auth.require('operator'),
+      // A photo makes the body large: the role is checked before the body is read (issue 11).
+      onRequest: auth.require('operator'),
+      bodyLimit: 6 * 1024 * 1024,
       schema: { body: L.PassBody, response: { 201: L.Pass, 400: S.ErrorReply } },
     },
     async (req, reply) => {
       const b = req.body;
       try {
-        const { validFrom, validTo, ...rest } = b;
+        const { validFrom, validTo, photo: photoB64, ...rest } = b;
+        let photo: Exclude<Awaited<ReturnType<typeof normalisePhoto>>, string> | undefined;
+        if (photoB64 !== undefined) {
+          const raw = /^[A-Za-z0-9+/]*={0,2}$/.test(photoB64) ? Buffer.from(photoB64, 'base64') : null;
+          const checked = raw ? await normalisePhoto(raw) : 'is not base64';
+          if (typeof checked === 'string') return rejectInput(d.metrics, req, reply, 400, `photo ${checked}`);
+          photo = checked;
+        }
         const p = d.passes.create(
           {
             ...rest,
+            ...(photo ? { photo } : {}),
             kind: rest.kind as PassKind,
             validFrom: Date.parse(validFrom),
             validTo: Date.parse(validTo),
@@ -60,7 +71,7 @@ export const passRoutes: RouteModule = (app, w) => {
           action: 'pass.create',
           householdId: p.householdId,
           target: p.id,
-          detail: { kind: p.kind, validTo: validTo },
+          detail: { kind: p.kind, validTo: validTo, photo: photo !== undefined },
         });
         return reply.status(201).send(passView(p));
       } catch (err) {

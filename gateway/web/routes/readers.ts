@@ -5,11 +5,11 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 
 /**
  * Every reader with its state, last activity, clock offset and error counters (and, for
- * fingerprint readers, the last roster sync of the module); the doors.
+ * fingerprint readers and face terminals, the last roster sync of their library); the doors.
  */
 export const readerRoutes: RouteModule = (app, { d, present }) => {
   app.get('/api/readers', { schema: { response: { 200: S.ReadersReply } } }, async () => ({
-    items: d.devices.list().map(({ fingerprintSync: sync, ...r }) => ({
+    items: d.devices.list().map(({ fingerprintSync: sync, faceSync: face, ...r }) => ({
       ...r,
       doorName: present.doorName(r.doorId),
       since: iso(r.since),
@@ -17,6 +17,7 @@ export const readerRoutes: RouteModule = (app, { d, present }) => {
       ...(sync === undefined
         ? {}
         : { fingerprintSync: sync && { ...sync, at: new Date(sync.at).toISOString() } }),
+      ...(face === undefined ? {} : { faceSync: face && { ...face, at: new Date(face.at).toISOString() } }),
     })),
   }));
 

@@ -86,13 +86,13 @@ t.test('refusals come back per entry in the terminal’s words', async (t) => {
     [
       'a photo with no face to find',
       entry({ key: 'P1', cards: [], photo: { mime: 'image/jpeg', data: await photo(40, 40) } }),
-      'no_face_detected',
+      'no_face',
       /^noFaceDetected/,
     ],
     [
       'a small, poor photo',
       entry({ key: 'P2', cards: [], photo: { mime: 'image/jpeg', data: await photo(120, 150) } }),
-      'face_quality_too_low',
+      'face_quality_low',
       /^faceQualityTooLow/,
     ],
     [
@@ -104,11 +104,11 @@ t.test('refusals come back per entry in the terminal’s words', async (t) => {
     [
       'bytes that are no picture',
       entry({ key: 'P4', cards: [], photo: { mime: 'image/jpeg', data: Buffer.from('not a jpeg') } }),
-      'bad_parameters',
+      'bad_person',
       /^badParameters/,
     ],
     ['a card someone else holds', entry({ key: 'P5' }), 'card_in_use', /^cardNoAlreadyExist/],
-    ['a key that is no employeeNo', entry({ key: 'has space' }), 'bad_parameters', /employeeNo/],
+    ['a key that is no employeeNo', entry({ key: 'has space' }), 'bad_person', /employeeNo/],
   ];
   for (const [what, e, code, words] of cases) {
     const out = await p.put('T1', e);
@@ -130,7 +130,7 @@ t.test('refusals come back per entry in the terminal’s words', async (t) => {
     ok: true,
   });
   const full = await p.put('T1', entry({ key: 'F3', cards: [], photo: { mime: 'image/jpeg', data: fill } }));
-  t.match(full, { ok: false, code: 'face_library_full', message: /^faceLibFull/ });
+  t.match(full, { ok: false, code: 'library_full', message: /^faceLibFull/ });
 });
 
 t.test('drift reads every page of 30', async (t) => {

@@ -122,3 +122,35 @@ t.test('a search result’s picture is fetched from the terminal only', async (t
   t.same(await fetchPicture(c, '127.0.0.1', '/LOCALS/pic/1.jpeg', 4), { dropped: 'oversize' });
   t.same(await fetchPicture(c, '127.0.0.1', 'http://[bad', 1000), { dropped: 'bad_url' });
 });
+
+t.test(
+  'abort (Provisioner.abort, the gateway stopping): a request waiting for a reply fails at once',
+  async (t) => {
+    // A terminal that takes the request and never answers.
+    const server = http.createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const c = new DeviceHttp({
+      host: '127.0.0.1',
+      port: (server.address() as AddressInfo).port,
+      login: () => ({ username: 'admin', password: 'x' }),
+      timeoutMs: 60_000,
+      maxReplyBytes: 1000,
+    });
+    t.teardown(() => c.close());
+    const started = Date.now();
+    const pending = c.request('GET', '/ISAPI/AccessControl/UserInfo/Count');
+    await new Promise((r) => setTimeout(r, 100));
+    c.abort();
+    await t.rejects(pending, { code: 'STOPPING' });
+    t.ok(Date.now() - started < 5000, 'long before the 60 s timeout');
+    await t.rejects(
+      c.request('GET', '/ISAPI/System/time'),
+      { code: 'STOPPING' },
+      'and nothing is sent after',
+    );
+  },
+);

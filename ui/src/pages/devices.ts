@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import type { FingerprintSync, Health, HealthDetail, Reader } from '../api-types.js';
+import type { FaceSync, FingerprintSync, Health, HealthDetail, Reader } from '../api-types.js';
 import { badge, card, fill, h, table } from '../dom.js';
 import { doorsPanel } from '../doors.js';
 import { codeLabel, fmtTime, t } from '../i18n.js';
@@ -24,6 +24,32 @@ function syncBadge(s: FingerprintSync | null | undefined): HTMLElement | null {
   const details = [fmtTime(s.at)];
   if (s.failed) details.push(`${s.failed} ${t('页被拒')}`);
   if (s.noTemplate) details.push(`${s.noTemplate} ${t('页无模板')}`);
+  if (s.error) details.push(s.error);
+  el.title = details.join(' · ');
+  return el;
+}
+
+/**
+ * A face terminal's person library against the roster (issue 11): synced, partly (persons
+ * refused, named in their household files), failed, waiting.
+ */
+function faceBadge(s: FaceSync | null | undefined): HTMLElement | null {
+  if (s === undefined) return null;
+  if (s === null) return badge(t('人脸库待同步'), 'muted');
+  const tone = { ok: 'ok', partial: 'warn', failed: 'bad', skipped: 'muted' } as const;
+  const label = {
+    ok: '人脸库已同步',
+    partial: '人脸库部分同步',
+    failed: '人脸库同步失败',
+    skipped: '人脸库待同步',
+  };
+  const refused = s.refused > 0 ? ` · ${s.refused} ${t('人被拒')}` : '';
+  const el = badge(
+    `${t(label[s.outcome])}${s.outcome === 'skipped' ? '' : ` +${s.enrolled + s.replaced} −${s.removed}`}${refused}`,
+    s.refused > 0 && s.outcome === 'ok' ? 'warn' : tone[s.outcome],
+  );
+  const details = [fmtTime(s.at), `${s.expected} ${t('人应在库')}`];
+  if (s.noTemplate) details.push(`${s.noTemplate} ${t('人无照片')}`);
   if (s.error) details.push(s.error);
   el.title = details.join(' · ');
   return el;
@@ -110,6 +136,7 @@ export const devicesPage: Page = {
                   ? badge(t('未知'), 'muted')
                   : badge(r.online ? t('在线') : t('离线'), r.online ? 'ok' : 'bad'),
               syncBadge(r.fingerprintSync),
+              faceBadge(r.faceSync),
             ),
             fmtTime(r.lastSeen),
             r.firmware ?? '—',

@@ -129,9 +129,35 @@ export const householdFilePage: Page = {
       ),
     );
     fill(ledger, ...ledgerCards(f));
+    // Persons a face terminal refused, in its vendor's words (issue 11): retake the photo.
+    const names = new Map(f.members.map((m) => [m.id, m.name]));
+    const refusals =
+      f.faceRefusals.length === 0
+        ? null
+        : card(
+            t('人脸下发'),
+            table(
+              [t('人员'), t('终端'), t('原因'), t('终端原话'), t('时间'), t('次数')],
+              f.faceRefusals,
+              (x) => [
+                x.residentId ? (names.get(x.residentId) ?? x.residentId) : `${t('访客')} ${x.passId ?? ''}`,
+                `${x.readerId}${x.doorName ? ` (${x.doorName})` : ''}`,
+                h(
+                  'span',
+                  { class: 'face-refusal' },
+                  `${t(x.action === 'removed' ? '未能从终端删除' : '人脸未被终端接受')}: ${codeLabel('libraryRefusal', x.code)}`,
+                ),
+                [x.vendorCode, x.message].filter(Boolean).join(' '),
+                fmtTime(x.at),
+                x.attempts,
+              ],
+            ),
+          );
+    if (refusals) refusals.id = 'face-refusals';
     fill(faces, faceOffersCard(f, canAct, reload));
     root.append(
       top,
+      ...(refusals ? [refusals] : []),
       faces,
       ledger,
       ...(canAct ? [ledgerForms(f, ctx, reload)] : []),
