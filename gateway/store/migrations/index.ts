@@ -5,10 +5,11 @@ import m004 from './004-dashboard-ledger.js';
 import m005 from './005-fingerprint-templates.js';
 import m006 from './006-upstream-exchange.js';
 import m007 from './007-ledger-workflow.js';
+import m014 from './014-journal-ts-index.js';
 
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
  * user_version) inside one transaction. Never edit a shipped migration: add a file and
  * one line here, in order.
  */
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m014];
