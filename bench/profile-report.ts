@@ -26,6 +26,8 @@ const RULES: ReadonlyArray<readonly [string, RegExp]> = [
   ['idle', /^\(idle\) /],
   ['GC', /^\(garbage collector\) /],
   ['PUBACK', /#flushAcks /],
+  // Since issue 15 a turn's commands and PUBACKs leave in one corked write per session.
+  ['socket write (door commands + PUBACKs)', /#uncork |writeBuffer|^writev |writeGeneric|onWriteComplete/],
   ['MQTT decode', /mqtt-packet\/lib\/parser|node_modules\/bl\/|#onPublish |subscriptions|core\/bus\.js/],
   [
     'door command encode+publish',
