@@ -38,7 +38,7 @@ const loaded = {
   ...base,
   config: {
     ...base.config,
-    http: { host: '127.0.0.1', port: 0 },
+    http: { ...base.config.http, host: '127.0.0.1', port: 0 },
     upstream: { ...base.config.upstream, enabled: false },
     mqtt: { ...base.config.mqtt, embedded: { ...base.config.mqtt.embedded, port: 0 } },
   },

@@ -1,5 +1,6 @@
 import { GatewayError } from '../core/errors.js';
 import { DRIVERS } from '../drivers/registry.js';
+import { fileProblems } from '../gateway/config/files.js';
 import { type ConfigProblem, formatProblems, loadConfig } from '../gateway/config/load.js';
 import { parse, UsageError } from './args.js';
 import { CHECK_HELP } from './help.js';
@@ -15,6 +16,12 @@ export function checkConfigCommand(argv: string[]): number {
   if (!file || positionals.length > 1) throw new UsageError('check-config takes exactly one FILE');
   try {
     const { config } = loadConfig(file, DRIVERS);
+    const missing = fileProblems(config);
+    if (missing.length > 0) {
+      console.error(formatProblems(file, missing));
+      console.error(`${missing.length} problem(s)`);
+      return 1;
+    }
     console.log(
       `${file}: OK — estate ${config.estate.id}, ${config.doors.length} doors, ${config.readers.length} readers, broker ${config.mqtt.url ?? 'embedded'}, upstream ${config.upstream.enabled ? (config.upstream.url ?? 'simulated') : 'off'}`,
     );

@@ -10,6 +10,7 @@ import { LINE_FORMATS, type LineFormat } from '../drivers/wiegand/constants.js';
 import { describeWiegandLine } from '../drivers/wiegand/describe.js';
 import { lineScanner } from '../drivers/wiegand/line.js';
 import { parse, UsageError } from './args.js';
+import { decodeCapture, isTerminalProtocol, readCaptures, TERMINAL_PROTOCOLS } from './decode-terminals.js';
 import { DECODE_HELP } from './help.js';
 
 /** One line of output: a decoded frame, or `{ error, reason, bytes }`. */
@@ -29,7 +30,7 @@ interface Decoder {
   hexLimit: number;
 }
 
-/** The protocols `decode` knows, as typed on the command line. */
+/** The serial protocols `decode` knows as hex, as typed on the command line (terminal captures: TERMINAL_PROTOCOLS). */
 export const PROTOCOLS = ['fingerprint', 'idcard', 'wiegand', 'modbus'] as const;
 
 /** The Wiegand line format: the one asked for, else guessed from the terminators. */
@@ -64,7 +65,9 @@ function decoders(protocol: string, bytes: Buffer, o: Options): Decoder[] {
       }));
     }
     default:
-      throw new UsageError(`unknown protocol "${protocol}" (one of ${PROTOCOLS.join(', ')})`);
+      throw new UsageError(
+        `unknown protocol "${protocol}" (one of ${[...PROTOCOLS, ...TERMINAL_PROTOCOLS].join(', ')})`,
+      );
   }
 }
 
@@ -150,7 +153,14 @@ async function readStdin(): Promise<string> {
 export async function decodeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { format: { type: 'string' }, role: { type: 'string' }, unmasked: { type: 'boolean' } },
+    {
+      format: { type: 'string' },
+      role: { type: 'string' },
+      unmasked: { type: 'boolean' },
+      'content-type': { type: 'string' },
+      'card-format': { type: 'string' },
+      'utc-offset-minutes': { type: 'string' },
+    },
     true,
   );
   if (values.help) {
@@ -159,6 +169,23 @@ export async function decodeCommand(argv: string[]): Promise<number> {
   }
   const [protocol, ...hex] = positionals;
   if (!protocol) throw new UsageError('decode needs a protocol and hex bytes');
+  if (isTerminalProtocol(protocol)) {
+    // Terminal captures are files (a pushed body, a stream), not hex.
+    if (hex.length === 0 && process.stdin.isTTY) throw new UsageError('give a capture FILE, or pipe one in');
+    let failed = false;
+    for (const c of await readCaptures(hex)) {
+      const lines = decodeCapture(protocol, c.bytes, {
+        contentType: values['content-type'],
+        unmasked: values.unmasked,
+        cardFormat: values['card-format'],
+        utcOffsetMinutes: values['utc-offset-minutes'],
+      });
+      for (const line of lines)
+        console.log(JSON.stringify(hex.length > 1 ? { file: c.name, ...line } : line));
+      failed ||= lines.some((l) => 'error' in l);
+    }
+    return failed ? 1 : 0;
+  }
   if (hex.length === 0 && process.stdin.isTTY) throw new UsageError('give HEX bytes, or pipe them in');
   const text = hex.length > 0 ? hex.join(' ') : await readStdin();
   const lines = decodeHex(protocol, text, values);

@@ -7,12 +7,14 @@ import { MOVE_OUT_AFTER_MS, scheduleDemoMoveOut } from './demo-move-out.js';
 import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import {
+  demoTerminalLogins,
   importSimRoster,
   simEstate,
   simRosterIssuer,
   startEstate,
   startSerialDoors,
   startSimUpstream,
+  startVendorDoors,
 } from './simulation.js';
 
 /** `estate-gateway demo`. */
@@ -33,6 +35,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
   let login: Awaited<ReturnType<typeof ensureDemoLogin>>;
   try {
     importSimRoster(gw.db, estate, gw.secrets);
+    demoTerminalLogins(l, gw.secrets);
     login = await ensureDemoLogin(gw.db, l.dataDir);
   } catch (err) {
     await gw.stop();
@@ -42,7 +45,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const upstream = await startSimUpstream(l, gw.secrets, log, issuer);
   // The serial devices listen before the gateway opens its lines to them.
   const serial = await startSerialDoors(l, estate, log);
+  const vendor = await startVendorDoors(l, estate, gw.secrets, log);
   const stopSimulators = async () => {
+    await vendor.stop();
     await serial.stop();
     await upstream?.stop();
   };
@@ -60,6 +65,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     throw err;
   }
   const brokerUrl = c.mqtt.url ?? `mqtt://127.0.0.1:${gw.brokerPort}`;
+  vendor.play();
   const sim = await startEstate(l, estate, brokerUrl, gw.secrets, log);
   const cancelMoveOut = issuer ? scheduleDemoMoveOut(gw, issuer, sim, estate, log) : () => {};
   stopSim = () => {
@@ -90,6 +96,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `  Roster        ${issuer ? `signed by the simulated district system (${c.rosterSync.pullUrl}, every ${c.rosterSync.pullIntervalSeconds} s); a resident moves out there in ${MOVE_OUT_AFTER_MS / 1000} s` : c.rosterSync.enabled ? 'synced from upstream' : 'imported from the simulated estate'}`,
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
+      `  Vendor terms  ${vendor.terminals.map((v) => `${v.reader.id} (${v.vendor}, 127.0.0.1:${v.sim.port})`).join(', ') || 'none'}`,
       `  Data          ${l.dataDir}`,
       'Ctrl+C stops.',
       '',
@@ -106,6 +113,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
         outbox: gw.upstream?.status.depth ?? 0,
         serialPresented: serial.presented,
         lockPulses: serial.pulses,
+        vendorPresented: vendor.presented,
+        vendorDoorOpens: vendor.opens,
       },
       `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}, ${serial.pulses} lock pulses at serial doors`,
     );

@@ -7,12 +7,24 @@ Validates a configuration file against config/config.schema.json and the cross-c
 "FILE:LINE path: message" and exits 1; prints a summary and exits 0 when it is valid.`;
 
 export const DECODE_HELP = `Usage: estate-gateway decode fingerprint|idcard|wiegand|modbus HEX… [options]
+       estate-gateway decode hikvision-isapi|dahua FILE… [options]
 
 Decodes bytes captured on a reader's serial line (or from a ser2net box) and prints each
 frame as one JSON line, fields named as in docs/serial-readers.md. A bad frame, a
 truncated tail or bytes that start no frame print {"error", "reason", "bytes"}; the exit
 code is then 1. Hex may be spaced or not (EF 01 FF…, ef01ff…, 0xEF,0x01); without HEX
 arguments it is read from stdin.
+
+Face terminals on HTTP (hikvision-isapi, dahua) take a captured file instead: a body the
+terminal pushed (multipart event_log + picture; a Dahua /notification), a stream capture
+(alertStream, eventManager or snapManager attach), a Dahua recordFinder reply, or one
+event's JSON/XML. Each event prints as the driver hands it to the gateway: the read
+(credential, record id, time, offline, picture size), a door signal, a known note, an
+unknown code, or an {"error", "reason"} it would count. Card numbers are masked unless
+--unmasked; names and pictures are never printed. Capture a push with e.g.
+  socat -u TCP-LISTEN:8099,reuseaddr,fork CREATE:push.http   (then strip the HTTP head)
+or a stream with
+  curl --digest -u admin:PASS -N http://TERMINAL/ISAPI/Event/notification/alertStream > s.bin
 
 Examples:
   estate-gateway decode fingerprint EF 01 FF FF FF FF 07 00 03 02 00 0C
@@ -25,7 +37,11 @@ Options:
                 from the terminators; a line must end with 0D, 0D 0A or 03)
   --role R      modbus: request or reply (default: whichever reading decodes more)
   --unmasked    idcard: show name, ID number, birth date and address in full (masked
-                by default: output gets pasted into tickets)
+                by default: output gets pasted into tickets); terminals: card numbers
+  --content-type CT   terminals: the capture's Content-Type (its boundary); guessed from
+                the first delimiter line when left out
+  --card-format F     terminals: decimal (Hikvision's default) or hex (Dahua's)
+  --utc-offset-minutes N   terminals: the zone of times written without one (480: China)
   -h, --help`;
 
 export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
@@ -33,7 +49,9 @@ export const DEMO_HELP = `Usage: estate-gateway demo [--config FILE]
 The gateway and a whole simulated estate in one process — what \`npm start\` runs:
 the embedded broker, face terminals at the doors, a door with serial readers (fingerprint
 module, ID-card reader, Wiegand card reader, Modbus relay lock: simulated devices behind
-tcp:// ports, as a ser2net box presents real ones), residents coming and going, a few
+tcp:// ports, as a ser2net box presents real ones), a Hikvision ISAPI and a Dahua CGI face
+terminal (simulated on 127.0.0.1, reached by the production drivers with Digest logins the
+demo makes up for them), residents coming and going, a few
 strangers and moved-out tenants, a simulated district system receiving the alerts, and
 the dashboard. Its demo login (user demo, an admin) gets a password generated on first
 run, kept in the data directory as demo-login.txt (mode 0600) and printed at every start.
@@ -188,3 +206,16 @@ running gateway. pdf writes an A4 PDF (Chinese font embedded) to stdout:
   estate-gateway report monthly --month 2026-04 --format pdf > 月报-2026-04.pdf
 With upstream on, the gateway also sends each month's report there when the month ends
 (estate.report.monthly, reports.monthlyUpstream).`;
+
+export const INIT_HELP = `Usage: estate-gateway init [--config FILE] [--owner USER]
+
+The install step before the first start (and after adding readers): creates the secrets
+file with random values (the ID-number hash key, the upstream HMAC key, the hand-over
+signing key, a password per reader), or adds what it lacks, written atomically with mode 0600; creates the data
+directory. The service cannot write /etc/estate-gateway itself (the unit makes it
+read-only). Prints the names of what it generated, never the values.
+
+Options:
+  -c, --config FILE
+  --owner USER     make the secrets file and the data directory USER's (estate-gateway)
+  -h, --help`;

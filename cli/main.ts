@@ -8,6 +8,7 @@ import {
   EVENTS_HELP,
   HANDOVER_HELP,
   HEALTH_HELP,
+  INIT_HELP,
   REPLAY_HELP,
   REPORT_HELP,
   ROSTER_HELP,
@@ -22,6 +23,7 @@ Usage: estate-gateway COMMAND [options]
 
 Commands:
   run            run the daemon (--config FILE)
+  init           create the secrets file and data directory before the first start
   check-config   validate a configuration file
   roster import  import the resident roster (JSON or CSV); roster verify|sign|keygen: the signed
                  roster from the district system
@@ -40,6 +42,7 @@ Commands:
 const HELPS: Record<string, string> = {
   run: RUN_HELP,
   'check-config': CHECK_HELP,
+  init: INIT_HELP,
   roster: ROSTER_HELP,
   events: EVENTS_HELP,
   health: HEALTH_HELP,
@@ -61,6 +64,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return undefined; // keeps running until a signal
     case 'check-config':
       return (await import('./check-config.js')).checkConfigCommand(rest);
+    case 'init':
+      return (await import('./init.js')).initCommand(rest);
     case 'roster':
       return (await import('./roster.js')).rosterCommand(rest);
     case 'user':

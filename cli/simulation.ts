@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../gateway/config/load.js';
@@ -13,6 +14,7 @@ import { SerialDoorsSimulation } from '../sim/serial-doors.js';
 import type { SimEstate } from '../sim/types.js';
 import { SimUpstream } from '../sim/upstream.js';
 import { SimRosterIssuer } from '../sim/upstream-roster.js';
+import { VendorDoorsSimulation } from '../sim/vendor-doors.js';
 
 /**
  * Puts the simulated estate's roster into the gateway database, unless the same version
@@ -124,6 +126,44 @@ export async function startSerialDoors(
     config: l.config,
     seed: l.config.sim.seed,
     log: log.child({ module: 'sim-serial' }),
+  });
+  await sim.start();
+  return sim;
+}
+
+/** The vendor terminal drivers whose readers the demo simulates. */
+const VENDOR_DRIVERS = new Set(['hikvision-isapi', 'dahua']);
+
+/**
+ * Gives every vendor terminal of the config a login for this run when the secrets file has
+ * none (in memory only: the demo's simulated terminals take whatever the gateway holds).
+ * A real terminal's login is the installer's to put in the file: the gateway never makes one.
+ */
+export function demoTerminalLogins(l: LoadedConfig, secrets: Secrets): void {
+  for (const r of l.config.readers) {
+    if (!VENDOR_DRIVERS.has(r.driver)) continue;
+    secrets.terminals ??= {};
+    secrets.terminals[r.id] ??= { username: 'admin', password: randomBytes(12).toString('base64url') };
+  }
+}
+
+/**
+ * Serves the simulated Hikvision and Dahua terminals the config's vendor readers point at
+ * (127.0.0.1 ports), their libraries filled as an estate's terminals are, and people at them.
+ * Start it before the gateway, so the drivers find them at once.
+ */
+export async function startVendorDoors(
+  l: LoadedConfig,
+  estate: SimEstate,
+  secrets: Secrets,
+  log: Logger,
+): Promise<VendorDoorsSimulation> {
+  const sim = new VendorDoorsSimulation({
+    estate,
+    config: l.config,
+    password: (id) => secrets.terminals?.[id]?.password ?? '',
+    seed: l.config.sim.seed,
+    log: log.child({ module: 'sim-vendor' }),
   });
   await sim.start();
   return sim;

@@ -305,6 +305,25 @@ const auditOutcome = {
 } as const satisfies Table;
 
 /**
+ * Why a reader's library refused one person's entry (issue 11): the gateway's code for a
+ * vendor's refusal — Hikvision `faceQualityTooLow`, Dahua 288686087… — so the household file
+ * can say "face not accepted by terminal T-3-1: 人脸质量过低". The vendor's own words travel
+ * beside the code in the outcome's message.
+ */
+const libraryRefusal = {
+  no_face_detected: { zh: '未检测到人脸', en: 'No face detected' },
+  face_quality_too_low: { zh: '人脸质量过低', en: 'Face quality too low' },
+  face_blurred: { zh: '人脸照片模糊', en: 'Face photo blurred' },
+  photo_too_large: { zh: '照片过大', en: 'Photo too large' },
+  face_library_full: { zh: '人脸库已满', en: 'Face library full' },
+  face_library_missing: { zh: '人脸库不存在', en: 'Face library missing' },
+  card_in_use: { zh: '卡号已被他人使用', en: 'Card number held by someone else' },
+  person_not_found: { zh: '终端上无此人员', en: 'Person not on the terminal' },
+  bad_parameters: { zh: '参数错误', en: 'Bad parameters' },
+  refused: { zh: '终端拒绝', en: 'Refused by the terminal' },
+} as const satisfies Table;
+
+/**
  * Why a roster message from the district system was refused (issue 14); the last good
  * roster is kept. A gap is not an attack: it asks for a snapshot.
  */
@@ -348,6 +367,7 @@ export const CODES = {
   district,
   rewardKind,
   rewardState,
+  libraryRefusal,
   rosterRefusal,
 } as const satisfies Readonly<Record<string, Table>>;
 
@@ -406,6 +426,8 @@ export type District = Code<'district'>;
 export type RewardKind = Code<'rewardKind'>;
 /** Where a reward stands. */
 export type RewardState = Code<'rewardState'>;
+/** Why a reader's library refused an entry. */
+export type LibraryRefusal = Code<'libraryRefusal'>;
 
 /** Why a roster message was refused. */
 export type RosterRefusal = Code<'rosterRefusal'>;

@@ -1,4 +1,6 @@
+import { createDahuaDriver } from './dahua/driver.js';
 import { createFingerprintDriver } from './fingerprint/driver.js';
+import { createHikvisionDriver } from './hikvision-isapi/driver.js';
 import { createIdCardDriver } from './idcard/driver.js';
 import { createModbusRelayDriver } from './modbus-relay/driver.js';
 import { createMqttV1Driver } from './mqtt-v1/driver.js';
@@ -15,6 +17,8 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   idcard: createIdCardDriver,
   wiegand: createWiegandDriver,
   'modbus-relay': createModbusRelayDriver,
+  'hikvision-isapi': createHikvisionDriver,
+  dahua: createDahuaDriver,
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVERS);

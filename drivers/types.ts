@@ -44,6 +44,36 @@ export interface DriverContext {
    * routes here while being built. It listens only if some driver registered one.
    */
   ingress: HttpIngress;
+  /**
+   * Small durable state per reader, kept in the gateway's store (a terminal's catch-up
+   * cursor: the last event serial number recorded). Usable once the drivers start. Absent
+   * in contexts that keep none (then a driver keeps it in memory and says so).
+   */
+  state?: DriverState;
+  /** The secrets a driver needs for its readers, read when used (the file is loaded by the first start step). */
+  secrets?: DriverSecrets;
+}
+
+/** A reader's small durable values, by key (issue 11). Values are short strings; never personal data. */
+export interface DriverState {
+  /** The value stored under `key` for the reader, or null. */
+  get(readerId: string, key: string): string | null;
+  /** Stores (or replaces) a value; durable when it returns. */
+  set(readerId: string, key: string, value: string): void;
+}
+
+/** An account on a terminal: what the gateway logs in with (HTTP Digest). */
+export interface TerminalLogin {
+  username: string;
+  password: string;
+}
+
+/** The secrets file as drivers see it: never logged, never copied into config. */
+export interface DriverSecrets {
+  /** The gateway's login on the terminal (secrets file `terminals.{id}`), when the installer put one there. */
+  terminalLogin(readerId: string): TerminalLogin | undefined;
+  /** The password the reader logs in to the gateway with (`readers.{id}`): the broker, a Digest-signed push. */
+  readerPassword(readerId: string): string | undefined;
 }
 
 /** Creates a protocol's driver; what it declares about itself rides on the function. */

@@ -28,9 +28,11 @@ import type { Detector } from './pipeline/pipeline.js';
 import { Thumbnailer } from './pipeline/thumbnails.js';
 import { PipelinePart } from './pipeline-part.js';
 import { createLibrarySync } from './provisioning/provisioning.js';
+import { Retention } from './retention.js';
 import { RosterState } from './roster/roster-state.js';
 import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
+import { StoreDriverState } from './store/driver-state.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
 import { UpstreamEvents } from './upstream/health-event.js';
@@ -114,7 +116,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     doors,
   });
 
-  const bus = createBus(cfg, secrets, log);
+  const bus = createBus(cfg, secrets, log, metrics);
   const ingress = new TerminalIngress({ ...cfg.terminals.http, log: child('terminals'), metrics });
   const drivers = new DriverSet({
     readers: cfg.readers,
@@ -124,6 +126,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     topicPrefix: cfg.mqtt.topicPrefix,
     serialBinding: deps.serialBinding,
     ingress,
+    state: new StoreDriverState(store, clock),
+    secrets: secrets.forDrivers(),
     log,
     clock,
   });
@@ -213,9 +217,19 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     health: () => health.view(),
     log: child('http'),
   });
+  const retention = new Retention({
+    store,
+    journal: new Journal(store),
+    thumbnails,
+    retention: cfg.retention,
+    metrics,
+    log: child('retention'),
+    rosterChanged: () => rosterWatch.reload(),
+  });
   const housekeeping = new Housekeeping({
     config: cfg,
-    journal: new Journal(store),
+    store,
+    retention,
     clock,
     log,
     devices,
@@ -223,8 +237,6 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     roster: rosterWatch,
     cases,
     upstream,
-    thumbnails,
-    passes,
     workflow,
   });
   return new Gateway({

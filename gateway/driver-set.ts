@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { DoorCommand, Driver, ReadSink } from '../core/contracts.js';
 import type { HttpIngress } from '../core/ingress.js';
 import type { Provisioner } from '../core/provisioning.js';
-import type { DriverFactory, SerialBinding } from '../drivers/types.js';
+import type { DriverFactory, DriverSecrets, DriverState, SerialBinding } from '../drivers/types.js';
 import type { ReaderConfig } from './config/schema.js';
 import type { LineStats } from './devices.js';
 
@@ -20,6 +20,10 @@ export interface DriverSetOptions {
   serialBinding?: SerialBinding;
   /** The terminal listener HTTP-push drivers register their routes on. */
   ingress: HttpIngress;
+  /** Drivers' durable per-reader values (catch-up cursors). */
+  state?: DriverState;
+  /** What drivers may read of the secrets file (terminal logins). */
+  secrets?: DriverSecrets;
   log: Logger;
   clock: Clock;
 }
@@ -55,6 +59,8 @@ export class DriverSet implements LineStats {
         topicPrefix: o.topicPrefix,
         serialBinding: o.serialBinding,
         ingress: o.ingress,
+        state: o.state,
+        secrets: o.secrets,
       });
       this.#drivers.set(name, driver);
       for (const r of readers) this.#byReader.set(r.id, driver);

@@ -5,6 +5,7 @@ import type { Config } from './config/schema.js';
 import type { Secrets } from './config/secrets.js';
 import type { PatternDetector } from './detectors/patterns.js';
 import type { DeviceRegistry } from './devices.js';
+import type { Housekeeping } from './housekeeping.js';
 import type { CaseBook } from './ledger/case-book.js';
 import { Lifecycle } from './lifecycle.js';
 import type { LiveBus } from './live-bus.js';
@@ -14,6 +15,7 @@ import type { GatewayParts } from './parts.js';
 import type { PassService } from './passes/pass-service.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import type { LibrarySync } from './provisioning/library-sync.js';
+import { redactUrl } from './redact-url.js';
 import type { RosterSyncPart } from './roster/sync/sync-part.js';
 import { gatewaySteps } from './steps.js';
 import type { Db } from './store/db.js';
@@ -43,6 +45,8 @@ export class Gateway {
   readonly upstream: Upstream | null;
   /** The roster sync of reader libraries (fingerprint modules…); null when no reader keeps one. */
   readonly libraries: LibrarySync | null;
+  /** The periodic work: device sweeps, deadlines, the daily retention run. */
+  readonly housekeeping: Housekeeping;
   /** The signed roster from the district system (issue 14); null when off. */
   readonly rosterSync: RosterSyncPart | null;
   /** The GA/T 1400 link to the police platform (issue 14); null when off. */
@@ -67,6 +71,7 @@ export class Gateway {
     this.patterns = parts.patterns;
     this.upstream = parts.upstream;
     this.libraries = parts.libraries;
+    this.housekeeping = parts.housekeeping;
     this.rosterSync = parts.rosterSync;
     this.viid = parts.viid;
   }
@@ -91,7 +96,8 @@ export class Gateway {
     this.#log.info(
       {
         http: this.httpUrl,
-        broker: cfg.mqtt.url ?? `embedded :${this.brokerPort ?? ''}`,
+        // Never the credentials a URL may carry (issue 9 item 9).
+        broker: cfg.mqtt.url ? redactUrl(cfg.mqtt.url) : `embedded :${this.brokerPort ?? ''}`,
         readers: cfg.readers.length,
       },
       'gateway started',
@@ -137,6 +143,11 @@ export class Gateway {
   /** The port of the embedded broker (tests bind port 0); null with an external broker. */
   get brokerPort(): number | null {
     return this.bus instanceof EmbeddedBroker ? this.bus.port : null;
+  }
+
+  /** The port of the embedded broker's TLS listener; null without one. */
+  get brokerTlsPort(): number | null {
+    return this.bus instanceof EmbeddedBroker ? this.bus.tlsPort : null;
   }
 
   /** The health view (/healthz). */

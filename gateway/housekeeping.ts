@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import { localDate } from '../core/time.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
 import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
 import type { CaseBook } from './ledger/case-book.js';
 import type { LedgerWorkflow } from './ledger/workflow.js';
-import type { PassService } from './passes/pass-service.js';
-import type { Journal } from './pipeline/journal.js';
-import type { Thumbnailer } from './pipeline/thumbnails.js';
+import type { Retention, RetentionCounts } from './retention.js';
 import type { RosterWatch } from './roster-watch.js';
+import { getMeta, setMeta } from './store/db.js';
+import type { Store } from './store/store.js';
 import type { Upstream } from './upstream/upstream.js';
 
 /** Where alerts that no read caused go (the pipeline). */
@@ -19,8 +20,9 @@ export interface Alarms {
 /** What housekeeping is built from (the composition root passes each). */
 export interface HousekeepingDeps {
   config: Config;
-  /** The journal: its retention is its own (issue 8: the journal's SQL in one module). */
-  journal: Journal;
+  store: Store;
+  /** The retention of every table of personal data (gateway/retention.ts). */
+  retention: Retention;
   clock: Clock;
   log: Logger;
   devices: DeviceRegistry;
@@ -28,8 +30,6 @@ export interface HousekeepingDeps {
   roster: RosterWatch;
   cases: CaseBook;
   upstream: Upstream | null;
-  thumbnails: Thumbnailer;
-  passes: PassService;
   /** Uploaded evidence and tipsters' contacts have their own retention (issue 16). */
   workflow: LedgerWorkflow;
 }
@@ -38,13 +38,15 @@ export interface HousekeepingDeps {
 const DEVICE_SWEEP_MS = 5000;
 /** How often the store is checked for a roster another process imported. */
 const ROSTER_WATCH_MS = 2000;
-/** How often old entries, thumbnails and pass faces are removed. */
-const RETENTION_MS = 3600_000;
+/** How often housekeeping looks whether today's retention run is done (it runs once a day). */
+const RETENTION_CHECK_MS = 3600_000;
+/** The local day of the last retention run, kept across restarts. */
+const RETENTION_META = 'retention_last_day';
 
 /**
  * The gateway's periodic work, the last start step: readers down past the grace period
- * raise device_offline; a roster imported by another process is picked up; the journal,
- * thumbnails and ended passes' faces are removed after their retention; cases past their
+ * raise device_offline; a roster imported by another process is picked up; once a day
+ * every table of personal data is cut to its retention (gateway/retention.ts); cases past their
  * rectification deadline become overdue. Each run's failure is logged, never thrown into
  * a timer.
  */
@@ -61,7 +63,9 @@ export class Housekeeping {
     d.roster.mark();
     this.#every(DEVICE_SWEEP_MS, () => this.sweepDevices());
     this.#every(ROSTER_WATCH_MS, () => d.roster.check());
-    this.#every(RETENTION_MS, () => this.retention());
+    this.#every(RETENTION_CHECK_MS, async () => {
+      await this.dailyRetention();
+    });
     this.#every(d.config.ledger.overdueCheckSeconds * 1000, () => {
       d.cases.checkOverdue(d.clock.now());
       d.upstream?.kick();
@@ -88,16 +92,44 @@ export class Housekeeping {
     }
   }
 
-  /** Removes what is past its retention: journal entries, thumbnails, faces of ended passes. */
-  async retention(): Promise<void> {
+  /**
+   * Runs the retention once per local day (issue 9 item 7): the first check of a day
+   * runs it, later ones do nothing; the day is stored, so a restart does not run it
+   * again. Returns what was deleted, or null when today's run was done already.
+   */
+  async dailyRetention(): Promise<RetentionCounts | null> {
+    const today = localDate(this.#d.clock.now());
+    if (getMeta(this.#d.store.db, RETENTION_META) === today) return null;
+    const counts = await this.retention();
+    setMeta(this.#d.store.db, RETENTION_META, today);
+    return counts;
+  }
+
+  /**
+   * Deletes what is past its retention now. Every run that deleted anything is logged
+   * (counts, no personal data) and audited as `retention.run` by `system`: a record of
+   * deletion (PIPL Art. 47).
+   */
+  async retention(): Promise<RetentionCounts> {
     const d = this.#d;
-    const cfg = d.config.retention;
     const now = d.clock.now();
-    const entries = await d.journal.purgeBefore(now - cfg.journalDays * 86_400_000);
-    const thumbs = await d.thumbnails.sweep(cfg.thumbnailDays, now);
-    d.passes.forgetFaces(now);
-    await d.workflow.retention(now);
-    if (entries > 0 || thumbs > 0) d.log.info({ entries, thumbnailDays: thumbs }, 'retention applied');
+    // Uploaded evidence files and tipsters' contacts (issue 16) have their own periods.
+    const workflow = await d.workflow.retention(now);
+    const counts = {
+      ...(await d.retention.run(now)),
+      evidenceFiles: workflow.files,
+      tipContacts: workflow.contacts,
+    };
+    const deleted = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+    if (Object.keys(deleted).length > 0) {
+      d.log.info({ deleted }, 'retention applied');
+      d.store
+        .statement(
+          "INSERT INTO audit(ts, actor, role, action, outcome, detail) VALUES (?, 'system', NULL, 'retention.run', 'ok', ?)",
+        )
+        .run(now, JSON.stringify(deleted));
+    }
+    return counts;
   }
 
   #every(ms: number, f: () => void | Promise<void>): void {

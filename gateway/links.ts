@@ -17,15 +17,29 @@ import { Upstream } from './upstream/upstream.js';
  * The readers' MQTT link: the embedded broker, or sessions at an external one. Secrets are
  * read when used (a login, a connect), after the secrets step has read the file.
  */
-export function createBus(cfg: Config, secrets: SecretsFile, log: Logger): MqttBus {
+export function createBus(cfg: Config, secrets: SecretsFile, log: Logger, metrics: Metrics): MqttBus {
+  const e = cfg.mqtt.embedded;
   if (cfg.mqtt.url === null)
     return new EmbeddedBroker({
-      host: cfg.mqtt.embedded.host,
-      port: cfg.mqtt.embedded.port,
-      requireAuth: cfg.mqtt.embedded.requireAuth,
+      host: e.host,
+      port: e.port,
+      requireAuth: e.requireAuth,
       passwords: (readerId) => secrets.value.readers[readerId],
       topicPrefix: cfg.mqtt.topicPrefix,
       log: log.child({ module: 'broker' }),
+      plain: e.plain,
+      tls: e.tls ? { ...e.tls, host: e.tls.host ?? e.host } : undefined,
+      limits: {
+        maxPacketBytes: e.maxPacketBytes,
+        maxPreAuthBytes: e.maxPreAuthBytes,
+        connectTimeoutMs: e.connectTimeoutMs,
+        maxConnections: e.maxConnections,
+        maxConnectionsPerSource: e.maxConnectionsPerSource,
+      },
+      events: {
+        refused: (reason) => metrics.brokerRefused.inc({ reason }),
+        connections: (n) => metrics.brokerConnections.set(n),
+      },
     });
   return new MqttSessions({
     url: cfg.mqtt.url,
@@ -65,6 +79,7 @@ export function createUpstream(cfg: Config, p: UpstreamParts): Upstream | null {
         url,
         hmacKey: () => p.secrets.value.upstream?.hmacKey ?? '',
         gatewayId: cfg.gateway.id,
+        tls: cfg.upstream.tls,
         log,
       })
     : new MqttTransport({

@@ -141,6 +141,23 @@ export function createMetrics() {
       help: 'Readers currently online',
       registers: [registry],
     }),
+    brokerRefused: new Counter({
+      name: 'estate_gateway_broker_refused_total',
+      help: 'Embedded broker connections refused or cut by its guard (packet too large, bytes before login, CONNECT late, connection caps), by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    retentionDeleted: new Counter({
+      name: 'estate_gateway_retention_deleted_total',
+      help: 'Rows (and thumbnail day folders) deleted by the daily retention run, by table',
+      labelNames: ['table'] as const,
+      registers: [registry],
+    }),
+    brokerConnections: new Gauge({
+      name: 'estate_gateway_broker_connections',
+      help: 'Open connections at the embedded broker',
+      registers: [registry],
+    }),
   };
   return m;
 }

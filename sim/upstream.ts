@@ -14,6 +14,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { pullSignature } from '../core/roster-message.js';
+import { MAX_SKEW_MS, verifyTimestamped } from '../core/upstream-signature.js';
 import { type UpstreamEvent, validateBatch } from './upstream-envelope.js';
 import type { SimRosterIssuer } from './upstream-roster.js';
 import { type StoreCounts, type UpstreamRecord, UpstreamStore } from './upstream-store.js';
@@ -28,6 +29,8 @@ export const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 export interface SimUpstreamOptions {
   /** Shared key of the HMAC-SHA256 signature (secrets: upstream.hmacKey). */
   hmacKey: string;
+  /** Requests whose timestamp is further than this from now are refused as replays (default 300 s). */
+  maxSkewMs?: number;
   /** Port to listen on; 0 picks a free one (tests). */
   port: number;
   /** Address to listen on, default 127.0.0.1. */
@@ -186,6 +189,18 @@ export class SimUpstream extends EventEmitter<SimUpstreamEvents> {
     if (!this.#signed(headers['x-estate-signature'], raw)) {
       this.#refused.unauthorized++;
       return reply.code(401).send({ error: 'signature missing or wrong' });
+    }
+    // The timestamped signature: a request replayed later than the allowed skew is refused.
+    const stamped = verifyTimestamped(
+      this.#o.hmacKey,
+      headers,
+      raw,
+      Date.now(),
+      this.#o.maxSkewMs ?? MAX_SKEW_MS,
+    );
+    if (stamped !== 'ok') {
+      this.#refused.unauthorized++;
+      return reply.code(401).send({ error: `timestamped signature ${stamped.replace('_', ' ')}` });
     }
     const type = String(headers['content-type'] ?? '')
       .split(';')[0]

@@ -105,7 +105,8 @@ export interface TestGateway {
 
 /**
  * Writes a secrets file with an API token per role (what an installer puts in `api.tokens`),
- * and any further secrets a test names (`upstream.hmacKey` shared with a simulated district).
+ * and any further secrets a test names (`upstream.hmacKey` shared with a simulated district,
+ * `terminals` logins for vendor terminals).
  */
 export function writeTestSecrets(dir: string, extra: Record<string, unknown> = {}): TestGateway['tokens'] {
   const tokens = {

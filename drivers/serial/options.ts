@@ -39,6 +39,17 @@ export class ReaderOptions {
     return v;
   }
 
+  /** A required host name or IP address of a networked terminal: no scheme, port or path. */
+  host(key = 'host'): string {
+    const v = this.string(key);
+    const ok =
+      /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(
+        v,
+      ) || /^[0-9a-fA-F:]+$/.test(v);
+    if (v !== '' && !ok) return this.#bad(key, 'a host name or IP address (no http://, port or path)', v);
+    return v;
+  }
+
   /** An integer within [min, max], or the default when absent. */
   int(key: string, fallback: number, min: number, max: number): number {
     const v = this.#get(key);

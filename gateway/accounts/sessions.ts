@@ -83,6 +83,16 @@ export class SessionStore {
     return { idHash: r.idHash, user: r.user, role: r.role, csrf: r.csrf, expiresAt: r.expiresAt };
   }
 
+  /**
+   * Whether a session (by its stored hash) is still live — not ended, not expired, its
+   * account not disabled — without sliding its expiry: a live stream's heartbeat asks
+   * this, and an open page alone must not keep a session from going idle.
+   */
+  alive(idHash: string): boolean {
+    const r = this.#get.get(idHash) as { expiresAt: number } | undefined;
+    return r !== undefined && this.#clock.now() < r.expiresAt;
+  }
+
   /** Ends one session (logout). */
   destroy(idHash: string): void {
     this.#db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);

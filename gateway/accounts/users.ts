@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Db } from '../store/db.js';
-import { hashPassword, passwordProblem, verifyDummy, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, passwordProblem, verifyDummy, verifyPassword } from './passwords.js';
 
 /** Dashboard roles, weakest first (design.md §9). */
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -118,6 +118,14 @@ export class UserStore {
       return null;
     }
     if (!(await verifyPassword(password, hash))) return null;
+    // A hash made with older, weaker parameters is replaced now that the password is known
+    // (issue 9 item 2); sessions stay, the password did not change.
+    if (needsRehash(hash)) {
+      const fresh = await hashPassword(password);
+      this.#db
+        .prepare('UPDATE users SET password_hash = ? WHERE name = ? AND password_hash = ?')
+        .run(fresh, name, hash);
+    }
     this.#db.prepare('UPDATE users SET last_login_at = ? WHERE name = ?').run(this.#clock.now(), name);
     return this.get(name);
   }

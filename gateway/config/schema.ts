@@ -24,6 +24,36 @@ const Tls = T.Object(
   { additionalProperties: false, description: 'TLS options for mqtts:// URLs.' },
 );
 
+/** The embedded broker's TLS listener (mqtts), issue 9 item 6. */
+const EmbeddedTls = T.Object(
+  {
+    host: T.Optional(
+      T.String({
+        description:
+          'Address of the TLS listener; the plain listener’s host when omitted (0.0.0.0 for the LAN).',
+      }),
+    ),
+    port: T.Integer({ minimum: 0, maximum: 65535, default: 8883, description: 'Port of the TLS listener.' }),
+    cert: T.String({ minLength: 1, description: 'PEM certificate of the broker (with its chain).' }),
+    key: T.String({ minLength: 1, description: 'PEM private key of the broker certificate.' }),
+    ca: T.Optional(
+      T.String({
+        minLength: 1,
+        description: 'PEM CA that signs the readers’ client certificates (with requireClientCert).',
+      }),
+    ),
+    requireClientCert: T.Boolean({
+      default: false,
+      description: 'Readers must present a certificate signed by ca (mutual TLS), on top of their password.',
+    }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'mqtts listener of the embedded broker: readers send names, ID numbers and faces, so on the LAN they use this.',
+  },
+);
+
 const Reconnect = T.Object(
   {
     minMs: T.Integer({ minimum: 50, default: 500, description: 'First reconnect delay.' }),
@@ -91,6 +121,41 @@ export const MqttSchema = T.Object(
           default: true,
           description:
             'Readers log in with their reader id and the password from the secrets file (readers.{id}).',
+        }),
+        plain: T.Boolean({
+          default: true,
+          description:
+            'Listen for plain MQTT on host:port. With tls set, keep it on 127.0.0.1 (or turn it off) so that nothing crosses the LAN in clear.',
+        }),
+        tls: T.Optional(EmbeddedTls),
+        maxPacketBytes: T.Integer({
+          minimum: 1024,
+          maximum: 268435455,
+          default: 1048576,
+          description:
+            'A client announcing a larger packet is disconnected before it is read (a credential event is at most 512 KiB).',
+        }),
+        maxPreAuthBytes: T.Integer({
+          minimum: 256,
+          default: 65536,
+          description:
+            'Most bytes a client may send before its login is accepted, its CONNECT included; beyond, it is disconnected.',
+        }),
+        connectTimeoutMs: T.Integer({
+          minimum: 100,
+          default: 5000,
+          description: 'A connection whose CONNECT has not arrived and been accepted within this is closed.',
+        }),
+        maxConnections: T.Integer({
+          minimum: 1,
+          default: 1000,
+          description: 'Open connections, all clients together; more are refused at once.',
+        }),
+        maxConnectionsPerSource: T.Integer({
+          minimum: 1,
+          default: 16,
+          description:
+            'Open connections from one source address on the LAN; more are refused at once. Loopback (processes on this box) counts only towards maxConnections.',
         }),
       },
       { additionalProperties: false, default: {} },
@@ -175,6 +240,13 @@ export const DashboardSchema = T.Object(
       default: 12,
       description: 'A session ends this long after login however busy (one shift).',
     }),
+    liveHeartbeatSeconds: T.Integer({
+      minimum: 1,
+      maximum: 60,
+      default: 15,
+      description:
+        'A live stream sends a heartbeat this often and checks that its session is still valid; an ended session ends the stream.',
+    }),
     secureCookies: T.Boolean({
       default: false,
       description:
@@ -246,6 +318,12 @@ export const ConfigSchema = T.Object(
             'Address of the dashboard and HTTP API; 0.0.0.0 serves the estate LAN (every page needs a login).',
         }),
         port: T.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        trustProxy: T.Array(T.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Fa-f.:/]+$' }), {
+          default: [],
+          maxItems: 16,
+          description:
+            'Addresses (or CIDR ranges) of the TLS proxies in front of the dashboard, e.g. [127.0.0.1]: only from these is X-Forwarded-For believed, so login limits and the audit see the real client. Empty: the peer address is the client.',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -437,7 +515,49 @@ export const ConfigSchema = T.Object(
         thumbnailDays: T.Integer({
           minimum: 1,
           default: 30,
-          description: 'Face thumbnails older than this are deleted.',
+          description:
+            'Face thumbnails older than this are deleted (those of cases still open stay until they close).',
+        }),
+        alertDays: T.Integer({
+          minimum: 1,
+          default: 400,
+          description:
+            'Alerts (and their links to entries) untouched this long are deleted, unless their case is still open: as long as the entries they cite.',
+        }),
+        auditDays: T.Integer({
+          minimum: 30,
+          default: 1095,
+          description:
+            'Audit rows (who saw or changed what, from which address) older than this are deleted: 3 years, the record PIPL Art. 56 asks to keep.',
+        }),
+        closedCaseDays: T.Integer({
+          minimum: 1,
+          default: 1095,
+          description:
+            'Closed cases (and their timelines) are deleted this long after closing; open cases are never deleted.',
+        }),
+        tipDays: T.Integer({
+          minimum: 1,
+          default: 1095,
+          description:
+            'Tips (which may name the tipster) older than this are deleted, unless their case is still open.',
+        }),
+        patrolDays: T.Integer({
+          minimum: 1,
+          default: 1095,
+          description: 'Patrol records older than this are deleted, unless their case is still open.',
+        }),
+        passDaysAfterExpiry: T.Integer({
+          minimum: 1,
+          default: 90,
+          description:
+            'Passes (visitor names, masked phones) are deleted this long after they expired or were revoked.',
+        }),
+        movedOutResidentDays: T.Integer({
+          minimum: 1,
+          default: 180,
+          description:
+            'Residents who moved out are deleted this long after moving out, with their credentials and fingerprint templates — unless a case about their household is open.',
         }),
         tipContactDays: T.Integer({
           minimum: 1,

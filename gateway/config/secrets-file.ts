@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { GatewayError } from '../../core/errors.js';
+import type { DriverSecrets } from '../../drivers/types.js';
 import { loadSecrets, type Secrets } from './secrets.js';
 
 /**
@@ -22,10 +23,30 @@ export class SecretsFile {
   /** Reads the file, creating it or adding missing values first (their names are logged, never values). Idempotent. */
   load(): Secrets {
     if (this.#secrets) return this.#secrets;
-    const { secrets, generated } = loadSecrets(this.file, this.#readerIds);
+    const { secrets, generated, modeFixed } = loadSecrets(this.file, this.#readerIds);
+    if (modeFixed)
+      this.#log.warn(
+        { file: this.file, was: modeFixed },
+        'secrets file was readable by group or others: mode set to 0600 (rotate what it holds if others could read it)',
+      );
     if (generated.length > 0) this.#log.warn({ file: this.file, generated }, 'generated missing secrets');
     this.#secrets = secrets;
     return secrets;
+  }
+
+  /**
+   * What drivers may read of the file (terminal logins, reader passwords), looked up at each
+   * use, so a driver built before the file is read sees it once it is.
+   */
+  forDrivers(): DriverSecrets {
+    return {
+      terminalLogin: (readerId) => {
+        const t = this.value.terminals?.[readerId];
+        // A terminal's factory account is `admin` on both Hikvision and Dahua.
+        return t ? { username: t.username ?? 'admin', password: t.password } : undefined;
+      },
+      readerPassword: (readerId) => this.value.readers[readerId],
+    };
   }
 
   /** The secrets; throws SECRETS_NOT_LOADED before load(). */

@@ -9,7 +9,8 @@ import {
   verifyBytes,
 } from '../../core/signing.js';
 import { readZip, writeZip, type ZipEntry } from '../../core/zip.js';
-import { isThumbRef, readThumb } from './evidence-ref.js';
+import { readThumb } from './evidence-refs.js';
+import { refsOnly } from './handover.js';
 import { type CoverInfo, handoverCoverPdf } from './handover-cover.js';
 
 /** The format name of a package manifest. */
@@ -94,7 +95,7 @@ export async function buildHandoverPackage(i: PackageInput): Promise<{
   let missingImages = 0;
   if (i.images) {
     for (const ref of thumbRefs(i.handoverJson)) {
-      const data = await readThumb(i.dataDir, ref);
+      const { data } = await readThumb(i.dataDir, ref);
       if (data === null) missingImages++;
       else files.push({ name: `images/${ref.slice('thumbs/'.length).replace('/', '-')}`, data });
     }
@@ -140,16 +141,12 @@ export async function buildHandoverPackage(i: PackageInput): Promise<{
   return { zip, manifest, sha256: sha256(zip), missingImages };
 }
 
-/** The thumbnail references a hand-over JSON cites (its thumbnails list and any nested value). */
+/**
+ * The thumbnail references a hand-over JSON cites: its `thumbnails` list only, each in the
+ * id format (evidence-refs.ts; issue 9: free text is never taken for a reference).
+ */
 function thumbRefs(json: string): string[] {
-  const out = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (isThumbRef(v)) out.add(v);
-    else if (Array.isArray(v)) for (const x of v) walk(x);
-    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x);
-  };
-  walk(JSON.parse(json));
-  return [...out].sort();
+  return [...new Set(refsOnly(JSON.parse(json) as { thumbnails?: unknown }).map((t) => t.ref))].sort();
 }
 
 /** What verifying a package found. */

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { label } from '../../core/codes.js';
 import type { Db } from '../store/db.js';
 import { type CaseRow, caseKindLabel, caseTimeline } from './case-queries.js';
+import { isThumbRef, readThumb, thumbRefsOfEvidence } from './evidence-refs.js';
 import { evidenceReferences } from './handover-evidence.js';
 
 /** Entries cited in a package at most (the alert keeps every link in alert_entries). */
@@ -12,9 +11,6 @@ const MAX_ENTRIES = 500;
 export interface HandoverOptions {
   estate: { id: string; name: string };
   gatewayId: string;
-  dataDir: string;
-  /** Embed thumbnails as base64 (config ledger.handoverImages); references otherwise. */
-  images: boolean;
   now: number;
 }
 
@@ -26,6 +22,9 @@ const iso = (t: number | null | undefined) =>
  * the case and its timeline, the household and its registered members (masked), the
  * entries that triggered it with their thumbnail references, patrols and tips about the
  * household. Built at hand-over and stored with the case, so it does not change later.
+ * It holds thumbnail references only (evidence-refs.ts: the id format, taken from the
+ * fields that carry them, never from free text); images are added when it is downloaded
+ * (withImages), so no face is copied into the case row.
  */
 export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<string, unknown> {
   const household = c.householdId
@@ -56,8 +55,8 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
         .all(c.alertId) as Array<Record<string, unknown>>)
     : [];
   const thumbs = new Set<string>();
-  for (const e of entries) if (typeof e.thumb === 'string') thumbs.add(e.thumb);
-  for (const t of collectThumbs(c.evidence)) thumbs.add(t);
+  for (const e of entries) if (isThumbRef(e.thumb)) thumbs.add(e.thumb);
+  for (const t of thumbRefsOfEvidence(c.evidence)) thumbs.add(t);
   const patrols = c.householdId
     ? db
         .prepare(
@@ -103,7 +102,7 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
       time: iso(e.ts as number),
       reasons: String(e.reasons).split(' '),
     })),
-    thumbnails: [...thumbs].map((ref) => thumbnail(o, ref)),
+    thumbnails: [...thumbs].map((ref) => ({ ref })),
     // Uploaded photos and documents of the case (issue 16): by id and checksum only.
     files: evidenceReferences(db, c.id),
     patrols,
@@ -114,18 +113,49 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
   };
 }
 
-function thumbnail(o: HandoverOptions, ref: string): Record<string, unknown> {
-  if (!o.images) return { ref };
-  try {
-    return { ref, data: readFileSync(path.join(o.dataDir, ref)).toString('base64') };
-  } catch {
-    return { ref, data: null, missing: 'expired (retention) or never written' };
-  }
+/** A package's thumbnail as downloaded: its reference, and its image when asked for and still on the box. */
+export interface HandoverThumbnail {
+  ref: string;
+  data?: string | null;
+  missing?: string;
 }
 
-function collectThumbs(v: unknown, out: string[] = []): string[] {
-  if (typeof v === 'string' && /^thumbs\//.test(v)) out.push(v);
-  else if (Array.isArray(v)) for (const x of v) collectThumbs(x, out);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) collectThumbs(x, out);
+const MISSING: Record<string, string> = {
+  missing: 'expired (retention) or never written',
+  refused: 'not a thumbnail reference: not read',
+  too_large: 'larger than a thumbnail: not read',
+};
+
+/**
+ * The stored package with its thumbnails' images (base64) read now through the one safe
+ * reader (ledger.handoverImages): references that are not thumbnail ids, or that lead
+ * out of `dataDir/thumbs`, are never read. Packages stored before issue 9 carried images
+ * (and possibly refs from free text): each entry is rebuilt from its `ref` alone.
+ */
+export async function withImages(
+  pkg: { thumbnails?: unknown },
+  dataDir: string,
+): Promise<HandoverThumbnail[]> {
+  const refs = Array.isArray(pkg.thumbnails) ? pkg.thumbnails : [];
+  const out: HandoverThumbnail[] = [];
+  for (const t of refs) {
+    const ref = t && typeof t === 'object' ? (t as { ref?: unknown }).ref : undefined;
+    if (!isThumbRef(ref)) continue;
+    const r = await readThumb(dataDir, ref);
+    out.push(
+      r.data
+        ? { ref, data: r.data.toString('base64') }
+        : { ref, data: null, missing: MISSING[r.why] ?? r.why },
+    );
+  }
   return out;
+}
+
+/** The stored package's thumbnails as references only (images off, or a package stored with images before issue 9). */
+export function refsOnly(pkg: { thumbnails?: unknown }): HandoverThumbnail[] {
+  const refs = Array.isArray(pkg.thumbnails) ? pkg.thumbnails : [];
+  return refs
+    .map((t) => (t && typeof t === 'object' ? (t as { ref?: unknown }).ref : undefined))
+    .filter(isThumbRef)
+    .map((ref) => ({ ref }));
 }

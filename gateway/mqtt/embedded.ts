@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from 'pino';
 import {
@@ -10,6 +12,18 @@ import {
   type SubscribeOptions,
   Subscriptions,
 } from '../../core/bus.js';
+import { isLoopbackHost } from '../loopback-host.js';
+import { BrokerGuard, type GuardEvents, type GuardLimits } from './broker-guard.js';
+
+/** The mqtts listener (paths of PEM files; read when the broker starts). */
+export interface EmbeddedTlsOptions {
+  host: string;
+  port: number;
+  cert: string;
+  key: string;
+  ca?: string;
+  requireClientCert: boolean;
+}
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -21,7 +35,24 @@ export interface EmbeddedBrokerOptions {
   /** Reader protocol v1 prefix: a reader may only use `{prefix}/readers/{its id}/…`. */
   topicPrefix: string;
   log: Logger;
+  /** Listen for plain MQTT on host:port (default true). */
+  plain?: boolean;
+  /** The mqtts listener, if any. */
+  tls?: EmbeddedTlsOptions;
+  /** Packet size, pre-authentication, CONNECT time and connection limits (issue 9 item 5). */
+  limits?: GuardLimits;
+  /** Told of every refused connection (counter) and of the open count (gauge). */
+  events?: GuardEvents;
 }
+
+/** Limits when none are given (the config's defaults). */
+export const DEFAULT_GUARD_LIMITS: GuardLimits = {
+  maxPacketBytes: 1024 * 1024,
+  maxPreAuthBytes: 64 * 1024,
+  connectTimeoutMs: 5000,
+  maxConnections: 1000,
+  maxConnectionsPerSource: 16,
+};
 
 /** aedes keeps no username on the client; it is noted at authentication. */
 const USERS = new WeakMap<Client, string>();
@@ -44,6 +75,7 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
   readonly #subs = new Subscriptions();
   #broker: Aedes | undefined;
   #server: net.Server | undefined;
+  #tlsServer: tls.Server | undefined;
   #authFailures = 0;
 
   constructor(opts: EmbeddedBrokerOptions) {
@@ -52,13 +84,19 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
   }
 
   get connected(): boolean {
-    return this.#server?.listening ?? false;
+    return (this.#server?.listening ?? false) || (this.#tlsServer?.listening ?? false);
   }
 
   /** The port actually bound (useful with port 0 in tests). */
   get port(): number {
     const a = this.#server?.address();
     return typeof a === 'object' && a ? a.port : this.#o.port;
+  }
+
+  /** The TLS port actually bound; null without a TLS listener. */
+  get tlsPort(): number | null {
+    const a = this.#tlsServer?.address();
+    return typeof a === 'object' && a ? a.port : null;
   }
 
   get authFailures(): number {
@@ -92,6 +130,8 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
     // Loaded only when the box runs its own broker.
     const { Aedes } = await import('aedes');
     this.#broker = await Aedes.createBroker({
+      // A backstop behind the guard's own CONNECT timer (it counts, aedes only closes).
+      connectTimeout: (this.#o.limits ?? DEFAULT_GUARD_LIMITS).connectTimeoutMs * 2,
       authenticate: (client, username, password, done) =>
         this.#authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.#authorizePublish(prefix, client, packet, done),
@@ -101,38 +141,86 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
       this.#o.log.debug({ client: client?.id, err: err.message }, 'embedded broker client error');
     });
     const broker = this.#broker;
-    const server = net.createServer({ noDelay: true }, broker.handle);
-    this.#server = server;
+    const guard = new BrokerGuard(
+      this.#o.limits ?? DEFAULT_GUARD_LIMITS,
+      this.#o.events ?? { refused: () => {}, connections: () => {} },
+      this.#o.log,
+    );
+    // The guard's pre-authentication limits end when aedes accepts the login.
+    broker.on('client', (client: Client) => guard.authenticated(client.conn));
+    // Every connection passes the guard before aedes reads a byte of it (issue 9 item 5).
+    const handle = (socket: net.Socket) => {
+      const stream = guard.accept(socket);
+      if (stream) broker.handle(stream);
+    };
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.#o.port, this.#o.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      if (this.#o.plain !== false) {
+        this.#server = net.createServer({ noDelay: true }, handle);
+        await listen(this.#server, this.#o.port, this.#o.host);
+      }
+      const t = this.#o.tls;
+      if (t) {
+        const [cert, key, ca] = await Promise.all([
+          readFile(t.cert),
+          readFile(t.key),
+          t.ca ? readFile(t.ca) : Promise.resolve(undefined),
+        ]);
+        this.#tlsServer = tls.createServer(
+          {
+            cert,
+            key,
+            ca,
+            requestCert: t.requireClientCert,
+            rejectUnauthorized: t.requireClientCert,
+            minVersion: 'TLSv1.2',
+            // A handshake that does not finish in time is dropped before any MQTT is read.
+            handshakeTimeout: (this.#o.limits ?? DEFAULT_GUARD_LIMITS).connectTimeoutMs,
+            noDelay: true,
+          },
+          handle,
+        );
+        this.#tlsServer.on('tlsClientError', (err) =>
+          this.#o.log.warn({ err: err.message }, 'TLS handshake with a reader failed'),
+        );
+        await listen(this.#tlsServer, t.port, t.host);
+      }
     } catch (err) {
-      // A port already taken: leave nothing behind, the lifecycle stops what started before.
-      this.#server = undefined;
-      this.#broker = undefined;
-      await new Promise<void>((r) => broker.close(() => r()));
+      // A port already taken, a certificate missing: leave nothing behind, the lifecycle
+      // stops what started before.
+      await this.stop().catch(() => undefined);
       throw err;
     }
     this.#o.log.info(
-      { host: this.#o.host, port: this.port, auth: this.#o.requireAuth },
+      {
+        host: this.#o.host,
+        port: this.#server ? this.port : null,
+        tlsPort: this.tlsPort,
+        clientCerts: this.#o.tls?.requireClientCert ?? false,
+        auth: this.#o.requireAuth,
+      },
       'embedded MQTT broker listening',
     );
+    // Readers send ID numbers, names and faces: plain MQTT beyond this box is allowed (old
+    // firmware) but never silent (issue 9 item 6).
+    if (this.#server && !isLoopbackHost(this.#o.host))
+      this.#o.log.warn(
+        { host: this.#o.host, port: this.port },
+        'plain MQTT listener reachable from the network: readers’ ID numbers, names and faces cross the LAN unencrypted; set mqtt.embedded.tls and keep the plain listener on 127.0.0.1 (or plain: false)',
+      );
     this.emit('connect', { sessionPresent: true });
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
+    const servers = [this.#server, this.#tlsServer].filter((x): x is net.Server => x !== undefined);
     const broker = this.#broker;
     this.#server = undefined;
+    this.#tlsServer = undefined;
     this.#broker = undefined;
     // Stop accepting first, then let aedes close every client (server.close alone waits
-    // for connected readers forever), then wait for the listener to finish.
-    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    // for connected readers forever), then wait for the listeners to finish.
+    const closed = Promise.all(
+      servers.map((s) => (s.listening ? new Promise<void>((r) => s.close(() => r())) : Promise.resolve())),
+    );
     if (broker) await new Promise<void>((r) => broker.close(() => r()));
     await closed;
     this.emit('disconnect');
@@ -215,4 +303,15 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
     this.#o.log.warn({ client: client.id, topic: sub.topic }, 'subscription refused by ACL');
     done(null, null);
   }
+}
+
+/** Listens, rejecting on an error (a port taken) instead of emitting it later. */
+function listen(server: net.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { MessageHandler, MqttBus, PublishOptions, SubscribeOptions } from '../../core/bus.js';
+import { isLoopbackHost } from '../loopback-host.js';
+import { redactUrl } from '../redact-url.js';
 import { MqttSession, type SessionOptions } from './session.js';
 
 /**
@@ -72,6 +74,13 @@ export class MqttSessions extends EventEmitter implements MqttBus {
    * trying in the background and the health report says so.
    */
   async start(readyTimeoutMs = 10_000): Promise<void> {
+    // The gateway's own link carries the roster's faces and names: in clear only on this box.
+    const url = new URL(this.#base.url);
+    if ((url.protocol === 'mqtt:' || url.protocol === 'tcp:') && !isLoopbackHost(url.hostname))
+      this.#base.log.warn(
+        { broker: redactUrl(this.#base.url) },
+        'plain MQTT to a broker that is not on this box: reads and the face library cross the network unencrypted; use mqtts:// with mqtt.tls',
+      );
     for (const s of this.#sessions.values()) await s.start();
     const ready = await Promise.all([...this.#sessions.values()].map((s) => s.waitReady(readyTimeoutMs)));
     const late = ready.filter((r) => !r).length;

@@ -83,11 +83,20 @@ export class Journal {
   /**
    * Retention: deletes the entries (and their decisions) whose event time is before
    * `cutoffMs`, `batchRows` per transaction, yielding to I/O between transactions so that
-   * the reads of a busy door never wait behind a year of deletes. Returns how many.
+   * the reads of a busy door never wait behind a year of deletes. Entries in `keep` (the
+   * evidence of open cases, issue 9 item 7) stay. Returns how many were deleted.
    */
-  async purgeBefore(cutoffMs: number, batchRows = PURGE_BATCH_ROWS): Promise<number> {
+  async purgeBefore(
+    cutoffMs: number,
+    batchRows = PURGE_BATCH_ROWS,
+    keep: ReadonlySet<number> = new Set(),
+  ): Promise<number> {
     const db = this.#store.db;
-    const pick = db.prepare('SELECT seq FROM journal WHERE ts < ? ORDER BY ts LIMIT ?').pluck();
+    // A cursor over (ts, seq): kept entries are stepped over, not picked again.
+    const pick = db.prepare(
+      `SELECT seq, ts FROM journal WHERE ts < @cut AND (ts > @ts OR (ts = @ts AND seq > @seq))
+        ORDER BY ts, seq LIMIT @n`,
+    );
     const delEntry = db.prepare('DELETE FROM journal WHERE seq = ?');
     const delDecision = db.prepare('DELETE FROM decisions WHERE seq = ?');
     const purge = db.transaction((seqs: number[]) => {
@@ -97,10 +106,17 @@ export class Journal {
       }
     });
     let total = 0;
+    let at = { ts: Number.MIN_SAFE_INTEGER, seq: 0 };
     for (;;) {
-      const seqs = pick.all(cutoffMs, batchRows) as number[];
-      if (seqs.length === 0) return total;
-      purge(seqs);
+      const rows = pick.all({ cut: cutoffMs, ts: at.ts, seq: at.seq, n: batchRows }) as Array<{
+        seq: number;
+        ts: number;
+      }>;
+      const last = rows.at(-1);
+      if (!last) return total;
+      at = last;
+      const seqs = rows.map((r) => r.seq).filter((s) => !keep.has(s));
+      if (seqs.length > 0) purge(seqs);
       total += seqs.length;
       await new Promise((r) => setImmediate(r));
     }

@@ -97,8 +97,12 @@ export class Thumbnailer {
     await rename(tmp, file);
   }
 
-  /** Deletes day folders older than `days` (face data retention, design.md §9). */
-  async sweep(days: number, now: number): Promise<number> {
+  /**
+   * Deletes day folders older than `days` (face data retention, design.md §9), except the
+   * thumbnails in `keep` — evidence of cases still open (issue 9 item 7): a folder that
+   * holds some loses every other file and stays. Returns the folders removed whole.
+   */
+  async sweep(days: number, now: number, keep: ReadonlySet<string> = new Set()): Promise<number> {
     const root = path.join(this.#dir, 'thumbs');
     const cutoff = localDate(now - days * 86_400_000);
     let removed = 0;
@@ -108,10 +112,17 @@ export class Thumbnailer {
     } catch {
       return 0;
     }
+    const keptDays = new Set([...keep].map((ref) => ref.split('/')[1]));
     for (const d of dirs) {
-      if (/^\d{4}-\d{2}-\d{2}$/.test(d) && d < cutoff) {
-        await rm(path.join(root, d), { recursive: true, force: true });
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || d >= cutoff) continue;
+      const dir = path.join(root, d);
+      if (!keptDays.has(d)) {
+        await rm(dir, { recursive: true, force: true });
         removed++;
+        continue;
+      }
+      for (const f of await readdir(dir)) {
+        if (!keep.has(`thumbs/${d}/${f}`)) await rm(path.join(dir, f), { recursive: true, force: true });
       }
     }
     return removed;

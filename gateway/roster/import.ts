@@ -118,10 +118,12 @@ function rowsFromCsv(text: string): { rows: RawRow[]; errors: RowError[] } {
       relax_column_count: false,
     });
   } catch (err) {
-    const e = err as Error & { lines?: number };
+    // csv-parse's message quotes the offending field, which can be a name or an ID number:
+    // the error says where and what kind of problem, never the content (issue 9 item 9).
+    const e = err as Error & { lines?: number; code?: string };
     return {
       rows: [],
-      errors: [{ line: e.lines ?? null, field: '', reason: `not valid CSV: ${e.message}` }],
+      errors: [{ line: e.lines ?? null, field: '', reason: `not valid CSV: ${csvProblem(e.code)}` }],
     };
   }
   const errors: RowError[] = [];
@@ -183,7 +185,8 @@ function rowsFromJson(text: string): {
       : (parseDocument(text).errors[0]?.linePos?.[0]?.line ?? null);
     return {
       rows: [],
-      errors: [{ line, field: '', reason: `not valid JSON: ${(err as Error).message}` }],
+      // Node's message quotes the text around the error (a name, an ID number): not repeated.
+      errors: [{ line, field: '', reason: 'not valid JSON (syntax error)' }],
       names: new Map(),
     };
   }
@@ -490,4 +493,23 @@ export function readRosterFile(file: string, idHashKey: string): ReturnType<type
         ? 'json'
         : 'csv';
   return parseRoster(text, format, idHashKey);
+}
+
+/** What a csv-parse error code means, in words that quote nothing of the file. */
+function csvProblem(code: string | undefined): string {
+  switch (code) {
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+    case 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH':
+      return 'a row has a different number of fields than the header';
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is not closed';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'a closing quote is followed by other characters';
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'characters after a closing quote';
+    case 'CSV_INVALID_OPENING_QUOTE':
+      return 'a quote inside an unquoted field';
+    default:
+      return code ? `syntax error (${code})` : 'syntax error';
+  }
 }

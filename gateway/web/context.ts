@@ -11,6 +11,7 @@ import type {
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { AuditEvent, AuditLog } from '../accounts/audit.js';
+import type { AuditThrottle } from '../accounts/audit-throttle.js';
 import type { LoginLimiter } from '../accounts/login-limiter.js';
 import type { SessionStore } from '../accounts/sessions.js';
 import type { UserStore } from '../accounts/users.js';
@@ -25,8 +26,9 @@ import type { Metrics } from '../metrics.js';
 import type { PassService } from '../passes/pass-service.js';
 import type { Db } from '../store/db.js';
 import type { Auth } from './auth.js';
+import type { LiveStreams } from './live-streams.js';
 import type { Presenters } from './present.js';
-import type { Health } from './schemas-status.js';
+import type { HealthDetail } from './schemas-status.js';
 
 /** What the HTTP layer may use. Routes read the store and the live bus (design.md §3). */
 export interface WebDeps {
@@ -50,7 +52,7 @@ export interface WebDeps {
 }
 
 /** What /healthz answers (its schema is the one declaration, web/schemas-status.ts). */
-export type HealthView = Static<typeof Health>;
+export type HealthView = Static<typeof HealthDetail>;
 
 /** The fastify instance with TypeBox typing, as every route module receives it. */
 export type App = FastifyInstance<
@@ -77,6 +79,8 @@ export interface WebCounters {
   refused: { inc(labels: { reason: string }): void };
   badRequests: { inc(labels: { route: string; status: string }): void };
   logins: { inc(labels: { outcome: string }): void };
+  /** Repeats not written to the audit log (a lockout's later refusals, thumbnails fetched again). */
+  auditSuppressed: { inc(labels: { action: string }): void };
 }
 
 /** What every route module gets: the dependencies, the presenters, the authenticator. */
@@ -88,6 +92,10 @@ export interface Web {
   counters: WebCounters;
   /** Writes an audit row for this request's caller (design.md §9: every action audited). */
   audit: (req: FastifyRequest, e: RequestAudit) => void;
+  /** The open live streams, ended with their session (issue 9 item 8). */
+  streams: LiveStreams;
+  /** Whether a repeat deserves an audit row: the first per key and window does (issue 9 item 3). */
+  throttle: AuditThrottle;
   /** Whether this request's caller sees residents' names masked (the viewer role). */
   masked: (req: FastifyRequest) => boolean;
 }

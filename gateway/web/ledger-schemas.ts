@@ -1,5 +1,6 @@
 import { Type as T } from '@sinclair/typebox';
 import { CASE_KINDS, CASE_STATES, codesOf, PASS_KINDS } from '../../core/codes.js';
+import { PATROL_PHOTO_PATTERN } from '../ledger/evidence-ref-format.js';
 import { MonthlyReportSchema } from '../ledger/report-schema.js';
 import {
   Enforcement,
@@ -191,7 +192,14 @@ export const PatrolBody = T.Object(
     result: Lit(codesOf('patrolResult')),
     violation: T.Optional(Lit(CASE_KINDS)),
     note: T.Optional(T.String({ maxLength: 2000 })),
-    photo: T.Optional(T.String({ maxLength: 256, description: 'Reference to a photo, not the image' })),
+    photo: T.Optional(
+      T.String({
+        maxLength: 128,
+        pattern: PATROL_PHOTO_PATTERN,
+        description:
+          'Reference to a photo, not the image: a thumbnail id (thumbs/YYYY-MM-DD/…) or the photo number on the camera (IMG_0231.jpg); never a path',
+      }),
+    ),
     photos: T.Optional(PhotoIds),
     /** An estate agency or an online listing instead of a household (issue 16). */
     target: T.Optional(PatrolTargetBody),

@@ -15,8 +15,8 @@ export const RosterSyncStatus = T.Object({
   lastRefusal: T.Union([T.Object({ reason: T.String(), at: T.String(), detail: NStr }), T.Null()]),
 });
 
-/** /healthz: for systemd, load balancers and the installer; no personal data. */
-export const Health = T.Object({
+/** The health view in full (a token or a session): ids, version, parts, problems. */
+export const HealthDetail = T.Object({
   status: T.Union([T.Literal('ok'), T.Literal('degraded')]),
   version: T.String(),
   estateId: T.String(),
@@ -69,6 +69,15 @@ export const Health = T.Object({
   ),
   problems: T.Array(T.String()),
 });
+
+/**
+ * /healthz: the status for anyone (systemd, load balancers, monitors); the rest of
+ * HealthDetail only for a caller with a token or a session (issue 9 item 9).
+ */
+export const Health = T.Composite([
+  T.Pick(HealthDetail, ['status']),
+  T.Partial(T.Omit(HealthDetail, ['status'])),
+]);
 
 /** The last fingerprint library sync of a module, its time in ISO (the sync's own record, issue 3). */
 export const FingerprintSync = T.Composite([

@@ -90,6 +90,9 @@ export function buildServer(d: WebDeps): FastifyInstance {
     loggerInstance: d.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // X-Forwarded-For is believed only from the configured proxies (issue 9 item 4): from
+    // anyone else it would let a caller pick the address its failed logins count against.
+    trustProxy: d.config.http.trustProxy.length > 0 ? [...d.config.http.trustProxy] : false,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -109,20 +112,26 @@ export function buildServer(d: WebDeps): FastifyInstance {
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
-    if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+    // The route pattern, not the URL: a query string may carry a name.
+    if (status >= 500) req.log.error({ err, route: req.routeOptions.url ?? null }, 'request failed');
     else if (err.validation) {
       const route = req.routeOptions.url ?? 'unknown';
       web.counters.badRequests.inc({ route, status: '400' });
       // The message names the field and the rule, never the value (it may be a password).
       req.log.warn({ method: req.method, route, message: err.message }, 'bad request');
     }
-    reply
-      .status(status)
-      .send(
-        status >= 500
-          ? { statusCode: status, error: 'Internal Server Error', message: err.message }
-          : problem(status, err.message),
-      );
+    reply.status(status).send(
+      status >= 500
+        ? // A fixed message (issue 9 item 9): err.message may be SQLite's text or a path.
+          // The request id finds the log line (its reqId) with the cause.
+          {
+            statusCode: status,
+            error: 'Internal Server Error',
+            message: `internal error (request ${req.id}): see the gateway log`,
+            requestId: req.id,
+          }
+        : problem(status, err.message),
+    );
   });
 
   const table: RouteInfo[] = [];

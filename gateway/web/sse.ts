@@ -5,15 +5,28 @@ import type { EntryView, LiveBus } from '../live-bus.js';
 /** A client that has this many unsent bytes is too slow; it is dropped, not buffered forever. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
+/** How a stream stays tied to its caller's session (issue 9 item 8). */
+export interface StreamLife {
+  /** Between heartbeats; a heartbeat comment keeps proxies from closing the stream. */
+  heartbeatMs: number;
+  /** Asked at every heartbeat: false ends the stream (session ended, expired, account disabled). */
+  alive: () => boolean;
+  /** Registers the stream's close with whoever ends sessions; returns its unregister. */
+  register: (close: () => void) => () => void;
+}
+
 /**
  * Server-Sent Events of live entries and alerts (`/api/live`). Each event carries the
- * journal seq as its id; a heartbeat comment every 15 s keeps proxies from closing it.
+ * journal seq as its id. The stream ends with its session: at once on logout, a password
+ * change or a disabled account (`register`), and at the next heartbeat when the session
+ * is found gone otherwise (`alive`).
  */
 export function serveLive(
   req: FastifyRequest,
   reply: FastifyReply,
   live: LiveBus,
   present: { entry: (e: EntryView) => unknown; alert: (a: AlertRecord, isNew: boolean) => unknown },
+  life: StreamLife,
 ): void {
   reply.hijack();
   const res = reply.raw;
@@ -36,13 +49,26 @@ export function serveLive(
   const onAlert = (a: AlertRecord, isNew: boolean) => send('alert', a.id, present.alert(a, isNew));
   live.on('entry', onEntry);
   live.on('alert', onAlert);
-  const heartbeat = setInterval(() => res.write(': keepalive\n\n'), 15_000);
+  let unregister = () => {};
+  const end = () => {
+    close();
+    res.end();
+  };
+  const heartbeat = setInterval(() => {
+    if (life.alive()) res.write(': keepalive\n\n');
+    else {
+      req.log.info('live stream ended: its session is no longer valid');
+      end();
+    }
+  }, life.heartbeatMs);
   heartbeat.unref();
   const close = () => {
     clearInterval(heartbeat);
     live.off('entry', onEntry);
     live.off('alert', onAlert);
+    unregister();
   };
+  unregister = life.register(end);
   req.raw.on('close', close);
   res.on('error', close);
 }

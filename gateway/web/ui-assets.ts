@@ -35,24 +35,31 @@ export class UiAssets {
     this.#files = files;
   }
 
+  /** Entries cached: at most the number of known files. */
+  get cached(): number {
+    return this.#cache.size;
+  }
+
   /** The asset at a URL path, or null when there is none (or it was not built). */
   get(urlPath: string): Asset | null {
     if (this.#cache.has(urlPath)) return this.#cache.get(urlPath) ?? null;
     const file = this.#files.get(urlPath);
+    // Only the fixed list of files is ever read or cached: the path of a request picks an
+    // entry, never a file, and an unknown path is not remembered (a public route: no
+    // cache a stranger could grow with made-up URLs; issue 9 audit).
+    if (!file) return null;
     let a: Asset | null = null;
-    if (file) {
-      try {
-        const body = readFileSync(file);
-        const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-        a = {
-          body,
-          gzip: body.length > 1024 ? gzipSync(body, { level: 6 }) : null,
-          type,
-          etag: `"${body.length.toString(36)}-${hash(body)}"`,
-        };
-      } catch {
-        a = null;
-      }
+    try {
+      const body = readFileSync(file);
+      const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+      a = {
+        body,
+        gzip: body.length > 1024 ? gzipSync(body, { level: 6 }) : null,
+        type,
+        etag: `"${body.length.toString(36)}-${hash(body)}"`,
+      };
+    } catch {
+      a = null;
     }
     this.#cache.set(urlPath, a);
     return a;

@@ -1,12 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import { AuditLog } from '../accounts/audit.js';
+import { AuditThrottle } from '../accounts/audit-throttle.js';
 import { LoginLimiter } from '../accounts/login-limiter.js';
 import { SessionStore } from '../accounts/sessions.js';
 import { UserStore } from '../accounts/users.js';
 import { Auth } from './auth.js';
 import type { Accounts, RequestAudit, Web, WebCounters, WebDeps } from './context.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
+import { LiveStreams } from './live-streams.js';
 import { presenters } from './present.js';
 
 /** The accounts of the dashboard over the gateway database, with the configured limits. */
@@ -47,6 +49,12 @@ function counters(d: WebDeps): WebCounters {
       name: 'estate_gateway_logins_total',
       help: 'Dashboard logins by outcome (ok, failed, locked)',
       labelNames: ['outcome'] as const,
+      registers,
+    }),
+    auditSuppressed: new Counter({
+      name: 'estate_gateway_audit_suppressed_total',
+      help: 'Repeats counted instead of audited (a lockout refused again, a thumbnail fetched again), by action',
+      labelNames: ['action'] as const,
       registers,
     }),
   };
@@ -93,6 +101,8 @@ export function createWeb(d: WebDeps): Web {
     accounts,
     counters: c,
     audit,
+    throttle: new AuditThrottle(d.clock),
+    streams: new LiveStreams(),
     masked: (req) => req.principal?.role === 'viewer',
   };
 }

@@ -44,7 +44,7 @@ t.test('help and usage', async (t) => {
 t.test('check-config', async (t) => {
   const ok = cli('check-config', path.join(ROOT, 'config/default.yaml'));
   t.equal(ok.status, 0);
-  t.match(ok.stdout, /OK — estate SH-DEMO-001, 14 doors, 19 readers/);
+  t.match(ok.stdout, /OK — estate SH-DEMO-001, 14 doors, 21 readers/);
   const bad = cli('check-config', path.join(ROOT, 'test/fixtures/config/bad.yaml'));
   t.equal(bad.status, 1);
   t.match(bad.stderr, /bad\.yaml:9 doors\[1\]\.id: duplicate door id "D1"/);

@@ -12,8 +12,8 @@ import { FINDINGS_ROSTER, face } from '../../testkit/findings.js';
 import { until } from '../../testkit/gateway.js';
 import { tmpDir } from '../../testkit/tmp.js';
 
-const OP = 'op-token-0123456789';
-const VIEWER = 'viewer-token-0123456789';
+const OP = 'op-token-0123456789abcdef0123456789';
+const VIEWER = 'viewer-token-0123456789abcdef012345';
 
 async function start(t: Test) {
   const { dir, cleanup } = tmpDir('gwl-');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import t from 'tap';
 import { stringify } from 'yaml';
+import { makeCerts } from '../../testkit/certs.js';
 import { startGateway } from '../../testkit/gateway.js';
 import { startMosquitto } from '../../testkit/mosquitto.js';
 import { waitForEvent, waitForState } from '../../testkit/wait.js';
@@ -21,56 +22,6 @@ async function answered(client: MqttClient, id: string, publish: () => Promise<u
   );
   await publish();
   await command;
-}
-
-/** A CA and a server certificate for 127.0.0.1, made with openssl. */
-function makeCerts(dir: string): void {
-  const o = (...a: string[]) => execFileSync('openssl', a, { cwd: dir, stdio: 'pipe' });
-  o(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=estate test CA',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-  );
-  o(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-  );
-  writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  o(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    'ext.cnf',
-    '-out',
-    'server.pem',
-  );
 }
 
 t.test('the shipped mosquitto ACL, per-reader accounts and TLS, with the gateway on them', async (t) => {

@@ -17,7 +17,8 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 
 /** What the test changes in config/default.yaml. */
 interface DemoConfig {
-  readers: Array<{ id: string; driver?: string; options?: { path?: string } }>;
+  readers: Array<{ id: string; driver?: string; options?: { path?: string; port?: number } }>;
+  terminals: { http: { port: number } };
   http: { port: number };
   mqtt: { embedded: { port: number } };
   upstream: { url: string };
@@ -25,82 +26,120 @@ interface DemoConfig {
   log: unknown;
 }
 
-t.test('npm start: entries at the serial door within 30 s, lock pulsed', async (t) => {
-  const { dir, cleanup } = tmpDir('demo-');
-  t.teardown(cleanup);
-  const cfg = parse(readFileSync(path.join(ROOT, 'config', 'default.yaml'), 'utf8')) as DemoConfig;
-  const serial = cfg.readers.filter((r) => r.driver && r.driver !== 'mqtt-v1');
-  t.same(
-    serial.map((r) => r.driver).sort(),
-    ['fingerprint', 'idcard', 'modbus-relay', 'wiegand'],
-    'default.yaml declares the serial readers',
-  );
-  for (const r of serial) {
-    t.match(r.options?.path, /^tcp:\/\/127\.0\.0\.1:\d+$/, `${r.id} is served on a tcp:// port`);
-    if (r.options) r.options.path = `tcp://127.0.0.1:${await freePort()}`;
-  }
-  const upstreamPort = await freePort();
-  Object.assign(cfg, { dataDir: path.join(dir, 'var'), secretsFile: path.join(dir, 'var', 'secrets.yaml') });
-  cfg.log = { level: 'info', pretty: false };
-  cfg.http.port = 0;
-  cfg.mqtt.embedded.port = 0;
-  cfg.upstream.url = `http://127.0.0.1:${upstreamPort}/v1/events`;
-  cfg.sim.upstreamPort = upstreamPort;
-  const file = path.join(dir, 'config.yaml');
-  writeFileSync(file, stringify(cfg));
-
-  const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    ['--max-old-space-size=256', path.join(ROOT, 'dist', 'cli', 'main.js'), 'demo', '-c', file],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-
-  const door = 'B05-U2';
-  let granted: Array<{ type: string; reasons: string }> = [];
-  let pulses = 0;
-  // The daemon's database and its stdout are all there is to watch from here: poll them.
-  const entriesAndPulse = (): boolean => {
-    try {
-      const db = new Database(path.join(dir, 'var', 'gateway.db'), { readonly: true, fileMustExist: true });
-      granted = db
-        .prepare(
-          `SELECT j.type, d.reasons FROM journal j JOIN decisions d USING (seq)
-           WHERE j.door_id = ? AND d.outcome = 'granted' AND d.answer = 'unlock'`,
-        )
-        .all(door) as typeof granted;
-      db.close();
-    } catch {
-      // not created yet
+t.test(
+  'npm start: entries at the serial door within 30 s, lock pulsed; the vendor terminals answered',
+  async (t) => {
+    const { dir, cleanup } = tmpDir('demo-');
+    t.teardown(cleanup);
+    const cfg = parse(readFileSync(path.join(ROOT, 'config', 'default.yaml'), 'utf8')) as DemoConfig;
+    const vendor = cfg.readers.filter((r) => r.driver === 'hikvision-isapi' || r.driver === 'dahua');
+    const serial = cfg.readers.filter((r) => r.driver && r.driver !== 'mqtt-v1' && !vendor.includes(r));
+    t.same(
+      serial.map((r) => r.driver).sort(),
+      ['fingerprint', 'idcard', 'modbus-relay', 'wiegand'],
+      'default.yaml declares the serial readers',
+    );
+    for (const r of serial) {
+      t.match(r.options?.path, /^tcp:\/\/127\.0\.0\.1:\d+$/, `${r.id} is served on a tcp:// port`);
+      if (r.options) r.options.path = `tcp://127.0.0.1:${await freePort()}`;
     }
-    for (const m of out.matchAll(/"lockPulses":(\d+)/g)) pulses = Math.max(pulses, Number(m[1]));
-    return granted.length > 0 && pulses > 0;
-  };
-  await waitFor(
-    entriesAndPulse,
-    { timeoutMs: 30_000 - (Date.now() - started), everyMs: 250 },
-    'an entry at the serial door and a lock pulse',
-  );
-  const took = Date.now() - started;
-  t.ok(granted.length > 0, `serial entries recorded and answered unlock (${granted.length})`);
-  t.ok(pulses > 0, `the relay board switched the lock (${pulses} pulses)`);
-  t.ok(took < 30_000, `within ${took} ms of start`);
-  t.ok(
-    granted.every((g) => ['fingerprint', 'idcard', 'card'].includes(g.type)),
-    'by the serial readers: fingerprint, ID card, card',
-  );
-  t.match(out, /Serial doors {2}B05-U2: 4 simulated serial devices/);
-  child.kill('SIGTERM');
-  t.equal(await exited, 0, 'stops cleanly on SIGTERM');
-});
+    // Issue 11: a Hikvision and a Dahua terminal, simulated on 127.0.0.1 ports.
+    t.same(
+      vendor.map((r) => r.driver).sort(),
+      ['dahua', 'hikvision-isapi'],
+      'default.yaml declares the vendor terminals',
+    );
+    for (const r of vendor) if (r.options) r.options.port = await freePort();
+    cfg.terminals.http.port = 0;
+    const upstreamPort = await freePort();
+    Object.assign(cfg, {
+      dataDir: path.join(dir, 'var'),
+      secretsFile: path.join(dir, 'var', 'secrets.yaml'),
+    });
+    cfg.log = { level: 'info', pretty: false };
+    cfg.http.port = 0;
+    cfg.mqtt.embedded.port = 0;
+    cfg.upstream.url = `http://127.0.0.1:${upstreamPort}/v1/events`;
+    cfg.sim.upstreamPort = upstreamPort;
+    const file = path.join(dir, 'config.yaml');
+    writeFileSync(file, stringify(cfg));
+
+    const started = Date.now();
+    const child = spawn(
+      process.execPath,
+      ['--max-old-space-size=256', path.join(ROOT, 'dist', 'cli', 'main.js'), 'demo', '-c', file],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    t.teardown(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+
+    const door = 'B05-U2';
+    let granted: Array<{ type: string; reasons: string }> = [];
+    let vendorGranted: Array<{ reader_id: string }> = [];
+    let pulses = 0;
+    // The daemon's database and its stdout are all there is to watch from here: poll them.
+    const entriesAndPulse = (): boolean => {
+      try {
+        const db = new Database(path.join(dir, 'var', 'gateway.db'), { readonly: true, fileMustExist: true });
+        granted = db
+          .prepare(
+            `SELECT j.type, d.reasons FROM journal j JOIN decisions d USING (seq)
+           WHERE j.door_id = ? AND d.outcome = 'granted' AND d.answer = 'unlock'`,
+          )
+          .all(door) as typeof granted;
+        vendorGranted = db
+          .prepare(
+            `SELECT DISTINCT j.reader_id FROM journal j JOIN decisions d USING (seq)
+           WHERE j.reader_id IN (${vendor.map(() => '?').join(',')}) AND d.answer = 'unlock'`,
+          )
+          .all(...vendor.map((r) => r.id)) as typeof vendorGranted;
+        db.close();
+      } catch {
+        // not created yet
+      }
+      for (const m of out.matchAll(/"lockPulses":(\d+)/g)) pulses = Math.max(pulses, Number(m[1]));
+      return granted.length > 0 && pulses > 0 && vendorGranted.length === vendor.length;
+    };
+    await waitFor(
+      entriesAndPulse,
+      { timeoutMs: 30_000 - (Date.now() - started), everyMs: 250 },
+      'an entry at the serial door and a lock pulse, an unlock at each vendor terminal',
+    ).catch((err: unknown) => {
+      t.comment(`granted ${granted.length}, pulses ${pulses}, vendor ${JSON.stringify(vendorGranted)}`);
+      t.comment(
+        out
+          .split('\n')
+          .filter((l) => /vendor|hik|dahua|HK-|DH-/i.test(l))
+          .slice(-15)
+          .join('\n'),
+      );
+      throw err;
+    });
+    const took = Date.now() - started;
+    t.ok(granted.length > 0, `serial entries recorded and answered unlock (${granted.length})`);
+    t.ok(pulses > 0, `the relay board switched the lock (${pulses} pulses)`);
+    t.ok(took < 30_000, `within ${took} ms of start`);
+    t.ok(
+      granted.every((g) => ['fingerprint', 'idcard', 'card'].includes(g.type)),
+      'by the serial readers: fingerprint, ID card, card',
+    );
+    t.match(out, /Serial doors {2}B05-U2: 4 simulated serial devices/);
+    t.same(
+      vendorGranted.map((r) => r.reader_id).sort(),
+      vendor.map((r) => r.id).sort(),
+      'a face answered at each vendor terminal',
+    );
+    t.match(out, /Vendor terms {2}HK-B04-U1 \(hikvision-isapi, 127\.0\.0\.1:\d+\), DH-B04-U2 \(dahua/);
+    child.kill('SIGTERM');
+    t.equal(await exited, 0, 'stops cleanly on SIGTERM');
+  },
+);

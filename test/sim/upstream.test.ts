@@ -3,7 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { signBody } from '../../gateway/upstream/http-transport.js';
+import { signBody, signTimestamped } from '../../core/upstream-signature.js';
 import { SimUpstream } from '../../sim/upstream.js';
 
 const KEY = 'k'.repeat(64);
@@ -27,9 +27,14 @@ async function post(
   body: string,
   sig: string | null = signBody(KEY, body),
   type = 'application/cloudevents-batch+json',
+  ts: number | null = Math.floor(Date.now() / 1000),
 ) {
   const headers: Record<string, string> = { 'content-type': type };
   if (sig !== null) headers['x-estate-signature'] = sig;
+  if (ts !== null) {
+    headers['x-estate-timestamp'] = String(ts);
+    headers['x-estate-signature-v2'] = signTimestamped(KEY, ts, body);
+  }
   const res = await fetch(url, { method: 'POST', headers, body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -106,6 +111,23 @@ t.test('signature: missing or wrong is 401, and nothing is recorded', async (t) 
   t.equal(up.stats().unauthorized, 5);
 });
 
+t.test('a request replayed after the allowed skew is refused (issue 9 item 10)', async (t) => {
+  const up = await started(t);
+  const body = JSON.stringify([ev('r1')]);
+  const sixMinutesAgo = Math.floor(Date.now() / 1000) - 360;
+  const stale = await post(up.url, body, signBody(KEY, body), undefined, sixMinutesAgo);
+  t.equal(stale.status, 401, 'a captured request sent again six minutes later');
+  t.match(stale.body.error, /stale/);
+  const unstamped = await post(up.url, body, signBody(KEY, body), undefined, null);
+  t.equal(unstamped.status, 401, 'without its timestamp (stripped by a replayer)');
+  t.match(unstamped.body.error, /missing/);
+  const future = await post(up.url, body, signBody(KEY, body), undefined, sixMinutesAgo + 720);
+  t.equal(future.status, 401, 'six minutes ahead');
+  t.same(up.events(), [], 'nothing recorded');
+  const fresh = await post(up.url, body);
+  t.equal(fresh.status, 200, 'the same batch signed now is taken');
+});
+
 t.test('bad envelopes are 400 with the problems, the whole batch refused', async (t) => {
   const up = await started(t);
   const bad = [
@@ -163,6 +185,8 @@ t.test('survives garbage', async (t) => {
     headers: {
       'content-type': 'application/cloudevents-batch+json',
       'x-estate-signature': signBody(KEY, huge),
+      'x-estate-timestamp': String(Math.floor(Date.now() / 1000)),
+      'x-estate-signature-v2': signTimestamped(KEY, Math.floor(Date.now() / 1000), huge),
     },
     body: huge,
   });

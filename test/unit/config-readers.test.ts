@@ -113,3 +113,36 @@ t.test('check-config prints option problems; run refuses to start (exit 78)', as
   t.match(run.stderr, /readers\[0\]\.options\.retries/);
   t.match(run.stderr, /the gateway will not start/);
 });
+
+t.test('vendor terminal options (issue 11): each bad field with its line; good ones pass', async (t) => {
+  const yaml = `${HEAD}doors:
+  - {id: D1, name: 门1}
+readers:
+  - id: HK1
+    door: D1
+    driver: hikvision-isapi
+    options: {port: 0, events: mqtt, cardFormat: octal}
+  - id: DH1
+    door: D1
+    driver: dahua
+    options: {host: 'http://10.0.0.5/', channel: 0, maxPictureBytes: 1}
+`;
+  t.same(problems(yaml), [
+    '9 readers[0].options.host: must be a non-empty string',
+    '9 readers[0].options.port: must be an integer from 1 to 65535',
+    '9 readers[0].options.events: must be one of stream, push',
+    '9 readers[0].options.cardFormat: must be one of decimal, hex',
+    '13 readers[1].options.host: must be a host name or IP address (no http://, port or path)',
+    '13 readers[1].options.channel: must be an integer from 1 to 16',
+    '13 readers[1].options.maxPictureBytes: must be an integer from 1024 to 8388608',
+  ]);
+  t.same(
+    problems(`${HEAD}doors:
+  - {id: D1, name: 门1}
+readers:
+  - {id: HK1, door: D1, driver: hikvision-isapi, options: {host: 10.0.0.5, events: push, pushAuth: digest}}
+  - {id: DH1, door: D1, driver: dahua, options: {host: 'fe80::1', events: snap, channel: 2}}
+`),
+    [],
+  );
+});

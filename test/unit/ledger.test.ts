@@ -152,7 +152,7 @@ t.test('hand-over package and monthly report', async (t) => {
       householdId: 'H2',
       buildingId: 'B01',
       summary: '群租',
-      evidence: { thumbs: ['thumbs/2026-04-10/abc.webp'] },
+      evidence: { thumbs: ['thumbs/2026-04-10/0123456789abcdef0123.webp'] },
       ts: T0,
     },
     { name: 'op' },
@@ -165,15 +165,13 @@ t.test('hand-over package and monthly report', async (t) => {
   const pkg = buildHandover(db, getCase(db, c.id) as never, {
     estate: { id: 'SH-TEST', name: '测试' },
     gatewayId: 'gw-t',
-    dataDir: '/nonexistent',
-    images: false,
     now: T0,
   });
   t.match(pkg, {
     format: 'estate-gateway.handover/1',
     case: { id: c.id, kind: 'overcrowding' },
     household: { id: 'H2', room: '0102' },
-    thumbnails: [{ ref: 'thumbs/2026-04-10/abc.webp' }],
+    thumbnails: [{ ref: 'thumbs/2026-04-10/0123456789abcdef0123.webp' }],
     patrols: [{ inspector: '李', result: 'violation_found' }],
   });
   t.equal((pkg.timeline as unknown[]).length, 2);

@@ -25,6 +25,8 @@ export type Overview = Static<typeof A.OverviewReply>;
 export type Reader = Static<typeof D.Reader>;
 /** GET /healthz. */
 export type Health = Static<typeof D.Health>;
+/** GET /healthz with a session (what the dashboard gets): every part. */
+export type HealthDetail = Static<typeof D.HealthDetail>;
 /** The last fingerprint library sync of a module, as a reader carries it. */
 export type FingerprintSync = Static<typeof D.FingerprintSync>;
 /** A door: GET /api/doors. */

@@ -65,6 +65,8 @@ export const accountRoutes: RouteModule = (app, w) => {
         return reply.status(409).send(problem(409, 'an admin cannot disable or demote their own account'));
       try {
         const u = users.update(req.params.name, req.body);
+        // A disabled or re-roled account's open streams end: they were opened as it was.
+        if (req.body.disabled || req.body.role !== undefined) w.streams.endUser(u.name);
         w.audit(req, { action: 'user.update', target: u.name, detail: { ...req.body } });
         return presentUser(u);
       } catch (err) {
@@ -88,6 +90,7 @@ export const accountRoutes: RouteModule = (app, w) => {
       const generated = req.body.password === undefined ? generatePassword() : null;
       try {
         await users.setPassword(req.params.name, req.body.password ?? generated!);
+        w.streams.endUser(req.params.name);
         const u = users.get(req.params.name)!;
         w.audit(req, { action: 'user.password', target: u.name, detail: { generated: generated !== null } });
         reply.header('cache-control', 'no-store');

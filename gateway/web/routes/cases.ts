@@ -4,11 +4,12 @@ import { hasCode } from '../../../core/errors.js';
 import { maskName } from '../../../core/id-number.js';
 import { type CaseRow, caseKindLabel, caseTimeline, getCase, listCases } from '../../ledger/case-queries.js';
 import type { EvidenceFile } from '../../ledger/evidence-files.js';
-import { buildHandover } from '../../ledger/handover.js';
+import { buildHandover, refsOnly, withImages } from '../../ledger/handover.js';
 import { TRANSITIONS } from '../../ledger/states.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule, Web } from '../context.js';
 import * as L from '../ledger-schemas.js';
+import { maskNullable, maskText } from '../mask-text.js';
 import * as S from '../schemas.js';
 import { enforcementView, evidenceLink } from '../workflow-views.js';
 
@@ -18,12 +19,20 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 export const TIP_HIDDEN = '（举报内容仅操作员可见 — visible to operators only）';
 
 /**
- * The evidence chain as the caller may see it: a tip's content is for operators only;
+ * The evidence chain as the caller may see it: a tip's content is for operators only; a
+ * patrol's note is masked for viewers (ID numbers, phones, the household's names: issue 9);
  * everything else in a chain is already ids, counts, masked credentials and references.
  */
-export function evidenceFor(evidence: Record<string, unknown>, masked: boolean): Record<string, unknown> {
-  if (!masked || typeof evidence.tip !== 'string' || !('content' in evidence)) return evidence;
-  return { ...evidence, content: TIP_HIDDEN };
+export function evidenceFor(
+  evidence: Record<string, unknown>,
+  masked: boolean,
+  names: readonly string[] = [],
+): Record<string, unknown> {
+  if (!masked) return evidence;
+  const out = { ...evidence };
+  if (typeof out.tip === 'string' && 'content' in out) out.content = TIP_HIDDEN;
+  if (typeof out.note === 'string') out.note = maskText(out.note, names);
+  return out;
 }
 
 /** A case as the API shows it: labels in Chinese, ISO times, the evidence chain (references). */
@@ -47,9 +56,21 @@ export function caseView(c: CaseRow) {
   };
 }
 
-/** The case with where it is (building name, room) and what the caller may see of its evidence. */
+/** The names a viewer must not read in a case's free text: its household's members (issue 9). */
+function namesOf(w: Web, c: CaseRow): string[] {
+  return c.householdId
+    ? (w.d.db
+        .prepare('SELECT name FROM residents WHERE household_id = ?')
+        .pluck()
+        .all(c.householdId) as string[])
+    : [];
+}
+
+/** The case with where it is (building name, room) and what the caller may see of its evidence and words. */
 function caseListView(w: Web, req: FastifyRequest, c: CaseRow) {
   const db = w.d.db;
+  const masked = w.masked(req);
+  const who = masked ? namesOf(w, c) : [];
   const place = c.householdId
     ? (db
         .prepare(
@@ -60,7 +81,8 @@ function caseListView(w: Web, req: FastifyRequest, c: CaseRow) {
     : undefined;
   return {
     ...caseView(c),
-    evidence: evidenceFor(c.evidence, w.masked(req)),
+    summary: masked ? maskText(c.summary, who) : c.summary,
+    evidence: evidenceFor(c.evidence, masked, who),
     buildingName:
       place?.buildingName ??
       (c.buildingId
@@ -77,6 +99,8 @@ function caseListView(w: Web, req: FastifyRequest, c: CaseRow) {
  */
 export function caseDetail(w: Web, req: FastifyRequest, c: CaseRow) {
   const wf = w.d.workflow;
+  // Viewers read timeline notes masked: ID numbers, phones, the household's names (issue 9).
+  const who = w.masked(req) ? namesOf(w, c) : null;
   return {
     ...caseListView(w, req, c),
     timeline: caseTimeline(w.d.db, c.id).map((e) => ({
@@ -85,7 +109,7 @@ export function caseDetail(w: Web, req: FastifyRequest, c: CaseRow) {
       prev: e.prev,
       actor: e.actor,
       at: new Date(e.at).toISOString(),
-      note: e.note,
+      note: who ? maskNullable(e.note, who) : e.note,
       deadline: iso(e.deadline),
     })),
     allowed: [...TRANSITIONS[c.state]],
@@ -198,8 +222,6 @@ export const caseRoutes: RouteModule = (app, w) => {
             const pkg = buildHandover(d.db, after, {
               estate: d.config.estate,
               gatewayId: d.config.gateway.id,
-              dataDir: d.dataDir,
-              images: d.config.ledger.handoverImages,
               now,
             });
             d.db.prepare('UPDATE cases SET handover = ? WHERE id = ?').run(JSON.stringify(pkg), after.id);
@@ -274,9 +296,13 @@ export const caseRoutes: RouteModule = (app, w) => {
         target: req.params.id,
         detail: masked ? { masked } : null,
       });
+      // Images are read now, through the one safe reader, never kept in the row (issue 9).
+      const pkg = JSON.parse(row.handover) as HandoverJson;
+      pkg.thumbnails = d.config.ledger.handoverImages ? await withImages(pkg, d.dataDir) : refsOnly(pkg);
       reply.header('content-type', 'application/json; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="handover-${req.params.id}.json"`);
-      return reply.send(masked ? maskHandover(row.handover) : row.handover);
+      reply.header('cache-control', 'no-store');
+      return reply.send(JSON.stringify(masked ? maskHandover(pkg) : pkg));
     },
   );
 };
@@ -326,15 +352,29 @@ export const handoverArchiveRoute: RouteModule = (app, w) => {
 /** How near a rectification deadline must be to be "due soon" on the desk. */
 const DUE_SOON_MS = 3 * 86_400_000;
 
-/** The hand-over package as a viewer may download it: members' names masked, tips' words hidden. */
-function maskHandover(json: string): string {
-  const pkg = JSON.parse(json) as {
-    members?: Array<{ name?: string }>;
-    tips?: Array<{ content?: string }>;
-    case?: { evidence?: Record<string, unknown> };
-  };
+/** The stored hand-over package, as far as the download changes it. */
+interface HandoverJson {
+  members?: Array<{ name?: string }>;
+  tips?: Array<{ content?: string }>;
+  patrols?: Array<{ note?: string | null }>;
+  timeline?: Array<{ note?: string | null }>;
+  case?: { evidence?: Record<string, unknown>; summary?: string };
+  thumbnails?: unknown;
+}
+
+/**
+ * The hand-over package as a viewer may download it: members' names masked, tips' words
+ * hidden, the summary, timeline and patrol notes masked (ID numbers, phones, members' names).
+ */
+function maskHandover(pkg: HandoverJson): HandoverJson {
+  const names = (pkg.members ?? []).map((m) => m.name).filter((n): n is string => typeof n === 'string');
   for (const m of pkg.members ?? []) if (typeof m.name === 'string') m.name = maskName(m.name);
   for (const t of pkg.tips ?? []) if (typeof t.content === 'string') t.content = TIP_HIDDEN;
-  if (pkg.case?.evidence) pkg.case.evidence = evidenceFor(pkg.case.evidence, true);
-  return JSON.stringify(pkg);
+  for (const x of [...(pkg.patrols ?? []), ...(pkg.timeline ?? [])])
+    if (typeof x.note === 'string') x.note = maskText(x.note, names);
+  if (pkg.case) {
+    if (pkg.case.evidence) pkg.case.evidence = evidenceFor(pkg.case.evidence, true, names);
+    if (typeof pkg.case.summary === 'string') pkg.case.summary = maskText(pkg.case.summary, names);
+  }
+  return pkg;
 }

@@ -4,6 +4,7 @@ import { listCases } from '../../ledger/case-queries.js';
 import { listEntries } from '../../pipeline/journal.js';
 import { listAlerts } from '../../store/queries.js';
 import type { RouteModule } from '../context.js';
+import { maskNullable, maskText } from '../mask-text.js';
 import { maskEntry } from '../present.js';
 import { problem } from '../problem.js';
 import * as S from '../schemas.js';
@@ -116,6 +117,8 @@ export const householdRoutes: RouteModule = (app, w) => {
       if (!h) return reply.status(404).send(problem(404, `no household ${req.params.id}`));
       const members = membersOf.all(h.id) as MemberRow[];
       const masked = w.masked(req);
+      /** The names a viewer must not read in the file's free text (notes, summaries). */
+      const names = masked ? members.map((m) => m.name) : [];
       w.audit(req, { action: 'household.view', householdId: h.id, detail: masked ? { masked } : null });
       return {
         ...h,
@@ -136,10 +139,12 @@ export const householdRoutes: RouteModule = (app, w) => {
         passes: d.passes.list({ householdId: h.id }, 20).map((p) => passView(p, masked)),
         cases: listCases(d.db, { householdId: h.id }, 20).map((c) => ({
           ...caseView(c),
-          evidence: evidenceFor(c.evidence, masked),
+          summary: masked ? maskText(c.summary, names) : c.summary,
+          evidence: evidenceFor(c.evidence, masked, names),
         })),
         patrols: (patrolsOf.all(h.id) as PatrolRow[]).map((p) => ({
           ...p,
+          note: masked ? maskNullable(p.note, names) : p.note,
           createdAt: new Date(p.createdAt).toISOString(),
           photos: d.workflow.evidence.of('patrol', p.id).map(evidenceLink),
         })),

@@ -13,6 +13,7 @@ import { monthlyReportPdf } from '../../ledger/report-pdf.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
+import { maskNullable } from '../mask-text.js';
 import * as S from '../schemas.js';
 import { answerRefusal } from '../workflow-errors.js';
 import { evidenceLink } from '../workflow-views.js';
@@ -34,6 +35,7 @@ export const patrolRoutes: RouteModule = (app, w) => {
   const patrolsOfMonth = d.db.prepare(
     'SELECT * FROM patrols WHERE date >= ? AND date < ? ORDER BY date DESC LIMIT 1000',
   );
+  const namesOf = d.db.prepare('SELECT name FROM residents WHERE household_id = ?').pluck();
   const patrolsLatest = d.db.prepare('SELECT * FROM patrols ORDER BY date DESC, created_at DESC LIMIT 200');
   /** The building of the household a patrol names: undefined if none is named, null if it does not exist. */
   const placeOf = (householdId: string | undefined): string | null | undefined =>
@@ -154,9 +156,16 @@ export const patrolRoutes: RouteModule = (app, w) => {
         photos: d.workflow.evidence.of('patrol', r.id).map(evidenceLink),
       }));
       const want = req.query.target;
-      return {
-        items: want ? items.filter((p) => (p.target?.kind ?? 'household') === want) : items,
+      const chosen = want ? items.filter((p) => (p.target?.kind ?? 'household') === want) : items;
+      if (!w.masked(req)) return { items: chosen };
+      // Viewers read notes masked: ID numbers, phones, the household's members' names (issue 9).
+      const names = new Map<string, string[]>();
+      const namesFor = (h: string | null) => {
+        if (!h) return [];
+        if (!names.has(h)) names.set(h, namesOf.all(h) as string[]);
+        return names.get(h) ?? [];
       };
+      return { items: chosen.map((r) => ({ ...r, note: maskNullable(r.note, namesFor(r.household_id)) })) };
     },
   );
 

@@ -28,6 +28,9 @@ const ACTIONS = [
   'tip.create',
   'report.view',
   'report.export',
+  // Issue 9: a look at a face thumbnail (first per user and hour), the daily retention run.
+  'thumb.view',
+  'retention.run',
   // Issue 16: the full inspection, uploads, listing patrols, enforcement feedback, rewards.
   'campaign.create',
   'campaign.visit',

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import type { FingerprintSync, Health, Reader } from '../api-types.js';
+import type { FingerprintSync, Health, HealthDetail, Reader } from '../api-types.js';
 import { badge, card, fill, h, table } from '../dom.js';
 import { codeLabel, fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
@@ -32,7 +32,7 @@ function syncBadge(s: FingerprintSync | null | undefined): HTMLElement | null {
  * The roster the gateway checks against (issue 14): its version and size and, when it comes
  * signed from the district system, who signed it, when it came, and the last refusal.
  */
-function rosterCard(r: Health['roster']): HTMLElement[] {
+function rosterCard(r: HealthDetail['roster']): HTMLElement[] {
   const rows: Array<[string, string | HTMLElement]> = [
     [t('名单版本'), r.version ?? '—'],
     [t('户数 / 人数'), `${r.households} / ${r.residents}`],
@@ -71,7 +71,8 @@ export const devicesPage: Page = {
       const health = (await fetch('/healthz')
         .then((res) => res.json())
         .catch(() => null)) as Health | null;
-      if (health) fill(roster, ...rosterCard(health.roster));
+      // With the session the details come too (a stranger gets the status only: issue 9).
+      if (health?.roster) fill(roster, ...rosterCard(health.roster));
       const { items } = await api<{ items: Reader[] }>('/api/readers');
       fill(
         body,
