@@ -178,9 +178,10 @@ Options:
 
 export const REPLAY_HELP = `Usage: estate-gateway replay FILE.jsonl [--config FILE] [--data DIR] [--roster FILE]
 
-Pushes a file of reads (one reader protocol v1 event per line with a "reader" field, or
-{"pass": …} lines) through the gateway's pipeline, detectors and ledger at full speed, as
-offline reads: recorded and checked, never answered. Event time drives the detectors and
+Pushes a file of reads (one reader protocol v1 event per line with a "reader" field,
+{"pass": …} lines, and {"roster": …, "mode": "merge"|"replace"} lines: a roster import at
+that point of the file) through the gateway's pipeline, detectors and ledger at full speed,
+as offline reads: recorded and checked, never answered. Event time drives the detectors and
 the ledger. Prints reads/s, peak RSS and the cases found as one JSON line.
 
 Options:
@@ -195,8 +196,9 @@ export const SIM_YEAR_HELP = `Usage: estate-gateway sim year --out DIR [--househ
 Writes a labelled year of a simulated estate into DIR: config.yaml (doors and readers
 sized for the households), roster.json, reads.jsonl (residents' rhythms, visitors with
 passes, couriers, strangers, holidays, device outages, planted sublets, overcrowding,
-lent cards and long absences) and labels.json (the planted cases and hard negatives).
-Deterministic for the same options. Replay it with \`estate-gateway replay\`.`;
+lent cards and long absences, and the phenomena below) and labels.json (the planted cases
+and hard negatives). Deterministic for the same options. Replay it with
+\`estate-gateway replay\`.`;
 
 export const REPORT_HELP = `Usage: estate-gateway report monthly --month YYYY-MM [--format json|csv|pdf] [--config FILE] [--data DIR]
 

@@ -5,11 +5,12 @@ import type { LoadedConfig } from '../gateway/config/load.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { createLogger } from '../gateway/log.js';
 import { replayFile } from '../gateway/replay/replay.js';
-import { readRosterFile } from '../gateway/roster/import.js';
+import { parseRoster, readRosterFile } from '../gateway/roster/import.js';
 import { saveRoster } from '../gateway/roster/repository.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
 import { loadOrExit } from './config-file.js';
 import { REPLAY_HELP } from './help.js';
+import { printRowErrors } from './roster.js';
 
 /**
  * A gateway for replaying a file: the same pipeline, detectors and ledger, its clock
@@ -75,19 +76,48 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (values.roster) {
     const parsed = readRosterFile(values.roster, gw.secrets.idHashKey);
     if (!parsed.snapshot) {
-      console.error(`${values.roster}: ${parsed.errors.length} bad row(s), nothing imported`);
+      printRowErrors(values.roster, parsed.errors);
       gw.store.close();
       return 1;
     }
     saveRoster(gw.db, parsed.snapshot, 'replace', Date.now(), parsed.version);
   }
   await gw.start(REPLAY_UNTIL);
-  const stats = await replayFile(gw, clock, file, (s) => {
-    if (!values.quiet)
-      process.stderr.write(`replay: ${s.reads} reads, ${s.readsPerSecond}/s, peak RSS ${s.peakRssMB} MB\n`);
-  });
+  const target = {
+    pipeline: gw.pipeline,
+    passes: gw.passes,
+    importRoster: (json: string, mode: 'merge' | 'replace', ts: number) =>
+      importDuringReplay(gw, json, mode, ts),
+  };
+  const stats = await replayFile(
+    target,
+    clock,
+    file,
+    (s) => {
+      if (!values.quiet)
+        process.stderr.write(`replay: ${s.reads} reads, ${s.readsPerSecond}/s, peak RSS ${s.peakRssMB} MB\n`);
+    },
+    (problems) => {
+      console.error(`${file}: a roster in the file was refused, the previous one kept:`);
+      for (const p of problems.slice(0, 20)) console.error(`  ${p}`);
+    },
+  );
   const cases = gw.db.prepare('SELECT kind, count(*) AS n FROM cases GROUP BY kind ORDER BY kind').all();
   gw.store.close();
   console.log(JSON.stringify({ ...stats, seconds: Math.round(stats.seconds * 10) / 10, cases }));
   return stats.failed > 0 ? 1 : 0;
+}
+
+/** A roster line of a replayed file: validated and saved as `roster import` would, then swapped in. */
+export function importDuringReplay(
+  gw: Gateway,
+  json: string,
+  mode: 'merge' | 'replace',
+  ts: number,
+): string[] {
+  const parsed = parseRoster(json, 'json', gw.secrets.idHashKey);
+  if (!parsed.snapshot) return parsed.errors.map((e) => `${e.at ?? e.field}: ${e.reason}`);
+  saveRoster(gw.db, parsed.snapshot, mode, ts, parsed.version);
+  gw.reloadRoster();
+  return [];
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadSecrets } from '../gateway/config/secrets.js';
-import { readRosterFile } from '../gateway/roster/import.js';
+import { type RowError, readRosterFile } from '../gateway/roster/import.js';
 import { type ImportMode, saveRoster } from '../gateway/roster/repository.js';
 import { openDb } from '../gateway/store/db.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
@@ -44,11 +44,7 @@ export async function rosterCommand(argv: string[]): Promise<number> {
     return 1;
   }
   if (!parsed.snapshot) {
-    const shown = parsed.errors.slice(0, 200);
-    for (const e of shown) console.error(`${file}:${e.line ?? '?'} ${e.field || '(row)'}: ${e.reason}`);
-    if (parsed.errors.length > shown.length)
-      console.error(`… and ${parsed.errors.length - shown.length} more`);
-    console.error(`${parsed.errors.length} bad row(s): nothing imported.`);
+    printRowErrors(file, parsed.errors);
     return 1;
   }
   const s = parsed.snapshot;
@@ -78,4 +74,13 @@ export async function rosterCommand(argv: string[]): Promise<number> {
 
 function templatesNote(n: number): string {
   return n > 0 ? `, ${n} fingerprint templates` : '';
+}
+
+/** Prints a roster file's bad rows (the first 200) to stderr: file:line, where, why. */
+export function printRowErrors(file: string, errors: readonly RowError[]): void {
+  const shown = errors.slice(0, 200);
+  for (const e of shown)
+    console.error(`${file}:${e.line ?? '?'} ${e.at ?? (e.field || '(row)')}: ${e.reason}`);
+  if (errors.length > shown.length) console.error(`… and ${errors.length - shown.length} more`);
+  console.error(`${errors.length} bad row(s): nothing imported.`);
 }

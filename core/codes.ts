@@ -304,6 +304,13 @@ const auditOutcome = {
   refused: { zh: '拒绝', en: 'refused' },
 } as const satisfies Table;
 
+/** An offer to enrol a face the detectors learnt as a resident's card holder (issue 10). */
+const faceOfferState = {
+  offered: { zh: '待确认', en: 'Offered' },
+  enrolled: { zh: '已登记', en: 'Enrolled' },
+  rejected: { zh: '非本人', en: 'Not the resident' },
+} as const satisfies Table;
+
 /**
  * Why a reader's library refused one person's entry (issue 11): the gateway's code for a
  * vendor's refusal — Hikvision `faceQualityTooLow`, Dahua 288686087… — so the household file
@@ -357,6 +364,7 @@ export const CODES = {
   patrolResult,
   tipChannel,
   auditOutcome,
+  faceOfferState,
   campaignState,
   visitResult,
   campaignStatus,
@@ -406,6 +414,8 @@ export type PatrolResult = Code<'patrolResult'>;
 export type TipChannel = Code<'tipChannel'>;
 /** How an audited action ended. */
 export type AuditOutcome = Code<'auditOutcome'>;
+/** Where an offer to enrol a learnt face stands. */
+export type FaceOfferState = Code<'faceOfferState'>;
 /** Whether a full inspection takes visits. */
 export type CampaignState = Code<'campaignState'>;
 /** What an inspection visit found. */

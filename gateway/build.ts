@@ -6,6 +6,7 @@ import { DRIVERS } from '../drivers/registry.js';
 import type { SerialBinding } from '../drivers/types.js';
 import type { LoadedConfig } from './config/load.js';
 import { SecretsFile } from './config/secrets-file.js';
+import { FaceOffers } from './detectors/face-offers.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
 import { DoorSignals } from './doors/door-signals.js';
@@ -85,9 +86,18 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     registry: metrics.registry,
   });
   const passIndex = new PassIndex(cfg.passes.faceSimilarity);
+  const faces = new FaceOffers(store, cfg.detectors.credentialShared.suggestDays);
   const patterns = cfg.detectors.enabled
-    ? new PatternDetector({ store, config: cfg, roster, passes: passIndex, log: child('detectors') })
+    ? new PatternDetector({
+        store,
+        config: cfg,
+        roster,
+        passes: passIndex,
+        offers: faces,
+        log: child('detectors'),
+      })
     : null;
+  faces.bind(patterns);
   const passes = new PassService(
     store,
     passIndex,
@@ -211,6 +221,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     passes,
     cases,
+    faces,
     workflow,
     handover,
     clock,

@@ -10,7 +10,6 @@ import { normalize } from '../gateway/pipeline/normalize.js';
 import { resolve } from '../gateway/pipeline/resolve.js';
 import type { RosterSnapshot } from '../gateway/roster/model.js';
 import { RosterIndex } from '../gateway/roster/roster-index.js';
-import { RosterState } from '../gateway/roster/roster-state.js';
 import type { Db } from '../gateway/store/db.js';
 import { Store } from '../gateway/store/store.js';
 
@@ -65,16 +64,34 @@ export function face(k: number, j = 0, dims = 128): Float32Array {
 }
 
 export const DAY = 86_400_000;
-/** Local noon of day `d` after 2026-03-01. */
-export const at = (d: number, h = 12) => Date.parse('2026-03-01T00:00:00+08:00') + d * DAY + h * 3600_000;
+/**
+ * Local noon of day `d` after 2026-05-11: two months without public holidays ahead (guests
+ * over the holidays get patience, issue 10).
+ */
+export const at = (d: number, h = 12) => Date.parse('2026-05-11T00:00:00+08:00') + d * DAY + h * 3600_000;
 
-/** A detector over `db` with the test roster, and a helper to feed it reads as the pipeline would. */
-export function detectorRig(db: Db, config: Config, passes?: PassIndex) {
-  const roster = RosterIndex.fromSnapshot(FINDINGS_ROSTER);
+/**
+ * A detector over `db` with a roster (the test roster unless given), and helpers to feed it
+ * reads as the pipeline would. `swap` replaces the roster as an import would; `settle`
+ * lets a card read's pairing window pass at its reader (an unregistered card, each time
+ * another one, so it never adds up to a stranger).
+ */
+export function detectorRig(
+  db: Db,
+  config: Config,
+  passes?: PassIndex,
+  snapshot: RosterSnapshot = FINDINGS_ROSTER,
+) {
+  let roster = RosterIndex.fromSnapshot(snapshot);
+  const source = {
+    get index() {
+      return roster;
+    },
+  };
   const det = new PatternDetector({
     store: Store.of(db),
     config,
-    roster: RosterState.of(roster),
+    roster: source,
     passes,
     log: silentLogger(),
   });
@@ -100,7 +117,7 @@ export function detectorRig(db: Db, config: Config, passes?: PassIndex) {
       idHashKey: 'ab'.repeat(32),
     });
     if (!r.ok) throw new Error(r.detail);
-    const res = resolve(r.read, roster, passes);
+    const res = resolve(r.read, source.index, passes);
     const d = decide(r.read, res, door as never, config.checks);
     const ctx: EntryContext = {
       seq,
@@ -111,7 +128,7 @@ export function detectorRig(db: Db, config: Config, passes?: PassIndex) {
       thumb: null,
     };
     const out = det.onEntry(ctx);
-    det.endBatch();
+    det.endBatch(ts);
     return out;
   };
   const faceOf = (personId: string) => ({ type: 'face' as const, personId, score: 0.95, liveness: true });
@@ -123,5 +140,11 @@ export function detectorRig(db: Db, config: Config, passes?: PassIndex) {
     embedding: face(k, j),
   });
   const card = (uid: string) => ({ type: 'card' as const, uid });
-  return { det, feed, faceOf, stranger, card, roster };
+  let settled = 0;
+  const settle = (ts: number, readerId = 'T-B01') =>
+    feed(ts, card(`FF${String(++settled).padStart(6, '0')}`), readerId);
+  const swap = (s: RosterSnapshot) => {
+    roster = RosterIndex.fromSnapshot(s);
+  };
+  return { det, feed, faceOf, stranger, card, settle, swap, roster: source };
 }

@@ -12,6 +12,12 @@ const Days = (def: number, description: string) =>
 export const DetectorsSchema = T.Object(
   {
     enabled: T.Boolean({ default: true, description: 'Run the pattern detectors on every recorded entry.' }),
+    holidays: T.Array(T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}\\.\\.\\d{4}-\\d{2}-\\d{2}$' }), {
+      default: [],
+      maxItems: 200,
+      description:
+        'Guest seasons of this estate besides the public holidays and the summer (YYYY-MM-DD..YYYY-MM-DD): guests using a family’s card are not taken for lending (credentialShared.guestDays).',
+    }),
     leaseholderAbsent: T.Object(
       {
         days: Days(30, 'Working days of the home door without a verified entry before leaseholder_absent.'),
@@ -55,10 +61,42 @@ export const DetectorsSchema = T.Object(
         pairWindowMs: T.Integer({
           minimum: 200,
           maximum: 30000,
-          default: 2500,
+          default: 6000,
           description:
-            'A card or fingerprint read and a face read at the same reader this close are one person.',
+            'A face captured at the same reader up to this long after a card or fingerprint read may be the person who presented it (captures arrive 1–5 s after the swipe).',
         }),
+        pairBeforeMs: T.Integer({
+          minimum: 0,
+          maximum: 30000,
+          default: 7000,
+          description:
+            'A face captured up to this long before the swipe may be its holder too: a face that failed and then swiped its own card is the card’s owner.',
+        }),
+        denseDays: Days(
+          7,
+          'A foreign face counts as using the credential when it did so on minDays days within this many days (a relative minding the flat every few days is not lending it).',
+        ),
+        learnDays: Days(
+          14,
+          'Days after a credential’s first use in which the face that regularly comes with it is learnt as its holder (card-only residents).',
+        ),
+        holderDays: T.Integer({
+          minimum: 2,
+          maximum: 60,
+          default: 3,
+          description: 'Days a face must come with a credential before it is taken for its holder.',
+        }),
+        guestDays: T.Integer({
+          minimum: 0,
+          maximum: 60,
+          default: 14,
+          description:
+            'A foreign face first seen in a guest season (public holidays, summer) counts only once it has been coming this long: guests stay days, not weeks. 0: no seasons.',
+        }),
+        suggestDays: Days(
+          14,
+          'Days a learnt holder face must have come with a resident’s card before the household file offers to enrol it.',
+        ),
         windowDays: Days(30, 'Days of history weighed.'),
         minDays: T.Integer({
           minimum: 1,
@@ -111,6 +149,13 @@ export const DetectorsSchema = T.Object(
             'Separate passes for one visitor to the household, within passWindowDays, that count as living there.',
         }),
         passWindowDays: Days(60, 'Window of passRepeats.'),
+        density: T.Number({
+          minimum: 0,
+          maximum: 1,
+          default: 0.35,
+          description:
+            'Share of the last 14 days on which the others must come and go to be living there (a house sitter comes every few days).',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

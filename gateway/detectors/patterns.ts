@@ -9,10 +9,15 @@ import type { Household } from '../roster/model.js';
 import type { ResidentRef } from '../roster/roster-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
 import type { Store } from '../store/store.js';
+import { Carriers } from './carriers.js';
 import { FaceClusters } from './face-clusters.js';
+import type { FaceDecider, FaceOffers } from './face-offers.js';
+import { GuestCalendar } from './holidays.js';
 import { evaluateHousehold, type RuleContext } from './household-rules.js';
-import { type Half, Pairing } from './pairing.js';
-import { DetectorState, type ForeignUse, type HouseholdState } from './state.js';
+import { judgeUse } from './judge.js';
+import { attributeLodgers } from './lodgers.js';
+import { type Judged, Pairing } from './pairing.js';
+import { DetectorState, type HouseholdState } from './state.js';
 import { onStranger, sweepStrangers } from './stranger-rule.js';
 
 /** What the pattern detectors are built from (build.ts, tests). */
@@ -23,39 +28,58 @@ export interface PatternDeps {
   roster: RosterSource;
   /** Passes, to tell a registered visitor of the household from a foreign face. */
   passes?: PassIndex;
+  /** Where learnt holder faces are offered for enrolment (the household file). */
+  offers?: FaceOffers;
   log: Logger;
 }
 
 const VERIFIED = new Set(['face', 'fingerprint', 'idcard']);
 const PAIRED = new Set(['card', 'fingerprint']);
+/** Judge credential reads whose window passed at readers gone quiet, at most this often (event time). */
+const FLUSH_EVERY_MS = 60_000;
 
 /**
- * The pattern detectors of issue 4 behind the pipeline's Detector seam: every recorded
- * entry, in commit order, in event time. A day's end (the first entry of a later day)
+ * The pattern detectors of issues 4 and 10 behind the pipeline's Detector seam: every
+ * recorded entry, in commit order, in event time. Card and fingerprint reads are judged
+ * with the faces their reader captured around them (pairing.ts, judge.ts), which teaches
+ * who carries each credential (carriers.ts). A day's end (the first entry of a later day)
  * sweeps every household for absence and forgets what fell out of the windows.
  */
-export class PatternDetector implements Detector {
+export class PatternDetector implements Detector, FaceDecider {
   readonly name = 'patterns';
   readonly #d: PatternDeps;
   readonly #cfg: Config['detectors'];
   readonly #state: DetectorState;
   readonly #clusters: FaceClusters;
+  readonly #carriers: Carriers;
   readonly #pairing: Pairing;
   readonly #ctx: RuleContext;
   readonly #doorsByPlace = new Map<string, string[]>();
+  readonly #gates: Set<string>;
   readonly #maxWindow: number;
+  /** Unregistered faces tied to households by using their credentials: cluster → households. */
+  readonly #tied = new Map<number, Set<string>>();
+  #flushedAt = 0;
 
   constructor(deps: PatternDeps) {
     this.#d = deps;
     const cfg = deps.config.detectors;
     this.#cfg = cfg;
     this.#clusters = new FaceClusters(cfg.strangerRecurrent.similarity, cfg.strangerRecurrent.maxClusters);
+    this.#carriers = new Carriers({
+      similarity: cfg.strangerRecurrent.similarity,
+      learnDays: cfg.credentialShared.learnDays,
+      holderDays: cfg.credentialShared.holderDays,
+    });
     this.#state = new DetectorState(deps.store);
-    this.#pairing = new Pairing(cfg.credentialShared.pairWindowMs);
+    this.#pairing = new Pairing(cfg.credentialShared.pairBeforeMs, cfg.credentialShared.pairWindowMs);
     this.#maxWindow = Math.max(cfg.credentialShared.windowDays, cfg.overcrowding.windowDays, 31);
+    this.#gates = new Set(deps.config.doors.filter((d) => !d.building && !d.entrance).map((d) => d.id));
     const self = this;
     this.#ctx = {
       cfg,
+      carriers: this.#carriers,
+      guests: new GuestCalendar(cfg.holidays),
       get roster() {
         return deps.roster.index;
       },
@@ -63,21 +87,29 @@ export class PatternDetector implements Detector {
         return self.#state.meta.startDay;
       },
       workingDays: (h, from, to) => this.#workingDays(h, from, to),
+      firstSeen: (p) => this.#firstSeen(p),
     };
   }
 
   /** Reads back what the detectors remembered (start-up, before the first entry). */
   load(): void {
-    this.#state.load(this.#clusters);
+    this.#state.load(this.#clusters, this.#carriers);
+    this.#retie();
   }
 
   /** Sizes, for /healthz-style reporting and the memory tests. */
-  get stats(): { households: number; strangers: number; clusters: number } {
+  get stats(): { households: number; strangers: number; clusters: number; credentials: number } {
     return {
       households: this.#state.households.size,
       strangers: this.#state.strangers.size,
       clusters: this.#clusters.size,
+      credentials: this.#carriers.models.size,
     };
+  }
+
+  /** What was learnt of who carries each credential (the household file's enrolment offers). */
+  get carriers(): Carriers {
+    return this.#carriers;
   }
 
   onEntry(e: EntryContext): AlertCandidate[] {
@@ -107,39 +139,79 @@ export class PatternDetector implements Detector {
     const res = e.resolution;
     const r = res.resident;
     const trusted = !e.decision.reasons.includes('low_score') && !e.decision.reasons.includes('no_liveness');
-    if (r && VERIFIED.has(n.kind) && trusted) this.#seen(r, n.ts);
-    const person = this.#person(e);
-    if (person && !r && !res.pass) onStranger(this.#cfg.strangerRecurrent, this.#state, person, e, out);
+    if (r && VERIFIED.has(n.kind) && trusted) this.#seen(r, n.ts, n.kind);
+    let cluster: number | null = null;
+    let learnt: string | undefined;
+    if (!r && !res.pass && n.kind === 'face' && n.embedding) {
+      cluster = this.#clusters.assign(n.embedding, n.ts);
+      // A face learnt as a credential's holder is that resident wherever it is seen.
+      learnt = this.#carriers.ownerOfFace(cluster, n.embedding);
+      const lr = learnt ? this.#d.roster.index.residents.get(learnt) : undefined;
+      if (lr) this.#seen(lr, n.ts, 'learnt-face');
+      else learnt = undefined;
+    }
+    const person = learnt ? `r:${learnt}` : this.#person(e, cluster);
+    if (person && !r && !res.pass && !learnt)
+      onStranger(this.#cfg.strangerRecurrent, this.#state, person, e, out);
+    if (cluster !== null && !learnt) this.#lodger(cluster, day);
 
-    if (r && PAIRED.has(n.kind) && n.key !== null) {
-      const face = this.#pairing.credential(n.readerId, {
+    let judged: Judged[];
+    if (r && PAIRED.has(n.kind) && n.key !== null)
+      judged = this.#pairing.credential({
         ts: n.ts,
         seq: e.seq,
         thumb: e.thumb,
+        readerId: n.readerId,
         owner: r,
         cred: `${n.kind}:${n.key}`,
-        paired: false,
       });
-      if (face?.person) this.#paired(r, `${n.kind}:${n.key}`, face.person, e, face, out);
-    } else if (n.kind === 'face' && person && trusted) {
-      const cred = this.#pairing.face(n.readerId, {
+    else if (n.kind === 'face' && person && trusted)
+      judged = this.#pairing.face(n.readerId, {
         ts: n.ts,
         seq: e.seq,
         thumb: e.thumb,
         person,
-        paired: false,
+        emb: n.embedding ?? null,
+        cluster,
+        learnt: learnt !== undefined,
       });
-      if (cred?.owner && cred.cred) this.#paired(cred.owner, cred.cred, person, e, cred, out);
+    else judged = this.#pairing.tick(n.readerId, n.ts);
+    if (meta.clock - this.#flushedAt >= FLUSH_EVERY_MS) {
+      this.#flushedAt = meta.clock;
+      judged.push(...this.#pairing.flush(meta.clock));
     }
+    for (const j of judged) this.#judge(j, out);
     return out;
   }
 
-  endBatch(): void {
-    this.#state.flush(this.#clusters);
+  endBatch(now: number): void {
+    this.#d.offers?.write(this.#carriers, now);
+    this.#state.flush(this.#clusters, this.#carriers);
+  }
+
+  /**
+   * An operator enrolled a learnt face as the resident's, or said it is not theirs (the
+   * household file, issue 10 item 2). Inside the caller's transaction, written at once.
+   */
+  decideFace(cred: string, owner: string, faceId: number, emb: Float32Array | null, enrolled: boolean): void {
+    const f = this.#carriers.decide(cred, faceId, enrolled);
+    if (!f && enrolled && emb) this.#carriers.enrolFace(cred, owner, faceId, emb, this.#state.meta.clock);
+    if (enrolled) {
+      const r = this.#d.roster.index.residents.get(owner);
+      const hs = r ? this.#state.households.get(r.householdId) : undefined;
+      // Its past uses of the card were the owner's.
+      if (hs && r) {
+        hs.foreign = hs.foreign.filter((fu) => fu.f !== faceId);
+        this.#state.touch(`h:${r.householdId}`);
+      }
+    }
+    this.#state.flush(this.#clusters, this.#carriers);
   }
 
   rollback(): void {
-    this.#state.load(this.#clusters);
+    this.#pairing.clear();
+    this.#state.load(this.#clusters, this.#carriers);
+    this.#retie();
   }
 
   /**
@@ -153,64 +225,137 @@ export class PatternDetector implements Detector {
     const from = p.validFrom - this.#cfg.suspectedSublet.passWindowDays * DAY_MS;
     hs.passes[k] = [...(hs.passes[k] ?? []).filter((x) => x >= from), p.validFrom];
     this.#state.touch(`h:${p.householdId}`);
-    this.#state.flush(this.#clusters);
+    this.#state.flush(this.#clusters, this.#carriers);
   }
 
-  #seen(r: ResidentRef, ts: number): void {
+  /** One credential read judged with the faces around it: presence, learning, or a foreign use. */
+  #judge(j: Judged, out: AlertCandidate[]): void {
+    const roster = this.#d.roster.index;
+    const owner = roster.residents.get(j.cred.owner.id) ?? j.cred.owner;
+    const hid = owner.householdId;
+    const verdict = judgeUse(j, owner, {
+      roster,
+      passes: this.#d.passes,
+      carriers: this.#carriers,
+      roamer: (c) => this.#roamer(c),
+      faceDays: (rid) => this.#state.households.get(hid)?.faced?.[rid]?.length ?? 0,
+    });
+    for (const [rid, via] of verdict.present) {
+      const rr = roster.residents.get(rid);
+      if (rr) this.#seen(rr, j.cred.ts, via);
+    }
+    const hs = this.#state.household(hid);
+    if (verdict.elected !== null) {
+      // Its earlier uses were the holder's: not foreign.
+      const before = hs.foreign.length;
+      hs.foreign = hs.foreign.filter((fu) => fu.f !== verdict.elected);
+      if (hs.foreign.length !== before) this.#state.touch(`h:${hid}`);
+    }
+    const fu = verdict.foreign;
+    if (!fu) return;
+    const day = dayOf(j.cred.ts);
+    let use = hs.foreign.find((x) => x.f === fu.face && x.c === j.cred.cred);
+    if (!use) {
+      use = {
+        p: fu.person,
+        f: fu.face,
+        c: j.cred.cred,
+        d: [],
+        first: j.cred.ts,
+        last: j.cred.ts,
+        s: [],
+        t: [],
+      };
+      hs.foreign.push(use);
+    }
+    use.first = Math.min(use.first, j.cred.ts);
+    use.last = Math.max(use.last, j.cred.ts);
+    if (!use.d.includes(day)) use.d = [...use.d, day].sort((a, b) => a - b);
+    for (const s of [j.cred.seq, fu.seq]) if (!use.s.includes(s)) use.s.push(s);
+    if (use.s.length > 6) use.s.splice(0, use.s.length - 6);
+    for (const t of [j.cred.thumb, fu.thumb]) if (t && !use.t.includes(t)) use.t.push(t);
+    if (use.t.length > 3) use.t.splice(0, use.t.length - 3);
+    if (fu.cluster !== null) this.#tie(fu.cluster, hid);
+    this.#state.touch(`h:${hid}`);
+    const h = roster.households.get(hid);
+    if (h)
+      evaluateHousehold(this.#ctx, h, hs, { today: day, ts: j.cred.ts, entry: false, sweep: false }, out);
+  }
+
+  #seen(r: ResidentRef, ts: number, via: string): void {
     const hs = this.#state.household(r.householdId);
+    if (via === 'face') {
+      const day = dayOf(ts);
+      const l = hs.faced?.[r.id] ?? [];
+      if (!l.includes(day)) {
+        hs.faced = { ...hs.faced, [r.id]: [...l, day].slice(-30) };
+        this.#state.touch(`h:${r.householdId}`);
+        // Recognised twice: whatever face was learnt for their cards from the start was not theirs.
+        if (l.length === 1) this.#carriers.ownerRecognised(r.id);
+      }
+    }
     const prev = hs.seen[r.id];
     if (prev !== undefined && prev >= ts) return;
     hs.seen[r.id] = ts;
+    if (hs.via?.[r.id] !== via) {
+      hs.via = { ...hs.via, [r.id]: via };
+      this.#state.touch(`h:${r.householdId}`);
+    }
     // Written when the day changes: presence is judged by the day.
     if (prev === undefined || dayOf(prev) !== dayOf(ts)) this.#state.touch(`h:${r.householdId}`);
   }
 
   /** The person key of an entry: a resident, a pass, or an unregistered person. */
-  #person(e: EntryContext): string | null {
+  #person(e: EntryContext, cluster: number | null): string | null {
     const { read: n, resolution: res } = e;
     if (res.resident) return n.kind === 'face' ? `r:${res.resident.id}` : null;
     if (res.pass) return `p:${res.pass.id}`;
     if (n.kind !== 'face') return n.key === null ? null : `${n.kind}:${n.key}`;
-    if (n.embedding) return `c:${this.#clusters.assign(n.embedding, n.ts)}`;
+    if (cluster !== null) return `c:${cluster}`;
     if (n.strangerId) return `x:${n.strangerId}`;
     return n.key === null ? null : `f:${n.key}`;
   }
 
-  /** A card or fingerprint of `owner` and a face, paired at one reader. */
-  #paired(
-    owner: ResidentRef,
-    cred: string,
-    person: string,
-    e: EntryContext,
-    other: Half,
-    out: AlertCandidate[],
-  ): void {
-    const n = e.read;
-    const hid = owner.householdId;
-    if (person === `r:${owner.id}`) {
-      this.#seen(owner, n.ts);
-      return;
+  /** An unregistered face seen at a door: a day of presence for the households it is tied to. */
+  #lodger(cluster: number, day: number): void {
+    const hids = this.#tied.get(cluster);
+    if (!hids) return;
+    for (const hid of hids) {
+      const hs = this.#state.household(hid);
+      const key = `c:${cluster}`;
+      const l = hs.lodgers?.[key] ?? [];
+      if (l.includes(day)) continue;
+      hs.lodgers = { ...hs.lodgers, [key]: [...l, day].slice(-62) };
+      this.#state.touch(`h:${hid}`);
     }
-    const roster = this.#d.roster.index;
-    if (person.startsWith('r:') && roster.residents.get(person.slice(2))?.householdId === hid) return;
-    if (person.startsWith('p:') && this.#d.passes?.get(person.slice(2))?.householdId === hid) return;
-    const hs = this.#state.household(hid);
-    const day = dayOf(n.ts);
-    let fu = hs.foreign.find((x) => x.p === person && x.c === cred);
-    if (!fu) {
-      fu = { p: person, c: cred, d: [], first: n.ts, last: n.ts, s: [], t: [] };
-      hs.foreign.push(fu);
-    }
-    fu.first = Math.min(fu.first, n.ts);
-    fu.last = Math.max(fu.last, n.ts);
-    if (!fu.d.includes(day)) fu.d = [...fu.d, day].sort((a, b) => a - b);
-    for (const s of [other.seq, e.seq]) if (!fu.s.includes(s)) fu.s.push(s);
-    if (fu.s.length > 6) fu.s.splice(0, fu.s.length - 6);
-    for (const t of [other.thumb, e.thumb]) if (t && !fu.t.includes(t)) fu.t.push(t);
-    if (fu.t.length > 3) fu.t.splice(0, fu.t.length - 3);
-    this.#state.touch(`h:${hid}`);
-    const h = roster.households.get(hid);
-    if (h) evaluateHousehold(this.#ctx, h, hs, { today: day, ts: n.ts, entry: true, sweep: false }, out);
+  }
+
+  #tie(cluster: number, hid: string): void {
+    const s = this.#tied.get(cluster) ?? new Set<string>();
+    s.add(hid);
+    this.#tied.set(cluster, s);
+  }
+
+  /** Rebuilds the cluster → household ties from the households' foreign uses. */
+  #retie(): void {
+    this.#tied.clear();
+    for (const [hid, hs] of this.#state.households)
+      for (const fu of hs.foreign) if (fu.p.startsWith('c:')) this.#tie(Number(fu.p.slice(2)), hid);
+  }
+
+  /** The local day an unregistered face's cluster was first seen, while it is remembered. */
+  #firstSeen(person: string): number | undefined {
+    const first = person.startsWith('c:') ? this.#clusters.firstSeen(Number(person.slice(2))) : undefined;
+    return first === undefined ? undefined : dayOf(first);
+  }
+
+  /** An unregistered face seen at three entrances or more this week: a rider, staff, a courier. */
+  #roamer(cluster: number): boolean {
+    const s = this.#state.strangers.get(`c:${cluster}`);
+    if (!s) return false;
+    let n = 0;
+    for (const door of Object.keys(s.doors)) if (!this.#gates.has(door)) n++;
+    return n >= 3;
   }
 
   /** End of local day `day`: absence of every household, windows, forgotten faces. */
@@ -219,18 +364,36 @@ export class PatternDetector implements Detector {
     const ts = this.#state.meta.clock;
     const from = day - this.#maxWindow;
     for (const [hid, hs] of this.#state.households) {
-      if (prune(hs, from, ts - this.#cfg.suspectedSublet.passWindowDays * DAY_MS))
+      if (!roster.households.has(hid)) {
+        // No longer on the roster: nothing left to judge.
+        this.#state.households.delete(hid);
+        this.#state.touch(`h:${hid}`);
+      } else if (prune(hs, from, ts - this.#cfg.suspectedSublet.passWindowDays * DAY_MS))
         this.#state.touch(`h:${hid}`);
     }
+    attributeLodgers(
+      {
+        roster,
+        state: this.#state,
+        startDay: this.#state.meta.startDay,
+        gates: this.#gates,
+        absentDays: this.#cfg.suspectedSublet.absentDays,
+        firstSeen: (p) => this.#firstSeen(p),
+      },
+      day,
+    );
     for (const h of roster.households.values()) {
-      if (h.status !== 'active') continue;
+      if (h.status !== 'active' && !this.#state.households.has(h.id)) continue;
       const hs = this.#state.household(h.id);
       if (evaluateHousehold(this.#ctx, h, hs, { today: day, ts, entry: false, sweep: true }, out))
         this.#state.touch(`h:${h.id}`);
     }
     const cfg = this.#cfg.strangerRecurrent;
     sweepStrangers(cfg, this.#state, ts, cfg.maxClusters);
-    this.#clusters.expire(ts - cfg.clusterTtlDays * DAY_MS);
+    const ttl = ts - cfg.clusterTtlDays * DAY_MS;
+    for (const id of this.#clusters.expire(ttl)) this.#tied.delete(id);
+    this.#carriers.expire(ttl);
+    this.#d.offers?.expire(ttl);
     for (const [door, days] of this.#state.doorDays)
       for (const d of days)
         if (d < day - 400) {
@@ -271,20 +434,37 @@ export class PatternDetector implements Detector {
 
 /** Drops days and passes out of the windows; returns whether anything changed. */
 function prune(hs: HouseholdState, fromDay: number, passFrom: number): boolean {
-  if (hs.foreign.length === 0 && Object.keys(hs.passes).length === 0) return false;
   let changed = false;
-  const kept: ForeignUse[] = [];
-  for (const fu of hs.foreign) {
-    const d = fu.d.filter((x) => x >= fromDay);
-    if (d.length !== fu.d.length) changed = true;
-    if (d.length > 0) kept.push({ ...fu, d });
+  if (hs.foreign.length > 0) {
+    const kept = [];
+    for (const fu of hs.foreign) {
+      const d = fu.d.filter((x) => x >= fromDay);
+      if (d.length !== fu.d.length) changed = true;
+      if (d.length > 0) kept.push({ ...fu, d });
+    }
+    hs.foreign = kept;
   }
-  hs.foreign = kept;
   for (const [k, l] of Object.entries(hs.passes)) {
     const f = l.filter((x) => x >= passFrom);
     if (f.length !== l.length) changed = true;
     if (f.length === 0) delete hs.passes[k];
     else hs.passes[k] = f;
+  }
+  if (hs.lodgers) {
+    for (const [k, l] of Object.entries(hs.lodgers)) {
+      const f = l.filter((x) => x >= fromDay);
+      if (f.length !== l.length) changed = true;
+      if (f.length === 0) delete hs.lodgers[k];
+      else hs.lodgers[k] = f;
+    }
+  }
+  if (hs.attributed) {
+    const kept = hs.attributed.filter((p) => hs.lodgers?.[p] !== undefined);
+    if (kept.length !== hs.attributed.length) {
+      changed = true;
+      if (kept.length === 0) delete hs.attributed;
+      else hs.attributed = kept;
+    }
   }
   return changed;
 }

@@ -1,11 +1,14 @@
 import type { AlertKind } from '../../core/codes.js';
 import type { Store } from '../store/store.js';
+import type { Carriers } from './carriers.js';
 import type { FaceClusters } from './face-clusters.js';
 
 /** One foreign person on one of a household's credentials (a lent or shared card). */
 export interface ForeignUse {
   /** Person key: r:resident, p:pass, c:face cluster, x:terminal stranger id. */
   p: string;
+  /** The companion face learnt for the credential (carriers.ts), when the person is an unregistered face. */
+  f?: number;
   /** The credential used, kind:key. */
   c: string;
   /** Distinct local days of use, ascending, within the longest window. */
@@ -21,7 +24,15 @@ export interface ForeignUse {
 export interface HouseholdState {
   /** Last verified presence (face, fingerprint, ID card, or card with the owner's face) by resident. */
   seen: Record<string, number>;
+  /** How each resident's last presence was verified, for the evidence (face, card+face, learnt…). */
+  via?: Record<string, string>;
   foreign: ForeignUse[];
+  /** Recent days on which each resident's own face was recognised (a face user does not need a learnt face). */
+  faced?: Record<string, number[]>;
+  /** Unregistered faces attributed to the household as its lodgers, though they used none of its credentials (lodgers.ts). */
+  attributed?: string[];
+  /** Days on which each person tied to the household by its credentials was seen at a door. */
+  lodgers?: Record<string, number[]>;
   /** Pass creation times by visitor key (the same visitor registered again and again). */
   passes: Record<string, number[]>;
   /** Kinds reported for the ongoing situation, with the day last sent. */
@@ -36,6 +47,10 @@ export interface StrangerState {
   thumbs: Record<string, string[]>;
   fired: Record<string, number>;
   last: number;
+  /** Distinct days seen at each door over the last month (lodgers.ts: who comes in where, since when). */
+  ed?: Record<string, number[]>;
+  /** Local day first seen. */
+  f?: number;
 }
 
 /** The event-time clock of the detectors. */
@@ -44,6 +59,8 @@ export interface Meta {
   sweptDay: number;
   clock: number;
   nextCluster: number;
+  /** Next companion-face id (carriers.ts); absent in state written before issue 10. */
+  nextFace?: number;
 }
 
 /**
@@ -68,7 +85,9 @@ export class DetectorState {
   }
 
   /** Reads everything back (start-up, and after a rolled-back commit). */
-  load(clusters: FaceClusters): void {
+  load(clusters: FaceClusters, carriers: Carriers): void {
+    clusters.clear();
+    carriers.clear();
     this.households.clear();
     this.strangers.clear();
     this.doorDays.clear();
@@ -93,12 +112,16 @@ export class DetectorState {
         case 'c':
           clusters.restore(Number(id), r.value);
           break;
+        case 'k':
+          carriers.restore(id, r.value);
+          break;
         case 'm':
           this.meta = JSON.parse(r.value) as Meta;
           break;
       }
     }
     clusters.nextId = this.meta.nextCluster;
+    carriers.nextFace = this.meta.nextFace ?? 1;
   }
 
   household(id: string): HouseholdState {
@@ -110,18 +133,19 @@ export class DetectorState {
     return h;
   }
 
-  /** Marks a record for writing at the end of the commit: h:household, s:stranger, d:door, m:meta. */
+  /** Marks a record for writing at the end of the commit: h:household, s:stranger, d:door, m:meta (k: credentials are the carriers'). */
   touch(key: string): void {
     this.#dirty.add(key);
   }
 
   /** Writes what changed. Inside the commit transaction. */
-  flush(clusters: FaceClusters): void {
+  flush(clusters: FaceClusters, carriers: Carriers): void {
     const upsert = this.#store.statement(
       'INSERT INTO detector_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     );
     const del = this.#store.statement('DELETE FROM detector_state WHERE key = ?');
     this.meta.nextCluster = clusters.nextId;
+    this.meta.nextFace = carriers.nextFace;
     this.#dirty.add('m:');
     for (const key of this.#dirty) {
       const id = key.slice(2);
@@ -151,5 +175,11 @@ export class DetectorState {
       else upsert.run(`c:${id}`, s);
     }
     clusters.dirty.clear();
+    for (const cred of carriers.dirty) {
+      const s = carriers.serialize(cred);
+      if (s === null) del.run(`k:${cred}`);
+      else upsert.run(`k:${cred}`, s);
+    }
+    carriers.dirty.clear();
   }
 }

@@ -2,8 +2,8 @@ import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config } from '../config/schema.js';
 import type { EntryContext } from '../pipeline/detector.js';
+import { personLabel } from './evidence.js';
 import type { DetectorState } from './state.js';
-import { personLabel } from './time.js';
 
 /** Appends to a list kept to its last `max` items. */
 function pushCapped<T>(rec: Record<string, T[]>, key: string, v: T, max: number): void {
@@ -35,6 +35,10 @@ export function onStranger(
     state.strangers.set(person, s);
   }
   s.last = Math.max(s.last, n.ts);
+  const day = dayOf(n.ts);
+  s.f = Math.min(s.f ?? day, day);
+  const ed = s.ed?.[door] ?? [];
+  if (!ed.includes(day)) s.ed = { ...s.ed, [door]: [...ed.filter((d) => d > day - 31), day] };
   const from = n.ts - cfg.days * DAY_MS;
   s.doors[door] = (s.doors[door] ?? []).filter((x) => x >= from);
   pushCapped(s.doors, door, n.ts, cfg.count * 3);
@@ -43,7 +47,6 @@ export function onStranger(
   if (e.thumb) pushCapped(s.thumbs, door, e.thumb, 4);
   state.touch(`s:${person}`);
   if (list.length < cfg.count) return;
-  const day = dayOf(n.ts);
   const fired = s.fired[door];
   if (fired !== undefined && fired >= day) return;
   s.fired[door] = day;
@@ -58,7 +61,7 @@ export function onStranger(
     finding: {
       phase: fired === undefined ? 'open' : 'update',
       patternTs: list[0] as number,
-      summary: `${personLabel(person)} ${cfg.days} 天内在本门出现 ${list.length} 次 (seen ${list.length} times in ${cfg.days} days)`,
+      summary: `${personLabel(person)} ${cfg.days} 天内在本门出现 ${list.length} 次`,
       buildingId: e.door.building ?? null,
       chain: {
         person: personLabel(person),
@@ -95,6 +98,14 @@ export function sweepStrangers(
       } else {
         s.doors[door] = l;
         any = true;
+      }
+    }
+    const today = Math.floor((clock + 8 * 3600_000) / DAY_MS);
+    for (const door of Object.keys(s.ed ?? {})) {
+      const d = (s.ed?.[door] ?? []).filter((x) => x > today - 31);
+      if (s.ed) {
+        if (d.length === 0) delete s.ed[door];
+        else s.ed[door] = d;
       }
     }
     if (!any) state.strangers.delete(person);

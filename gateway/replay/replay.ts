@@ -11,6 +11,12 @@ import type { Pipeline } from '../pipeline/pipeline.js';
 export interface ReplayTarget {
   readonly pipeline: Pipeline;
   readonly passes: PassService;
+  /**
+   * Imports a roster (the JSON import format) as `roster import` would, at event time `ts`,
+   * and swaps it in: `{"roster": {...}, "mode": "merge"|"replace"}` lines (issue 10: status
+   * changes from imports during a replay). Returns the problems when it refused the roster.
+   */
+  importRoster?(json: string, mode: 'merge' | 'replace', ts: number): string[];
 }
 
 /** Replayed lines are reader protocol v1 events: decoded by that protocol's driver. */
@@ -20,6 +26,8 @@ const REPLAY_PROTOCOL = 'mqtt-v1';
 export interface ReplayStats {
   reads: number;
   passes: number;
+  /** Roster imports the file carried. */
+  rosters: number;
   rejected: number;
   failed: number;
   seconds: number;
@@ -44,8 +52,8 @@ const MAX_BACKLOG = 8000;
  * Pushes a JSON-lines file of reads through the gateway's own pipeline and detectors at
  * full speed (issue 4): each line is a reader protocol v1 event with a `reader` field
  * (checked by the same parser as MQTT input, recorded and checked as offline: nobody is
- * answered), or `{"pass": {...}}`, a pass the simulator registers, created through the
- * same PassService as the API. The clock follows event time, so the ledger and the
+ * answered), `{"pass": {...}}`, a pass the simulator registers, created through the
+ * same PassService as the API, or `{"roster": {...}, "mode": "merge"}`, a roster import. The clock follows event time, so the ledger and the
  * detectors see the year as it happened.
  */
 export async function replayFile(
@@ -53,6 +61,7 @@ export async function replayFile(
   clock: ManualClock,
   file: string,
   progress?: (s: ReplayStats) => void,
+  onRoster?: (problems: string[]) => void,
 ): Promise<ReplayStats> {
   const decode = DRIVERS[REPLAY_PROTOCOL]?.decodeEvent;
   if (!decode) throw new GatewayError('NO_DECODER', `the ${REPLAY_PROTOCOL} driver decodes no events`);
@@ -60,6 +69,7 @@ export async function replayFile(
   const s: ReplayStats = {
     reads: 0,
     passes: 0,
+    rosters: 0,
     rejected: 0,
     failed: 0,
     seconds: 0,
@@ -97,6 +107,21 @@ export async function replayFile(
         s.passes++;
       } catch {
         s.rejected++;
+      }
+      continue;
+    }
+    if (o.roster && typeof o.roster === 'object') {
+      // Reads before the import are checked against the roster they came under.
+      await gw.pipeline.drain();
+      const at = typeof o.at === 'string' ? Date.parse(o.at) : Number.NaN;
+      if (at > clock.now()) clock.set(at);
+      const problems = gw.importRoster
+        ? gw.importRoster(JSON.stringify(o.roster), o.mode === 'replace' ? 'replace' : 'merge', clock.now())
+        : ['this replay imports no rosters'];
+      if (problems.length === 0) s.rosters++;
+      else {
+        s.rejected++;
+        onRoster?.(problems);
       }
       continue;
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { normalizeCardUid } from '../../core/card-uid.js';
 import {
   type CredentialKind,
@@ -21,6 +21,7 @@ import {
   normalizeIdNumber,
 } from '../../core/id-number.js';
 import { readTemplates } from './fingerprint-templates.js';
+import { locateJsonPaths } from './json-locate.js';
 import type { CredentialRow, FingerprintTemplate, Household, Resident, RosterSnapshot } from './model.js';
 
 /** One bad row: where, which field, why. Nothing is imported while any exist. */
@@ -29,6 +30,8 @@ export interface RowError {
   line: number | null;
   field: string;
   reason: string;
+  /** JSON files: where the field is, e.g. `households[12].residents[0].idNumber` (a one-line file has one line). */
+  at?: string;
 }
 
 /** A resident row, flattened: household fields repeat on each of its residents. */
@@ -177,12 +180,7 @@ function rowsFromJson(text: string): {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    // Node's JSON errors do not always give a position; the YAML parser (a JSON
-    // superset) locates the first syntax error by line.
-    const m = /position (\d+)/.exec(String(err));
-    const line = m
-      ? text.slice(0, Number(m[1])).split('\n').length
-      : (parseDocument(text).errors[0]?.linePos?.[0]?.line ?? null);
+    const line = jsonErrorLine(text, err as Error);
     return {
       rows: [],
       // Node's message quotes the text around the error (a name, an ID number): not repeated.
@@ -224,21 +222,42 @@ function rowsFromJson(text: string): {
   return { rows, errors: [], version: str(root.version) ?? undefined, names };
 }
 
-/** Finds the line of each field cited in errors (only when there are errors: it is slow). */
+/** Files up to this size may be parsed as YAML to locate a JSON syntax error (~50× its size in heap). */
+const YAML_LOCATE_MAX = 1 << 20;
+
+/**
+ * The line of a JSON syntax error. Node's messages do not always give a position; the
+ * YAML parser (a JSON superset) locates the first error by line, but builds a tree of
+ * the whole file: only for small files (a large roster would run out of heap, issue 10).
+ */
+function jsonErrorLine(text: string, err: Error): number | null {
+  const m = /position (\d+)/.exec(String(err));
+  if (m) return lineAt(text, Number(m[1]));
+  if (/end of JSON input/.test(err.message)) return lineAt(text, text.trimEnd().length);
+  if (text.length > YAML_LOCATE_MAX) return null;
+  return parseDocument(text).errors[0]?.linePos?.[0]?.line ?? null;
+}
+
+/** The 1-based line of an offset, without splitting the text. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Finds the line of each field cited in errors: the field itself when it is there, else
+ * the object that lacks it. One pass over the text, bounded memory (json-locate.ts).
+ */
 function locateJsonLines(text: string, errors: Array<RowError & { path?: string }>): void {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+  const want = (e: RowError & { path?: string }) => (e.path ? [`${e.path}.${e.field}`, e.path] : []);
+  const lines = locateJsonPaths(text, new Set(errors.flatMap(want)));
   for (const e of errors) {
-    if (!e.path || e.line !== null) continue;
-    const segs = e.path
-      .split(/[.[\]]+/)
-      .filter(Boolean)
-      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-    // The field itself when it is there, else the object that lacks it.
-    for (const p of [[...segs, ...e.field.split('.')], segs]) {
-      const node = doc.getIn(p, true);
-      if (isNode(node) && node.range) {
-        e.line = lc.linePos(node.range[0]).line;
+    if (e.line !== null) continue;
+    for (const p of want(e)) {
+      const l = lines.get(p);
+      if (l !== undefined) {
+        e.line = l;
         break;
       }
     }
@@ -459,7 +478,13 @@ export function parseRoster(
 
   if (format === 'json' && errors.some((e) => e.path)) locateJsonLines(text, errors);
   if (errors.length > 0)
-    return { snapshot: null, errors: errors.map(({ path: _p, ...e }) => e), version: src.version };
+    return {
+      snapshot: null,
+      errors: errors.map(({ path, ...e }) =>
+        path ? { ...e, at: e.field ? `${path}.${e.field}` : path } : e,
+      ),
+      version: src.version,
+    };
 
   const buildingIds = new Set<string>();
   const entrances = new Map<string, { id: string; buildingId: string; name: string }>();

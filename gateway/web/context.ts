@@ -17,6 +17,7 @@ import type { SessionStore } from '../accounts/sessions.js';
 import type { UserStore } from '../accounts/users.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
+import type { FaceOffers } from '../detectors/face-offers.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { CaseBook } from '../ledger/case-book.js';
 import type { HandoverPackages } from '../ledger/handover-packages.js';
@@ -42,6 +43,8 @@ export interface WebDeps {
   /** Visitor passes and the ledger (issue 4). */
   passes: PassService;
   cases: CaseBook;
+  /** Faces learnt as residents' card holders, offered for enrolment (issue 10). */
+  faces: FaceOffers;
   /** The full inspection, evidence uploads, enforcement feedback, tip rewards (issue 16). */
   workflow: LedgerWorkflow;
   /** The signed hand-over packages for 城管 (issue 14); absent in servers built without them (tests). */

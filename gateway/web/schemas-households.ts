@@ -1,6 +1,7 @@
 import { Type as T } from '@sinclair/typebox';
 import { HouseholdLedger } from './ledger-schemas.js';
 import { Alert, Entry } from './schemas.js';
+import { HouseholdFaces } from './schemas-faces.js';
 
 /** JSON Schemas of the household search and the household file (一户一档). */
 
@@ -67,4 +68,4 @@ export const HouseholdReply = T.Object({
 });
 
 /** GET /api/households/:id: the roster, journal and ledger sides of the file in one reply. */
-export const HouseholdFile = T.Composite([HouseholdReply, HouseholdLedger]);
+export const HouseholdFile = T.Composite([HouseholdReply, HouseholdLedger, HouseholdFaces]);

@@ -14,6 +14,7 @@ import { campaignRoutes } from './routes/campaigns.js';
 import { caseRoutes, handoverArchiveRoute } from './routes/cases.js';
 import { enforcementRoutes } from './routes/enforcement.js';
 import { evidenceRoutes } from './routes/evidence.js';
+import { faceOfferRoutes } from './routes/face-offers.js';
 import { householdRoutes } from './routes/households.js';
 import { journalRoutes } from './routes/journal.js';
 import { listingRoutes } from './routes/listings.js';
@@ -37,6 +38,7 @@ const ROUTES: RouteModule[] = [
   journalRoutes,
   readerRoutes,
   householdRoutes,
+  faceOfferRoutes,
   liveRoutes,
   overviewRoutes,
   passRoutes,

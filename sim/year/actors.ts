@@ -1,38 +1,17 @@
 /**
- * Who lives a simulated year, and what is planted in it (issue 4): residents with their
- * rhythms and absences, strangers, couriers and staff with passes, relatives with passes,
- * and the planted cases — sublets, overcrowding, lent cards, long absences — with the hard
- * negatives beside them: large families, relatives with passes, night-shift workers,
- * Spring Festival travel.
+ * Who lives a simulated year (issue 4, harder in issue 10): residents with their rhythms,
+ * absences and the windows of their leases, card-only residents and poor recognisers,
+ * strangers and new regulars, couriers with passes, property staff with staff cards in no
+ * roster, delivery riders; the planted cases and hard negatives are added by plants.ts.
  */
 import { personEmbedding } from '../embedding.js';
 import { hashSeed, Random } from '../random.js';
 import type { SimEstate } from '../types.js';
-import type { Negative, PlantedCase, Scenario } from './labels.js';
-
-/** Someone who comes in through the doors of the estate. */
-export interface Actor {
-  id: string;
-  /** Terminal person id (registered residents); null: an unregistered face with an embedding. */
-  faceId: string | null;
-  emb: Float32Array | null;
-  idNumber?: string;
-  /** Card used (own, or borrowed from the household); chance of using it on a trip. */
-  card: string | null;
-  cardShare: number;
-  /** Doors on the way home: a gate, then the entrance. */
-  doors: string[];
-  /** Outings a day (each ends with coming home through the doors). */
-  rate: number;
-  /** Holds a pass (a registered visitor or courier): not a stranger. */
-  known?: boolean;
-  /** Comes home in the morning (night shift). */
-  night?: boolean;
-  /** Days [from, to) the actor is around; absences inside. */
-  from: number;
-  to: number;
-  away: Array<[number, number]>;
-}
+import type { Negative, PlantedCase } from './labels.js';
+import type { YearParams } from './params.js';
+import { type Actor, outsider, relatedFace } from './people.js';
+import { plant } from './plants.js';
+import type { RosterPlan } from './roster-plan.js';
 
 /** A pass the simulator registers (written to the read file, created through the PassService). */
 export interface PlannedPass {
@@ -40,12 +19,29 @@ export interface PlannedPass {
   body: Record<string, unknown>;
 }
 
+/** A rider or staff member: works some days, visits many entrances. */
+export interface Worker {
+  actor: Actor;
+  kind: 'staff' | 'rider';
+  /** Entrances visited (staff: their round; riders: anywhere). */
+  round: string[];
+}
+
 /** Everyone in a simulated year, the passes registered, and the ground truth planted. */
 export interface Cast {
   actors: Actor[];
-  /** Strangers: index into actors, and whether they come back often. */
-  strangers: Array<{ actor: Actor; recurring: boolean }>;
+  /** Residents (and their guests, lodgers, sitters) by household. */
+  byHousehold: Map<string, Actor[]>;
+  /** Residents and lodgers by entrance door: the neighbours who hold a door. */
+  byEntrance: Map<string, Actor[]>;
+  /** Strangers: how often they come (visits a day) and from when. */
+  strangers: Array<{ actor: Actor; perDay: number }>;
   couriers: Actor[];
+  workers: Worker[];
+  /** Guests who come in with their hosts: actor → the household members they follow. */
+  guests: Actor[];
+  /** Sitters: actor and the days they come. */
+  sitters: Array<{ actor: Actor; days: Set<number> }>;
   passes: PlannedPass[];
   cases: PlantedCase[];
   negatives: Negative[];
@@ -54,7 +50,14 @@ export interface Cast {
 const iso = (start: number, day: number) => new Date(start + day * 86_400_000).toISOString();
 
 /** Builds the cast of a year of `days` days starting at local midnight `start`. */
-export function cast(estate: SimEstate, seed: number, start: number, days: number): Cast {
+export function cast(
+  estate: SimEstate,
+  plan: RosterPlan,
+  p: YearParams,
+  seed: number,
+  start: number,
+  days: number,
+): Cast {
   const rng = new Random(hashSeed(seed, 'year-cast'));
   const entranceOf = new Map<string, string>();
   for (const h of estate.roster.households) entranceOf.set(h.id, h.entrance ?? h.building);
@@ -62,223 +65,149 @@ export function cast(estate: SimEstate, seed: number, start: number, days: numbe
     r.chance(0.8) ? 'GATE-N' : 'GATE-S',
     entranceOf.get(hid) as string,
   ];
-  const actors: Actor[] = [];
-  const byHousehold = new Map<string, Actor[]>();
-  for (const p of estate.persons) {
-    if (p.kind !== 'resident' || !p.householdId) continue;
-    const r = rng.fork('res', p.id);
+  const c: Cast = {
+    actors: [],
+    byHousehold: new Map(),
+    byEntrance: new Map(),
+    strangers: [],
+    couriers: [],
+    workers: [],
+    guests: [],
+    sitters: [],
+    passes: [],
+    cases: [],
+    negatives: [...plan.negatives],
+  };
+  const familyFace = new Map<string, Float32Array>();
+  for (const person of estate.persons) {
+    const rp = person.residentId ? plan.residents.get(person.residentId) : undefined;
+    if (!rp || !person.householdId || rp.to <= rp.from) continue;
+    const r = rng.fork('res', person.id);
+    let fam = familyFace.get(person.householdId);
+    if (!fam) {
+      fam = personEmbedding(seed, `family-${person.householdId}`);
+      familyFace.set(person.householdId, fam);
+    }
+    // Spouses are not blood relatives; the others look alike.
+    const spouse = /-2$/.test(person.id) && r.chance(0.7);
     const a: Actor = {
-      id: p.id,
-      faceId: p.facePersonId,
-      emb: null,
-      idNumber: p.idNumber,
-      card: p.card ?? null,
-      cardShare: p.card ? 0.3 : 0,
-      doors: doorsOf(p.householdId, r),
+      id: person.id,
+      faceId: rp.enrolledFrom === null ? null : person.facePersonId,
+      enrolledFrom: rp.enrolledFrom ?? 0,
+      emb: spouse ? person.embedding : relatedFace(fam, person.embedding, p.familyLikeness),
+      nullRate: rp.nullRate,
+      faceFirst: rp.faceFirst,
+      idNumber: person.idNumber,
+      card: rp.card,
+      cardFrom: rp.cardFrom,
+      cardShare: rp.enrolledFrom === null ? 1 : rp.card ? 0.3 : 0,
+      cardAway: [],
+      doors: doorsOf(person.householdId, r),
       rate: r.chance(0.2) ? 0.5 : 0.95,
-      from: 0,
-      to: days,
+      household: person.householdId,
+      stranger: false,
+      from: rp.from,
+      to: rp.to,
       away: [],
     };
     // Ordinary travel: up to two trips a year of 2–10 days.
     for (let k = r.int(0, 2); k > 0; k--) {
-      const s = r.int(0, days - 12);
+      const s = r.int(0, Math.max(0, days - 12));
       a.away.push([s, s + r.int(2, 10)]);
     }
-    actors.push(a);
-    const list = byHousehold.get(p.householdId) ?? [];
-    list.push(a);
-    byHousehold.set(p.householdId, list);
+    add(c, a);
   }
-  const households = estate.roster.households.filter((h) => h.status === 'active' && byHousehold.has(h.id));
-  const pool = rng.shuffle([...households]);
-  const take = (n: number, ok: (hid: string) => boolean = () => true) => {
-    const out: string[] = [];
-    for (let i = 0; i < pool.length && out.length < n; i++) {
-      const h = pool[i];
-      if (h && ok(h.id)) {
-        out.push(h.id);
-        pool.splice(i--, 1);
-      }
-    }
-    return out;
-  };
-  const hasCard = (hid: string) => (byHousehold.get(hid) ?? []).some((a) => a.card);
-  const size = (hid: string) => (byHousehold.get(hid) ?? []).length;
-  const N = households.length;
-  const count = (share: number) => Math.max(2, Math.round(N * share));
-  const c: Cast = { actors, strangers: [], couriers: [], passes: [], cases: [], negatives: [] };
-  const members = (hid: string) => byHousehold.get(hid) ?? [];
-  const leave = (hid: string, from: number, to: number, who: 'all' | 'leaseholder') => {
-    const m = members(hid);
-    for (const a of who === 'all' ? m : m.slice(0, 1)) a.away.push([from, to]);
-  };
-  const outsider = (
-    label: string,
-    hid: string,
-    card: string | null,
-    r: Random,
-    from: number,
-    to: number,
-    rate = 0.9,
-  ): Actor => {
-    const a: Actor = {
-      id: `${label}-${hid}-${actors.length}`,
-      faceId: null,
-      emb: personEmbedding(seed, `${label}-${hid}-${actors.length}`),
-      card,
-      cardShare: card ? 1 : 0,
-      doors: doorsOf(hid, r),
-      rate,
-      from,
-      to,
-      away: [],
-    };
-    actors.push(a);
-    return a;
-  };
-  let caseNo = 0;
-  const plant = (
-    scenario: Scenario,
-    hid: string,
-    from: number,
-    to: number,
-    kinds: string[],
-    persons: Actor[],
-  ) =>
-    c.cases.push({
-      id: `L${++caseNo}`,
-      scenario,
-      householdId: hid,
-      start: iso(start, from),
-      end: iso(start, to),
-      kinds,
-      persons: persons.map((a) => a.id),
-    });
-  const r = rng.fork('plant');
-  const window = () => r.int(20, Math.max(21, days - 60));
-  const cardOf = (hid: string) => members(hid).find((a) => a.card)?.card ?? null;
-  const subletN = count(0.006);
-  for (const hid of take(Math.ceil(subletN * 0.75), (h) => hasCard(h) && size(h) <= 4)) {
-    const from = window();
-    leave(hid, from, days, 'all');
-    const tenants = Array.from({ length: r.int(1, 2) }, () =>
-      outsider('subtenant', hid, cardOf(hid), r, from, days),
-    );
-    plant(
-      'sublet_card',
-      hid,
-      from,
-      days,
-      ['suspected_sublet', 'credential_shared', 'leaseholder_absent'],
-      tenants,
-    );
+  for (const hid of plan.households.keys()) {
+    const m = c.byHousehold.get(hid) ?? [];
+    if (m.length >= 5) c.negatives.push({ scenario: 'large_family', householdId: hid });
   }
-  for (const hid of take(Math.floor(subletN * 0.25))) {
-    const from = window();
-    leave(hid, from, days, 'all');
-    const t = outsider('subtenant', hid, null, r, from, days);
-    t.known = true;
-    t.idNumber = `sublet-${hid}`;
-    for (let d = from; d < days; d += 7)
-      c.passes.push({ day: d, body: visitorPass(hid, t, 'tenant', start, d, Math.min(days, d + 7)) });
-    plant('sublet_pass', hid, from, days, ['suspected_sublet', 'leaseholder_absent'], [t]);
-  }
-  for (const hid of take(count(0.004), hasCard)) {
-    const from = window();
-    const absent = r.chance(0.5);
-    if (absent) leave(hid, from, days, 'all');
-    const occupants = Array.from({ length: r.int(4, 7) }, () =>
-      outsider('occupant', hid, cardOf(hid), r, from, days),
-    );
-    plant(
-      'overcrowding',
-      hid,
-      from,
-      days,
-      ['overcrowding', 'credential_shared', ...(absent ? ['suspected_sublet', 'leaseholder_absent'] : [])],
-      occupants,
-    );
-  }
-  for (const hid of take(count(0.004), hasCard)) {
-    const from = window();
-    const to = Math.min(days, from + r.int(28, 84));
-    const friend = outsider('friend', hid, cardOf(hid), r, from, to, 0.6);
-    plant('lent_card', hid, from, to, ['credential_shared'], [friend]);
-  }
-  for (const [scenario, who] of [
-    ['long_absence_hospital', 'leaseholder'],
-    ['long_absence_travel', 'all'],
-  ] as const) {
-    for (const hid of take(count(0.005))) {
-      const from = window();
-      const to = Math.min(days, from + r.int(40, 120));
-      leave(hid, from, to, who);
-      plant(scenario, hid, from, to, ['leaseholder_absent'], []);
-    }
-  }
-  // Hard negatives.
-  for (const hid of take(count(0.01))) {
-    const relatives = Array.from({ length: r.int(1, 2) }, () =>
-      outsider('relative', hid, null, r, 0, days, 0.45),
-    );
-    for (const rel of relatives) {
-      rel.idNumber = `relative-${rel.id}`;
-      rel.known = true;
-      for (let d = 0; d < days; d += 90)
-        c.passes.push({ day: d, body: visitorPass(hid, rel, 'relative', start, d, Math.min(days, d + 90)) });
-    }
-    c.negatives.push({ scenario: 'relatives_with_pass', householdId: hid });
-  }
-  for (const h of households)
-    if (size(h.id) >= 5) c.negatives.push({ scenario: 'large_family', householdId: h.id });
-  for (const a of actors) {
+  for (const a of c.actors)
     if (a.faceId && rng.fork('night', a.id).chance(0.04)) {
       a.night = true;
-      c.negatives.push({ scenario: 'night_shift', householdId: a.doors[1] ?? '', residentId: a.id });
+      c.negatives.push({ scenario: 'night_shift', householdId: a.household ?? '', residentId: a.id });
     }
+  springFestival(c, rng, start, days);
+  plant(c, { plan, p, seed, start, days, rng: rng.fork('plant'), doorsOf, entranceOf });
+  strangers(c, estate, p, seed, days, rng.fork('strangers'), [...new Set(entranceOf.values())]);
+  workers(c, p, seed, start, days, rng.fork('workers'), [...new Set(entranceOf.values())]);
+  return c;
+}
+
+/** Adds an actor to the cast and its household and entrance lists. */
+export function add(c: Cast, a: Actor): Actor {
+  c.actors.push(a);
+  if (a.household) {
+    const l = c.byHousehold.get(a.household) ?? [];
+    l.push(a);
+    c.byHousehold.set(a.household, l);
   }
-  // Spring Festival (春节): a third of the households travel home for 5–12 days.
+  const door = a.doors[1];
+  if (door) {
+    const l = c.byEntrance.get(door) ?? [];
+    l.push(a);
+    c.byEntrance.set(door, l);
+  }
+  return a;
+}
+
+/** Spring Festival (春节): a third of the households travel home for 5–12 days. */
+function springFestival(c: Cast, rng: Random, start: number, days: number): void {
   const sf = Math.max(0, Math.round((Date.parse('2025-01-28T00:00:00+08:00') - start) / 86_400_000));
-  for (const h of households) {
-    const rr = rng.fork('sf', h.id);
-    if (sf < days && rr.chance(0.3)) {
-      const from = sf + rr.int(-3, 1);
-      leave(h.id, from, from + rr.int(5, 12), 'all');
-    }
+  if (sf >= days) return;
+  for (const [hid, members] of c.byHousehold) {
+    const rr = rng.fork('sf', hid);
+    if (!rr.chance(0.3)) continue;
+    const from = sf + rr.int(-3, 1);
+    const to = from + rr.int(5, 12);
+    for (const a of members) a.away.push([from, to]);
+    c.negatives.push({ scenario: 'spring_festival_travel', householdId: hid, start: iso(start, from) });
   }
-  const srng = rng.fork('strangers');
-  const strangers = estate.persons.filter((p) => p.kind === 'stranger');
-  strangers.forEach((p, i) => {
-    const door = p.homeDoors.find((d) => !d.startsWith('GATE')) ?? 'GATE-N';
-    const a: Actor = {
-      id: p.id,
-      faceId: null,
-      emb: p.embedding,
-      card: null,
-      cardShare: 0,
-      doors: [door],
-      rate: 0,
-      from: 0,
-      to: days,
-      away: [],
-    };
-    c.strangers.push({ actor: a, recurring: i < Math.ceil(strangers.length * 0.2) && srng.chance(0.9) });
+}
+
+/** Strangers of the estate's pool (a fifth come often) and regulars who start mid-year. */
+function strangers(
+  c: Cast,
+  estate: SimEstate,
+  p: YearParams,
+  seed: number,
+  days: number,
+  r: Random,
+  entrances: string[],
+): void {
+  const pool = estate.persons.filter((x) => x.kind === 'stranger');
+  pool.forEach((x, i) => {
+    const door = x.homeDoors.find((d) => !d.startsWith('GATE')) ?? 'GATE-N';
+    const a = outsider(seed, x.id, { doors: [door], from: 0, to: days, rate: 0 });
+    a.emb = x.embedding;
+    c.strangers.push({ actor: a, perDay: i < Math.ceil(pool.length * 0.2) && r.chance(0.9) ? 1.5 : 0.08 });
   });
-  const entrances = [...new Set(entranceOf.values())];
-  for (let i = 0; i < Math.max(3, Math.round(N / 150)); i++) {
-    const a: Actor = {
-      id: `courier-${i}`,
-      faceId: null,
-      emb: personEmbedding(seed, `courier-${i}`),
-      card: null,
-      cardShare: 0,
-      doors: entrances,
+  const n = Math.round(entrances.length * p.newRegulars);
+  for (let i = 0; i < n; i++) {
+    const from = r.int(20, Math.max(21, days - 30));
+    const a = outsider(seed, `regular-${i}`, {
+      doors: [r.pick(entrances)],
+      from,
+      to: Math.min(days, from + r.int(30, 200)),
       rate: 0,
-      from: 0,
-      to: days,
-      away: [],
-    };
+    });
+    c.strangers.push({ actor: a, perDay: r.float(0.6, 1.6) });
+  }
+}
+
+/** Couriers with passes, property staff with staff cards in no roster, delivery riders. */
+function workers(
+  c: Cast,
+  p: YearParams,
+  seed: number,
+  start: number,
+  days: number,
+  r: Random,
+  entrances: string[],
+): void {
+  const N = c.byHousehold.size;
+  for (let i = 0; i < Math.max(3, Math.round(N / 150)); i++) {
+    const a = outsider(seed, `courier-${i}`, { doors: entrances, from: 0, to: days, rate: 0, known: true });
+    a.stranger = false;
     c.couriers.push(a);
     c.passes.push({
       day: 0,
@@ -293,25 +222,31 @@ export function cast(estate: SimEstate, seed: number, start: number, days: numbe
       },
     });
   }
-  return c;
-}
-
-function visitorPass(
-  hid: string,
-  a: Actor,
-  tag: string,
-  start: number,
-  from: number,
-  to: number,
-): Record<string, unknown> {
-  return {
-    kind: 'visitor',
-    householdId: hid,
-    name: `访客${tag}`,
-    phone: `138${String(hashSeed(a.id) % 1e8).padStart(8, '0')}`,
-    embedding: a.emb,
-    id: `PS-${a.id}-${from}`,
-    validFrom: iso(start, from),
-    validTo: iso(start, to),
-  };
+  const staff = Math.round((N * p.staffPer1000) / 1000);
+  for (let i = 0; i < staff; i++) {
+    const k = Math.min(entrances.length, r.int(8, 20));
+    const s = r.int(0, Math.max(0, entrances.length - 1));
+    const round = Array.from({ length: k }, (_, j) => entrances[(s + j) % entrances.length] as string);
+    const a = outsider(seed, `staff-${i}`, {
+      doors: ['GATE-N'],
+      from: 0,
+      to: days,
+      rate: 0,
+      card: `5A${r.hex(6)}`,
+      cardShare: 1,
+    });
+    a.stranger = false;
+    c.workers.push({ actor: a, kind: 'staff', round: [...new Set(round)] });
+  }
+  const riders = Math.round((N * p.ridersPer1000) / 1000);
+  for (let i = 0; i < riders; i++) {
+    const from = r.chance(0.6) ? 0 : r.int(0, Math.max(0, days - 30));
+    const a = outsider(seed, `rider-${i}`, {
+      doors: [r.chance(0.8) ? 'GATE-N' : 'GATE-S'],
+      from,
+      to: Math.min(days, from + r.int(30, 365)),
+      rate: 0,
+    });
+    c.workers.push({ actor: a, kind: 'rider', round: entrances });
+  }
 }

@@ -1,18 +1,23 @@
 /**
- * `estate-gateway sim year`: a labelled year of reads for a simulated estate (issue 4),
- * as reader protocol v1 events in one JSON-lines file, in time order except for the
- * offline buffers of readers whose network was down (they arrive when it comes back).
- * Deterministic for (households, seed, start, days).
+ * `estate-gateway sim year`: a labelled year of reads for a simulated estate (issues 4
+ * and 10), as reader protocol v1 events in one JSON-lines file, in time order except for
+ * the offline buffers of readers whose network was down (they arrive when it comes back).
+ * Every phenomenon of issue 10 is a named parameter (params.ts). Deterministic for
+ * (households, seed, start, days, params).
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { captureEmbedding, encodeEmbedding } from '../embedding.js';
+import { encodeEmbedding } from '../embedding.js';
 import { generateEstate } from '../estate.js';
 import { hashSeed, Random } from '../random.js';
-import { type Actor, cast } from './actors.js';
-import type { Labels, RecurrentStranger } from './labels.js';
+import { type Cast, cast } from './actors.js';
+import { Terminals } from './doors.js';
+import type { Labels } from './labels.js';
 import { yearLayout } from './layout.js';
+import { defaultParams, type YearParams } from './params.js';
+import { type Actor, around } from './people.js';
+import { planRoster } from './roster-plan.js';
 
 /** Options of generateYear. */
 export interface YearOptions {
@@ -22,17 +27,17 @@ export interface YearOptions {
   start: string;
   days: number;
   out: string;
+  /** The phenomena (default: defaultParams(), the hard year). */
+  params?: YearParams;
 }
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const OFFSET = 8 * HOUR;
 
-const isoLocal = (ms: number) => `${new Date(ms + OFFSET).toISOString().slice(0, 23)}+08:00`;
-const away = (a: Actor, d: number) => d < a.from || d >= a.to || a.away.some(([f, t]) => d >= f && d < t);
-
 /** Writes config.yaml, roster.json, reads.jsonl and labels.json into `out`; returns the labels. */
 export function generateYear(o: YearOptions): Labels {
+  const p = o.params ?? defaultParams();
   mkdirSync(o.out, { recursive: true });
   const start = Date.parse(`${o.start}T00:00:00+08:00`);
   const layout = yearLayout(o.households);
@@ -41,7 +46,11 @@ export function generateYear(o: YearOptions): Labels {
     { doors: layout.doors as never },
     { seed: o.seed, households: o.households, today: end },
   );
-  writeFileSync(path.join(o.out, 'roster.json'), JSON.stringify(estate.roster));
+  const plan = planRoster(estate, p, new Random(hashSeed(o.seed, 'roster-plan')), start, o.days);
+  writeFileSync(
+    path.join(o.out, 'roster.json'),
+    JSON.stringify(p.rosterUpdates > 0 ? plan.initial : plan.final),
+  );
   writeFileSync(
     path.join(o.out, 'config.yaml'),
     stringify({
@@ -55,149 +64,49 @@ export function generateYear(o: YearOptions): Labels {
       readers: layout.readers,
     }),
   );
-  const c = cast(estate, o.seed, start, o.days);
+  const c = cast(estate, plan, p, o.seed, start, o.days);
+  const doors = layout.doors.map((d) => d.id as string);
+  const term = new Terminals(p, o.seed, start, o.days, doors);
   const fd = openSync(path.join(o.out, 'reads.jsonl'), 'w');
   let buf = '';
   let reads = 0;
-  const flush = (force = false) => {
-    if (buf.length > (force ? 0 : 1 << 20)) {
+  const out = (line: string) => {
+    buf += `${line}\n`;
+    reads++;
+    if (buf.length > 1 << 20) {
       writeSync(fd, buf);
       buf = '';
     }
   };
-  const seqs = new Map<string, number>();
-  const recordId = (reader: string) => {
-    const n = (seqs.get(reader) ?? 0) + 1;
-    seqs.set(reader, n);
-    return `${reader}-${String(n).padStart(7, '0')}`;
-  };
-  // Device trouble per entrance door: broken (no reads) or network down (reads buffered).
-  const trouble = new Map<string, { broken: Array<[number, number]>; down: Array<[number, number]> }>();
-  const trng = new Random(hashSeed(o.seed, 'trouble'));
-  for (const d of layout.doors) {
-    const t = { broken: [] as Array<[number, number]>, down: [] as Array<[number, number]> };
-    for (let day = 0; day < o.days; day++) {
-      if (trng.chance(0.002)) t.broken.push([start + day * DAY, start + (day + trng.int(1, 3)) * DAY]);
-      if (trng.chance(0.004)) {
-        const s = start + day * DAY + trng.int(0, 23) * HOUR;
-        t.down.push([s, s + trng.int(6, 48) * HOUR]);
-      }
-    }
-    trouble.set(d.id as string, t);
-  }
-  const buffered = new Map<string, Array<[number, string]>>();
-  const truth: RecurrentStranger[] = [];
-  const sightings = new Map<string, number[]>();
-  const reported = new Set<string>();
-  /** Ground truth of stranger_recurrent: an unregistered face's 10th entry at a door within 7 days. */
-  const sighted = (person: string, door: string, at: number) => {
-    const key = `${person}|${door}`;
-    const l = (sightings.get(key) ?? []).filter((x) => x > at - 7 * DAY);
-    l.push(at);
-    sightings.set(key, l);
-    if (l.length >= 10 && !reported.has(key)) {
-      reported.add(key);
-      truth.push({ person, door, ts: new Date(at).toISOString() });
-    }
-  };
-
+  const updates = new Map(plan.updates.map((u) => [u.day, u.households]));
   for (let day = 0; day < o.days; day++) {
     const t0 = start + day * DAY;
-    const lines: Array<[number, string]> = [];
+    term.lines = [];
     const rng = (id: string) => new Random(hashSeed(o.seed, 'y', day, id));
-    const face = (a: Actor, r: Random) =>
-      a.faceId
-        ? {
-            type: 'face',
-            face: {
-              personId: a.faceId,
-              score: Math.round(r.float(0.85, 0.99) * 1000) / 1000,
-              liveness: true,
-            },
-          }
-        : {
-            type: 'face',
-            face: {
-              personId: null,
-              score: Math.round(r.float(0.3, 0.65) * 1000) / 1000,
-              liveness: true,
-              embedding: encodeEmbedding(captureEmbedding(r, a.emb as Float32Array)),
-            },
-          };
-    const emit = (door: string, at: number, cred: Record<string, unknown>, a?: Actor) => {
-      const tr = trouble.get(door);
-      if (tr?.broken.some(([f, t]) => at >= f && at < t)) return;
-      if (a && cred.type === 'face' && a.faceId === null && !a.known) sighted(a.id, door, at);
-      const reader = `T-${door}`;
-      const line = JSON.stringify({ reader, id: recordId(reader), ts: isoLocal(at), ...cred, offline: true });
-      const down = tr?.down.find(([f, t]) => at >= f && at < t);
-      if (down) {
-        const key = `${door}|${down[1]}`;
-        const l = buffered.get(key) ?? [];
-        l.push([down[1], line]);
-        buffered.set(key, l);
-      } else lines.push([at, line]);
-    };
-    const trip = (a: Actor, at: number, r: Random, doors = a.doors) => {
-      let t = at;
-      const useCard = a.card !== null && r.chance(a.cardShare);
-      const useId = !useCard && a.faceId !== null && a.idNumber && r.chance(0.01);
-      for (const door of doors) {
-        if (useCard) {
-          emit(door, t, { type: 'card', card: { uid: a.card } });
-          emit(door, t + r.int(300, 1500), face(a, r), a);
-        } else if (useId)
-          emit(door, t, { type: 'idcard', idcard: { number: a.idNumber, validUntil: '2035-06-30' } });
-        else emit(door, t, face(a, r), a);
-        t += r.float(1, 4) * 60_000;
-      }
-    };
-    for (const a of c.actors) {
-      if (away(a, day)) continue;
-      const r = rng(a.id);
-      if (a.night) {
-        if (r.chance(0.9)) trip(a, t0 + r.normalClamped(7.8, 0.6, 6, 10) * HOUR, r);
-        continue;
-      }
-      if (r.chance(a.rate)) trip(a, t0 + r.normalClamped(18.3, 1.8, 9, 23.3) * HOUR, r);
-      if (r.chance(0.15)) trip(a, t0 + r.float(9, 21) * HOUR, r);
-    }
-    for (const { actor: a, recurring } of c.strangers) {
-      const r = rng(a.id);
-      const visits = recurring ? r.int(0, 3) : r.chance(0.08) ? 1 : 0;
-      for (let v = 0; v < visits; v++) {
-        const at = t0 + r.normalClamped(17, 3.5, 7, 23) * HOUR;
-        const door = a.doors[0] as string;
-        emit(door, at, face(a, r), a);
-      }
-    }
-    for (const a of c.couriers) {
-      const r = rng(a.id);
-      for (let k = r.int(10, 30); k > 0; k--) emit(r.pick(a.doors), t0 + r.float(9, 20.5) * HOUR, face(a, r));
-    }
-    for (const p of c.passes) {
-      if (p.day !== day) continue;
-      const body = {
-        ...p.body,
-        embedding: p.body.embedding ? encodeEmbedding(p.body.embedding as Float32Array) : undefined,
+    const changed = updates.get(day);
+    if (changed) {
+      const roster = {
+        version: `${plan.final.version}-d${day}`,
+        buildings: plan.final.buildings,
+        households: changed,
       };
-      lines.push([t0 + 8 * HOUR, JSON.stringify({ pass: body })]);
+      term.lines.push([t0 + 6 * HOUR, JSON.stringify({ roster, mode: 'merge' })]);
     }
-    lines.sort((a, b) => a[0] - b[0]);
-    for (const [, l] of lines) buf += `${l}\n`;
-    reads += lines.length;
-    // Offline buffers of readers whose network came back today.
-    for (const [key, l] of buffered) {
-      if ((l[0]?.[0] ?? Infinity) < t0 + DAY) {
-        for (const [, line] of l) buf += `${line}\n`;
-        reads += l.length;
-        buffered.delete(key);
-      }
+    doorsOfDay(c, term, t0, day, rng);
+    for (const pass of c.passes) {
+      if (pass.day !== day) continue;
+      const body = {
+        ...pass.body,
+        embedding: pass.body.embedding ? encodeEmbedding(pass.body.embedding as Float32Array) : undefined,
+      };
+      term.lines.push([t0 + 8 * HOUR, JSON.stringify({ pass: body })]);
     }
-    flush();
+    term.lines.sort((a, b) => a[0] - b[0]);
+    for (const [, l] of term.lines) out(l);
+    for (const l of term.takeBuffered(t0 + DAY)) out(l);
   }
-  for (const l of buffered.values()) for (const [, line] of l) buf += `${line}\n`;
-  flush(true);
+  for (const l of term.takeBuffered(Infinity)) out(l);
+  writeSync(fd, buf);
   closeSync(fd);
   const labels: Labels = {
     households: o.households,
@@ -205,10 +114,133 @@ export function generateYear(o: YearOptions): Labels {
     start: new Date(start).toISOString(),
     days: o.days,
     reads,
+    params: p,
     cases: c.cases,
     negatives: c.negatives,
-    strangers: truth,
+    strangers: term.truth,
   };
   writeFileSync(path.join(o.out, 'labels.json'), JSON.stringify(labels, null, 1));
   return labels;
+}
+
+/** Everything that happens at the doors on one day. */
+function doorsOfDay(c: Cast, term: Terminals, t0: number, day: number, rng: (id: string) => Random): void {
+  const h = (x: number) => t0 + x * HOUR;
+  const homeTrips = new Map<string, Array<{ at: number; doors: string[] }>>();
+  const fr = rng('followers');
+  const meal = (at: number) => {
+    const x = (at - t0) / HOUR;
+    return (x >= 11 && x < 13.5) || (x >= 17 && x < 20);
+  };
+  const ridersToday = c.workers.filter((w) => w.kind === 'rider' && around(w.actor, day)).map((w) => w.actor);
+  term.follower = (door, a, at, r) => {
+    const x = r.next();
+    if (x < 0.3 && a.household) {
+      const fam = (c.byHousehold.get(a.household) ?? []).filter(
+        (m) => m !== a && !m.stranger && around(m, day),
+      );
+      if (fam.length > 0) return r.pick(fam);
+    }
+    if (x < 0.75) {
+      const near = c.byEntrance.get(a.doors[1] ?? door) ?? [];
+      for (let k = 0; k < 4 && near.length > 0; k++) {
+        const n = r.pick(near);
+        if (n !== a && around(n, day)) return n;
+      }
+      return null;
+    }
+    if (meal(at) && ridersToday.length > 0) return r.pick(ridersToday);
+    const s = c.strangers[Math.floor(fr.next() * c.strangers.length)];
+    return s ? s.actor : null;
+  };
+  for (const a of c.actors) {
+    if (!around(a, day) || a.rate === 0) continue;
+    const r = rng(a.id);
+    const home = (at: number) => {
+      term.trip(a, at, r, day);
+      if (a.household && !a.stranger) {
+        const l = homeTrips.get(a.household) ?? [];
+        l.push({ at, doors: a.doors });
+        homeTrips.set(a.household, l);
+      }
+    };
+    if (a.night) {
+      if (r.chance(0.9)) {
+        term.leave(a, h(r.normalClamped(20, 0.8, 18, 22)), r, day);
+        home(h(r.normalClamped(7.8, 0.6, 6, 10)));
+      }
+      continue;
+    }
+    if (r.chance(a.rate)) {
+      const back = h(r.normalClamped(18.3, 1.8, 9, 23.3));
+      term.leave(a, Math.min(back - HOUR, h(r.normalClamped(8, 1.2, 5.5, 11))), r, day);
+      home(back);
+    }
+    if (r.chance(0.15)) {
+      const back = h(r.float(9, 21));
+      term.leave(a, back - r.float(0.5, 3) * HOUR, r, day);
+      home(back);
+    }
+  }
+  // Guests come in with their hosts most of the time, on their own otherwise.
+  for (const g of c.guests) {
+    if (!around(g, day)) continue;
+    const r = rng(g.id);
+    const hosts = homeTrips.get(g.household ?? '') ?? [];
+    for (let k = r.chance(g.rate) ? r.int(1, 2) : 0; k > 0; k--) {
+      const host = hosts.length > 0 && r.chance(0.7) ? r.pick(hosts) : null;
+      if (host) {
+        let t = host.at;
+        for (const door of host.doors) {
+          if (r.chance(0.8)) term.capture(g, door, t + r.float(2, 8) * 1000, r, day);
+          t += r.float(1, 4) * 60_000;
+        }
+      } else term.trip(g, h(r.float(9, 22)), r, day);
+    }
+  }
+  for (const { actor: a, days } of c.sitters)
+    if (days.has(day)) term.trip(a, h(rng(a.id).float(10, 19)), rng(a.id), day);
+  for (const { actor: a, perDay } of c.strangers) {
+    if (!around(a, day)) continue;
+    const r = rng(a.id);
+    const visits = perDay >= 1 ? r.int(0, Math.round(perDay * 2)) : r.chance(perDay) ? 1 : 0;
+    for (let v = 0; v < visits; v++)
+      term.capture(a, a.doors[0] as string, h(r.normalClamped(17, 3.5, 7, 23)), r, day);
+  }
+  for (const a of c.couriers) {
+    const r = rng(a.id);
+    for (let k = r.int(10, 30); k > 0; k--) term.capture(a, r.pick(a.doors), h(r.float(9, 20.5)), r, day);
+  }
+  for (const w of c.workers) workerDay(term, w.actor, w.kind, w.round, day, rng(w.actor.id), h);
+}
+
+/** A staff round (staff card at each entrance) or a rider's deliveries at meal times. */
+function workerDay(
+  term: Terminals,
+  a: Actor,
+  kind: 'staff' | 'rider',
+  round: string[],
+  day: number,
+  r: Random,
+  h: (x: number) => number,
+): void {
+  if (!around(a, day)) return;
+  if (kind === 'staff') {
+    if (day % 7 === Number.parseInt(a.id.slice(6), 10) % 7) return;
+    for (const from of [8.5, 14]) {
+      let t = h(from + r.float(0, 0.5));
+      term.present(a, 'GATE-N', t, r, day);
+      for (const door of round) {
+        t += r.float(3, 8) * 60_000;
+        term.present(a, door, t, r, day);
+      }
+    }
+    return;
+  }
+  if (!r.chance(0.85)) return;
+  for (let k = r.int(3, 10); k > 0; k--) {
+    const at = h(r.chance(0.6) ? r.float(11, 13.5) : r.float(17, 20));
+    if (r.chance(0.9)) term.capture(a, a.doors[0] as string, at - r.float(1, 3) * 60_000, r, day);
+    if (r.chance(0.85)) term.capture(a, r.pick(round), at, r, day);
+  }
 }

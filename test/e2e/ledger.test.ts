@@ -382,7 +382,17 @@ t.test('the ledger, visitors, patrols and the monthly report in Chromium', async
         thumbs: pkg.thumbnails.map((x) => x.ref),
       },
     ],
+    lodgers: [
+      {
+        person: '未登记人员 #9',
+        via: '同期入住的常来人员（未使用本户凭证）',
+        days: 11,
+        first: '2026-05-02',
+        last: '2026-05-14',
+      },
+    ],
     repeatedVisitors: [],
+    ruledOut: ['租约起始 2026-03-01，此前不计'],
   };
   db.prepare(
     `INSERT INTO cases(id, kind, source, state, household_id, building_id, subject, alert_id, pattern_ts,
@@ -405,7 +415,18 @@ t.test('the ledger, visitors, patrols and the monthly report in Chromium', async
   ).run(subletCase, Date.now());
   await open(page, base, `cases/${subletCase}`, '#evidence-persons img.evidence-thumb');
   t.match(await page.textContent('#evidence-absence'), /工作日未归14/, 'the absence window');
-  t.match(await page.textContent('#evidence-persons'), /涉及人员 \(1\).*unregistered face #7.*\*\*\*\*3862/);
+  t.match(
+    await page.textContent('#evidence-persons'),
+    /涉及人员 \(1\).*未登记人员 #7.*\*\*\*\*3862/,
+    'a case written before issue 10 names the face in Chinese',
+  );
+  t.match(
+    await page.textContent('#evidence-lodgers'),
+    /同期新来的常住人员 \(1\).*未登记人员 #9.*11/,
+    'the lodgers',
+  );
+  t.match(await page.textContent('#evidence-ruled-out'), /已排除.*租约起始 2026-03-01/, 'what was ruled out');
+  t.notMatch(await page.textContent('#evidence-chain'), /unregistered|lodgers/, 'no English, no raw keys');
   const sublet = await page.content();
   t.same(
     secrets.filter((s) => sublet.includes(s)),

@@ -125,6 +125,7 @@ t.test('the codes the database accepts are the codes of the table', async (t) =>
     ['passes', 'kind', 'passKind'],
     ['cases', 'source', 'caseSource'],
     ['patrols', 'result', 'patrolResult'],
+    ['face_offers', 'state', 'faceOfferState'],
     // Issue 16.
     ['campaigns', 'state', 'campaignState'],
     ['campaign_households', 'status', 'campaignStatus'],

@@ -46,13 +46,15 @@ t.test(
   'credential_shared: a resident card used by a foreign face on 3 days; a household member is fine',
   async (t) => {
     const db = openDb(':memory:');
-    const { feed, faceOf, stranger, card } = detectorRig(db, cfg());
+    const { feed, faceOf, stranger, card, settle } = detectorRig(db, cfg());
     const out: string[] = [];
     for (let d = 0; d < 5; d++) {
-      feed(at(d, 8), card('C1'));
-      feed(at(d, 8) + 800, faceOf('F2')); // the spouse swipes R1's card: same household
-      feed(at(d, 19), card('C1'));
-      out.push(...kinds(feed(at(d, 19) + 900, stranger(7, d % 2))));
+      feed(at(d, 7), faceOf('F1')); // R1 uses the face terminal: the card's other faces are not R1
+      out.push(...kinds(feed(at(d, 8), card('C1'))));
+      out.push(...kinds(feed(at(d, 8) + 800, faceOf('F2')))); // the spouse swipes R1's card: same household
+      out.push(...kinds(feed(at(d, 19), card('C1'))));
+      out.push(...kinds(feed(at(d, 19) + 3900, stranger(7, d % 2)))); // captured 3.9 s after the swipe
+      out.push(...kinds(settle(at(d, 19) + 60_000)));
     }
     t.same(
       out.filter((k) => k.endsWith('open')),
@@ -66,14 +68,18 @@ t.test(
 
 t.test('overcrowding: more persons tied to a household than registered + margin', async (t) => {
   const db = openDb(':memory:');
-  const { feed, faceOf, stranger, card } = detectorRig(db, cfg({ overcrowding: { margin: 2, minDays: 2 } }));
+  const { feed, faceOf, stranger, card, settle } = detectorRig(
+    db,
+    cfg({ overcrowding: { margin: 2, minDays: 2 } }),
+  );
   const out: string[] = [];
   for (let d = 0; d < 3; d++) {
-    feed(at(d, 7), faceOf('F1'));
+    out.push(...kinds(feed(at(d, 7), faceOf('F1'))));
     for (let k = 0; k < 4; k++) {
-      feed(at(d, 18 + k * 0.1), card('C1'));
-      out.push(...kinds(feed(at(d, 18 + k * 0.1) + 500, stranger(20 + k))));
+      out.push(...kinds(feed(at(d, 18 + k * 0.1), card('C1'))));
+      out.push(...kinds(feed(at(d, 18 + k * 0.1) + 2500, stranger(20 + k))));
     }
+    out.push(...kinds(settle(at(d, 19))));
   }
   t.ok(out.includes('overcrowding:open'), 'R1, R2 registered; R1 + 4 others seen');
   t.equal(out.filter((k) => k === 'overcrowding:open').length, 1, 'never twice');
@@ -84,14 +90,15 @@ t.test(
   'suspected_sublet: nobody registered seen for 5 days while a foreign face uses their card',
   async (t) => {
     const db = openDb(':memory:');
-    const { feed, faceOf, stranger, card } = detectorRig(db, cfg());
+    const { feed, faceOf, stranger, card, settle } = detectorRig(db, cfg());
     feed(at(0), faceOf('F1'));
     feed(at(0), faceOf('F2'));
     const found: AlertCandidate[] = [];
     for (let d = 1; d <= 9; d++) {
       feed(at(d, 10), faceOf('F3')); // the door works
-      feed(at(d, 19), card('C1'));
+      found.push(...feed(at(d, 19), card('C1')));
       found.push(...feed(at(d, 19) + 700, stranger(40, d % 3)));
+      found.push(...settle(at(d, 19) + 60_000));
     }
     const sublet = found.filter((c) => c.kind === 'suspected_sublet');
     t.equal(sublet[0]?.finding?.phase, 'open');
@@ -105,7 +112,8 @@ t.test(
       persons: Array<{ via: string; days: number }>;
     };
     t.equal(chain.absence.workingDaysAbsent, 5);
-    t.equal(chain.persons[0]?.via, 'card ****C1', 'credential masked in the evidence');
+    t.equal(chain.persons[0]?.via, '卡 ****C1', 'credential masked in the evidence');
+    t.match(sublet[0]?.finding?.summary, /^登记住户 5 个工作日未出入，1 名非登记人员使用本户门禁/);
     t.ok(
       sublet.slice(1).every((c) => c.finding?.phase === 'update'),
       'later reports update the case',

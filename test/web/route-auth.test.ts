@@ -129,6 +129,13 @@ const ROUTES: Array<{
     bad: { path: '/api/cases/al-none/transitions', body: { to: 'vanished', note: 'x' }, names: /to/ },
   },
   {
+    route: 'POST /api/households/:id/face-offers/:faceId',
+    role: 'operator',
+    path: '/api/households/H1/face-offers/999',
+    body: { decision: 'enrol' },
+    bad: { path: '/api/households/H1/face-offers/999', body: { decision: 'maybe' }, names: /decision/ },
+  },
+  {
     route: 'GET /api/passes',
     role: 'viewer',
     path: '/api/passes',

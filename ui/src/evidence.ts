@@ -22,6 +22,40 @@ interface Person {
   thumbs?: string[];
 }
 
+/**
+ * How cases written before issue 10 named people and credentials, in English, and how the
+ * detectors name them now: `unregistered face #7` reads as 未登记人员 #7.
+ */
+const LEGACY: ReadonlyArray<[RegExp, string]> = [
+  [/^unregistered face #(\d+)$/, '未登记人员 #$1'],
+  [/^resident (.+)$/, '住户 $1'],
+  [/^pass (.+)$/, '通行证 $1'],
+  [/^terminal stranger (.+)$/, '终端陌生人 $1'],
+  [/^card (\*{4}\w+)$/, '卡 $1'],
+  [/^fingerprint (#\w+)$/, '指纹 $1'],
+  [/^unregistered (.+)$/, '未登记人员 $1'],
+];
+
+/** A person or credential of a chain, in Chinese whatever version wrote it. */
+export function zhName(s: string): string {
+  for (const [re, to] of LEGACY) if (re.test(s)) return s.replace(re, to);
+  return s;
+}
+
+/**
+ * A detector's summary in Chinese: cases written before issue 10 carried an English
+ * translation in brackets after the Chinese (…使用 (used by 1 other person(s))).
+ */
+export function zhSummary(s: string): string {
+  return s
+    .replace(
+      /\s*\((?:used by|\d+ persons for|leaseholder absent|no verified entry|seen \d+ times)[^()]*(?:\([^()]*\)[^()]*)*\)\s*$/,
+      '',
+    )
+    .replace(/unregistered face #(\d+)/g, '未登记人员 #$1')
+    .replace(/\bcard (\*{4}\w+)/g, '卡 $1');
+}
+
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -53,7 +87,7 @@ const FACTS: Array<[key: string, label: string, show?: (v: unknown) => Node | st
   ['household', '房屋', (v) => h('a', { href: `#/households/${encodeURIComponent(String(v))}` }, String(v))],
   ['building', '楼栋'],
   ['room', '房号'],
-  ['person', '人员'],
+  ['person', '人员', (v) => zhName(String(v))],
   ['door', '门'],
   ['sightings', '出现次数'],
   ['windowDays', '统计天数'],
@@ -62,7 +96,8 @@ const FACTS: Array<[key: string, label: string, show?: (v: unknown) => Node | st
   ['registered', '登记人数'],
   ['seenMembers', '近期出入人数'],
   ['tiedPersons', '关联外来人员'],
-  ['credentials', '被借用凭证', (v) => strings(v).join('、') || '—'],
+  ['windowFrom', '统计起始'],
+  ['credentials', '被借用凭证', (v) => strings(v).map(zhName).join('、') || '—'],
   ['channel', '举报渠道', (v) => codeLabel('tipChannel', String(v))],
   ['receivedAt', '收到时间'],
   ['content', '举报内容'],
@@ -100,9 +135,11 @@ const FACTS: Array<[key: string, label: string, show?: (v: unknown) => Node | st
 const SECTIONS = new Set([
   'absence',
   'persons',
+  'lodgers',
   'repeatedVisitors',
   'entries',
   'thumbs',
+  'ruledOut',
   'photos',
   'unregistered',
   'platform',
@@ -141,22 +178,27 @@ function absence(a: Json): HTMLElement {
       { class: 'facts' },
       h('dt', {}, t('最后核验')),
       h('dd', {}, text(a.lastSeen)),
+      ...(a.lastSeenVia ? [h('dt', {}, t('核验方式')), h('dd', {}, text(a.lastSeenVia))] : []),
+      ...(a.since ? [h('dt', {}, t('计算起始')), h('dd', {}, text(a.since))] : []),
       h('dt', {}, t('工作日未归')),
       h('dd', {}, text(a.workingDaysAbsent)),
+      ...(a.doorQuietDays
+        ? [h('dt', {}, t('门禁无记录天数（不计）')), h('dd', {}, text(a.doorQuietDays))]
+        : []),
       h('dt', {}, t('住户')),
       h('dd', {}, strings(a.residents).join('、') || '—'),
     ),
   );
 }
 
-function persons(list: Person[]): HTMLElement {
+function persons(list: Person[], id = 'evidence-persons', title = '涉及人员'): HTMLElement {
   return h(
     'div',
-    { class: 'evidence-part', id: 'evidence-persons' },
-    h('h3', {}, `${t('涉及人员')} (${list.length})`),
+    { class: 'evidence-part', id },
+    h('h3', {}, `${t(title)} (${list.length})`),
     table([t('人员'), t('凭证'), t('天数'), t('首次'), t('最近'), t('通行记录'), t('抓拍')], list, (p) => [
-      p.person,
-      p.via ?? '—',
+      zhName(p.person),
+      p.via ? zhName(p.via) : '—',
       p.days ?? '—',
       day(p.first),
       day(p.last),
@@ -172,6 +214,15 @@ export function evidenceChain(ev: Json): HTMLElement {
   if (isObj(ev.absence)) parts.push(absence(ev.absence));
   if (Array.isArray(ev.persons))
     parts.push(persons(ev.persons.filter((p): p is Person => isObj(p) && typeof p.person === 'string')));
+  // Newcomers tied to the flat by when they came, not by its credentials (issue 10).
+  if (Array.isArray(ev.lodgers) && ev.lodgers.length > 0)
+    parts.push(
+      persons(
+        ev.lodgers.filter((p): p is Person => isObj(p) && typeof p.person === 'string'),
+        'evidence-lodgers',
+        '同期新来的常住人员',
+      ),
+    );
   if (Array.isArray(ev.repeatedVisitors) && ev.repeatedVisitors.length > 0)
     parts.push(
       h(
@@ -182,6 +233,15 @@ export function evidenceChain(ev: Json): HTMLElement {
           text(r.visitor),
           text(r.passes),
         ]),
+      ),
+    );
+  if (Array.isArray(ev.ruledOut) && ev.ruledOut.length > 0)
+    parts.push(
+      h(
+        'div',
+        { class: 'evidence-part', id: 'evidence-ruled-out' },
+        h('h3', {}, t('已排除')),
+        h('ul', {}, ...strings(ev.ruledOut).map((x) => h('li', {}, x))),
       ),
     );
   if (Array.isArray(ev.entries) || Array.isArray(ev.thumbs))

@@ -7,6 +7,7 @@ import m006 from './006-upstream-exchange.js';
 import m007 from './007-ledger-workflow.js';
 import m008 from './008-driver-state.js';
 import m009 from './009-security-privacy.js';
+import m010 from './010-face-offers.js';
 import m014 from './014-journal-ts-index.js';
 
 /**
@@ -14,4 +15,16 @@ import m014 from './014-journal-ts-index.js';
  * user_version) inside one transaction. Never edit a shipped migration: add a file and
  * one line here, in order.
  */
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m014];
+export const MIGRATIONS: readonly string[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m008,
+  m009,
+  m010,
+  m014,
+];

@@ -11,6 +11,7 @@ import * as S from '../schemas.js';
 import * as H from '../schemas-households.js';
 import { evidenceLink } from '../workflow-views.js';
 import { caseView, evidenceFor } from './cases.js';
+import { faceOfferView } from './face-offers.js';
 import { householdSearch } from './household-search.js';
 import { passView } from './passes.js';
 
@@ -148,6 +149,10 @@ export const householdRoutes: RouteModule = (app, w) => {
           createdAt: new Date(p.createdAt).toISOString(),
           photos: d.workflow.evidence.of('patrol', p.id).map(evidenceLink),
         })),
+        // Faces learnt as members' card holders, offered for enrolment (issue 10).
+        faceOffers: d.faces
+          .forHousehold(h.id)
+          .map((o) => faceOfferView(o, (rid) => members.find((m) => m.id === rid)?.name)),
       };
     },
   );

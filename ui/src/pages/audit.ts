@@ -31,6 +31,9 @@ const ACTIONS = [
   // Issue 9: a look at a face thumbnail (first per user and hour), the daily retention run.
   'thumb.view',
   'retention.run',
+  // Faces learnt as card holders, enrolled or turned down (issue 10).
+  'face.enrol',
+  'face.reject',
   // Issue 16: the full inspection, uploads, listing patrols, enforcement feedback, rewards.
   'campaign.create',
   'campaign.visit',

@@ -2,7 +2,7 @@ import { ApiError, api, qs } from '../api.js';
 import type { Alert, AuditReply, CaseDetail } from '../api-types.js';
 import { badge, card, fill, h, table } from '../dom.js';
 import { evidenceTable } from '../entries.js';
-import { evidenceChain } from '../evidence.js';
+import { evidenceChain, zhSummary } from '../evidence.js';
 import { codeLabel, fmtTime, moveLabel, t } from '../i18n.js';
 import { caseStateBadge, deadlineText, isOverdue, messageLine, place } from '../ledger.js';
 import type { Page } from '../page.js';
@@ -206,7 +206,7 @@ export const casePage: Page = {
             card(
               t('案件信息'),
               h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)])),
-              h('p', { class: 'summary-text' }, c.summary),
+              h('p', { class: 'summary-text' }, zhSummary(c.summary)),
             ),
             card(t('证据链'), evidenceChain(c.evidence)),
             c.files.length

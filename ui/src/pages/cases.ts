@@ -2,6 +2,7 @@ import { CASE_KINDS, CASE_STATES } from '../../../core/codes.js';
 import { api, qs } from '../api.js';
 import type { Case, CaseStats } from '../api-types.js';
 import { card, field, fill, h, select } from '../dom.js';
+import { zhSummary } from '../evidence.js';
 import { codeLabel, fmtTime, t } from '../i18n.js';
 import { age, caseLink, caseStateBadge, deadlineText, isDueSoon, isOverdue, place } from '../ledger.js';
 import type { Page } from '../page.js';
@@ -23,7 +24,7 @@ function caseRow(c: Case): HTMLTableRowElement {
       fmtTime(c.detectedTime),
       age(c.detectedTime),
       h('span', { class: isOverdue(c) ? 'error' : '' }, deadlineText(c)),
-      h('span', { class: 'summary', title: c.summary }, c.summary),
+      h('span', { class: 'summary', title: zhSummary(c.summary) }, zhSummary(c.summary)),
     ].map((x) => h('td', {}, x)),
   );
 }

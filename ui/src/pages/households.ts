@@ -4,6 +4,7 @@ import { badge, card, field, fill, h, select, table } from '../dom.js';
 import { entryCells, entryHeads } from '../entries.js';
 import { alertStateLabel, codeLabel, fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
+import { faceOffersCard } from './household-faces.js';
 import { ledgerCards, ledgerForms } from './household-ledger.js';
 import { severityTone } from './overview.js';
 
@@ -83,10 +84,12 @@ export const householdFilePage: Page = {
     const canAct = ctx.session.role !== 'viewer';
     const top = h('div');
     const ledger = h('div', { id: 'household-ledger' });
+    const faces = h('div', { id: 'household-faces' });
     const load = () => api<HouseholdFile>(`/api/households/${encodeURIComponent(id)}`);
     const reload = async () => {
       const f = await load();
       fill(ledger, ...ledgerCards(f));
+      fill(faces, faceOffersCard(f, canAct, reload));
     };
     const f = await load();
     fill(
@@ -126,8 +129,10 @@ export const householdFilePage: Page = {
       ),
     );
     fill(ledger, ...ledgerCards(f));
+    fill(faces, faceOffersCard(f, canAct, reload));
     root.append(
       top,
+      faces,
       ledger,
       ...(canAct ? [ledgerForms(f, ctx, reload)] : []),
       card(t('近期通行'), table(entryHeads(), f.recentEntries, entryCells, t('暂无数据'))),

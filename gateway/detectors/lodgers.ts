@@ -1,0 +1,82 @@
+import { dayOf } from '../../core/time.js';
+import type { RosterIndex } from '../roster/roster-index.js';
+import type { DetectorState } from './state.js';
+import { householdSpan, membersOn } from './windows.js';
+
+/** What attributing lodgers needs. */
+export interface LodgerContext {
+  roster: RosterIndex;
+  state: DetectorState;
+  /** The data's first day: people there from the start are no newcomers. */
+  startDay: number;
+  /** Doors that are estate gates, not entrances. */
+  gates: ReadonlySet<string>;
+  /** Days of absence before a household can have taken in lodgers (suspectedSublet.absentDays). */
+  absentDays: number;
+  /** The local day an unregistered face was first seen (its cluster's first capture), if known. */
+  firstSeen(person: string): number | undefined;
+}
+
+/** A regular is seen at its entrance on this many days of the last REGULAR_SPAN at least… */
+const REGULAR_DAYS = 6;
+const REGULAR_SPAN = 14;
+/** …and on this many days in all. */
+const REGULAR_TOTAL = 8;
+/** Newcomers and the change they go with must be this close (days). */
+const NEAR = 7;
+/** Nobody who was there in the first days of the data is a newcomer. */
+const SETTLED = 7;
+
+/**
+ * Lodgers who never touch a household's credentials (issue 10: face-only tenants, tenants
+ * with their own ID cards). An entrance serves some sixty flats, so such a face ties to a
+ * flat only through a change that happened there at the same time: a newcomer who comes
+ * in at one entrance nearly every day, starting within a week of the day a household of
+ * that entrance was last seen — the one household of the entrance where that happened — or
+ * within a week of the first foreign use of a household's card (the rest of a group of
+ * lodgers). Faces learnt as residents, tied to a household by its credentials, or seen at
+ * three entrances (workers) are not candidates. An attributed face's days at the door
+ * count as that household's lodger presence (rules-absence.ts, rules-use.ts).
+ */
+export function attributeLodgers(x: LodgerContext, today: number): void {
+  const { state, roster } = x;
+  // Changes per entrance: households emptied (day they were last seen) and first foreign uses.
+  const changes = new Map<string, Array<{ hid: string; day: number }>>();
+  const tied = new Set<string>();
+  for (const [hid, hs] of state.households) {
+    for (const fu of hs.foreign) tied.add(fu.p);
+    const h = roster.households.get(hid);
+    const span = h ? householdSpan(h, x.startDay) : null;
+    if (!h?.entranceId || !span || today > span.to) continue;
+    const members = membersOn(roster.members(hid), span, today);
+    if (members.length === 0) continue;
+    let last = -Infinity;
+    for (const m of members) last = Math.max(last, dayOf(hs.seen[m.id] ?? Number.NEGATIVE_INFINITY));
+    const l = changes.get(h.entranceId) ?? [];
+    if (today - last >= x.absentDays && last > x.startDay + SETTLED) l.push({ hid, day: last + 1 });
+    const firstUse = Math.min(...hs.foreign.filter((fu) => fu.d.length >= 2).map((fu) => fu.d[0] as number));
+    if (Number.isFinite(firstUse) && firstUse > x.startDay + SETTLED) l.push({ hid, day: firstUse });
+    if (l.length > 0) changes.set(h.entranceId, l);
+  }
+  if (changes.size === 0) return;
+  for (const [person, s] of state.strangers) {
+    if (!person.startsWith('c:') || tied.has(person) || !s.ed) continue;
+    const doors = Object.keys(s.ed).filter((d) => !x.gates.has(d));
+    if (doors.length === 0 || doors.length >= 3) continue;
+    const home = doors.reduce((a, b) => ((s.ed?.[a]?.length ?? 0) >= (s.ed?.[b]?.length ?? 0) ? a : b));
+    const days = s.ed[home] ?? [];
+    const first = x.firstSeen(person) ?? s.f ?? (days[0] as number);
+    if (first <= x.startDay + SETTLED || days.length < REGULAR_TOTAL) continue;
+    if (days.filter((d) => d > today - REGULAR_SPAN).length < REGULAR_DAYS) continue;
+    const near = (changes.get(home) ?? []).filter((c) => Math.abs(c.day - first) <= NEAR);
+    const hids = new Set(near.map((c) => c.hid));
+    if (hids.size !== 1) continue;
+    const hid = [...hids][0] as string;
+    const hs = state.household(hid);
+    const kept = (hs.lodgers?.[person] ?? []).filter((d) => d > today - 62);
+    const merged = [...new Set([...kept, ...days])].sort((a, b) => a - b);
+    if (!hs.attributed?.includes(person)) hs.attributed = [...(hs.attributed ?? []), person];
+    hs.lodgers = { ...hs.lodgers, [person]: merged };
+    state.touch(`h:${hid}`);
+  }
+}

@@ -1,0 +1,148 @@
+import { DAY_MS, dayOf, iso } from '../../core/time.js';
+import type { ResidentRef } from '../roster/roster-index.js';
+import { dateOfDay, lodgersOf, personsOf } from './evidence.js';
+import type { Judging } from './household-rules.js';
+import { countedForeign, ruledOut } from './rules-use.js';
+import { membersOn, residentSpan } from './windows.js';
+
+/** How long and since when the residents who count have not been seen. */
+interface Absence {
+  residents: ResidentRef[];
+  lastSeen: number | null;
+  /** The last day they were seen, or the day before they began to count. */
+  lastDay: number;
+  /** Working days of the home door since lastDay. */
+  days: number;
+  /** Calendar days since lastDay on which the home door recorded nothing (outages). */
+  quietDays: number;
+}
+
+const VIA: Record<string, string> = {
+  face: '人脸识别',
+  fingerprint: '指纹',
+  idcard: '身份证',
+  'card+face': '刷卡并人脸识别',
+  learnt: '刷卡，随卡人脸为本人',
+  'learnt-face': '人脸（与本人卡同行学习所得）',
+};
+
+/**
+ * The absence of `who` on `today` (issue 10 item 3): only residents who count that day,
+ * counted from the later of their own start (lease start, validFrom, the data start) and
+ * their last verified presence, in working days of the home door.
+ */
+function absence(j: Judging, who: 'leaseholder' | 'any_member'): Absence | null {
+  const { ctx, h, hs, span, t } = j;
+  const members = membersOn(ctx.roster.members(h.id), span, t.today);
+  const residents = who === 'leaseholder' ? members.filter((m) => m.role === 'leaseholder') : members;
+  if (residents.length === 0) return null;
+  const since = Math.min(...residents.map((r) => residentSpan(r, span)?.from ?? span.from));
+  let lastSeen: number | null = null;
+  for (const r of residents) {
+    const s = hs.seen[r.id];
+    if (s !== undefined && (lastSeen === null || s > lastSeen)) lastSeen = s;
+  }
+  // The data's first day is partial: it counts only from the next (a lease may start on any day).
+  const floor = since > ctx.startDay ? since - 1 : ctx.startDay;
+  const lastDay = Math.max(lastSeen === null ? -Infinity : dayOf(lastSeen), floor);
+  const days = ctx.workingDays(h, lastDay, t.today);
+  return { residents, lastSeen, lastDay, days, quietDays: t.today - lastDay - days };
+}
+
+function absenceOf(j: Judging, a: Absence) {
+  const via = a.residents
+    .map((r) => j.hs.via?.[r.id])
+    .find((v): v is string => v !== undefined && a.lastSeen !== null);
+  return {
+    residents: a.residents.map((r) => r.id),
+    since: dateOfDay(a.lastDay + 1),
+    lastSeen: iso(a.lastSeen),
+    ...(via ? { lastSeenVia: VIA[via] ?? via } : {}),
+    workingDaysAbsent: a.days,
+    ...(a.quietDays > 0 ? { doorQuietDays: a.quietDays } : {}),
+  };
+}
+
+/**
+ * suspected_sublet and leaseholder_absent (issues 4 and 10). A sublet: nobody registered
+ * seen for `absentDays` working days while people tied to the household by its credentials
+ * come and go as residents do — on `minDays` days, and on `density` of the recent days (a
+ * relative minding the flat every few days does not live there) — or one visitor registered
+ * again and again. leaseholder_absent: `days` working days without a verified entry, judged
+ * at the end of a day.
+ */
+export function absenceRules(j: Judging): void {
+  const { ctx, hs, t, report } = j;
+  const sb = ctx.cfg.suspectedSublet;
+  const a = absence(j, sb.who);
+  if (a) {
+    const { uses, tolerated, guests } = countedForeign(j, a.lastDay + 1);
+    const presence = new Map<string, Set<number>>();
+    for (const fu of uses) {
+      const s = presence.get(fu.p) ?? new Set<number>();
+      for (const d of fu.d) if (d > a.lastDay) s.add(d);
+      for (const d of hs.lodgers?.[fu.p] ?? []) if (d > a.lastDay) s.add(d);
+      presence.set(fu.p, s);
+    }
+    // Lodgers who never touched a credential, tied to the flat by when they came (lodgers.ts).
+    for (const p of hs.attributed ?? []) {
+      const s = presence.get(p) ?? new Set<number>();
+      for (const d of hs.lodgers?.[p] ?? []) if (d > a.lastDay) s.add(d);
+      presence.set(p, s);
+    }
+    const living = [...presence].filter(([, s]) => s.size >= 2);
+    const foreignDays = new Set<number>();
+    for (const [, s] of living) for (const d of s) foreignDays.add(d);
+    const recent = Math.min(14, t.today - a.lastDay);
+    const lately = [...foreignDays].filter((d) => d > t.today - recent).length;
+    const passFrom = t.ts - sb.passWindowDays * DAY_MS;
+    const repeats = Object.entries(hs.passes)
+      .map(([k, l]) => [k, l.filter((x) => x >= passFrom).length] as const)
+      .filter(([, n]) => n >= sb.passRepeats);
+    const lives =
+      foreignDays.size >= sb.minDays && lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent));
+    const on = a.days >= sb.absentDays && (lives || repeats.length > 0);
+    const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
+    const users = new Set(after.map((fu) => fu.p)).size;
+    const newcomers = living.length - users;
+    if (on || hs.fired.suspected_sublet !== undefined)
+      report(
+        'suspected_sublet',
+        on,
+        after.length ? Math.min(...after.map((fu) => fu.first)) : (a.lastSeen ?? t.ts),
+        `登记住户 ${a.days} 个工作日未出入，` +
+          (users > 0 ? `${users} 名非登记人员使用本户门禁` : '') +
+          (users > 0 && newcomers > 0 ? '，' : '') +
+          (newcomers > 0 ? `${newcomers} 名同期新来的非登记人员每日出入本单元` : '') +
+          `（近 ${recent} 天有 ${lately} 天出入）`,
+        {
+          absence: absenceOf(j, a),
+          persons: personsOf(after),
+          lodgers: lodgersOf(
+            hs,
+            living.map(([p]) => p),
+          ),
+          repeatedVisitors: repeats.map(([k, n]) => ({ visitor: k, passes: n })),
+          ruledOut: ruledOut(j, tolerated, guests),
+        },
+        a.residents[0]?.id ?? null,
+      );
+  }
+  if (!t.sweep) return;
+  const la = ctx.cfg.leaseholderAbsent;
+  const who = absence(j, la.who);
+  if (!who) return;
+  const on = who.days >= la.days;
+  if (!on && hs.fired.leaseholder_absent === undefined) return;
+  // Reported when it starts and refreshed weekly while it lasts.
+  const last = hs.fired.leaseholder_absent;
+  if (on && last !== undefined && t.today - last < 7) return;
+  report(
+    'leaseholder_absent',
+    on,
+    who.lastSeen ?? t.ts,
+    `${la.who === 'leaseholder' ? '承租人' : '登记住户'} ${who.days} 个工作日无核验出入记录`,
+    { absence: absenceOf(j, who), ruledOut: ruledOut(j) },
+    who.residents[0]?.id ?? null,
+  );
+}

@@ -1,0 +1,186 @@
+import { DAY_MS, dayOf } from '../../core/time.js';
+import { dateOfDay, lodgersOf, maskCred, personsOf } from './evidence.js';
+import type { Judging } from './household-rules.js';
+import type { ForeignUse } from './state.js';
+import { dayOfDate, membersOn, pendingMembers } from './windows.js';
+
+const WHY = {
+  learnt: '自首次使用起随卡出现',
+  face_first: '刷脸未识别后刷本人卡',
+  enrolled: '操作员已确认',
+} as const;
+
+/** Most uses within any `span` consecutive days of an ascending list of days. */
+export function densest(days: readonly number[], span: number): number {
+  let best = 0;
+  let i = 0;
+  for (let k = 0; k < days.length; k++) {
+    while ((days[k] as number) - (days[i] as number) >= span) i++;
+    best = Math.max(best, k - i + 1);
+  }
+  return best;
+}
+
+/**
+ * The foreign uses of a household's credentials that count on `today`: those that used
+ * them since `fromDay`, less the faces most likely to be members registered to come later
+ * (issue 10: members living there before they are registered) — one per such member, the
+ * most frequent first.
+ */
+export function countedForeign(
+  j: Judging,
+  fromDay: number,
+): { uses: ForeignUse[]; tolerated: ForeignUse[]; guests: ForeignUse[] } {
+  const { ctx, h, hs, span, t } = j;
+  const guestDays = ctx.cfg.credentialShared.guestDays;
+  // Guests over the holidays stay days, not weeks (issue 10): a face first seen in a guest
+  // season counts once it has kept coming for longer than a visit lasts. Since it arrived —
+  // first seen at a door, or its first use of the card — not its first day still in the
+  // window: a guest's last days must not count as a new face a month later, when the
+  // season's days have aged out, nor a guest let in by the family who takes the card later.
+  const arrived = (fu: ForeignUse) =>
+    Math.min(dayOf(fu.first), ctx.firstSeen(fu.p) ?? Number.POSITIVE_INFINITY);
+  const guest = (fu: ForeignUse) =>
+    guestDays > 0 &&
+    ctx.guests.holds(arrived(fu)) &&
+    (fu.d[fu.d.length - 1] as number) - arrived(fu) < guestDays;
+  const active = hs.foreign.filter((fu) => fu.d.some((d) => d >= fromDay));
+  const guests = active.filter(guest);
+  const recent = active.filter((fu) => !guest(fu));
+  const pending = pendingMembers(ctx.roster.members(h.id), span, t.today).length;
+  if (pending === 0 || recent.length === 0) return { uses: recent, tolerated: [], guests };
+  const byPerson = new Map<string, number>();
+  for (const fu of recent) byPerson.set(fu.p, (byPerson.get(fu.p) ?? 0) + fu.d.length);
+  const spared = new Set(
+    [...byPerson]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, pending)
+      .map(([p]) => p),
+  );
+  return {
+    uses: recent.filter((fu) => !spared.has(fu.p)),
+    tolerated: recent.filter((fu) => spared.has(fu.p)),
+    guests,
+  };
+}
+
+/**
+ * What was ruled out for this household (issue 10 item 7): the faces learnt as the
+ * holders of its credentials, members registered to come later, the lease and validity
+ * dates that bound the window.
+ */
+export function ruledOut(
+  j: Judging,
+  tolerated: readonly ForeignUse[] = [],
+  guests: readonly ForeignUse[] = [],
+): string[] {
+  const { ctx, h, span, t } = j;
+  const notes: string[] = [];
+  if (h.leaseStart && dayOfDate(h.leaseStart) >= ctx.startDay)
+    notes.push(`租约起始 ${h.leaseStart}，此前不计`);
+  if (h.leaseEnd && dayOfDate(h.leaseEnd) >= ctx.startDay) notes.push(`租约截止 ${h.leaseEnd}`);
+  const members = ctx.roster.members(h.id);
+  for (const m of members) {
+    if (m.validFrom && dayOfDate(m.validFrom) > ctx.startDay && dayOfDate(m.validFrom) <= t.today)
+      notes.push(`住户 ${m.id} 自 ${m.validFrom} 生效`);
+    if (m.validTo && dayOfDate(m.validTo) <= t.today) notes.push(`住户 ${m.id} 于 ${m.validTo} 迁出`);
+  }
+  for (const m of members)
+    for (const [cred, model] of ctx.carriers.models) {
+      if (model.owner !== m.id) continue;
+      for (const f of model.faces)
+        if (f.holder)
+          notes.push(
+            `${maskCred(cred)} 的随卡人脸为持卡人 ${m.id} 本人（${WHY[f.holder]}，出现 ${f.days.length} 天）`,
+          );
+    }
+  const pending = pendingMembers(members, span, t.today);
+  if (pending.length > 0)
+    notes.push(
+      `待登记成员 ${pending.map((m) => `${m.id}（${m.validFrom} 生效）`).join('、')}：` +
+        `${tolerated.length > 0 ? `其可能的人脸 ${new Set(tolerated.map((fu) => fu.p)).size} 名不计` : '无'}`,
+    );
+  const g = new Set(guests.map((fu) => fu.p)).size;
+  if (g > 0)
+    notes.push(
+      `假期访客 ${g} 名：节假日期间首次使用本户门禁，持续未满 ${ctx.cfg.credentialShared.guestDays} 天不计`,
+    );
+  return notes;
+}
+
+/**
+ * credential_shared and overcrowding (issues 4 and 10): a second face on one of the
+ * household's credentials on `minDays` days within `denseDays` (a relative minding the
+ * flat every few days is not lending it), or several faces each on two days; more persons
+ * tied to the household than its registered members plus a margin.
+ */
+export function useRules(j: Judging): void {
+  const { ctx, h, hs, span, t, report } = j;
+  const cfg = ctx.cfg;
+  const cs = cfg.credentialShared;
+  const csFrom = t.today - cs.windowDays + 1;
+  const { uses, tolerated, guests } = countedForeign(
+    j,
+    Math.min(csFrom, t.today - cfg.overcrowding.windowDays + 1),
+  );
+  const inWindow = (fu: ForeignUse, from: number) => fu.d.filter((d) => d >= from);
+  const byCred = new Map<string, ForeignUse[]>();
+  for (const fu of uses) {
+    if (inWindow(fu, csFrom).length === 0) continue;
+    const l = byCred.get(fu.c);
+    if (l) l.push(fu);
+    else byCred.set(fu.c, [fu]);
+  }
+  const shared: ForeignUse[] = [];
+  const creds: string[] = [];
+  for (const [cred, list] of byCred) {
+    const strong = list.filter((fu) => densest(inWindow(fu, csFrom), cs.denseDays) >= cs.minDays);
+    const multi = list.filter((fu) => inWindow(fu, csFrom).length >= 2);
+    if (strong.length === 0 && multi.length < cs.distinctFaces) continue;
+    creds.push(maskCred(cred));
+    shared.push(...(strong.length > 0 ? strong : multi));
+  }
+  const notes = ruledOut(j, tolerated, guests);
+  report(
+    'credential_shared',
+    shared.length > 0,
+    shared.length ? Math.min(...shared.map((fu) => fu.first)) : t.ts,
+    `${creds.join('、')} 被 ${new Set(shared.map((fu) => fu.p)).size} 名非本户人员使用`,
+    { credentials: creds, persons: personsOf(shared), ruledOut: notes },
+  );
+
+  const oc = cfg.overcrowding;
+  const ocFrom = t.today - oc.windowDays + 1;
+  const members = membersOn(ctx.roster.members(h.id), span, t.today);
+  const seenMembers = members.filter((m) => (hs.seen[m.id] ?? -Infinity) >= t.ts - oc.windowDays * DAY_MS);
+  const tiedDays = new Map<string, Set<number>>();
+  for (const fu of uses) {
+    const s = tiedDays.get(fu.p) ?? new Set<number>();
+    for (const d of fu.d) if (d >= ocFrom) s.add(d);
+    tiedDays.set(fu.p, s);
+  }
+  // Lodgers of the flat who never touched its credentials (lodgers.ts).
+  for (const p of hs.attributed ?? []) {
+    const s = tiedDays.get(p) ?? new Set<number>();
+    for (const d of hs.lodgers?.[p] ?? []) if (d >= ocFrom) s.add(d);
+    tiedDays.set(p, s);
+  }
+  const tied = [...tiedDays].filter(([, s]) => s.size >= oc.minDays).map(([p]) => p);
+  const total = seenMembers.length + tied.length;
+  const tiedUses = uses.filter((fu) => tied.includes(fu.p));
+  report(
+    'overcrowding',
+    total > members.length + oc.margin,
+    tiedUses.length ? Math.min(...tiedUses.map((fu) => fu.first)) : t.ts,
+    `登记在住 ${members.length} 人，近 ${oc.windowDays} 天出入 ${total} 人（其中非登记人员 ${tied.length} 人）`,
+    {
+      registered: members.length,
+      seenMembers: seenMembers.length,
+      tiedPersons: tied.length,
+      persons: personsOf(tiedUses),
+      lodgers: lodgersOf(hs, tied),
+      ruledOut: notes,
+      windowFrom: dateOfDay(Math.max(ocFrom, span.from)),
+    },
+  );
+}

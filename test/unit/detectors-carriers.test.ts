@@ -1,0 +1,359 @@
+import t from 'tap';
+import type { AlertCandidate } from '../../gateway/alerts/per-entry.js';
+import type { RosterSnapshot } from '../../gateway/roster/model.js';
+import { openDb } from '../../gateway/store/db.js';
+import { testConfig } from '../../testkit/config.js';
+import { at, detectorRig } from '../../testkit/findings.js';
+
+// Issue 10: residents with no enrolled face, poor recognisers, captures seconds after the
+// swipe, a second face on a card, move-ins and members registered later.
+
+const household = (id: string, room: string, leaseStart: string | null = null) => ({
+  id,
+  buildingId: 'B01',
+  entranceId: 'B01-U1',
+  room,
+  housingType: 'gongzu' as const,
+  leaseStart,
+  leaseEnd: null,
+  status: 'active' as const,
+});
+const resident = (
+  id: string,
+  householdId: string,
+  role: 'leaseholder' | 'co_resident',
+  validFrom: string | null = null,
+) => ({
+  id,
+  householdId,
+  role,
+  name: '测试',
+  idHash: null,
+  idMasked: null,
+  phoneMasked: null,
+  validFrom,
+  validTo: null,
+  status: 'active' as const,
+});
+/**
+ * H1: R1 (face F1, card C1). H2: R3 has no enrolled face, only card C3. H3: R4 (face F4,
+ * card C4), whom the terminal often fails. H4: R5 (face F5) moves in on 2026-05-30. H5: R6
+ * (face F6, card C6) and R7, registered from 2026-06-20.
+ */
+const ROSTER: RosterSnapshot = {
+  buildings: [{ id: 'B01', name: '1号楼' }],
+  entrances: [],
+  households: [
+    household('H1', '0101'),
+    household('H2', '0102'),
+    household('H3', '0103'),
+    household('H4', '0104', '2026-05-30'),
+    household('H5', '0105'),
+  ],
+  residents: [
+    resident('R1', 'H1', 'leaseholder'),
+    resident('R3', 'H2', 'leaseholder'),
+    resident('R4', 'H3', 'leaseholder'),
+    resident('R5', 'H4', 'leaseholder', '2026-05-30'),
+    resident('R6', 'H5', 'leaseholder'),
+    resident('R7', 'H5', 'co_resident', '2026-06-20'),
+  ],
+  credentials: [
+    { kind: 'face', key: 'F1', residentId: 'R1' },
+    { kind: 'card', key: 'C1', residentId: 'R1' },
+    { kind: 'card', key: 'C3', residentId: 'R3' },
+    { kind: 'face', key: 'F4', residentId: 'R4' },
+    { kind: 'card', key: 'C4', residentId: 'R4' },
+    { kind: 'face', key: 'F5', residentId: 'R5' },
+    { kind: 'face', key: 'F6', residentId: 'R6' },
+    { kind: 'card', key: 'C6', residentId: 'R6' },
+    { kind: 'face', key: 'F7', residentId: 'R7' },
+  ],
+};
+
+const rig = (detectors: Record<string, unknown> = {}) => {
+  const db = openDb(':memory:');
+  const r = detectorRig(db, testConfig({ detectors }), undefined, ROSTER);
+  return { ...r, db };
+};
+const of = (l: AlertCandidate[], kind: string, hid?: string) =>
+  l.filter((c) => c.kind === kind && (hid === undefined || c.householdId === hid));
+const S = 1000;
+
+t.test(
+  'a card-only resident: the face captured with the card is its holder, present, no stranger',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, det, db } = rig();
+    const out: AlertCandidate[] = [];
+    for (let d = 0; d < 45; d++) {
+      out.push(...feed(at(d, 7), faceOf('F1'))); // the door works every day
+      // R3 swipes; the terminal captures the same unregistered face 1–5 s later.
+      out.push(...feed(at(d, 18), card('C3')));
+      out.push(...feed(at(d, 18) + (1 + (d % 5)) * S, stranger(30, d % 3)));
+      out.push(...settle(at(d, 18) + 30 * S));
+    }
+    t.same(of(out, 'credential_shared'), [], 'the holder is not a foreign face on the card');
+    t.same(of(out, 'leaseholder_absent', 'H2'), [], 'the holder’s swipes count as R3’s presence');
+    t.same(of(out, 'stranger_recurrent'), [], 'the holder is not a stranger');
+    const model = det.carriers.models.get('card:C3');
+    t.equal(model?.faces.filter((f) => f.holder === 'learnt').length, 1, 'one face learnt as holder');
+    db.close();
+  },
+);
+
+t.test('after the holder is learnt, a second face on several days is a lent card', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 30; d++) {
+    feed(at(d, 7), faceOf('F1'));
+    const who = d < 20 ? 30 : 31; // from day 20 the card is in another's hands
+    out.push(...feed(at(d, 18), card('C3')));
+    out.push(...feed(at(d, 18) + 3 * S, stranger(who, d % 2)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  const shared = of(out, 'credential_shared', 'H2');
+  t.equal(shared[0]?.finding?.phase, 'open');
+  t.ok(
+    (shared[0]?.ts ?? 0) >= at(22, 0) && (shared[0]?.ts ?? 0) < at(23, 0),
+    'on the third day of the other face',
+  );
+  const chain = shared[0]?.finding?.chain as {
+    persons: Array<{ person: string; via: string }>;
+    ruledOut: string[];
+  };
+  t.match(chain.persons[0], { person: /^未登记人员 #\d+$/, via: '卡 ****C3' });
+  t.match(
+    chain.ruledOut.join('\n'),
+    /卡 \*\*\*\*C3 的随卡人脸为持卡人 R3 本人（自首次使用起随卡出现，出现 20 天）/,
+  );
+  t.match(shared[0]?.finding?.summary, /^卡 \*\*\*\*C3 被 1 名非本户人员使用$/);
+  db.close();
+});
+
+t.test('a poor recogniser: a failed face then the own card is the owner, never a second face', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 40; d++) {
+    feed(at(d, 7), faceOf('F1'));
+    if (d % 3 === 0) {
+      out.push(...feed(at(d, 18), faceOf('F4'))); // recognised some days
+      continue;
+    }
+    // Not recognised: the terminal sends R4's face unregistered, R4 swipes C4 4 s later,
+    // and the capture after the swipe is unregistered again.
+    out.push(...feed(at(d, 18), stranger(44, d % 2)));
+    out.push(...feed(at(d, 18) + 4 * S, card('C4')));
+    out.push(...feed(at(d, 18) + 7 * S, stranger(44, (d + 1) % 2)));
+    out.push(...settle(at(d, 18) + 40 * S));
+  }
+  t.same(of(out, 'credential_shared'), []);
+  t.same(of(out, 'stranger_recurrent'), [], 'once learnt, the face is R4 wherever it is seen');
+  t.same(of(out, 'leaseholder_absent', 'H3'), []);
+  db.close();
+});
+
+t.test('someone coming through behind a swipe does not make a card shared', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 20; d++) {
+    // R1 swipes, is recognised 4 s later; a stranger behind is captured 5 s after the swipe.
+    out.push(...feed(at(d, 18), card('C1')));
+    out.push(...feed(at(d, 18) + 4 * S, faceOf('F1')));
+    out.push(...feed(at(d, 18) + 5 * S, stranger(50, d % 2)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  t.same(of(out, 'credential_shared'), [], 'the owner’s face explains the swipe');
+  db.close();
+});
+
+t.test('a household that moves in is judged from its lease start, not the data start', async (t) => {
+  const { feed, faceOf, db } = rig({ leaseholderAbsent: { days: 10 } });
+  const out: AlertCandidate[] = [];
+  // Data from 2026-05-11; H4's lease starts 2026-05-30 (day 19); R5 never comes.
+  for (let d = 0; d < 40; d++) out.push(...feed(at(d, 7), faceOf('F1')));
+  const absent = of(out, 'leaseholder_absent', 'H4');
+  t.equal(absent.filter((c) => c.finding?.phase === 'open').length, 1);
+  t.ok((absent[0]?.ts ?? 0) >= at(29, 0), 'ten working days after the lease start, not after the data start');
+  const chain = absent[0]?.finding?.chain as { absence: { since: string }; ruledOut: string[] };
+  t.equal(chain.absence.since, '2026-05-30');
+  t.match(chain.ruledOut.join('\n'), /租约起始 2026-05-30，此前不计/);
+  db.close();
+});
+
+t.test('a member registered later: one face on the household card is spared until then', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 30; d++) {
+    feed(at(d, 7), faceOf('F6'));
+    // R7 (registered from day 40) lives there and uses R6's card.
+    out.push(...feed(at(d, 18), card('C6')));
+    out.push(...feed(at(d, 18) + 2 * S, stranger(70, d % 2)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  t.same(of(out, 'credential_shared', 'H5'), []);
+  db.close();
+});
+
+t.test('a relative minding the flat every 5 days is no sublet; a tenant living there is', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 60; d++) {
+    feed(at(d, 7), faceOf('F4'));
+    if (d < 5) feed(at(d, 8), faceOf('F1')); // H1 present, then gone from day 5
+    if (d >= 5 && d < 35 && d % 5 === 0) {
+      // the sitter, every 5 days, with R1's card
+      out.push(...feed(at(d, 15), card('C1')));
+      out.push(...feed(at(d, 15) + 3 * S, stranger(80, d % 2)));
+      out.push(...settle(at(d, 15) + 30 * S));
+    }
+    if (d >= 35) {
+      // a tenant, daily
+      out.push(...feed(at(d, 19), card('C1')));
+      out.push(...feed(at(d, 19) + 3 * S, stranger(81, d % 2)));
+      out.push(...settle(at(d, 19) + 30 * S));
+    }
+  }
+  const sublet = of(out, 'suspected_sublet', 'H1');
+  t.ok(sublet.length > 0, 'the tenant is found');
+  t.ok((sublet[0]?.ts ?? 0) >= at(35, 0), 'not during the sitter’s visits');
+  t.ok((sublet[0]?.ts ?? 0) < at(42, 0), 'within a week of the tenant');
+  db.close();
+});
+
+t.test('a household terminated by an import is judged no more', async (t) => {
+  const { feed, faceOf, swap, db } = rig({ leaseholderAbsent: { days: 5 } });
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 10; d++) out.push(...feed(at(d, 7), faceOf('F1')));
+  t.equal(of(out, 'leaseholder_absent', 'H2').length, 1, 'H2 absent');
+  swap({
+    ...ROSTER,
+    households: ROSTER.households.map((h) => (h.id === 'H2' ? { ...h, status: 'terminated' as const } : h)),
+  });
+  const later: AlertCandidate[] = [];
+  for (let d = 10; d < 30; d++) later.push(...feed(at(d, 7), faceOf('F1')));
+  t.same(of(later, 'leaseholder_absent', 'H2'), [], 'no update after the household ended');
+  db.close();
+});
+
+t.test(
+  'a guest over Spring Festival with the family card is no lent card; a friend after it is',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, db } = rig();
+    // Day 271 after 2026-05-11 is 2027-02-06, Chinese New Year.
+    const use = (d: number, who: number, out: AlertCandidate[]) => {
+      feed(at(d, 7), faceOf('F1'));
+      out.push(...feed(at(d, 18), card('C1')));
+      out.push(...feed(at(d, 18) + 2 * S, stranger(who, d % 2)));
+      out.push(...settle(at(d, 18) + 30 * S));
+    };
+    const guest: AlertCandidate[] = [];
+    for (let d = 268; d < 278; d++) use(d, 90, guest); // nine days over the New Year
+    t.same(of(guest, 'credential_shared'), [], 'a visit of days');
+    const friend: AlertCandidate[] = [];
+    for (let d = 300; d < 310; d++) use(d, 91, friend); // in March: no season
+    t.equal(of(friend, 'credential_shared')[0]?.finding?.phase, 'open');
+    db.close();
+  },
+);
+
+/**
+ * A face-only lodger: R1 (H1) leaves on day 14; from day 16 a new face comes in at the
+ * entrance every day and touches no credential. H3's R4 lives there all along.
+ */
+const lodgerYear = (opts: { alsoSilent?: boolean; lodgerFrom?: number }) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  const from = opts.lodgerFrom ?? 16;
+  for (let d = 0; d < 40; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F4'))); // the first read of a day ends the last
+    if (d <= 14) out.push(...r.feed(at(d, 8), r.faceOf('F1')));
+    if (d <= 14 || !opts.alsoSilent) out.push(...r.feed(at(d, 9), r.faceOf('F6')));
+    if (d >= from) out.push(...r.feed(at(d, 19), r.stranger(85, d % 2)));
+    out.push(...r.settle(at(d, 23)));
+  }
+  return { ...r, out };
+};
+
+t.test('a lodger who never touches a card is tied to the flat that emptied when they came', async (t) => {
+  const { out, db } = lodgerYear({});
+  const sublet = of(out, 'suspected_sublet', 'H1');
+  t.equal(sublet[0]?.finding?.phase, 'open', 'the emptied flat is reported');
+  t.match(
+    sublet[0]?.finding?.summary,
+    /^登记住户 \d+ 个工作日未出入，1 名同期新来的非登记人员每日出入本单元（/,
+  );
+  t.ok((sublet[0]?.ts ?? 0) < at(30, 0), 'within two weeks of the lodger moving in');
+  const chain = sublet[0]?.finding?.chain as { lodgers: Array<{ person: string; days: number }> };
+  t.match(chain.lodgers[0]?.person, /^未登记人员 #\d+$/, 'named without any personal data');
+  t.ok((chain.lodgers[0]?.days ?? 0) >= 8, 'on the days they came in');
+  t.same(of(out, 'suspected_sublet', 'H3'), [], 'the neighbours who stayed are not suspected');
+  db.close();
+});
+
+t.test('a newcomer ties to no flat when two emptied at once, or none did', async (t) => {
+  const two = lodgerYear({ alsoSilent: true });
+  t.same(of(two.out, 'suspected_sublet'), [], 'two flats emptied at once: nobody is suspected');
+  two.db.close();
+  const none = lodgerYear({ lodgerFrom: 25 }); // ten days after, every day since
+  t.same(of(none.out, 'suspected_sublet'), [], 'a newcomer weeks after the flat emptied is not its lodger');
+  none.db.close();
+});
+
+t.test('a National Day guest is still a guest after the first days of the visit age out', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  // Day 144 after 2026-05-11 is 2026-10-02. The guest uses C1 from then until 10-15 (13
+  // days: a visit); the detectors go on judging for six more weeks.
+  const visit = new Set([144, 145, 147, 153, 155, 157]);
+  for (let d = 140; d < 200; d++) {
+    out.push(...feed(at(d, 7), faceOf('F1')));
+    if (!visit.has(d)) continue;
+    out.push(...feed(at(d, 18), card('C1')));
+    out.push(...feed(at(d, 18) + 2 * S, stranger(92, d % 2)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  t.same(
+    of(out, 'credential_shared'),
+    [],
+    'judged by its first use, not by its first day still in the window',
+  );
+  db.close();
+});
+
+t.test(
+  'a card-only resident captured before the swipe on the first days is still the card’s holder',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, det, db } = rig();
+    const out: AlertCandidate[] = [];
+    for (let d = 0; d < 45; d++) {
+      out.push(...feed(at(d, 7), faceOf('F1')));
+      // R3 walks up to the terminal before swiping on the first days, after it later on.
+      const before = d < 3;
+      if (before) out.push(...feed(at(d, 18) - 3 * S, stranger(31, d % 3)));
+      out.push(...feed(at(d, 18), card('C3')));
+      if (!before) out.push(...feed(at(d, 18) + (1 + (d % 4)) * S, stranger(31, d % 3)));
+      out.push(...settle(at(d, 18) + 30 * S));
+    }
+    t.same(of(out, 'credential_shared'), [], 'not a second face on the card');
+    t.same(of(out, 'leaseholder_absent', 'H2'), [], 'R3 is present');
+    const holders = det.carriers.models.get('card:C3')?.faces.filter((f) => f.holder !== null);
+    t.equal(holders?.length, 1, 'one holder face');
+    db.close();
+  },
+);
+
+t.test('a National Day guest let in by the family and given the card later is still a guest', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  // Arrives 2026-10-02 (day 144), let in with the family; takes C1 on 10-11 … 10-13.
+  for (let d = 140; d < 200; d++) {
+    out.push(...feed(at(d, 7), faceOf('F1')));
+    if (d >= 144 && d < 153) out.push(...feed(at(d, 8) + 2 * S, stranger(93, d % 2)));
+    if (d < 153 || d > 155) continue;
+    out.push(...feed(at(d, 18), card('C1')));
+    out.push(...feed(at(d, 18) + 2 * S, stranger(93, d % 2)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  t.same(of(out, 'credential_shared'), [], 'judged from the day they arrived');
+  db.close();
+});
