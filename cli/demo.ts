@@ -8,11 +8,13 @@ import { DEMO_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import {
   demoTerminalLogins,
+  ensureSimCameraLogins,
   importSimRoster,
   simEstate,
   simRosterIssuer,
   startEstate,
   startSerialDoors,
+  startSimCameras,
   startSimUpstream,
   startVendorDoors,
 } from './simulation.js';
@@ -27,6 +29,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
   const l = loadOrExit(values.config ?? defaultConfigPath());
   const c = l.config;
   const log = createLogger({ level: c.log.level, pretty: c.log.pretty });
+  // The simulated cameras' logins go into the secrets file before the gateway reads it.
+  ensureSimCameraLogins(l);
   const gw = build(l, { log });
   // The simulated estate's roster and the demo login go into the store before the gateway
   // runs: its roster step then loads them.
@@ -43,12 +47,16 @@ export async function demoCommand(argv: string[]): Promise<void> {
   }
   const issuer = simRosterIssuer(l, estate);
   const upstream = await startSimUpstream(l, gw.secrets, log, issuer);
-  // The serial devices listen before the gateway opens its lines to them.
-  const serial = await startSerialDoors(l, estate, log);
+  // The serial devices, the vendor terminals and the cameras listen before the gateway
+  // opens its lines to them; a door is held open and another forced within the first
+  // minute (issue 13).
+  const serial = await startSerialDoors(l, estate, log, {});
   const vendor = await startVendorDoors(l, estate, gw.secrets, log);
+  const cameras = await startSimCameras(l, gw.secrets, log);
   const stopSimulators = async () => {
     await vendor.stop();
     await serial.stop();
+    await cameras.stop();
     await upstream?.stop();
   };
   let stopSim = async () => {};
@@ -97,6 +105,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
       `  Estate        ${c.sim.households} households, ${residents} residents, ${terminals} face terminals; ${c.sim.speed}× speed`,
       `  Serial doors  ${serial.doorIds.join(', ') || 'none'}: ${serial.rig.servers.length} simulated serial devices on tcp:// ports (ser2net style)`,
       `  Vendor terms  ${vendor.terminals.map((v) => `${v.reader.id} (${v.vendor}, 127.0.0.1:${v.sim.port})`).join(', ') || 'none'}`,
+      `  Doors         contacts at ${serial.leaves.doorIds.join(', ') || 'none'}; ${serial.acts?.held ?? '—'} held open and ${serial.acts?.forced ?? '—'} forced within the first minute`,
+      `  Cameras       ${[...cameras.cameras.keys()].join(', ') || 'none'} (simulated ONVIF; logins in the secrets file)`,
       `  Data          ${l.dataDir}`,
       'Ctrl+C stops.',
       '',
@@ -115,8 +125,10 @@ export async function demoCommand(argv: string[]): Promise<void> {
         lockPulses: serial.pulses,
         vendorPresented: vendor.presented,
         vendorDoorOpens: vendor.opens,
+        doors: serial.leaves.counts,
+        cameraSnapshots: cameras.snapshots,
       },
-      `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}, ${serial.pulses} lock pulses at serial doors`,
+      `demo: ${reads} entries checked (${denied} denied), ${alerts} alerts, ${up ? `${up.accepted} events at the district system` : 'no simulated upstream'}, ${serial.pulses} lock pulses at serial doors, ${cameras.snapshots} camera snapshots`,
     );
   }, 10_000);
   summary.unref();

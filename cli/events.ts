@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseIsoTime } from '../core/time.js';
 import { type EntryRow, iterateEntries } from '../gateway/pipeline/journal.js';
 import { openDb } from '../gateway/store/db.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
@@ -46,8 +47,9 @@ function flat(e: EntryRow): Record<(typeof COLUMNS)[number], unknown> {
 
 function time(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new UsageError(`--${name} is not an ISO time: ${v}`);
+  // Strict: 2026-02-30 is a typo to report, not 2 March (issue 12 item 5).
+  const t = parseIsoTime(v);
+  if (t === null) throw new UsageError(`--${name} is not an ISO time with a zone that exists: ${v}`);
   return t;
 }
 

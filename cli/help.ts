@@ -51,9 +51,11 @@ the embedded broker, face terminals at the doors, a door with serial readers (fi
 module, ID-card reader, Wiegand card reader, Modbus relay lock: simulated devices behind
 tcp:// ports, as a ser2net box presents real ones), a Hikvision ISAPI and a Dahua CGI face
 terminal (simulated on 127.0.0.1, reached by the production drivers with Digest logins the
-demo makes up for them), residents coming and going, a few
-strangers and moved-out tenants, a simulated district system receiving the alerts, and
-the dashboard. Its demo login (user demo, an admin) gets a password generated on first
+demo makes up for them), door contacts and exit buttons on the gates' relay boards, ONVIF
+cameras at that door and the north gate (their logins written to the secrets file),
+residents coming and going, a few strangers and moved-out tenants, a door held open and
+another forced within the first minute, a simulated district system receiving the alerts,
+and the dashboard. Its demo login (user demo, an admin) gets a password generated on first
 run, kept in the data directory as demo-login.txt (mode 0600) and printed at every start.
 Uses config/default.yaml unless told otherwise; data goes to ./var/.
 
@@ -135,8 +137,10 @@ export const SIM_HELP = `Usage: estate-gateway sim [--config FILE] [--no-roster]
 
 Runs the simulated estate against a gateway that is already running with the same
 config (\`estate-gateway run\`): face terminals for its mqtt-v1 readers, simulated serial
-devices for its readers on tcp://127.0.0.1 ports, residents, strangers and moved-out
-tenants, and — when upstream.url points at sim.upstreamPort — the simulated district
+devices for its readers on tcp://127.0.0.1 ports, cameras for its onvif readers on
+http://127.0.0.1 ports (logins added to the secrets file: restart the gateway if it had
+none), doors that open when their lock releases, a held-open and a forced door, residents,
+strangers and moved-out tenants, and — when upstream.url points at sim.upstreamPort — the simulated district
 system. The simulated roster is written into the gateway's
 database first (the running gateway picks it up within seconds).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=256
+import { GatewayError } from '../core/errors.js';
 import { VERSION } from '../gateway/version.js';
 import { UsageError } from './args.js';
 import {
@@ -128,7 +129,10 @@ main(process.argv.slice(2)).then(
       failed(2);
       return;
     }
-    console.error(err);
+    // A second instance on a data directory is refused (issue 12): say who holds it, no stack.
+    if (err instanceof GatewayError && err.code === 'DATA_DIR_LOCKED')
+      console.error(`estate-gateway: ${err.message}`);
+    else console.error(err);
     failed(1);
   },
 );

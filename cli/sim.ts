@@ -7,11 +7,13 @@ import { loadOrExit } from './config-file.js';
 import { SIM_HELP } from './help.js';
 import { handleSignals } from './lifecycle.js';
 import {
+  ensureSimCameraLogins,
   importSimRoster,
   simEstate,
   simRosterIssuer,
   startEstate,
   startSerialDoors,
+  startSimCameras,
   startSimUpstream,
 } from './simulation.js';
 
@@ -29,6 +31,8 @@ export async function simCommand(argv: string[]): Promise<void> {
   const l = loadOrExit(values.config ?? defaultConfigPath());
   const c = l.config;
   const log = createLogger({ level: c.log.level, pretty: c.log.pretty });
+  if (ensureSimCameraLogins(l))
+    log.warn('simulated camera logins added to the secrets file: restart the gateway to read them');
   const { secrets } = loadSecrets(
     l.secretsFile,
     c.readers.map((r) => r.id),
@@ -45,11 +49,13 @@ export async function simCommand(argv: string[]): Promise<void> {
   }
   const upstream = await startSimUpstream(l, secrets, log, simRosterIssuer(l, estate));
   const brokerUrl = values.broker ?? c.mqtt.url ?? `mqtt://127.0.0.1:${c.mqtt.embedded.port}`;
-  const serial = await startSerialDoors(l, estate, log);
+  const serial = await startSerialDoors(l, estate, log, {});
+  const cameras = await startSimCameras(l, secrets, log);
   const sim = await startEstate(l, estate, brokerUrl, secrets, log);
   handleSignals(log, async () => {
     await sim.stop();
     await serial.stop();
+    await cameras.stop();
     await upstream?.stop();
   });
   const t = setInterval(() => {

@@ -2,15 +2,17 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../gateway/config/load.js';
-import type { Secrets } from '../gateway/config/secrets.js';
+import { cameraLogin, loadSecrets, type Secrets, writeSecretsFile } from '../gateway/config/secrets.js';
 import { parseRoster } from '../gateway/roster/import.js';
 import { rosterVersion, saveRoster } from '../gateway/roster/repository.js';
 import type { Db } from '../gateway/store/db.js';
+import { SimCameras } from '../sim/cameras.js';
 import { shanghaiMidnight } from '../sim/dates.js';
 import { demoDistrictKey } from '../sim/district-key.js';
 import { generateEstate } from '../sim/estate.js';
 import { EstateSimulation } from '../sim/scenario.js';
 import { SerialDoorsSimulation } from '../sim/serial-doors.js';
+import { simCameraPort } from '../sim/site.js';
 import type { SimEstate } from '../sim/types.js';
 import { SimUpstream } from '../sim/upstream.js';
 import { SimRosterIssuer } from '../sim/upstream-roster.js';
@@ -120,15 +122,52 @@ export async function startSerialDoors(
   l: LoadedConfig,
   estate: SimEstate,
   log: Logger,
+  doorActs?: { firstAfterMs?: number; everyMs?: number },
 ): Promise<SerialDoorsSimulation> {
   const sim = new SerialDoorsSimulation({
     estate,
     config: l.config,
     seed: l.config.sim.seed,
+    doorActs,
     log: log.child({ module: 'sim-serial' }),
   });
   await sim.start();
   return sim;
+}
+
+/**
+ * Gives every simulated camera of the config (a camera reader on 127.0.0.1) a login in the
+ * secrets file, if it has none, before the gateway reads the file: the simulated camera and
+ * the gateway then share it as a real camera and its installer would. Returns whether it
+ * added any. Real cameras' logins are the installer's to write.
+ */
+export function ensureSimCameraLogins(l: LoadedConfig): boolean {
+  const { secrets } = loadSecrets(
+    l.secretsFile,
+    l.config.readers.map((r) => r.id),
+  );
+  let added = false;
+  for (const r of l.config.readers) {
+    if (simCameraPort(r) === null || cameraLogin(secrets, r.id)) continue;
+    secrets.cameras = {
+      ...(secrets.cameras ?? {}),
+      [r.id]: { username: 'admin', password: randomBytes(12).toString('base64url') },
+    };
+    added = true;
+  }
+  if (added) writeSecretsFile(l.secretsFile, secrets);
+  return added;
+}
+
+/** Serves the config's simulated cameras with the logins of the secrets file. */
+export async function startSimCameras(l: LoadedConfig, secrets: Secrets, log: Logger): Promise<SimCameras> {
+  const cams = new SimCameras(
+    l.config,
+    (id) => cameraLogin(secrets, id),
+    log.child({ module: 'sim-cameras' }),
+  );
+  await cams.start();
+  return cams;
 }
 
 /** The vendor terminal drivers whose readers the demo simulates. */

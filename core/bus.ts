@@ -17,6 +17,22 @@ export interface MessageInfo {
  */
 export type MessageHandler = (topic: string, payload: Buffer, info: MessageInfo) => Promise<void> | undefined;
 
+/**
+ * Why a handler's promise rejected when the message should come again later rather than
+ * now: it is not stored (the journal cannot commit) and `retryAfter` settles when it can
+ * be. The link asks for the message again once, when that happens — not at once and in a
+ * loop, which churned broker sessions and re-answered doors (issue 12 item 1).
+ */
+export interface RetryLater extends Error {
+  readonly retryAfter: Promise<void>;
+}
+
+/** The promise to wait for before asking for a refused message again; undefined: ask now. */
+export function retryAfterOf(err: unknown): Promise<void> | undefined {
+  const p = (err as Partial<RetryLater> | null | undefined)?.retryAfter;
+  return p instanceof Promise ? p : undefined;
+}
+
 export interface PublishOptions {
   qos: 0 | 1;
   retain?: boolean;

@@ -23,8 +23,10 @@ export interface CloudEvent<T = unknown> {
  * The event types of design.md §7: `estate.alert.{kind}`, `estate.access.{granted|denied}`,
  * `estate.case.{state}` (ledger transitions), `estate.report.{kind}` (written reports the
  * estate owes the district: the full inspection's, issue 16), and the gateway's retained
- * health report; and (issue 14) the monthly report at each month's end and the announcement
- * of a signed hand-over package. A type outside these families does not compile.
+ * health report; (issue 14) the monthly report at each month's end and the announcement
+ * of a signed hand-over package; and `estate.door.{action}` (issue 13: a remote unlock, the
+ * end of a fire all-open, a held-open door closed again). A type outside these families
+ * does not compile.
  */
 export type EventType =
   | `estate.alert.${string}`
@@ -33,7 +35,11 @@ export type EventType =
   | `estate.report.${string}`
   | 'estate.gateway.health'
   | 'estate.report.monthly'
-  | 'estate.handover.package';
+  | 'estate.handover.package'
+  | `estate.door.${DoorEventAction}`;
+
+/** What an `estate.door.*` event reports (issue 13). */
+export type DoorEventAction = 'remote_unlock' | 'fire_cleared' | 'held_open_cleared';
 
 /** What a part says of an event; the envelope around it is cloudEvent's job. */
 export interface EventInit<T> {

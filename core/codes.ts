@@ -62,6 +62,16 @@ const reason = {
     en: 'This door needs the ID card and a face or finger',
   },
   person_card_mismatch: { zh: '人证不符', en: 'Person–card mismatch' },
+  // The door's policy while the journal cannot commit (issue 12): what overrode the decision.
+  // store_fail_closed is also what the terminal shows (gateway/pipeline/reasons.ts).
+  store_fail_closed: {
+    zh: '系统存储故障，暂停通行，请联系物业',
+    en: 'Storage failed: entry paused, please contact the property office',
+  },
+  store_fail_open: { zh: '存储故障，按策略放行', en: 'Storage failed: opened by the door’s policy' },
+  // Door schedules (issue 13): the decision also records which schedule applied.
+  passage: { zh: '常开时段', en: 'Passage hours' },
+  outside_hours: { zh: '非开放时段', en: 'Outside opening hours' },
 } as const satisfies Table;
 
 /** How urgent an alert is. */
@@ -93,6 +103,13 @@ const alertKind = {
   device_offline: { zh: '设备离线', en: 'Device offline', severity: 'warning' },
   door_forced: { zh: '门被强行打开', en: 'Door forced', severity: 'critical' },
   door_held_open: { zh: '门长时间未关', en: 'Door held open', severity: 'warning' },
+  // The box itself (issue 12): the journal could not commit, or soon will not.
+  storage_full: { zh: '存储空间已满', en: 'Storage full', severity: 'critical' },
+  storage_failed: { zh: '存储故障', en: 'Storage failed', severity: 'critical' },
+  disk_space_low: { zh: '磁盘空间不足', en: 'Disk space low', severity: 'warning' },
+  // Door hardware (issue 13): the fire input or an admin opened every door; a device's tamper input.
+  fire_all_open: { zh: '消防联动开门', en: 'Fire all-open', severity: 'critical' },
+  door_tamper: { zh: '门禁设备防拆报警', en: 'Door device tampered', severity: 'critical' },
   // Issue 14: a roster message from upstream that did not verify or does not fit.
   roster_refused: { zh: '名单同步消息被拒收', en: 'Roster update refused', severity: 'critical' },
 } as const satisfies Readonly<Record<string, Label & { readonly severity: Severity }>>;
@@ -311,6 +328,18 @@ const faceOfferState = {
   rejected: { zh: '非本人', en: 'Not the resident' },
 } as const satisfies Table;
 
+/** What the devices page shows of a door (issue 13), in order of urgency. */
+const doorState = {
+  fire: { zh: '消防常开', en: 'Fire all-open' },
+  forced: { zh: '被强行打开', en: 'Forced' },
+  held: { zh: '长时间未关', en: 'Held open' },
+  passage: { zh: '时段常开', en: 'Open by schedule' },
+  open: { zh: '开', en: 'Open' },
+  closed: { zh: '关', en: 'Closed' },
+  unknown: { zh: '状态未知', en: 'Unknown' },
+  no_contact: { zh: '无门磁', en: 'No contact' },
+} as const satisfies Table;
+
 /**
  * Why a reader's library refused one person's entry (issue 11): the gateway's code for a
  * vendor's refusal — Hikvision `faceQualityTooLow`, Dahua 288686087… — so the household file
@@ -365,6 +394,7 @@ export const CODES = {
   tipChannel,
   auditOutcome,
   faceOfferState,
+  doorState,
   campaignState,
   visitResult,
   campaignStatus,
@@ -416,6 +446,8 @@ export type TipChannel = Code<'tipChannel'>;
 export type AuditOutcome = Code<'auditOutcome'>;
 /** Where an offer to enrol a learnt face stands. */
 export type FaceOfferState = Code<'faceOfferState'>;
+/** A door's state on the devices page. */
+export type DoorStateCode = Code<'doorState'>;
 /** Whether a full inspection takes visits. */
 export type CampaignState = Code<'campaignState'>;
 /** What an inspection visit found. */

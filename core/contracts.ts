@@ -145,6 +145,23 @@ export interface ReadSink {
   door(signal: DoorSignal): void;
 }
 
+/** A still image a camera took (issue 13): it becomes a read's or an alarm's thumbnail. */
+export interface Snapshot {
+  mime: string;
+  /** The image as the camera sent it; never stored as it is (re-encoded, metadata dropped). */
+  data: Buffer;
+  /** When the gateway had it, epoch ms on the gateway clock. */
+  takenAt: number;
+}
+
+/** How a snapshot is asked for. */
+export interface SnapshotRequest {
+  /** Give up after this long: a snapshot is evidence, never worth waiting for. */
+  timeoutMs: number;
+  /** Largest image accepted. */
+  maxBytes: number;
+}
+
 /** A reader protocol implementation, one per driver name, serving all its readers. */
 export interface Driver {
   readonly name: string;
@@ -159,6 +176,11 @@ export interface Driver {
    * person list): the gateway's roster sync drives it through this (core/provisioning.ts).
    */
   readonly provisioning?: Provisioner;
+  /**
+   * Its readers are cameras (issue 13): one snapshot now. Rejects with a GatewayError whose
+   * code says what went wrong (CAMERA_TIMEOUT, CAMERA_AUTH, CAMERA_UNREACHABLE…).
+   */
+  snapshot?(readerId: string, req: SnapshotRequest): Promise<Snapshot>;
 }
 export interface DriverReader {
   id: string;

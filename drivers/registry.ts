@@ -4,6 +4,7 @@ import { createHikvisionDriver } from './hikvision-isapi/driver.js';
 import { createIdCardDriver } from './idcard/driver.js';
 import { createModbusRelayDriver } from './modbus-relay/driver.js';
 import { createMqttV1Driver } from './mqtt-v1/driver.js';
+import { createOnvifDriver } from './onvif/driver.js';
 import type { DriverFactory } from './types.js';
 import { createWiegandDriver } from './wiegand/driver.js';
 
@@ -19,6 +20,7 @@ export const DRIVERS: Readonly<Record<string, DriverFactory>> = {
   'modbus-relay': createModbusRelayDriver,
   'hikvision-isapi': createHikvisionDriver,
   dahua: createDahuaDriver,
+  onvif: createOnvifDriver,
 };
 
 export const DRIVER_NAMES = Object.keys(DRIVERS);

@@ -62,7 +62,7 @@ export interface DriverState {
   set(readerId: string, key: string, value: string): void;
 }
 
-/** An account on a terminal: what the gateway logs in with (HTTP Digest). */
+/** An account on a terminal or a camera: what the gateway logs in with (HTTP Digest, WS-Security). */
 export interface TerminalLogin {
   username: string;
   password: string;
@@ -74,6 +74,11 @@ export interface DriverSecrets {
   terminalLogin(readerId: string): TerminalLogin | undefined;
   /** The password the reader logs in to the gateway with (`readers.{id}`): the broker, a Digest-signed push. */
   readerPassword(readerId: string): string | undefined;
+  /**
+   * A camera's login (secrets file `cameras.{id}`, issue 13): ONVIF and the snapshot's
+   * Digest use it. Undefined when none is configured; never log what it returns.
+   */
+  cameraLogin(readerId: string): TerminalLogin | undefined;
 }
 
 /** Creates a protocol's driver; what it declares about itself rides on the function. */
@@ -83,6 +88,8 @@ export interface DriverFactory {
   checkOptions?: OptionsCheck;
   /** Its readers are door locks (relay boards): a door's `lock` may name one of them. */
   switchesLocks?: boolean;
+  /** Its readers are cameras (issue 13): a door's `camera` may name one; they switch nothing. */
+  takesSnapshots?: boolean;
   /**
    * Decodes one event already parsed from the protocol's JSON form, as files carry them
    * (replay, issue 4), with the same checks as live input. Total: never throws.

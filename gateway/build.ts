@@ -2,14 +2,20 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../core/clock.js';
 import { eventSource } from '../core/cloudevent.js';
+import type { Snapshot } from '../core/contracts.js';
 import { DRIVERS } from '../drivers/registry.js';
 import type { SerialBinding } from '../drivers/types.js';
+import { CameraCaptures } from './cameras/captures.js';
+import { HttpEmbeddingService } from './cameras/embedding.js';
 import type { LoadedConfig } from './config/load.js';
 import { SecretsFile } from './config/secrets-file.js';
 import { FaceOffers } from './detectors/face-offers.js';
 import { PatternDetector } from './detectors/patterns.js';
 import { DeviceRegistry } from './devices.js';
+import { DiskSpace } from './disk-space.js';
+import { DoorEvents } from './doors/door-events.js';
 import { DoorSignals } from './doors/door-signals.js';
+import { Doors } from './doors/doors.js';
 import { DriverSet } from './driver-set.js';
 import { Gateway } from './gateway.js';
 import { HealthReport, HealthSummary } from './health.js';
@@ -19,9 +25,11 @@ import { CaseBook } from './ledger/case-book.js';
 import { HandoverPackages } from './ledger/handover-packages.js';
 import { MonthlyReportSender } from './ledger/report-upstream.js';
 import { LedgerWorkflow } from './ledger/workflow.js';
-import { createBus, createUpstream } from './links.js';
+import { createBus, createUpstream, logLimits } from './links.js';
 import { LiveBus } from './live-bus.js';
+import { LogLimiter } from './log-limit.js';
 import { createMetrics } from './metrics.js';
+import { MqttSessions } from './mqtt/sessions.js';
 import { PassIndex } from './passes/pass-index.js';
 import { PassService } from './passes/pass-service.js';
 import { Journal } from './pipeline/journal.js';
@@ -33,6 +41,7 @@ import { Retention } from './retention.js';
 import { RosterState } from './roster/roster-state.js';
 import { createRosterSync } from './roster/sync/create.js';
 import { RosterWatch } from './roster-watch.js';
+import { DataLock } from './store/data-lock.js';
 import { StoreDriverState } from './store/driver-state.js';
 import { Store } from './store/store.js';
 import { TerminalIngress } from './terminal-ingress.js';
@@ -107,7 +116,29 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
   );
   const viid = createViid(cfg, { store, secrets, dataDir: loaded.dataDir, metrics, clock, log });
   const doors = new DoorSignals({ readers: cfg.readers, metrics, log: child('doors') });
-  const thumbnails = new Thumbnailer(loaded.dataDir, cfg.thumbnails, child('thumbnails'), metrics);
+  const thumbsLog = child('thumbnails');
+  const thumbnails = new Thumbnailer(
+    loaded.dataDir,
+    cfg.thumbnails,
+    thumbsLog,
+    metrics,
+    new LogLimiter(thumbsLog, logLimits(cfg)),
+  );
+  const pipelineLog = child('pipeline');
+  // The drivers are made below with the pipeline as their sink; snapshots are asked of them
+  // only once the gateway runs.
+  const captures: CameraCaptures = new CameraCaptures({
+    config: cfg,
+    store,
+    cameras: { snapshot: (id, req): Promise<Snapshot> => drivers.snapshot(id, req) },
+    thumbnails,
+    embedding: cfg.cameras.embedding.url
+      ? new HttpEmbeddingService(cfg.cameras.embedding.url, cfg.cameras.embedding.timeoutMs)
+      : null,
+    metrics,
+    clock,
+    log: child('cameras'),
+  });
   const pipeline = new PipelinePart({
     store,
     config: cfg,
@@ -117,13 +148,15 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     thumbnails,
     live,
     metrics,
-    log: child('pipeline'),
+    log: pipelineLog,
     clock,
     secrets,
     source,
     detectors: [...(patterns ? [patterns] : []), ...(deps.detectors ?? []), ...(viid ? [viid.selector] : [])],
     passes: passIndex,
     doors,
+    captures,
+    limiter: new LogLimiter(pipelineLog, logLimits(cfg)),
   });
 
   const bus = createBus(cfg, secrets, log, metrics);
@@ -141,6 +174,19 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     log,
     clock,
   });
+  const driverOf = new Map(cfg.readers.map((r) => [r.id, r.driver]));
+  const doorParts = new Doors({
+    config: cfg,
+    store,
+    drivers,
+    switchesNothing: (id) => DRIVERS[driverOf.get(id) ?? '']?.takesSnapshots === true,
+    // The upstream is made below; an event is only ever stored once the gateway runs.
+    events: new DoorEvents({ store, outbox, source, kick: () => upstream?.kick() }),
+    live,
+    clock,
+    log: child('doors'),
+  });
+  doors.attach(doorParts);
   const libraries = createLibrarySync({
     readers: drivers.provisioned(),
     doors: cfg.doors,
@@ -155,6 +201,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     log: child('devices'),
     lines: drivers,
     libraries: libraries ?? undefined,
+    // Readers over an external broker: while a session is down their state is unknown.
+    links: bus instanceof MqttSessions ? { linkUp: (id) => bus.shardConnected(id) } : undefined,
   });
 
   const summary = new HealthSummary({ config: cfg, clock, devices, pipeline, outbox });
@@ -165,6 +213,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     summary: () => summary.summary(),
   });
   const upstream = createUpstream(cfg, { outbox, events, secrets, metrics, clock, log });
+  const disk = new DiskSpace(loaded.dataDir, cfg.store.diskWarnPercent, clock, metrics);
   const rosterWatch = new RosterWatch(store, roster, libraries, log);
   const monthlyReports =
     upstream && cfg.reports.monthlyUpstream
@@ -195,6 +244,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     pipeline,
     roster,
     upstream,
+    disk,
     rosterSync,
     viid: viid?.link ?? null,
   });
@@ -226,6 +276,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     handover,
     clock,
     health: () => health.view(),
+    doors: doorParts,
     log: child('http'),
   });
   const retention = new Retention({
@@ -248,6 +299,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     roster: rosterWatch,
     cases,
     upstream,
+    disk,
     workflow,
   });
   return new Gateway({
@@ -255,6 +307,7 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     dataDir: loaded.dataDir,
     log,
     clock,
+    lock: new DataLock(loaded.dataDir, child('store')),
     secrets,
     store,
     metrics,
@@ -267,6 +320,8 @@ export function build(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
     patterns,
     devices,
     pipeline,
+    doors: doorParts,
+    captures,
     bus,
     ingress,
     drivers,

@@ -13,8 +13,14 @@ export interface DeviceView {
   doorId: string;
   driver: string;
   direction: 'in' | 'out';
-  /** null until the reader has said anything since the gateway started. */
+  /**
+   * null when unknown: the reader has said nothing since the gateway started, or the link
+   * that carries its status is down (then `linkDown` is true and the last state heard is
+   * not shown as if it were current: issue 12 item 2).
+   */
   online: boolean | null;
+  /** The gateway's link to this reader (its broker session) is down: nothing is known now. */
+  linkDown?: true;
   since: number | null;
   lastSeen: number | null;
   firmware: string | null;
@@ -41,6 +47,14 @@ export interface LineStats {
   stats(readerId: string): Readonly<Record<string, number>> | undefined;
 }
 
+/**
+ * Whether the gateway's link to a reader is up (its broker session): false while it is
+ * down, undefined for readers that have no such link (serial lines, the embedded broker).
+ */
+export interface ReaderLinks {
+  linkUp(readerId: string): boolean | undefined;
+}
+
 /** Where list() finds the last sync of a reader's own library; undefined for a reader without one. */
 export interface LibraryStates {
   last(readerId: string): SyncResult | null | undefined;
@@ -62,6 +76,8 @@ export interface DeviceRegistryOptions {
   log: Logger;
   lines?: LineStats;
   libraries?: LibraryStates;
+  /** The broker sessions of readers: while one is down its reader's state is unknown. */
+  links?: ReaderLinks;
 }
 
 /**
@@ -170,28 +186,30 @@ export class DeviceRegistry {
     d.dirty = true;
   }
 
-  /** Readers online now. */
+  /** Readers online now (a reader behind a link that is down is not known to be). */
   get onlineCount(): number {
     let n = 0;
-    for (const d of this.#devices.values()) if (d.online) n++;
+    for (const d of this.#devices.values()) if (d.online && this.#o.links?.linkUp(d.cfg.id) !== false) n++;
     return n;
   }
 
   list(): DeviceView[] {
     return [...this.#devices.values()].map((d) => {
+      const linkDown = this.#o.links?.linkUp(d.cfg.id) === false;
       const view: DeviceView = {
         id: d.cfg.id,
         kind: 'reader',
         doorId: d.cfg.door,
         driver: d.cfg.driver,
         direction: d.cfg.direction,
-        online: d.online,
+        online: linkDown ? null : d.online,
         since: d.since,
         lastSeen: d.lastSeen,
         firmware: d.firmware,
         clockOffsetMs: d.offset.persistable,
         counters: { ...d.counters, ...prefixed(this.#o.lines?.stats(d.cfg.id)) },
       };
+      if (linkDown) view.linkDown = true;
       const sync = this.#o.libraries?.last(d.cfg.id);
       if (sync !== undefined) view.fingerprintSync = sync;
       return view;
@@ -206,7 +224,9 @@ export class DeviceRegistry {
     const now = this.#o.clock.now();
     const out: OfflineReader[] = [];
     for (const d of this.#devices.values()) {
-      if (d.offlineAlerted) continue;
+      // Behind a link that is down nothing is known of the reader: a broker outage is one
+      // problem of the link (health), not an offline alert for every reader.
+      if (d.offlineAlerted || this.#o.links?.linkUp(d.cfg.id) === false) continue;
       const downSince = d.online === false ? (d.since ?? now) : d.online === null ? this.#startedAt : null;
       if (downSince !== null && now - downSince >= this.#o.graceMs) {
         d.offlineAlerted = true;

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { MqttBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
-import type { DoorCommand, Driver, ReadSink } from '../core/contracts.js';
+import type { DoorCommand, Driver, ReadSink, Snapshot, SnapshotRequest } from '../core/contracts.js';
+import { GatewayError } from '../core/errors.js';
 import type { HttpIngress } from '../core/ingress.js';
 import type { Provisioner } from '../core/provisioning.js';
 import type { DriverFactory, DriverSecrets, DriverState, SerialBinding } from '../drivers/types.js';
@@ -75,6 +76,19 @@ export class DriverSet implements LineStats {
   /** Sends a door command through the reader's driver (unknown readers: nothing). */
   command(readerId: string, cmd: DoorCommand): void {
     this.#byReader.get(readerId)?.command(readerId, cmd);
+  }
+
+  /** Whether a reader's driver takes snapshots (a camera, issue 13). */
+  isCamera(readerId: string): boolean {
+    return typeof this.#byReader.get(readerId)?.snapshot === 'function';
+  }
+
+  /** A snapshot of a camera reader; rejects with NOT_A_CAMERA for any other reader. */
+  snapshot(readerId: string, req: SnapshotRequest): Promise<Snapshot> {
+    const d = this.#byReader.get(readerId);
+    if (!d?.snapshot)
+      return Promise.reject(new GatewayError('NOT_A_CAMERA', `reader ${readerId} takes no snapshots`));
+    return d.snapshot(readerId, req);
   }
 
   /** The line counters of a reader, when its driver keeps any (LineStats). */

@@ -5,6 +5,7 @@ import type { Config } from './config/schema.js';
 import type { Secrets } from './config/secrets.js';
 import type { PatternDetector } from './detectors/patterns.js';
 import type { DeviceRegistry } from './devices.js';
+import type { Doors } from './doors/doors.js';
 import type { Housekeeping } from './housekeeping.js';
 import type { CaseBook } from './ledger/case-book.js';
 import { Lifecycle } from './lifecycle.js';
@@ -36,6 +37,8 @@ export class Gateway {
   readonly live: LiveBus;
   readonly metrics: Metrics;
   readonly devices: DeviceRegistry;
+  /** The doors (issue 13): state machines, fire all-open, held doors, remote unlock. */
+  readonly doors: Doors;
   /** Visitor, courier and staff passes (issue 4). */
   readonly passes: PassService;
   /** The ledger of cases (issue 4). */
@@ -66,6 +69,7 @@ export class Gateway {
     this.live = parts.live;
     this.metrics = parts.metrics;
     this.devices = parts.devices;
+    this.doors = parts.doors;
     this.passes = parts.passes;
     this.cases = parts.cases;
     this.patterns = parts.patterns;

@@ -4,7 +4,9 @@ import type { MqttBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
+import type { DiskSpace } from './disk-space.js';
 import { MqttSessions } from './mqtt/sessions.js';
+import type { JournalFaultView } from './pipeline/journal-fault.js';
 import type { RosterState } from './roster/roster-state.js';
 import type { RosterSyncStatus } from './roster/sync/sync-part.js';
 import type { Outbox } from './upstream/outbox.js';
@@ -17,6 +19,8 @@ import type { HealthView } from './web/server.js';
 export interface PipelineStats {
   readonly backlog: number;
   readonly recorded: number;
+  /** Whether the journal commits (issue 12), and reads held meanwhile. */
+  readonly store: JournalFaultView & { held: number };
 }
 
 /** What the health report is built from (the composition root passes each). */
@@ -28,15 +32,21 @@ export interface HealthDeps {
   pipeline: PipelineStats;
   roster: RosterState;
   upstream: Upstream | null;
+  /** The disk holding dataDir. */
+  disk: DiskSpace;
   /** The signed roster from upstream (issue 14), when on: its version and signer. */
   rosterSync?: { status(): RosterSyncStatus } | null;
   /** The GA/T 1400 link (issue 14), when on. Its state never degrades the health: the doors do not depend on it. */
   viid?: { status(): ViidStatusView } | null;
 }
 
+const MB = 1048576;
+
 /**
- * How the gateway is, for /healthz and `estate-gateway health`: degraded on anything but
- * an unreachable upstream alone. Reads the parts, changes nothing.
+ * How the gateway is, for /healthz and `estate-gateway health`: degraded on any problem —
+ * the broker link, the journal (full or failed, with the free bytes), a disk past its
+ * watermark, an unreachable upstream (with its queue and the age of its oldest event,
+ * issue 12 item 4), an empty roster. Reads the parts, changes nothing.
  */
 export class HealthReport {
   readonly #d: HealthDeps;
@@ -52,15 +62,26 @@ export class HealthReport {
     const { bus, config, devices, pipeline, roster, clock } = this.#d;
     const problems: string[] = [];
     if (!bus.connected) problems.push('broker link down');
+    const j = pipeline.store;
+    const disk = this.#d.disk.current;
+    const free = disk ? `${Math.round(disk.freeBytes / MB)} MB free` : 'free space unknown';
+    if (j.state === 'full')
+      problems.push(`store full: the journal cannot commit (${j.held} reads held in memory, ${free})`);
+    else if (j.state === 'failed')
+      problems.push(
+        `store failed (${j.error ?? 'error'}): the journal cannot commit (${j.held} reads held in memory)`,
+      );
+    if (disk && disk.usedPercent >= this.#d.disk.warnPercent)
+      problems.push(`disk ${disk.usedPercent} % full (warning at ${this.#d.disk.warnPercent} %): ${free}`);
     const up = this.#d.upstream?.status ?? null;
-    if (up && (!up.ready || up.lastError)) problems.push('upstream unreachable');
+    if (up && (!up.ready || up.lastError))
+      problems.push(
+        `upstream unreachable: ${up.depth} event${up.depth === 1 ? '' : 's'} queued${up.oldestAgeS === null ? '' : `, oldest ${age(up.oldestAgeS)} old`}`,
+      );
     const size = roster.index.size;
     if (size.residents === 0) problems.push('roster is empty: run `estate-gateway roster import`');
     return {
-      status:
-        problems.length === 0 || (problems.length === 1 && problems[0]?.startsWith('upstream'))
-          ? 'ok'
-          : 'degraded',
+      status: problems.length === 0 ? 'ok' : 'degraded',
       version: VERSION,
       estateId: config.estate.id,
       gatewayId: config.gateway.id,
@@ -72,6 +93,18 @@ export class HealthReport {
       },
       readers: { online: devices.onlineCount, total: config.readers.length },
       pipeline: { backlog: pipeline.backlog },
+      store: {
+        state: j.state,
+        since: j.since === null ? null : new Date(j.since).toISOString(),
+        error: j.error,
+        held: j.held,
+        answered: j.answered,
+        refused: j.refused,
+        freeBytes: disk?.freeBytes ?? null,
+        totalBytes: disk?.totalBytes ?? null,
+        usedPercent: disk?.usedPercent ?? null,
+        warnPercent: this.#d.disk.warnPercent,
+      },
       upstream: up,
       roster: {
         version: roster.version,
@@ -83,6 +116,13 @@ export class HealthReport {
       problems,
     };
   }
+}
+
+/** A duration for people: 45 s, 12 min, 3.5 h. */
+function age(s: number): string {
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 360) / 10} h`;
 }
 
 /** What the health summary is built from (the composition root passes each). */
@@ -130,6 +170,10 @@ export class HealthSummary {
       readersTotal: config.readers.length,
       backlog: pipeline.backlog,
       readsPerS: Math.round(readsPerS * 10) / 10,
+      // The retained health message reaches the district system even while the journal
+      // (and with it the outbox) cannot take the storage alert (issue 12).
+      store: pipeline.store.state,
+      heldReads: pipeline.store.held,
     };
   }
 }

@@ -4,6 +4,7 @@ import { localDate } from '../core/time.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
 import type { Config } from './config/schema.js';
 import type { DeviceRegistry } from './devices.js';
+import type { DiskSpace } from './disk-space.js';
 import type { CaseBook } from './ledger/case-book.js';
 import type { LedgerWorkflow } from './ledger/workflow.js';
 import type { Retention, RetentionCounts } from './retention.js';
@@ -30,6 +31,8 @@ export interface HousekeepingDeps {
   roster: RosterWatch;
   cases: CaseBook;
   upstream: Upstream | null;
+  /** The disk-space watermark of dataDir (issue 12). */
+  disk: DiskSpace;
   /** Uploaded evidence and tipsters' contacts have their own retention (issue 16). */
   workflow: LedgerWorkflow;
 }
@@ -42,12 +45,15 @@ const ROSTER_WATCH_MS = 2000;
 const RETENTION_CHECK_MS = 3600_000;
 /** The local day of the last retention run, kept across restarts. */
 const RETENTION_META = 'retention_last_day';
+/** How often the disk holding dataDir is measured against its watermark. */
+const DISK_CHECK_MS = 30_000;
 
 /**
  * The gateway's periodic work, the last start step: readers down past the grace period
  * raise device_offline; a roster imported by another process is picked up; once a day
  * every table of personal data is cut to its retention (gateway/retention.ts); cases past their
- * rectification deadline become overdue. Each run's failure is logged, never thrown into
+ * rectification deadline become overdue; the disk is measured against its watermark (at
+ * start too: a box may boot with a nearly full card). Each run's failure is logged, never thrown into
  * a timer.
  */
 export class Housekeeping {
@@ -61,6 +67,8 @@ export class Housekeeping {
   start(): void {
     const d = this.#d;
     d.roster.mark();
+    this.checkDisk();
+    this.#every(DISK_CHECK_MS, () => this.checkDisk());
     this.#every(DEVICE_SWEEP_MS, () => this.sweepDevices());
     this.#every(ROSTER_WATCH_MS, () => d.roster.check());
     this.#every(RETENTION_CHECK_MS, async () => {
@@ -90,6 +98,33 @@ export class Housekeeping {
         ts: o.since,
       });
     }
+  }
+
+  /** Warns once when the disk crosses its watermark (log, disk_space_low), and when it is clear again. */
+  checkDisk(): void {
+    const d = this.#d;
+    const change = d.disk.check();
+    if (change === null) return;
+    const s = d.disk.current;
+    const info = {
+      usedPercent: s?.usedPercent,
+      freeMB: s && Math.round(s.freeBytes / 1048576),
+      warnPercent: d.disk.warnPercent,
+    };
+    if (change === 'cleared') {
+      d.log.info(info, 'disk space is below its watermark again');
+      return;
+    }
+    d.log.warn(info, 'disk almost full: the journal stops when it is; free space or move dataDir');
+    d.alarms.raise({
+      kind: 'disk_space_low',
+      subject: 'disk:dataDir',
+      householdId: null,
+      residentId: null,
+      doorId: null,
+      readerId: null,
+      ts: d.clock.now(),
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import type { MqttBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
+import { LogLimiter, type LogLimitOptions } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import { EmbeddedBroker } from './mqtt/embedded.js';
 import { MqttSessions } from './mqtt/sessions.js';
@@ -41,6 +42,7 @@ export function createBus(cfg: Config, secrets: SecretsFile, log: Logger, metric
         connections: (n) => metrics.brokerConnections.set(n),
       },
     });
+  const mqttLog = log.child({ module: 'mqtt' });
   return new MqttSessions({
     url: cfg.mqtt.url,
     clientId: cfg.mqtt.clientId ?? `estate-gateway-${cfg.gateway.id}`,
@@ -52,7 +54,8 @@ export function createBus(cfg: Config, secrets: SecretsFile, log: Logger, metric
     keepaliveSeconds: cfg.mqtt.keepaliveSeconds,
     tls: cfg.mqtt.tls,
     reconnect: cfg.mqtt.reconnect,
-    log: log.child({ module: 'mqtt' }),
+    log: mqttLog,
+    limiter: new LogLimiter(mqttLog, logLimits(cfg)),
   });
 }
 
@@ -105,4 +108,10 @@ export function createUpstream(cfg: Config, p: UpstreamParts): Upstream | null {
     },
     { log, metrics: p.metrics, clock: p.clock, health: () => p.events.health() },
   );
+}
+
+/** The log limiter settings of the config (log.rateLimit). */
+export function logLimits(cfg: Config): LogLimitOptions {
+  const r = cfg.log.rateLimit;
+  return { burst: r.burst, maxLines: r.maxLines, windowMs: r.windowSeconds * 1000 };
 }

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AlertRecord } from './alerts/alert-manager.js';
+import type { DoorView } from './doors/door-model.js';
+import type { FireStatus } from './doors/fire-control.js';
 
 /** One recorded entry as the live view and the API show it. */
 export interface EntryView {
@@ -17,11 +19,17 @@ export interface EntryView {
   thumb: string | null;
   offline: boolean;
   stale: boolean;
+  /** The door schedule that applied (issue 13), `{schedule}:{mode}`, or null. */
+  schedule?: string | null;
 }
 
 interface LiveEvents {
   entry: [EntryView];
   alert: [AlertRecord, boolean];
+  /** A door's state changed (issue 13). */
+  door: [DoorView];
+  /** The fire all-open began, ended or changed its sources (issue 13). */
+  fire: [FireStatus];
 }
 
 /** In-process fan-out of what just happened, for Server-Sent Events and the simulator. */

@@ -74,6 +74,32 @@ export function createMetrics() {
       help: 'Failed journal commits',
       registers: [registry],
     }),
+    storeState: new Gauge({
+      name: 'estate_gateway_store_state',
+      help: 'Whether the journal commits: 0 ok, 1 full (SQLITE_FULL), 2 failed (issue 12)',
+      registers: [registry],
+    }),
+    heldReads: new Gauge({
+      name: 'estate_gateway_held_reads',
+      help: 'Reads held in memory, not acknowledged, while the journal cannot commit',
+      registers: [registry],
+    }),
+    storeFailureAnswers: new Counter({
+      name: 'estate_gateway_store_failure_answers_total',
+      help: 'Doors answered without a commit, by the door policy (memory, closed, open), while the journal could not commit',
+      labelNames: ['policy'] as const,
+      registers: [registry],
+    }),
+    lateAnswersWithheld: new Counter({
+      name: 'estate_gateway_late_answers_withheld_total',
+      help: 'Door commands not sent because the read was older than checks.staleAfterMs by then: an unlock nobody waits for is a hazard',
+      registers: [registry],
+    }),
+    diskFreeBytes: new Gauge({
+      name: 'estate_gateway_disk_free_bytes',
+      help: 'Free bytes on the file system holding dataDir (checked every 30 s)',
+      registers: [registry],
+    }),
     thumbnails: new Counter({
       name: 'estate_gateway_thumbnails_total',
       help: 'Face thumbnails by result',
@@ -117,6 +143,18 @@ export function createMetrics() {
       name: 'estate_gateway_fingerprint_pages_total',
       help: 'Fingerprint module pages changed by the roster sync, by action (enrolled, replaced, removed, failed)',
       labelNames: ['action'] as const,
+      registers: [registry],
+    }),
+    cameraSnapshots: new Counter({
+      name: 'estate_gateway_camera_snapshots_total',
+      help: 'Camera snapshots at reads and door alarms, by result (ok, timeout, dropped, camera_auth, camera_unreachable…)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    cameraEmbeddings: new Counter({
+      name: 'estate_gateway_camera_embeddings_total',
+      help: 'Face embeddings asked of the embedding service for camera snapshots, by result (ok, no_face, failed)',
+      labelNames: ['result'] as const,
       registers: [registry],
     }),
     rosterSync: new Counter({

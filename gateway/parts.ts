@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { MqttBus } from '../core/bus.js';
 import type { Clock } from '../core/clock.js';
+import type { CameraCaptures } from './cameras/captures.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
 import type { PatternDetector } from './detectors/patterns.js';
 import type { DeviceRegistry } from './devices.js';
+import type { Doors } from './doors/doors.js';
 import type { DriverSet } from './driver-set.js';
 import type { HealthReport, HealthSummary } from './health.js';
 import type { Housekeeping } from './housekeeping.js';
@@ -19,6 +21,7 @@ import type { LibrarySync } from './provisioning/library-sync.js';
 import type { RosterState } from './roster/roster-state.js';
 import type { RosterSyncPart } from './roster/sync/sync-part.js';
 import type { RosterWatch } from './roster-watch.js';
+import type { DataLock } from './store/data-lock.js';
 import type { Store } from './store/store.js';
 import type { TerminalIngress } from './terminal-ingress.js';
 import type { Outbox } from './upstream/outbox.js';
@@ -31,6 +34,8 @@ export interface GatewayParts {
   dataDir: string;
   log: Logger;
   clock: Clock;
+  /** One gateway per data directory (issue 12). */
+  lock: DataLock;
   secrets: SecretsFile;
   store: Store;
   metrics: Metrics;
@@ -44,6 +49,10 @@ export interface GatewayParts {
   patterns: PatternDetector | null;
   devices: DeviceRegistry;
   pipeline: PipelinePart;
+  /** The doors (issue 13): state machines, fire all-open, held doors, remote unlock. */
+  doors: Doors;
+  /** Camera snapshots at reads and door alarms (issue 13). */
+  captures: CameraCaptures;
   bus: MqttBus;
   /** The listener terminals push to over HTTP; listens only when a driver registered a route. */
   ingress: TerminalIngress;

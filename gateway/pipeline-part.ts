@@ -9,14 +9,16 @@ import type {
   RejectReason,
 } from '../core/contracts.js';
 import { GatewayError } from '../core/errors.js';
-import { AlertManager } from './alerts/alert-manager.js';
+import { AlertManager, type AlertRecord } from './alerts/alert-manager.js';
 import type { AlertCandidate } from './alerts/per-entry.js';
+import type { CameraCaptures } from './cameras/captures.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
 import type { DeviceRegistry } from './devices.js';
 import type { DoorSignals } from './doors/door-signals.js';
 import type { CaseBook } from './ledger/case-book.js';
 import type { LiveBus } from './live-bus.js';
+import type { LogLimiter } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import type { PassIndex } from './passes/pass-index.js';
 import { createPipeline } from './pipeline/create.js';
@@ -51,6 +53,10 @@ export interface PipelinePartDeps {
   passes: PassIndex;
   /** Where door hardware signals go. */
   doors: DoorSignals;
+  /** The doors' cameras (issue 13): snapshots of live reads after their answer. */
+  captures?: CameraCaptures;
+  /** Refused input is logged through this (issue 12 item 6). */
+  limiter: LogLimiter;
 }
 
 /**
@@ -110,13 +116,17 @@ export class PipelinePart implements ReadSink {
       passes: d.passes,
       afterCommit: links.afterCommit,
       doors: d.doors,
+      captures: d.captures,
+      limiter: d.limiter,
     });
   }
 
   /** Commits what is queued, then lets the thumbnails finish. */
   async stop(): Promise<void> {
     await this.#pipeline?.drain();
+    this.#d.captures?.stop();
     await this.#d.thumbnails.drain();
+    this.#d.limiter.flush();
   }
 
   /** The running pipeline; throws NOT_STARTED before the pipeline step. */
@@ -135,6 +145,21 @@ export class PipelinePart implements ReadSink {
     return this.#pipeline?.recorded ?? 0;
   }
 
+  /** Whether the journal commits (ok before start). */
+  get store(): Pipeline['store'] {
+    return (
+      this.#pipeline?.store ?? {
+        state: 'ok',
+        since: null,
+        error: null,
+        failedCommits: 0,
+        answered: 0,
+        refused: 0,
+        held: 0,
+      }
+    );
+  }
+
   submit(read: CredentialRead): Promise<void> {
     return this.pipeline.submit(read);
   }
@@ -151,8 +176,8 @@ export class PipelinePart implements ReadSink {
     this.#d.doors.report(signal);
   }
 
-  /** Raises an alert that no read caused (device_offline). */
-  raise(c: AlertCandidate): void {
-    this.pipeline.raise(c);
+  /** Raises an alert that no read caused (device_offline, door alarms); the alert, or null when it could not be stored. */
+  raise(c: AlertCandidate): AlertRecord | null {
+    return this.pipeline.raise(c);
   }
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { thumbRefsOfEvidence } from './ledger/evidence-refs.js';
 import type { Metrics } from './metrics.js';
-import type { Journal } from './pipeline/journal.js';
+import { type Journal, thumbsOfEntries } from './pipeline/journal.js';
 import type { Thumbnailer } from './pipeline/thumbnails.js';
 import type { Store } from './store/store.js';
 
@@ -31,8 +31,8 @@ const OPEN_CASE = "state != 'closed'";
 /**
  * The daily retention of every table of personal data (PIPL Art. 19: no longer than
  * necessary; docs/privacy.md says why each period): access records and their decisions,
- * thumbnails, alerts, the audit log, tips, patrols, passes, closed cases, and residents
- * who moved out with their credentials and fingerprint templates. The evidence of a case
+ * thumbnails and camera snapshots, alerts, the audit log, tips, patrols, passes, closed
+ * cases, and residents who moved out with their credentials and fingerprint templates. The evidence of a case
  * that is not closed — its entries, thumbnails, patrols, tips, the household's members —
  * is kept until it closes, whatever its age. Deletes in short batches, yielding between.
  */
@@ -89,6 +89,15 @@ export class Retention {
       ['DELETE FROM patrols WHERE id = ?'],
       cut(r.patrolDays),
     );
+    // Camera snapshots (issue 13): the rows and the face embeddings they may hold go with
+    // the thumbnails; a door alarm's capture stays while a case about the alarm is open.
+    n.cameraCaptures = await this.#batches(
+      `SELECT id FROM camera_captures cc WHERE ts < ?
+         AND (alert_id IS NULL OR NOT EXISTS (SELECT 1 FROM cases c WHERE c.alert_id = cc.alert_id AND c.${OPEN_CASE}))
+       LIMIT ${BATCH}`,
+      ['DELETE FROM camera_captures WHERE id = ?'],
+      cut(r.thumbnailDays),
+    );
     n.passes = await this.#batches(
       `SELECT id FROM passes WHERE min(valid_to, coalesce(revoked_at, valid_to)) < ? LIMIT ${BATCH}`,
       ['DELETE FROM passes WHERE id = ?'],
@@ -137,11 +146,7 @@ export class Retention {
       const lists = [ev.entries, ...(Array.isArray(ev.persons) ? ev.persons.map((p) => p?.entries) : [])];
       for (const l of lists) if (Array.isArray(l)) for (const s of l) if (Number.isInteger(s)) seqs.add(s);
     }
-    const thumbOf = db.prepare('SELECT thumb FROM journal WHERE seq = ?').pluck();
-    for (const s of seqs) {
-      const t = thumbOf.get(s);
-      if (typeof t === 'string') thumbs.add(t);
-    }
+    for (const t of thumbsOfEntries(db, seqs)) thumbs.add(t);
     return { seqs, thumbs };
   }
 

@@ -4,7 +4,8 @@ import type { GatewayParts } from './parts.js';
 
 /**
  * The start order of a gateway (style.md "Ordered lifecycle"); stop runs it backwards.
- * The secrets and the store come first (everything reads them); the roster and the
+ * The data directory's lock comes first: a second instance stops there, before it reads
+ * or opens anything (issue 12). The secrets and the store next (everything reads them); the roster and the
  * devices' saved state next; the pipeline before the broker link and the drivers that
  * feed it; the reader libraries' sync after the drivers (and so stopped before them: a
  * sync cut between DownChar and Store would leave a half-written page); then the
@@ -13,6 +14,7 @@ import type { GatewayParts } from './parts.js';
 export function gatewaySteps(p: GatewayParts): Step[] {
   const { libraries, upstream, rosterSync, viid, monthlyReports } = p;
   return [
+    { name: 'data lock', start: () => p.lock.acquire(), stop: () => p.lock.release() },
     { name: 'secrets', start: () => void p.secrets.load(), stop: () => {} },
     { name: 'store', start: () => void p.store.open(), stop: () => p.store.close() },
     {
@@ -31,7 +33,8 @@ export function gatewaySteps(p: GatewayParts): Step[] {
         p.patterns?.load();
         p.pipeline.start({
           devices: p.devices,
-          commands: p.drivers,
+          // Door commands go through the doors, which note every unlock (issue 13).
+          commands: p.doors,
           afterCommit:
             upstream || viid
               ? () => {
@@ -43,6 +46,15 @@ export function gatewaySteps(p: GatewayParts): Step[] {
       },
       stop: () => p.pipeline.stop(),
     },
+    {
+      name: 'doors',
+      start: () =>
+        p.doors.start({
+          raise: (c) => p.pipeline.raise(c),
+          capture: (doorId, why, at) => p.captures.alarm(doorId, why, at),
+        }),
+      stop: () => p.doors.stop(),
+    },
     { name: 'broker link', start: () => p.bus.start(), stop: () => p.bus.stop() },
     { name: 'terminal listener', start: () => p.ingress.start(), stop: () => p.ingress.stop() },
     ...[...p.drivers.drivers].map(
@@ -51,6 +63,8 @@ export function gatewaySteps(p: GatewayParts): Step[] {
     ...(libraries
       ? [{ name: 'provisioning', start: () => libraries.start(), stop: () => libraries.stop() }]
       : []),
+    // Doors held unlocked (passage hours, fire) are sent unlocks once the drivers are up.
+    { name: 'door holds', start: () => p.doors.startHolds(), stop: () => p.doors.stopHolds() },
     ...(upstream ? [{ name: 'upstream', start: () => upstream.start(), stop: () => upstream.stop() }] : []),
     ...(monthlyReports
       ? [{ name: 'monthly report', start: () => monthlyReports.start(), stop: () => monthlyReports.stop() }]

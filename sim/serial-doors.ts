@@ -5,6 +5,8 @@
  * `everyMs`, so a person–card pair of one resident never overlaps the next person.
  */
 import type { Logger } from 'pino';
+import { DoorActs } from './door-acts.js';
+import { SimDoorLeaves } from './door-leaves.js';
 import { hashSeed, Random } from './random.js';
 import type { SimIdCard } from './serial/idcard-reader.js';
 import { type SerialDoor, SerialRig, templateOf } from './serial/rig.js';
@@ -14,12 +16,17 @@ import type { SimEstate, SimPerson } from './types.js';
 /** Options of SerialDoorsSimulation. */
 export interface SerialDoorsOptions {
   estate: SimEstate;
-  config: Pick<SimSite, 'readers'>;
+  config: Pick<SimSite, 'readers'> & Partial<Pick<SimSite, 'doors'>>;
   seed: number;
   /** Real ms between presentations at each door, default 12,000 (beyond the 10 s person–card window). */
   everyMs?: number;
   /** Real ms before the first presentation after start(), default 3,000. */
   firstAfterMs?: number;
+  /**
+   * The demo's door acts (issue 13): a door held open, another forced, within the first
+   * minute and now and then after. Off unless given.
+   */
+  doorActs?: { firstAfterMs?: number; everyMs?: number };
   log?: Logger;
 }
 
@@ -64,6 +71,9 @@ export function idCardOf(p: SimPerson): SimIdCard | null {
 /** Plays presentations at every door of the rig. Constructing it does no I/O; start() listens. */
 export class SerialDoorsSimulation {
   readonly rig: SerialRig;
+  /** The doors with a contact on their relay board (issue 13): they open when their lock releases. */
+  readonly leaves: SimDoorLeaves;
+  readonly acts: DoorActs | null;
   readonly #o: SerialDoorsOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #rng: Random;
@@ -80,6 +90,10 @@ export class SerialDoorsSimulation {
     this.#o = opts;
     this.rig = new SerialRig(opts.config, opts.estate.persons);
     this.#rng = new Random(hashSeed(opts.seed, 'serial-doors'));
+    this.leaves = new SimDoorLeaves(this.rig.doors.values(), opts.log);
+    this.acts = opts.doorActs
+      ? new DoorActs({ leaves: this.leaves, doors: opts.config.doors ?? [], ...opts.doorActs, log: opts.log })
+      : null;
   }
 
   /** Doors with simulated serial readers. */
@@ -100,6 +114,7 @@ export class SerialDoorsSimulation {
         });
       next(this.#o.firstAfterMs ?? 3000);
     });
+    this.acts?.start();
     this.#o.log?.info({ doors: this.doorIds, devices: this.rig.servers.length }, 'serial doors simulated');
   }
 
@@ -107,6 +122,8 @@ export class SerialDoorsSimulation {
   async stop(): Promise<void> {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    this.acts?.stop();
+    this.leaves.stop();
     await this.rig.stop();
   }
 

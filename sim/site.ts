@@ -11,6 +11,12 @@ export interface SimDoor {
   readonly building?: string | undefined;
   /** The entrance (单元) within the building, when the door names one. */
   readonly entrance?: string | undefined;
+  /** How long the door may stand open before the gateway calls it held open (issue 13). */
+  readonly heldOpenSeconds?: number | undefined;
+  /** How long after an unlock an opening is not forced (issue 13). */
+  readonly forcedWindowSeconds?: number | undefined;
+  /** The door's schedule: in passage hours it neither alarms forced nor held (issue 13). */
+  readonly schedule?: string | undefined;
 }
 
 /** A reader at a door: a face terminal (mqtt-v1) or a serial device the sim can serve. */
@@ -29,4 +35,13 @@ export interface SimReader {
 export interface SimSite {
   readonly doors: readonly SimDoor[];
   readonly readers: readonly SimReader[];
+}
+
+/** A camera reader (driver onvif) the simulator can serve: on this machine, with its port. */
+export function simCameraPort(r: SimReader): number | null {
+  if (r.driver !== 'onvif') return null;
+  const m = /^http:\/\/(127\.0\.0\.1|localhost):(\d+)\//.exec(
+    typeof r.options?.url === 'string' ? r.options.url : '',
+  );
+  return m ? Number(m[2]) : null;
 }

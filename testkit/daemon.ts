@@ -63,10 +63,16 @@ export function benchFetch(url: string): Promise<Response> {
 export class Daemon {
   #child: ChildProcess | undefined;
   stderr = '';
+  /** Log lines (stdout) so far, parsed, when started with `captureLogs`. */
+  readonly logs: Array<Record<string, unknown>> = [];
+  /** Bytes written to stdout, when started with `captureLogs`. */
+  logBytes = 0;
+  /** `captureLogs`: keep what the daemon writes to stdout (its JSON log) in `logs`. */
   constructor(
     readonly configFile: string,
     readonly httpPort: number,
     readonly nodeArgs: string[] = DAEMON_NODE_FLAGS,
+    readonly captureLogs = false,
   ) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (npm test does)`);
   }
@@ -85,13 +91,26 @@ export class Daemon {
   async start(): Promise<void> {
     const child = spawn(process.execPath, [...this.nodeArgs, MAIN, 'run', '--config', this.configFile], {
       env: DAEMON_ENV,
-      stdio: ['ignore', process.env.DAEMON_STDOUT ? 'inherit' : 'ignore', 'pipe'],
+      stdio: ['ignore', this.captureLogs ? 'pipe' : process.env.DAEMON_STDOUT ? 'inherit' : 'ignore', 'pipe'],
     });
     this.#child = child;
+    let partial = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      this.logBytes += d.length;
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) if (l) this.logs.push(JSON.parse(l) as Record<string, unknown>);
+    });
     child.stderr?.on('data', (d: Buffer) => {
       this.stderr += d.toString();
     });
-    await waitForPort(this.httpPort, 15_000);
+    try {
+      await waitForPort(this.httpPort, 15_000);
+    } catch (err) {
+      // Say why: what the daemon wrote to stderr, and whether it is still running.
+      const state = this.exited ? `exited ${child.exitCode ?? child.signalCode}` : 'still running';
+      throw new Error(`${(err as Error).message}; the daemon ${state}; stderr: ${this.stderr.slice(-2000)}`);
+    }
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {

@@ -106,7 +106,7 @@ export interface TestGateway {
 /**
  * Writes a secrets file with an API token per role (what an installer puts in `api.tokens`),
  * and any further secrets a test names (`upstream.hmacKey` shared with a simulated district,
- * `terminals` logins for vendor terminals).
+ * `terminals` logins for vendor terminals, `cameras` logins of issue 13).
  */
 export function writeTestSecrets(dir: string, extra: Record<string, unknown> = {}): TestGateway['tokens'] {
   const tokens = {

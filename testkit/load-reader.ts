@@ -30,6 +30,8 @@ export class LoadReader {
   /** Door commands received, by event id. */
   readonly answers = new Map<string, number>();
   readonly latencies: number[] = [];
+  /** When (performance.now()) the first door command for each event arrived. */
+  readonly answeredAt = new Map<string, number>();
   #waiters = new Map<string, () => void>();
 
   constructor(o: LoadReaderOptions) {
@@ -69,6 +71,7 @@ export class LoadReader {
       const count = (this.answers.get(ev) ?? 0) + 1;
       this.answers.set(ev, count);
       const sent = this.sentAt.get(ev);
+      if (count === 1) this.answeredAt.set(ev, at);
       if (sent !== undefined && count === 1) this.latencies.push(at - sent);
       const w = this.#waiters.get(ev);
       if (w) {
@@ -86,6 +89,15 @@ export class LoadReader {
       JSON.stringify({ online: true, ts: new Date().toISOString() }),
       { qos: 1, retain: true },
     );
+  }
+
+  /**
+   * Resolves at the client's next connection (a reconnect after the broker came back).
+   * Call it before the broker returns, so the event is not missed.
+   */
+  waitReconnected(): Promise<void> {
+    const c = this.#client as MqttClient;
+    return new Promise((resolve) => c.once('connect', () => resolve()));
   }
 
   /** Publishes one read; resolves on its PUBACK. */

@@ -23,6 +23,10 @@ export interface Mosquitto {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same persistence directory. */
   restart(): Promise<void>;
+  /** Kills the broker with SIGKILL (a crash: nothing saved since the last autosave). */
+  kill(): Promise<void>;
+  /** Starts a killed or stopped broker again; resolves once it accepts connections. */
+  start(): Promise<void>;
 }
 
 /**
@@ -76,12 +80,12 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     await waitForPort(port);
   };
   await launch();
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const c = child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
-      c.kill('SIGTERM');
+      c.kill(signal);
     });
   };
   return {
@@ -99,5 +103,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
       await stop();
       await launch();
     },
+    kill: () => stop('SIGKILL'),
+    start: launch,
   };
 }

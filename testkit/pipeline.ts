@@ -59,6 +59,8 @@ export interface PipelineKit {
   alerts: AlertManager;
   metrics: Metrics;
   live: LiveBus;
+  /** The device registry: online state, clock offsets. */
+  devices: DeviceRegistry;
   /** Every door command sent, in order. */
   commands: SentCommand[];
   /** Rows in the journal now. */
@@ -146,7 +148,7 @@ export function pipelineKit(t: Test, opts: PipelineKitOptions = {}): PipelineKit
   });
   const metric = async (name: string) =>
     (await metrics.registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#'));
-  return { pipeline, config, db, store, outbox, alerts, metrics, live, commands, rows, metric };
+  return { pipeline, config, db, store, outbox, alerts, metrics, live, devices, commands, rows, metric };
 }
 
 let seq = 0;

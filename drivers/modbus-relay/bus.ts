@@ -1,9 +1,11 @@
+import type { ReadSink } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
 import { ReaderPort, type ReaderPortOptions, type StatusReporter } from '../serial/reader-port.js';
 import type { WaitOptions } from '../serial/requester.js';
 import type { Timers } from '../serial/timers.js';
 import { EXCEPTION_BIT, FN_READ_COILS, FN_WRITE_COIL } from './constants.js';
 import { checkException, encodeReadCoils, encodeWriteCoil, type ModbusFrame, parseCoils } from './frame.js';
+import type { BoardInputs } from './inputs.js';
 
 /** One door lock: a coil of a relay board. */
 export interface RelayLock {
@@ -23,6 +25,8 @@ export interface BusTiming {
   retries: number;
   /** Pause between health probes (read coils) of each lock, ms. */
   probeMs: number;
+  /** Pause between polls of the boards' inputs (contacts, exit buttons, fire), ms. */
+  inputPollMs: number;
 }
 
 /**
@@ -33,18 +37,29 @@ export interface BusTiming {
 export class RelayBus {
   readonly port: ReaderPort<ModbusFrame>;
   readonly locks: RelayLock[] = [];
+  /** The boards on this line whose inputs are wired (issue 13). */
+  readonly boards: BoardInputs[] = [];
   readonly #timing: BusTiming;
   readonly #timers: Timers;
+  readonly #sink: ReadSink;
   #probe: unknown;
+  #poll: unknown;
   #running = false;
+  #pollFailures = 0;
 
-  constructor(opts: ReaderPortOptions<ModbusFrame>, timing: BusTiming) {
+  readonly #now: () => number;
+
+  constructor(opts: ReaderPortOptions<ModbusFrame>, timing: BusTiming, now: () => number) {
     this.port = new ReaderPort(opts);
+    this.#now = now;
     this.#timing = timing;
     this.#timers = opts.timers;
+    this.#sink = opts.sink;
     this.port.link.on('open', () => void this.#probeAll());
     this.port.link.on('close', () => {
       for (const lock of this.locks) lock.status.set(false);
+      // A door may open or close while the line is down: report every input again after.
+      for (const b of this.boards) b.reset();
     });
   }
 
@@ -52,12 +67,29 @@ export class RelayBus {
     this.#running = true;
     this.port.link.start();
     this.#schedule();
+    if (this.boards.length > 0) this.#schedulePoll();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
     this.#timers.clearTimeout(this.#probe);
+    this.#timers.clearTimeout(this.#poll);
     await this.port.link.stop();
+  }
+
+  /** Input polls that failed (timeouts, exceptions) since start. */
+  get inputPollFailures(): number {
+    return this.#pollFailures;
+  }
+
+  /** Sends a read request of `fn` to `unit` and returns its reply (exceptions included: the caller parses). */
+  read(unit: number, fn: number, request: Buffer, label: string): Promise<ModbusFrame> {
+    return this.port.requester.request(request, {
+      accept: (f) => f.unit === unit && (f.fn === fn || f.fn === (fn | EXCEPTION_BIT)),
+      timeoutMs: this.#timing.timeoutMs,
+      retries: this.#timing.retries,
+      label: `${label} unit ${unit}`,
+    });
   }
 
   /** Switches a coil and checks the board's echo (§6.5: the reply repeats the request). */
@@ -105,6 +137,30 @@ export class RelayBus {
       } catch (err) {
         // An exception reply still proves the board is there (e.g. read coils unsupported).
         lock.status.set(err instanceof GatewayError && err.code === 'MODBUS_EXCEPTION');
+      }
+    }
+  }
+
+  /** Polls every wired board, then waits the poll period; signals go to the sink as door signals. */
+  #schedulePoll(): void {
+    if (!this.#running) return;
+    this.#poll = this.#timers.setTimeout(() => {
+      const done = this.port.link.isOpen ? this.#pollAll() : Promise.resolve();
+      void done.finally(() => this.#schedulePoll());
+    }, this.#timing.inputPollMs);
+  }
+
+  async #pollAll(): Promise<void> {
+    for (const board of this.boards) {
+      if (!this.port.link.isOpen) return;
+      try {
+        const signals = await board.poll((u, fn, req, label) => this.read(u, fn, req, label), 'read inputs');
+        const now = this.#now();
+        for (const s of signals)
+          this.#sink.door({ readerId: s.readerId, kind: s.kind, ts: now, receivedAt: now, input: s.input });
+      } catch {
+        // Counted; the lock probe reports the board offline when it stops answering.
+        this.#pollFailures++;
       }
     }
   }

@@ -22,7 +22,7 @@ const EXCEPTIONS: Readonly<Record<number, string>> = {
 /**
  * A Modbus RTU frame as plain JSON for `estate-gateway decode modbus`: unit, function,
  * and what the relay boards use spelled out (coil and value of write single coil, start
- * and count of read coils, coil states of its reply, exception codes). `role` says which
+ * and count of reads, coil and input states and registers of their replies, exception codes). `role` says which
  * side sent it: a write-single-coil reply is an echo of its request.
  */
 export function describeModbus(f: ModbusFrame, role: 'request' | 'reply'): Record<string, unknown> {
@@ -46,11 +46,20 @@ export function describeModbus(f: ModbusFrame, role: 'request' | 'reply'): Recor
   } else if (role === 'request' && f.fn >= 0x01 && f.fn <= 0x04 && d.length === 4) {
     out.start = d.readUInt16BE(0);
     out.count = d.readUInt16BE(2);
-  } else if (role === 'reply' && f.fn === C.FN_READ_COILS && d.length >= 1) {
+  } else if (
+    role === 'reply' &&
+    (f.fn === C.FN_READ_COILS || f.fn === C.FN_READ_DISCRETE_INPUTS) &&
+    d.length >= 1
+  ) {
     out.byteCount = d[0];
-    const coils: boolean[] = [];
-    for (let i = 0; i < (d.length - 1) * 8; i++) coils.push((((d[1 + (i >> 3)] ?? 0) >> (i & 7)) & 1) === 1);
-    out.coils = coils;
+    const bits: boolean[] = [];
+    for (let i = 0; i < (d.length - 1) * 8; i++) bits.push((((d[1 + (i >> 3)] ?? 0) >> (i & 7)) & 1) === 1);
+    // Discrete inputs are what IO boards wire door contacts, exit buttons and fire relays to (issue 13).
+    if (f.fn === C.FN_READ_COILS) out.coils = bits;
+    else out.inputs = bits;
+  } else if (role === 'reply' && f.fn === C.FN_READ_HOLDING && d.length >= 1 && (d.length - 1) % 2 === 0) {
+    out.byteCount = d[0];
+    out.registers = Array.from({ length: (d.length - 1) / 2 }, (_, i) => d.readUInt16BE(1 + i * 2));
   } else if (d.length > 0) {
     out.data = d.toString('hex');
   }

@@ -11,6 +11,7 @@ import { realTimers, type Timers } from '../serial/timers.js';
 import type { DriverContext } from '../types.js';
 import { type BusTiming, RelayBus, type RelayLock } from './bus.js';
 import { DEFAULT_BAUD, MAX_UNIT } from './constants.js';
+import { BoardInputs, INPUT_ROLES, type InputRole, type InputSource, type WiredInputs } from './inputs.js';
 import { createModbusParser } from './parser.js';
 
 /** A switch-off that failed is tried again this often, ms, until it succeeds or stop(). */
@@ -24,6 +25,10 @@ export interface ModbusRelayOptions extends BusTiming {
   unit: number;
   coil: number;
   unlockMs: number;
+  /** Input number of each wired role on the lock's board (issue 13). */
+  inputs: Partial<Record<InputRole, number>>;
+  inputSource: InputSource;
+  invertInputs: InputRole[];
 }
 
 /** Reads (and range-checks) a relay lock's options; the driver and check-config share it. */
@@ -38,7 +43,24 @@ export function modbusRelayOptions(o: ReaderOptions): ModbusRelayOptions {
     timeoutMs: o.int('timeoutMs', 300, 20, 10_000),
     retries: o.int('retries', 2, 0, 10),
     probeMs: o.int('probeMs', 10_000, 100, 3_600_000),
+    inputs: wiredInputs(o),
+    inputSource: {
+      kind: o.oneOf('inputs', ['discrete', 'holding'] as const, 'discrete'),
+      register: o.int('inputRegister', 0, 0, 0xffff),
+    },
+    invertInputs: o.listOf('invertInputs', INPUT_ROLES),
+    inputPollMs: o.int('inputPollMs', 100, 20, 60_000),
   };
+}
+
+/** The inputs a lock's board has wired: `contactInput`, `exitInput`, `fireInput`, `tamperInput`. */
+function wiredInputs(o: ReaderOptions): Partial<Record<InputRole, number>> {
+  const out: Partial<Record<InputRole, number>> = {};
+  for (const role of INPUT_ROLES) {
+    const n = o.optionalInt(`${role}Input`, 0, 1999);
+    if (n !== undefined) out[role] = n;
+  }
+  return out;
 }
 
 /**
@@ -54,7 +76,14 @@ export function modbusRelayOptions(o: ReaderOptions): ModbusRelayOptions {
  * - `unit`: board address 1..247, default 1; `coil`: coil address, default 0;
  * - `unlockMs`: pulse length when the command gives no durationMs, default 3000;
  * - `timeoutMs`: reply timeout, default 300; `retries`: default 2;
- * - `probeMs`: health probe (read coils) interval, default 10000.
+ * - `probeMs`: health probe (read coils) interval, default 10000;
+ * - `contactInput`, `exitInput`, `fireInput`, `tamperInput` (issue 13): the board's inputs
+ *   wired to the door contact, exit button, fire-alarm relay and tamper loop, polled every
+ *   `inputPollMs` (default 100; a press shorter than that may be missed) and reported as door signals; `inputs`: `discrete`
+ *   (function 02, default) or `holding` (the inputs are the bits of holding register
+ *   `inputRegister`, function 03); `invertInputs`: roles wired the other way round (a
+ *   normally-open contact: by default an input that is on means closed, pressed, in alarm,
+ *   tampered).
  */
 export class ModbusRelayDriver implements Driver {
   readonly name = 'modbus-relay';
@@ -69,6 +98,7 @@ export class ModbusRelayDriver implements Driver {
     this.#timers = opts.timers ?? realTimers;
     const binding = pickBinding(ctx, opts);
     const units = new Map<string, Set<number>>();
+    const wired = new Map<RelayBus, Map<number, { source: InputSource; list: WiredInputs[] }>>();
     for (const reader of ctx.readers) {
       const o = modbusRelayOptions(new ReaderOptions(reader));
       const { path, unit } = o;
@@ -89,9 +119,18 @@ export class ModbusRelayDriver implements Driver {
             parity: o.parity,
             createParser: () => createModbusParser({ timers, units: seen }),
           },
-          { timeoutMs: o.timeoutMs, retries: o.retries, probeMs: o.probeMs },
+          { timeoutMs: o.timeoutMs, retries: o.retries, probeMs: o.probeMs, inputPollMs: o.inputPollMs },
+          () => ctx.clock.now(),
         );
         this.#buses.set(path, bus);
+      }
+      if (Object.keys(o.inputs).length > 0) {
+        const byUnit = wired.get(bus) ?? new Map();
+        wired.set(bus, byUnit);
+        // The first reader wired on a board says how the board reports its inputs.
+        const board = byUnit.get(unit) ?? { source: o.inputSource, list: [] };
+        byUnit.set(unit, board);
+        board.list.push({ readerId: reader.id, unit, inputs: o.inputs, inverted: new Set(o.invertInputs) });
       }
       units.get(path)?.add(unit);
       const lock: RelayLock = {
@@ -104,6 +143,8 @@ export class ModbusRelayDriver implements Driver {
       bus.locks.push(lock);
       this.#locks.set(reader.id, { bus, lock });
     }
+    for (const [bus, byUnit] of wired)
+      for (const [unit, b] of byUnit) bus.boards.push(new BoardInputs(unit, b.list, b.source));
   }
 
   async start(): Promise<void> {
@@ -137,11 +178,11 @@ export class ModbusRelayDriver implements Driver {
     void this.#pulse(entry.bus, entry.lock, cmd.durationMs ?? entry.lock.unlockMs, cmd.id);
   }
 
-  /** Line counters of the bus a lock is on. */
-  stats(readerId: string): SerialStats {
+  /** Line counters of the bus a lock is on, and its failed input polls. */
+  stats(readerId: string): SerialStats & { inputPollFailures: number } {
     const entry = this.#locks.get(readerId);
     if (!entry) throw new GatewayError('UNKNOWN_READER', `no relay ${readerId}`);
-    return entry.bus.port.stats();
+    return { ...entry.bus.port.stats(), inputPollFailures: entry.bus.inputPollFailures };
   }
 
   async #pulse(bus: RelayBus, lock: RelayLock, ms: number, commandId: string): Promise<void> {

@@ -7,6 +7,8 @@ import {
   CRC_POLY,
   EXCEPTION_BIT,
   FN_READ_COILS,
+  FN_READ_DISCRETE_INPUTS,
+  FN_READ_HOLDING,
   FN_WRITE_COIL,
   FN_WRITE_COILS,
   FN_WRITE_REGISTERS,
@@ -59,12 +61,27 @@ export function encodeWriteCoil(unit: number, coil: number, on: boolean): Buffer
   return encodeFrame({ unit, fn: FN_WRITE_COIL, data });
 }
 
-/** Read coils (0x01): start address, quantity. */
-export function encodeReadCoils(unit: number, start: number, count: number): Buffer {
+/** A read request (0x01–0x04): start address, quantity. */
+function encodeRead(unit: number, fn: number, start: number, count: number): Buffer {
   const data = Buffer.alloc(4);
   data.writeUInt16BE(start, 0);
   data.writeUInt16BE(count, 2);
-  return encodeFrame({ unit, fn: FN_READ_COILS, data });
+  return encodeFrame({ unit, fn, data });
+}
+
+/** Read coils (0x01): start address, quantity. */
+export function encodeReadCoils(unit: number, start: number, count: number): Buffer {
+  return encodeRead(unit, FN_READ_COILS, start, count);
+}
+
+/** Read discrete inputs (0x02, §6.2): door contacts, exit buttons, fire inputs of IO boards. */
+export function encodeReadDiscreteInputs(unit: number, start: number, count: number): Buffer {
+  return encodeRead(unit, FN_READ_DISCRETE_INPUTS, start, count);
+}
+
+/** Read holding registers (0x03, §6.3): boards that report their inputs as bits of a register. */
+export function encodeReadHolding(unit: number, start: number, count: number): Buffer {
+  return encodeRead(unit, FN_READ_HOLDING, start, count);
 }
 
 /** Throws MODBUS_EXCEPTION when the frame is an exception reply. */
@@ -84,12 +101,30 @@ export function checkException(f: ModbusFrame): void {
 
 /** The coil states in a read-coils reply, LSB of the first byte first. */
 export function parseCoils(f: ModbusFrame, count: number): boolean[] {
+  return parseBits(f, FN_READ_COILS, count);
+}
+
+/** The bits of a read-coils (0x01) or read-discrete-inputs (0x02) reply, LSB of the first byte first (§6.1, §6.2). */
+export function parseBits(f: ModbusFrame, fn: number, count: number): boolean[] {
   checkException(f);
   const n = f.data[0] ?? 0;
-  if (f.fn !== FN_READ_COILS || n !== f.data.length - 1 || n * 8 < count) {
-    throw new GatewayError('FRAME_LENGTH', 'read-coils reply does not hold the coils asked for');
+  if (f.fn !== fn || n !== f.data.length - 1 || n * 8 < count) {
+    throw new GatewayError('FRAME_LENGTH', `reply to function 0x0${fn} does not hold the bits asked for`);
   }
   return Array.from({ length: count }, (_, i) => (((f.data[1 + (i >> 3)] ?? 0) >> (i & 7)) & 1) === 1);
+}
+
+/** The registers of a read-holding-registers reply (0x03, §6.3: big-endian words). */
+export function parseRegisters(f: ModbusFrame, count: number): number[] {
+  checkException(f);
+  const n = f.data[0] ?? 0;
+  if (f.fn !== FN_READ_HOLDING || n !== f.data.length - 1 || n !== count * 2) {
+    throw new GatewayError(
+      'FRAME_LENGTH',
+      'read-holding-registers reply does not hold the registers asked for',
+    );
+  }
+  return Array.from({ length: count }, (_, i) => f.data.readUInt16BE(1 + i * 2));
 }
 
 /** Decodes exactly one frame of the given side; throws FRAME_UNKNOWN/LENGTH/CHECKSUM. */

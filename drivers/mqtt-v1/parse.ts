@@ -1,5 +1,6 @@
 import { normalizeCardUid } from '../../core/card-uid.js';
 import type { Credential, CredentialRead, ReaderStatus, RejectReason } from '../../core/contracts.js';
+import { isIsoDate, parseIsoTime } from '../../core/time.js';
 import type { DecodeResult } from '../types.js';
 import {
   CREDENTIAL_TYPES,
@@ -24,8 +25,6 @@ class Bad extends Error {
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
-/** ISO 8601 with an explicit zone: a zoneless time means nothing across a fleet. */
-const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 
 function obj(v: unknown, field: string): Record<string, unknown> {
   if (!v || typeof v !== 'object' || Array.isArray(v))
@@ -45,12 +44,14 @@ function decodeBase64(s: unknown, field: string, reason: RejectReason): Buffer {
   return Buffer.from(s, 'base64');
 }
 
-/** Parses an ISO time with zone into epoch ms. */
+/**
+ * Parses an ISO time with zone into epoch ms. A time that does not exist (2026-02-30,
+ * 24:00) is refused rather than rolled over into another day (issue 12 item 5).
+ */
 export function parseTime(v: unknown, field: string): number {
-  if (typeof v !== 'string' || !ISO_RE.test(v))
-    throw new Bad('bad_field', `${field} must be an ISO 8601 time with a zone`);
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new Bad('bad_field', `${field} is not a real time`);
+  if (typeof v !== 'string') throw new Bad('bad_field', `${field} must be an ISO 8601 time with a zone`);
+  const t = parseIsoTime(v);
+  if (t === null) throw new Bad('bad_field', `${field} must be an ISO 8601 time with a zone that exists`);
   return t;
 }
 
@@ -120,9 +121,12 @@ function credential(e: Record<string, unknown>): Credential {
       if (c.validUntil !== undefined && c.validUntil !== null) {
         const v = str(c.validUntil, 'idcard.validUntil', 16);
         if (v === '长期') out.validUntil = null;
-        else if (/^\d{4}-?\d{2}-?\d{2}$/.test(v))
-          out.validUntil = v.length === 8 ? `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6)}` : v;
-        else throw new Bad('bad_field', 'idcard.validUntil must be YYYY-MM-DD or 长期');
+        else {
+          const day = /^\d{8}$/.test(v) ? `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6)}` : v;
+          if (!isIsoDate(day))
+            throw new Bad('bad_field', 'idcard.validUntil must be a YYYY-MM-DD day or 长期');
+          out.validUntil = day;
+        }
       }
       return out;
     }

@@ -60,6 +60,45 @@ export class ReaderOptions {
     return v;
   }
 
+  /** A non-empty string, or undefined when absent. */
+  optionalString(key: string): string | undefined {
+    const v = this.#get(key);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v.length === 0) return this.#bad(key, 'a non-empty string', undefined);
+    return v;
+  }
+
+  /** true or false, or the default when absent. */
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.#get(key);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') return this.#bad(key, 'true or false', fallback);
+    return v;
+  }
+
+  /** Records a problem a driver found in a value it read (a URL that does not parse). */
+  problem(key: string, message: string): void {
+    this.#fail(key, message);
+  }
+
+  /** An integer within [min, max], or undefined when absent (an optional wiring, issue 13). */
+  optionalInt(key: string, min: number, max: number): number | undefined {
+    const v = this.#get(key);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      return this.#bad(key, `an integer from ${min} to ${max}`, undefined);
+    return v;
+  }
+
+  /** A list of allowed values (none when absent); duplicates are kept once. */
+  listOf<T extends string>(key: string, allowed: readonly T[]): T[] {
+    const v = this.#get(key);
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => !allowed.includes(x as T)))
+      return this.#bad(key, `a list of ${allowed.join(', ')}`, []);
+    return [...new Set(v as T[])];
+  }
+
   /** One of the allowed values, or the default when absent. */
   oneOf<T extends string | number>(key: string, allowed: readonly T[], fallback: T): T {
     const v = this.#get(key);

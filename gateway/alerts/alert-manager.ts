@@ -121,11 +121,12 @@ export class AlertManager {
     if (cur && this.#windowMs > 0 && Math.abs(c.ts - cur.lastTs) <= this.#windowMs) {
       cur.count++;
       cur.lastTs = Math.max(cur.lastTs, c.ts);
+      if (c.details) cur.evidence.chain = c.details;
       this.#attach(cur, entries);
       this.#store.statement(UPDATE).run(cur.lastTs, cur.count, JSON.stringify(cur.evidence), now, cur.id);
       return { alert: cur, isNew: false };
     }
-    const alert = this.#create(c, entries, now);
+    const alert = this.#create(c, entries, now, c.details);
     if (this.#windowMs > 0) this.#open.set(key, alert);
     return { alert, isNew: true };
   }

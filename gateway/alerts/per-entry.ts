@@ -19,6 +19,12 @@ export interface AlertCandidate {
    * becomes a ledger case; repeats update it until the case is closed, whatever the time.
    */
   finding?: Finding;
+  /**
+   * What a person needs to judge an alert that no read caused (a door forced or held open,
+   * the fire all-open, issue 13): the door, times, the camera snapshot's thumbnail — kept as
+   * the alert's evidence chain, references only. A repeat replaces it.
+   */
+  details?: Record<string, unknown>;
 }
 
 /** What a pattern detector knows of a situation it reports. */

@@ -1,4 +1,11 @@
 import { type Static, Type as T } from '@sinclair/typebox';
+import {
+  CalendarSchema,
+  CamerasSchema,
+  DoorControlSchema,
+  DoorHardwareFields,
+  ScheduleSchema,
+} from './schema-doors.js';
 import { ReportsSchema, RosterSyncSchema, ViidSchema } from './schema-exchange.js';
 import { DetectorsSchema, LedgerSchema, PassesSchema } from './schema-findings.js';
 
@@ -54,17 +61,27 @@ const EmbeddedTls = T.Object(
   },
 );
 
-const Reconnect = T.Object(
-  {
-    minMs: T.Integer({ minimum: 50, default: 500, description: 'First reconnect delay.' }),
-    maxMs: T.Integer({
-      minimum: 100,
-      default: 30000,
-      description: 'Longest reconnect delay; delays double with full jitter up to this.',
-    }),
-  },
-  { additionalProperties: false, default: {} },
-);
+/**
+ * Reconnect delays: full jitter from the first retry, doubling up to maxMs (issue 12).
+ * Each link has its own default cap: a broker on the LAN is back within seconds and costs
+ * nothing to retry; a district system over the WAN is asked less often.
+ */
+const Reconnect = (maxDefault: number, why: string) =>
+  T.Object(
+    {
+      minMs: T.Integer({
+        minimum: 50,
+        default: 500,
+        description: 'First reconnect delay bound: the first retry waits a random time up to this.',
+      }),
+      maxMs: T.Integer({
+        minimum: 100,
+        default: maxDefault,
+        description: `Longest reconnect delay; delays double with full jitter up to this. ${why}`,
+      }),
+    },
+    { additionalProperties: false, default: {} },
+  );
 
 export const MqttSchema = T.Object(
   {
@@ -109,7 +126,10 @@ export const MqttSchema = T.Object(
     }),
     keepaliveSeconds: T.Integer({ minimum: 5, maximum: 3600, default: 30 }),
     tls: T.Optional(Tls),
-    reconnect: Reconnect,
+    reconnect: Reconnect(
+      5000,
+      'The readers’ broker is on the box or the LAN: a short cap, and the first session back wakes the others, so every reader is answered within seconds of a broker restart.',
+    ),
     embedded: T.Object(
       {
         host: T.String({
@@ -196,6 +216,13 @@ export const DoorSchema = T.Object(
         'Reader id of the lock this door opens with (a modbus-relay reader at this door): an unlock pulses it for unlockMs, so a door whose readers have no relay of their own opens too.',
       ),
     ),
+    onStoreFailure: T.Optional(
+      T.Union([T.Literal('memory'), T.Literal('closed'), T.Literal('open')], {
+        default: 'memory',
+        description:
+          'How the door is answered while the journal cannot commit (disk full, I/O error; issue 12). memory (default): as usual, from the roster in memory — residents in, strangers out — and the read is held until it can be journaled. closed: every entry is denied (a door where no entry may go unrecorded). open: every entry unlocks (a door where being shut out is worse than an unrecorded entry). Exits always open. Each read is answered once, never after checks.staleAfterMs.',
+      }),
+    ),
     factors: T.Optional(
       T.Union([T.Literal('one'), T.Literal('idcard+biometric')], {
         default: 'one',
@@ -203,6 +230,7 @@ export const DoorSchema = T.Object(
           'one: any valid credential opens. idcard+biometric (人证合一): an ID card and a face or fingerprint of the same resident within checks.personCardWindowSeconds; a lone factor is recorded and denied with a request for the other.',
       }),
     ),
+    ...DoorHardwareFields,
   },
   { additionalProperties: false },
 );
@@ -307,6 +335,33 @@ export const ConfigSchema = T.Object(
           default: false,
           description: 'Human-readable logs (demo); JSON for journald otherwise.',
         }),
+        rateLimit: T.Object(
+          {
+            burst: T.Integer({
+              minimum: 1,
+              default: 5,
+              description:
+                'Lines of one kind (a reader and a reason: a refused read, a broker refusal) written per window; the rest are counted and summed up at its end.',
+            }),
+            maxLines: T.Integer({
+              minimum: 1,
+              default: 100,
+              description: 'Rate-limited lines of all kinds together written per window.',
+            }),
+            windowSeconds: T.Integer({
+              minimum: 1,
+              default: 60,
+              description:
+                'Length of a window: at its end one line says how many lines of each kind were held back. Metrics keep the exact counts.',
+            }),
+          },
+          {
+            additionalProperties: false,
+            default: {},
+            description:
+              'Repeated lines that outside input can cause without end (issue 12): an SD card must not wear out or fill up with them.',
+          },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -366,6 +421,14 @@ export const ConfigSchema = T.Object(
     dashboard: DashboardSchema,
     doors: T.Array(DoorSchema, { default: [], description: 'Every door the gateway answers for.' }),
     readers: T.Array(ReaderSchema, { default: [], description: 'Every reader, each bound to one door.' }),
+    schedules: T.Array(ScheduleSchema, {
+      default: [],
+      description:
+        'Door schedules (issue 13): passage windows (常开) and closed hours, by day of the calendar.',
+    }),
+    calendar: CalendarSchema,
+    doorControl: DoorControlSchema,
+    cameras: CamerasSchema,
     checks: T.Object(
       {
         faceMinScore: T.Number({
@@ -464,7 +527,10 @@ export const ConfigSchema = T.Object(
           default: 60,
           description: 'How often the retained health message is refreshed.',
         }),
-        reconnect: Reconnect,
+        reconnect: Reconnect(
+          10000,
+          'Also paces retries of a failed delivery. The district system is one connection per box: a 10 s cap brings it back within seconds of its return without hammering it.',
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -483,6 +549,20 @@ export const ConfigSchema = T.Object(
           default: 2,
           description:
             'While doors are answering live reads, a replayed backlog is committed in slices of about this many milliseconds (a live read waits for at most one slice). Smaller: quicker doors, slower replay.',
+        }),
+        maxHeldReads: T.Integer({
+          minimum: 100,
+          maximum: 1000000,
+          default: 10000,
+          description:
+            'Reads held in memory (about 2 KB each, images dropped) while the journal cannot commit; they are journaled and acknowledged when it can again. Past this, further reads are answered by the door’s onStoreFailure policy but left unacknowledged for the broker to deliver again.',
+        }),
+        diskWarnPercent: T.Integer({
+          minimum: 50,
+          maximum: 99,
+          default: 90,
+          description:
+            'Warn (health, alert disk_space_low) when the disk holding dataDir is this full, before a full disk stops the journal (Hikvision terminals alarm at 90 % of their buffer).',
         }),
       },
       { additionalProperties: false, default: {} },

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { GatewayError } from '../../core/errors.js';
 import type { DriverSecrets } from '../../drivers/types.js';
-import { loadSecrets, type Secrets } from './secrets.js';
+import { cameraLogin, loadSecrets, type Secrets } from './secrets.js';
 
 /**
  * The secrets file as a part of the composition root: built without I/O, read (and
@@ -35,7 +35,7 @@ export class SecretsFile {
   }
 
   /**
-   * What drivers may read of the file (terminal logins, reader passwords), looked up at each
+   * What drivers may read of the file (terminal and camera logins, reader passwords), looked up at each
    * use, so a driver built before the file is read sees it once it is.
    */
   forDrivers(): DriverSecrets {
@@ -46,6 +46,7 @@ export class SecretsFile {
         return t ? { username: t.username ?? 'admin', password: t.password } : undefined;
       },
       readerPassword: (readerId) => this.value.readers[readerId],
+      cameraLogin: (readerId) => cameraLogin(this.value, readerId),
     };
   }
 

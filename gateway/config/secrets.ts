@@ -44,6 +44,19 @@ export interface Secrets {
   signingKey?: string;
   /** API tokens for machine clients of the HTTP API (upstream, scripts). */
   api?: { tokens?: Array<{ name: string; token: string; role: 'viewer' | 'operator' | 'admin' }> };
+  /** Camera logins by camera reader id (issue 13): ONVIF and the snapshot's Digest use them. */
+  cameras?: Record<string, { username?: unknown; password?: unknown }>;
+}
+
+/** A camera's login from the secrets, when it is there and well-formed. */
+export function cameraLogin(
+  s: Secrets,
+  readerId: string,
+): { username: string; password: string } | undefined {
+  const c = s.cameras?.[readerId];
+  return typeof c?.username === 'string' && typeof c.password === 'string'
+    ? { username: c.username, password: c.password }
+    : undefined;
 }
 
 const HEADER =

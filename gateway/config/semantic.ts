@@ -1,3 +1,4 @@
+import { doorHardwareProblems } from './semantic-doors.js';
 import { exchangeProblems } from './semantic-exchange.js';
 
 /**
@@ -13,6 +14,8 @@ export interface DriverSpec {
   checkOptions?: (options: Record<string, unknown> | undefined) => Array<{ field: string; message: string }>;
   /** Its readers are door locks. */
   switchesLocks?: boolean;
+  /** Its readers are cameras: a door's `camera` may name one (issue 13). */
+  takesSnapshots?: boolean;
 }
 
 type Problem = { pointer: string; message: string };
@@ -71,6 +74,9 @@ export function semanticProblems(cfg: unknown, drivers: DriverCatalog): Problem[
     }
   });
   out.push(...lockProblems(doors, readers, catalog));
+  out.push(
+    ...doorHardwareProblems(cfg, new Set(knownDrivers.filter((n) => catalog[n]?.takesSnapshots === true))),
+  );
   if (c.upstream?.enabled === true && !c.upstream.url) {
     out.push({ pointer: '/upstream/url', message: 'required when upstream.enabled is true' });
   }

@@ -1,7 +1,7 @@
 import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { ResidentRef } from '../roster/roster-index.js';
 import { dateOfDay, lodgersOf, personsOf } from './evidence.js';
-import type { Judging } from './household-rules.js';
+import type { Judging } from './judging.js';
 import { countedForeign, ruledOut } from './rules-use.js';
 import { membersOn, residentSpan } from './windows.js';
 

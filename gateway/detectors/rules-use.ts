@@ -1,6 +1,6 @@
 import { DAY_MS, dayOf } from '../../core/time.js';
 import { dateOfDay, lodgersOf, maskCred, personsOf } from './evidence.js';
-import type { Judging } from './household-rules.js';
+import type { Judging } from './judging.js';
 import type { ForeignUse } from './state.js';
 import { dayOfDate, membersOn, pendingMembers } from './windows.js';
 

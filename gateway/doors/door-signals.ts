@@ -11,6 +11,11 @@ export interface DoorSignalSeen {
   receivedAt: number;
 }
 
+/** Where live signals go on to: the door model (gateway/doors/doors.ts). */
+export interface DoorSignalTarget {
+  signal(doorId: string, s: DoorSignal): void;
+}
+
 /** What the door-signal part is built from. */
 export interface DoorSignalsOptions {
   readers: readonly ReaderConfig[];
@@ -20,21 +25,27 @@ export interface DoorSignalsOptions {
 
 /**
  * Where drivers' door signals arrive (core/contracts.ts DoorSignal): checked against the
- * config, counted by kind, and the last one kept per door. This is the seam the door model
- * of issue 13 (forced, held open, fire all-open, the devices page's door state) builds on;
- * today it records what the hardware said and judges nothing.
+ * config, counted by kind, the last one kept per door, and live ones handed to the door
+ * model (issue 13: forced, held open, fire all-open, the devices page's door state). A
+ * signal from a device's offline buffer is history, counted and not judged.
  */
 export class DoorSignals {
   readonly #doorOf: Map<string, string>;
   readonly #last = new Map<string, DoorSignalSeen>();
   readonly #o: DoorSignalsOptions;
+  #target: DoorSignalTarget | null = null;
 
   constructor(o: DoorSignalsOptions) {
     this.#o = o;
     this.#doorOf = new Map(o.readers.map((r) => [r.id, r.door]));
   }
 
-  /** Takes one signal; a signal of a reader that is not configured is counted and dropped. */
+  /** Hands live signals on to the door model (the composition root closes this loop once). */
+  attach(target: DoorSignalTarget): void {
+    this.#target = target;
+  }
+
+  /** Takes one signal; a signal of a reader that is not configured is counted and dropped. Never throws. */
   report(s: DoorSignal): void {
     const doorId = this.#doorOf.get(s.readerId);
     if (doorId === undefined) {
@@ -49,6 +60,12 @@ export class DoorSignals {
     if (s.offline) return;
     this.#last.set(doorId, { kind: s.kind, readerId: s.readerId, ts: s.ts, receivedAt: s.receivedAt });
     this.#o.log.debug({ reader: s.readerId, door: doorId, kind: s.kind }, 'door signal');
+    try {
+      this.#target?.signal(doorId, s);
+    } catch (err) {
+      // A fault in the judgement of one signal must not reach the driver that reported it.
+      this.#o.log.error({ err, reader: s.readerId, kind: s.kind }, 'door signal not judged');
+    }
   }
 
   /** The last live signal at a door, if any. */

@@ -1,4 +1,5 @@
 import { label } from '../../core/codes.js';
+import { entriesOfAlert } from '../pipeline/journal.js';
 import type { Db } from '../store/db.js';
 import { type CaseRow, caseKindLabel, caseTimeline } from './case-queries.js';
 import { isThumbRef, readThumb, thumbRefsOfEvidence } from './evidence-refs.js';
@@ -45,14 +46,19 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
         .all(c.householdId)
     : [];
   const entries = c.alertId
-    ? (db
-        .prepare(
-          `SELECT j.seq, j.ts, j.reader_id AS readerId, j.door_id AS doorId, j.direction, j.type, j.score, j.thumb,
-                  d.outcome, d.reasons, d.resident_id AS residentId
-             FROM alert_entries ae JOIN journal j ON j.seq = ae.seq JOIN decisions d ON d.seq = j.seq
-            WHERE ae.alert_id = ? ORDER BY j.seq LIMIT ${MAX_ENTRIES}`,
-        )
-        .all(c.alertId) as Array<Record<string, unknown>>)
+    ? entriesOfAlert(db, c.alertId, MAX_ENTRIES).map((e) => ({
+        seq: e.seq,
+        ts: e.ts,
+        readerId: e.readerId,
+        doorId: e.doorId,
+        direction: e.direction,
+        type: e.type,
+        score: e.score,
+        thumb: e.thumb,
+        outcome: e.outcome,
+        reasons: e.reasons,
+        residentId: e.residentId,
+      }))
     : [];
   const thumbs = new Set<string>();
   for (const e of entries) if (isThumbRef(e.thumb)) thumbs.add(e.thumb);
@@ -99,8 +105,7 @@ export function buildHandover(db: Db, c: CaseRow, o: HandoverOptions): Record<st
     entries: entries.map((e) => ({
       ...e,
       ts: undefined,
-      time: iso(e.ts as number),
-      reasons: String(e.reasons).split(' '),
+      time: iso(e.ts),
     })),
     thumbnails: [...thumbs].map((ref) => ({ ref })),
     // Uploaded photos and documents of the case (issue 16): by id and checksum only.

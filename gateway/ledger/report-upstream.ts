@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import { cloudEvent } from '../../core/cloudevent.js';
 import { LOCAL_OFFSET_MS } from '../../core/time.js';
+import { hasEntryBefore } from '../pipeline/journal.js';
 import { getMeta, setMeta } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import { CLASS_ALERT, type Outbox } from '../upstream/outbox.js';
@@ -95,7 +96,7 @@ export class MonthlyReportSender {
 
   /** Whether the journal holds a read from before `end`: the box ran in the month that ended. */
   #ranBefore(end: number): boolean {
-    return this.#d.store.statement('SELECT 1 FROM journal WHERE ts < ? LIMIT 1').get(end) !== undefined;
+    return hasEntryBefore(this.#d.store.db, end);
   }
 
   #safeCheck(): void {

@@ -9,6 +9,7 @@ import {
   type MessageHandler,
   type MqttBus,
   type PublishOptions,
+  retryAfterOf,
   type SubscribeOptions,
   Subscriptions,
 } from '../../core/bus.js';
@@ -279,8 +280,15 @@ export class EmbeddedBroker extends EventEmitter implements MqttBus {
     }
     Promise.all(pending).then(
       () => done(null),
-      // Not stored: refuse, so the reader keeps the read and sends it again.
-      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      // Not stored: refuse, so the reader keeps the read and sends it again — once the
+      // journal can take it when the refusal says so (issue 12): until then the reader's
+      // PUBACK simply waits, and its connection is not dropped over and over.
+      (err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        const later = retryAfterOf(err);
+        if (later !== undefined) void later.then(() => done(e));
+        else done(e);
+      },
     );
   }
 

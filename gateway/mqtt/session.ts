@@ -8,10 +8,13 @@ import {
   type MessageHandler,
   type MqttBus,
   type PublishOptions,
+  retryAfterOf,
   type SubscribeOptions,
   Subscriptions,
 } from '../../core/bus.js';
+import type { LimitedLevel, LogLimiter } from '../log-limit.js';
 import { Backoff } from './backoff.js';
+import type { GroupMember, ReconnectGroup } from './reconnect-group.js';
 
 export interface SessionOptions {
   /** mqtt://host:port, mqtts://host:port (tcp:// and tls:// too). */
@@ -28,6 +31,10 @@ export interface SessionOptions {
   keepaliveSeconds: number;
   tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
   reconnect: { minMs: number; maxMs: number };
+  /** The other sessions at the same broker: the first back tells the rest (issue 12). */
+  group?: ReconnectGroup;
+  /** Lines a broker outage repeats for every session go through this (issue 12 item 6). */
+  limiter?: LogLimiter;
   /** A will published by the broker if the session dies. */
   will?: { topic: string; payload: string; qos: 0 | 1; retain: boolean };
   /** Largest packet we accept (MQTT 5 maximumPacketSize). */
@@ -52,6 +59,8 @@ interface AckSlot {
 interface Conn {
   socket: net.Socket;
   acks: AckSlot[];
+  /** A read was refused until the journal can commit: one redelivery is asked for then. */
+  retrying: boolean;
 }
 
 const CONNACK_TIMEOUT_MS = 10_000;
@@ -66,10 +75,11 @@ const CONNACK_TIMEOUT_MS = 10_000;
  * holding live reads behind it in its own queue.
  *
  * Also: TCP_NODELAY (Nagle + delayed ACK cost ~40 ms a round trip), reconnect with
- * exponential backoff and full jitter, keepalive, resend of unacknowledged publishes
+ * exponential backoff and full jitter (reset by a connection that lasted, or by another
+ * session of the group getting through), keepalive, resend of unacknowledged publishes
  * except those too old to matter (door commands).
  */
-export class MqttSession extends EventEmitter implements MqttBus {
+export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
   readonly #o: SessionOptions;
   readonly #subs = new Subscriptions();
   readonly #backoff: Backoff;
@@ -93,11 +103,17 @@ export class MqttSession extends EventEmitter implements MqttBus {
   /** Packet id of the SUBSCRIBE sent at connect; its SUBACK makes the session ready. */
   #readyId = -1;
   #ready = false;
+  /** The last attempts never reached the broker (no TCP connection): it is down or away. */
+  #unreachable = false;
+  /** A reconnect is scheduled and not yet begun. */
+  #waiting = false;
+  /** Woken by the group since the last failure: one wake per outage is enough. */
+  #woken = false;
 
   constructor(opts: SessionOptions) {
     super();
     this.#o = opts;
-    this.#backoff = new Backoff(opts.reconnect.minMs, opts.reconnect.maxMs);
+    this.#backoff = new Backoff(opts.reconnect);
   }
 
   get connected(): boolean {
@@ -154,7 +170,38 @@ export class MqttSession extends EventEmitter implements MqttBus {
   /** Starts connecting; resolves at once — the session keeps retrying in the background. */
   async start(): Promise<void> {
     this.#stopped = false;
+    this.#o.group?.join(this);
     this.#connect();
+  }
+
+  /**
+   * Another session of the group reached the broker after it had been unreachable: the
+   * broker is back. This one forgets its failures (an attempt under way that still fails
+   * retries soon) and, if it is waiting out a backoff, tries again after `delayMs`.
+   */
+  wake(delayMs: number): boolean {
+    if (this.#stopped || this.#connected || this.#woken) return false;
+    this.#woken = true;
+    this.#backoff.reset();
+    if (!this.#waiting) return false;
+    clearTimeout(this.#reconnectTimer);
+    this.#schedule(delayMs);
+    return true;
+  }
+
+  #schedule(delayMs: number): void {
+    this.#waiting = true;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#waiting = false;
+      this.#connect();
+    }, delayMs);
+  }
+
+  /** A line every session may repeat in an outage: through the limiter when there is one. */
+  #limited(level: LimitedLevel, key: string, obj: Record<string, unknown>, msg: string): void {
+    const l = this.#o.limiter;
+    if (l) l.write(level, `mqtt ${key}`, { ...obj, session: this.#o.clientId }, msg);
+    else this.#o.log[level](obj, msg);
   }
 
   /** Waits for the first connection, up to `ms`. */
@@ -175,6 +222,8 @@ export class MqttSession extends EventEmitter implements MqttBus {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#waiting = false;
+    this.#o.group?.leave(this);
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#pingTimer);
     const s = this.#socket;
@@ -273,9 +322,14 @@ export class MqttSession extends EventEmitter implements MqttBus {
     // Acks of this connection only: after a reconnect the broker redelivers what we did
     // not acknowledge, and an old packet id must never be acknowledged on a new
     // connection (it would acknowledge a different message there).
-    const conn: Conn = { socket, acks: [] };
+    const conn: Conn = { socket, acks: [], retrying: false };
     let connackTimer: NodeJS.Timeout | undefined;
+    // Whether TCP got through: a close without it means the broker is down or unreachable.
+    let reached = false;
 
+    socket.once('connect', () => {
+      reached = true;
+    });
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       const props =
         this.#o.protocolVersion === 5
@@ -299,13 +353,18 @@ export class MqttSession extends EventEmitter implements MqttBus {
         properties: props,
       });
       connackTimer = setTimeout(() => {
-        this.#o.log.warn({ url: this.#redactedUrl() }, 'no CONNACK from broker; reconnecting');
+        this.#limited(
+          'warn',
+          'no connack',
+          { url: this.#redactedUrl() },
+          'no CONNACK from broker; reconnecting',
+        );
         socket.destroy();
       }, CONNACK_TIMEOUT_MS);
     });
     socket.on('data', (buf) => parser.parse(buf));
     parser.on('error', (err) => {
-      this.#o.log.error({ err: err.message }, 'malformed packet from broker; reconnecting');
+      this.#limited('error', 'malformed', { err: err.message }, 'malformed packet from broker; reconnecting');
       socket.destroy();
     });
     parser.on('packet', (p: Packet) => {
@@ -332,7 +391,9 @@ export class MqttSession extends EventEmitter implements MqttBus {
           this.#pingSentAt = 0;
           break;
         case 'disconnect':
-          this.#o.log.warn(
+          this.#limited(
+            'warn',
+            'disconnected',
             { reason: (p as { reasonCode?: number }).reasonCode },
             'broker disconnected the session',
           );
@@ -342,7 +403,12 @@ export class MqttSession extends EventEmitter implements MqttBus {
       }
     });
     socket.on('error', (err) => {
-      this.#o.log.warn({ err: err.message, url: this.#redactedUrl() }, 'broker connection error');
+      this.#limited(
+        'warn',
+        'connection error',
+        { err: err.message, url: this.#redactedUrl() },
+        'broker connection error',
+      );
     });
     socket.on('close', () => {
       clearTimeout(connackTimer);
@@ -350,12 +416,15 @@ export class MqttSession extends EventEmitter implements MqttBus {
       const was = this.#connected;
       this.#connected = false;
       this.#ready = false;
+      if (!reached) this.#unreachable = true;
       if (this.#socket === socket) this.#socket = undefined;
       if (was) this.emit('disconnect');
       if (!this.#stopped) {
+        this.#woken = false;
         const delay = this.#backoff.next();
-        this.#o.log.info({ delayMs: delay, attempt: this.#backoff.attempts }, 'reconnecting to broker');
-        this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
+        // Every session repeats this through an outage: debug, the link summarises.
+        this.#o.log.debug({ delayMs: delay, attempt: this.#backoff.attempts }, 'reconnecting to broker');
+        this.#schedule(delay);
       }
     });
   }
@@ -363,7 +432,9 @@ export class MqttSession extends EventEmitter implements MqttBus {
   #onConnack(p: IConnackPacket): void {
     const code = p.reasonCode ?? p.returnCode ?? 0;
     if (code !== 0) {
-      this.#o.log.error(
+      this.#limited(
+        'error',
+        'refused',
         { code, url: this.#redactedUrl() },
         'broker refused the connection (credentials? client id?)',
       );
@@ -371,7 +442,9 @@ export class MqttSession extends EventEmitter implements MqttBus {
       return;
     }
     this.#connected = true;
-    this.#backoff.reset();
+    this.#backoff.connected();
+    const back = this.#unreachable;
+    this.#unreachable = false;
     this.#serverReceiveMax = p.properties?.receiveMaximum ?? 65535;
     this.#subIds.clear();
     const filters = this.#subs.filters;
@@ -391,8 +464,19 @@ export class MqttSession extends EventEmitter implements MqttBus {
     }
     this.#pump();
     this.#startPing();
-    this.#o.log.info({ url: this.#redactedUrl(), sessionPresent: p.sessionPresent }, 'connected to broker');
+    this.#limited(
+      'info',
+      'connected',
+      { url: this.#redactedUrl(), sessionPresent: p.sessionPresent },
+      'connected to broker',
+    );
     this.emit('connect', { sessionPresent: p.sessionPresent });
+    // The broker is back: the sessions still waiting out their backoff need not.
+    if (back && this.#o.group) {
+      const woken = this.#o.group.back(this);
+      if (woken > 0)
+        this.#limited('info', 'broker back', { woken }, 'broker back: the sessions waiting to retry try now');
+    }
   }
 
   #onPublish(p: IPublishPacket, conn: Conn): void {
@@ -401,7 +485,7 @@ export class MqttSession extends EventEmitter implements MqttBus {
     const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
     const info = { retain: p.retain };
     const pending = this.#subs.dispatch(topic, payload, info, (err) =>
-      this.#o.log.error({ err, topic }, 'message handler threw'),
+      this.#limited('error', 'handler threw', { err, topic }, 'message handler threw'),
     );
     if (p.qos === 0) return;
     if (p.qos === 2) {
@@ -429,8 +513,30 @@ export class MqttSession extends EventEmitter implements MqttBus {
         this.#flushAcks(conn);
       },
       (err: unknown) => {
-        // Not on disk: do not acknowledge. Reconnecting makes the broker deliver it again.
-        this.#o.log.error({ err, topic }, 'message not stored; reconnecting so the broker redelivers');
+        // Not on disk: never acknowledged. Reconnecting makes the broker deliver it again —
+        // once the journal can take it, when the refusal says so: no session churn while
+        // the disk is full (acknowledgements after it wait, in order, meanwhile).
+        const later = retryAfterOf(err);
+        if (later !== undefined) {
+          if (conn.retrying) return;
+          conn.retrying = true;
+          this.#limited(
+            'warn',
+            'not stored',
+            { topic },
+            'message not stored; asking again once the journal commits',
+          );
+          void later.then(() => {
+            if (!conn.socket.destroyed) conn.socket.destroy();
+          });
+          return;
+        }
+        this.#limited(
+          'error',
+          'not stored',
+          { err, topic },
+          'message not stored; reconnecting so the broker redelivers',
+        );
         conn.socket.destroy();
       },
     );

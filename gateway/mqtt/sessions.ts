@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { MessageHandler, MqttBus, PublishOptions, SubscribeOptions } from '../../core/bus.js';
 import { isLoopbackHost } from '../loopback-host.js';
 import { redactUrl } from '../redact-url.js';
+import { ReconnectGroup } from './reconnect-group.js';
 import { MqttSession, type SessionOptions } from './session.js';
 
 /**
@@ -12,14 +13,23 @@ import { MqttSession, type SessionOptions } from './session.js';
  * of every other reader's live reads; with a session each, it sits only in front of its
  * own. Client ids are `{clientId}` and `{clientId}~{reader}`: stable, so each reader's
  * queue survives restarts and reconfiguration.
+ *
+ * The sessions reconnect as a group (issue 12 item 2): the first to get through after
+ * an outage wakes the rest. The link logs an outage once, when the first session drops,
+ * and its end once, when the last is back; each session's own lines go through the
+ * shared log limiter.
  */
 export class MqttSessions extends EventEmitter implements MqttBus {
   readonly #base: SessionOptions;
   readonly #sessions = new Map<string, MqttSession>();
+  readonly #group = new ReconnectGroup();
+  /** When the first session of an outage dropped (ms); null while all are up or before start. */
+  #downSince: number | null = null;
+  #stopped = true;
 
   constructor(base: SessionOptions) {
     super();
-    this.#base = base;
+    this.#base = { ...base, group: this.#group };
     this.#session('');
   }
 
@@ -27,6 +37,15 @@ export class MqttSessions extends EventEmitter implements MqttBus {
   get connected(): boolean {
     for (const s of this.#sessions.values()) if (!s.connected) return false;
     return true;
+  }
+
+  /**
+   * Whether the session carrying a shard (a reader's events and commands) is connected;
+   * undefined for a shard the link does not know. While it is not, nothing can be known
+   * of the reader: its status and will cannot reach the gateway.
+   */
+  shardConnected(shard: string): boolean | undefined {
+    return this.#sessions.get(shard)?.connected;
   }
 
   /** Sessions connected / all, paused for backpressure, reads awaiting acknowledgement. */
@@ -52,8 +71,23 @@ export class MqttSessions extends EventEmitter implements MqttBus {
         clientId: shard ? `${this.#base.clientId}~${shard}` : this.#base.clientId,
         log: shard ? this.#base.log.child({ session: shard }) : this.#base.log,
       });
-      s.on('connect', (info) => this.emit('connect', { ...info, shard }));
-      s.on('disconnect', () => this.emit('disconnect', { shard }));
+      s.on('connect', (info) => {
+        this.emit('connect', { ...info, shard });
+        if (this.#downSince !== null && this.connected) {
+          this.#base.log.info(
+            { downMs: Date.now() - this.#downSince, sessions: this.#sessions.size },
+            'broker link restored: every session is back',
+          );
+          this.#downSince = null;
+        }
+      });
+      s.on('disconnect', () => {
+        this.emit('disconnect', { shard });
+        if (this.#downSince === null && !this.#stopped) {
+          this.#downSince = Date.now();
+          this.#base.log.warn({ sessions: this.#sessions.size }, 'broker link lost; reconnecting');
+        }
+      });
       this.#sessions.set(shard, s);
     }
     return s;
@@ -74,6 +108,7 @@ export class MqttSessions extends EventEmitter implements MqttBus {
    * trying in the background and the health report says so.
    */
   async start(readyTimeoutMs = 10_000): Promise<void> {
+    this.#stopped = false;
     // The gateway's own link carries the roster's faces and names: in clear only on this box.
     const url = new URL(this.#base.url);
     if ((url.protocol === 'mqtt:' || url.protocol === 'tcp:') && !isLoopbackHost(url.hostname))
@@ -92,7 +127,9 @@ export class MqttSessions extends EventEmitter implements MqttBus {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await Promise.all([...this.#sessions.values()].map((s) => s.stop()));
+    this.#base.limiter?.flush();
   }
 
   /** Waits until every session is connected, up to `ms`. */

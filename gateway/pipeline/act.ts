@@ -1,8 +1,10 @@
 /**
  * The act stage: what follows a commit for each recorded read — the door command, the
- * read counters, the thumbnail, the live view — and the door command alone after a failed
- * commit (a resident must not stand in the rain because the SD card failed). Offline
- * replays and stale live reads carry no answer (decide, design.md §5): nobody is waiting.
+ * read counters, the thumbnail, the live view — and the door command alone when the
+ * journal cannot commit (a resident must not stand in the rain because the SD card is
+ * full; issue 12: once, by the door's policy). Offline replays and stale live reads carry
+ * no answer (decide, design.md §5), and no answer leaves once the read is older than
+ * checks.staleAfterMs, however it got delayed: an unlock nobody waits for is a hazard.
  */
 import type { Clock } from '../../core/clock.js';
 import { label } from '../../core/codes.js';
@@ -17,6 +19,11 @@ import type { Thumbnailer } from './thumbnails.js';
 /** Sends a door command through the reader's driver. */
 export type SendCommand = (readerId: string, cmd: DoorCommand) => void;
 
+/** Snapshots of the doors' cameras (issue 13), taken after the answer. */
+export interface ReadCaptures {
+  read(c: Checked): void;
+}
+
 /** What the act stage is built from. */
 export interface ActDeps {
   command: SendCommand;
@@ -24,6 +31,10 @@ export interface ActDeps {
   clock: Clock;
   live: LiveBus;
   thumbnails: Thumbnailer;
+  /** The doors' cameras; without it, reads without an image have no thumbnail. */
+  captures?: ReadCaptures;
+  /** checks.staleAfterMs: no door command leaves for a read older than this. */
+  staleAfterMs: number;
 }
 
 /** The act stage of one pipeline. */
@@ -35,19 +46,21 @@ export class Act {
   }
 
   /**
-   * A read is in the journal: answer its door, count it, queue its thumbnail (none when
-   * `image` is undefined, e.g. while shutting down), show it live.
+   * A read is in the journal: answer its door (unless `answered` already, without a
+   * commit), count it, queue its thumbnail (none when `image` is undefined, e.g. while
+   * shutting down), show it live.
    */
-  recorded(c: Checked, image: CredentialRead['image']): void {
+  recorded(c: Checked, image: CredentialRead['image'], answered = false): void {
     const { metrics, live } = this.#d;
     const n = c.read;
-    this.answer(c);
+    if (!answered) this.answer(c);
     metrics.reads.inc({
       outcome: c.decision.outcome,
       type: n.type,
       mode: n.offline ? 'offline' : n.stale ? 'stale' : 'live',
     });
     if (image && c.thumb) this.#d.thumbnails.enqueue(c.thumb, image.data);
+    else if (c.camera) this.#d.captures?.read(c);
     if (live.listenerCount('entry') > 0) live.emit('entry', entryView(c));
   }
 
@@ -63,11 +76,18 @@ export class Act {
   /**
    * Answers the reader (terminals show the message), and on unlock pulses the door's own
    * lock when it has one: a door whose readers have no relay (serial readers) opens too.
-   * Does nothing for a read that needs no answer.
+   * Does nothing for a read that needs no answer, or that has gone stale since: false
+   * when nothing was sent.
    */
-  answer(c: Checked): void {
+  answer(c: Checked): boolean {
     const { read: n, decision: d, door } = c;
-    if (d.answer === null) return;
+    if (d.answer === null) return false;
+    const now = this.#d.clock.now();
+    // Judged fresh on arrival, but a slow commit or a failing disk may have kept it since.
+    if (now - n.ts > this.#d.staleAfterMs) {
+      this.#d.metrics.lateAnswersWithheld.inc();
+      return false;
+    }
     const send = this.#d.command;
     const unlock = d.answer === 'unlock';
     // On a deny, a reason that tells the person what to do next beats the door's message.
@@ -87,7 +107,8 @@ export class Act {
         durationMs: door.unlockMs,
       });
     this.#d.metrics.commands.inc({ action: d.answer });
-    this.#d.metrics.answerSeconds.observe((this.#d.clock.now() - n.receivedAt) / 1000);
+    this.#d.metrics.answerSeconds.observe((now - n.receivedAt) / 1000);
+    return true;
   }
 }
 
@@ -109,5 +130,6 @@ export function entryView(c: Checked): EntryView {
     thumb: c.thumb,
     offline: n.offline,
     stale: n.stale,
+    schedule: d.schedule,
   };
 }

@@ -3,7 +3,16 @@
  * event loop shares one fsynced transaction (group commit). Live reads never queue behind
  * a replayed backlog: each turn commits every live read on its own, then one bounded slice
  * of the backlog, and yields to I/O between slices.
+ *
+ * When a commit fails (disk full, I/O error) its batch is held, the batcher is blocked
+ * and tries again after a delay that doubles up to RETRY_MAX_MS: no commit per arriving
+ * read, no error per read, and space that returns is noticed within seconds (issue 12).
  */
+
+/** First wait before a failed commit is tried again, ms. */
+const RETRY_MIN_MS = 250;
+/** Longest wait between tries while the journal cannot commit, ms. */
+const RETRY_MAX_MS = 5000;
 
 /** What the batcher drives. */
 export interface BatchHooks<T> {
@@ -12,8 +21,11 @@ export interface BatchHooks<T> {
    * so a flood of them costs a live read at most one slice). False: it is done already.
    */
   ready(item: T): boolean;
-  /** Commits a batch (one transaction) and answers it. Must not throw. */
-  commit(batch: T[]): void;
+  /**
+   * Commits a batch (one transaction) and answers it. False: nothing was committed; the
+   * batcher holds the batch and tries it again later. Must not throw.
+   */
+  commit(batch: T[]): boolean;
 }
 
 /** The store settings of design.md §4's group commit. */
@@ -30,7 +42,13 @@ export class Batcher<T> {
   readonly #opts: BatchOptions;
   #live: T[] = [];
   #backlog: T[] = [];
+  /** Batches whose commit failed, in the order they failed; committed first once it works. */
+  #held: T[] = [];
   #scheduled = false;
+  /** A commit failed: nothing is tried until #retry fires. */
+  #blocked = false;
+  #retryMs = RETRY_MIN_MS;
+  #retry: NodeJS.Timeout | undefined;
   /** When (monotonic ms) the last live read was committed; slices shrink while doors are busy. */
   #lastLiveMs = Number.NEGATIVE_INFINITY;
   /** Smoothed cost of one backlog row in a commit, ms (checks, inserts, its share of fsync). */
@@ -43,7 +61,12 @@ export class Batcher<T> {
 
   /** Items waiting for their commit. */
   get size(): number {
-    return this.#live.length + this.#backlog.length;
+    return this.#live.length + this.#backlog.length + this.#held.length;
+  }
+
+  /** A commit failed and has not succeeded since: the journal cannot take reads. */
+  get blocked(): boolean {
+    return this.#blocked;
   }
 
   /** Queues a read a door is waiting for: committed in the next turn, before any backlog. */
@@ -58,37 +81,77 @@ export class Batcher<T> {
     this.#schedule();
   }
 
-  /** Commits what is queued and waits until nothing is left (shutdown). */
-  async drain(): Promise<void> {
+  /**
+   * Commits what is queued and waits until nothing is left (shutdown). If the journal
+   * still cannot commit, gives up after one more try and returns what is left, for the
+   * caller to refuse: it was never acknowledged, so the sender delivers it again.
+   */
+  async drain(): Promise<T[]> {
+    clearTimeout(this.#retry);
+    this.#blocked = false;
     while (this.size > 0) {
       this.#flush();
+      if (this.#blocked) {
+        clearTimeout(this.#retry);
+        const left = [...this.#held, ...this.#live, ...this.#backlog];
+        this.#held = [];
+        this.#live = [];
+        this.#backlog = [];
+        return left;
+      }
       await new Promise((r) => setImmediate(r));
     }
+    return [];
   }
 
   #schedule(): void {
-    if (this.#scheduled) return;
+    if (this.#scheduled || this.#blocked) return;
     this.#scheduled = true;
     setImmediate(this.#flush);
   }
 
+  /**
+   * Commits a batch; on failure holds it (`front`: a held slice goes back where it was)
+   * and blocks until the retry.
+   */
+  #commit(batch: T[], front = false): boolean {
+    if (this.#hooks.commit(batch)) {
+      this.#retryMs = RETRY_MIN_MS;
+      return true;
+    }
+    if (front) this.#held.unshift(...batch);
+    else this.#held.push(...batch);
+    this.#blocked = true;
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => {
+      this.#blocked = false;
+      this.#flush();
+    }, this.#retryMs);
+    this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);
+    return false;
+  }
+
   readonly #flush = (): void => {
     this.#scheduled = false;
+    if (this.#blocked) return;
     // Live reads are committed and answered first, on their own: a door waits for its
-    // own commit, never for a slice of backlog. Then one slice of the backlog, so that
-    // it keeps moving however busy the doors are.
+    // own commit, never for a slice of backlog. Then one slice of what a failed commit
+    // held, or of the backlog, so that it keeps moving however busy the doors are.
     const live = this.#live;
     this.#live = [];
     if (live.length > 0) {
       this.#lastLiveMs = performance.now();
-      this.#hooks.commit(live);
+      if (!this.#commit(live)) return;
     }
-    if (this.#backlog.length > 0) {
+    if (this.#held.length > 0) {
+      const slice = this.#held.splice(0, this.#opts.batchMaxRows);
+      if (!this.#commit(slice, true)) return;
+    } else if (this.#backlog.length > 0) {
       const slice: T[] = [];
       const n = Math.min(this.#backlog.length, this.#sliceRows());
       const t0 = performance.now();
       for (const item of this.#backlog.splice(0, n)) if (this.#hooks.ready(item)) slice.push(item);
-      if (slice.length > 0) this.#hooks.commit(slice);
+      if (slice.length > 0 && !this.#commit(slice)) return;
       const ms = performance.now() - t0;
       this.#rowMs = this.#rowMs === 0 ? ms / n : 0.8 * this.#rowMs + (0.2 * ms) / n;
     }

@@ -5,7 +5,9 @@
  */
 import type { CredentialRead } from '../../core/contracts.js';
 import type { Config, DoorConfig, ReaderConfig } from '../config/schema.js';
+import { doorHardware } from '../config/schema-doors.js';
 import type { DeviceRegistry } from '../devices.js';
+import { DoorSchedules } from '../doors/schedule.js';
 import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
@@ -22,6 +24,8 @@ export interface Checked extends EntryContext {
   seq: number;
   /** Its half of a person–card presentation; null when it is neither factor or an exit. */
   presentation: Presentation | null;
+  /** Its thumbnail is to be the door camera's snapshot (issue 13): a live read without an image. */
+  camera?: boolean;
 }
 
 /** A read that cannot be checked (its time is too far ahead): rejected, never journaled. */
@@ -49,6 +53,8 @@ interface Placement {
   doorId: string;
   direction: 'in' | 'out';
   door: DoorConfig;
+  /** A camera watches the door (issue 13): a live read's thumbnail is its snapshot. */
+  camera: boolean;
 }
 
 /** The check stage of one pipeline. */
@@ -56,10 +62,19 @@ export class Check {
   readonly #d: CheckDeps;
   readonly #opts: NormalizeOptions;
   readonly #placements = new Map<string, Placement>();
+  readonly #schedules: DoorSchedules;
 
   constructor(deps: CheckDeps) {
     this.#d = deps;
     const { checks, doors, readers } = deps.config;
+    this.#schedules = new DoorSchedules(
+      doors,
+      deps.config.schedules ?? [],
+      deps.config.calendar ?? {
+        holidays: [],
+        workdays: [],
+      },
+    );
     this.#opts = {
       staleAfterMs: checks.staleAfterMs,
       maxFutureMs: checks.maxFutureMs,
@@ -67,12 +82,15 @@ export class Check {
     };
     const byId = new Map(doors.map((d) => [d.id, d]));
     // Config validation guarantees every reader's door exists.
-    for (const r of readers)
+    for (const r of readers) {
+      const door = byId.get(r.door) as DoorConfig;
       this.#placements.set(r.id, {
         doorId: r.door,
         direction: r.direction,
-        door: byId.get(r.door) as DoorConfig,
+        door,
+        camera: doorHardware(door).camera !== null,
       });
+    }
   }
 
   /** The roster index reads are resolved against now; reads already checked keep theirs. */
@@ -94,16 +112,23 @@ export class Check {
     if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
     const res = resolve(n, this.#d.roster.index, this.#d.passes);
     const presentation = this.#d.personCard.correlate(n, res);
-    const decision = decide(n, res, at.door, this.#d.config.checks, presentation);
+    const sched = this.#schedules.at(n.doorId, n.ts);
+    const decision = decide(n, res, at.door, this.#d.config.checks, presentation, sched);
     this.#d.personCard.decided(presentation, n.doorId, decision.reasons);
+    const camera = !read.image && at.camera && !n.offline && !n.stale;
     return {
       seq: 0,
       read: n,
       resolution: res,
       decision,
       door: at.door,
-      thumb: read.image ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format) : null,
+      // A live read at a door with a camera gets the camera's snapshot as its image (issue 13).
+      thumb:
+        read.image || camera
+          ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format)
+          : null,
       presentation,
+      ...(camera ? { camera } : {}),
     };
   }
 }

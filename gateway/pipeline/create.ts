@@ -9,12 +9,13 @@ import type { Config } from '../config/schema.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { DoorSignals } from '../doors/door-signals.js';
 import type { LiveBus } from '../live-bus.js';
+import type { LogLimiter } from '../log-limit.js';
 import type { Metrics } from '../metrics.js';
 import type { PassIndex } from '../passes/pass-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
 import type { Store } from '../store/store.js';
 import type { Outbox } from '../upstream/outbox.js';
-import { Act, type SendCommand } from './act.js';
+import { Act, type ReadCaptures, type SendCommand } from './act.js';
 import { Check } from './check.js';
 import type { Detector } from './detector.js';
 import { Journal } from './journal.js';
@@ -52,6 +53,10 @@ export interface PipelineDeps {
   afterCommit?: () => void;
   /** Where door hardware signals go (issue 13). */
   doors?: DoorSignals;
+  /** The doors' cameras: a live read at a door with one gets its snapshot (issue 13). */
+  captures?: ReadCaptures;
+  /** Refused input is logged through this (issue 12 item 6). */
+  limiter?: LogLimiter;
 }
 
 /** Builds a pipeline and its stages. Does no I/O: the store may open afterwards. */
@@ -71,6 +76,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       detectors: deps.detectors ?? [],
       access: config.upstream.enabled ? config.upstream.access : 'none',
     }),
-    act: new Act(deps),
+    act: new Act({ ...deps, staleAfterMs: config.checks.staleAfterMs }),
   });
 }

@@ -1,6 +1,7 @@
 import type { ReasonCode } from '../../core/codes.js';
 import { localDate } from '../../core/time.js';
 import type { DoorConfig } from '../config/schema.js';
+import { type ScheduleAt, scheduleLabel } from '../doors/schedule.js';
 import { type Correlation, factorOf } from './correlate.js';
 import type { NormalizedRead } from './normalize.js';
 import type { Resolution } from './resolve.js';
@@ -11,6 +12,8 @@ export interface Decision {
   answer: 'unlock' | 'deny' | null;
   policy: DoorConfig['policy'];
   reasons: ReasonCode[];
+  /** The door schedule that applied (issue 13), `{schedule}:{mode}`; null outside every window. */
+  schedule: string | null;
 }
 
 const PASS_REASON = { visitor: 'visitor_pass', courier: 'courier_pass', staff: 'staff_pass' } as const;
@@ -27,7 +30,10 @@ export interface DecideOptions {
  * monitor — open for everyone, keep the reasons (design.md §4).
  * Exits always open: nobody is ever locked in.
  * `corr` is what the correlate stage found (人证比对); it matters at doors that require
- * two factors (idcard+biometric).
+ * two factors (idcard+biometric). `sched` is the door's schedule window at the read's time
+ * (issue 13): in passage hours the door stands open, so the read is let through like at a
+ * monitor door (and alerts as ever); in closed hours no credential opens it, whatever the
+ * policy; exits always open.
  */
 export function decide(
   n: NormalizedRead,
@@ -35,6 +41,7 @@ export function decide(
   door: DoorConfig,
   opts: DecideOptions,
   corr: Correlation | null = null,
+  sched: ScheduleAt | null = null,
 ): Decision {
   const reasons: ReasonCode[] = [...res.reasons];
   if (n.kind === 'face' && n.score !== null && n.key !== null && n.score < opts.faceMinScore)
@@ -70,19 +77,25 @@ export function decide(
   if (n.direction === 'out') {
     outcome = 'granted';
     reasons.push('exit');
+  } else if (sched?.mode === 'closed') {
+    outcome = 'denied';
+    reasons.push('outside_hours');
   } else if (reasons.length === 0) {
     outcome = 'granted';
     reasons.push(pass ? PASS_REASON[pass.kind] : 'ok');
   } else if (door.policy === 'monitor') {
     outcome = 'granted';
     reasons.push('monitor');
+  } else if (sched?.mode === 'passage') {
+    outcome = 'granted';
+    reasons.push('passage');
   } else {
     outcome = 'denied';
   }
   if (n.offline) reasons.push('offline');
   else if (n.stale) reasons.push('stale');
   const answer = n.offline || n.stale ? null : outcome === 'granted' ? 'unlock' : 'deny';
-  return { outcome, answer, policy: door.policy, reasons };
+  return { outcome, answer, policy: door.policy, reasons, schedule: scheduleLabel(sched) };
 }
 
 /**

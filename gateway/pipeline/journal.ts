@@ -15,7 +15,7 @@ const INSERT_ENTRY = `INSERT OR IGNORE INTO journal(reader_id, record_id, door_i
                                        type, credential, score, liveness, offline, stale, thumb, extra)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const INSERT_DECISION =
-  'INSERT INTO decisions(seq, resident_id, household_id, outcome, answer, policy, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)';
+  'INSERT INTO decisions(seq, resident_id, household_id, outcome, answer, policy, reasons, schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Rows deleted per retention transaction: short enough not to hold up a commit of reads. */
 export const PURGE_BATCH_ROWS = 5000;
@@ -76,6 +76,7 @@ export class Journal {
       d.answer,
       d.policy,
       d.reasons.join(' '),
+      d.schedule ?? null,
     );
     return c.seq;
   }
@@ -140,6 +141,8 @@ export interface EntryRow {
   reasons: string[];
   residentId: string | null;
   householdId: string | null;
+  /** The door schedule that applied (issue 13), `{schedule}:{mode}`, or null. */
+  schedule: string | null;
 }
 
 /** Which entries a query wants; every field is optional. */
@@ -158,7 +161,7 @@ export interface EntryFilter {
 
 const SELECT = `SELECT j.seq, j.ts, j.reader_id AS readerId, j.door_id AS doorId, j.direction, j.type, j.score,
        j.offline, j.stale, j.thumb, d.outcome, d.answer, d.reasons, d.resident_id AS residentId,
-       d.household_id AS householdId
+       d.household_id AS householdId, d.schedule
   FROM journal j JOIN decisions d ON d.seq = j.seq`;
 
 function where(f: EntryFilter): { sql: string; params: Record<string, unknown> } {
@@ -192,6 +195,7 @@ function toEntry(r: Record<string, unknown>): EntryRow {
     reasons: String(r.reasons).split(' ').filter(Boolean),
     residentId: (r.residentId as string | null) ?? null,
     householdId: (r.householdId as string | null) ?? null,
+    schedule: (r.schedule as string | null) ?? null,
   };
 }
 
@@ -210,4 +214,63 @@ export function* iterateEntries(db: Db, f: EntryFilter): Generator<EntryRow> {
   const w = where(f);
   for (const r of db.prepare(`${SELECT}${w.sql} ORDER BY j.seq`).iterate(w.params))
     yield toEntry(r as Record<string, unknown>);
+}
+
+/** Entries in and out since `since` (event time), and the entries in that were denied. */
+export function countsSince(db: Db, since: number): { in: number; out: number; denied: number } {
+  const c = { in: 0, out: 0, denied: 0 };
+  const rows = db
+    .prepare('SELECT direction, count(*) AS n FROM journal WHERE ts >= ? GROUP BY direction')
+    .all(since) as Array<{ direction: 'in' | 'out'; n: number }>;
+  for (const r of rows) c[r.direction] = r.n;
+  c.denied = db
+    .prepare(
+      `SELECT count(*) FROM journal j JOIN decisions d ON d.seq = j.seq
+        WHERE j.ts >= ? AND j.direction = 'in' AND d.outcome = 'denied'`,
+    )
+    .pluck()
+    .get(since) as number;
+  return c;
+}
+
+/** Entries per `bucketMs` slot of [from, to) and direction: slot 0 starts at `from`. */
+export function countsBySlot(
+  db: Db,
+  from: number,
+  to: number,
+  bucketMs: number,
+): Array<{ slot: number; direction: 'in' | 'out'; n: number }> {
+  return db
+    .prepare(
+      `SELECT CAST((ts - @from) / @bucket AS INTEGER) AS slot, direction, count(*) AS n FROM journal
+        WHERE ts >= @from AND ts < @to GROUP BY slot, direction`,
+    )
+    .all({ from, to, bucket: bucketMs }) as Array<{ slot: number; direction: 'in' | 'out'; n: number }>;
+}
+
+/** The entries attached to an alert as its evidence, oldest first, at most `limit`. */
+export function entriesOfAlert(db: Db, alertId: string, limit: number): EntryRow[] {
+  return (
+    db
+      .prepare(
+        `${SELECT} JOIN alert_entries ae ON ae.seq = j.seq WHERE ae.alert_id = ? ORDER BY j.seq LIMIT ?`,
+      )
+      .all(alertId, Math.max(1, Math.floor(limit))) as Array<Record<string, unknown>>
+  ).map(toEntry);
+}
+
+/** The thumbnail references of the given entries (those that have one). */
+export function thumbsOfEntries(db: Db, seqs: Iterable<number>): string[] {
+  const thumbOf = db.prepare('SELECT thumb FROM journal WHERE seq = ?').pluck();
+  const out: string[] = [];
+  for (const s of seqs) {
+    const t = thumbOf.get(s);
+    if (typeof t === 'string') out.push(t);
+  }
+  return out;
+}
+
+/** Whether the journal holds an entry from before `ts` (event time). */
+export function hasEntryBefore(db: Db, ts: number): boolean {
+  return db.prepare('SELECT 1 FROM journal WHERE ts < ? LIMIT 1').get(ts) !== undefined;
 }

@@ -14,6 +14,8 @@ export class Pending {
   readonly reader: ReaderConfig;
   /** Set by the check: at arrival if live, in its slice if replayed. */
   checked: Checked | null = null;
+  /** Its door was answered before its commit (the journal could not commit): never again. */
+  answered = false;
   /** Settles when the read is on disk (or known to be, or rejected). */
   readonly promise: Promise<void>;
   /** Acknowledges the read. */

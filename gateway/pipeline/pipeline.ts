@@ -12,12 +12,15 @@ import type { AlertCandidate } from '../alerts/per-entry.js';
 import type { Config, ReaderConfig } from '../config/schema.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { DoorSignals } from '../doors/door-signals.js';
+import type { LogLimiter } from '../log-limit.js';
 import type { Metrics } from '../metrics.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { Act } from './act.js';
 import { Batcher } from './batcher.js';
 import { type Check, isRejected } from './check.js';
+import { Failover } from './failover.js';
 import type { Journal } from './journal.js';
+import { errorCode, type JournalFaultView } from './journal-fault.js';
 import { Pending, pendingKey } from './pending.js';
 import type { Raised, Recorder } from './record.js';
 
@@ -38,6 +41,8 @@ export interface PipelineStages {
   afterCommit?: () => void;
   /** Where door hardware signals go (issue 13); without it they are counted only. */
   doors?: DoorSignals;
+  /** Refused input is logged through this (issue 12 item 6); without it, every line is written. */
+  limiter?: LogLimiter;
 }
 
 const RESOLVED = Promise.resolve();
@@ -47,21 +52,38 @@ const RESOLVED = Promise.resolve();
  * record (journal row, decision, alerts and outbox in one transaction) → act (doors,
  * live view) → acknowledgement. A read is acknowledged only once its commit is on disk;
  * the same reader's record id is recorded once however often it is sent.
+ *
+ * While the journal cannot commit (issue 12 item 1) a live read is answered at once by
+ * its door's policy (store-policy.ts) and held, unacknowledged and without its image,
+ * until a commit succeeds; then it is journaled as answered and acknowledged. A read sent
+ * again meanwhile is the one held: never answered twice, never a clock-offset sample.
+ * Past store.maxHeldReads a read is answered and refused until the journal recovers.
  */
 export class Pipeline implements ReadSink {
   readonly #s: PipelineStages;
   readonly #readers: Map<string, ReaderConfig>;
   readonly #pending = new Map<string, Pending>();
   readonly #batcher: Batcher<Pending>;
+  readonly #failover: Failover;
   #stopping = false;
 
   constructor(stages: PipelineStages) {
     this.#s = stages;
     this.#readers = new Map(stages.config.readers.map((r) => [r.id, r]));
+    this.#failover = new Failover({
+      ...stages,
+      staleAfterMs: stages.config.checks.staleAfterMs,
+      raise: (c) => this.raise(c),
+    });
     this.#batcher = new Batcher(stages.config.store, {
       ready: (item) => item.checked !== null || this.#check(item),
       commit: (batch) => this.#commit(batch),
     });
+  }
+
+  /** Whether the journal commits, and what a failure has cost so far (health). */
+  get store(): JournalFaultView & { held: number } {
+    return this.#failover.view(this.#batcher.size);
   }
 
   /** The roster index reads are resolved against. */
@@ -93,21 +115,53 @@ export class Pipeline implements ReadSink {
       return inFlight.promise;
     }
     const item = new Pending(key, read, reader);
+    if (this.#batcher.blocked) return this.#submitWhileFailing(item);
     this.#pending.set(key, item);
     // A replayed backlog is checked slice by slice at commit time, so arriving in a
     // flood it costs a live read at most one slice, not the whole flood.
     if (read.offline) this.#batcher.backlog(item);
     else if (this.#check(item)) {
-      if (item.checked?.decision.answer) this.#batcher.live(item);
-      else this.#batcher.backlog(item); // stale: recorded, not answered
+      if (item.checked?.decision.answer) {
+        // Answered before it was refused (the journal had failed): not twice.
+        if (this.#failover.answeredBefore(key)) item.answered = true;
+        this.#batcher.live(item);
+      } else this.#batcher.backlog(item); // stale: recorded, not answered
     }
+    return item.promise;
+  }
+
+  /**
+   * The journal cannot commit: the door is answered now, by its policy, and the read held
+   * (image dropped: a full disk takes no thumbnail) until a commit succeeds; past the
+   * limit it is answered and refused, for the sender to deliver again after recovery.
+   */
+  #submitWhileFailing(item: Pending): Promise<void> {
+    const { read } = item;
+    read.image = undefined;
+    if (this.#batcher.size >= this.#s.config.store.maxHeldReads)
+      return this.#failover.refuse(item, () => this.#check(item));
+    this.#pending.set(item.key, item);
+    if (read.offline) this.#batcher.backlog(item);
+    else if (this.#check(item)) {
+      if (item.checked?.decision.answer) {
+        this.#failover.answerNow(item);
+        this.#batcher.live(item);
+      } else this.#batcher.backlog(item);
+    }
+    this.#s.metrics.heldReads.set(this.#batcher.size);
     return item.promise;
   }
 
   /** Dedupes and checks; false when the read is done already (recorded before, or rejected). */
   #check(item: Pending): boolean {
     const { read } = item;
-    if (this.#s.journal.has(read.readerId, read.recordId)) {
+    let had = false;
+    try {
+      had = this.#s.journal.has(read.readerId, read.recordId);
+    } catch {
+      // A failing store may not even read: the commit's own dedupe (seq 0) still holds.
+    }
+    if (had) {
       this.#s.metrics.duplicates.inc();
       return this.#done(item);
     }
@@ -129,7 +183,11 @@ export class Pipeline implements ReadSink {
   reject(readerId: string, reason: RejectReason, detail: string): void {
     this.#s.metrics.rejects.inc({ reason });
     this.#s.devices.count(readerId, `rejected_${reason}`);
-    this.#s.log.warn({ reader: readerId, reason, detail }, 'read rejected');
+    // A flood of bad input must not flood the log (issue 12 item 6): the first few of each
+    // reader and reason, then a count; the counters above keep the exact numbers.
+    const obj = { reader: readerId, reason, detail };
+    if (this.#s.limiter) this.#s.limiter.write('warn', `${readerId} ${reason}`, obj, 'read rejected');
+    else this.#s.log.warn(obj, 'read rejected');
   }
 
   status(readerId: string, s: ReaderStatus): void {
@@ -154,14 +212,30 @@ export class Pipeline implements ReadSink {
     return raised?.[0] ?? null;
   }
 
-  /** Commits what is queued and waits until nothing is left (shutdown). */
+  /**
+   * Commits what is queued and waits until nothing is left (shutdown). Reads the journal
+   * still cannot take are refused, unacknowledged: the broker delivers them again.
+   */
   async drain(): Promise<void> {
     this.#stopping = true;
-    await this.#batcher.drain();
+    const left = await this.#batcher.drain();
+    if (left.length === 0) return;
+    this.#s.log.error({ reads: left.length }, 'journal cannot commit at shutdown: reads left unacknowledged');
+    const err = Object.assign(new Error('the journal could not commit before shutdown'), {
+      code: 'STORE_UNAVAILABLE',
+    });
+    for (const item of left) {
+      this.#pending.delete(item.key);
+      item.reject(err);
+    }
   }
 
-  /** Records a batch; then doors, acknowledgements, live view — or, if it failed, doors only. */
-  #commit(batch: Pending[]): void {
+  /**
+   * Records a batch; then doors, acknowledgements, live view. If it failed: the doors
+   * that wait are answered by their policy, and the batch is held for the batcher to try
+   * again; nothing is acknowledged.
+   */
+  #commit(batch: Pending[]): boolean {
     const { act } = this.#s;
     let raised: Raised[];
     try {
@@ -170,23 +244,29 @@ export class Pipeline implements ReadSink {
         this.#s.clock.now(),
       );
     } catch (err) {
-      // Nothing is acknowledged, so brokers and readers will deliver again.
-      for (const item of batch) {
-        this.#pending.delete(item.key);
-        act.answer(item.result);
-        item.reject(err as Error);
+      if (errorCode(err) === 'STORE_CLOSED') {
+        // Closed for good (stopped): no retry will succeed; refuse, the sender delivers again.
+        for (const item of batch) {
+          this.#pending.delete(item.key);
+          item.reject(err as Error);
+        }
+        return true;
       }
-      return;
+      const held = this.#batcher.size + batch.length;
+      this.#failover.failed(err, batch, this.#pending.values(), held);
+      return false;
     }
+    this.#failover.committed(this.#batcher.size);
     for (const item of batch) {
       this.#pending.delete(item.key);
       const c = item.result;
       if (c.seq === 0)
         this.#s.metrics.duplicates.inc(); // the journal had it: a replay
-      else act.recorded(c, this.#stopping ? undefined : item.read.image);
+      else act.recorded(c, this.#stopping ? undefined : item.read.image, item.answered);
       item.resolve();
     }
     act.announce(raised);
     this.#s.afterCommit?.();
+    return true;
   }
 }

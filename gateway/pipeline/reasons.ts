@@ -6,6 +6,7 @@ import type { ReasonCode } from '../../core/codes.js';
  * The codes and their labels are in core/codes.ts.
  */
 export const PROMPT_REASONS: readonly ReasonCode[] = [
+  'store_fail_closed',
   'person_card_mismatch',
   'idcard_required',
   'biometric_required',

@@ -72,8 +72,8 @@ export class Recorder {
       this.#transaction(batch, now, raised);
     } catch (err) {
       this.#recorded = before;
+      // Counted here, logged by the pipeline's JournalFault: once per failure, not per commit.
       metrics.storeErrors.inc();
-      this.#d.log.error({ err, rows: batch.length }, 'journal commit failed; reads not acknowledged');
       this.#d.alerts.resetCache();
       this.#d.outbox.resync();
       for (const det of this.#d.detectors) det.rollback?.();

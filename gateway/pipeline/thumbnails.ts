@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { localDate } from '../../core/time.js';
+import type { LogLimiter } from '../log-limit.js';
 import type { Metrics } from '../metrics.js';
 
 export interface ThumbnailOptions {
@@ -29,15 +30,18 @@ export class Thumbnailer {
   readonly #opts: ThumbnailOptions;
   readonly #log: Logger;
   readonly #metrics: Metrics;
+  readonly #limiter: LogLimiter | undefined;
   readonly #queue: Array<{ rel: string; data: Buffer }> = [];
   #running = 0;
   #idle: Array<() => void> = [];
 
-  constructor(dataDir: string, opts: ThumbnailOptions, log: Logger, metrics: Metrics) {
+  /** `limiter`: failures repeat for every image while the disk is full (issue 12 item 6). */
+  constructor(dataDir: string, opts: ThumbnailOptions, log: Logger, metrics: Metrics, limiter?: LogLimiter) {
     this.#dir = dataDir;
     this.#opts = opts;
     this.#log = log;
     this.#metrics = metrics;
+    this.#limiter = limiter;
   }
 
   /** Queues an image; false when the queue is full and it was dropped. */
@@ -69,7 +73,10 @@ export class Thumbnailer {
         .then(() => this.#metrics.thumbnails.inc({ result: 'ok' }))
         .catch((err: unknown) => {
           this.#metrics.thumbnails.inc({ result: 'failed' });
-          this.#log.warn({ err: (err as Error).message, thumb: job.rel }, 'thumbnail failed');
+          const obj = { err: (err as Error).message, thumb: job.rel };
+          const code = (err as { code?: string }).code ?? 'error';
+          if (this.#limiter) this.#limiter.write('warn', `thumbnail ${code}`, obj, 'thumbnail failed');
+          else this.#log.warn(obj, 'thumbnail failed');
         })
         .finally(() => {
           this.#running--;

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { ManualClock } from '../../core/clock.js';
 import { GatewayError } from '../../core/errors.js';
+import { parseIsoTime } from '../../core/time.js';
 import { DRIVERS } from '../../drivers/registry.js';
 import type { PassInput, PassService } from '../passes/pass-service.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -96,14 +97,16 @@ export async function replayFile(
     }
     if (o.pass && typeof o.pass === 'object') {
       const p = o.pass as Record<string, unknown>;
-      const from = Date.parse(String(p.validFrom));
+      // Strict times: an impossible validTo must not roll over into a longer pass.
+      const from = parseIsoTime(String(p.validFrom));
+      const to = parseIsoTime(String(p.validTo));
+      if (from === null || to === null) {
+        s.rejected++;
+        continue;
+      }
       if (from > clock.now()) clock.set(from);
       try {
-        gw.passes.create(
-          { ...(p as unknown as PassInput), validFrom: from, validTo: Date.parse(String(p.validTo)) },
-          'sim',
-          from,
-        );
+        gw.passes.create({ ...(p as unknown as PassInput), validFrom: from, validTo: to }, 'sim', from);
         s.passes++;
       } catch {
         s.rejected++;

@@ -37,11 +37,13 @@ export class MqttTransport implements Transport {
   #lastHealth: CloudEvent | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** When the link was lost (ms), null while it is up: an outage is logged once, not per retry. */
+  #downSince: number | null = null;
   readonly #listeners: Array<() => void> = [];
 
   constructor(o: MqttTransportOptions) {
     this.#o = o;
-    this.#backoff = new Backoff(o.reconnect.minMs, o.reconnect.maxMs);
+    this.#backoff = new Backoff(o.reconnect);
   }
 
   get ready(): boolean {
@@ -88,14 +90,27 @@ export class MqttTransport implements Transport {
       // start): an ended client throws on publish, and nobody is listening any more.
       if (this.#stopped) return;
       (client.stream as Socket).setNoDelay?.(true);
-      this.#backoff.reset();
-      o.log.info({ url: redact(o.url) }, 'upstream connected');
+      // Reset only once the connection has lasted: an upstream that accepts and drops us
+      // at once is not hammered at the first delay (issue 12).
+      this.#backoff.connected();
+      const downMs = this.#downSince === null ? undefined : Date.now() - this.#downSince;
+      this.#downSince = null;
+      o.log.info({ url: redact(o.url), downMs }, 'upstream connected');
       if (this.#lastHealth) this.#publishHealth(this.#lastHealth);
       for (const l of this.#listeners) l();
     });
-    client.on('error', (err) => o.log.warn({ err: err.message, url: redact(o.url) }, 'upstream error'));
+    client.on('error', (err) => {
+      // The first error of an outage is news; the retries' repeats of it are not (issue 12).
+      const level = this.#downSince === null ? 'warn' : 'debug';
+      o.log[level]({ err: err.message, url: redact(o.url) }, 'upstream error');
+      this.#downSince ??= Date.now();
+    });
     client.on('close', () => {
       if (this.#stopped) return;
+      if (this.#downSince === null) {
+        this.#downSince = Date.now();
+        o.log.warn({ url: redact(o.url) }, 'upstream connection lost; reconnecting with backoff');
+      }
       clearTimeout(this.#timer);
       const delay = this.#backoff.next();
       this.#timer = setTimeout(() => {

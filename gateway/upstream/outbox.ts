@@ -115,6 +115,19 @@ export class Outbox {
     this.#counted = true;
   }
 
+  /** When the oldest event waiting was queued (epoch ms); null when none waits. */
+  oldestAt(): number | null {
+    if (this.depth === 0) return null;
+    try {
+      const r = this.#store.statement('SELECT created_at FROM outbox ORDER BY seq LIMIT 1').get() as
+        | { created_at: number }
+        | undefined;
+      return r?.created_at ?? null;
+    } catch {
+      return null; // a failing store: health still answers
+    }
+  }
+
   /** Events waiting. */
   get depth(): number {
     this.#counters();

@@ -50,7 +50,7 @@ export class Upstream {
     this.#metrics = deps.metrics;
     this.#clock = deps.clock;
     this.#health = deps.health;
-    this.#backoff = new Backoff(o.retry.minMs, o.retry.maxMs);
+    this.#backoff = new Backoff(o.retry);
   }
 
   get status(): {
@@ -58,14 +58,18 @@ export class Upstream {
     ready: boolean;
     depth: number;
     bytes: number;
+    /** Age of the oldest event waiting, seconds; null when none waits. */
+    oldestAgeS: number | null;
     delivered: number;
     lastError: string | null;
   } {
+    const oldest = this.#outbox.oldestAt();
     return {
       transport: this.#t.name,
       ready: this.#t.ready,
       depth: this.#outbox.depth,
       bytes: this.#outbox.bytes,
+      oldestAgeS: oldest === null ? null : Math.max(0, Math.round((this.#clock.now() - oldest) / 1000)),
       delivered: this.#delivered,
       lastError: this.#lastError,
     };
@@ -113,10 +117,15 @@ export class Upstream {
         if (rows.length === 0) break;
         try {
           await this.#t.send(rows);
+          // Delivered: a failure to delete them (a full disk) sends them again later, which
+          // the upstream deduplicates by id; it must not end the delivery loop.
+          this.#outbox.remove(rows);
         } catch (err) {
+          const first = this.#lastError === null;
           this.#lastError = (err as Error).message;
           const delay = this.#backoff.next();
-          this.#log.warn(
+          // The first failure of an outage is logged; the retries' repeats go to debug.
+          this.#log[first ? 'warn' : 'debug'](
             { err: this.#lastError, retryInMs: delay, depth: this.#outbox.depth },
             'upstream delivery failed',
           );
@@ -124,7 +133,6 @@ export class Upstream {
           this.#wake.unref();
           break;
         }
-        this.#outbox.remove(rows);
         this.#backoff.reset();
         this.#lastError = null;
         this.#delivered += rows.length;
@@ -139,7 +147,14 @@ export class Upstream {
   }
 
   #enforceQuota(): void {
-    const dropped = this.#outbox.enforceQuota(this.#o.maxOutboxBytes);
+    let dropped: { access: number; alerts: number };
+    try {
+      dropped = this.#outbox.enforceQuota(this.#o.maxOutboxBytes);
+    } catch (err) {
+      // A full disk can refuse even a delete; the next interval tries again.
+      this.#log.warn({ err: (err as Error).message }, 'outbox quota not enforced');
+      return;
+    }
     if (dropped.access + dropped.alerts > 0) {
       this.#metrics.upstreamDropped.inc({ class: 'access' }, dropped.access);
       this.#metrics.upstreamDropped.inc({ class: 'alerts' }, dropped.alerts);

@@ -19,6 +19,7 @@ import type { Config } from '../config/schema.js';
 import type { Secrets } from '../config/secrets.js';
 import type { FaceOffers } from '../detectors/face-offers.js';
 import type { DeviceRegistry } from '../devices.js';
+import type { Doors } from '../doors/doors.js';
 import type { CaseBook } from '../ledger/case-book.js';
 import type { HandoverPackages } from '../ledger/handover-packages.js';
 import type { LedgerWorkflow } from '../ledger/workflow.js';
@@ -51,6 +52,8 @@ export interface WebDeps {
   handover?: HandoverPackages;
   clock: Clock;
   health: () => HealthView;
+  /** The doors (issue 13): their state, remote unlock, the fire all-open. */
+  doors: Doors;
   log: Logger;
 }
 

@@ -7,6 +7,14 @@ import type { EntryRow } from '../pipeline/journal.js';
 import type { Db } from '../store/db.js';
 import type { AlertRow } from '../store/queries.js';
 
+/** Alert kinds whose facts are a chain of their own (no read caused them). */
+const DOOR_ALARMS: ReadonlySet<string> = new Set([
+  'door_forced',
+  'door_held_open',
+  'door_tamper',
+  'fire_all_open',
+]);
+
 /** Turns stored rows into what the API returns: ISO times, door names, Chinese labels. */
 export type Presenters = ReturnType<typeof presenters>;
 
@@ -44,9 +52,14 @@ export function presenters(d: PresenterDeps) {
       thumb: e.thumb,
       offline: e.offline,
       stale: e.stale,
+      schedule: e.schedule ?? null,
     }),
     alert: (a: AlertRow | AlertRecord) => {
-      const entries = (a.evidence as Partial<AlertRecord['evidence']> | null)?.entries;
+      const ev = a.evidence as Partial<AlertRecord['evidence']> | null;
+      const entries = ev?.entries;
+      // Door alarms carry their facts as a chain (issue 13); pattern findings' chains are
+      // shown with their case (routes/cases.ts), not here.
+      const details = DOOR_ALARMS.has(a.kind) && ev?.chain ? { details: ev.chain } : {};
       return {
         id: a.id,
         kind: a.kind,
@@ -64,6 +77,7 @@ export function presenters(d: PresenterDeps) {
           ...x,
           time: new Date(x.ts).toISOString(),
         })),
+        ...details,
       };
     },
   };

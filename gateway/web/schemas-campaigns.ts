@@ -182,7 +182,9 @@ export const VisitReply = T.Object({
 });
 
 export const ReportQuery = T.Object(
-  { format: T.Optional(T.Union([T.Literal('json'), T.Literal('csv')], { default: 'json' })) },
+  {
+    format: T.Optional(T.Union([T.Literal('json'), T.Literal('csv'), T.Literal('pdf')], { default: 'json' })),
+  },
   { additionalProperties: false },
 );
 

@@ -37,12 +37,26 @@ export const HealthDetail = T.Object({
   }),
   readers: T.Object({ online: T.Integer(), total: T.Integer() }),
   pipeline: T.Object({ backlog: T.Integer() }),
+  /** Whether the journal commits and how much room it has (issue 12). */
+  store: T.Object({
+    state: T.Union([T.Literal('ok'), T.Literal('full'), T.Literal('failed')]),
+    since: NStr,
+    error: NStr,
+    held: T.Integer({ description: 'reads held in memory, unacknowledged, until the journal commits' }),
+    answered: T.Integer({ description: 'doors answered by their onStoreFailure policy since it failed' }),
+    refused: T.Integer({ description: 'reads refused past store.maxHeldReads since it failed' }),
+    freeBytes: T.Union([T.Integer(), T.Null()]),
+    totalBytes: T.Union([T.Integer(), T.Null()]),
+    usedPercent: T.Union([T.Number(), T.Null()]),
+    warnPercent: T.Integer(),
+  }),
   upstream: T.Union([
     T.Object({
       transport: T.String(),
       ready: T.Boolean(),
       depth: T.Integer(),
       bytes: T.Integer(),
+      oldestAgeS: T.Union([T.Integer(), T.Null()], { description: 'age of the oldest event waiting' }),
       delivered: T.Integer(),
       lastError: NStr,
     }),
@@ -91,7 +105,12 @@ export const Reader = T.Object({
   doorName: NStr,
   driver: T.String(),
   direction: T.String(),
-  online: T.Union([T.Boolean(), T.Null()]),
+  online: T.Union([T.Boolean(), T.Null()], {
+    description: 'null: unknown (not heard from since start, or its link is down)',
+  }),
+  linkDown: T.Optional(
+    T.Literal(true, { description: 'the gateway’s broker session for this reader is down (issue 12)' }),
+  ),
   since: NStr,
   lastSeen: NStr,
   firmware: NStr,

@@ -29,6 +29,8 @@ export const Entry = T.Object({
   thumb: NStr,
   offline: T.Boolean(),
   stale: T.Boolean(),
+  /** The door schedule that applied (issue 13): `{schedule}:{mode}`, null outside every window. */
+  schedule: T.Optional(NStr),
 });
 
 export const EventsQuery = T.Object(
@@ -73,6 +75,11 @@ export const Alert = T.Object({
   lastTime: T.String(),
   count: T.Integer(),
   evidence: T.Array(EvidenceEntry),
+  /**
+   * What an alert no read caused carries instead of entries (issue 13: a door forced or held
+   * open, a device tampered, the fire all-open): the door, times, snapshot thumbnails.
+   */
+  details: T.Optional(T.Record(T.String(), T.Unknown())),
 });
 
 /** An alert as the live stream sends it: new, or an existing one counted again. */
@@ -117,7 +124,7 @@ export const ZipBytes = Raw('application/zip', 'the signed hand-over package');
 /** GET /api/live. */
 export const EventStream = Raw(
   'text/event-stream',
-  'Server-Sent Events: "entry" (Entry) and "alert" (LiveAlert), id = journal seq',
+  'Server-Sent Events: "entry" (Entry, id = journal seq), "alert" (LiveAlert), "door" (DoorState) and "fire" (FireState)',
 );
 /** GET /api/thumbs/*. */
 export const Image = Raw('image/webp', 'a face thumbnail (WebP, or JPEG when the reader sent one)');

@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyInstance,
   LogController,
 } from 'fastify';
+import { parseIsoTime } from '../../core/time.js';
 import type { App, RouteModule, WebDeps } from './context.js';
 import { problem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -12,6 +13,7 @@ import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { caseRoutes, handoverArchiveRoute } from './routes/cases.js';
+import { doorRoutes } from './routes/doors.js';
 import { enforcementRoutes } from './routes/enforcement.js';
 import { evidenceRoutes } from './routes/evidence.js';
 import { faceOfferRoutes } from './routes/face-offers.js';
@@ -37,6 +39,7 @@ const ROUTES: RouteModule[] = [
   sessionRoutes,
   journalRoutes,
   readerRoutes,
+  doorRoutes,
   householdRoutes,
   faceOfferRoutes,
   liveRoutes,
@@ -97,7 +100,14 @@ export function buildServer(d: WebDeps): FastifyInstance {
     trustProxy: d.config.http.trustProxy.length > 0 ? [...d.config.http.trustProxy] : false,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+      // A time the routes will Date.parse must name a moment that exists (issue 12 item 5):
+      // ajv-formats lets 23:59:60Z through, which Date.parse turns into NaN.
+      onCreate: (ajv) => {
+        ajv.addFormat('date-time', { type: 'string', validate: (s: string) => parseIsoTime(s) !== null });
+      },
+    },
     // Fastify's messages, but an unknown field is named: "must NOT have additional
     // properties" alone leaves the caller guessing which one.
     schemaErrorFormatter: (errors, dataVar) =>

@@ -15,7 +15,14 @@ export interface SerialDoor {
   fingerprint: Array<{ readerId: string; module: SimFingerprintModule }>;
   idcard: Array<{ readerId: string; reader: SimIdCardReader }>;
   wiegand: Array<{ readerId: string; converter: SimWiegandConverter; server: TcpSerialServer }>;
-  relays: Array<{ readerId: string; board: SimRelayBoard; coil: number }>;
+  relays: Array<{ readerId: string; board: SimRelayBoard; coil: number; inputs: WiredInputs }>;
+}
+
+/** What a relay board's inputs are wired to at a door (issue 13): their numbers on the board. */
+export interface WiredInputs {
+  contact?: number;
+  exit?: number;
+  fire?: number;
 }
 
 /** A serial path the simulation can serve itself: tcp:// on the loopback interface. */
@@ -80,7 +87,7 @@ export class SerialRig {
           board = new SimRelayBoard({ unit, coils: Math.max(8, coil + 1) });
           bus.boards.push(board);
         }
-        door.relays.push({ readerId: r.id, board, coil });
+        door.relays.push({ readerId: r.id, board, coil, inputs: wiredInputs(r) });
       }
     }
   }
@@ -122,6 +129,19 @@ export class SerialRig {
     }
     return d;
   }
+}
+
+function wiredInputs(r: SimReader): WiredInputs {
+  const o = r.options ?? {};
+  const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const out: WiredInputs = {};
+  for (const [k, v] of [
+    ['contact', n(o.contactInput)],
+    ['exit', n(o.exitInput)],
+    ['fire', n(o.fireInput)],
+  ] as const)
+    if (v !== undefined) out[k] = v;
+  return out;
 }
 
 function wiegandOf(r: SimReader): ConstructorParameters<typeof SimWiegandConverter>[0] {

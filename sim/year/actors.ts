@@ -7,45 +7,11 @@
 import { personEmbedding } from '../embedding.js';
 import { hashSeed, Random } from '../random.js';
 import type { SimEstate } from '../types.js';
-import type { Negative, PlantedCase } from './labels.js';
+import { add, type Cast } from './cast.js';
 import type { YearParams } from './params.js';
 import { type Actor, outsider, relatedFace } from './people.js';
 import { plant } from './plants.js';
 import type { RosterPlan } from './roster-plan.js';
-
-/** A pass the simulator registers (written to the read file, created through the PassService). */
-export interface PlannedPass {
-  day: number;
-  body: Record<string, unknown>;
-}
-
-/** A rider or staff member: works some days, visits many entrances. */
-export interface Worker {
-  actor: Actor;
-  kind: 'staff' | 'rider';
-  /** Entrances visited (staff: their round; riders: anywhere). */
-  round: string[];
-}
-
-/** Everyone in a simulated year, the passes registered, and the ground truth planted. */
-export interface Cast {
-  actors: Actor[];
-  /** Residents (and their guests, lodgers, sitters) by household. */
-  byHousehold: Map<string, Actor[]>;
-  /** Residents and lodgers by entrance door: the neighbours who hold a door. */
-  byEntrance: Map<string, Actor[]>;
-  /** Strangers: how often they come (visits a day) and from when. */
-  strangers: Array<{ actor: Actor; perDay: number }>;
-  couriers: Actor[];
-  workers: Worker[];
-  /** Guests who come in with their hosts: actor → the household members they follow. */
-  guests: Actor[];
-  /** Sitters: actor and the days they come. */
-  sitters: Array<{ actor: Actor; days: Set<number> }>;
-  passes: PlannedPass[];
-  cases: PlantedCase[];
-  negatives: Negative[];
-}
 
 const iso = (start: number, day: number) => new Date(start + day * 86_400_000).toISOString();
 
@@ -131,23 +97,6 @@ export function cast(
   strangers(c, estate, p, seed, days, rng.fork('strangers'), [...new Set(entranceOf.values())]);
   workers(c, p, seed, start, days, rng.fork('workers'), [...new Set(entranceOf.values())]);
   return c;
-}
-
-/** Adds an actor to the cast and its household and entrance lists. */
-export function add(c: Cast, a: Actor): Actor {
-  c.actors.push(a);
-  if (a.household) {
-    const l = c.byHousehold.get(a.household) ?? [];
-    l.push(a);
-    c.byHousehold.set(a.household, l);
-  }
-  const door = a.doors[1];
-  if (door) {
-    const l = c.byEntrance.get(door) ?? [];
-    l.push(a);
-    c.byEntrance.set(door, l);
-  }
-  return a;
 }
 
 /** Spring Festival (春节): a third of the households travel home for 5–12 days. */

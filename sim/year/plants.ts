@@ -5,7 +5,7 @@
  * over the holidays, relatives minding the flat during a long absence.
  */
 import type { Random } from '../random.js';
-import { add, type Cast } from './actors.js';
+import { add, type Cast } from './cast.js';
 import type { Scenario } from './labels.js';
 import type { YearParams } from './params.js';
 import { type Actor, lodgerMode, type Mode, outsider } from './people.js';

@@ -106,6 +106,10 @@ t.test('hostile and malformed requests get a 4xx with a clear message', async (t
   const rows: Array<[string, number, RegExp]> = [
     ['/api/events?limit=100000', 400, /limit must be <= 500/],
     ['/api/events?since=yesterday', 400, /since must match format "date-time"/],
+    // Times that do not exist (issue 12 item 5): Date.parse would roll them over or give NaN.
+    ['/api/events?since=2026-02-30T00:00:00Z', 400, /since must match format "date-time"/],
+    ['/api/events?until=2026-02-28T24:00:00%2B08:00', 400, /until must match format "date-time"/],
+    ['/api/events?until=2026-06-30T23:59:60Z', 400, /until must match format "date-time"/],
     ['/api/events?outcome=maybe', 400, /outcome/],
     ['/api/events?color=red', 400, /must NOT have additional properties/],
     ['/api/alerts/%00%27%20OR%201=1', 400, /params\/id must match pattern/],
@@ -119,6 +123,8 @@ t.test('hostile and malformed requests get a 4xx with a clear message', async (t
     t.equal(r.status, status, path);
     t.match(r.body.message, msg, path);
   }
+  for (const ok of ['2024-02-29T23:59:59.999%2B08:00', '2026-05-01T00:00:00Z'])
+    t.equal((await get(`/api/events?since=${ok}`)).status, 200, `a time that exists: ${ok}`);
   const post = (as: 'operator' | null) =>
     g.api('/api/events', {
       as,

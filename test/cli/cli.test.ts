@@ -44,7 +44,7 @@ t.test('help and usage', async (t) => {
 t.test('check-config', async (t) => {
   const ok = cli('check-config', path.join(ROOT, 'config/default.yaml'));
   t.equal(ok.status, 0);
-  t.match(ok.stdout, /OK — estate SH-DEMO-001, 14 doors, 21 readers/);
+  t.match(ok.stdout, /OK — estate SH-DEMO-001, 14 doors, 25 readers/);
   const bad = cli('check-config', path.join(ROOT, 'test/fixtures/config/bad.yaml'));
   t.equal(bad.status, 1);
   t.match(bad.stderr, /bad\.yaml:9 doors\[1\]\.id: duplicate door id "D1"/);
@@ -135,4 +135,7 @@ t.test('events export as jsonl and csv', async (t) => {
   t.equal(future.stdout, '');
   const badTime = cli('events', '--since', 'yesterday', '--config', cfg);
   t.equal(badTime.status, 2);
+  const noSuchDay = cli('events', '--since', '2026-02-30T00:00:00+08:00', '--config', cfg);
+  t.equal(noSuchDay.status, 2, 'a day that does not exist is an error, not 2 March');
+  t.match(noSuchDay.stderr, /--since is not an ISO time with a zone that exists/);
 });

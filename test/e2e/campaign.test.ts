@@ -17,6 +17,7 @@ import {
   waitForAttr,
 } from '../../testkit/browser.js';
 import { startGateway, TEST_ROSTER } from '../../testkit/gateway.js';
+import { pdfText } from '../../testkit/pdftotext.js';
 import { readGps, withGps } from '../../testkit/photos.js';
 
 /**
@@ -25,7 +26,7 @@ import { readGps, withGps } from '../../testkit/photos.js';
  * the detectors flagged first — recording who is home against the roster, a violation with
  * an unregistered tenant (which opens a case), nobody home (a revisit falls due), with a
  * camera photo; the written report shows coverage and the households never reached, goes
- * out as CSV and on A4, and is sent upstream as estate.report.campaign.
+ * out as CSV, as the server's PDF and on A4, and is sent upstream as estate.report.campaign.
  */
 
 const ADMIN = { user: 'e2e-chief', password: 'e2e-chief-password' };
@@ -223,6 +224,14 @@ t.test('a full inspection from opening to its report, visits on a phone', async 
   t.ok(text.startsWith('\uFEFFsection,key,label,building,household,value'), 'CSV with a BOM');
   t.match(text, /coverage,rate,覆盖率,,,50\.0%/);
   t.match(text, /unreached,not_visited,未走访 0103,1号楼,H4,0/);
+  // 导出PDF: made by the server, its Chinese read back, the households left named.
+  const [pdfDownload] = await Promise.all([desk.waitForEvent('download'), desk.click('#pdf')]);
+  t.match(pdfDownload.suggestedFilename(), /^campaign-.+\.pdf$/);
+  const pdfFile = path.join(RESULTS_DIR, pdfDownload.suggestedFilename());
+  await pdfDownload.saveAs(pdfFile);
+  const served = pdfText(readFileSync(pdfFile), { layout: true });
+  t.match(served, /覆盖率 50\.0%/);
+  t.match(served, /1号楼 0103（H4）：未走访/);
   // On A4.
   await desk.emulateMedia({ media: 'print' });
   t.notOk(await desk.isVisible('aside'), 'no menu on paper');

@@ -12,8 +12,8 @@ import { loaded } from '../../testkit/config.js';
 import { FINDINGS_ROSTER, face } from '../../testkit/findings.js';
 import { tmpDir } from '../../testkit/tmp.js';
 
-const OP = 'op-token-0123456789';
-const VIEWER = 'viewer-token-0123456789';
+const OP = 'op-token-0123456789-0123456789-0123';
+const VIEWER = 'viewer-token-0123456789-0123456789';
 const DAY = 86_400_000;
 
 /** The test roster, with R3 (H2) and R4 (H3) on cards only: no enrolled face. */

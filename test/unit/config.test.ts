@@ -50,7 +50,7 @@ t.test('every problem is reported with path and line', async (t) => {
     '9 doors[1].id: duplicate door id "D1"',
     '11 readers[0].drver: unknown field (check the spelling against config/config.schema.json)',
     '11 readers[0].door: no door with id "D9"',
-    '12 readers[1].driver: unknown driver "nope" (known: mqtt-v1, fingerprint, idcard, wiegand, modbus-relay, hikvision-isapi, dahua)',
+    '12 readers[1].driver: unknown driver "nope" (known: mqtt-v1, fingerprint, idcard, wiegand, modbus-relay, hikvision-isapi, dahua, onvif)',
     '13 checks.faceMinScore: must be <= 1',
   ]);
 });

@@ -7,7 +7,14 @@ import { LiveBus } from '../../gateway/live-bus.js';
 import { silentLogger } from '../../gateway/log.js';
 import { createMetrics } from '../../gateway/metrics.js';
 import { createPipeline } from '../../gateway/pipeline/create.js';
-import { Journal, listEntries } from '../../gateway/pipeline/journal.js';
+import {
+  countsBySlot,
+  countsSince,
+  hasEntryBefore,
+  Journal,
+  listEntries,
+  thumbsOfEntries,
+} from '../../gateway/pipeline/journal.js';
 import { Thumbnailer } from '../../gateway/pipeline/thumbnails.js';
 import { RosterIndex } from '../../gateway/roster/roster-index.js';
 import { RosterState } from '../../gateway/roster/roster-state.js';
@@ -99,6 +106,38 @@ t.test('building a pipeline touches no database: it works once the store opens l
   await pipeline.submit(faceRead('T-B01', null));
   t.equal(db.prepare('SELECT count(*) FROM journal').pluck().get(), 1, 'the read is journaled');
   t.equal(db.prepare('SELECT kind FROM alerts').pluck().get(), 'stranger', 'and its alert stored');
+});
+
+t.test("the dashboard's counts come from the journal module: by direction, denied, per slot", async (t) => {
+  const { pipeline, db } = pipelineKit(t);
+  const now = Date.now();
+  // Recorded (offline) reads keep the terminal's event time, so each falls in a known slot.
+  const at = (ago: number, person: string) => faceRead('T-B01', person, { offline: true, ts: now - ago });
+  await Promise.all(
+    [at(2.5 * DAY, 'F1'), at(0.5 * DAY, 'F1'), at(0.5 * DAY, 'F-unknown')].map((r) => pipeline.submit(r)),
+  );
+  const dirs = db.prepare('SELECT direction, count(*) AS n FROM journal GROUP BY direction').all();
+  t.same(dirs, [{ direction: 'in', n: 3 }], 'the test reader is an entrance');
+  t.same(
+    countsSince(db, now - DAY),
+    { in: 2, out: 0, denied: 1 },
+    'the old read is not counted, the stranger is',
+  );
+  t.same(countsSince(db, now - 3 * DAY), { in: 3, out: 0, denied: 1 });
+  const slots = countsBySlot(db, now - 3 * DAY, now, DAY);
+  t.same(
+    slots.sort((a, b) => a.slot - b.slot),
+    [
+      { slot: 0, direction: 'in', n: 1 },
+      { slot: 2, direction: 'in', n: 2 },
+    ],
+    'slot 0 starts at `from`; each read falls in the slot of its event time',
+  );
+  t.same(countsBySlot(db, now - DAY, now - DAY / 2, DAY), [], 'the end of the range is excluded');
+  t.equal(hasEntryBefore(db, now - DAY), true);
+  t.equal(hasEntryBefore(db, now - 3 * DAY), false);
+  const seqs = db.prepare('SELECT seq FROM journal').pluck().all() as number[];
+  t.same(thumbsOfEntries(db, seqs), [], 'reads without a picture have no thumbnail reference');
 });
 
 t.test(

@@ -120,3 +120,40 @@ t.test('status payloads', async (t) => {
   t.ok('error' in parseStatus(Buffer.from('{"online":"yes"}')));
   t.ok('error' in parseStatus(Buffer.from('garbage')));
 });
+
+// Issue 12 item 5: Date.parse rolls 2026-02-30 over into 2 March; the gateway recorded
+// 1,140 such events. A time that does not exist is refused as bad_field, never moved.
+t.test('impossible calendar times are refused as bad_field, real ones kept', async (t) => {
+  const refused = [
+    '2026-02-30T00:00:00Z',
+    '2026-02-29T08:00:00+08:00', // 2026 is no leap year
+    '2100-02-29T00:00:00Z', // nor is 2100
+    '2026-04-31T12:00:00+08:00',
+    '2026-00-10T12:00:00Z',
+    '2026-01-00T12:00:00Z',
+    '2026-01-01T24:00:00Z', // Date.parse makes this the next day
+    '2026-01-01T23:60:00Z',
+    '2026-01-01T23:59:60Z',
+    '2026-01-01T12:00:00+08:60',
+  ];
+  for (const ts of refused) {
+    const r = parse(ev({ ts }));
+    t.equal(r.ok ? 'ok' : r.reason, 'bad_field', ts);
+    if (!r.ok) t.match(r.detail, /ts must be an ISO 8601 time with a zone that exists/);
+  }
+  const kept: Array<[string, string]> = [
+    ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+    ['2000-02-29T08:00:00+08:00', '2000-02-29T00:00:00.000Z'],
+    ['2026-12-31T23:59:59.999999Z', '2026-12-31T23:59:59.999Z'],
+    ['2026-05-01T07:30:12+0800', '2026-04-30T23:30:12.000Z'],
+  ];
+  for (const [ts, iso] of kept) {
+    const r = parse(ev({ ts }));
+    t.equal(r.ok && new Date(r.read.ts).toISOString(), iso, ts);
+  }
+  for (const validUntil of ['2026-02-30', '20260230', '2030-0101', '2030-13-01']) {
+    const r = parse(ev({ type: 'idcard', idcard: { number: '310115198001152014', validUntil } }));
+    t.equal(r.ok ? 'ok' : r.reason, 'bad_field', `validUntil ${validUntil}`);
+  }
+  t.ok('error' in parseStatus(Buffer.from('{"online":true,"ts":"2026-02-30T00:00:00Z"}')), 'status ts too');
+});

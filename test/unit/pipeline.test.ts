@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { CredentialRead } from '../../core/contracts.js';
 import { faceRead, KIT_SOURCE, pipelineKit } from '../../testkit/pipeline.js';
+import { waitFor } from '../../testkit/wait.js';
 
 const read = (over: Partial<CredentialRead> = {}, personId: string | null = 'F1'): CredentialRead =>
   faceRead('T-B01', personId, over);
@@ -122,16 +123,32 @@ t.test('access records go upstream when configured', async (t) => {
   t.same(types.sort(), ['estate.access.denied', 'estate.alert.stranger']);
 });
 
-t.test('a failed commit acknowledges nothing but still answers the door', async (t) => {
-  const { pipeline: p, db, commands, metric } = pipelineKit(t);
-  db.exec(`CREATE TEMP TRIGGER boom BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
-  await t.rejects(p.submit(read()), /disk on fire/);
-  t.equal(commands.length, 1, 'the resident is let in even though the SD card failed');
-  t.match(await metric('estate_gateway_store_errors_total'), ['estate_gateway_store_errors_total 1']);
-  db.exec('DROP TRIGGER boom');
-  await p.submit(read());
-  t.equal(commands.length, 2, 'and the pipeline carries on');
-});
+t.test(
+  'a failed commit answers the door once, acknowledges nothing, and journals the read when the store works',
+  async (t) => {
+    const { pipeline: p, db, commands, rows, metric } = pipelineKit(t);
+    db.exec(
+      `CREATE TEMP TRIGGER boom BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+    );
+    let acked = false;
+    const done = p.submit(read()).then(() => {
+      acked = true;
+    });
+    await waitFor(() => p.store.state === 'failed', 2000, 'the failed state');
+    t.equal(commands.length, 1, 'the resident is let in even though the SD card failed');
+    t.equal(rows(), 0);
+    t.notOk(acked, 'not acknowledged: not on disk');
+    t.match(p.store, { state: 'failed', held: 1, answered: 1, error: 'SQLITE_CONSTRAINT_TRIGGER' });
+    t.match(await metric('estate_gateway_store_errors_total'), ['estate_gateway_store_errors_total 1']);
+    db.exec('DROP TRIGGER boom');
+    await done;
+    t.equal(rows(), 1, 'journaled once the store takes it');
+    t.equal(commands.length, 1, 'and not answered a second time');
+    t.match(p.store, { state: 'ok', held: 0 });
+    await p.submit(read());
+    t.equal(commands.length, 2, 'and the pipeline carries on');
+  },
+);
 
 t.test('unknown readers and far-future reads are rejected and counted', async (t) => {
   const { pipeline: p, rows, metric } = pipelineKit(t);

@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import t from 'tap';
 import { monthlyReportPdf } from '../../gateway/ledger/report-pdf.js';
 import type { MonthlyReport } from '../../gateway/ledger/report-schema.js';
-import { tmpDir } from '../../testkit/tmp.js';
+import { pdfText } from '../../testkit/pdftotext.js';
 
 // The monthly report as a server-side PDF (issue 14): its Chinese text read back with
 // pdftotext (poppler-utils; .ci/run installs it), so a font that does not embed, a wrong
@@ -32,14 +30,14 @@ function report(estateName: string): MonthlyReport {
       bySource: { detector: 2, patrol: 1 },
     },
     cases: { opened: 3, closed: 1, overdue: 0, handedOver: 1, rectified: 1, openAtMonthEnd: 2 },
-    // Issue 16's rows (the PDF does not print them yet; the JSON and CSV do).
-    targets: { agency: { patrols: 1, violations: 0 }, listing: { patrols: 2, violations: 1 } },
+    // Issue 16's rows: distinct counts, so each reads back beside its own label.
+    targets: { agency: { patrols: 4, violations: 0 }, listing: { patrols: 7, violations: 5 } },
     enforcement: {
-      crossDistrict: 0,
-      feedback: 1,
-      byResult: { penalty: 1, eviction: 0, rectified: 0, not_substantiated: 0 },
+      crossDistrict: 6,
+      feedback: 9,
+      byResult: { penalty: 8, eviction: 0, rectified: 0, not_substantiated: 0 },
     },
-    tips: { received: 2, substantiated: 1, rewarded: 0 },
+    tips: { received: 12, substantiated: 11, rewarded: 10 },
     households: [
       {
         householdId: 'H0101',
@@ -51,22 +49,6 @@ function report(estateName: string): MonthlyReport {
       },
     ],
   };
-}
-
-function pdfText(pdf: Buffer): string {
-  const { dir, cleanup } = tmpDir('pdf-');
-  try {
-    const file = path.join(dir, 'r.pdf');
-    writeFileSync(file, pdf);
-    const out = spawnSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
-    if (out.error || out.status !== 0)
-      throw new Error(
-        `pdftotext failed (apt-get install poppler-utils): ${out.error?.message ?? out.stderr}`,
-      );
-    return out.stdout.replace(/\s+/g, ' ');
-  } finally {
-    cleanup();
-  }
 }
 
 const opts = {
@@ -99,6 +81,33 @@ t.test('the PDF renders Chinese: pdftotext reads the title, sections, labels and
   ])
     t.ok(text.includes(s), `reads back "${s}"`);
   t.equal(missingGlyphs, 0, 'every character drawn');
+});
+
+t.test("issue 16's rows are printed: agency and listing patrols, 城管's results, tips", async (t) => {
+  const { pdf, missingGlyphs } = await monthlyReportPdf(report('浦江保障房示范小区'), {
+    ...opts,
+    fallbackFont: null,
+  });
+  const text = pdfText(pdf, { layout: true });
+  for (const s of [
+    '二、经纪门店及网络房源巡查',
+    '经纪门店巡查次数 4',
+    '经纪门店发现违规 0',
+    '网络房源巡查次数 7',
+    '网络房源发现违规 5',
+    '五、城管查处反馈',
+    '跨区移交 6',
+    '收到城管反馈 9',
+    '其中：行政处罚 8',
+    '其中：收回房屋 0',
+    '其中：查无实据 0',
+    '六、群众举报',
+    '收到举报 12',
+    '举报属实 11',
+    '给予奖励 10',
+  ])
+    t.ok(text.includes(s), `reads back "${s}"`);
+  t.equal(missingGlyphs, 0);
 });
 
 t.test(

@@ -3,6 +3,7 @@ import { topicMatches } from '../../core/bus.js';
 import { newId } from '../../core/ids.js';
 import { ClockOffset } from '../../gateway/clock-offset.js';
 import { Backoff } from '../../gateway/mqtt/backoff.js';
+import { type GroupMember, ReconnectGroup } from '../../gateway/mqtt/reconnect-group.js';
 
 t.test('topic filters', async (t) => {
   const rows: Array<[string, string, boolean]> = [
@@ -18,24 +19,70 @@ t.test('topic filters', async (t) => {
   for (const [f, topic, want] of rows) t.equal(topicMatches(f, topic), want, `${f} ~ ${topic}`);
 });
 
-t.test('backoff doubles with full jitter and stays in bounds', async (t) => {
-  const lo = new Backoff(500, 30_000, () => 0);
-  const hi = new Backoff(500, 30_000, () => 1);
-  const low = Array.from({ length: 8 }, () => lo.next());
-  const high = Array.from({ length: 8 }, () => hi.next());
-  t.same(low, Array(8).fill(500), 'never below the minimum');
-  t.same(high, [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000], 'cap doubles up to the maximum');
-  hi.reset();
-  t.equal(hi.next(), 500);
-  const rnd = new Backoff(500, 30_000);
-  const spread = new Set(
-    Array.from({ length: 20 }, () => {
-      rnd.reset();
-      rnd.next();
-      return rnd.next();
-    }),
+t.test('backoff: full jitter from the first retry, doubling to the cap', async (t) => {
+  const lo = new Backoff({ minMs: 500, maxMs: 30_000, random: () => 0 });
+  const hi = new Backoff({ minMs: 500, maxMs: 30_000, random: () => 0.999999 });
+  t.same(
+    Array.from({ length: 8 }, () => lo.next()),
+    Array(8).fill(0),
+    'full jitter: any delay down to 0, even the first (issue 12: 213 sessions retried at +500 ms)',
   );
-  t.ok(spread.size > 5, 'two clients do not retry in lockstep');
+  t.same(
+    Array.from({ length: 8 }, () => hi.next()),
+    [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000],
+    'the bound doubles up to the maximum',
+  );
+  hi.reset();
+  t.equal(hi.next(), 500, 'reset starts over');
+  const firsts = new Set(Array.from({ length: 50 }, () => new Backoff({ minMs: 500, maxMs: 5000 }).next()));
+  t.ok(firsts.size > 20, 'first retries of many sessions are spread, not in lockstep');
+  for (const d of firsts) t.ok(d >= 0 && d <= 500, `first retry within [0, 500]: ${d}`);
+});
+
+t.test('backoff: only a connection that lasted resets the exponent', async (t) => {
+  let now = 0;
+  const b = new Backoff({
+    minMs: 100,
+    maxMs: 10_000,
+    stableMs: 5000,
+    random: () => 0.999999,
+    now: () => now,
+  });
+  for (let i = 0; i < 4; i++) b.next();
+  t.equal(b.attempts, 4);
+  b.connected();
+  now += 200; // kicked at once (a twin with our client id): no reset
+  t.equal(b.next(), 1600, 'a connection dropped at once keeps backing off');
+  b.connected();
+  now += 5000;
+  t.equal(b.next(), 100, 'a connection that lasted starts afresh');
+});
+
+t.test('reconnect group: the first session back wakes the others, spread over a short window', async (t) => {
+  const group = new ReconnectGroup(() => 0.999999);
+  const woken: number[] = [];
+  const member = (waiting: boolean): GroupMember => ({
+    wake: (ms) => {
+      if (waiting) woken.push(ms);
+      return waiting;
+    },
+  });
+  const first = member(true);
+  group.join(first);
+  for (let i = 0; i < 199; i++) group.join(member(i % 4 !== 0));
+  t.equal(group.back(first), 149, 'every other member waiting out a backoff is woken, not the one that told');
+  t.ok(
+    woken.every((ms) => ms <= 1000),
+    'within a second for 200 sessions (200 CONNECTs a second)',
+  );
+  woken.length = 0;
+  const small = new ReconnectGroup(() => 0.999999);
+  const a = member(true);
+  small.join(a);
+  small.join(member(true));
+  small.back(a);
+  t.same(woken, [10], 'a small group is woken at once (5 ms a member)');
+  small.leave(a);
 });
 
 t.test('clock offset: minimum filter, no learning from stale reads, clock steps learned', async (t) => {

@@ -46,6 +46,22 @@ const ROUTES: Array<{
   },
   { route: 'GET /api/readers', role: 'viewer', path: '/api/readers' },
   { route: 'GET /api/doors', role: 'viewer', path: '/api/doors' },
+  // Issue 13: door states, remote unlock (operator, a reason), the fire all-open (admin).
+  { route: 'GET /api/doors/state', role: 'viewer', path: '/api/doors/state' },
+  {
+    route: 'POST /api/doors/:id/unlock',
+    role: 'operator',
+    path: '/api/doors/GATE/unlock',
+    body: { reason: '访客来访，电话核实' },
+    bad: { path: '/api/doors/GATE/unlock', body: { durationSeconds: 3 }, names: /reason/ },
+  },
+  {
+    route: 'POST /api/fire',
+    role: 'admin',
+    path: '/api/fire',
+    body: { active: false, reason: '演练结束' },
+    bad: { path: '/api/fire', body: { active: 'yes', reason: '演练' }, names: /active/ },
+  },
   {
     route: 'GET /api/households',
     role: 'viewer',
@@ -258,7 +274,7 @@ const ROUTES: Array<{
     route: 'GET /api/campaigns/:id/report',
     role: 'viewer',
     path: '/api/campaigns/cp-none/report',
-    bad: { path: '/api/campaigns/cp-none/report?format=pdf', names: /format/ },
+    bad: { path: '/api/campaigns/cp-none/report?format=xlsx', names: /format/ },
   },
   {
     route: 'POST /api/campaigns/:id/report',

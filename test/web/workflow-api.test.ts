@@ -8,6 +8,7 @@ import { CaseDetail, PatrolsReply } from '../../gateway/web/ledger-schemas.js';
 import * as C from '../../gateway/web/schemas-campaigns.js';
 import * as W from '../../gateway/web/schemas-workflow.js';
 import { startGateway, type TestGateway } from '../../testkit/gateway.js';
+import { pdfText } from '../../testkit/pdftotext.js';
 import { readGps, simplePdf, withGps } from '../../testkit/photos.js';
 
 /**
@@ -530,6 +531,29 @@ t.test('a campaign over HTTP: opened by an admin, visited by operators, reported
   const csv = await api.get(`/api/campaigns/${id}/report?format=csv`);
   t.match(csv.headers.get('content-disposition'), `campaign-${id}.csv`);
   t.match(csv.text, /coverage,rate,覆盖率,,,50\.0%/);
+  // The server's PDF (导出PDF): the same roles as the JSON (a viewer reads it), audited as an export.
+  const pdfUrl = `/api/campaigns/${id}/report?format=pdf`;
+  t.equal((await g.api(pdfUrl, { as: null })).status, 401, 'no PDF without a session or token');
+  const pdfRes = await g.api(pdfUrl, { as: 'viewer' });
+  t.equal(pdfRes.status, 200);
+  t.match(pdfRes.headers.get('content-type'), /^application\/pdf/);
+  t.match(pdfRes.headers.get('content-disposition'), `campaign-${id}.pdf`);
+  const pdf = Buffer.from(await pdfRes.arrayBuffer());
+  t.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const pdfLines = pdfText(pdf, { layout: true });
+  for (const s of [
+    '2026年度全面排查 排查报告',
+    '应排查户数 2',
+    '覆盖率 50.0%',
+    '疑似转租 1',
+    '（H2）：无人在家',
+  ])
+    t.ok(pdfLines.includes(s), `the PDF reads back "${s}"`);
+  t.equal((await api.get(`/api/campaigns/${id}/report?format=docx`)).status, 400, 'an unknown format');
+  t.equal((await api.get('/api/campaigns/cp-none/report?format=pdf')).status, 404);
+  const exports = audit(g, 'report.export').filter((a) => a.target === `campaign:${id}`);
+  t.equal(exports.length, 2, 'the CSV and the PDF exports audited');
+  t.match(exports[1], { outcome: 'ok', detail: /"format":\s*"pdf"/ });
   t.equal((await api.post(`/api/campaigns/${id}/report`, undefined, 'operator')).status, 403);
   const sent = await api.post(`/api/campaigns/${id}/report`, undefined, 'admin');
   t.equal(sent.status, 201);

@@ -17,7 +17,7 @@ import { RecordingIngress } from '../ingress.js';
 export class RecordingSink implements ReadSink {
   readonly reads: CredentialRead[] = [];
   readonly rejects: Array<{ readerId: string; reason: RejectReason; detail: string }> = [];
-  readonly statuses: Array<{ readerId: string; online: boolean }> = [];
+  readonly statuses: Array<{ readerId: string; online: boolean; ts?: number }> = [];
   readonly doors: DoorSignal[] = [];
 
   async submit(read: CredentialRead): Promise<void> {
@@ -33,7 +33,11 @@ export class RecordingSink implements ReadSink {
   }
 
   status(readerId: string, status: ReaderStatus): void {
-    this.statuses.push({ readerId, online: status.online });
+    this.statuses.push({
+      readerId,
+      online: status.online,
+      ...(status.ts === undefined ? {} : { ts: status.ts }),
+    });
   }
 
   /** The last status reported for a reader. */

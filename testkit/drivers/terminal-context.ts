@@ -48,6 +48,7 @@ export function terminalContext(
   const secrets: DriverSecrets = {
     terminalLogin: (id) => o.logins?.[id],
     readerPassword: (id) => o.readerPasswords?.[id],
+    cameraLogin: () => undefined,
   };
   const state = o.state ?? new MemoryDriverState();
   return {

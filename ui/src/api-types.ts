@@ -3,6 +3,7 @@ import type * as L from '../../gateway/web/ledger-schemas.js';
 import type * as S from '../../gateway/web/schemas.js';
 import type * as A from '../../gateway/web/schemas-accounts.js';
 import type * as C from '../../gateway/web/schemas-campaigns.js';
+import type * as DS from '../../gateway/web/schemas-doors.js';
 import type * as H from '../../gateway/web/schemas-households.js';
 import type * as D from '../../gateway/web/schemas-status.js';
 import type * as W from '../../gateway/web/schemas-workflow.js';
@@ -61,6 +62,14 @@ export type UserWithPassword = Static<typeof A.UserWithPassword>;
 export type AuditItem = Static<typeof A.AuditItem>;
 /** A page of the audit log. */
 export type AuditReply = Static<typeof A.AuditReply>;
+/** A door's live state: GET /api/doors/state and the live stream's "door" events (issue 13). */
+export type DoorState = Static<typeof DS.DoorState>;
+/** The fire all-open: GET /api/doors/state, POST /api/fire and the live stream's "fire" events. */
+export type FireState = Static<typeof DS.FireState>;
+/** GET /api/doors/state. */
+export type DoorStatesReply = Static<typeof DS.DoorStatesReply>;
+/** POST /api/doors/:id/unlock. */
+export type UnlockReply = Static<typeof DS.UnlockReply>;
 
 // Issue 16: the full inspection, uploads, listing patrols, enforcement feedback, tips.
 /** An uploaded photo or document: POST /api/evidence. */

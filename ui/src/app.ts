@@ -1,7 +1,7 @@
 import { ApiError, api, setCsrf, toLogin } from './api.js';
-import type { SessionInfo } from './api-types.js';
+import type { DoorStatesReply, FireState, SessionInfo } from './api-types.js';
 import { fill, h } from './dom.js';
-import { lang, setLang, t } from './i18n.js';
+import { fmtTime, lang, setLang, t } from './i18n.js';
 import { allowed, type Page } from './page.js';
 import { PAGES } from './pages/index.js';
 
@@ -42,16 +42,45 @@ function shell(): { nav: HTMLElement; main: HTMLElement } {
       logout,
     ),
   );
+  const fire = h('div', { id: 'fire-banner', class: 'fire-banner', role: 'alert', hidden: true });
   fill(
     document.body,
     h(
       'div',
       { class: 'layout' },
       h('aside', {}, h('div', { class: 'logo' }, '门禁 · ACS'), nav),
-      h('div', { class: 'body' }, top, main),
+      h('div', { class: 'body' }, fire, top, main),
     ),
   );
+  followFire(fire);
   return { nav, main };
+}
+
+/**
+ * The fire all-open (issue 13) on every page, at the top, while it lasts: which inputs or
+ * who declared it, since when. Follows the live stream; a stream that reconnects takes the
+ * state again.
+ */
+function followFire(banner: HTMLElement): void {
+  const show = (f: FireState) => {
+    banner.hidden = !f.active;
+    banner.dataset.active = String(f.active);
+    if (!f.active) return fill(banner);
+    const who = f.declared ? `${t('管理员')} ${f.declared.actor}: ${f.declared.reason}` : f.inputs.join('、');
+    fill(
+      banner,
+      h('strong', {}, t('消防联动：全部门已打开')),
+      ` ${t('自')} ${fmtTime(f.since)} · ${who} · `,
+      h('a', { href: '#/devices' }, t('查看门状态')),
+    );
+  };
+  const load = () =>
+    api<DoorStatesReply>('/api/doors/state')
+      .then((s) => show(s.fire))
+      .catch(() => undefined);
+  const es = new EventSource('/api/live');
+  es.addEventListener('open', () => void load());
+  es.addEventListener('fire', (ev) => show(JSON.parse((ev as MessageEvent<string>).data) as FireState));
 }
 
 function menu(nav: HTMLElement, current: Page | undefined): void {

@@ -16,6 +16,15 @@ export function reasonsText(reasons: readonly string[]): string {
   return reasons.map((r) => codeLabel('reason', r)).join('，');
 }
 
+/**
+ * The reasons of an entry, with the door schedule that applied (issue 13) named after them:
+ * an operator asking why a gate let someone through sees which schedule held it open.
+ */
+function scheduleNote(e: Entry): string {
+  const sched = e.schedule?.split(':')[0];
+  return sched ? `${reasonsText(e.reasons)}（${sched}）` : reasonsText(e.reasons);
+}
+
 /** The table heads matching entryCells. */
 export function entryHeads(): string[] {
   return [t('抓拍'), t('时间'), t('门'), t('方向'), t('凭证'), t('结果'), t('原因'), t('住户'), t('房屋')];
@@ -30,7 +39,7 @@ export function entryCells(e: Entry): Array<Node | string> {
     t(e.direction === 'out' ? '外出' : '进入'),
     codeLabel('credentialKind', e.type),
     badge(t(e.outcome === 'granted' ? '放行' : '拒绝'), e.outcome === 'granted' ? 'ok' : 'bad'),
-    reasonsText(e.reasons),
+    scheduleNote(e),
     e.residentName ?? '—',
     e.householdId
       ? h('a', { href: `#/households/${encodeURIComponent(e.householdId)}` }, e.householdId)

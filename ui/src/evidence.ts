@@ -107,6 +107,17 @@ const FACTS: Array<[key: string, label: string, show?: (v: unknown) => Node | st
   ['photo', '照片'],
   ['tip', '编号'],
   ['patrol', '编号'],
+  // Door alarms (issue 13).
+  ['doorId', '门编号'],
+  ['openedAt', '开门时间'],
+  ['heldOpenSeconds', '未关阈值（秒）'],
+  ['reader', '设备'],
+  ['at', '时间'],
+  ['source', '来源', (v) => (v === 'admin' ? t('管理员宣布') : v === 'input' ? t('消防输入') : String(v))],
+  ['inputs', '消防输入', (v) => strings(v).join('、') || '—'],
+  ['declaredBy', '宣布人'],
+  ['doorsOpened', '已开门数'],
+  ['lockedSafe', '保持锁闭的门', (v) => strings(v).join('、') || '—'],
   // Issue 16: the full inspection's visits, agency and listing patrols.
   ['campaignName', '排查任务'],
   [
@@ -249,7 +260,12 @@ export function evidenceChain(ev: Json): HTMLElement {
       h(
         'div',
         { class: 'evidence-part' },
-        h('h3', {}, `${t('通行记录')}: ${Array.isArray(ev.entries) ? ev.entries.length : 0}`),
+        h(
+          'h3',
+          {},
+          // A door alarm cites no entries, only the camera's snapshot (issue 13).
+          Array.isArray(ev.entries) ? `${t('通行记录')}: ${ev.entries.length}` : t('抓拍'),
+        ),
         thumbStrip(strings(ev.thumbs)),
       ),
     );

@@ -42,7 +42,7 @@ export class MqttRosterSource {
   constructor(o: MqttRosterOptions) {
     this.#o = o;
     this.#topics = rosterTopics(o.topicPrefix, o.estateId);
-    this.#backoff = new Backoff(o.reconnect.minMs, o.reconnect.maxMs);
+    this.#backoff = new Backoff(o.reconnect);
   }
 
   /** True while connected to the district broker. */
@@ -71,7 +71,9 @@ export class MqttRosterSource {
     this.#client = client;
     client.on('connect', () => {
       if (this.#stopped) return;
-      this.#backoff.reset();
+      // Reset only once the connection has lasted (issue 12): a broker that accepts and
+      // drops us at once is not hammered at the first delay.
+      this.#backoff.connected();
       o.log.info({ url: redact(o.url) }, 'roster broker connected');
       client.subscribe([this.#topics.pointer, this.#topics.updates], { qos: 1 }, (err) => {
         if (err) o.log.warn({ err: err.message }, 'roster subscribe failed');

@@ -47,7 +47,7 @@ export class RosterSyncPart {
 
   constructor(deps: RosterSyncPartDeps) {
     this.#d = deps;
-    this.#backoff = new Backoff(deps.retry.minMs, deps.retry.maxMs);
+    this.#backoff = new Backoff(deps.retry);
   }
 
   /** The verifier (tests, the file command). */

@@ -8,6 +8,7 @@ import m007 from './007-ledger-workflow.js';
 import m008 from './008-driver-state.js';
 import m009 from './009-security-privacy.js';
 import m010 from './010-face-offers.js';
+import m011 from './011-doors-cameras.js';
 import m014 from './014-journal-ts-index.js';
 
 /**
@@ -26,5 +27,6 @@ export const MIGRATIONS: readonly string[] = [
   m008,
   m009,
   m010,
+  m011,
   m014,
 ];

@@ -70,7 +70,7 @@ export class ViidLink {
 
   constructor(deps: ViidLinkDeps) {
     this.#d = deps;
-    this.#backoff = new Backoff(deps.retry.minMs, deps.retry.maxMs);
+    this.#backoff = new Backoff(deps.retry);
   }
 
   /** Starts registering in the background: the gateway does not wait for the police platform. */

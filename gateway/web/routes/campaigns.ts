@@ -9,6 +9,7 @@ import {
   householdVisits,
 } from '../../ledger/campaign-queries.js';
 import { campaignReport, campaignReportCsv } from '../../ledger/campaign-report.js';
+import { campaignReportPdf } from '../../ledger/campaign-report-pdf.js';
 import type { Campaign } from '../../ledger/campaigns.js';
 import { caseKindLabel } from '../../ledger/case-queries.js';
 import { rejectInput } from '../bad-input.js';
@@ -235,6 +236,7 @@ export const campaignRoutes: RouteModule = (app, w) => {
             content: {
               'application/json': { schema: C.CampaignReport },
               'text/csv': { schema: S.CsvText },
+              'application/pdf': { schema: S.PdfBytes },
             },
           },
           404: S.ErrorReply,
@@ -245,6 +247,22 @@ export const campaignRoutes: RouteModule = (app, w) => {
       const c = found(req.params.id);
       if (!c) return rejectInput(d.metrics, req, reply, 404, `no campaign ${req.params.id}`);
       const r = campaignReport(d.db, c, d.config.estate, d.clock.now());
+      if (req.query.format === 'pdf') {
+        w.audit(req, { action: 'report.export', target: `campaign:${c.id}`, detail: { format: 'pdf' } });
+        const { pdf, missingGlyphs } = await campaignReportPdf(r, {
+          gatewayId: d.config.gateway.id,
+          now: d.clock.now(),
+          fallbackFont: d.config.reports.pdfFont,
+        });
+        if (missingGlyphs > 0)
+          req.log.warn(
+            { campaign: c.id, missingGlyphs },
+            'campaign report PDF: characters no font has (set reports.pdfFont)',
+          );
+        reply.header('content-type', 'application/pdf');
+        reply.header('content-disposition', `attachment; filename="campaign-${c.id}.pdf"`);
+        return reply.send(pdf);
+      }
       const csv = req.query.format === 'csv';
       w.audit(req, { action: csv ? 'report.export' : 'report.view', target: `campaign:${c.id}` });
       if (csv) {

@@ -5,6 +5,7 @@ import { maskEntry } from '../present.js';
 import { problem } from '../problem.js';
 import * as S from '../schemas.js';
 import { serveLive } from '../sse.js';
+import { doorStateView, fireStateView } from './doors.js';
 
 /** A caller's fetches of one thumbnail within this window are one audit row (issue 9 item 9). */
 const THUMB_AUDIT_WINDOW_MS = 3600_000;
@@ -23,6 +24,8 @@ export const liveRoutes: RouteModule = (app, w) => {
       {
         entry: (e) => maskEntry(present.entry(e), masked),
         alert: (a, isNew) => ({ ...present.alert(a), isNew }),
+        door: (v) => doorStateView(v, d.doors.canOpen(v.id)),
+        fire: fireStateView,
       },
       {
         heartbeatMs: d.config.dashboard.liveHeartbeatSeconds * 1000,

@@ -1,6 +1,7 @@
 import { systemClock } from '../../../core/clock.js';
 import { label } from '../../../core/codes.js';
 import { LOCAL_OFFSET_MS } from '../../../core/time.js';
+import { countsBySlot, countsSince } from '../../pipeline/journal.js';
 import { listAlerts } from '../../store/queries.js';
 import type { RouteModule } from '../context.js';
 import * as A from '../schemas-accounts.js';
@@ -20,28 +21,13 @@ export function localMidnight(ts: number): number {
  */
 export const overviewRoutes: RouteModule = (app, { d, present }) => {
   const clock = d.clock ?? systemClock;
-  const byDirection = d.db.prepare(
-    'SELECT direction, count(*) AS n FROM journal WHERE ts >= ? GROUP BY direction',
-  );
-  const deniedSince = d.db
-    .prepare(
-      `SELECT count(*) FROM journal j JOIN decisions d ON d.seq = j.seq
-        WHERE j.ts >= ? AND j.direction = 'in' AND d.outcome = 'denied'`,
-    )
-    .pluck();
-  const hourly = d.db.prepare(
-    `SELECT CAST((ts - @from) / ${HOUR} AS INTEGER) AS h, direction, count(*) AS n FROM journal
-      WHERE ts >= @from AND ts < @to GROUP BY h, direction`,
-  );
   const openByKind = d.db.prepare(
     `SELECT kind, count(*) AS n FROM alerts WHERE state = 'open' GROUP BY kind ORDER BY n DESC`,
   );
 
   app.get('/api/overview', { schema: { response: { 200: A.OverviewReply } } }, async () => {
     const now = clock.now();
-    const today = { in: 0, out: 0, denied: deniedSince.get(localMidnight(now)) as number };
-    for (const r of byDirection.all(localMidnight(now)) as Array<{ direction: 'in' | 'out'; n: number }>)
-      today[r.direction] = r.n;
+    const today = countsSince(d.db, localMidnight(now));
 
     // 24 whole hours ending with the current one.
     const from = Math.floor(now / HOUR) * HOUR - 23 * HOUR;
@@ -50,12 +36,8 @@ export const overviewRoutes: RouteModule = (app, { d, present }) => {
       in: 0,
       out: 0,
     }));
-    for (const r of hourly.all({ from, to: from + DAY }) as Array<{
-      h: number;
-      direction: 'in' | 'out';
-      n: number;
-    }>) {
-      const slot = hours[r.h];
+    for (const r of countsBySlot(d.db, from, from + DAY, HOUR)) {
+      const slot = hours[r.slot];
       if (slot) slot[r.direction] = r.n;
     }
 

@@ -3,6 +3,7 @@ import { api, qs } from '../api.js';
 import type { Alert, Case } from '../api-types.js';
 import { badge, card, field, fill, h, select, table } from '../dom.js';
 import { evidenceTable } from '../entries.js';
+import { evidenceChain } from '../evidence.js';
 import { alertStateLabel, codeLabel, fmtTime, t } from '../i18n.js';
 import { caseStateBadge, deadlineText } from '../ledger.js';
 import type { Page } from '../page.js';
@@ -129,8 +130,10 @@ export const alertPage: Page = {
               ]),
             ),
           ]),
-      card(t('证据'), evidenceTable(a.evidence)),
     );
+    // A door alarm (issue 13) carries its facts and the camera's snapshot instead of entries.
+    if (a.details) root.append(card(t('详情'), evidenceChain(a.details)));
+    if (a.evidence.length > 0 || !a.details) root.append(card(t('证据'), evidenceTable(a.evidence)));
     return undefined;
   },
 };

@@ -34,6 +34,12 @@ const ACTIONS = [
   // Faces learnt as card holders, enrolled or turned down (issue 10).
   'face.enrol',
   'face.reject',
+  // Doors (issue 13): remote unlock, the fire all-open declared, ended, or from a fire input.
+  'door.unlock',
+  'fire.declare',
+  'fire.clear',
+  'fire.input_on',
+  'fire.input_off',
   // Issue 16: the full inspection, uploads, listing patrols, enforcement feedback, rewards.
   'campaign.create',
   'campaign.visit',

@@ -12,9 +12,9 @@ function stat(label: string, value: number | string, id?: string): HTMLElement {
 /**
  * 排查报告: the written report of a full inspection (issue 16) — coverage, the people checked
  * against the roster, violations by kind, the cases and how far they went, progress by
- * building and inspector, the households never reached — on screen, as CSV and on A4; admins
- * send it upstream (estate.report.campaign). The PDF follows the monthly report's server-side
- * PDF (issue 14); until then the browser prints this page to PDF.
+ * building and inspector, the households never reached — on screen, as CSV, as the server's
+ * PDF (导出PDF, drawn like the monthly one) and printed on A4; admins send it upstream
+ * (estate.report.campaign).
  */
 export const campaignReportPage: Page = {
   id: 'campaign-report',
@@ -60,6 +60,16 @@ export const campaignReportPage: Page = {
             download: `campaign-${id}.csv`,
           },
           t('导出CSV'),
+        ),
+        h(
+          'a',
+          {
+            class: 'button',
+            id: 'pdf',
+            href: `/api/campaigns/${encodeURIComponent(id)}/report${qs({ format: 'pdf' })}`,
+            download: `campaign-${id}.pdf`,
+          },
+          t('导出PDF'),
         ),
         print,
         ctx.session.role === 'admin' ? send : null,

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import type { FingerprintSync, Health, HealthDetail, Reader } from '../api-types.js';
 import { badge, card, fill, h, table } from '../dom.js';
+import { doorsPanel } from '../doors.js';
 import { codeLabel, fmtTime, t } from '../i18n.js';
 import type { Page } from '../page.js';
 
@@ -56,13 +57,19 @@ function rosterCard(r: HealthDetail['roster']): HTMLElement[] {
   return [h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))];
 }
 
-/** 设备: every reader with its state, last activity, firmware, clock offset and counters. */
+/**
+ * 设备: every door with its live state (issue 13: remote unlock for operators, the fire
+ * all-open for admins), the roster (issue 14), then every reader with its state, last activity, firmware, clock
+ * offset and counters.
+ */
 export const devicesPage: Page = {
   id: 'devices',
   route: /^devices$/,
   nav: '设备',
   role: 'viewer',
-  async render(root) {
+  async render(root, ctx) {
+    const role = ctx.session.role;
+    const closeDoors = await doorsPanel(root, { canUnlock: role !== 'viewer', canFire: role === 'admin' });
     const body = h('div', { id: 'devices' });
     const roster = h('div', { id: 'roster' });
     root.append(card(t('名单'), roster), card(t('读头'), body));
@@ -97,9 +104,11 @@ export const devicesPage: Page = {
             h(
               'span',
               { class: 'chips' },
-              r.online === null
-                ? badge(t('未知'), 'muted')
-                : badge(r.online ? t('在线') : t('离线'), r.online ? 'ok' : 'bad'),
+              r.linkDown
+                ? badge(t('未知（链路中断）'), 'muted')
+                : r.online === null
+                  ? badge(t('未知'), 'muted')
+                  : badge(r.online ? t('在线') : t('离线'), r.online ? 'ok' : 'bad'),
               syncBadge(r.fingerprintSync),
             ),
             fmtTime(r.lastSeen),
@@ -116,6 +125,9 @@ export const devicesPage: Page = {
     };
     await load();
     const timer = setInterval(() => void load().catch(() => undefined), 10_000);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      closeDoors();
+    };
   },
 };
