@@ -7,10 +7,13 @@ import { startMosquitto } from '../testkit/mosquitto.js';
 import { freePort } from '../testkit/ports.js';
 import { syntheticRoster } from '../testkit/roster-gen.js';
 import { tmpDir } from '../testkit/tmp.js';
+import { loadgen } from './independent.js';
 
 /**
  * `node dist/bench/profile.js [seconds] [profileDir]`: the gateway under saturation with
- * V8's CPU profiler on, for finding where a read's time goes. Writes a .cpuprofile.
+ * V8's CPU profiler on, for finding where a read's time goes. Writes a .cpuprofile; sum it
+ * by stage with `node dist/bench/profile-report.js FILE`. LOADGEN=N drives the gateway with
+ * N reads from the independent bench/loadgen.mjs (MQTT.js) instead of the own load reader.
  */
 const seconds = Number(process.argv[2] ?? 5);
 const profDir = process.argv[3] ?? 'var/profile';
@@ -45,6 +48,25 @@ const d = new Daemon(file, httpPort, [
     : [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(profDir)}`]),
 ]);
 await d.start();
+if (process.env.LOADGEN) {
+  const r = await loadgen([
+    '--url',
+    mosq.url,
+    '--reader-ids',
+    ids.join(','),
+    '--persons',
+    Array.from({ length: 50 }, (_, i) => `F-R${String(i * 997 + 1).padStart(5, '0')}`).join(','),
+    '--events',
+    process.env.LOADGEN,
+    '--window',
+    '10',
+  ]);
+  console.log(`loadgen.mjs: ${JSON.stringify(r)}`);
+  await d.kill('SIGTERM');
+  await mosq.stop();
+  cleanup();
+  process.exit(0);
+}
 let p = 0;
 const readers = ids.map(
   (readerId) =>

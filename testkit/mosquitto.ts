@@ -17,6 +17,8 @@ export interface Mosquitto {
   port: number;
   url: string;
   dir: string;
+  /** Pid of the broker process (CPU time per read from /proc in the bench). */
+  readonly pid: number | undefined;
   /** Stops the broker (SIGTERM, persistence saved). */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same persistence directory. */
@@ -90,6 +92,9 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     port,
     url: `${opts.listener ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     dir,
+    get pid() {
+      return child?.pid;
+    },
     stop: async () => {
       await stop();
       cleanup();

@@ -88,6 +88,8 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
   readonly #subIds = new Set<number>();
   #queue: Outgoing[] = [];
   #socket: net.Socket | undefined;
+  /** The socket corked for this turn's writes (see #send). */
+  #corked: net.Socket | undefined;
   #connected = false;
   #stopped = true;
   #nextId = 1;
@@ -543,7 +545,6 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
   #flushAcks(conn: Conn): void {
     const { socket: s, acks } = conn;
     if (s !== this.#socket || s.destroyed || !this.#connected || acks[0]?.done !== true) return;
-    s.cork();
     while (acks.length > 0 && acks[0]?.done) {
       const slot = acks.shift() as AckSlot;
       this.#send(
@@ -553,7 +554,6 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       );
     }
     this.#unacked = acks.length;
-    process.nextTick(() => s.uncork());
     if (s.isPaused() && acks.length < this.#o.receiveMaximum / 2) s.resume();
   }
 
@@ -580,12 +580,29 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     this.#send(out.packet);
   }
 
+  /**
+   * Writes a packet. Every packet of one event-loop turn leaves in one write (issue 15: a
+   * commit's door commands and their PUBACKs went out as a syscall and a TCP segment each,
+   * for the gateway and the broker alike); the socket is uncorked in the next turn's check
+   * phase, which comes before any timer or I/O wait.
+   */
   #send(packet: Packet): void {
     const s = this.#socket;
     if (!s || s.destroyed) return;
+    if (this.#corked !== s) {
+      this.#corked = s;
+      s.cork();
+      setImmediate(this.#uncork);
+    }
     s.write(mqttPacket.generate(packet, { protocolVersion: this.#o.protocolVersion }));
     this.#lastSent = Date.now();
   }
+
+  readonly #uncork = (): void => {
+    const s = this.#corked;
+    this.#corked = undefined;
+    s?.uncork();
+  };
 
   #startPing(): void {
     clearInterval(this.#pingTimer);

@@ -139,3 +139,25 @@ t.test("the dashboard's counts come from the journal module: by direction, denie
   const seqs = db.prepare('SELECT seq FROM journal').pluck().all() as number[];
   t.same(thumbsOfEntries(db, seqs), [], 'reads without a picture have no thumbnail reference');
 });
+
+t.test(
+  'one time index per entry (issue 15): retention and time ranges use journal_ts_direction',
+  async (t) => {
+    const db = openDb(':memory:');
+    t.teardown(() => db.close());
+    const indexes = db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' AND sql IS NOT NULL",
+      )
+      .pluck()
+      .all();
+    t.notOk(indexes.includes('journal_ts'), 'the prefix index is gone: it cost a B-tree insert per read');
+    t.ok(indexes.includes('journal_ts_direction'));
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(0, 10) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join('; ');
+    t.match(plan('SELECT seq FROM journal WHERE ts < ? ORDER BY ts LIMIT ?'), /journal_ts_direction/);
+    t.match(plan('SELECT seq FROM journal WHERE ts >= ? AND ts < ?'), /journal_ts_direction/);
+  },
+);

@@ -10,6 +10,7 @@ import m009 from './009-security-privacy.js';
 import m010 from './010-face-offers.js';
 import m011 from './011-doors-cameras.js';
 import m012 from './012-face-photos.js';
+import m013 from './013-journal-ts-index.js';
 
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly string[] = [
   m010,
   m011,
   m012,
+  m013,
 ];
