@@ -24,7 +24,7 @@ export interface SyncLogRow {
 const KEEP_ROWS = 2000;
 
 /**
- * The log of roster messages (migration 011): every message applied or refused, with its
+ * The log of roster messages (migration 006): every message applied or refused, with its
  * kind, version, signer and digest — never the roster. It also answers "was this exact
  * message applied here before", which tells a redelivery from a replay.
  */

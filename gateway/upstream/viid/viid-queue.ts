@@ -17,7 +17,7 @@ export interface QueuedFace {
 export type FaceSelection = 'stranger' | 'alert' | 'denied' | 'all';
 
 /**
- * The faces waiting for the police platform (migration 011 viid_queue): a row per selected
+ * The faces waiting for the police platform (migration 006 viid_queue): a row per selected
  * read, written by the record stage in the transaction of the read's journal row, so a
  * face is queued exactly when its read is on disk — the outbox's promise, in a queue of its
  * own so the police link never holds up the district upstream (issue 14).
