@@ -1,14 +1,13 @@
 import type { DoorCommand, Driver } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
-import { MemoryDriverState } from '../http/cursor.js';
-import { PushAuth } from '../http/push-auth.js';
+import { TerminalSet } from '../http/terminal-set.js';
 import { optionsCheck, ReaderOptions } from '../serial/options.js';
 import type { DecodeResult, DriverContext } from '../types.js';
 import { parseEventText } from './codec.js';
 import { mapDahua, readEvent } from './event.js';
 import { dahuaOptions } from './options.js';
 import { DahuaProvisioner } from './provisioner.js';
-import { type DahuaPushTarget, registerDahuaPush } from './push.js';
+import { registerDahuaPush } from './push.js';
 import { DahuaTerminal } from './terminal.js';
 
 /**
@@ -25,15 +24,10 @@ import { DahuaTerminal } from './terminal.js';
 export class DahuaDriver implements Driver {
   readonly name = 'dahua';
   readonly provisioning: DahuaProvisioner;
-  readonly #ctx: DriverContext;
-  readonly #terminals = new Map<string, DahuaTerminal>();
-  readonly #push = new Map<string, DahuaPushTarget>();
+  readonly #set: TerminalSet<DahuaTerminal>;
 
   constructor(ctx: DriverContext) {
-    this.#ctx = ctx;
-    const state = ctx.state ?? new MemoryDriverState();
-    if (!ctx.state) ctx.log.warn('no driver state: catch-up cursors are kept in memory only');
-    for (const reader of ctx.readers) {
+    this.#set = new TerminalSet(ctx, (reader, state) => {
       const options = dahuaOptions(new ReaderOptions(reader));
       const terminal = new DahuaTerminal({
         readerId: reader.id,
@@ -45,52 +39,33 @@ export class DahuaDriver implements Driver {
         state,
         login: () => ctx.secrets?.terminalLogin(reader.id),
       });
-      this.#terminals.set(reader.id, terminal);
-      const auth = new PushAuth({
-        readerId: reader.id,
-        mode: options.pushAuth,
-        host: options.host,
-        password: () => ctx.secrets?.readerPassword(reader.id),
-      });
-      this.#push.set(reader.id, { terminal, auth });
-    }
+      return { terminal, options };
+    });
     this.provisioning = new DahuaProvisioner(
       (id) => this.#terminal(id),
-      () => this.#terminals.values(),
+      () => this.#set.terminals.values(),
     );
-    if (this.#push.size > 0) registerDahuaPush(ctx.ingress, this.#push);
+    if (this.#set.push.size > 0) registerDahuaPush(ctx.ingress, this.#set.push);
   }
 
-  async start(): Promise<void> {
-    for (const [id, p] of this.#push) {
-      await p.auth
-        .resolve()
-        .catch((err: unknown) =>
-          this.#ctx.log.warn(
-            { reader: id, reason: (err as Error).message },
-            'terminal host name does not resolve',
-          ),
-        );
-    }
-    for (const t of this.#terminals.values()) t.start();
+  start(): Promise<void> {
+    return this.#set.start();
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([...this.#terminals.values()].map((t) => t.stop()));
+  stop(): Promise<void> {
+    return this.#set.stop();
   }
 
   command(readerId: string, cmd: DoorCommand): void {
-    const t = this.#terminals.get(readerId);
-    if (t) t.command(cmd);
-    else this.#ctx.log.warn({ reader: readerId }, 'door command for a reader this driver does not serve');
+    this.#set.command(readerId, cmd);
   }
 
   stats(readerId: string): Readonly<Record<string, number>> {
-    return this.#terminals.get(readerId)?.stats() ?? {};
+    return this.#set.stats(readerId);
   }
 
   #terminal(readerId: string): DahuaTerminal {
-    const t = this.#terminals.get(readerId);
+    const t = this.#set.terminals.get(readerId);
     if (!t) throw new GatewayError('UNKNOWN_READER', `no dahua reader ${readerId}`);
     return t;
   }

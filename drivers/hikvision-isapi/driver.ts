@@ -1,13 +1,12 @@
 import type { DoorCommand, Driver } from '../../core/contracts.js';
-import { MemoryDriverState } from '../http/cursor.js';
-import { PushAuth } from '../http/push-auth.js';
+import { TerminalSet } from '../http/terminal-set.js';
 import { optionsCheck, ReaderOptions } from '../serial/options.js';
 import type { DecodeResult, DriverContext } from '../types.js';
 import { parseEventLog } from './event.js';
 import { mapEvent } from './map.js';
 import { hikOptions } from './options.js';
 import { HikProvisioner, unknownReader } from './provisioner.js';
-import { type PushTarget, registerPushRoute } from './push.js';
+import { registerPushRoute } from './push.js';
 import { HikTerminal } from './terminal.js';
 
 /**
@@ -24,15 +23,10 @@ import { HikTerminal } from './terminal.js';
 export class HikvisionDriver implements Driver {
   readonly name = 'hikvision-isapi';
   readonly provisioning: HikProvisioner;
-  readonly #ctx: DriverContext;
-  readonly #terminals = new Map<string, HikTerminal>();
-  readonly #push = new Map<string, PushTarget>();
+  readonly #set: TerminalSet<HikTerminal>;
 
   constructor(ctx: DriverContext) {
-    this.#ctx = ctx;
-    const state = ctx.state ?? new MemoryDriverState();
-    if (!ctx.state) ctx.log.warn('no driver state: catch-up cursors are kept in memory only');
-    for (const reader of ctx.readers) {
+    this.#set = new TerminalSet(ctx, (reader, state) => {
       const options = hikOptions(new ReaderOptions(reader));
       const terminal = new HikTerminal({
         readerId: reader.id,
@@ -44,54 +38,33 @@ export class HikvisionDriver implements Driver {
         state,
         login: () => ctx.secrets?.terminalLogin(reader.id),
       });
-      this.#terminals.set(reader.id, terminal);
-      const auth = new PushAuth({
-        readerId: reader.id,
-        mode: options.pushAuth,
-        host: options.host,
-        password: () => ctx.secrets?.readerPassword(reader.id),
-      });
-      this.#push.set(reader.id, { terminal, auth });
-    }
+      return { terminal, options };
+    });
     this.provisioning = new HikProvisioner(
       (id) => this.#terminal(id),
-      () => this.#terminals.values(),
+      () => this.#set.terminals.values(),
     );
-    // Every terminal may push (a terminal set to push and streamed too is deduplicated by record id).
-    if (this.#push.size > 0) registerPushRoute(ctx.ingress, this.#push);
+    if (this.#set.push.size > 0) registerPushRoute(ctx.ingress, this.#set.push);
   }
 
-  async start(): Promise<void> {
-    for (const [id, p] of this.#push) {
-      // A host name that does not resolve leaves `address` pushes refused, never the gateway down.
-      await p.auth
-        .resolve()
-        .catch((err: unknown) =>
-          this.#ctx.log.warn(
-            { reader: id, reason: (err as Error).message },
-            'terminal host name does not resolve',
-          ),
-        );
-    }
-    for (const t of this.#terminals.values()) t.start();
+  start(): Promise<void> {
+    return this.#set.start();
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([...this.#terminals.values()].map((t) => t.stop()));
+  stop(): Promise<void> {
+    return this.#set.stop();
   }
 
   command(readerId: string, cmd: DoorCommand): void {
-    const t = this.#terminals.get(readerId);
-    if (t) t.command(cmd);
-    else this.#ctx.log.warn({ reader: readerId }, 'door command for a reader this driver does not serve');
+    this.#set.command(readerId, cmd);
   }
 
   stats(readerId: string): Readonly<Record<string, number>> {
-    return this.#terminals.get(readerId)?.stats() ?? {};
+    return this.#set.stats(readerId);
   }
 
   #terminal(readerId: string): HikTerminal {
-    const t = this.#terminals.get(readerId);
+    const t = this.#set.terminals.get(readerId);
     if (!t) throw unknownReader(readerId);
     return t;
   }
