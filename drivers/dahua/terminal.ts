@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { DoorCommand, ReadSink, RejectReason } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
-import { prefixed, TerminalCounters } from '../http/counters.js';
+import { prefixed, sendDoorOpen, TerminalCounters } from '../http/counters.js';
 import { Cursor } from '../http/cursor.js';
 import { DeviceHttp } from '../http/device-http.js';
 import { parseDeviceTime } from '../http/device-time.js';
@@ -109,27 +109,15 @@ export class DahuaTerminal {
   /** openDoor for an unlock; a deny has nothing to send. */
   command(cmd: DoorCommand): void {
     if (cmd.action !== 'unlock') return;
-    this.counters.count('door_commands');
-    void this.http
-      .request('GET', `${CGI.openDoor}${this.options.channel}`)
-      .then((r) => {
+    sendDoorOpen({ readerId: this.readerId, counters: this.counters, log: this.#d.log }, 'openDoor', () =>
+      this.http.request('GET', `${CGI.openDoor}${this.options.channel}`).then((r) => {
         if (r.status === 200 && /^\s*OK\s*$/i.test(r.body.toString('utf8'))) return;
         throw new GatewayError(
           'DOOR_REFUSED',
           `openDoor answered ${r.status} ${r.body.toString('utf8').slice(0, 80)}`,
         );
-      })
-      .catch((err: unknown) => {
-        this.counters.count('door_failures');
-        this.#d.log.warn(
-          {
-            reader: this.readerId,
-            code: err instanceof GatewayError ? err.code : 'ERROR',
-            reason: (err as Error).message,
-          },
-          'openDoor failed',
-        );
-      });
+      }),
+    );
   }
 
   stats(): Record<string, number> {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { DoorCommand, ReadSink, RejectReason } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
-import { prefixed, TerminalCounters } from '../http/counters.js';
+import { prefixed, sendDoorOpen, TerminalCounters } from '../http/counters.js';
 import { Cursor } from '../http/cursor.js';
 import { DeviceHttp } from '../http/device-http.js';
 import { parseDeviceTime } from '../http/device-time.js';
@@ -115,28 +115,24 @@ export class HikTerminal {
   command(cmd: DoorCommand): void {
     if (cmd.action !== 'unlock') return;
     const path = `${ISAPI.remoteDoor}${this.options.doorNo}`;
-    this.counters.count('door_commands');
-    void this.http
-      .request('PUT', path, { body: remoteDoorXml('open'), headers: { 'content-type': 'application/xml' } })
-      .then((r) => {
-        const s = parseResponseStatus(r.body.toString('utf8'));
-        if (r.status === 200 && (s === null || s.statusCode === 1)) return;
-        throw new GatewayError(
-          'DOOR_REFUSED',
-          `${r.status} ${s?.subStatusCode ?? ''} ${s?.errorMsg ?? ''}`.trim(),
-        );
-      })
-      .catch((err: unknown) => {
-        this.counters.count('door_failures');
-        this.#d.log.warn(
-          {
-            reader: this.readerId,
-            code: err instanceof GatewayError ? err.code : 'ERROR',
-            reason: (err as Error).message,
-          },
-          'remote door open failed',
-        );
-      });
+    sendDoorOpen(
+      { readerId: this.readerId, counters: this.counters, log: this.#d.log },
+      'remote door open',
+      () =>
+        this.http
+          .request('PUT', path, {
+            body: remoteDoorXml('open'),
+            headers: { 'content-type': 'application/xml' },
+          })
+          .then((r) => {
+            const s = parseResponseStatus(r.body.toString('utf8'));
+            if (r.status === 200 && (s === null || s.statusCode === 1)) return;
+            throw new GatewayError(
+              'DOOR_REFUSED',
+              `${r.status} ${s?.subStatusCode ?? ''} ${s?.errorMsg ?? ''}`.trim(),
+            );
+          }),
+    );
   }
 
   /** Driver counters with the HTTP client's and the stream's. */

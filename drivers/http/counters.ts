@@ -1,3 +1,6 @@
+import type { Logger } from 'pino';
+import { GatewayError } from '../../core/errors.js';
+
 /** Most distinct counter names one terminal may create (codes and event types come from the terminal). */
 const MAX_KEYS = 200;
 
@@ -33,4 +36,28 @@ export class TerminalCounters {
 /** Another part's counters (an HTTP client's, a stream's) under a prefix, for one stats map. */
 export function prefixed(prefix: string, o: object): Record<string, number> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [`${prefix}_${k}`, v as number]));
+}
+
+/**
+ * Sends a remote door open without waiting for it: counted as a door command, and a
+ * failure (refused, unreachable) counted and logged with the reader; the read it answers
+ * is already recorded, so nothing else depends on the outcome.
+ */
+export function sendDoorOpen(
+  t: { readerId: string; counters: TerminalCounters; log: Logger },
+  what: string,
+  open: () => Promise<void>,
+): void {
+  t.counters.count('door_commands');
+  void open().catch((err: unknown) => {
+    t.counters.count('door_failures');
+    t.log.warn(
+      {
+        reader: t.readerId,
+        code: err instanceof GatewayError ? err.code : 'ERROR',
+        reason: (err as Error).message,
+      },
+      `${what} failed`,
+    );
+  });
 }
