@@ -36,6 +36,11 @@ export interface CredentialModel {
   learn: number[];
   /** Days of the learning period on which the owner's recognised face came with it. */
   ownerDays: number[];
+  /**
+   * The last local day its owner used it: their recognised face or the face learnt as its
+   * holder came with it (a card still in the family's hands; absent in state written before).
+   */
+  ownerLast?: number;
   faces: CompanionFace[];
 }
 
@@ -166,6 +171,12 @@ export class Carriers {
   ownerSeen(cred: string, owner: string, day: number): void {
     const m = this.model(cred, owner, day);
     if (day <= m.firstDay + this.#r.learnDays && addDay(m.ownerDays, day)) this.dirty.add(cred);
+    used(m, day, cred, this.dirty);
+  }
+
+  /** The last local day the owner (or the face learnt as its holder) used `cred`, if known. */
+  ownerLast(cred: string): number | undefined {
+    return this.models.get(cred)?.ownerLast;
   }
 
   /**
@@ -242,7 +253,10 @@ export class Carriers {
         elected = true;
       }
     }
-    if (f.holder !== null) this.#index(f, owner);
+    if (f.holder !== null) {
+      this.#index(f, owner);
+      used(m, u.day, cred, this.dirty);
+    }
     return { face: f, elected };
   }
 
@@ -389,6 +403,13 @@ function best(faces: readonly CompanionFace[], emb: Float32Array, min: number): 
     }
   }
   return out;
+}
+
+/** The owner used the card on `day`: written when the day changes, not on every read. */
+function used(m: CredentialModel, day: number, cred: string, dirty: Set<string>): void {
+  if (m.ownerLast !== undefined && m.ownerLast >= day) return;
+  m.ownerLast = day;
+  dirty.add(cred);
 }
 
 function fold(f: CompanionFace, e: Float32Array): void {

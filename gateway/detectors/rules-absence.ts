@@ -76,7 +76,8 @@ export function absenceRules(j: Judging): void {
   const sb = ctx.cfg.suspectedSublet;
   const a = absence(j, sb.who);
   if (a) {
-    const { uses, tolerated, guests } = countedForeign(j, a.lastDay + 1);
+    const gone = a.days >= sb.absentDays ? a.lastDay : undefined;
+    const { uses, tolerated, guests } = countedForeign(j, a.lastDay + 1, gone);
     const presence = new Map<string, Set<number>>();
     for (const fu of uses) {
       const s = presence.get(fu.p) ?? new Set<number>();
@@ -123,7 +124,13 @@ export function absenceRules(j: Judging): void {
             living.map(([p]) => p),
           ),
           repeatedVisitors: repeats.map(([k, n]) => ({ visitor: k, passes: n })),
-          ruledOut: ruledOut(j, tolerated, guests),
+          ruledOut: [
+            ...ruledOut(j, tolerated, guests),
+            // One kind for one situation: the others replaced the household, not joined it.
+            ...(living.length > ctx.cfg.overcrowding.margin
+              ? [`非登记人员 ${living.length} 人在登记住户离开后入住，为顶替而非同住：按转租，不计超员`]
+              : []),
+          ],
         },
         a.residents[0]?.id ?? null,
       );

@@ -25,14 +25,17 @@ export function densest(days: readonly number[], span: number): number {
  * The foreign uses of a household's credentials that count on `today`: those that used
  * them since `fromDay`, less the faces most likely to be members registered to come later
  * (issue 10: members living there before they are registered) — one per such member, the
- * most frequent first.
+ * most frequent first. `hostsLeft`: the last day anyone registered was seen, when the
+ * household has gone (a face that came after it has nobody to visit: no guest).
  */
 export function countedForeign(
   j: Judging,
   fromDay: number,
+  hostsLeft?: number,
 ): { uses: ForeignUse[]; tolerated: ForeignUse[]; guests: ForeignUse[] } {
   const { ctx, h, hs, span, t } = j;
-  const guestDays = ctx.cfg.credentialShared.guestDays;
+  const cs = ctx.cfg.credentialShared;
+  const guestDays = cs.guestDays;
   // Guests over the holidays stay days, not weeks (issue 10): a face first seen in a guest
   // season counts once it has kept coming for longer than a visit lasts. Since it arrived —
   // first seen at a door, or its first use of the card — not its first day still in the
@@ -40,10 +43,23 @@ export function countedForeign(
   // season's days have aged out, nor a guest let in by the family who takes the card later.
   const arrived = (fu: ForeignUse) =>
     Math.min(dayOf(fu.first), ctx.firstSeen(fu.p) ?? Number.POSITIVE_INFINITY);
+  // A guest is given the card of a family that keeps using it. A card its owner (or the
+  // face learnt as its holder) used in the week before the face first did, and not on any
+  // day since, for denseDays, has changed hands: lent, or gone with the tenants of a
+  // sublet. An owner who does not use their card (the face terminal serves them) tells nothing.
+  const handedOver = (fu: ForeignUse) => {
+    const first = dayOf(fu.first);
+    if (hostsLeft !== undefined && arrived(fu) > hostsLeft) return true;
+    const last = ctx.carriers.ownerLast(fu.c);
+    return (
+      last !== undefined && last <= first && first - last <= cs.denseDays && t.today - first >= cs.denseDays
+    );
+  };
   const guest = (fu: ForeignUse) =>
     guestDays > 0 &&
     ctx.guests.holds(arrived(fu)) &&
-    (fu.d[fu.d.length - 1] as number) - arrived(fu) < guestDays;
+    (fu.d[fu.d.length - 1] as number) - arrived(fu) < guestDays &&
+    !handedOver(fu);
   const active = hs.foreign.filter((fu) => fu.d.some((d) => d >= fromDay));
   const guests = active.filter(guest);
   const recent = active.filter((fu) => !guest(fu));
@@ -152,7 +168,6 @@ export function useRules(j: Judging): void {
   const oc = cfg.overcrowding;
   const ocFrom = t.today - oc.windowDays + 1;
   const members = membersOn(ctx.roster.members(h.id), span, t.today);
-  const seenMembers = members.filter((m) => (hs.seen[m.id] ?? -Infinity) >= t.ts - oc.windowDays * DAY_MS);
   const tiedDays = new Map<string, Set<number>>();
   for (const fu of uses) {
     const s = tiedDays.get(fu.p) ?? new Set<number>();
@@ -166,6 +181,13 @@ export function useRules(j: Judging): void {
     tiedDays.set(p, s);
   }
   const tied = [...tiedDays].filter(([, s]) => s.size >= oc.minDays).map(([p]) => p);
+  // Overcrowded is too many people living there at once. Members count when seen since the
+  // last of the others came: those who stopped coming before were replaced (a sublet,
+  // judged as such), not joined.
+  const together = Math.max(ocFrom, ...tied.map((p) => Math.min(...(tiedDays.get(p) as Set<number>))));
+  const recent = members.filter((m) => (hs.seen[m.id] ?? -Infinity) >= t.ts - oc.windowDays * DAY_MS);
+  const seenMembers = recent.filter((m) => dayOf(hs.seen[m.id] as number) >= together);
+  const replaced = recent.length - seenMembers.length;
   const total = seenMembers.length + tied.length;
   const tiedUses = uses.filter((fu) => tied.includes(fu.p));
   report(
@@ -176,6 +198,7 @@ export function useRules(j: Judging): void {
     {
       registered: members.length,
       seenMembers: seenMembers.length,
+      ...(replaced > 0 ? { replacedMembers: replaced } : {}),
       tiedPersons: tied.length,
       persons: personsOf(tiedUses),
       lodgers: lodgersOf(hs, tied),

@@ -1,0 +1,130 @@
+import t from 'tap';
+import type { AlertCandidate } from '../../gateway/alerts/per-entry.js';
+import { openDb } from '../../gateway/store/db.js';
+import { testConfig } from '../../testkit/config.js';
+import { at, detectorRig } from '../../testkit/findings.js';
+
+// Issue 10, second round: a card that changed hands is no guest's, and tenants who replaced
+// a household are a sublet, not overcrowding. The test roster: H1 is R1 (face F1, card C1)
+// and R2 (face F2); H2 is R3 (F3), whose comings and goings keep the entrance working.
+// Day 0 is 2026-05-11; the summer guest season runs from day 55 (07-05) to day 112 (08-31).
+
+const S = 1000;
+const rig = (detectors: Record<string, unknown> = {}) => {
+  const db = openDb(':memory:');
+  return { ...detectorRig(db, testConfig({ detectors })), db };
+};
+const of = (l: AlertCandidate[], kind: string, hid = 'H1') =>
+  l.filter((c) => c.kind === kind && c.householdId === hid);
+const dayOfTs = (ts: number | undefined) => Math.floor(((ts ?? 0) - at(0, 0)) / 86_400_000);
+
+type Rig = ReturnType<typeof rig>;
+/** R1 swipes C1 and the terminal recognises R1 beside it: the card is in its owner's hands. */
+const ownerSwipes = (r: Rig, d: number, out: AlertCandidate[]) => {
+  out.push(...r.feed(at(d, 8), r.card('C1')));
+  out.push(...r.feed(at(d, 8) + 2 * S, r.faceOf('F1')));
+  out.push(...r.settle(at(d, 8) + 30 * S));
+};
+/** Unregistered face `k` swipes C1, captured 2 s later. */
+const otherSwipes = (r: Rig, d: number, k: number, out: AlertCandidate[], h = 18) => {
+  out.push(...r.feed(at(d, h), r.card('C1')));
+  out.push(...r.feed(at(d, h) + 2 * S, r.stranger(k, d % 2)));
+  out.push(...r.settle(at(d, h) + 30 * S));
+};
+
+t.test(
+  'a card lent in the summer: found a week after it left its owner, not after a visit’s length',
+  async (t) => {
+    const r = rig();
+    const out: AlertCandidate[] = [];
+    for (let d = 45; d < 85; d++) {
+      out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+      if (d < 60) ownerSwipes(r, d, out);
+      else {
+        out.push(...r.feed(at(d, 9), r.faceOf('F1'))); // R1 still lives there, by face
+        otherSwipes(r, d, 70, out);
+      }
+    }
+    const lent = of(out, 'credential_shared');
+    t.equal(lent[0]?.finding?.phase, 'open', 'the friend with the card is found');
+    const day = dayOfTs(lent[0]?.ts);
+    t.ok(day >= 66 && day <= 68, `a week after the card changed hands on day 60 (found on day ${day})`);
+    r.db.close();
+  },
+);
+
+t.test('a summer guest given a card the family keeps using is still a guest', async (t) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 45; d < 85; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    ownerSwipes(r, d, out);
+    if (d >= 60 && d < 71) otherSwipes(r, d, 71, out); // eleven days of a visit
+  }
+  t.same(of(out, 'credential_shared'), [], 'no lent card');
+  r.db.close();
+});
+
+t.test('a summer guest on the card of an owner who never swipes it gets the visit’s patience', async (t) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 45; d < 85; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    out.push(...r.feed(at(d, 9), r.faceOf('F1'))); // R1 comes and goes by face alone
+    if (d >= 60 && d < 71) otherSwipes(r, d, 72, out);
+  }
+  t.same(of(out, 'credential_shared'), [], 'nothing says the card left the family');
+  r.db.close();
+});
+
+t.test('a summer sublet: a face that came after the household left is nobody’s guest', async (t) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 45; d < 85; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    if (d < 60) {
+      ownerSwipes(r, d, out);
+      out.push(...r.feed(at(d, 9), r.faceOf('F2')));
+    } else otherSwipes(r, d, 73, out, 19);
+  }
+  const sublet = of(out, 'suspected_sublet');
+  t.equal(sublet[0]?.finding?.phase, 'open', 'the tenant is found');
+  const day = dayOfTs(sublet[0]?.ts);
+  t.ok(day >= 64 && day <= 66, `on the fifth working day of the absence (found on day ${day})`);
+  r.db.close();
+});
+
+/** R1 and R2 live in H1 until day `leave` (never, if undefined); three others use C1 daily from day 10. */
+const three = (leave?: number) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 30; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    if (leave === undefined || d < leave) {
+      out.push(...r.feed(at(d, 8), r.faceOf('F1')));
+      out.push(...r.feed(at(d, 8) + 60 * S, r.faceOf('F2')));
+    }
+    if (d >= 10) for (const k of [74, 75, 76]) otherSwipes(r, d, k, out, 18 + (k - 74) / 10);
+  }
+  return { ...r, out };
+};
+
+t.test('three others who replaced the household are a sublet, not overcrowding', async (t) => {
+  const { out, db } = three(10);
+  const sublet = of(out, 'suspected_sublet');
+  t.equal(sublet[0]?.finding?.phase, 'open', 'a sublet');
+  t.same(of(out, 'overcrowding'), [], 'not overcrowding: R1 and R2 left when the three came');
+  const chain = sublet.at(-1)?.finding?.chain as { ruledOut: string[] };
+  t.ok(
+    chain.ruledOut.some((n) => n.includes('为顶替而非同住：按转租，不计超员')),
+    'the evidence says why it is not overcrowding',
+  );
+  db.close();
+});
+
+t.test('three others living beside the household are overcrowding', async (t) => {
+  const { out, db } = three();
+  t.equal(of(out, 'overcrowding')[0]?.finding?.phase, 'open', 'R1, R2 and three more at once');
+  t.same(of(out, 'suspected_sublet'), [], 'no sublet: the household is there');
+  db.close();
+});
