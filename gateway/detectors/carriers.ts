@@ -37,10 +37,11 @@ export interface CredentialModel {
   /** Days of the learning period on which the owner's recognised face came with it. */
   ownerDays: number[];
   /**
-   * The last local day its owner used it: their recognised face or the face learnt as its
-   * holder came with it (a card still in the family's hands; absent in state written before).
+   * Local days its owner used it, ascending, the last KEEP_USE: their recognised face or the
+   * face learnt as its holder came with it (the card in the owner's hands; absent in state
+   * written before).
    */
-  ownerLast?: number;
+  ownerUse?: number[];
   faces: CompanionFace[];
 }
 
@@ -54,6 +55,8 @@ export interface CarrierRules {
 }
 
 const KEEP_DAYS = 60;
+/** Days of the owner's own uses kept: the week before a new face came, and the weeks since. */
+const KEEP_USE = 45;
 const MAX_FACES = 6;
 const MAX_HOLDERS = 3;
 const MAX_WEIGHT = 20;
@@ -174,9 +177,9 @@ export class Carriers {
     used(m, day, cred, this.dirty);
   }
 
-  /** The last local day the owner (or the face learnt as its holder) used `cred`, if known. */
-  ownerLast(cred: string): number | undefined {
-    return this.models.get(cred)?.ownerLast;
+  /** Local days the owner (or the face learnt as its holder) used `cred` lately, ascending. */
+  ownerUse(cred: string): readonly number[] {
+    return this.models.get(cred)?.ownerUse ?? [];
   }
 
   /**
@@ -270,7 +273,7 @@ export class Carriers {
   #earned(m: CredentialModel, f: CompanionFace, ownerFaceDays: number): HolderWhy | null {
     if (f.faceFirst >= FACE_FIRST_MIN && f.faceFirst >= f.pairs * FACE_FIRST_SHARE) return 'face_first';
     const firstDay = f.days[0] as number;
-    if (f.days.length < this.#r.holderDays || firstDay > m.firstDay + FROM_START_DAYS) return null;
+    if (f.days.length < this.#r.holderDays || firstDay > start(m) + FROM_START_DAYS) return null;
     if (m.ownerDays.length > 0 || ownerFaceDays > 0) return null;
     const inLearning = f.days.filter((d) => d <= m.firstDay + this.#r.learnDays).length;
     return inLearning * 10 >= m.learn.length * 6 ? 'learnt' : null;
@@ -390,6 +393,18 @@ export class Carriers {
   }
 }
 
+/**
+ * The day a card's regular faces began: the first day of a face seen with it on two days or
+ * more. A face caught once behind a swipe (someone holding the door) on the card's first
+ * day does not move it: in a large family the holder's first swipes are explained by the
+ * family's faces beside them, and the holder's own face comes alone only days later.
+ */
+function start(m: CredentialModel): number {
+  let out = Number.POSITIVE_INFINITY;
+  for (const f of m.faces) if (f.days.length >= 2) out = Math.min(out, f.days[0] as number);
+  return Number.isFinite(out) ? out : m.firstDay;
+}
+
 /** The face of `faces` most similar to `emb` at or above `min`. */
 function best(faces: readonly CompanionFace[], emb: Float32Array, min: number): CompanionFace | undefined {
   let out: CompanionFace | undefined;
@@ -407,8 +422,9 @@ function best(faces: readonly CompanionFace[], emb: Float32Array, min: number): 
 
 /** The owner used the card on `day`: written when the day changes, not on every read. */
 function used(m: CredentialModel, day: number, cred: string, dirty: Set<string>): void {
-  if (m.ownerLast !== undefined && m.ownerLast >= day) return;
-  m.ownerLast = day;
+  const l = m.ownerUse ?? [];
+  if (l.includes(day)) return;
+  m.ownerUse = [...l, day].sort((a, b) => a - b).filter((d) => d > day - KEEP_USE);
   dirty.add(cred);
 }
 

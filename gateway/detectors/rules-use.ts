@@ -50,10 +50,9 @@ export function countedForeign(
   const handedOver = (fu: ForeignUse) => {
     const first = dayOf(fu.first);
     if (hostsLeft !== undefined && arrived(fu) > hostsLeft) return true;
-    const last = ctx.carriers.ownerLast(fu.c);
-    return (
-      last !== undefined && last <= first && first - last <= cs.denseDays && t.today - first >= cs.denseDays
-    );
+    const own = ctx.carriers.ownerUse(fu.c);
+    const before = own.some((d) => d <= first && d >= first - cs.denseDays);
+    return before && !own.some((d) => d > first) && t.today - first >= cs.denseDays;
   };
   const guest = (fu: ForeignUse) =>
     guestDays > 0 &&
@@ -150,7 +149,11 @@ export function useRules(j: Judging): void {
   const shared: ForeignUse[] = [];
   const creds: string[] = [];
   for (const [cred, list] of byCred) {
-    const strong = list.filter((fu) => densest(inWindow(fu, csFrom), cs.denseDays) >= cs.minDays);
+    // A card is in one pair of hands a day: days its owner used it too are no lending (the
+    // other face came through behind them, or shared it at home), several faces aside.
+    const own = new Set(ctx.carriers.ownerUse(cred));
+    const away = (fu: ForeignUse) => inWindow(fu, csFrom).filter((d) => !own.has(d));
+    const strong = list.filter((fu) => densest(away(fu), cs.denseDays) >= cs.minDays);
     const multi = list.filter((fu) => inWindow(fu, csFrom).length >= 2);
     if (strong.length === 0 && multi.length < cs.distinctFaces) continue;
     creds.push(maskCred(cred));

@@ -357,3 +357,22 @@ t.test('a National Day guest let in by the family and given the card later is st
   t.same(of(out, 'credential_shared'), [], 'judged from the day they arrived');
   db.close();
 });
+
+t.test('a card-only resident first caught alone days after a passer-by is still the holder', async (t) => {
+  const { feed, card, stranger, settle, faceOf, det, db } = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 30; d++) {
+    out.push(...feed(at(d, 7), faceOf('F1')));
+    // Day 0: someone behind R3 is caught once; R3's own face comes alone from day 4 (in a
+    // large family the first swipes are explained by the family's faces beside them).
+    const who = d === 0 ? 50 : d >= 4 ? 32 : null;
+    if (who === null) continue;
+    out.push(...feed(at(d, 18), card('C3')));
+    out.push(...feed(at(d, 18) + 2 * S, stranger(who, d % 3)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  t.same(of(out, 'credential_shared'), [], 'the holder is no second face on the card');
+  const holders = det.carriers.models.get('card:C3')?.faces.filter((f) => f.holder === 'learnt');
+  t.equal(holders?.length, 1, 'learnt as the holder');
+  db.close();
+});

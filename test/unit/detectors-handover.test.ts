@@ -128,3 +128,22 @@ t.test('three others living beside the household are overcrowding', async (t) =>
   t.same(of(out, 'suspected_sublet'), [], 'no sublet: the household is there');
   db.close();
 });
+
+t.test('someone caught behind the owner on days the owner has the card is no lent card', async (t) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 20; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    ownerSwipes(r, d, out); // R1 swipes C1 every morning, recognised beside it
+    // On three evenings R1's swipe is caught with only a neighbour's face behind them.
+    if (d >= 10 && d < 13) otherSwipes(r, d, 77, out);
+  }
+  t.same(of(out, 'credential_shared'), [], 'the card was in R1’s hands those days');
+  const lent: AlertCandidate[] = [];
+  for (let d = 20; d < 30; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    otherSwipes(r, d, 78, lent); // from day 20 only another face uses it
+  }
+  t.equal(of(lent, 'credential_shared')[0]?.finding?.phase, 'open', 'a card out of R1’s hands is');
+  r.db.close();
+});
