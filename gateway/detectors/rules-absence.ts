@@ -127,7 +127,8 @@ export function absenceRules(j: Judging): void {
           ruledOut: [
             ...ruledOut(j, tolerated, guests),
             // One kind for one situation: the others replaced the household, not joined it.
-            ...(living.length > ctx.cfg.overcrowding.margin
+            ...(living.length > ctx.cfg.overcrowding.margin &&
+            living.length <= ctx.cfg.overcrowding.margin + 1
               ? [`非登记人员 ${living.length} 人在登记住户离开后入住，为顶替而非同住：按转租，不计超员`]
               : []),
           ],

@@ -44,15 +44,19 @@ export function countedForeign(
   const arrived = (fu: ForeignUse) =>
     Math.min(dayOf(fu.first), ctx.firstSeen(fu.p) ?? Number.POSITIVE_INFINITY);
   // A guest is given the card of a family that keeps using it. A card its owner (or the
-  // face learnt as its holder) used in the week before the face first did, and not on any
-  // day since, for denseDays, has changed hands: lent, or gone with the tenants of a
-  // sublet. An owner who does not use their card (the face terminal serves them) tells nothing.
+  // face learnt as its holder) used on most days of the week before the face first did,
+  // and not on any day since, for denseDays, has changed hands: lent, or gone with the
+  // tenants of a sublet. An owner who seldom swipes their card (the face terminal serves
+  // them) tells nothing: a week without it is nothing unusual.
   const handedOver = (fu: ForeignUse) => {
     const first = dayOf(fu.first);
-    if (hostsLeft !== undefined && arrived(fu) > hostsLeft) return true;
+    // Nobody to visit: it came after everyone registered left, and uses the card itself.
+    if (hostsLeft !== undefined && arrived(fu) > hostsLeft) {
+      if (fu.d.filter((d) => d > hostsLeft).length >= ctx.cfg.suspectedSublet.minDays) return true;
+    }
     const own = ctx.carriers.ownerUse(fu.c);
-    const before = own.some((d) => d <= first && d >= first - cs.denseDays);
-    return before && !own.some((d) => d > first) && t.today - first >= cs.denseDays;
+    const before = own.filter((d) => d < first && d >= first - cs.denseDays).length;
+    return before * 2 > cs.denseDays && !own.some((d) => d > first) && t.today - first >= cs.denseDays;
   };
   const guest = (fu: ForeignUse) =>
     guestDays > 0 &&
@@ -191,11 +195,17 @@ export function useRules(j: Judging): void {
   const recent = members.filter((m) => (hs.seen[m.id] ?? -Infinity) >= t.ts - oc.windowDays * DAY_MS);
   const seenMembers = recent.filter((m) => dayOf(hs.seen[m.id] as number) >= together);
   const replaced = recent.length - seenMembers.length;
+  // Others who replaced the whole household are a sublet up to a small household's worth
+  // (margin + 1: a couple and a child); more of them at once is group renting.
   const total = seenMembers.length + tied.length;
+  const over =
+    seenMembers.length === 0 && replaced > 0
+      ? tied.length > oc.margin + 1
+      : total > members.length + oc.margin;
   const tiedUses = uses.filter((fu) => tied.includes(fu.p));
   report(
     'overcrowding',
-    total > members.length + oc.margin,
+    over,
     tiedUses.length ? Math.min(...tiedUses.map((fu) => fu.first)) : t.ts,
     `登记在住 ${members.length} 人，近 ${oc.windowDays} 天出入 ${total} 人（其中非登记人员 ${tied.length} 人）`,
     {

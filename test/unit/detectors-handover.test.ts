@@ -94,8 +94,8 @@ t.test('a summer sublet: a face that came after the household left is nobody’s
   r.db.close();
 });
 
-/** R1 and R2 live in H1 until day `leave` (never, if undefined); three others use C1 daily from day 10. */
-const three = (leave?: number) => {
+/** R1 and R2 live in H1 until day `leave` (never, if undefined); `n` others use C1 daily from day 10. */
+const three = (leave?: number, n = 3) => {
   const r = rig();
   const out: AlertCandidate[] = [];
   for (let d = 0; d < 30; d++) {
@@ -104,7 +104,7 @@ const three = (leave?: number) => {
       out.push(...r.feed(at(d, 8), r.faceOf('F1')));
       out.push(...r.feed(at(d, 8) + 60 * S, r.faceOf('F2')));
     }
-    if (d >= 10) for (const k of [74, 75, 76]) otherSwipes(r, d, k, out, 18 + (k - 74) / 10);
+    if (d >= 10) for (let k = 74; k < 74 + n; k++) otherSwipes(r, d, k, out, 18 + (k - 74) / 10);
   }
   return { ...r, out };
 };
@@ -145,5 +145,25 @@ t.test('someone caught behind the owner on days the owner has the card is no len
     otherSwipes(r, d, 78, lent); // from day 20 only another face uses it
   }
   t.equal(of(lent, 'credential_shared')[0]?.finding?.phase, 'open', 'a card out of R1’s hands is');
+  r.db.close();
+});
+
+t.test('four others who replaced the household are group renting as well as a sublet', async (t) => {
+  const { out, db } = three(10, 4);
+  t.equal(of(out, 'suspected_sublet')[0]?.finding?.phase, 'open', 'a sublet');
+  t.equal(of(out, 'overcrowding')[0]?.finding?.phase, 'open', 'more than a small household’s worth');
+  db.close();
+});
+
+t.test('a summer guest on the card of an owner who swipes it now and then is still a guest', async (t) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 45; d < 85; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    out.push(...r.feed(at(d, 9), r.faceOf('F1')));
+    if (d === 50 || d === 57) ownerSwipes(r, d, out); // twice in two weeks
+    if (d >= 60 && d < 71) otherSwipes(r, d, 79, out);
+  }
+  t.same(of(out, 'credential_shared'), [], 'a week without the card is nothing unusual for R1');
   r.db.close();
 });
