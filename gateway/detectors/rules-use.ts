@@ -10,6 +10,13 @@ const WHY = {
   enrolled: '操作员已确认',
 } as const;
 
+/**
+ * Days of the week before a new face came on which the owner used their card, for it to be
+ * a card in regular use: a week without it is then unusual (at 3 days of 7, about one week
+ * in fifty).
+ */
+const REGULAR_USE = 3;
+
 /** Most uses within any `span` consecutive days of an ascending list of days. */
 export function densest(days: readonly number[], span: number): number {
   let best = 0;
@@ -44,19 +51,22 @@ export function countedForeign(
   const arrived = (fu: ForeignUse) =>
     Math.min(dayOf(fu.first), ctx.firstSeen(fu.p) ?? Number.POSITIVE_INFINITY);
   // A guest is given the card of a family that keeps using it. A card its owner (or the
-  // face learnt as its holder) used on most days of the week before the face first did,
-  // and not on any day since, for denseDays, has changed hands: lent, or gone with the
-  // tenants of a sublet. An owner who seldom swipes their card (the face terminal serves
-  // them) tells nothing: a week without it is nothing unusual.
+  // face learnt as its holder) used on several days of the week before the face first did
+  // and on none since, for denseDays, while the owner still comes and goes without it, has
+  // changed hands: lent. An owner who seldom swipes their card (the face terminal serves
+  // them) tells nothing, nor one away over the holiday while a guest minds the flat.
   const handedOver = (fu: ForeignUse) => {
     const first = dayOf(fu.first);
     // Nobody to visit: it came after everyone registered left, and uses the card itself.
     if (hostsLeft !== undefined && arrived(fu) > hostsLeft) {
       if (fu.d.filter((d) => d > hostsLeft).length >= ctx.cfg.suspectedSublet.minDays) return true;
     }
+    const owner = ctx.carriers.models.get(fu.c)?.owner;
+    const seen = owner === undefined ? undefined : hs.seen[owner];
+    if (seen === undefined || dayOf(seen) <= first) return false;
     const own = ctx.carriers.ownerUse(fu.c);
     const before = own.filter((d) => d < first && d >= first - cs.denseDays).length;
-    return before * 2 > cs.denseDays && !own.some((d) => d > first) && t.today - first >= cs.denseDays;
+    return before >= REGULAR_USE && !own.some((d) => d > first) && t.today - first >= cs.denseDays;
   };
   const guest = (fu: ForeignUse) =>
     guestDays > 0 &&

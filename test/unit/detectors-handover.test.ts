@@ -167,3 +167,16 @@ t.test('a summer guest on the card of an owner who swipes it now and then is sti
   t.same(of(out, 'credential_shared'), [], 'a week without the card is nothing unusual for R1');
   r.db.close();
 });
+
+t.test('a summer guest who minds the card while its owner is away is no lent card', async (t) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 45; d < 85; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    out.push(...r.feed(at(d, 9), r.faceOf('F2'))); // R2 stays at home
+    if (d < 60 || d >= 72) ownerSwipes(r, d, out); // R1 away on days 60–71
+    if (d >= 60 && d < 72) otherSwipes(r, d, 80, out);
+  }
+  t.same(of(out, 'credential_shared'), [], 'the card did not leave the family: R1 was away');
+  r.db.close();
+});
