@@ -23,8 +23,9 @@ let first = 0;
 let last = 0;
 let bytes = 0;
 let count = 0;
+let retained = 0;
 const c = mqtt.connect(o.url, { clientId: `sink-${process.pid}`, clean: true, reconnectPeriod: 0 });
-c.on('message', (topic, buf) => {
+c.on('message', (topic, buf, packet) => {
   const now = Date.now();
   const kind = topic.split('/').at(-1);
   kinds[kind] ??= { messages: 0, bytes: 0 };
@@ -33,7 +34,10 @@ c.on('message', (topic, buf) => {
   k.bytes += buf.length + topic.length;
   bytes += buf.length + topic.length;
   count++;
-  if (kind === 'health') return; // retained, periodic: not an event with a lag
+  if (packet.retain) {
+    retained++; // the gateway's health (retained, periodic): not an event with a lag
+    return;
+  }
   if (!first) first = now;
   last = now;
   try {
@@ -60,7 +64,7 @@ c.once('connect', async () => {
         bytes,
         kinds,
         seconds: +secs.toFixed(2),
-        eventsPerS: Math.round((count - (kinds.health?.messages ?? 0)) / secs),
+        eventsPerS: Math.round((count - retained) / secs),
         bytesPerS: Math.round(bytes / secs),
         lagP50Ms: q(0.5),
         lagP99Ms: q(0.99),

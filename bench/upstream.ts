@@ -131,11 +131,10 @@ export async function runUpstream(o: UpstreamOptions) {
   })();
   try {
     await startHealthy(daemon, httpPort);
+    // --events too: loadgen.mjs stops at its --events (default 10,000) even in rate mode.
     const atRate = await phase(readers, district, daemon.pid, [
-      '--rate',
-      String(o.rate),
-      '--seconds',
-      String(o.seconds),
+      ...['--rate', String(o.rate), '--seconds', String(o.seconds)],
+      ...['--events', String(o.rate * o.seconds)],
     ]);
     const saturated = await phase(readers, district, daemon.pid, [
       '--events',
