@@ -30,7 +30,14 @@ t.test(
     t.equal(g.liveCpuPerReadRatio, 1.5);
     t.equal(g.replayCpuPerReadRatio, 3);
     t.equal(g.within2x, false, 'replay grew 3×');
+    t.equal(g.replayCpuPerReadMaxOverMin, 3);
     t.equal(costGrowth([row(500, 0.1, 0.1), row(20_000, 0.19, 0.2)]).within2x, true);
+    // The smallest estate's per-read cost inflated by start-up: largest over smallest looks
+    // fine (×1.7), but against the 2,000-household estate replay grew ×2.6.
+    const g2 = costGrowth([row(500, 0.17, 0.26), row(2000, 0.17, 0.17), row(20_000, 0.2, 0.44)]);
+    t.equal(g2.replayCpuPerReadRatio, 1.69);
+    t.equal(g2.replayCpuPerReadMaxOverMin, 2.59);
+    t.equal(g2.within2x, false);
     t.equal(
       costGrowth([row(500, null, 0.1), row(20_000, 0.19, 0.2)]).within2x,
       false,
