@@ -48,7 +48,7 @@ function writeLength(buf: Buffer, at: number, n: number): number {
  */
 export function encodePublish(
   topic: string,
-  payload: Buffer,
+  payload: Buffer | string,
   qos: 0 | 1 | 2,
   retain: boolean,
   dup: boolean,
@@ -56,7 +56,8 @@ export function encodePublish(
   protocolVersion: 4 | 5,
 ): Buffer {
   const topicBytes = Buffer.byteLength(topic);
-  const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + (protocolVersion === 5 ? 1 : 0) + payload.length;
+  const payloadBytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + (protocolVersion === 5 ? 1 : 0) + payloadBytes;
   const buf = Buffer.allocUnsafe(1 + lengthBytes(remaining) + remaining);
   buf[0] = (PUBLISH << 4) | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 0x01 : 0);
   let i = writeLength(buf, 1, remaining);
@@ -68,7 +69,9 @@ export function encodePublish(
     i += 2;
   }
   if (protocolVersion === 5) buf[i++] = 0;
-  payload.copy(buf, i);
+  // A string payload (a door command's JSON) is written straight in, not copied via a Buffer.
+  if (typeof payload === 'string') buf.write(payload, i, 'utf8');
+  else payload.copy(buf, i);
   return buf;
 }
 

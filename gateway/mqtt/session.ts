@@ -163,7 +163,7 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     const packet: IPublishPacket = {
       cmd: 'publish',
       topic,
-      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      payload,
       qos: opts.qos,
       retain: opts.retain ?? false,
       dup: false,
@@ -622,7 +622,7 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       this.#write(
         encodePublish(
           packet.topic,
-          packet.payload as Buffer,
+          packet.payload,
           packet.qos,
           packet.retain,
           packet.dup,

@@ -137,3 +137,21 @@ t.test('a remaining length of more than four bytes is malformed, and framing sto
   t.same(errors, ['Invalid variable byte integer']);
   t.equal(frames.length, 0);
 });
+
+t.test('a string payload (a door command) is written as its UTF-8 bytes', async (t) => {
+  const json = JSON.stringify({ action: 'unlock', note: '南门', durationMs: 3000 });
+  for (const v of [4, 5] as const) {
+    const ours = encodePublish('acs/v1/readers/L1/commands', json, 1, false, false, 77, v);
+    const ref = generate(
+      {
+        cmd: 'publish',
+        topic: 'acs/v1/readers/L1/commands',
+        payload: Buffer.from(json),
+        qos: 1,
+        messageId: 77,
+      } as Packet,
+      v,
+    );
+    t.ok(ours.equals(ref), `v${v}`);
+  }
+});
