@@ -16,7 +16,8 @@ import { cpuMs, loadgen } from './independent.js';
  * by stage with `node dist/bench/profile-report.js FILE`. LOADGEN=N drives the gateway with
  * N reads from the independent bench/loadgen.mjs (MQTT.js) instead of the own load reader,
  * and prints the gateway's CPU ms per read (/proc) and its peak RSS. NOPROF=1: no profiler
- * (for CPU per read without the profiler's own cost).
+ * (for CPU per read without the profiler's own cost). ALLOC=1: an allocation profile of a
+ * window of the run instead (bench/alloc-sampler.mjs; ALLOC_DIR, ALLOC_START_MS, ALLOC_MS).
  */
 const seconds = Number(process.argv[2] ?? 5);
 const profDir = process.argv[3] ?? 'var/profile';
@@ -46,7 +47,10 @@ const d = new Daemon(file, httpPort, [
   ...(process.env.NODEFLAGS !== undefined
     ? process.env.NODEFLAGS.split(' ').filter(Boolean)
     : DAEMON_NODE_FLAGS),
-  ...(process.env.NOPROF
+  ...(process.env.ALLOC
+    ? [`--import=${path.join(import.meta.dirname, '..', '..', 'bench', 'alloc-sampler.mjs')}`]
+    : []),
+  ...(process.env.NOPROF || process.env.ALLOC
     ? []
     : process.env.HEAP
       ? [`--heap-prof`, `--heap-prof-dir=${path.resolve(profDir)}`, `--heap-prof-interval=65536`]
