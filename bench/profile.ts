@@ -8,7 +8,8 @@ import { startMosquitto } from '../testkit/mosquitto.js';
 import { freePort } from '../testkit/ports.js';
 import { syntheticRoster } from '../testkit/roster-gen.js';
 import { tmpDir } from '../testkit/tmp.js';
-import { cpuMs, loadgen } from './independent.js';
+import { loadgen } from './independent.js';
+import { cpuMs } from './proc.js';
 
 /**
  * `node dist/bench/profile.js [seconds] [profileDir]`: the gateway under saturation with
