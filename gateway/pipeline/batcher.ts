@@ -1,6 +1,9 @@
 /**
  * The batcher: group commit and replay slices. Every read that arrived in one turn of the
- * event loop shares one fsynced transaction (group commit). Live reads never queue behind
+ * event loop shares one transaction (group commit); while the previous commits' WAL sync
+ * runs (off the event loop), reads gather for the next one, which is committed when that
+ * sync returns (or sooner, once batchMaxRows are waiting). Acks wait for a sync either
+ * way; committing them together costs one transaction instead of many. Live reads never queue behind
  * a replayed backlog: each turn commits every live read on its own, then one bounded slice
  * of the backlog, and yields to I/O between slices.
  *
@@ -26,6 +29,8 @@ export interface BatchHooks<T> {
    * batcher holds the batch and tries it again later. Must not throw.
    */
   commit(batch: T[]): boolean;
+  /** A WAL sync is running: small batches wait for it to return (then kick()). */
+  syncing?(): boolean;
 }
 
 /** The store settings of design.md §4's group commit. */
@@ -67,6 +72,11 @@ export class Batcher<T> {
   /** A commit failed and has not succeeded since: the journal cannot take reads. */
   get blocked(): boolean {
     return this.#blocked;
+  }
+
+  /** The WAL sync returned: commit what gathered meanwhile. */
+  kick(): void {
+    if (this.size > 0) this.#schedule();
   }
 
   /** Queues a read a door is waiting for: committed in the next turn, before any backlog. */
@@ -134,6 +144,8 @@ export class Batcher<T> {
   readonly #flush = (): void => {
     this.#scheduled = false;
     if (this.#blocked) return;
+    // Its acks would wait for the sync that is running anyway: gather until it returns.
+    if (this.#hooks.syncing?.() && this.size < this.#opts.batchMaxRows) return;
     // Live reads are committed and answered first, on their own: a door waits for its
     // own commit, never for a slice of backlog. Then one slice of what a failed commit
     // held, or of the backlog, so that it keeps moving however busy the doors are.

@@ -1,0 +1,121 @@
+import t from 'tap';
+import type { CredentialRead } from '../../core/contracts.js';
+import type { SyncFn } from '../../gateway/store/wal-sync.js';
+import { faceRead, pipelineKit } from '../../testkit/pipeline.js';
+import { waitFor } from '../../testkit/wait.js';
+
+const read = (over: Partial<CredentialRead> = {}): CredentialRead => faceRead('T-B01', 'F1', over);
+
+/** A WAL sync the test lets return, one call at a time; it counts calls and their fds. */
+function heldSync() {
+  const calls: Array<{ fd: number; release: () => void; fail: (e: Error) => void }> = [];
+  const fn: SyncFn = (fd) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({ fd, release: resolve, fail: reject });
+    });
+  return { fn, calls };
+}
+
+/** Whether a promise has settled, looked at without waiting for it. */
+function settled(p: Promise<unknown>): () => boolean {
+  let done = false;
+  p.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
+  return () => done;
+}
+
+t.test('a door is answered and a read acknowledged only after the WAL sync of its commit', async (t) => {
+  const sync = heldSync();
+  const { pipeline: p, commands, rows, db } = pipelineKit(t, { syncWal: sync.fn });
+  const r = read();
+  const a = p.submit(r);
+  const aDone = settled(a);
+  await waitFor(() => sync.calls.length === 1, { timeoutMs: 5000 });
+  t.equal(rows(), 1, 'committed to the WAL');
+  t.equal(db.pragma('synchronous', { simple: true }), 2, 'the connection is back at FULL after the commit');
+  t.ok(sync.calls[0]?.fd !== undefined && (sync.calls[0]?.fd ?? -1) >= 0, 'the -wal file is synced');
+  await new Promise((r) => setImmediate(r));
+  t.equal(commands.length, 0, 'no door answer before the sync returns');
+  t.notOk(aDone(), 'no acknowledgement before the sync returns');
+
+  // Sent again while its sync runs: the same read in flight, not a second row.
+  t.equal(p.submit({ ...r }), a, 'a resend during the sync is the read in flight');
+  const b = p.submit(read());
+  const bDone = settled(b);
+  await new Promise((r) => setImmediate(r));
+  t.equal(rows(), 1, 'a read arriving during the sync gathers for the next commit');
+
+  sync.calls[0]?.release();
+  await a;
+  t.equal(commands.length, 1, 'answered once the sync returned');
+  await waitFor(() => sync.calls.length === 2, { timeoutMs: 5000 });
+  t.equal(rows(), 2, 'the gathered read committed when the sync returned');
+  t.notOk(bDone(), 'and waits for its own sync');
+  sync.calls[1]?.release();
+  await b;
+  t.equal(commands.length, 2);
+  t.equal(rows(), 2, 'the resend was not journaled twice');
+});
+
+t.test('a failing WAL sync withholds acknowledgements, shows in health, and recovers', async (t) => {
+  const sync = heldSync();
+  const { pipeline: p, commands, rows } = pipelineKit(t, { syncWal: sync.fn });
+  const a = p.submit(read());
+  const aDone = settled(a);
+  await waitFor(() => sync.calls.length === 1, { timeoutMs: 5000 });
+  sync.calls[0]?.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+  await waitFor(() => p.store.state === 'failed', { timeoutMs: 5000 });
+  t.equal(p.store.error, 'EIO');
+  t.equal(p.store.held, 1, 'the read is held');
+  t.equal(commands.length, 1, 'its door is answered by the policy, not left waiting');
+  t.notOk(aDone(), 'not acknowledged');
+
+  // A read arriving while the sync fails is answered by its policy and held too.
+  const b = p.submit(read());
+  const bDone = settled(b);
+  await waitFor(() => commands.length === 2, { timeoutMs: 5000 });
+  t.notOk(bDone(), 'not acknowledged either');
+
+  // The retry (after a back-off) fails too, then one succeeds.
+  await waitFor(() => sync.calls.length === 2, { timeoutMs: 5000 });
+  sync.calls[1]?.fail(Object.assign(new Error('EIO again'), { code: 'EIO' }));
+  await waitFor(() => sync.calls.length === 3, { timeoutMs: 5000 });
+  t.notOk(aDone() || bDone(), 'still nothing acknowledged');
+  sync.calls[2]?.release();
+  await a;
+  // b waited in the batcher while the sync failed; committed now, it has a sync of its own.
+  await waitFor(() => sync.calls.length === 4, { timeoutMs: 5000 });
+  t.notOk(bDone(), 'b waits for its own sync');
+  sync.calls[3]?.release();
+  await b;
+  t.equal(p.store.state, 'ok', 'the journal is ok again');
+  t.equal(rows(), 2);
+  t.equal(commands.length, 2, 'no door answered twice');
+});
+
+t.test('a sync that fails at shutdown refuses its reads: the sender delivers them again', async (t) => {
+  const sync = heldSync();
+  const { pipeline: p } = pipelineKit(t, { syncWal: sync.fn });
+  const a = p.submit(read());
+  await waitFor(() => sync.calls.length === 1, { timeoutMs: 5000 });
+  const drained = p.drain();
+  sync.calls[0]?.fail(Object.assign(new Error('EIO'), { code: 'EIO' }));
+  await t.rejects(a, { code: 'EIO' }, 'refused, not acknowledged');
+  await drained;
+});
+
+t.test('a commit on a connection at synchronous=OFF (a replay) waits for no sync', async (t) => {
+  const sync = heldSync();
+  const { pipeline: p, db, commands } = pipelineKit(t, { syncWal: sync.fn });
+  db.pragma('synchronous = OFF');
+  await p.submit(read());
+  t.equal(sync.calls.length, 0);
+  t.equal(commands.length, 1);
+  t.equal(db.pragma('synchronous', { simple: true }), 0, 'left at OFF');
+});
