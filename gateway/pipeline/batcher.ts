@@ -1,9 +1,9 @@
 /**
  * The batcher: group commit and replay slices. Every read that arrived in one turn of the
- * event loop shares one transaction (group commit); while the previous commits' WAL sync
- * runs (off the event loop), reads gather for the next one, which is committed when that
- * sync returns (or sooner, once batchMaxRows are waiting). Acks wait for a sync either
- * way; committing them together costs one transaction instead of many. Live reads never queue behind
+ * event loop shares one transaction (group commit). Its WAL sync runs off the event loop
+ * (store/wal-sync.ts); a commit made while one runs starts a second, and while two run,
+ * reads gather for one commit when one returns (or sooner, once batchMaxRows wait): their
+ * acks would wait for a sync either way. Live reads never queue behind
  * a replayed backlog: each turn commits every live read on its own, then one bounded slice
  * of the backlog, and yields to I/O between slices.
  *
@@ -17,6 +17,9 @@ const RETRY_MIN_MS = 250;
 /** Longest wait between tries while the journal cannot commit, ms. */
 const RETRY_MAX_MS = 5000;
 
+/** The WAL syncs, as the batcher sees them. */
+export type SyncState = 'idle' | 'running' | 'full';
+
 /** What the batcher drives. */
 export interface BatchHooks<T> {
   /**
@@ -29,8 +32,11 @@ export interface BatchHooks<T> {
    * batcher holds the batch and tries it again later. Must not throw.
    */
   commit(batch: T[]): boolean;
-  /** A WAL sync is running: small batches wait for it to return (then kick()). */
-  syncing?(): boolean;
+  /**
+   * The WAL syncs: none running, some running (a new commit starts its own), or full (no
+   * sync can start: what is queued waits for one to return, then kick()).
+   */
+  syncing?(): SyncState;
 }
 
 /** The store settings of design.md §4's group commit. */
@@ -56,6 +62,8 @@ export class Batcher<T> {
   #retry: NodeJS.Timeout | undefined;
   /** When (monotonic ms) the last live read was committed; slices shrink while doors are busy. */
   #lastLiveMs = Number.NEGATIVE_INFINITY;
+  /** A slice was committed since the last sync returned (at most one per sync while doors answer). */
+  #sliceWaits = false;
   /** Smoothed cost of one backlog row in a commit, ms (checks, inserts, its share of fsync). */
   #rowMs = 0;
 
@@ -76,6 +84,7 @@ export class Batcher<T> {
 
   /** The WAL sync returned: commit what gathered meanwhile. */
   kick(): void {
+    this.#sliceWaits = false;
     if (this.size > 0) this.#schedule();
   }
 
@@ -144,7 +153,8 @@ export class Batcher<T> {
   readonly #flush = (): void => {
     this.#scheduled = false;
     if (this.#blocked) return;
-    if (this.#hooks.syncing?.() && this.#waitForSync()) return;
+    const sync = this.#hooks.syncing?.() ?? 'idle';
+    if (sync === 'full' && this.#waitForSync()) return;
     // Live reads are committed and answered first, on their own: a door waits for its
     // own commit, never for a slice of backlog. Then one slice of what a failed commit
     // held, or of the backlog, so that it keeps moving however busy the doors are.
@@ -154,10 +164,15 @@ export class Batcher<T> {
       this.#lastLiveMs = performance.now();
       if (!this.#commit(live)) return;
     }
+    // While doors answer, one slice per sync: a sync then flushes one slice, not megabytes
+    // of replay, and a live read waits for one short sync.
+    if (sync !== 'idle' && this.#sliceWaits && this.#doorsBusy()) return;
     if (this.#held.length > 0) {
+      this.#sliceWaits = true;
       const slice = this.#held.splice(0, this.#opts.batchMaxRows);
       if (!this.#commit(slice, true)) return;
     } else if (this.#backlog.length > 0) {
+      this.#sliceWaits = true;
       const slice: T[] = [];
       const n = Math.min(this.#backlog.length, this.#sliceRows());
       const t0 = performance.now();
@@ -170,16 +185,19 @@ export class Batcher<T> {
   };
 
   /**
-   * Whether to leave what is queued until the running WAL sync returns (kick()). Its acks
-   * would wait for that sync anyway, so live reads gather for one commit. While doors
-   * are answering, the backlog waits too: a sync then covers at most one slice, and a live
-   * read waits for at most one short sync before its own (a replay committing at full
-   * speed made each sync flush megabytes: live p50 13 → 144 ms in npm run bench). With no
-   * door answered for a second, a backlog of batchMaxRows commits without waiting.
+   * With no sync free to start: whether to leave what is queued until one returns
+   * (kick()). Its acks would wait for that anyway, so reads gather for one commit. While
+   * doors answer, the backlog waits too (a replay committing at full speed made each sync
+   * flush megabytes: live p50 13 → 144 ms in npm run bench). With no door answered for a
+   * second, a backlog of batchMaxRows commits without waiting.
    */
   #waitForSync(): boolean {
-    if (performance.now() - this.#lastLiveMs <= 1000) return true;
-    return this.size < this.#opts.batchMaxRows;
+    return this.#doorsBusy() || this.size < this.#opts.batchMaxRows;
+  }
+
+  /** A door was answered within the last second. */
+  #doorsBusy(): boolean {
+    return performance.now() - this.#lastLiveMs <= 1000;
   }
 
   /**

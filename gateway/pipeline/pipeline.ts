@@ -87,7 +87,7 @@ export class Pipeline implements ReadSink {
     this.#batcher = new Batcher(stages.config.store, {
       ready: (item) => item.checked !== null || this.#check(item),
       commit: (batch) => this.#commit(batch),
-      syncing: () => stages.store.wal.busy,
+      syncing: () => (stages.store.wal.full ? 'full' : stages.store.wal.busy ? 'running' : 'idle'),
     });
   }
 

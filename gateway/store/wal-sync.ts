@@ -4,9 +4,11 @@
  * returns without the fsync that synchronous=FULL would make. WalSync then fdatasyncs the
  * `-wal` file on libuv's threadpool and calls the batch back once it returns: the batch
  * is on disk exactly as a FULL commit would have left it, and the event loop ran other
- * reads meanwhile. One sync is in flight at a time; batches committed while it runs wait
- * for the next one, which covers them all (group commit across batches). Callbacks run
- * in the order their batches committed. Why this is as durable as FULL: docs/durability.md.
+ * reads meanwhile. A sync makes durable every frame written before it began, so when one
+ * returns, every batch committed before it began is released, in commit order. Up to two
+ * run at once: a live batch committed while one runs starts its own at once instead of
+ * waiting for it to end (one wait for the disk, not up to two); past two, batches gather
+ * for the next. Why this is as durable as FULL: docs/durability.md.
  */
 import { closeSync, fdatasync, openSync } from 'node:fs';
 
@@ -27,14 +29,26 @@ export const fdatasyncFn: SyncFn = (fd) =>
 const RETRY_MIN_MS = 250;
 /** Longest wait between tries while the WAL cannot be synced, ms. */
 const RETRY_MAX_MS = 5000;
+/** Syncs in flight at most. */
+const MAX_IN_FLIGHT = 2;
+
+/** A batch waiting for a sync that began after its commit. */
+interface Waiter {
+  ticket: number;
+  done: SyncDone;
+}
 
 /** The syncs of one database's WAL file. */
 export class WalSync {
   readonly #file: string;
   readonly #sync: SyncFn;
   #fd: number | null = null;
-  #waiting: SyncDone[] = [];
-  #inFlight = false;
+  /** Batches not released yet, in commit order. */
+  #waiting: Waiter[] = [];
+  #tickets = 0;
+  /** The last ticket a sync that was started covers. */
+  #started = 0;
+  #inFlight = 0;
   #retryMs = 0;
   #retry: NodeJS.Timeout | undefined;
   #idle: Array<() => void> = [];
@@ -47,7 +61,12 @@ export class WalSync {
 
   /** A sync is running or waiting to be retried. */
   get busy(): boolean {
-    return this.#inFlight || this.#retry !== undefined;
+    return this.#inFlight > 0 || this.#retry !== undefined;
+  }
+
+  /** No further sync can start now (two run, or a failed one waits for its retry). */
+  get full(): boolean {
+    return this.#inFlight >= MAX_IN_FLIGHT || this.#retry !== undefined;
   }
 
   /** Batches waiting for a sync. */
@@ -60,8 +79,8 @@ export class WalSync {
    * error of a sync that failed (then `done` returns whether to wait for the next try).
    */
   after(done: SyncDone): void {
-    this.#waiting.push(done);
-    if (!this.busy) this.#start();
+    this.#waiting.push({ ticket: ++this.#tickets, done });
+    if (!this.full) this.#start();
   }
 
   /** Resolves once no batch waits and no sync runs (shutdown). */
@@ -79,9 +98,9 @@ export class WalSync {
   }
 
   #start(): void {
-    const batch = this.#waiting;
-    this.#waiting = [];
-    this.#inFlight = true;
+    const upTo = this.#tickets;
+    this.#started = upTo;
+    this.#inFlight++;
     let sync: Promise<void>;
     try {
       // Opened on first use: the WAL file exists once the first batch has committed.
@@ -91,22 +110,37 @@ export class WalSync {
       sync = Promise.reject(err);
     }
     sync.then(
-      () => this.#settled(batch, null),
-      (err: unknown) => this.#settled(batch, err instanceof Error ? err : new Error(String(err))),
+      () => this.#settled(upTo, null),
+      (err: unknown) => this.#settled(upTo, err instanceof Error ? err : new Error(String(err))),
     );
   }
 
-  #settled(batch: SyncDone[], err: Error | null): void {
-    this.#inFlight = false;
-    if (err === null) this.#retryMs = 0;
-    else this.#retryMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, this.#retryMs * 2));
-    if (err === null) for (const done of batch) done(null);
-    else this.#waiting = [...batch.filter((done) => done(err)), ...this.#waiting];
-    if (this.#waiting.length > 0) {
-      // After a failure the next try waits (a failing disk is not hammered once per batch).
+  /** A sync that covers tickets up to `upTo` returned. */
+  #settled(upTo: number, err: Error | null): void {
+    this.#inFlight--;
+    let n = 0;
+    while (n < this.#waiting.length && (this.#waiting[n] as Waiter).ticket <= upTo) n++;
+    const covered = this.#waiting.slice(0, n);
+    this.#waiting = this.#waiting.slice(n);
+    if (err === null) {
+      this.#retryMs = 0;
+      for (const w of covered) w.done(null);
+    } else {
+      this.#retryMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, this.#retryMs * 2));
+      this.#waiting = [...covered.filter((w) => w.done(err)), ...this.#waiting];
+      // Those kept wait for the retry, a sync that begins after it.
+      this.#started = 0;
+    }
+    this.#next();
+  }
+
+  /** Starts the sync that batches not covered yet need, or waits out a failure first. */
+  #next(): void {
+    const last = this.#waiting.at(-1);
+    if (last !== undefined && (last.ticket > this.#started || this.#started === 0) && !this.full) {
       if (this.#retryMs === 0) this.#start();
       else
-        this.#retry ??= setTimeout(() => {
+        this.#retry = setTimeout(() => {
           this.#retry = undefined;
           if (this.#waiting.length > 0) this.#start();
           else this.#settleIdle();

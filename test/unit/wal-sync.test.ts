@@ -46,21 +46,36 @@ t.test('a door is answered and a read acknowledged only after the WAL sync of it
 
   // Sent again while its sync runs: the same read in flight, not a second row.
   t.equal(p.submit({ ...r }), a, 'a resend during the sync is the read in flight');
-  const b = p.submit(read());
-  const bDone = settled(b);
-  await new Promise((r) => setImmediate(r));
-  t.equal(rows(), 1, 'a read arriving during the sync gathers for the next commit');
-
-  sync.calls[0]?.release();
-  await a;
-  t.equal(commands.length, 1, 'answered once the sync returned');
+  // Another read meanwhile is committed at once and starts a second sync.
+  const rb = read();
+  const b = p.submit(rb);
   await waitFor(() => sync.calls.length === 2, { timeoutMs: 5000 });
-  t.equal(rows(), 2, 'the gathered read committed when the sync returned');
-  t.notOk(bDone(), 'and waits for its own sync');
+  t.equal(rows(), 2, 'a read arriving during one sync commits and starts a second');
+  // With two syncs running, a third read gathers for the commit after one returns.
+  const c = p.submit(read());
+  const cDone = settled(c);
+  await new Promise((r) => setImmediate(r));
+  t.equal(rows(), 2, 'with two syncs running, a read waits for one to return');
+
+  // The second sync began after both commits: it makes both durable, released in order.
   sync.calls[1]?.release();
-  await b;
+  await Promise.all([a, b]);
+  t.same(
+    commands.map((x) => x.cmd.event),
+    [r.recordId, rb.recordId],
+    'both answered, the first commit first',
+  );
   t.equal(commands.length, 2);
-  t.equal(rows(), 2, 'the resend was not journaled twice');
+  await waitFor(() => sync.calls.length === 3, { timeoutMs: 5000 });
+  t.equal(rows(), 3, 'the gathered read committed when a sync returned');
+  t.notOk(cDone(), 'and waits for a sync that began after its commit');
+  sync.calls[0]?.release(); // the first sync returning late releases nothing more
+  await new Promise((r) => setImmediate(r));
+  t.notOk(cDone(), 'not for one that began before');
+  sync.calls[2]?.release();
+  await c;
+  t.equal(commands.length, 3);
+  t.equal(rows(), 3, 'the resend was not journaled twice');
 });
 
 t.test('a failing WAL sync withholds acknowledgements, shows in health, and recovers', async (t) => {
