@@ -29,9 +29,10 @@ export interface BatchHooks<T> {
   ready(item: T): boolean;
   /**
    * Commits a batch (one transaction) and answers it. False: nothing was committed; the
-   * batcher holds the batch and tries it again later. Must not throw.
+   * batcher holds the batch and tries it again later. Must not throw. `urgent`: doors
+   * (or held reads) wait for it; false for a backlog slice, whose sync may wait.
    */
-  commit(batch: T[]): boolean;
+  commit(batch: T[], urgent: boolean): boolean;
   /**
    * The WAL syncs: none running, some running (a new commit starts its own), or full (no
    * sync can start: what is queued waits for one to return, then kick()).
@@ -133,8 +134,8 @@ export class Batcher<T> {
    * Commits a batch; on failure holds it (`front`: a held slice goes back where it was)
    * and blocks until the retry.
    */
-  #commit(batch: T[], front = false): boolean {
-    if (this.#hooks.commit(batch)) {
+  #commit(batch: T[], front = false, urgent = true): boolean {
+    if (this.#hooks.commit(batch, urgent)) {
       this.#retryMs = RETRY_MIN_MS;
       return true;
     }
@@ -177,7 +178,7 @@ export class Batcher<T> {
       const n = Math.min(this.#backlog.length, this.#sliceRows());
       const t0 = performance.now();
       for (const item of this.#backlog.splice(0, n)) if (this.#hooks.ready(item)) slice.push(item);
-      if (slice.length > 0 && !this.#commit(slice)) return;
+      if (slice.length > 0 && !this.#commit(slice, false, false)) return;
       const ms = performance.now() - t0;
       this.#rowMs = this.#rowMs === 0 ? ms / n : 0.8 * this.#rowMs + (0.2 * ms) / n;
     }

@@ -86,7 +86,7 @@ export class Pipeline implements ReadSink {
     });
     this.#batcher = new Batcher(stages.config.store, {
       ready: (item) => item.checked !== null || this.#check(item),
-      commit: (batch) => this.#commit(batch),
+      commit: (batch, urgent) => this.#commit(batch, urgent),
       syncing: () => (stages.store.wal.full ? 'full' : stages.store.wal.busy ? 'running' : 'idle'),
     });
   }
@@ -252,7 +252,7 @@ export class Pipeline implements ReadSink {
    * failed: the doors that wait are answered by their policy, and the batch is held for the
    * batcher to try again; nothing is acknowledged.
    */
-  #commit(batch: Pending[]): boolean {
+  #commit(batch: Pending[], urgent: boolean): boolean {
     let done: Committed;
     try {
       done = this.#s.recorder.commit(
@@ -276,7 +276,7 @@ export class Pipeline implements ReadSink {
     this.#syncing += batch.length;
     // While the disk cannot sync, a door does not wait for it: its policy answers now.
     if (this.#syncFailed) for (const item of batch) this.#failover.answerNow(item);
-    this.#s.store.wal.after((err) => this.#synced(batch, done.raised, err));
+    this.#s.store.wal.after((err) => this.#synced(batch, done.raised, err), urgent);
     return true;
   }
 

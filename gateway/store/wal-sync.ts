@@ -77,10 +77,12 @@ export class WalSync {
   /**
    * Calls `done` once every WAL frame written before this call is on disk, or with the
    * error of a sync that failed (then `done` returns whether to wait for the next try).
+   * Not `urgent` (a replay slice): it starts no second sync, but waits for the next one,
+   * so the second stays free for a door's batch.
    */
-  after(done: SyncDone): void {
+  after(done: SyncDone, urgent = true): void {
     this.#waiting.push({ ticket: ++this.#tickets, done });
-    if (!this.full) this.#start();
+    if (!this.full && (urgent || this.#inFlight === 0)) this.#start();
   }
 
   /** Resolves once no batch waits and no sync runs (shutdown). */

@@ -134,3 +134,32 @@ t.test('a commit on a connection at synchronous=OFF (a replay) waits for no sync
   t.equal(commands.length, 1);
   t.equal(db.pragma('synchronous', { simple: true }), 0, 'left at OFF');
 });
+
+t.test(
+  'WalSync: a replay slice starts no second sync; a sync releases every batch committed before it began, in order',
+  async (t) => {
+    const { WalSync } = await import('../../gateway/store/wal-sync.js');
+    const dir = t.testdir({ 'g.db-wal': '' });
+    const sync = heldSync();
+    const wal = new WalSync(`${dir}/g.db-wal`, sync.fn);
+    t.teardown(() => wal.close());
+    const order: string[] = [];
+    const done = (name: string) => (err: Error | null) => {
+      order.push(err ? `${name}:${err.message}` : name);
+      return false;
+    };
+    wal.after(done('live1'));
+    t.equal(sync.calls.length, 1, 'a batch starts a sync');
+    wal.after(done('slice'), false);
+    t.equal(sync.calls.length, 1, 'a slice while one runs starts none');
+    wal.after(done('live2'));
+    t.equal(sync.calls.length, 2, 'a live batch while one runs starts a second');
+    t.ok(wal.full, 'two running: full');
+    sync.calls[1]?.release();
+    await waitFor(() => order.length === 3, { timeoutMs: 5000 });
+    t.same(order, ['live1', 'slice', 'live2'], 'the second covers all three, released in commit order');
+    sync.calls[0]?.release();
+    await wal.idle();
+    t.equal(order.length, 3, 'the first returning late releases nothing twice');
+  },
+);
