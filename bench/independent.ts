@@ -1,59 +1,47 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { median, round } from '../testkit/stats.js';
+import { Daemon, writeConfig } from '../testkit/daemon.js';
+import { freePort } from '../testkit/ports.js';
+import { tmpDir } from '../testkit/tmp.js';
+import { type BenchBroker, startBenchBroker } from './bench-broker.js';
+import { startHealthy } from './gateway-up.js';
+import { type LoadgenResult, type Measurement, type Rep, summarizeReps } from './independent-summary.js';
+import { cpuMs, loadAverage, peakRssMB, perUnit } from './proc.js';
+import { sideBySidePersons, sideBySideRoster } from './sbs-roster.js';
 
 /**
- * The independent view of `npm run bench` (issue 15): bench/loadgen.mjs (MQTT.js terminals)
- * drives bench/echo.mjs — the zero-work responder, MQTT.js in its own process, nothing of
- * this project — and then the gateway, behind the same broker, alternately. Neither tool
- * imports the gateway's code, so the ratio is the one a sceptic would measure. CPU time per
- * read of the gateway and of the broker comes from /proc/<pid>/stat over each saturation run.
+ * The independent pair of `npm run bench` (issue 15), measured as the reviewers'
+ * shared/bench/side-by-side.sh measures it: one mosquitto with mosquitto-bench.conf's
+ * settings and nothing else on it; per rep, bench/echo.mjs (the zero-work responder,
+ * MQTT.js in its own process, on its own topic prefix: see CEILING_PREFIX) alone, then the gateway (`run`, production flags, 20 readers,
+ * 50,000 residents) alone, each driven by bench/loadgen.mjs with side-by-side.sh's
+ * arguments (30,000 reads, window 10, then 500 reads/s for 10 s). CPU per read of the
+ * responder and of the broker comes from /proc over each saturation run.
  */
 
-/** One loadgen.mjs result line. */
-export interface LoadgenResult {
-  events: number;
-  answered: number;
-  seconds: number;
-  perSecond: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  maxMs: number | null;
-  unanswered: number;
-}
-
-/** Where the independent runs point. */
+/** How long and how often. */
 export interface IndependentOptions {
-  /** The broker both responders sit behind. */
-  url: string;
-  brokerPid: number | undefined;
-  gatewayPid: number | undefined;
-  /** Readers the gateway knows (loadgen publishes as these). */
-  readerIds: string[];
-  /** Face ids of residents in the gateway's roster. */
-  persons: string[];
   reps: number;
-  /** Reads per saturation run and per fixed-rate run's seconds. */
+  /** Reads per saturation run (side-by-side.sh: 30,000). */
   events: number;
+  /** Seconds of the 500 reads/s run (side-by-side.sh: 10). */
   rateSeconds: number;
+  residents: number;
 }
 
 const BENCH_DIR = path.join(import.meta.dirname, '..', '..', 'bench');
-const CLK_TCK = 100; // USER_HZ: /proc/<pid>/stat counts in 1/100 s on Linux
-
-/** utime + stime of a process, in ms (0 when it is gone or not Linux). */
-export function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const READERS = Array.from({ length: 20 }, (_, i) => `L${String(i).padStart(2, '0')}`);
+/**
+ * The ceiling's topic prefix: as long as acs/v1, so its frames are the same size, but not
+ * the gateway's. On acs/v1 (as side-by-side.sh does it), the stopped gateway's persistent
+ * sessions queue the ceiling run's reads at the broker; past mosquitto-bench.conf's default
+ * max_queued_messages (1000) the broker drops further reads for them ("Outgoing messages are
+ * being dropped" in its log), so from the second rep on the restarted gateway first answers
+ * ~1000 stale reads while some of loadgen's are dropped and its run ends at its 60 s timeout.
+ */
+const CEILING_PREFIX = 'ecv/v1';
 
 /** Runs bench/loadgen.mjs once and returns its JSON line. */
 export function loadgen(args: string[]): Promise<LoadgenResult> {
@@ -70,8 +58,8 @@ export function loadgen(args: string[]): Promise<LoadgenResult> {
   });
 }
 
-async function startEcho(url: string, prefix: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(BENCH_DIR, 'echo.mjs'), url, prefix], {
+async function startEcho(url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(BENCH_DIR, 'echo.mjs'), url, CEILING_PREFIX], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -83,68 +71,93 @@ async function startEcho(url: string, prefix: string): Promise<ChildProcess> {
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
 }
 
-/** One variant's saturation and fixed-rate figures, with CPU per read. */
-interface Run {
-  sat: LoadgenResult;
-  at500: LoadgenResult;
-  gatewayCpuMsPerRead: number | null;
-  brokerCpuMsPerRead: number;
+/** A saturation run and a 500/s run against whatever responds on `prefix` now. */
+async function measure(broker: BenchBroker, pid: number | undefined, prefix: string, o: IndependentOptions) {
+  const common = [
+    '--url',
+    broker.url,
+    '--persons',
+    sideBySidePersons().join(','),
+    '--reader-ids',
+    READERS.join(','),
+    '--prefix',
+    prefix,
+  ];
+  const b0 = cpuMs(broker.pid);
+  const r0 = cpuMs(pid);
+  const sat = await loadgen([...common, '--events', String(o.events), '--window', '10']);
+  // CPU over the saturation run only, read before the rate run starts.
+  const responderCpuMsPerRead = perUnit(r0, cpuMs(pid), sat.answered);
+  const brokerCpuMsPerRead = perUnit(b0, cpuMs(broker.pid), sat.answered);
+  const at500 = await loadgen([...common, '--rate', '500', '--seconds', String(o.rateSeconds)]);
+  const m: Measurement = { sat, at500, responderCpuMsPerRead, brokerCpuMsPerRead, peakRssMB: null };
+  return m;
 }
 
-/**
- * Alternates ceiling and gateway `reps` times; medians of each. The echo answers on its own
- * topic prefix (ceil/v1) so the gateway, running all along, never sees the ceiling's reads.
- */
-export async function independent(o: IndependentOptions) {
-  const common = ['--url', o.url, '--reader-ids', o.readerIds.join(','), '--persons', o.persons.join(',')];
-  const measure = async (prefix: string, gatewayPid: number | undefined): Promise<Run> => {
-    const args = [...common, '--prefix', prefix];
-    const b0 = cpuMs(o.brokerPid);
-    const g0 = cpuMs(gatewayPid);
-    const sat = await loadgen([...args, '--events', String(o.events), '--window', '10']);
-    const reads = Math.max(1, sat.answered);
-    const brokerCpuMsPerRead = round((cpuMs(o.brokerPid) - b0) / reads, 4);
-    const gatewayCpuMsPerRead = gatewayPid ? round((cpuMs(gatewayPid) - g0) / reads, 4) : null;
-    const at500 = await loadgen([...args, '--rate', '500', '--seconds', String(o.rateSeconds)]);
-    return { sat, at500, gatewayCpuMsPerRead, brokerCpuMsPerRead };
-  };
-  const ceil: Run[] = [];
-  const gw: Run[] = [];
-  for (let i = 0; i < o.reps; i++) {
-    const echo = await startEcho(o.url, 'ceil/v1');
-    try {
-      ceil.push(await measure('ceil/v1', undefined));
-    } finally {
-      await stop(echo);
+/** Runs the pair `reps` times, alternating, and returns the reps and their summary. */
+export async function runIndependent(o: IndependentOptions) {
+  const loadStart = loadAverage();
+  const broker = await startBenchBroker();
+  const { dir, cleanup } = tmpDir('bench-indep-');
+  try {
+    const httpPort = await freePort();
+    const file = writeConfig(dir, {
+      estate: { id: 'SH-SBS', name: 'side-by-side' },
+      gateway: { id: 'gw-sbs' },
+      log: { level: 'warn' },
+      http: { host: '127.0.0.1', port: httpPort },
+      mqtt: { url: broker.url },
+      doors: [{ id: 'GATE', name: '大门' }],
+      readers: READERS.map((id) => ({ id, door: 'GATE' })),
+    });
+    const rosterFile = path.join(dir, 'roster.json');
+    writeFileSync(rosterFile, JSON.stringify(sideBySideRoster(o.residents)));
+    execFileSync(process.execPath, [
+      path.join(ROOT, 'dist', 'cli', 'main.js'),
+      'roster',
+      'import',
+      rosterFile,
+      '--config',
+      file,
+    ]);
+    const reps: Array<Rep & { load: number[] }> = [];
+    for (let i = 0; i < o.reps; i++) {
+      const echo = await startEcho(broker.url);
+      let ceiling: Measurement;
+      try {
+        ceiling = await measure(broker, echo.pid, CEILING_PREFIX, o);
+      } finally {
+        await stop(echo);
+      }
+      const daemon = new Daemon(file, httpPort);
+      let gateway: Measurement;
+      try {
+        await startHealthy(daemon, httpPort);
+        gateway = await measure(broker, daemon.pid, 'acs/v1', o);
+        gateway.peakRssMB = peakRssMB(daemon.pid);
+      } finally {
+        await daemon.kill('SIGTERM');
+      }
+      const rep = { ceiling, gateway, load: loadAverage() };
+      reps.push(rep);
+      process.stderr.write(
+        `independent rep ${i + 1}: echo.mjs ${ceiling.sat.perSecond}/s, gateway ${gateway.sat.perSecond}/s, ratio ${(gateway.sat.perSecond / ceiling.sat.perSecond).toFixed(3)}; cpu/read gateway ${gateway.responderCpuMsPerRead} ms, broker ${gateway.brokerCpuMsPerRead} ms; load ${rep.load.join(' ')}\n`,
+      );
     }
-    gw.push(await measure('acs/v1', o.gatewayPid));
-    const c = ceil.at(-1) as Run;
-    const g = gw.at(-1) as Run;
-    process.stderr.write(
-      `independent rep ${i + 1}: echo.mjs ${c.sat.perSecond}/s, gateway ${g.sat.perSecond}/s, ratio ${round(g.sat.perSecond / c.sat.perSecond, 3)}; cpu/read gateway ${g.gatewayCpuMsPerRead} ms, broker ${g.brokerCpuMsPerRead} ms\n`,
-    );
+    return {
+      tools: 'bench/loadgen.mjs + bench/echo.mjs (MQTT.js, own processes), broker as mosquitto-bench.conf',
+      ...summarizeReps(reps),
+      reps,
+      loadAverage: { start: loadStart, end: loadAverage() },
+    };
+  } finally {
+    await broker.stop();
+    cleanup();
   }
-  const med = (runs: Run[], f: (r: Run) => number | null) =>
-    round(median(runs.map(f).filter((x): x is number => x !== null)), 3);
-  const summary = (runs: Run[]) => ({
-    readsPerS: Math.round(med(runs, (r) => r.sat.perSecond)),
-    at500: { p50: med(runs, (r) => r.at500.p50Ms), p99: med(runs, (r) => r.at500.p99Ms) },
-    brokerCpuMsPerRead: med(runs, (r) => r.brokerCpuMsPerRead),
-    unanswered: runs.reduce((n, r) => n + r.sat.unanswered + r.at500.unanswered, 0),
-  });
-  const ratios = gw.map((g, i) => g.sat.perSecond / (ceil[i] as Run).sat.perSecond);
-  return {
-    tools: 'bench/loadgen.mjs + bench/echo.mjs (MQTT.js, own processes)',
-    ceiling: summary(ceil),
-    gateway: { ...summary(gw), gatewayCpuMsPerRead: med(gw, (r) => r.gatewayCpuMsPerRead) },
-    ratioMedian: round(median(ratios), 3),
-    ratios: ratios.map((r) => round(r, 3)),
-    p99DeltaMsAt500: round(med(gw, (r) => r.at500.p99Ms) - med(ceil, (r) => r.at500.p99Ms)),
-  };
 }

@@ -25,13 +25,17 @@ interface Profile {
 const RULES: ReadonlyArray<readonly [string, RegExp]> = [
   ['idle', /^\(idle\) /],
   ['GC', /^\(garbage collector\) /],
-  ['PUBACK', /#flushAcks /],
+  ['PUBACK', /#flushAcks |encodePuback /],
   // Since issue 15 a turn's commands and PUBACKs leave in one corked write per session.
   ['socket write (door commands + PUBACKs)', /#uncork |writeBuffer|^writev |writeGeneric|onWriteComplete/],
-  ['MQTT decode', /mqtt-packet\/lib\/parser|node_modules\/bl\/|#onPublish |subscriptions|core\/bus\.js/],
+  // Since issue 15 the hot packets are framed and decoded by gateway/mqtt/hot-codec.ts.
+  [
+    'MQTT decode',
+    /mqtt-packet\/(lib\/)?parser|node_modules\/bl\/|#onPublish |subscriptions|core\/bus\.js|(push|decodePublish|decodePuback) .*hot-codec/,
+  ],
   [
     'door command encode+publish',
-    /act\.js|mqtt-v1\/driver\.js.* command|mqtt-packet\/lib\/(generate|writeToStream)|#transmit |#send |publish .*session/,
+    /act\.js|mqtt-v1\/driver\.js.* command|mqtt-packet\/(lib\/)?(generate|writeToStream)|#transmit |#send |publish .*session|encodePublish /,
   ],
   ['JSON parse + validation', /mqtt-v1\/parse\.js|pipeline\/normalize\.js|card-uid|id-number/],
   ['dedupe', /pending\.js|#check .*pipeline\.js| has .*journal\.js/],

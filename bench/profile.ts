@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { benchFetch, DAEMON_NODE_FLAGS, Daemon, writeConfig } from '../testkit/daemon.js';
 import { LoadReader } from '../testkit/load-reader.js';
@@ -8,12 +9,16 @@ import { freePort } from '../testkit/ports.js';
 import { syntheticRoster } from '../testkit/roster-gen.js';
 import { tmpDir } from '../testkit/tmp.js';
 import { loadgen } from './independent.js';
+import { cpuMs } from './proc.js';
 
 /**
  * `node dist/bench/profile.js [seconds] [profileDir]`: the gateway under saturation with
  * V8's CPU profiler on, for finding where a read's time goes. Writes a .cpuprofile; sum it
  * by stage with `node dist/bench/profile-report.js FILE`. LOADGEN=N drives the gateway with
- * N reads from the independent bench/loadgen.mjs (MQTT.js) instead of the own load reader.
+ * N reads from the independent bench/loadgen.mjs (MQTT.js) instead of the own load reader,
+ * and prints the gateway's CPU ms per read (/proc) and its peak RSS. NOPROF=1: no profiler
+ * (for CPU per read without the profiler's own cost). ALLOC=1: an allocation profile of a
+ * window of the run instead (bench/alloc-sampler.mjs; ALLOC_DIR, ALLOC_START_MS, ALLOC_MS).
  */
 const seconds = Number(process.argv[2] ?? 5);
 const profDir = process.argv[3] ?? 'var/profile';
@@ -43,12 +48,24 @@ const d = new Daemon(file, httpPort, [
   ...(process.env.NODEFLAGS !== undefined
     ? process.env.NODEFLAGS.split(' ').filter(Boolean)
     : DAEMON_NODE_FLAGS),
-  ...(process.env.HEAP
-    ? [`--heap-prof`, `--heap-prof-dir=${path.resolve(profDir)}`, `--heap-prof-interval=65536`]
-    : [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(profDir)}`]),
+  ...(process.env.ALLOC
+    ? [`--import=${path.join(import.meta.dirname, '..', '..', 'bench', 'alloc-sampler.mjs')}`]
+    : []),
+  ...(process.env.NOPROF || process.env.ALLOC
+    ? []
+    : process.env.HEAP
+      ? [`--heap-prof`, `--heap-prof-dir=${path.resolve(profDir)}`, `--heap-prof-interval=65536`]
+      : [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(profDir)}`]),
 ]);
 await d.start();
+const peak = () =>
+  readFileSync(`/proc/${d.pid}/status`, 'utf8')
+    .split('\n')
+    .filter((l) => /VmHWM|VmRSS/.test(l))
+    .join(' ');
 if (process.env.LOADGEN) {
+  console.log(`after start: ${peak()}`);
+  const c0 = cpuMs(d.pid);
   const r = await loadgen([
     '--url',
     mosq.url,
@@ -61,7 +78,9 @@ if (process.env.LOADGEN) {
     '--window',
     '10',
   ]);
+  const c1 = cpuMs(d.pid);
   console.log(`loadgen.mjs: ${JSON.stringify(r)}`);
+  console.log(`gateway CPU ${(c1 - c0) / Math.max(1, r.answered)} ms/read; ${peak()}; load ${loadavg()}`);
   await d.kill('SIGTERM');
   await mosq.stop();
   cleanup();
@@ -87,13 +106,7 @@ await Promise.all(
   ),
 );
 console.log(`${Math.round(n / seconds)} round trips/s`);
-console.log(
-  (await import('node:fs'))
-    .readFileSync(`/proc/${d.pid}/status`, 'utf8')
-    .split('\n')
-    .filter((l) => /VmHWM|VmRSS/.test(l))
-    .join(' '),
-);
+console.log(peak());
 const m = await (await benchFetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
 console.log(
   m

@@ -80,19 +80,33 @@ export interface TopicGrants {
 
 /** MQTT topic filter match (+ one level, # the rest). */
 export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    const seg = f[i];
-    if (seg === '#') return i < t.length || (i === t.length && i > 0);
-    if (i >= t.length) return false;
-    if (seg !== '+' && seg !== t[i]) return false;
+  return levelsMatch(filter.split('/'), topic);
+}
+
+/**
+ * A filter already split into its levels against a topic, walked in place: every read's
+ * topic meets the wildcard subscriptions, and splitting it for each cost two arrays a
+ * subscription a read (issue 15). A `#` also matches its parent level (`a/#` matches `a`).
+ */
+export function levelsMatch(levels: readonly string[], topic: string): boolean {
+  let pos = 0; // where the topic's level i starts; past the end once its levels are used up
+  for (let i = 0; i < levels.length; i++) {
+    const seg = levels[i] as string;
+    const exhausted = pos > topic.length;
+    if (seg === '#') return !exhausted || i > 0;
+    if (exhausted) return false;
+    let end = topic.indexOf('/', pos);
+    if (end === -1) end = topic.length;
+    if (seg !== '+' && (end - pos !== seg.length || !topic.startsWith(seg, pos))) return false;
+    pos = end + 1;
   }
-  return f.length === t.length;
+  return pos > topic.length;
 }
 
 interface Entry {
   filter: string;
+  /** The filter's levels, split once. */
+  levels: readonly string[];
   handler: MessageHandler;
 }
 
@@ -108,7 +122,7 @@ export class Subscriptions {
   readonly #fallback: Entry[] = [];
 
   add(filter: string, handler: MessageHandler, fallback = false): void {
-    const e = { filter, handler };
+    const e = { filter, levels: filter.split('/'), handler };
     if (fallback) this.#fallback.push(e);
     else if (filter.includes('+') || filter.includes('#')) this.#wild.push(e);
     else {
@@ -132,19 +146,37 @@ export class Subscriptions {
   ): Array<Promise<void>> {
     const out: Array<Promise<void>> = [];
     let matched = false;
-    const run = (e: Entry) => {
-      matched = true;
-      try {
-        const r = e.handler(topic, payload, info);
-        if (r !== undefined) out.push(r);
-      } catch (err) {
-        onError(err);
-      }
-    };
     const exact = this.#exact.get(topic);
-    if (exact) for (const e of exact) run(e);
-    for (const e of this.#wild) if (topicMatches(e.filter, topic)) run(e);
-    if (!matched) for (const e of this.#fallback) if (topicMatches(e.filter, topic)) run(e);
+    if (exact)
+      for (const e of exact) {
+        matched = true;
+        run(e, topic, payload, info, onError, out);
+      }
+    for (const e of this.#wild)
+      if (levelsMatch(e.levels, topic)) {
+        matched = true;
+        run(e, topic, payload, info, onError, out);
+      }
+    if (!matched)
+      for (const e of this.#fallback)
+        if (levelsMatch(e.levels, topic)) run(e, topic, payload, info, onError, out);
     return out;
+  }
+}
+
+/** Runs one handler; what it throws is reported, a promise it returns is kept in `out`. */
+function run(
+  e: Entry,
+  topic: string,
+  payload: Buffer,
+  info: MessageInfo,
+  onError: (err: unknown) => void,
+  out: Array<Promise<void>>,
+): void {
+  try {
+    const r = e.handler(topic, payload, info);
+    if (r !== undefined) out.push(r);
+  } catch (err) {
+    onError(err);
   }
 }

@@ -45,6 +45,13 @@ export interface IngressRouteOptions {
   maxBodyBytes?: number;
   /** Decides from the head alone; without it every request is let through to the handler. */
   authorize?: (head: IngressHead) => IngressVerdict;
+  /**
+   * The answer to an authorised request whose body passes `maxBodyBytes`, instead of the
+   * 413: the body is read and dropped (never buffered, at most 16 times the cap), then this
+   * reply is sent. For vendors that resend a refused push without end: the driver answers
+   * as if it arrived, counts it, and fetches the record another way (a catch-up search).
+   */
+  oversize?: (head: IngressHead) => IngressReply;
 }
 
 /** Handles one request. A throw or rejection becomes a 500 with a fixed text, counted and logged. */

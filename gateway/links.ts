@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { DRIVERS } from '../drivers/registry.js';
 import type { Config } from './config/schema.js';
 import type { SecretsFile } from './config/secrets-file.js';
-import { LogLimiter, type LogLimitOptions } from './log-limit.js';
+import { LogLimiter, logLimits } from './log-limit.js';
 import type { Metrics } from './metrics.js';
 import { EmbeddedBroker } from './mqtt/embedded.js';
 import { MqttSessions } from './mqtt/sessions.js';
@@ -117,10 +117,4 @@ export function createUpstream(cfg: Config, p: UpstreamParts): Upstream | null {
     },
     { log, metrics: p.metrics, clock: p.clock, health: () => p.events.health() },
   );
-}
-
-/** The log limiter settings of the config (log.rateLimit). */
-export function logLimits(cfg: Config): LogLimitOptions {
-  const r = cfg.log.rateLimit;
-  return { burst: r.burst, maxLines: r.maxLines, windowMs: r.windowSeconds * 1000 };
 }

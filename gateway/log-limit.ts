@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
 
 /** How much a LogLimiter lets through (config `log.rateLimit`). */
 export interface LogLimitOptions {
@@ -97,4 +98,10 @@ export class LogLimiter {
     this.#written = 0;
     this.#held = 0;
   }
+}
+
+/** The log limiter settings of the config (log.rateLimit). */
+export function logLimits(cfg: Config): LogLimitOptions {
+  const r = cfg.log.rateLimit;
+  return { burst: r.burst, maxLines: r.maxLines, windowMs: r.windowSeconds * 1000 };
 }

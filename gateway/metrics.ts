@@ -1,6 +1,31 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
+ * A labelled counter's children, found by a key the caller builds from the label values.
+ * prom-client hashes a labels object (keys sorted, joined) on every inc(); a read bumps
+ * two labelled counters, so the hot path keeps their children (issue 15). No metric is
+ * ever reset or removed, so a child stays the one the registry reports.
+ */
+export class CounterChildren {
+  readonly #counter: Counter<string>;
+  readonly #children = new Map<string, Counter.Internal>();
+
+  constructor(counter: Counter<string>) {
+    this.#counter = counter;
+  }
+
+  /** The child for `values` (in the counter's labelNames order), known by `key`. */
+  of(key: string, ...values: string[]): Counter.Internal {
+    let c = this.#children.get(key);
+    if (c === undefined) {
+      c = this.#counter.labels(...values);
+      this.#children.set(key, c);
+    }
+    return c;
+  }
+}
+
+/**
  * Counters for everything an installer asks about ("are reads arriving, is anything
  * rejected, is the upstream keeping up"), served at /metrics. One registry per gateway
  * instance — no global default registry, so tests can build several gateways.

@@ -33,9 +33,12 @@ interface Route {
   handler: IngressHandler;
   maxBodyBytes: number;
   authorize: NonNullable<IngressRouteOptions['authorize']> | null;
+  oversize: NonNullable<IngressRouteOptions['oversize']> | null;
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+/** An oversize body a route answers (`oversize`) is dropped up to this many times its cap. */
+const DRAIN_FACTOR = 16;
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT']);
 
 /**
@@ -68,6 +71,7 @@ export class TerminalIngress implements HttpIngress {
       handler,
       maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
       authorize: opts.authorize ?? null,
+      oversize: opts.oversize ?? null,
     });
   }
 
@@ -152,19 +156,26 @@ export class TerminalIngress implements HttpIngress {
       req.destroy();
       return;
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > route.maxBodyBytes) {
+    const tooLarge = async (): Promise<void> => {
       res.setHeader('connection', 'close');
+      const drainCap = DRAIN_FACTOR * route.maxBodyBytes;
+      if (route.oversize && declared <= drainCap && (await drain(req, drainCap))) {
+        reply(route.oversize(head));
+        return;
+      }
       reply({ status: 413, body: 'body too large' });
       req.destroy();
-      return;
-    }
+    };
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > route.maxBodyBytes) return tooLarge();
     const body = await readCapped(req, route.maxBodyBytes);
     if (body === null) {
-      res.setHeader('connection', 'close');
-      reply({ status: 413, body: 'body too large' });
-      req.destroy();
-      return;
+      if (req.complete || req.destroyed) {
+        reply({ status: 413, body: 'body too large' });
+        req.destroy();
+        return;
+      }
+      return tooLarge();
     }
     try {
       reply(await route.handler({ ...head, body }));
@@ -221,5 +232,27 @@ function readCapped(req: http.IncomingMessage, max: number): Promise<Buffer | nu
     req.on('error', () => finish(null));
     // A close without an end is a client that gave up mid-body: nothing to hand over.
     req.on('close', () => finish(null));
+  });
+}
+
+/**
+ * Reads the rest of a body and drops it; true when it ended within `max` bytes in all,
+ * false (the caller closes the connection) when it went past or the client gave up.
+ */
+function drain(req: http.IncomingMessage, max: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let n = 0;
+    const done = (v: boolean) => {
+      req.removeAllListeners('data');
+      resolve(v);
+    };
+    if (req.complete) return done(true);
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > max) done(false);
+    });
+    req.once('end', () => done(true));
+    req.once('close', () => done(req.complete));
+    req.once('error', () => done(false));
   });
 }

@@ -22,6 +22,7 @@ import { RosterIndex } from '../gateway/roster/roster-index.js';
 import { RosterState } from '../gateway/roster/roster-state.js';
 import { type Db, openDb } from '../gateway/store/db.js';
 import { Store } from '../gateway/store/store.js';
+import type { SyncFn } from '../gateway/store/wal-sync.js';
 import { Outbox } from '../gateway/upstream/outbox.js';
 import { testConfig } from './config.js';
 import { tmpDir } from './tmp.js';
@@ -40,6 +41,8 @@ export interface PipelineKitOptions {
   detectors?: Detector[];
   passes?: PassIndex;
   clock?: Clock;
+  /** How the store syncs its WAL after a commit (default fdatasync): a slow or failing one. */
+  syncWal?: SyncFn;
 }
 
 /** A door command the pipeline sent, with the journal rows committed when it was sent. */
@@ -115,7 +118,7 @@ export function pipelineKit(t: Test, opts: PipelineKitOptions = {}): PipelineKit
   const config = testConfig(opts.config);
   const clock = opts.clock ?? systemClock;
   const db = openDb(path.join(dir, 'g.db'));
-  const store = Store.of(db);
+  const store = Store.of(db, { syncWal: opts.syncWal });
   const metrics = createMetrics();
   const log = silentLogger();
   const live = new LiveBus();
@@ -143,6 +146,7 @@ export function pipelineKit(t: Test, opts: PipelineKitOptions = {}): PipelineKit
     passes: opts.passes,
   });
   t.teardown(() => {
+    store.wal.close();
     db.close();
     cleanup();
   });

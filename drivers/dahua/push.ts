@@ -45,6 +45,11 @@ export function registerDahuaPush(ingress: HttpIngress, targets: ReadonlyMap<str
       if (!t) return { ok: false as const, reply: { status: 403, body: 'not from a configured terminal' } };
       return t.auth.check(head);
     },
+    // Firmware resends a refused push without end: dropped, answered, fetched by recordFinder.
+    oversize: (head: IngressHead): IngressReply => {
+      targetOf(head, targets)?.terminal.oversizePush();
+      return { status: 200, body: 'OK' };
+    },
   };
   const handler = (req: IngressRequest) => handle(req, targets);
   ingress.route('POST', CGI.notification, handler, opts);

@@ -38,6 +38,11 @@ export function registerPushRoute(ingress: HttpIngress, targets: ReadonlyMap<str
       if (!t) return { ok: false, reply: { status: 404, body: 'no such terminal' } };
       return t.auth.check(head);
     },
+    // Firmware resends a refused push without end: dropped, answered, fetched by AcsEvent.
+    oversize: (head) => {
+      targets.get(readerOf(head.path))?.terminal.oversizePush();
+      return OK;
+    },
   });
 }
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { DoorCommand, ReadSink, RejectReason } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
-import { prefixed, sendDoorOpen, TerminalCounters } from '../http/counters.js';
+import { oversizePush, prefixed, sendDoorOpen, TerminalCounters } from '../http/counters.js';
 import { Cursor } from '../http/cursor.js';
 import { DeviceHttp } from '../http/device-http.js';
 import { parseDeviceTime } from '../http/device-time.js';
@@ -103,6 +103,16 @@ export class HikTerminal {
   bad(reason: RejectReason, detail: string): void {
     this.counters.count(`rejected_${reason}`);
     this.#d.sink.reject(this.readerId, reason, detail);
+  }
+
+  /** A push too large to read: answered as received, its record fetched by a catch-up (counters.ts). */
+  oversizePush(): void {
+    oversizePush({
+      readerId: this.readerId,
+      counters: this.counters,
+      log: this.#d.log,
+      requestCatchUp: () => this.session.requestCatchUp(),
+    });
   }
 
   /** A picture dropped with its event kept. */

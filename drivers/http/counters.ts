@@ -61,3 +61,27 @@ export function sendDoorOpen(
     );
   });
 }
+
+/** What `oversizePush` touches on a terminal. */
+export interface OversizeTarget {
+  readerId: string;
+  counters: TerminalCounters;
+  log: Logger;
+  /** Starts a search of the terminal's records from the durable cursor. */
+  requestCatchUp: () => unknown;
+}
+
+/**
+ * A push whose body passed the listener's cap: it was dropped unread, and the terminal
+ * was answered as if it arrived, because Hikvision and Dahua firmware resend a refused
+ * push without end (a 413 loop). Its record is fetched by a catch-up search from the
+ * cursor instead, whose pictures are capped one by one; counted and logged.
+ */
+export function oversizePush(t: OversizeTarget): void {
+  t.counters.count('push_oversize');
+  t.log.warn(
+    { reader: t.readerId },
+    'push over the size cap dropped; its record is fetched by a catch-up search',
+  );
+  void t.requestCatchUp();
+}

@@ -17,6 +17,8 @@ export interface RelayLock {
   status: StatusReporter;
   /** The pending switch-off of a pulse in progress. */
   offTimer?: unknown;
+  /** A pulse's switch-on found the line closed: sent when the line opens, if the pulse lasts. */
+  onWhenOpen?: boolean;
 }
 
 /** Request timing on the bus. */

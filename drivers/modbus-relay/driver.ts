@@ -123,6 +123,8 @@ export class ModbusRelayDriver implements Driver {
           () => ctx.clock.now(),
         );
         this.#buses.set(path, bus);
+        const opened = bus;
+        bus.port.link.on('open', () => this.#lineOpen(opened));
       }
       if (Object.keys(o.inputs).length > 0) {
         const byUnit = wired.get(bus) ?? new Map();
@@ -194,6 +196,13 @@ export class ModbusRelayDriver implements Driver {
     try {
       await bus.writeCoil(lock, true);
     } catch (err) {
+      if (err instanceof GatewayError && err.code === 'PORT_CLOSED') {
+        // Not a failure yet: a hold sent at start, or a line reopening. The switch-on goes
+        // out when the line opens, if the pulse still lasts then (#lineOpen).
+        lock.onWhenOpen = true;
+        this.#log(lock).info({ command: commandId }, 'unlock waits for the serial line to open');
+        return;
+      }
       this.#log(lock).warn({ err, command: commandId }, 'unlock failed');
     }
     // The door stays open for the whole pulse from the moment the board confirmed the
@@ -205,7 +214,18 @@ export class ModbusRelayDriver implements Driver {
     }
   }
 
+  /** The line (re)opened: pulses whose switch-on found it closed are switched on now. */
+  #lineOpen(bus: RelayBus): void {
+    for (const lock of bus.locks) {
+      if (!lock.onWhenOpen) continue;
+      lock.onWhenOpen = false;
+      if (lock.offTimer === undefined) continue; // the pulse ended while the line was down
+      void bus.writeCoil(lock, true).catch((err: unknown) => this.#log(lock).warn({ err }, 'unlock failed'));
+    }
+  }
+
   async #release(bus: RelayBus, lock: RelayLock): Promise<void> {
+    lock.onWhenOpen = false;
     // The pulse is over once its timer fired: an unlock that comes while the switch-off is
     // on the line starts a new pulse (its switch-on queues behind this write), rather than
     // extending the ending one and leaving the door shut.

@@ -31,6 +31,8 @@ export class MqttV1Driver implements Driver {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #prefix: string;
+  /** Command topic per reader id (commands go only to configured readers and door locks). */
+  readonly #commandTopics = new Map<string, string>();
   /** The face-library sync of readers that opted in; undefined when none did. */
   readonly provisioning?: V1Persons;
 
@@ -91,8 +93,15 @@ export class MqttV1Driver implements Driver {
   async stop(): Promise<void> {}
 
   command(readerId: string, cmd: DoorCommand): void {
+    // One topic string per reader, built once: a fresh one per command cost a concatenation
+    // and its flattening for the packet (issue 15).
+    let topic = this.#commandTopics.get(readerId);
+    if (topic === undefined) {
+      topic = `${this.#prefix}/readers/${readerId}/${TOPIC.commands}`;
+      this.#commandTopics.set(readerId, topic);
+    }
     try {
-      this.#bus.publish(`${this.#prefix}/readers/${readerId}/${TOPIC.commands}`, JSON.stringify(cmd), {
+      this.#bus.publish(topic, JSON.stringify(cmd), {
         qos: 1,
         maxAgeMs: COMMAND_MAX_AGE_MS,
         shard: readerId,

@@ -199,7 +199,7 @@ export class DoorModel {
     for (const e of r.effects) this.#effect(d, e, readerId);
     this.#schedule(d);
     const after = view(d);
-    if (JSON.stringify(before) !== JSON.stringify(after)) this.#links?.changed(after);
+    if (!sameView(before, after)) this.#links?.changed(after);
   }
 
   #changed(d: Door): void {
@@ -278,6 +278,29 @@ export class DoorModel {
 }
 
 const iso = (t: number) => new Date(t).toISOString();
+
+/**
+ * Whether two views of a door show the same: every field, the last signal by value. It
+ * replaced comparing the views' JSON, two stringifications on every granted read (issue 15).
+ */
+export function sameView(a: DoorView, b: DoorView): boolean {
+  const x = a.lastSignal;
+  const y = b.lastSignal;
+  return (
+    a.id === b.id &&
+    a.name === b.name &&
+    a.state === b.state &&
+    a.contact === b.contact &&
+    a.changedAt === b.changedAt &&
+    a.openedAt === b.openedAt &&
+    a.forced === b.forced &&
+    a.held === b.held &&
+    a.release === b.release &&
+    a.onFire === b.onFire &&
+    a.camera === b.camera &&
+    (x === y || (x !== null && y !== null && x.kind === y.kind && x.readerId === y.readerId && x.at === y.at))
+  );
+}
 
 function view(d: Door): DoorView {
   const s = d.state;

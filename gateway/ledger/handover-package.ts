@@ -11,7 +11,7 @@ import {
 import { readZip, writeZip, type ZipEntry } from '../../core/zip.js';
 import { readThumb } from './evidence-refs.js';
 import { refsOnly } from './handover.js';
-import { type CoverInfo, handoverCoverPdf } from './handover-cover.js';
+import type { CoverInfo } from './handover-cover.js';
 
 /** The format name of a package manifest. */
 export const HANDOVER_FORMAT = 'estate-handover/1';
@@ -119,6 +119,8 @@ export async function buildHandoverPackage(i: PackageInput): Promise<{
     fingerprint: key.fingerprint,
     fallbackFont: i.fallbackFont,
   };
+  // pdfkit and fontkit load at the first package, not at the daemon's start (issue 15: RSS).
+  const { handoverCoverPdf } = await import('./handover-cover.js');
   files.unshift({ name: 'cover.pdf', data: await handoverCoverPdf(cover) });
   const manifest: HandoverManifest = {
     format: HANDOVER_FORMAT,

@@ -14,6 +14,15 @@ import {
 } from '../../core/bus.js';
 import type { LimitedLevel, LogLimiter } from '../log-limit.js';
 import { Backoff } from './backoff.js';
+import {
+  decodePuback,
+  decodePublish,
+  encodePuback,
+  encodePublish,
+  MqttFramer,
+  PUBACK,
+  PUBLISH,
+} from './hot-codec.js';
 import type { GroupMember, ReconnectGroup } from './reconnect-group.js';
 
 export interface SessionOptions {
@@ -50,6 +59,9 @@ interface Outgoing {
   maxAgeMs: number | undefined;
 }
 
+/** What #onPublish reads of a PUBLISH, from the hand decoder or mqtt-packet's parser. */
+type Incoming = Pick<IPublishPacket, 'topic' | 'payload' | 'qos' | 'retain' | 'messageId'>;
+
 interface AckSlot {
   messageId: number;
   done: boolean;
@@ -64,6 +76,12 @@ interface Conn {
 }
 
 const CONNACK_TIMEOUT_MS = 10_000;
+
+// mqtt-packet pre-builds a 2-byte Buffer for each of the 65,536 packet ids at its first
+// generate: ~6 MB of heap held for the life of the daemon (issue 15, RSS). Building the two
+// bytes per packet costs a pooled 2-byte slice; the setting is the library's own and covers
+// every user of mqtt-packet in the process (MQTT.js upstream, aedes).
+mqttPacket.writeToStream.cacheNumbers = false;
 
 /**
  * A persistent MQTT session purpose-built for ingest (MQTT.js cannot do this: it handles
@@ -145,7 +163,7 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     const packet: IPublishPacket = {
       cmd: 'publish',
       topic,
-      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      payload,
       qos: opts.qos,
       retain: opts.retain ?? false,
       dup: false,
@@ -362,11 +380,26 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
         socket.destroy();
       }, CONNACK_TIMEOUT_MS);
     });
-    socket.on('data', (buf) => parser.parse(buf));
-    parser.on('error', (err) => {
+    const malformed = (err: Error) => {
+      framer.fail();
       this.#limited('error', 'malformed', { err: err.message }, 'malformed packet from broker; reconnecting');
       socket.destroy();
-    });
+    };
+    // Whole packets: a read's PUBLISH and a command's PUBACK are decoded by hand (issue 15,
+    // hot-codec.ts); every other packet, and any the hand decoder leaves, go to mqtt-packet.
+    const framer = new MqttFramer((frame, bodyAt) => {
+      const type = (frame[0] as number) >> 4;
+      if (type === PUBLISH) {
+        const p = decodePublish(frame, bodyAt, this.#o.protocolVersion);
+        if (p) return this.#onPublish(p, conn);
+      } else if (type === PUBACK && frame[0] === PUBACK << 4) {
+        const id = decodePuback(frame, bodyAt);
+        if (id !== null) return this.#onPuback(id);
+      }
+      parser.parse(frame);
+    }, malformed);
+    socket.on('data', (buf: Buffer) => framer.push(buf));
+    parser.on('error', malformed);
     parser.on('packet', (p: Packet) => {
       switch (p.cmd) {
         case 'connack':
@@ -479,7 +512,7 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     }
   }
 
-  #onPublish(p: IPublishPacket, conn: Conn): void {
+  #onPublish(p: Incoming, conn: Conn): void {
     const acks = conn.acks;
     const topic = p.topic;
     const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
@@ -547,11 +580,7 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     if (s !== this.#socket || s.destroyed || !this.#connected || acks[0]?.done !== true) return;
     while (acks.length > 0 && acks[0]?.done) {
       const slot = acks.shift() as AckSlot;
-      this.#send(
-        this.#o.protocolVersion === 5
-          ? { cmd: 'puback', messageId: slot.messageId, reasonCode: 0 }
-          : { cmd: 'puback', messageId: slot.messageId },
-      );
+      this.#write(encodePuback(slot.messageId));
     }
     this.#unacked = acks.length;
     if (s.isPaused() && acks.length < this.#o.receiveMaximum / 2) s.resume();
@@ -587,6 +616,25 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
    * phase, which comes before any timer or I/O wait.
    */
   #send(packet: Packet): void {
+    const v = this.#o.protocolVersion;
+    // A door command (and every publish of ours: string topic, no properties) by hand.
+    if (packet.cmd === 'publish' && packet.properties === undefined && typeof packet.topic === 'string')
+      this.#write(
+        encodePublish(
+          packet.topic,
+          packet.payload,
+          packet.qos,
+          packet.retain,
+          packet.dup,
+          packet.messageId,
+          v,
+        ),
+      );
+    else this.#write(mqttPacket.generate(packet, { protocolVersion: v }));
+  }
+
+  /** The corked write of one packet's bytes (see #send). */
+  #write(bytes: Buffer): void {
     const s = this.#socket;
     if (!s || s.destroyed) return;
     if (this.#corked !== s) {
@@ -594,7 +642,7 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       s.cork();
       setImmediate(this.#uncork);
     }
-    s.write(mqttPacket.generate(packet, { protocolVersion: this.#o.protocolVersion }));
+    s.write(bytes);
     this.#lastSent = Date.now();
   }
 

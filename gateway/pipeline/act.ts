@@ -10,7 +10,7 @@ import type { Clock } from '../../core/clock.js';
 import { label } from '../../core/codes.js';
 import type { CredentialRead, DoorCommand } from '../../core/contracts.js';
 import type { EntryView, LiveBus } from '../live-bus.js';
-import type { Metrics } from '../metrics.js';
+import { CounterChildren, type Metrics } from '../metrics.js';
 import type { Checked } from './check.js';
 import { PROMPT_REASONS } from './reasons.js';
 import type { Raised } from './record.js';
@@ -40,9 +40,13 @@ export interface ActDeps {
 /** The act stage of one pipeline. */
 export class Act {
   readonly #d: ActDeps;
+  readonly #reads: CounterChildren;
+  readonly #commands: CounterChildren;
 
   constructor(deps: ActDeps) {
     this.#d = deps;
+    this.#reads = new CounterChildren(deps.metrics.reads);
+    this.#commands = new CounterChildren(deps.metrics.commands);
   }
 
   /**
@@ -51,14 +55,13 @@ export class Act {
    * shutting down), show it live.
    */
   recorded(c: Checked, image: CredentialRead['image'], answered = false): void {
-    const { metrics, live } = this.#d;
+    const live = this.#d.live;
     const n = c.read;
     if (!answered) this.answer(c);
-    metrics.reads.inc({
-      outcome: c.decision.outcome,
-      type: n.type,
-      mode: n.offline ? 'offline' : n.stale ? 'stale' : 'live',
-    });
+    const outcome = c.decision.outcome;
+    const mode = n.offline ? 'offline' : n.stale ? 'stale' : 'live';
+    // Labels in the counter's order: outcome, type, mode.
+    this.#reads.of(`${outcome} ${n.type} ${mode}`, outcome, n.type, mode).inc();
     if (image && c.thumb) this.#d.thumbnails.enqueue(c.thumb, image.data);
     else if (c.camera) this.#d.captures?.read(c);
     if (live.listenerCount('entry') > 0) live.emit('entry', entryView(c));
@@ -106,7 +109,7 @@ export class Act {
         action: 'unlock',
         durationMs: door.unlockMs,
       });
-    this.#d.metrics.commands.inc({ action: d.answer });
+    this.#commands.of(d.answer, d.answer).inc();
     this.#d.metrics.answerSeconds.observe((now - n.receivedAt) / 1000);
     return true;
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import type sharpModule from 'sharp';
 
 /**
  * The face photo a roster carries for a face credential (issue 11): a JPEG that face
@@ -46,6 +46,17 @@ export function sha256(b: Buffer): string {
 }
 
 /**
+ * sharp (libvips) is loaded at the first photo, not at start: a daemon that never sees a
+ * photo keeps its ~10 MB of libraries and their pages out of its RSS (issue 15). libvips'
+ * operation cache is off: each photo is decoded once, so caching only holds memory.
+ */
+async function loadSharp(): Promise<typeof sharpModule> {
+  const sharp = (await import('sharp')).default;
+  sharp.cache(false);
+  return sharp;
+}
+
+/**
  * Checks a candidate photo and returns it normalised, or says in words what is wrong with it
  * ("is 80×60 px; at least 120 px a side"). Never throws on any bytes.
  */
@@ -54,7 +65,8 @@ export async function normalisePhoto(input: Buffer): Promise<NormalisedPhoto | s
   if (input.length > MAX_PHOTO_BYTES)
     return `is ${kib(input.length)}; at most ${kib(MAX_PHOTO_BYTES)} is accepted`;
   if (!looksLikeJpeg(input)) return 'is not a JPEG';
-  let meta: sharp.Metadata;
+  const sharp = await loadSharp();
+  let meta: sharpModule.Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: MAX_PHOTO_SIDE * MAX_PHOTO_SIDE }).metadata();
   } catch {

@@ -6,6 +6,8 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { parseIsoTime } from '../../core/time.js';
+import { LogLimiter, logLimits } from '../log-limit.js';
+import { inputWarn } from './bad-input.js';
 import type { App, RouteModule, WebDeps } from './context.js';
 import { problem } from './problem.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -120,6 +122,7 @@ export function buildServer(d: WebDeps): FastifyInstance {
           .join(', '),
       ),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.decorate('inputLog', new LogLimiter(d.log, logLimits(d.config)));
   const web = createWeb(d);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -130,7 +133,7 @@ export function buildServer(d: WebDeps): FastifyInstance {
       const route = req.routeOptions.url ?? 'unknown';
       web.counters.badRequests.inc({ route, status: '400' });
       // The message names the field and the rule, never the value (it may be a password).
-      req.log.warn({ method: req.method, route, message: err.message }, 'bad request');
+      inputWarn(req, `${route} 400`, { method: req.method, route, message: err.message }, 'bad request');
     }
     reply.status(status).send(
       status >= 500

@@ -6,6 +6,7 @@ import { LoginLimiter } from '../accounts/login-limiter.js';
 import { SessionStore } from '../accounts/sessions.js';
 import { UserStore } from '../accounts/users.js';
 import { Auth } from './auth.js';
+import { inputWarn } from './bad-input.js';
 import type { Accounts, RequestAudit, Web, WebCounters, WebDeps } from './context.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { LiveStreams } from './live-streams.js';
@@ -84,7 +85,7 @@ export function createWeb(d: WebDeps): Web {
   auth.onRefused = (req, why) => {
     const route = req.routeOptions.url ?? req.url.split('?')[0];
     c.refused.inc({ reason: why });
-    req.log.warn({ method: req.method, route, why }, 'request refused');
+    inputWarn(req, `${route} ${why}`, { method: req.method, route, why }, 'request refused');
     // A logged-in caller refused is worth an audit row; anonymous probes are only counted.
     if (req.principal)
       audit(req, {

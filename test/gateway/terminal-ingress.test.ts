@@ -136,6 +136,55 @@ t.test(
   },
 );
 
+t.test(
+  'a route with an oversize answer drops the body unread and answers; far past the cap, 413',
+  async (t) => {
+    const { ing, count } = ingress();
+    let bodies = 0;
+    const oversize: string[] = [];
+    ing.route(
+      'POST',
+      '/push/*',
+      () => {
+        bodies++;
+        return { status: 200, body: 'stored' };
+      },
+      {
+        maxBodyBytes: 1000,
+        oversize: (head) => {
+          oversize.push(head.path);
+          return { status: 200, body: 'OK' };
+        },
+      },
+    );
+    await ing.start();
+    t.teardown(() => ing.stop());
+    const base = `http://127.0.0.1:${ing.port}`;
+    const declared = await fetch(`${base}/push/T-1`, { method: 'POST', body: 'x'.repeat(5000) });
+    t.equal(declared.status, 200);
+    t.equal(await declared.text(), 'OK', 'the route’s answer, not a 413 the terminal would resend');
+    const chunks = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 8; i++) c.enqueue(new TextEncoder().encode('y'.repeat(400)));
+        c.close();
+      },
+    });
+    const chunked = await fetch(`${base}/push/T-2`, {
+      method: 'POST',
+      body: chunks,
+      duplex: 'half',
+    } as RequestInit);
+    t.equal(await chunked.text(), 'OK', 'a chunked body past the cap, too');
+    t.same(oversize, ['/push/T-1', '/push/T-2']);
+    t.equal(bodies, 0, 'the handler never saw them');
+    const huge = await fetch(`${base}/push/T-3`, { method: 'POST', body: 'z'.repeat(17 * 1000) });
+    t.equal(huge.status, 413, 'past 16 times the cap it is not even drained');
+    t.same(oversize, ['/push/T-1', '/push/T-2']);
+    t.equal(await count('POST /push/*', 200), 2);
+    t.equal(await count('POST /push/*', 413), 1);
+  },
+);
+
 t.test('stop closes the listener and open connections', async (t) => {
   const { ing } = ingress();
   ing.route('GET', '/x', () => ({ status: 200 }));

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap';
 import { ManualClock } from '../../core/clock.js';
 import { build } from '../../gateway/build.js';
 import { monthRange } from '../../gateway/ledger/report.js';
-import { MonthlyReportSender, previousMonth } from '../../gateway/ledger/report-upstream.js';
+import { MonthlyReportSender, monthsOwed, previousMonth } from '../../gateway/ledger/report-upstream.js';
 import { silentLogger } from '../../gateway/log.js';
 import type { Db } from '../../gateway/store/db.js';
 import { Store } from '../../gateway/store/store.js';
@@ -60,10 +60,10 @@ t.test('queued once per month, in the outbox with a stable id; a restart does no
   let kicks = 0;
   const make = () => sender(store, clock, () => kicks++);
   aRead(store.db, Date.parse('2026-04-20T08:00:00+08:00'));
-  t.equal(make().check(), '2026-04');
-  t.equal(make().check(), null, 'a second sender (a restart) does not queue it again');
+  t.same(make().check(), ['2026-04']);
+  t.same(make().check(), [], 'a second sender (a restart) does not queue it again');
   clock.set(Date.parse('2026-06-01T01:00:00+08:00'));
-  t.equal(make().check(), '2026-05');
+  t.same(make().check(), ['2026-05']);
   const rows = store.db
     .prepare('SELECT event_id AS id, channel, body FROM outbox ORDER BY seq')
     .all() as Array<{
@@ -81,6 +81,7 @@ t.test('queued once per month, in the outbox with a stable id; a restart does no
   const ev = JSON.parse(rows[0]?.body ?? '{}');
   t.match(ev, { specversion: '1.0', type: 'estate.report.monthly', time: '2026-04-30T16:00:00.000Z' });
   t.equal(ev.data.report.month, '2026-04');
+  t.equal(ev.data.late, false, 'sent when its month ended');
   t.match(ev.data.csv, /^section,key,label,building,household,value\n/);
   t.equal(kicks, 2);
 });
@@ -89,13 +90,48 @@ t.test('a box installed this month sends no report for the month before it ran',
   const store = openStore(t);
   const clock = new ManualClock(Date.parse('2026-05-07T10:00:00+08:00'));
   aRead(store.db, Date.parse('2026-05-02T08:00:00+08:00'));
-  t.equal(sender(store, clock).check(), null, 'no April: the box has no read from before May');
-  t.equal(sender(store, clock).check(), null, 'nor after a restart');
+  t.same(sender(store, clock).check(), [], 'no April: the box has no read from before May');
+  t.same(sender(store, clock).check(), [], 'nor after a restart');
   const depth = () => (store.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
   t.equal(depth(), 0, 'nothing in the outbox');
   clock.set(Date.parse('2026-06-01T00:05:00+08:00'));
-  t.equal(sender(store, clock).check(), '2026-05', 'its first report is the month it was installed in');
+  t.same(sender(store, clock).check(), ['2026-05'], 'its first report is the month it was installed in');
   t.equal(depth(), 1);
+});
+
+t.test('a box that was off over several month-ends sends every month it owes, oldest first', async (t) => {
+  const store = openStore(t);
+  const clock = new ManualClock(Date.parse('2026-05-01T00:30:00+08:00'));
+  aRead(store.db, Date.parse('2026-04-20T08:00:00+08:00'));
+  aRead(store.db, Date.parse('2026-06-03T08:00:00+08:00'));
+  t.same(sender(store, clock).check(), ['2026-04']);
+  // Off from early June until 2 September: June, July and August ended unseen.
+  clock.set(Date.parse('2026-09-02T09:00:00+08:00'));
+  t.same(sender(store, clock).check(), ['2026-05', '2026-06', '2026-07', '2026-08']);
+  t.same(sender(store, clock).check(), [], 'once only');
+  const rows = store.db.prepare('SELECT body FROM outbox ORDER BY seq').all() as Array<{ body: string }>;
+  const sent = rows.map((r) => JSON.parse(r.body).data as { month: string; late: boolean; report: unknown });
+  t.same(
+    sent.map((d) => [d.month, d.late]),
+    [
+      ['2026-04', false],
+      ['2026-05', true],
+      ['2026-06', true],
+      ['2026-07', true],
+      ['2026-08', false],
+    ],
+    'the months owed are late; the one just ended is not',
+  );
+  t.match(sent[2]?.report, { month: '2026-06' }, "June's report is June's, not August's");
+});
+
+t.test('months owed: across the year, none, and at most two years', async (t) => {
+  t.same(monthsOwed('2025-11', '2026-02'), ['2025-12', '2026-01', '2026-02']);
+  t.same(monthsOwed('2026-02', '2026-02'), []);
+  const owed = monthsOwed('2020-01', '2026-02');
+  t.equal(owed.length, 24);
+  t.equal(owed[0], '2024-03');
+  t.equal(owed[23], '2026-02');
 });
 
 t.test('a running gateway sends the month that ended to the district system', async (t) => {

@@ -471,6 +471,39 @@ t.test(
   },
 );
 
+t.test(
+  'a tip’s words: operators read them without the phone and ID numbers written in; admins in full',
+  async (t) => {
+    const g = await startGateway(t);
+    const api = client(g);
+    const words = '我是王建国，电话13812345678，身份证310101199001011234，1号楼0101有人转租';
+    const tip = await api.post('/api/tips', {
+      channel: 'phone',
+      householdId: 'H1',
+      content: words,
+      tipster: { name: '王建国', phone: '138-1234-5678' },
+    });
+    t.equal(tip.status, 201);
+    const tid = tip.json.id as string;
+    const cid = tip.json.caseId as string;
+    const seen = {
+      tip: (await api.get(`/api/tips/${tid}`, 'operator')).json.content as string,
+      list: (await api.get('/api/tips', 'operator')).text,
+      case: JSON.stringify((await api.get(`/api/cases/${cid}`, 'operator')).json.evidence),
+      file: JSON.stringify((await api.get('/api/households/H1', 'operator')).json.cases),
+    };
+    for (const [where, text] of Object.entries(seen)) {
+      t.notOk(text.includes('13812345678'), `${where}: no tipster phone for an operator`);
+      t.notOk(text.includes('310101199001011234'), `${where}: no ID number`);
+      t.match(text, /1号楼0101有人转租/, `${where}: the words are still there`);
+    }
+    t.match(seen.tip, /138\*{4}5678/);
+    t.notOk(seen.tip.includes('王建国'), 'nor the tipster’s name');
+    t.equal((await api.get(`/api/tips/${tid}`, 'admin')).json.content, words, 'an admin reads it in full');
+    t.match(JSON.stringify((await api.get(`/api/cases/${cid}`, 'admin')).json.evidence), /13812345678/);
+  },
+);
+
 t.test('a campaign over HTTP: opened by an admin, visited by operators, reported upstream', async (t) => {
   const g = await startGateway(t);
   const api = client(g);

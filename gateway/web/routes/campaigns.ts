@@ -9,7 +9,6 @@ import {
   householdVisits,
 } from '../../ledger/campaign-queries.js';
 import { campaignReport, campaignReportCsv } from '../../ledger/campaign-report.js';
-import { campaignReportPdf } from '../../ledger/campaign-report-pdf.js';
 import type { Campaign } from '../../ledger/campaigns.js';
 import { caseKindLabel } from '../../ledger/case-queries.js';
 import { rejectInput } from '../bad-input.js';
@@ -249,6 +248,8 @@ export const campaignRoutes: RouteModule = (app, w) => {
       const r = campaignReport(d.db, c, d.config.estate, d.clock.now());
       if (req.query.format === 'pdf') {
         w.audit(req, { action: 'report.export', target: `campaign:${c.id}`, detail: { format: 'pdf' } });
+        // pdfkit and fontkit load at the first report, not at start (issue 15: RSS).
+        const { campaignReportPdf } = await import('../../ledger/campaign-report-pdf.js');
         const { pdf, missingGlyphs } = await campaignReportPdf(r, {
           gatewayId: d.config.gateway.id,
           now: d.clock.now(),

@@ -19,16 +19,22 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 export const TIP_HIDDEN = '（举报内容仅操作员可见 — visible to operators only）';
 
 /**
- * The evidence chain as the caller may see it: a tip's content is for operators only; a
- * patrol's note is masked for viewers (ID numbers, phones, the household's names: issue 9);
- * everything else in a chain is already ids, counts, masked credentials and references.
+ * The evidence chain as the caller may see it: a tip's content is for operators only, and
+ * only admins read the phone and ID numbers a tipster wrote into it (the tipster's contact
+ * is theirs alone); a patrol's note is masked for viewers (ID numbers, phones, the
+ * household's names: issue 9); everything else in a chain is already ids, counts, masked
+ * credentials and references.
  */
 export function evidenceFor(
   evidence: Record<string, unknown>,
   masked: boolean,
   names: readonly string[] = [],
+  admin = false,
 ): Record<string, unknown> {
-  if (!masked) return evidence;
+  if (!masked) {
+    if (admin || typeof evidence.tip !== 'string' || typeof evidence.content !== 'string') return evidence;
+    return { ...evidence, content: maskText(evidence.content) };
+  }
   const out = { ...evidence };
   if (typeof out.tip === 'string' && 'content' in out) out.content = TIP_HIDDEN;
   if (typeof out.note === 'string') out.note = maskText(out.note, names);
@@ -82,7 +88,7 @@ function caseListView(w: Web, req: FastifyRequest, c: CaseRow) {
   return {
     ...caseView(c),
     summary: masked ? maskText(c.summary, who) : c.summary,
-    evidence: evidenceFor(c.evidence, masked, who),
+    evidence: evidenceFor(c.evidence, masked, who, req.principal?.role === 'admin'),
     buildingName:
       place?.buildingName ??
       (c.buildingId

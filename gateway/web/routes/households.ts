@@ -181,7 +181,7 @@ export const householdRoutes: RouteModule = (app, w) => {
         cases: listCases(d.db, { householdId: h.id }, 20).map((c) => ({
           ...caseView(c),
           summary: masked ? maskText(c.summary, names) : c.summary,
-          evidence: evidenceFor(c.evidence, masked, names),
+          evidence: evidenceFor(c.evidence, masked, names, req.principal?.role === 'admin'),
         })),
         patrols: (patrolsOf.all(h.id) as PatrolRow[]).map((p) => ({
           ...p,

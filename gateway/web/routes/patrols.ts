@@ -9,7 +9,6 @@ import {
   targetSummary,
 } from '../../ledger/patrol-targets.js';
 import { monthlyReport, reportCsv } from '../../ledger/report.js';
-import { monthlyReportPdf } from '../../ledger/report-pdf.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
@@ -198,6 +197,8 @@ export const patrolRoutes: RouteModule = (app, w) => {
             (b) => [b.id, b.name],
           ),
         );
+        // pdfkit and fontkit load at the first report, not at start (issue 15: RSS).
+        const { monthlyReportPdf } = await import('../../ledger/report-pdf.js');
         const { pdf, missingGlyphs } = await monthlyReportPdf(r, {
           buildingName: (id) => names.get(id) ?? id,
           gatewayId: d.config.gateway.id,

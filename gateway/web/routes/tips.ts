@@ -8,17 +8,21 @@ import type { TipRow } from '../../ledger/tip-rewards.js';
 import { rejectInput } from '../bad-input.js';
 import type { RouteModule } from '../context.js';
 import * as L from '../ledger-schemas.js';
+import { maskText } from '../mask-text.js';
 import * as S from '../schemas.js';
 import * as W from '../schemas-workflow.js';
 import { answerRefusal } from '../workflow-errors.js';
 import { TIP_HIDDEN } from './cases.js';
+
+/** The tipster's own name, masked with the numbers in the tip's words for non-admins. */
+const tipster = (t: TipRow): string[] => (t.contactName ? [t.contactName] : []);
 
 /**
  * Tips and complaints (举报投诉, issue 4) and their rewards (issue 16): recording a tip opens
  * a case; the tips list shows each with its case's state, whether it proved true, and its
  * reward. The tipster's contact is the admin's to read (viewing it is audited); others see
  * it masked, viewers see no tip's words. An operator proposes a reward, a second admin
- * decides it.
+ * decides it. Operators read a tip's words with the phone and ID numbers in them masked.
  */
 export const tipRoutes: RouteModule = (app, w) => {
   const { d, auth } = w;
@@ -40,7 +44,8 @@ export const tipRoutes: RouteModule = (app, w) => {
       householdId: t.householdId,
       buildingId: t.buildingId,
       kind: t.kind,
-      content: w.masked(req) ? TIP_HIDDEN : t.content,
+      // Operators read the words, not the phone or ID numbers a tipster wrote into them.
+      content: w.masked(req) ? TIP_HIDDEN : admin ? t.content : maskText(t.content, tipster(t)),
       caseId: t.caseId,
       caseState: t.caseState,
       substantiated: t.substantiated,

@@ -124,6 +124,28 @@ t.test('push: /notification with string ids and a picture part; from elsewhere r
   t.equal(sim.streaming, 0, 'no stream in push mode');
 });
 
+t.test(
+  'a push over the size cap is answered, not resent, and its record caught up by recordFinder',
+  async (t) => {
+    const sim = await terminal(t, { noRecNoInEvents: false });
+    const { sink, url, driver } = await driverFor(t, [
+      { id: 'D1', port: sim.port, options: { events: 'push', maxPictureBytes: 50_000 } },
+    ]);
+    sim.pushTo(`${url}/notification`);
+    sim.presentFace('F-R00001', [FACE]);
+    await waitFor(() => sink.reads.length === 1, 5000, 'a first push: the cursor the catch-up starts from');
+    // Five 150 KB pictures: past the route's cap of four pictures and 256 KiB.
+    const big = fakeJpeg(150_000);
+    const ev = sim.presentFace('F-R00001', [big, big, big, big, big]);
+    await waitFor(() => sink.reads.length === 2, 10_000, 'the record, fetched by the catch-up');
+    t.equal(sink.reads[1]?.credential.type, 'face');
+    t.equal(sink.reads[1]?.offline, true, 'caught up, so history');
+    t.match(sink.reads[1]?.recordId, String(ev.data.RecNo));
+    t.equal(stat(driver, 'D1', 'push_oversize'), 1, 'counted');
+    t.equal(sim.pushFailures, 0, 'the terminal was answered 200: no resend loop');
+  },
+);
+
 t.test('catch-up after the gateway was down: recordFinder, sorted by RecNo, cursor persisted', async (t) => {
   const sim = await terminal(t, { noRecNoInEvents: false });
   const state = new MemoryDriverState();

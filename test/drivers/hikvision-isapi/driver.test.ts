@@ -208,6 +208,41 @@ t.test(
   },
 );
 
+t.test(
+  'a push over the size cap is answered, not resent, and its record caught up by AcsEvent',
+  async (t) => {
+    const sim = await terminal(t, { replayMax: 0 });
+    const { sink, url, driver } = await driverFor(t, [
+      { id: 'T1', port: sim.port, options: { events: 'push', maxPictureBytes: 50_000 } },
+    ]);
+    sim.pushTo(`${url}/hikvision/T1`);
+    await waitFor(() => sink.online('T1') === true, 5000);
+    sim.presentFace('F-R00001', JPEG);
+    await waitFor(() => sink.reads.length === 1, 5000, 'a first push: the cursor the catch-up starts from');
+    // A 600 KB picture: past the route's cap of three pictures and 256 KiB.
+    const huge = Buffer.concat([
+      JPEG.subarray(0, 12),
+      Buffer.alloc(600_000, 0x55),
+      Buffer.from([0xff, 0xd9]),
+    ]);
+    const ev = sim.presentFace('F-R00001', huge);
+    await waitFor(() => sink.reads.length === 2, 10_000, 'the record, fetched by the catch-up');
+    t.equal(sink.reads[1]?.recordId, `${ev.serialNo}@${Math.floor(ev.time / 1000)}`);
+    t.equal(
+      sink.reads[1]?.image,
+      undefined,
+      'its picture too large to fetch as well: the event kept without it',
+    );
+    t.equal(
+      stat(driver, 'T1', 'picture_oversize'),
+      1,
+      'the picture, fetched by its URL, was over the cap too',
+    );
+    t.equal(stat(driver, 'T1', 'push_oversize'), 1, 'counted');
+    t.equal(sim.pushFailures, 0, 'the terminal was answered 200: no resend loop');
+  },
+);
+
 t.test('Digest-signed pushes for terminals behind NAT', async (t) => {
   const sim = await terminal(t, { pushLogin: { username: 'T1', password: 'push-T1' } });
   const { sink, url } = await driverFor(t, [

@@ -51,6 +51,21 @@ t.test('unlock pulses the coil for the unlock time; deny does nothing', async (t
   t.equal(board1.history.length, 2, 'deny leaves the lock alone');
 });
 
+t.test('an unlock sent before the serial line is open switches on once it opens', async (t) => {
+  // A passage hold is sent at start, before the line has opened (the demo's south gate).
+  const { board1, driver, timers } = setup(t, [{ unit: 1, coil: 1, unlockMs: 3000 }]);
+  await driver.start();
+  t.teardown(() => driver.stop());
+  driver.command('lock1', { id: 'c1', event: 'e1', action: 'unlock' });
+  await timers.until(() => board1.coils[1] === true, 1000);
+  await timers.until(() => board1.coils[1] === false, 3500);
+  t.same(
+    board1.history.map((h) => h.on),
+    [true, false],
+    'switched on when the line opened, off at the end of the pulse',
+  );
+});
+
 t.test('an unlock while the switch-off is on its way opens the door again', async (t) => {
   // Found when the serial integration test stopped sleeping (issue 8): an unlock that
   // came after the board switched off, but before its echo was back, was taken for an

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { round } from '../testkit/stats.js';
+
+/**
+ * What the bench reads of a process from /proc (Linux): CPU time and memory. Wall-clock
+ * throughput on a shared box moves with the other work on it; CPU time per read does much
+ * less, so the bench reports both (issue 15).
+ */
+
+const CLK_TCK = 100; // USER_HZ: /proc/<pid>/stat counts in 1/100 s on Linux
+
+/** utime + stime in ms from the text of /proc/<pid>/stat. */
+export function parseStatCpuMs(stat: string): number {
+  // Fields after the command name (which may hold spaces and parentheses): state is field 3,
+  // utime 14, stime 15, so they are the 12th and 13th after the last ')'.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[11]) + Number(f[12]);
+  if (!Number.isFinite(ticks)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
+  return (ticks * 1000) / CLK_TCK;
+}
+
+/** utime + stime of a process, in ms (0 when it is gone or this is not Linux). */
+export function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    return parseStatCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
+function statusMB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
+  if (!pid) return null;
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? round(Number(m[1]) / 1024, 1) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident set size now, MB (null when the process is gone). */
+export const rssMB = (pid: number | undefined) => statusMB(pid, 'VmRSS');
+
+/** Peak resident set size so far (VmHWM), MB (null when the process is gone). */
+export const peakRssMB = (pid: number | undefined) => statusMB(pid, 'VmHWM');
+
+/** The box's 1-, 5- and 15-minute load average, to print beside every figure. */
+export function loadAverage(): number[] {
+  return loadavg().map((l) => round(l, 2));
+}
+
+/** CPU ms per unit of work between two cpuMs() readings (null when there was no work). */
+export function perUnit(cpuBefore: number, cpuAfter: number, units: number): number | null {
+  return units > 0 ? round((cpuAfter - cpuBefore) / units, 4) : null;
+}

@@ -1,0 +1,94 @@
+import t from 'tap';
+import { benchBrokerConf } from '../../bench/bench-broker.js';
+import { type LoadgenResult, type Measurement, summarizeReps } from '../../bench/independent-summary.js';
+import { parseStatCpuMs, perUnit } from '../../bench/proc.js';
+import { sideBySidePersons, sideBySideRoster } from '../../bench/sbs-roster.js';
+import { selectSections } from '../../bench/sections.js';
+
+const run = (perSecond: number, p99Ms = 1, unanswered = 0): LoadgenResult => ({
+  events: 30_000,
+  answered: 30_000 - unanswered,
+  seconds: 30_000 / perSecond,
+  perSecond,
+  p50Ms: p99Ms / 2,
+  p99Ms,
+  maxMs: p99Ms * 2,
+  unanswered,
+});
+const m = (perSecond: number, p99: number, cpu: number | null, rss: number | null = null): Measurement => ({
+  sat: run(perSecond),
+  at500: run(500, p99),
+  responderCpuMsPerRead: cpu,
+  brokerCpuMsPerRead: 0.04,
+  peakRssMB: rss,
+});
+
+t.test('the ratio is the median of per-rep ratios, each against the ceiling of its own rep', async (t) => {
+  const s = summarizeReps([
+    { ceiling: m(20_000, 1.2, 0.02), gateway: m(12_000, 3, 0.1, 160) },
+    // A rep where the box was busy: both sides slow, the ratio of that rep stays sensible.
+    { ceiling: m(8_000, 1.3, 0.03), gateway: m(6_400, 3.5, 0.12, 170) },
+    { ceiling: m(22_000, 1.1, 0.02), gateway: m(13_200, 2.9, 0.09, 165) },
+  ]);
+  t.same(s.ratios, [0.6, 0.8, 0.6]);
+  t.equal(s.ratioMedian, 0.6);
+  t.equal(s.ceiling.readsPerS, 20_000);
+  t.equal(s.gateway.readsPerS, 12_000);
+  t.equal(s.gateway.at500.p99Ms, 3);
+  t.equal(s.ceiling.at500.p99Ms, 1.2);
+  t.equal(s.p99DeltaMsAt500, 1.8);
+  t.equal(s.gateway.cpuMsPerRead, 0.1);
+  t.equal(s.gateway.peakRssMB, 165);
+  t.equal(s.ceiling.peakRssMB, null, 'no RSS measured for the ceiling');
+});
+
+t.test('unanswered reads are summed over every run of a responder', async (t) => {
+  const g = m(10_000, 3, 0.1);
+  g.sat = run(10_000, 3, 10);
+  const s = summarizeReps([{ ceiling: m(20_000, 1, 0.02), gateway: g }]);
+  t.equal(s.gateway.unanswered, 10);
+  t.equal(s.ceiling.unanswered, 0);
+});
+
+t.test('no reps is an error, not a ratio of NaN', async (t) => {
+  t.throws(() => summarizeReps([]), /no reps/);
+});
+
+t.test('CPU time from /proc/<pid>/stat, with a command name holding spaces and parentheses', async (t) => {
+  // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …
+  const stat = '4242 (node (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 0 0 20 0 11 0';
+  t.equal(parseStatCpuMs(stat), 3250);
+  t.throws(() => parseStatCpuMs('garbage'), /not a \/proc/);
+  t.equal(perUnit(1000, 4000, 30_000), 0.1);
+  t.equal(perUnit(1000, 4000, 0), null, 'no reads, no per-read figure');
+});
+
+t.test('BENCH_ONLY picks sections in run order and rejects unknown names', async (t) => {
+  t.same(selectSections(undefined), ['independent', 'scaling', 'upstream', 'own']);
+  t.same(selectSections('own, independent'), ['independent', 'own']);
+  t.same(selectSections('independent'), ['independent']);
+  t.throws(() => selectSections('indepndent'), /unknown section "indepndent"/);
+});
+
+t.test("the bench broker has mosquitto-bench.conf's settings", async (t) => {
+  const conf = benchBrokerConf(41234, false);
+  t.match(conf, /^listener 41234 127\.0\.0\.1$/m);
+  t.match(conf, /^set_tcp_nodelay true$/m);
+  t.match(conf, /^persistence false$/m);
+  t.notMatch(conf, /max_queued_messages|max_inflight_messages|user root/);
+  t.match(benchBrokerConf(1, true), /^user root$/m);
+});
+
+t.test("side-by-side.sh's roster: three a household, every tenth moved out, faces P00001…", async (t) => {
+  const r = sideBySideRoster(30) as {
+    households: Array<{ residents: Array<{ status: string; credentials: { face: string[] } }> }>;
+  };
+  t.equal(r.households.length, 10);
+  const all = r.households.flatMap((h) => h.residents);
+  t.equal(all.length, 30);
+  t.same(
+    all.filter((p) => p.status === 'moved_out').map((p) => p.credentials.face[0]),
+    ['P00010', 'P00020', 'P00030'],
+  );
+  t.same(sideBySidePersons(3), ['P00001', 'P00002', 'P00003']);
+});
