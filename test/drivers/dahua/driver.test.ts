@@ -132,15 +132,21 @@ t.test(
       { id: 'D1', port: sim.port, options: { events: 'push', maxPictureBytes: 50_000 } },
     ]);
     sim.pushTo(`${url}/notification`);
-    sim.presentFace('F-R00001', [FACE]);
+    // A card first (a face in the same second would be the same record by Dahua's identity).
+    sim.presentCard('04A1B2C3');
     await waitFor(() => sink.reads.length === 1, 5000, 'a first push: the cursor the catch-up starts from');
     // Five 150 KB pictures: past the route's cap of four pictures and 256 KiB.
     const big = fakeJpeg(150_000);
     const ev = sim.presentFace('F-R00001', [big, big, big, big, big]);
     await waitFor(() => sink.reads.length === 2, 10_000, 'the record, fetched by the catch-up');
-    t.equal(sink.reads[1]?.credential.type, 'face');
+    t.equal(sink.reads[0]?.credential.type, 'card');
+    t.equal(sink.reads[1]?.credential.type, 'face', 'the oversize face event, not the card again');
     t.equal(sink.reads[1]?.offline, true, 'caught up, so history');
-    t.match(sink.reads[1]?.recordId, String(ev.data.RecNo));
+    t.equal(
+      Math.floor((sink.reads[1]?.ts ?? 0) / 1000),
+      Math.floor(ev.time / 1000),
+      'the oversize event, by its time',
+    );
     t.equal(stat(driver, 'D1', 'push_oversize'), 1, 'counted');
     t.equal(sim.pushFailures, 0, 'the terminal was answered 200: no resend loop');
   },
