@@ -22,7 +22,6 @@ import { RosterIndex } from '../gateway/roster/roster-index.js';
 import { RosterState } from '../gateway/roster/roster-state.js';
 import { type Db, openDb } from '../gateway/store/db.js';
 import { Store } from '../gateway/store/store.js';
-import type { SyncFn } from '../gateway/store/wal-sync.js';
 import { Outbox } from '../gateway/upstream/outbox.js';
 import { testConfig } from './config.js';
 import { tmpDir } from './tmp.js';
@@ -41,8 +40,6 @@ export interface PipelineKitOptions {
   detectors?: Detector[];
   passes?: PassIndex;
   clock?: Clock;
-  /** How the store syncs its WAL after a commit (default fdatasync): a slow or failing one. */
-  syncWal?: SyncFn;
 }
 
 /** A door command the pipeline sent, with the journal rows committed when it was sent. */
@@ -118,7 +115,7 @@ export function pipelineKit(t: Test, opts: PipelineKitOptions = {}): PipelineKit
   const config = testConfig(opts.config);
   const clock = opts.clock ?? systemClock;
   const db = openDb(path.join(dir, 'g.db'));
-  const store = Store.of(db, { syncWal: opts.syncWal });
+  const store = Store.of(db);
   const metrics = createMetrics();
   const log = silentLogger();
   const live = new LiveBus();
@@ -146,7 +143,6 @@ export function pipelineKit(t: Test, opts: PipelineKitOptions = {}): PipelineKit
     passes: opts.passes,
   });
   t.teardown(() => {
-    store.wal.close();
     db.close();
     cleanup();
   });

@@ -1,9 +1,6 @@
 /**
  * The batcher: group commit and replay slices. Every read that arrived in one turn of the
- * event loop shares one transaction (group commit). Its WAL sync runs off the event loop
- * (store/wal-sync.ts); a commit made while one runs starts a second, and while two run,
- * reads gather for one commit when one returns (or sooner, once batchMaxRows wait): their
- * acks would wait for a sync either way. Live reads never queue behind
+ * event loop shares one fsynced transaction (group commit). Live reads never queue behind
  * a replayed backlog: each turn commits every live read on its own, then one bounded slice
  * of the backlog, and yields to I/O between slices.
  *
@@ -17,9 +14,6 @@ const RETRY_MIN_MS = 250;
 /** Longest wait between tries while the journal cannot commit, ms. */
 const RETRY_MAX_MS = 5000;
 
-/** The WAL syncs, as the batcher sees them. */
-export type SyncState = 'idle' | 'running' | 'full';
-
 /** What the batcher drives. */
 export interface BatchHooks<T> {
   /**
@@ -29,15 +23,9 @@ export interface BatchHooks<T> {
   ready(item: T): boolean;
   /**
    * Commits a batch (one transaction) and answers it. False: nothing was committed; the
-   * batcher holds the batch and tries it again later. Must not throw. `urgent`: doors
-   * (or held reads) wait for it; false for a backlog slice, whose sync may wait.
+   * batcher holds the batch and tries it again later. Must not throw.
    */
-  commit(batch: T[], urgent: boolean): boolean;
-  /**
-   * The WAL syncs: none running, some running (a new commit starts its own), or full (no
-   * sync can start: what is queued waits for one to return, then kick()).
-   */
-  syncing?(): SyncState;
+  commit(batch: T[]): boolean;
 }
 
 /** The store settings of design.md §4's group commit. */
@@ -63,8 +51,6 @@ export class Batcher<T> {
   #retry: NodeJS.Timeout | undefined;
   /** When (monotonic ms) the last live read was committed; slices shrink while doors are busy. */
   #lastLiveMs = Number.NEGATIVE_INFINITY;
-  /** A slice was committed since the last sync returned (at most one per sync while doors answer). */
-  #sliceWaits = false;
   /** Smoothed cost of one backlog row in a commit, ms (checks, inserts, its share of fsync). */
   #rowMs = 0;
 
@@ -81,12 +67,6 @@ export class Batcher<T> {
   /** A commit failed and has not succeeded since: the journal cannot take reads. */
   get blocked(): boolean {
     return this.#blocked;
-  }
-
-  /** The WAL sync returned: commit what gathered meanwhile. */
-  kick(): void {
-    this.#sliceWaits = false;
-    if (this.size > 0) this.#schedule();
   }
 
   /** Queues a read a door is waiting for: committed in the next turn, before any backlog. */
@@ -134,8 +114,8 @@ export class Batcher<T> {
    * Commits a batch; on failure holds it (`front`: a held slice goes back where it was)
    * and blocks until the retry.
    */
-  #commit(batch: T[], front = false, urgent = true): boolean {
-    if (this.#hooks.commit(batch, urgent)) {
+  #commit(batch: T[], front = false): boolean {
+    if (this.#hooks.commit(batch)) {
       this.#retryMs = RETRY_MIN_MS;
       return true;
     }
@@ -154,8 +134,6 @@ export class Batcher<T> {
   readonly #flush = (): void => {
     this.#scheduled = false;
     if (this.#blocked) return;
-    const sync = this.#hooks.syncing?.() ?? 'idle';
-    if (sync === 'full' && this.#waitForSync()) return;
     // Live reads are committed and answered first, on their own: a door waits for its
     // own commit, never for a slice of backlog. Then one slice of what a failed commit
     // held, or of the backlog, so that it keeps moving however busy the doors are.
@@ -165,20 +143,15 @@ export class Batcher<T> {
       this.#lastLiveMs = performance.now();
       if (!this.#commit(live)) return;
     }
-    // While doors answer, one slice per sync: a sync then flushes one slice, not megabytes
-    // of replay, and a live read waits for one short sync.
-    if (sync !== 'idle' && this.#sliceWaits && this.#doorsBusy()) return;
     if (this.#held.length > 0) {
-      this.#sliceWaits = true;
       const slice = this.#held.splice(0, this.#opts.batchMaxRows);
       if (!this.#commit(slice, true)) return;
     } else if (this.#backlog.length > 0) {
-      this.#sliceWaits = true;
       const slice: T[] = [];
       const n = Math.min(this.#backlog.length, this.#sliceRows());
       const t0 = performance.now();
       for (const item of this.#backlog.splice(0, n)) if (this.#hooks.ready(item)) slice.push(item);
-      if (slice.length > 0 && !this.#commit(slice, false, false)) return;
+      if (slice.length > 0 && !this.#commit(slice)) return;
       const ms = performance.now() - t0;
       this.#rowMs = this.#rowMs === 0 ? ms / n : 0.8 * this.#rowMs + (0.2 * ms) / n;
     }
@@ -186,26 +159,10 @@ export class Batcher<T> {
   };
 
   /**
-   * With no sync free to start: whether to leave what is queued until one returns
-   * (kick()). Its acks would wait for that anyway, so reads gather for one commit. While
-   * doors answer, the backlog waits too (a replay committing at full speed made each sync
-   * flush megabytes: live p50 13 → 144 ms in npm run bench). With no door answered for a
-   * second, a backlog of batchMaxRows commits without waiting.
-   */
-  #waitForSync(): boolean {
-    return this.#doorsBusy() || this.size < this.#opts.batchMaxRows;
-  }
-
-  /** A door was answered within the last second. */
-  #doorsBusy(): boolean {
-    return performance.now() - this.#lastLiveMs <= 1000;
-  }
-
-  /**
    * How many backlog rows the next slice takes. With no door answered for a second (a
    * replay at night, `estate-gateway replay`) the whole batchMaxRows; while doors are
    * answering, as many as fit in store.replaySliceMs, because a live read that arrives
-   * during a slice waits for it (and for the sync that covers it). Measured (npm run bench, 100,000 records replayed at
+   * during a slice waits for it. Measured (npm run bench, 100,000 records replayed at
    * ~23,000/s): 256-row slices, live p50/p99 8.6/41–53 ms; ~2 ms slices, 5/32–36 ms at
    * 8 % less replay speed (the rest of the p99 is not spent in the gateway).
    */

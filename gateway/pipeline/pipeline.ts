@@ -15,7 +15,6 @@ import type { DoorSignals } from '../doors/door-signals.js';
 import type { LogLimiter } from '../log-limit.js';
 import type { Metrics } from '../metrics.js';
 import type { RosterIndex } from '../roster/roster-index.js';
-import type { Store } from '../store/store.js';
 import type { Act } from './act.js';
 import { Batcher } from './batcher.js';
 import { type Check, isRejected } from './check.js';
@@ -23,7 +22,7 @@ import { Failover } from './failover.js';
 import type { Journal } from './journal.js';
 import { errorCode, type JournalFaultView } from './journal-fault.js';
 import { Pending, pendingKey } from './pending.js';
-import type { Committed, Raised, Recorder } from './record.js';
+import type { Raised, Recorder } from './record.js';
 
 export type { Detector, EntryContext } from './detector.js';
 
@@ -31,8 +30,6 @@ export type { Detector, EntryContext } from './detector.js';
 export interface PipelineStages {
   config: Config;
   journal: Journal;
-  /** Whose WAL a deferred commit waits on before its doors and acknowledgements. */
-  store: Store;
   check: Check;
   recorder: Recorder;
   act: Act;
@@ -52,11 +49,9 @@ const RESOLVED = Promise.resolve();
 
 /**
  * The pipeline of design.md §4, the read sink of every driver: dedupe → check → batcher →
- * record (journal row, decision, alerts and outbox in one transaction) → WAL sync → act
- * (doors, live view) → acknowledgement. A read is acknowledged only once its commit is on
- * disk; the same reader's record id is recorded once however often it is sent. The fsync
- * runs off the event loop (store/wal-sync.ts): while one batch syncs the next is checked
- * and committed; a read sent again meanwhile is the one in flight.
+ * record (journal row, decision, alerts and outbox in one transaction) → act (doors,
+ * live view) → acknowledgement. A read is acknowledged only once its commit is on disk;
+ * the same reader's record id is recorded once however often it is sent.
  *
  * While the journal cannot commit (issue 12 item 1) a live read is answered at once by
  * its door's policy (store-policy.ts) and held, unacknowledged and without its image,
@@ -71,10 +66,6 @@ export class Pipeline implements ReadSink {
   readonly #batcher: Batcher<Pending>;
   readonly #failover: Failover;
   #stopping = false;
-  /** Reads committed whose WAL sync has not returned yet. */
-  #syncing = 0;
-  /** The last WAL sync failed: the journal cannot make reads durable until one succeeds. */
-  #syncFailed = false;
 
   constructor(stages: PipelineStages) {
     this.#s = stages;
@@ -86,14 +77,13 @@ export class Pipeline implements ReadSink {
     });
     this.#batcher = new Batcher(stages.config.store, {
       ready: (item) => item.checked !== null || this.#check(item),
-      commit: (batch, urgent) => this.#commit(batch, urgent),
-      syncing: () => (stages.store.wal.full ? 'full' : stages.store.wal.busy ? 'running' : 'idle'),
+      commit: (batch) => this.#commit(batch),
     });
   }
 
   /** Whether the journal commits, and what a failure has cost so far (health). */
   get store(): JournalFaultView & { held: number } {
-    return this.#failover.view(this.#held);
+    return this.#failover.view(this.#batcher.size);
   }
 
   /** The roster index reads are resolved against. */
@@ -106,14 +96,9 @@ export class Pipeline implements ReadSink {
     return this.#s.recorder.recorded;
   }
 
-  /** Reads waiting for their commit or its sync. */
+  /** Reads waiting for their commit. */
   get backlog(): number {
-    return this.#held;
-  }
-
-  /** Reads not acknowledged yet: queued, held, or committed and waiting for the WAL sync. */
-  get #held(): number {
-    return this.#batcher.size + this.#syncing;
+    return this.#batcher.size;
   }
 
   submit(read: CredentialRead): Promise<void> {
@@ -130,7 +115,7 @@ export class Pipeline implements ReadSink {
       return inFlight.promise;
     }
     const item = new Pending(key, read, reader);
-    if (this.#batcher.blocked || this.#syncFailed) return this.#submitWhileFailing(item);
+    if (this.#batcher.blocked) return this.#submitWhileFailing(item);
     this.#pending.set(key, item);
     // A replayed backlog is checked slice by slice at commit time, so arriving in a
     // flood it costs a live read at most one slice, not the whole flood.
@@ -153,7 +138,7 @@ export class Pipeline implements ReadSink {
   #submitWhileFailing(item: Pending): Promise<void> {
     const { read } = item;
     read.image = undefined;
-    if (this.#held >= this.#s.config.store.maxHeldReads)
+    if (this.#batcher.size >= this.#s.config.store.maxHeldReads)
       return this.#failover.refuse(item, () => this.#check(item));
     this.#pending.set(item.key, item);
     if (read.offline) this.#batcher.backlog(item);
@@ -163,7 +148,7 @@ export class Pipeline implements ReadSink {
         this.#batcher.live(item);
       } else this.#batcher.backlog(item);
     }
-    this.#s.metrics.heldReads.set(this.#held);
+    this.#s.metrics.heldReads.set(this.#batcher.size);
     return item.promise;
   }
 
@@ -234,8 +219,6 @@ export class Pipeline implements ReadSink {
   async drain(): Promise<void> {
     this.#stopping = true;
     const left = await this.#batcher.drain();
-    // Committed reads are acknowledged once synced; a sync that fails now refuses them.
-    await this.#s.store.wal.idle();
     if (left.length === 0) return;
     this.#s.log.error({ reads: left.length }, 'journal cannot commit at shutdown: reads left unacknowledged');
     const err = Object.assign(new Error('the journal could not commit before shutdown'), {
@@ -248,65 +231,32 @@ export class Pipeline implements ReadSink {
   }
 
   /**
-   * Records a batch; once it is on disk, doors, acknowledgements, live view. If the commit
-   * failed: the doors that wait are answered by their policy, and the batch is held for the
-   * batcher to try again; nothing is acknowledged.
+   * Records a batch; then doors, acknowledgements, live view. If it failed: the doors
+   * that wait are answered by their policy, and the batch is held for the batcher to try
+   * again; nothing is acknowledged.
    */
-  #commit(batch: Pending[], urgent: boolean): boolean {
-    let done: Committed;
+  #commit(batch: Pending[]): boolean {
+    const { act } = this.#s;
+    let raised: Raised[];
     try {
-      done = this.#s.recorder.commit(
+      raised = this.#s.recorder.commit(
         batch.map((item) => item.result),
         this.#s.clock.now(),
       );
     } catch (err) {
       if (errorCode(err) === 'STORE_CLOSED') {
         // Closed for good (stopped): no retry will succeed; refuse, the sender delivers again.
-        this.#refuse(batch, err as Error);
+        for (const item of batch) {
+          this.#pending.delete(item.key);
+          item.reject(err as Error);
+        }
         return true;
       }
-      const held = this.#held + batch.length;
+      const held = this.#batcher.size + batch.length;
       this.#failover.failed(err, batch, this.#pending.values(), held);
       return false;
     }
-    if (!done.syncPending) {
-      this.#release(batch, done.raised);
-      return true;
-    }
-    this.#syncing += batch.length;
-    // While the disk cannot sync, a door does not wait for it: its policy answers now.
-    if (this.#syncFailed) for (const item of batch) this.#failover.answerNow(item);
-    this.#s.store.wal.after((err) => this.#synced(batch, done.raised, err), urgent);
-    return true;
-  }
-
-  /**
-   * A batch's WAL sync returned. On failure (EIO, ENOSPC…) nothing is acknowledged: the
-   * journal is failing as if the commit had (health, alert, doors by policy, new reads
-   * held) and the batch waits for the next try; true keeps it waiting. At shutdown it is
-   * refused instead, for the sender to deliver again.
-   */
-  #synced(batch: Pending[], raised: Raised[], err: Error | null): boolean {
-    if (err === null) {
-      this.#syncing -= batch.length;
-      this.#syncFailed = false;
-      this.#release(batch, raised);
-      return false;
-    }
-    if (this.#stopping) {
-      this.#syncing -= batch.length;
-      this.#refuse(batch, err);
-      return false;
-    }
-    this.#syncFailed = true;
-    this.#failover.failed(err, batch, this.#pending.values(), this.#held);
-    return true;
-  }
-
-  /** A batch is on disk: doors, acknowledgements, live view, upstream. */
-  #release(batch: Pending[], raised: Raised[]): void {
-    const { act } = this.#s;
-    this.#failover.committed(this.#held);
+    this.#failover.committed(this.#batcher.size);
     for (const item of batch) {
       this.#pending.delete(item.key);
       const c = item.result;
@@ -317,13 +267,6 @@ export class Pipeline implements ReadSink {
     }
     act.announce(raised);
     this.#s.afterCommit?.();
-    this.#batcher.kick();
-  }
-
-  #refuse(batch: Pending[], err: Error): void {
-    for (const item of batch) {
-      this.#pending.delete(item.key);
-      item.reject(err);
-    }
+    return true;
   }
 }

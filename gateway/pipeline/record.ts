@@ -22,17 +22,6 @@ import type { PersonCardCheck } from './person-card.js';
 /** An alert a commit raised (true) or updated (false), for the live view after the commit. */
 export type Raised = [AlertRecord, boolean];
 
-/** What a batch's commit did. */
-export interface Committed {
-  /** The alerts it raised or updated. */
-  raised: Raised[];
-  /**
-   * Its WAL frames still wait for their fsync (store.wal.after): nothing that says "on
-   * disk" — a door, an acknowledgement — may follow before. False: it is on disk now.
-   */
-  syncPending: boolean;
-}
-
 /** What the record stage is built from. */
 export interface RecordDeps {
   store: Store;
@@ -65,13 +54,12 @@ export class Recorder {
   }
 
   /**
-   * Records a batch in one transaction, without blocking on its fsync (the caller waits
-   * for store.wal when `syncPending`), and returns the alerts it raised. A read the
+   * Records a batch in one transaction and returns the alerts it raised. A read the
    * journal had already keeps seq 0 and raises nothing. On failure (disk full, I/O error)
    * the transaction has rolled back: the stages' memory is put back to what the database
    * holds, and the error is thrown on, so that nothing is acknowledged.
    */
-  commit(batch: readonly Checked[], now: number): Committed {
+  commit(batch: readonly Checked[], now: number): Raised[] {
     const { metrics } = this.#d;
     const raised: Raised[] = [];
     const before = this.#recorded;
@@ -80,10 +68,8 @@ export class Recorder {
       for (const c of b) this.#record(c, t, out);
       for (const det of this.#d.detectors) det.endBatch?.(t);
     });
-    const tx = this.#transaction;
-    let syncPending: boolean;
     try {
-      syncPending = this.#d.store.deferredCommit(() => tx(batch, now, raised));
+      this.#transaction(batch, now, raised);
     } catch (err) {
       this.#recorded = before;
       // Counted here, logged by the pipeline's JournalFault: once per failure, not per commit.
@@ -96,7 +82,7 @@ export class Recorder {
     }
     metrics.commitSeconds.observe(Number(process.hrtime.bigint() - t0) / 1e9);
     metrics.batchRows.observe(batch.length);
-    return { raised, syncPending };
+    return raised;
   }
 
   /**

@@ -37,19 +37,14 @@ t.test('replays are deduplicated in flight and after commit', async (t) => {
 });
 
 t.test('a live read never waits behind a replayed backlog', async (t) => {
-  const { pipeline: p, commands, rows, db } = pipelineKit(t);
+  const { pipeline: p, commands, rows } = pipelineKit(t);
   const backlog = Array.from({ length: 2000 }, () =>
     p.submit(read({ offline: true, ts: Date.now() - 3_600_000 })),
   );
-  const r = read();
-  const live = p.submit(r);
+  const live = p.submit(read());
   await live;
   t.equal(commands.length, 1);
-  t.equal(
-    db.prepare('SELECT seq FROM journal WHERE record_id = ?').pluck().get(r.recordId),
-    1,
-    'the live read is committed before any of the backlog',
-  );
+  t.equal(commands[0]?.committedRows, 1, 'the live read is committed and answered before any of the backlog');
   await Promise.all(backlog);
   t.equal(rows(), 2001);
   t.equal(commands.length, 1, 'offline replays are not answered');
