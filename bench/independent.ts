@@ -1,14 +1,14 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import path from 'node:path';
-import { Daemon, writeConfig } from '../testkit/daemon.js';
+import { Daemon } from '../testkit/daemon.js';
 import { freePort } from '../testkit/ports.js';
 import { tmpDir } from '../testkit/tmp.js';
 import { type BenchBroker, startBenchBroker } from './bench-broker.js';
 import { startHealthy } from './gateway-up.js';
 import { type LoadgenResult, type Measurement, type Rep, summarizeReps } from './independent-summary.js';
 import { cpuMs, loadAverage, peakRssMB, perUnit } from './proc.js';
-import { sideBySidePersons, sideBySideRoster } from './sbs-roster.js';
+import { SBS_READERS, sideBySideGateway } from './sbs-gateway.js';
+import { sideBySidePersons } from './sbs-roster.js';
 
 /**
  * The independent pair of `npm run bench` (issue 15), measured as the reviewers'
@@ -31,8 +31,6 @@ export interface IndependentOptions {
 }
 
 const BENCH_DIR = path.join(import.meta.dirname, '..', '..', 'bench');
-const ROOT = path.join(import.meta.dirname, '..', '..');
-const READERS = Array.from({ length: 20 }, (_, i) => `L${String(i).padStart(2, '0')}`);
 /**
  * The ceiling's topic prefix: as long as acs/v1, so its frames are the same size, but not
  * the gateway's. On acs/v1 (as side-by-side.sh does it), the stopped gateway's persistent
@@ -85,7 +83,7 @@ async function measure(broker: BenchBroker, pid: number | undefined, prefix: str
     '--persons',
     sideBySidePersons().join(','),
     '--reader-ids',
-    READERS.join(','),
+    SBS_READERS.join(','),
     '--prefix',
     prefix,
   ];
@@ -107,25 +105,14 @@ export async function runIndependent(o: IndependentOptions) {
   const { dir, cleanup } = tmpDir('bench-indep-');
   try {
     const httpPort = await freePort();
-    const file = writeConfig(dir, {
-      estate: { id: 'SH-SBS', name: 'side-by-side' },
-      gateway: { id: 'gw-sbs' },
-      log: { level: 'warn' },
-      http: { host: '127.0.0.1', port: httpPort },
-      mqtt: { url: broker.url },
-      doors: [{ id: 'GATE', name: '大门' }],
-      readers: READERS.map((id) => ({ id, door: 'GATE' })),
+    const file = sideBySideGateway(dir, {
+      estateId: 'SH-SBS',
+      estateName: 'side-by-side',
+      gatewayId: 'gw-sbs',
+      httpPort,
+      mqttUrl: broker.url,
+      residents: o.residents,
     });
-    const rosterFile = path.join(dir, 'roster.json');
-    writeFileSync(rosterFile, JSON.stringify(sideBySideRoster(o.residents)));
-    execFileSync(process.execPath, [
-      path.join(ROOT, 'dist', 'cli', 'main.js'),
-      'roster',
-      'import',
-      rosterFile,
-      '--config',
-      file,
-    ]);
     const reps: Array<Rep & { load: number[] }> = [];
     for (let i = 0; i < o.reps; i++) {
       const echo = await startEcho(broker.url);

@@ -1,7 +1,6 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { Daemon, writeConfig } from '../testkit/daemon.js';
+import { Daemon } from '../testkit/daemon.js';
 import { freePort } from '../testkit/ports.js';
 import { tmpDir } from '../testkit/tmp.js';
 import { type BenchBroker, startBenchBroker } from './bench-broker.js';
@@ -9,7 +8,8 @@ import { startHealthy } from './gateway-up.js';
 import { loadgen } from './independent.js';
 import type { LoadgenResult } from './independent-summary.js';
 import { cpuMs, loadAverage, peakRssMB, perUnit } from './proc.js';
-import { sideBySidePersons, sideBySideRoster } from './sbs-roster.js';
+import { SBS_READERS, sideBySideGateway } from './sbs-gateway.js';
+import { sideBySidePersons } from './sbs-roster.js';
 
 /**
  * The upstream section of `npm run bench` (issue 15, item 6): one gateway with
@@ -42,8 +42,6 @@ export interface SinkResult {
 }
 
 const BENCH_DIR = path.join(import.meta.dirname, '..', '..', 'bench');
-const ROOT = path.join(import.meta.dirname, '..', '..');
-const READERS = Array.from({ length: 20 }, (_, i) => `L${String(i).padStart(2, '0')}`);
 
 /** Starts the sink; resolves with its result line once it reports. */
 async function startSink(url: string): Promise<{ child: ChildProcess; result: Promise<SinkResult> }> {
@@ -83,7 +81,14 @@ async function phase(
   const d0 = cpuMs(district.pid);
   const t0 = performance.now();
   const load: LoadgenResult = await loadgen([
-    ...['--url', readers.url, '--persons', sideBySidePersons().join(','), '--reader-ids', READERS.join(',')],
+    ...[
+      '--url',
+      readers.url,
+      '--persons',
+      sideBySidePersons().join(','),
+      '--reader-ids',
+      SBS_READERS.join(','),
+    ],
     ...args,
   ]);
   const delivered = await sink.result;
@@ -107,26 +112,15 @@ export async function runUpstream(o: UpstreamOptions) {
   const { dir, cleanup } = tmpDir('bench-upstream-');
   const httpPort = await freePort();
   const daemon = (() => {
-    const file = writeConfig(dir, {
-      estate: { id: 'SH-UP', name: 'upstream' },
-      gateway: { id: 'gw-up' },
-      log: { level: 'warn' },
-      http: { host: '127.0.0.1', port: httpPort },
-      mqtt: { url: readers.url },
+    const file = sideBySideGateway(dir, {
+      estateId: 'SH-UP',
+      estateName: 'upstream',
+      gatewayId: 'gw-up',
+      httpPort,
+      mqttUrl: readers.url,
+      residents: o.residents,
       upstream: { enabled: true, url: district.url, access: 'all' },
-      doors: [{ id: 'GATE', name: '大门' }],
-      readers: READERS.map((id) => ({ id, door: 'GATE' })),
     });
-    const rosterFile = path.join(dir, 'roster.json');
-    writeFileSync(rosterFile, JSON.stringify(sideBySideRoster(o.residents)));
-    execFileSync(process.execPath, [
-      path.join(ROOT, 'dist', 'cli', 'main.js'),
-      'roster',
-      'import',
-      rosterFile,
-      '--config',
-      file,
-    ]);
     return new Daemon(file, httpPort);
   })();
   try {
