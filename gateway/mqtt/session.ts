@@ -106,7 +106,7 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
   readonly #subIds = new Set<number>();
   #queue: Outgoing[] = [];
   #socket: net.Socket | undefined;
-  /** The socket corked for this turn's writes (see #send). */
+  /** The socket corked for this callback's writes (see #send). */
   #corked: net.Socket | undefined;
   #connected = false;
   #stopped = true;
@@ -610,10 +610,12 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
   }
 
   /**
-   * Writes a packet. Every packet of one event-loop turn leaves in one write (issue 15: a
-   * commit's door commands and their PUBACKs went out as a syscall and a TCP segment each,
-   * for the gateway and the broker alike); the socket is uncorked in the next turn's check
-   * phase, which comes before any timer or I/O wait.
+   * Writes a packet. The packets of one callback leave in one write (issue 15: a commit's
+   * door commands and their PUBACKs went out as a syscall and a TCP segment each, for the
+   * gateway and the broker alike): the socket is corked at the first and uncorked two
+   * microtask hops later, once the commit's promise callbacks (the PUBACKs) have written
+   * too. Not later: until the next check phase (as before) a live read's door command
+   * waited behind the replay slice committed after it and the next turn's I/O.
    */
   #send(packet: Packet): void {
     const v = this.#o.protocolVersion;
@@ -640,11 +642,19 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     if (this.#corked !== s) {
       this.#corked = s;
       s.cork();
-      setImmediate(this.#uncork);
+      queueMicrotask(this.#uncorkSoon);
     }
     s.write(bytes);
     this.#lastSent = Date.now();
   }
+
+  /**
+   * The first hop: a commit resolves its reads' promises after it writes their door
+   * commands, so their PUBACK callbacks are queued before the uncork this queues.
+   */
+  readonly #uncorkSoon = (): void => {
+    queueMicrotask(this.#uncork);
+  };
 
   readonly #uncork = (): void => {
     const s = this.#corked;

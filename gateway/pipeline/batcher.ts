@@ -4,6 +4,11 @@
  * a replayed backlog: each turn commits every live read on its own, then one bounded slice
  * of the backlog, and yields to I/O between slices.
  *
+ * The live commit and the slice are two callbacks of the same check phase, so the promise
+ * callbacks of the live commit (the door commands and PUBACKs leave there: session.ts
+ * uncorks in a microtask) run between them: a door is answered before the slice starts,
+ * not after the slice's fsync and the next turn's I/O (issue 15, live p99 under replay).
+ *
  * When a commit fails (disk full, I/O error) its batch is held, the batcher is blocked
  * and tries again after a delay that doubles up to RETRY_MAX_MS: no commit per arriving
  * read, no error per read, and space that returns is noticed within seconds (issue 12).
@@ -107,7 +112,9 @@ export class Batcher<T> {
   #schedule(): void {
     if (this.#scheduled || this.#blocked) return;
     this.#scheduled = true;
-    setImmediate(this.#flush);
+    // Queued together, so both run in the next check phase with only microtasks between.
+    setImmediate(this.#flushLive);
+    setImmediate(this.#flushSlice);
   }
 
   /**
@@ -131,32 +138,56 @@ export class Batcher<T> {
     return false;
   }
 
-  readonly #flush = (): void => {
+  /** The first callback of a turn: live reads, committed and answered on their own. */
+  readonly #flushLive = (): void => {
+    if (!this.#blocked) this.#commitLive();
+  };
+
+  /** The second: one slice, after the live commit's doors and acknowledgements are out. */
+  readonly #flushSlice = (): void => {
     this.#scheduled = false;
-    if (this.#blocked) return;
-    // Live reads are committed and answered first, on their own: a door waits for its
-    // own commit, never for a slice of backlog. Then one slice of what a failed commit
-    // held, or of the backlog, so that it keeps moving however busy the doors are.
-    const live = this.#live;
-    this.#live = [];
-    if (live.length > 0) {
-      this.#lastLiveMs = performance.now();
-      if (!this.#commit(live)) return;
-    }
-    if (this.#held.length > 0) {
-      const slice = this.#held.splice(0, this.#opts.batchMaxRows);
-      if (!this.#commit(slice, true)) return;
-    } else if (this.#backlog.length > 0) {
-      const slice: T[] = [];
-      const n = Math.min(this.#backlog.length, this.#sliceRows());
-      const t0 = performance.now();
-      for (const item of this.#backlog.splice(0, n)) if (this.#hooks.ready(item)) slice.push(item);
-      if (slice.length > 0 && !this.#commit(slice)) return;
-      const ms = performance.now() - t0;
-      this.#rowMs = this.#rowMs === 0 ? ms / n : 0.8 * this.#rowMs + (0.2 * ms) / n;
-    }
+    if (this.#blocked || !this.#commitSlice()) return;
     if (this.size > 0) this.#schedule();
   };
+
+  /** Both at once (drain, and the retry after a failed commit). */
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    if (this.#blocked || !this.#commitLive() || !this.#commitSlice()) return;
+    if (this.size > 0) this.#schedule();
+  };
+
+  /**
+   * Live reads are committed and answered first, on their own: a door waits for its own
+   * commit, never for a slice of backlog. False: the commit failed (held, blocked).
+   */
+  #commitLive(): boolean {
+    const live = this.#live;
+    if (live.length === 0) return true;
+    this.#live = [];
+    this.#lastLiveMs = performance.now();
+    return this.#commit(live);
+  }
+
+  /**
+   * One slice of what a failed commit held, or of the backlog, so that it keeps moving
+   * however busy the doors are. False: the commit failed (held, blocked).
+   */
+  #commitSlice(): boolean {
+    if (this.#held.length > 0) {
+      const slice = this.#held.splice(0, this.#opts.batchMaxRows);
+      return this.#commit(slice, true);
+    }
+    if (this.#backlog.length === 0) return true;
+    const slice: T[] = [];
+    const n = Math.min(this.#backlog.length, this.#sliceRows());
+    const t0 = performance.now();
+    for (const item of this.#backlog.splice(0, n)) if (this.#hooks.ready(item)) slice.push(item);
+    if (slice.length > 0 && !this.#commit(slice)) return false;
+    const ms = performance.now() - t0;
+    this.#rowMs = this.#rowMs === 0 ? ms / n : 0.8 * this.#rowMs + (0.2 * ms) / n;
+    return true;
+  }
 
   /**
    * How many backlog rows the next slice takes. With no door answered for a second (a

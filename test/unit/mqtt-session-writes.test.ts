@@ -1,0 +1,96 @@
+import net from 'node:net';
+import mqttPacket, { type Packet } from 'mqtt-packet';
+import pino from 'pino';
+import t, { type Test } from 'tap';
+import { MqttSession } from '../../gateway/mqtt/session.js';
+import { waitFor } from '../../testkit/wait.js';
+
+/**
+ * When the session's writes leave (issue 15, live p99 while a reader replays): a commit's
+ * door command and the PUBACK of its read go out together, in one write, before the next
+ * callback of the same check phase (where the batcher commits a replay slice) — not in
+ * the next turn of the event loop.
+ */
+
+/** A broker that accepts one session, grants its subscription and sends it one read. */
+async function fakeBroker(t: Test) {
+  const got: Packet[] = [];
+  const server = net.createServer((sock) => {
+    const parser = mqttPacket.parser({ protocolVersion: 5 });
+    const send = (p: Packet) => sock.write(mqttPacket.generate(p, { protocolVersion: 5 }));
+    parser.on('packet', (p: Packet) => {
+      got.push(p);
+      if (p.cmd === 'connect') send({ cmd: 'connack', sessionPresent: false, reasonCode: 0 });
+      if (p.cmd === 'subscribe') {
+        send({ cmd: 'suback', messageId: p.messageId, granted: [1] });
+        send({
+          cmd: 'publish',
+          topic: 'acs/v1/readers/R1/events',
+          payload: Buffer.from('{"id":"r-1"}'),
+          qos: 1,
+          messageId: 7,
+          retain: false,
+          dup: false,
+        });
+      }
+    });
+    sock.on('data', (b) => parser.parse(b));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  return { port: (server.address() as net.AddressInfo).port, got };
+}
+
+t.test("a commit's door command and PUBACK leave in one write before the next callback", async (t) => {
+  const { port, got } = await fakeBroker(t);
+  // Every write the session's socket makes, in order with the test's own steps.
+  const events: string[] = [];
+  const proto = net.Socket.prototype as unknown as {
+    _writev: (this: net.Socket, chunks: Array<{ chunk: Buffer }>, cb: (e?: Error) => void) => void;
+    _write: (this: net.Socket, chunk: Buffer, enc: string, cb: (e?: Error) => void) => void;
+  };
+  const { _writev, _write } = proto;
+  const ours = (s: net.Socket) => s.remotePort === port;
+  proto._writev = function (chunks, cb) {
+    if (ours(this)) events.push(`write of ${chunks.length} packets`);
+    _writev.call(this, chunks, cb);
+  };
+  proto._write = function (chunk, enc, cb) {
+    if (ours(this)) events.push('write of 1 packet');
+    _write.call(this, chunk, enc, cb);
+  };
+  t.teardown(() => Object.assign(proto, { _writev, _write }));
+
+  const session = new MqttSession({
+    url: `mqtt://127.0.0.1:${port}`,
+    clientId: 'writes-test',
+    protocolVersion: 5,
+    sessionExpirySeconds: 60,
+    receiveMaximum: 100,
+    keepaliveSeconds: 60,
+    reconnect: { minMs: 100, maxMs: 200 },
+    log: pino({ level: 'silent' }),
+  });
+  t.teardown(() => session.stop());
+  let committed!: () => void;
+  const done = new Promise<void>((r) => {
+    committed = r;
+  });
+  session.subscribe('acs/v1/readers/+/events', () => {
+    // Like the batcher: the live commit and the slice after it, queued together.
+    setImmediate(() => {
+      events.length = 0;
+      session.publish('acs/v1/readers/R1/commands', '{"action":"unlock"}', { qos: 1 });
+      committed();
+    });
+    setImmediate(() => events.push('next callback'));
+    return done;
+  });
+  await session.start();
+  await waitFor(() => events.includes('next callback'), 5000, 'the read to be answered');
+  t.same(events, ['write of 2 packets', 'next callback'], 'command and PUBACK together, first');
+  await waitFor(() => got.some((p) => p.cmd === 'puback'), 5000, 'the PUBACK at the broker');
+  const order = got.filter((p) => p.cmd === 'publish' || p.cmd === 'puback').map((p) => p.cmd);
+  t.same(order, ['publish', 'puback'], 'the door command, then the acknowledgement of its read');
+  t.equal(got.find((p) => p.cmd === 'puback')?.messageId, 7, 'the read is the one acknowledged');
+});
