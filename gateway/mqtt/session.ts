@@ -77,6 +77,12 @@ interface Conn {
 
 const CONNACK_TIMEOUT_MS = 10_000;
 
+/**
+ * Reads waiting for their commit past which a session reads at most one socket chunk
+ * (~64 KB, a few hundred replayed reads) per turn of the event loop.
+ */
+const READ_BURST = 64;
+
 // mqtt-packet pre-builds a 2-byte Buffer for each of the 65,536 packet ids at its first
 // generate: ~6 MB of heap held for the life of the daemon (issue 15, RSS). Building the two
 // bytes per packet costs a pooled 2-byte slice; the setting is the library's own and covers
@@ -398,7 +404,20 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       }
       parser.parse(frame);
     }, malformed);
-    socket.on('data', (buf: Buffer) => framer.push(buf));
+    socket.on('data', (buf: Buffer) => {
+      framer.push(buf);
+      // Paced reading (issue 15): a reader replaying its offline buffer fills the socket
+      // faster than slices commit, and libuv reads a readable socket up to 32 times in one
+      // poll: hundreds of reads parsed before the live reads' commit of this turn. Once a
+      // chunk leaves this many reads waiting, the next chunk waits for the next turn; a
+      // live reader (a few reads outstanding) is never paced.
+      if (conn.acks.length >= READ_BURST && !socket.isPaused()) {
+        socket.pause();
+        setImmediate(() => {
+          if (conn.acks.length < this.#o.receiveMaximum && !socket.destroyed) socket.resume();
+        });
+      }
+    });
     parser.on('error', malformed);
     parser.on('packet', (p: Packet) => {
       switch (p.cmd) {

@@ -12,8 +12,8 @@ import { waitFor } from '../../testkit/wait.js';
  * the next turn of the event loop.
  */
 
-/** A broker that accepts one session, grants its subscription and sends it one read. */
-async function fakeBroker(t: Test) {
+/** A broker that accepts one session, grants its subscription and sends it `reads` reads. */
+async function fakeBroker(t: Test, reads = 1) {
   const got: Packet[] = [];
   const server = net.createServer((sock) => {
     const parser = mqttPacket.parser({ protocolVersion: 5 });
@@ -23,15 +23,22 @@ async function fakeBroker(t: Test) {
       if (p.cmd === 'connect') send({ cmd: 'connack', sessionPresent: false, reasonCode: 0 });
       if (p.cmd === 'subscribe') {
         send({ cmd: 'suback', messageId: p.messageId, granted: [1] });
-        send({
-          cmd: 'publish',
-          topic: 'acs/v1/readers/R1/events',
-          payload: Buffer.from('{"id":"r-1"}'),
-          qos: 1,
-          messageId: 7,
-          retain: false,
-          dup: false,
-        });
+        // All in one write: as a broker delivers a replayed backlog.
+        const frames = Array.from({ length: reads }, (_, k) =>
+          mqttPacket.generate(
+            {
+              cmd: 'publish',
+              topic: 'acs/v1/readers/R1/events',
+              payload: Buffer.from(`{"id":"r-${k + 1}","pad":"${'x'.repeat(100)}"}`),
+              qos: 1,
+              messageId: 7 + k,
+              retain: false,
+              dup: false,
+            },
+            { protocolVersion: 5 },
+          ),
+        );
+        sock.write(Buffer.concat(frames));
       }
     });
     sock.on('data', (b) => parser.parse(b));
@@ -39,6 +46,21 @@ async function fakeBroker(t: Test) {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => server.close(() => r())));
   return { port: (server.address() as net.AddressInfo).port, got };
+}
+
+function sessionAt(t: Test, port: number, receiveMaximum = 100): MqttSession {
+  const session = new MqttSession({
+    url: `mqtt://127.0.0.1:${port}`,
+    clientId: 'writes-test',
+    protocolVersion: 5,
+    sessionExpirySeconds: 60,
+    receiveMaximum,
+    keepaliveSeconds: 60,
+    reconnect: { minMs: 100, maxMs: 200 },
+    log: pino({ level: 'silent' }),
+  });
+  t.teardown(() => session.stop());
+  return session;
 }
 
 t.test("a commit's door command and PUBACK leave in one write before the next callback", async (t) => {
@@ -61,17 +83,7 @@ t.test("a commit's door command and PUBACK leave in one write before the next ca
   };
   t.teardown(() => Object.assign(proto, { _writev, _write }));
 
-  const session = new MqttSession({
-    url: `mqtt://127.0.0.1:${port}`,
-    clientId: 'writes-test',
-    protocolVersion: 5,
-    sessionExpirySeconds: 60,
-    receiveMaximum: 100,
-    keepaliveSeconds: 60,
-    reconnect: { minMs: 100, maxMs: 200 },
-    log: pino({ level: 'silent' }),
-  });
-  t.teardown(() => session.stop());
+  const session = sessionAt(t, port);
   let committed!: () => void;
   const done = new Promise<void>((r) => {
     committed = r;
@@ -93,4 +105,47 @@ t.test("a commit's door command and PUBACK leave in one write before the next ca
   const order = got.filter((p) => p.cmd === 'publish' || p.cmd === 'puback').map((p) => p.cmd);
   t.same(order, ['publish', 'puback'], 'the door command, then the acknowledgement of its read');
   t.equal(got.find((p) => p.cmd === 'puback')?.messageId, 7, 'the read is the one acknowledged');
+});
+
+t.test('a replaying reader is read one socket chunk per turn; nothing is lost', async (t) => {
+  const reads = 3000; // ~420 KB: several socket chunks
+  const { port } = await fakeBroker(t, reads);
+  const session = sessionAt(t, port, 10_000);
+  let handled = 0;
+  /** Reads handled between two check phases, and whether the socket was paused there. */
+  const turns: Array<{ reads: number; paused: boolean }> = [];
+  let last = 0;
+  const check = () => {
+    turns.push({ reads: handled - last, paused: session.paused });
+    last = handled;
+  };
+  const waiting: Array<() => void> = [];
+  session.subscribe('acs/v1/readers/+/events', () => {
+    // The first read of a turn looks at the socket in this turn's check phase.
+    if (handled++ === last) setImmediate(check);
+    return new Promise<void>((r) => waiting.push(r)); // not committed yet: still waiting
+  });
+  await session.start();
+  await waitFor(() => handled === reads, 10_000, 'every read to be handled');
+  const busy = turns.filter((x) => x.reads > 0);
+  t.ok(busy[0]?.paused, 'paused in the check phase after the first chunk (the live commit goes first)');
+  const most = Math.max(...busy.map((x) => x.reads));
+  t.ok(most <= 65_536 / 140 + 1, `at most one 64 KB chunk of reads a turn (most: ${most})`);
+  t.ok(busy.length >= 5, `the backlog came in over several turns (${busy.length})`);
+  for (const r of waiting) r();
+  t.equal(handled, reads, 'every read handled once');
+});
+
+t.test('a live reader, with a few reads waiting, is never paced', async (t) => {
+  const { port } = await fakeBroker(t, 20);
+  const session = sessionAt(t, port, 10_000);
+  let handled = 0;
+  const pausedSeen: boolean[] = [];
+  session.subscribe('acs/v1/readers/+/events', () => {
+    if (handled++ === 0) setImmediate(() => pausedSeen.push(session.paused));
+    return new Promise<void>(() => undefined);
+  });
+  await session.start();
+  await waitFor(() => handled === 20 && pausedSeen.length === 1, 5000, 'the 20 reads');
+  t.same(pausedSeen, [false]);
 });
