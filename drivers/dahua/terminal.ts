@@ -1,6 +1,4 @@
-import type { Logger } from 'pino';
-import type { Clock } from '../../core/clock.js';
-import type { DoorCommand, ReadSink, RejectReason } from '../../core/contracts.js';
+import type { DoorCommand, RejectReason } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
 import { oversizePush, prefixed, sendDoorOpen, TerminalCounters } from '../http/counters.js';
 import { Cursor } from '../http/cursor.js';
@@ -8,7 +6,7 @@ import { DeviceHttp } from '../http/device-http.js';
 import { parseDeviceTime } from '../http/device-time.js';
 import { HeldStream } from '../http/held-stream.js';
 import { TerminalSession } from '../http/terminal-session.js';
-import type { DriverState, TerminalLogin } from '../types.js';
+import type { VendorTerminalDeps } from '../http/vendor-driver.js';
 import { type DahuaAssembled, DahuaAssembler } from './assembler.js';
 import { catchUpRecords } from './catch-up.js';
 import { CGI, DAHUA_BOUNDARY } from './constants.js';
@@ -16,15 +14,7 @@ import { type DahuaEvent, mapDahua } from './event.js';
 import type { DahuaOptions } from './options.js';
 
 /** What a terminal is built from. */
-export interface DahuaTerminalDeps {
-  readerId: string;
-  options: DahuaOptions;
-  sink: ReadSink;
-  log: Logger;
-  clock: Clock;
-  state: DriverState;
-  login: () => TerminalLogin | undefined;
-}
+export type DahuaTerminalDeps = VendorTerminalDeps<DahuaOptions>;
 
 type Source = 'push' | 'stream' | 'catchup';
 

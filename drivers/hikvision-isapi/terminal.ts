@@ -1,6 +1,4 @@
-import type { Logger } from 'pino';
-import type { Clock } from '../../core/clock.js';
-import type { DoorCommand, ReadSink, RejectReason } from '../../core/contracts.js';
+import type { DoorCommand, RejectReason } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
 import { oversizePush, prefixed, sendDoorOpen, TerminalCounters } from '../http/counters.js';
 import { Cursor } from '../http/cursor.js';
@@ -8,7 +6,7 @@ import { DeviceHttp } from '../http/device-http.js';
 import { parseDeviceTime } from '../http/device-time.js';
 import { HeldStream } from '../http/held-stream.js';
 import { TerminalSession } from '../http/terminal-session.js';
-import type { DriverState, TerminalLogin } from '../types.js';
+import type { VendorTerminalDeps } from '../http/vendor-driver.js';
 import { type AssembledEvent, HikAssembler } from './assembler.js';
 import { catchUpAcs, fetchPicture } from './catch-up.js';
 import { HIK_BOUNDARY, ISAPI, unlockSeconds } from './constants.js';
@@ -19,15 +17,7 @@ import type { HikOptions } from './options.js';
 import { localTimeOf, parseResponseStatus, remoteDoorXml } from './wire.js';
 
 /** What a terminal is built from. */
-export interface HikTerminalDeps {
-  readerId: string;
-  options: HikOptions;
-  sink: ReadSink;
-  log: Logger;
-  clock: Clock;
-  state: DriverState;
-  login: () => TerminalLogin | undefined;
-}
+export type HikTerminalDeps = VendorTerminalDeps<HikOptions>;
 
 /** Where an event came from: a person at the door now, or history. */
 type Source = 'push' | 'stream' | 'catchup';
