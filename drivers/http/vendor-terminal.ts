@@ -8,6 +8,13 @@ import { TerminalSession } from './terminal-session.js';
 import type { VendorTerminal } from './terminal-set.js';
 import type { VendorTerminalDeps } from './vendor-driver.js';
 
+/**
+ * How far back a new terminal's first catch-up searches when its first record was lost
+ * (ms): wide enough for a terminal clock minutes off the gateway's; what it finds twice is
+ * deduplicated by record id.
+ */
+const FIRST_RECORD_LOOKBACK_MS = 10 * 60_000;
+
 /** The options every vendor terminal has (each vendor's options extend them). */
 export interface VendorTerminalOptions {
   host: string;
@@ -93,8 +100,13 @@ export abstract class VendorTerminalBase<O extends VendorTerminalOptions> implem
     this.deps.sink.reject(this.readerId, reason, detail);
   }
 
-  /** A push too large to read: answered as received, its record fetched by a catch-up (counters.ts). */
+  /**
+   * A push too large to read: answered as received, its record fetched by a catch-up
+   * (counters.ts). On a terminal with no cursor yet (its first record), the catch-up
+   * searches the last few minutes by time, so that record is not lost either.
+   */
   oversizePush(): void {
+    this.cursor.startAt(this.deps.clock.now() - FIRST_RECORD_LOOKBACK_MS);
     oversizePush({
       readerId: this.readerId,
       counters: this.counters,
