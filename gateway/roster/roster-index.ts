@@ -1,5 +1,6 @@
 import type { CredentialKind } from '../../core/codes.js';
 import type { Db } from '../store/db.js';
+import { KeyTable } from './key-table.js';
 import type { Household, Resident, RosterSnapshot } from './model.js';
 
 /**
@@ -29,19 +30,19 @@ class Interner {
 /**
  * The roster in memory, for O(1) lookups on the hot path: every read resolves its
  * credential here, never in SQLite. Built whole and swapped atomically when the roster
- * changes. One map per credential kind, keyed by the stored key itself (no per-entry
- * concatenated strings).
+ * changes. One table per credential kind, keyed by the stored key itself (no per-entry
+ * concatenated strings), packed (key-table.ts): the keys are most of the roster's strings.
  */
 export class RosterIndex {
   readonly households = new Map<string, Household>();
   readonly residents = new Map<string, ResidentRef>();
   readonly #members = new Map<string, ResidentRef[]>();
-  readonly #byKind: Record<CredentialKind, Map<string, ResidentRef>> = {
-    face: new Map(),
-    card: new Map(),
-    idcard: new Map(),
-    fingerprint: new Map(),
-    qrcode: new Map(),
+  readonly #byKind: Record<CredentialKind, KeyTable<ResidentRef>> = {
+    face: new KeyTable(),
+    card: new KeyTable(),
+    idcard: new KeyTable(),
+    fingerprint: new KeyTable(),
+    qrcode: new KeyTable(),
   };
   #credentials = 0;
   readonly #intern = new Interner();
@@ -52,6 +53,7 @@ export class RosterIndex {
     for (const h of s.households) idx.#addHousehold(h);
     for (const r of s.residents) idx.#addResident(r);
     for (const c of s.credentials) idx.#addCredential(c.kind, c.key, c.residentId);
+    idx.#trim();
     return idx;
   }
 
@@ -76,6 +78,7 @@ export class RosterIndex {
       .iterate() as IterableIterator<Row>) {
       idx.#addCredential(c.kind as CredentialKind, c.key as string, c.residentId as string);
     }
+    idx.#trim();
     return idx;
   }
 
@@ -85,7 +88,7 @@ export class RosterIndex {
       id: h.id,
       buildingId: i.of(h.buildingId),
       entranceId: i.of(h.entranceId),
-      room: h.room,
+      room: i.of(h.room),
       housingType: i.of(h.housingType),
       leaseStart: i.of(h.leaseStart),
       leaseEnd: i.of(h.leaseEnd),
@@ -118,6 +121,15 @@ export class RosterIndex {
       map.set(key, r);
       this.#credentials++;
     }
+  }
+
+  /**
+   * Gives back what the growing structures keep in reserve once the index is built: a
+   * member list grown by push() holds room for 16 more, 2.5 MB over 20,000 households.
+   */
+  #trim(): void {
+    for (const [hid, list] of this.#members) this.#members.set(hid, list.slice());
+    for (const table of Object.values(this.#byKind)) table.trim();
   }
 
   /** The resident a credential belongs to, if any. */

@@ -1,0 +1,54 @@
+import t from 'tap';
+import { KeyTable } from '../../gateway/roster/key-table.js';
+
+// The packed credential-key table (issue 15, RSS): it must answer exactly as a Map would.
+
+t.test('answers as a Map over many keys, through growth, replacement and trimming', async (t) => {
+  const table = new KeyTable<number>();
+  const map = new Map<string, number>();
+  const keys: string[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    keys.push(`F-R${String(i).padStart(5, '0')}`);
+    keys.push((0x10000000 + i).toString(16).toUpperCase());
+    if (i % 50 === 0) keys.push(`${i}`.repeat(13)); // long keys, as ID-number HMACs are
+  }
+  keys.push('', 'é-latin1-ü', 'x');
+  keys.forEach((k, i) => {
+    table.set(k, i);
+    map.set(k, i);
+  });
+  // Replacing a value keeps one entry, as Map.set does.
+  for (let i = 0; i < keys.length; i += 7) {
+    table.set(keys[i] as string, -i);
+    map.set(keys[i] as string, -i);
+  }
+  t.equal(table.size, map.size);
+  const check = () => {
+    let wrong = 0;
+    for (const [k, v] of map) if (table.get(k) !== v) wrong++;
+    return wrong;
+  };
+  t.equal(check(), 0, 'every key gives its value');
+  table.trim();
+  t.equal(check(), 0, 'the same after trim()');
+  for (const absent of ['F-R99999', 'F-R0000', 'F-R000001', '1000000', 'y', 'F-R0000\u0000'])
+    t.equal(table.get(absent), undefined, `absent ${JSON.stringify(absent)}`);
+  table.set('after-trim', 1);
+  t.equal(table.get('after-trim'), 1, 'still takes keys after trim()');
+  t.equal(check(), 0);
+});
+
+t.test('keys with characters beyond Latin-1 are kept too', async (t) => {
+  const table = new KeyTable<string>();
+  table.set('人脸-001', 'a');
+  table.set('人脸-002', 'b');
+  table.set('\u0101', 'c'); // same low byte as 'A' (0x01 + 0x100): must not collide with it
+  table.set('\u0001', 'd');
+  table.set('人脸-001', 'e');
+  t.equal(table.get('人脸-001'), 'e');
+  t.equal(table.get('人脸-002'), 'b');
+  t.equal(table.get('\u0101'), 'c');
+  t.equal(table.get('\u0001'), 'd');
+  t.equal(table.get('人脸-003'), undefined);
+  t.equal(table.size, 4);
+});
