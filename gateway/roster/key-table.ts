@@ -10,17 +10,32 @@
  */
 export class KeyTable<V> {
   /** Key characters (Latin-1), entry i at #offsets[i]…#offsets[i+1]. */
-  #pool = new Uint8Array(1024);
+  #pool: Uint8Array;
   #poolUsed = 0;
-  #offsets = new Int32Array(65);
+  #offsets: Int32Array;
+  /** Grown by push(): a `new Array(n)` this long would be a slow dictionary-mode array. */
   #values: V[] = [];
+  #count = 0;
   /** Open addressing, linear probing: entry number + 1, 0 = empty; kept at most half full. */
-  #slots = new Int32Array(128);
+  #slots: Int32Array;
   #wide: Map<string, V> | undefined;
+
+  /**
+   * `expect`: how many keys and characters are coming, when known (the roster counts them
+   * first), so the arrays are made once at their size: growing them by doubling leaves the
+   * outgrown copies with the allocator, megabytes of RSS that are not given back.
+   */
+  constructor(expect: { keys: number; chars: number } = { keys: 64, chars: 1024 }) {
+    this.#pool = new Uint8Array(Math.max(16, expect.chars));
+    this.#offsets = new Int32Array(Math.max(2, expect.keys + 1));
+    let slots = 16;
+    while (slots < 2 * expect.keys) slots *= 2;
+    this.#slots = new Int32Array(slots);
+  }
 
   /** Number of distinct keys. */
   get size(): number {
-    return this.#values.length + (this.#wide?.size ?? 0);
+    return this.#count + (this.#wide?.size ?? 0);
   }
 
   /** The value of `key`, if present. */
@@ -46,16 +61,16 @@ export class KeyTable<V> {
       return;
     }
     this.#append(key, value);
-    this.#slots[slot] = this.#values.length;
-    if (this.#values.length * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
+    this.#slots[slot] = this.#count;
+    if (this.#count * 2 > this.#slots.length) this.#rehash(this.#slots.length * 2);
   }
 
-  /** Gives back the slack the growing arrays keep (call once the table is built). */
+  /** Gives back the room left over when fewer keys came than expected or the arrays grew. */
   trim(): void {
-    const n = this.#values.length;
-    this.#pool = this.#pool.slice(0, this.#poolUsed);
-    this.#offsets = this.#offsets.slice(0, n + 1);
-    this.#values = this.#values.slice();
+    const n = this.#count;
+    if (this.#pool.length > this.#poolUsed) this.#pool = this.#pool.slice(0, this.#poolUsed);
+    if (this.#offsets.length > n + 1) this.#offsets = this.#offsets.slice(0, n + 1);
+    this.#values = this.#values.slice(); // push() leaves up to half again in reserve
   }
 
   /** The slot holding `key` (of hash `h`), or the empty slot where it would go. */
@@ -85,7 +100,7 @@ export class KeyTable<V> {
     }
     for (let i = 0; i < len; i++) this.#pool[this.#poolUsed + i] = key.charCodeAt(i);
     this.#poolUsed += len;
-    const n = this.#values.length;
+    const n = this.#count;
     if (n + 2 > this.#offsets.length) {
       const grown = new Int32Array(this.#offsets.length * 2);
       grown.set(this.#offsets);
@@ -93,6 +108,7 @@ export class KeyTable<V> {
     }
     this.#offsets[n + 1] = this.#poolUsed;
     this.#values.push(value);
+    this.#count = n + 1;
   }
 
   #rehash(size: number): void {
@@ -100,7 +116,7 @@ export class KeyTable<V> {
     const mask = size - 1;
     const pool = this.#pool;
     const offsets = this.#offsets;
-    for (let e = 1; e <= this.#values.length; e++) {
+    for (let e = 1; e <= this.#count; e++) {
       let h = FNV_OFFSET;
       for (let i = offsets[e - 1] as number; i < (offsets[e] as number); i++)
         h = Math.imul(h ^ (pool[i] as number), FNV_PRIME);

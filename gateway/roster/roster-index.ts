@@ -11,6 +11,7 @@ import type { Household, Resident, RosterSnapshot } from './model.js';
 export type ResidentRef = Pick<Resident, 'id' | 'householdId' | 'role' | 'status' | 'validFrom' | 'validTo'>;
 
 type Row = Record<string, unknown>;
+type KeysExpected = { keys: number; chars: number };
 
 /**
  * One copy of each repeated value (statuses, roles, building ids, dates): SQLite hands
@@ -37,19 +38,31 @@ export class RosterIndex {
   readonly households = new Map<string, Household>();
   readonly residents = new Map<string, ResidentRef>();
   readonly #members = new Map<string, ResidentRef[]>();
-  readonly #byKind: Record<CredentialKind, KeyTable<ResidentRef>> = {
-    face: new KeyTable(),
-    card: new KeyTable(),
-    idcard: new KeyTable(),
-    fingerprint: new KeyTable(),
-    qrcode: new KeyTable(),
-  };
+  readonly #byKind: Record<CredentialKind, KeyTable<ResidentRef>>;
   #credentials = 0;
   readonly #intern = new Interner();
 
+  /** `expect`: the credential keys coming per kind, so their tables are made at size. */
+  constructor(expect: Partial<Record<CredentialKind, KeysExpected>> = {}) {
+    const table = (kind: CredentialKind) => new KeyTable<ResidentRef>(expect[kind]);
+    this.#byKind = {
+      face: table('face'),
+      card: table('card'),
+      idcard: table('idcard'),
+      fingerprint: table('fingerprint'),
+      qrcode: table('qrcode'),
+    };
+  }
+
   /** Builds the index from a snapshot (tests, the simulator). */
   static fromSnapshot(s: RosterSnapshot): RosterIndex {
-    const idx = new RosterIndex();
+    const expect: Partial<Record<CredentialKind, KeysExpected>> = {};
+    for (const c of s.credentials) {
+      const e = (expect[c.kind] ??= { keys: 0, chars: 0 });
+      e.keys++;
+      e.chars += c.key.length;
+    }
+    const idx = new RosterIndex(expect);
     for (const h of s.households) idx.#addHousehold(h);
     for (const r of s.residents) idx.#addResident(r);
     for (const c of s.credentials) idx.#addCredential(c.kind, c.key, c.residentId);
@@ -59,7 +72,12 @@ export class RosterIndex {
 
   /** Builds the index straight from SQLite rows, without an intermediate snapshot. */
   static load(db: Db): RosterIndex {
-    const idx = new RosterIndex();
+    const expect: Partial<Record<CredentialKind, KeysExpected>> = {};
+    for (const k of db
+      .prepare('SELECT kind, count(*) AS keys, sum(length(key)) AS chars FROM credentials GROUP BY kind')
+      .all() as Array<KeysExpected & { kind: CredentialKind }>)
+      expect[k.kind] = { keys: k.keys, chars: k.chars };
+    const idx = new RosterIndex(expect);
     for (const h of db
       .prepare(
         `SELECT id, building_id AS buildingId, entrance_id AS entranceId, room, housing_type AS housingType,

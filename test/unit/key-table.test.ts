@@ -52,3 +52,20 @@ t.test('keys with characters beyond Latin-1 are kept too', async (t) => {
   t.equal(table.get('人脸-003'), undefined);
   t.equal(table.size, 4);
 });
+
+t.test('a table made for more or fewer keys than come answers the same', async (t) => {
+  for (const expect of [
+    { keys: 0, chars: 0 },
+    { keys: 10, chars: 50 },
+    { keys: 5_000, chars: 100_000 },
+  ]) {
+    const table = new KeyTable<number>(expect);
+    for (let i = 0; i < 1_000; i++) table.set(`K${i}`, i);
+    table.trim();
+    let wrong = 0;
+    for (let i = 0; i < 1_000; i++) if (table.get(`K${i}`) !== i) wrong++;
+    t.equal(wrong, 0, `expected ${expect.keys} keys`);
+    t.equal(table.size, 1_000);
+    t.equal(table.get('K1000'), undefined);
+  }
+});
