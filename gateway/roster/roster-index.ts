@@ -1,6 +1,6 @@
 import type { CredentialKind } from '../../core/codes.js';
 import type { Db } from '../store/db.js';
-import { KeyTable } from './key-table.js';
+import { KEY_BYTES_SQL, KeyTable, keyBytes } from './key-table.js';
 import type { Household, Resident, RosterSnapshot } from './model.js';
 
 /**
@@ -60,7 +60,7 @@ export class RosterIndex {
     for (const c of s.credentials) {
       const e = (expect[c.kind] ??= { keys: 0, chars: 0 });
       e.keys++;
-      e.chars += c.key.length;
+      e.chars += keyBytes(c.key);
     }
     const idx = new RosterIndex(expect);
     for (const h of s.households) idx.#addHousehold(h);
@@ -74,7 +74,7 @@ export class RosterIndex {
   static load(db: Db): RosterIndex {
     const expect: Partial<Record<CredentialKind, KeysExpected>> = {};
     for (const k of db
-      .prepare('SELECT kind, count(*) AS keys, sum(length(key)) AS chars FROM credentials GROUP BY kind')
+      .prepare(`SELECT kind, count(*) AS keys, sum(${KEY_BYTES_SQL}) AS chars FROM credentials GROUP BY kind`)
       .all() as Array<KeysExpected & { kind: CredentialKind }>)
       expect[k.kind] = { keys: k.keys, chars: k.chars };
     const idx = new RosterIndex(expect);

@@ -1,5 +1,6 @@
+import Database from 'better-sqlite3';
 import t from 'tap';
-import { KeyTable } from '../../gateway/roster/key-table.js';
+import { KEY_BYTES_SQL, KeyTable, keyBytes } from '../../gateway/roster/key-table.js';
 
 // The packed credential-key table (issue 15, RSS): it must answer exactly as a Map would.
 
@@ -69,3 +70,57 @@ t.test('a table made for more or fewer keys than come answers the same', async (
     t.equal(table.get('K1000'), undefined);
   }
 });
+
+t.test('hex keys kept as pairs stay distinct from every other spelling', async (t) => {
+  const keys = [
+    'ab12', // lower hex: two bytes
+    'AB12', // upper hex: the same bytes, another key
+    'aB12', // mixed case: kept as characters
+    '\u00ab\u0012', // characters whose bytes are the packed 'ab12'
+    'ab1', // odd length
+    '1234', // digits only
+    '12', // the same digits, shorter
+    'f'.repeat(64),
+    'F'.repeat(64),
+    '0'.repeat(64),
+    'abcdefgh', // not hex past 'f'
+  ];
+  const table = new KeyTable<number>({ keys: 2, chars: 4 });
+  keys.forEach((k, i) => table.set(k, i));
+  table.trim();
+  keys.forEach((k, i) => t.equal(table.get(k), i, JSON.stringify(k)));
+  for (const absent of ['Ab12', 'ab13', 'AB1', '123', '1234 ', 'f'.repeat(63), 'f'.repeat(66)])
+    t.equal(table.get(absent), undefined, `absent ${JSON.stringify(absent)}`);
+  t.equal(table.size, keys.length);
+});
+
+t.test(
+  'SQLite counts the bytes of a key as keyBytes() does (the roster sizes its tables by it)',
+  async (t) => {
+    const db = new Database(':memory:');
+    t.teardown(() => db.close());
+    db.exec('CREATE TABLE credentials (key TEXT)');
+    const keys = [
+      'ab12',
+      'AB12',
+      'aB12',
+      'ab1',
+      '1234',
+      '',
+      'F-R00001',
+      '1000000A',
+      'f'.repeat(64),
+      '人脸-01',
+      'abcg',
+    ];
+    const ins = db.prepare('INSERT INTO credentials (key) VALUES (?)');
+    for (const k of keys) ins.run(k);
+    const rows = db.prepare(`SELECT key, ${KEY_BYTES_SQL} AS bytes FROM credentials`).all() as Array<{
+      key: string;
+      bytes: number;
+    }>;
+    for (const r of rows) t.equal(r.bytes, keyBytes(r.key), JSON.stringify(r.key));
+    t.equal(keyBytes('f'.repeat(64)), 32);
+    t.equal(keyBytes('F-R00001'), 8);
+  },
+);
