@@ -8,7 +8,7 @@
  * drifted, not a password. The snapshot URI must point at the camera itself: a camera (or
  * someone who took it over) cannot send the gateway, with the camera's password, elsewhere.
  */
-import { Cam, type CamProfile } from 'onvif';
+import type { Cam, CamProfile } from 'onvif';
 import { DigestClient } from '../../core/digest.js';
 import { call, cameraError, failureOf } from './calls.js';
 import { fetchSnapshot } from './snapshot-fetch.js';
@@ -50,7 +50,7 @@ export class OnvifCamera {
 
   /** Reads the camera's clock (no login needed by the spec); returns its time. */
   async clock(deadline: number): Promise<number> {
-    const cam = this.#cam(deadline);
+    const cam = await this.#cam(deadline);
     const t = await call<Date>(deadline, 'GetSystemDateAndTime', (cb) => cam.getSystemDateAndTime(cb));
     const camTime = t instanceof Date ? t.getTime() : Number.NaN;
     if (!Number.isFinite(camTime))
@@ -82,7 +82,7 @@ export class OnvifCamera {
   }
 
   async #connect(deadline: number): Promise<Session> {
-    const cam = this.#cam(deadline);
+    const cam = await this.#cam(deadline);
     const t = await call<Date>(deadline, 'GetSystemDateAndTime', (cb) => cam.getSystemDateAndTime(cb));
     if (t instanceof Date) this.clockOffsetMs = t.getTime() - Date.now();
     await this.#authed(cam, deadline, 'GetCapabilities', (cb) => cam.getCapabilities(cb));
@@ -154,7 +154,12 @@ export class OnvifCamera {
     return url;
   }
 
-  #cam(deadline: number): Cam {
+  /**
+   * A fresh library object. The library (and its XML stack, ~2 MB of heap) is loaded on the
+   * first call, so a gateway without cameras never carries it.
+   */
+  async #cam(deadline: number): Promise<Cam> {
+    const { Cam } = await import('onvif');
     const u = this.s.url;
     const https = u.protocol === 'https:';
     return new Cam({

@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { SerialPortStream } from '@serialport/stream';
 import type { Logger } from 'pino';
-import { SerialPort } from 'serialport';
 import { GatewayError } from '../../core/errors.js';
 import type { FrameParser } from './parser.js';
 import type { ParserItem } from './splitter.js';
@@ -11,8 +10,18 @@ import type { Timers } from './timers.js';
 /** A serialport binding: the OS one in production, MockBinding (or a simulator) in tests. */
 export type SerialBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
 
-/** The OS binding serialport detects for this platform. */
-export const defaultBinding: SerialBinding = SerialPort.binding;
+/**
+ * The OS binding serialport detects for this platform. The library (its native module and
+ * parsers) is loaded at the first open, so a gateway without serial readers never carries it.
+ */
+export const defaultBinding: SerialBinding = {
+  open: async (options) => (await osBinding()).open(options),
+  list: async () => (await osBinding()).list(),
+};
+
+async function osBinding(): Promise<SerialBinding> {
+  return (await import('serialport')).SerialPort.binding;
+}
 
 /** Reopen backoff (style.md: "reopen with backoff"). */
 export interface Backoff {
