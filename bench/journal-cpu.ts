@@ -11,10 +11,13 @@ import { tmpDir } from '../testkit/tmp.js';
  * `node dist/bench/journal-cpu.js [reads] [batch]`: the journal stage alone — the dedupe
  * lookup per read and one transaction of `batch` appends, as the live path does — on a
  * file database with the daemon's pragmas, and the CPU it costs per read
- * (`process.cpuUsage`, this process only). SYNC=OFF|NORMAL sets `synchronous` for this
- * bench only, to see SQLite's CPU without the fsync's wait; the daemon never does. Also
- * prints the WAL bytes written per read (autocheckpoint off for the measured part).
- * HOUSEHOLDS (default 20,000) spreads the reads' households as an estate would.
+ * (`process.cpuUsage`, this process only), checkpoints included. For this bench only:
+ * SYNC=OFF|NORMAL sets `synchronous`, to see SQLite's CPU without the fsync's wait (the
+ * daemon always runs FULL); CKPT=0 turns autocheckpoints off and prints the WAL bytes a
+ * read writes; SQL runs a statement after the migrations (try a schema change: `DROP
+ * INDEX …`, `PRAGMA wal_autocheckpoint = N`); PAGE sets a new file's page size; NOHAS=1
+ * leaves out the dedupe lookup. HOUSEHOLDS (default 20,000) spreads the reads'
+ * households as an estate would: each index keyed by household lands on a random page.
  */
 const reads = Number(process.argv[2] ?? 100_000);
 const batch = Number(process.argv[3] ?? 80);
