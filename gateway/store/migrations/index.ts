@@ -12,6 +12,7 @@ import m011 from './011-doors-cameras.js';
 import m012 from './012-face-photos.js';
 import m013 from './013-journal-ts-index.js';
 import m014 from './014-decisions-resident-index.js';
+import m015 from './015-decisions-household-slice.js';
 
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly string[] = [
   m012,
   m013,
   m014,
+  m015,
 ];
