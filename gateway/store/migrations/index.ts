@@ -11,6 +11,8 @@ import m010 from './010-face-offers.js';
 import m011 from './011-doors-cameras.js';
 import m012 from './012-face-photos.js';
 import m013 from './013-journal-ts-index.js';
+import m014 from './014-decisions-resident-index.js';
+import m015 from './015-decisions-household-slice.js';
 
 /**
  * Versioned schema. Each entry moves the database from version i to i+1 (PRAGMA
@@ -31,4 +33,6 @@ export const MIGRATIONS: readonly string[] = [
   m011,
   m012,
   m013,
+  m014,
+  m015,
 ];
