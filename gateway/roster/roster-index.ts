@@ -58,7 +58,8 @@ export class RosterIndex {
   static fromSnapshot(s: RosterSnapshot): RosterIndex {
     const expect: Partial<Record<CredentialKind, KeysExpected>> = {};
     for (const c of s.credentials) {
-      const e = (expect[c.kind] ??= { keys: 0, chars: 0 });
+      const e = expect[c.kind] ?? { keys: 0, chars: 0 };
+      expect[c.kind] = e;
       e.keys++;
       e.chars += keyBytes(c.key);
     }

@@ -86,9 +86,9 @@ t.test('hex keys kept as pairs stay distinct from every other spelling', async (
     'abcdefgh', // not hex past 'f'
   ];
   const table = new KeyTable<number>({ keys: 2, chars: 4 });
-  keys.forEach((k, i) => table.set(k, i));
+  for (const [i, k] of keys.entries()) table.set(k, i);
   table.trim();
-  keys.forEach((k, i) => t.equal(table.get(k), i, JSON.stringify(k)));
+  for (const [i, k] of keys.entries()) t.equal(table.get(k), i, JSON.stringify(k));
   for (const absent of ['Ab12', 'ab13', 'AB1', '123', '1234 ', 'f'.repeat(63), 'f'.repeat(66)])
     t.equal(table.get(absent), undefined, `absent ${JSON.stringify(absent)}`);
   t.equal(table.size, keys.length);
