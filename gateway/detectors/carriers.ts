@@ -96,6 +96,9 @@ export class Carriers {
   readonly #holderOwner = new Map<number, string>();
   /** Credentials by owner (the models' reverse index). */
   readonly #byOwner = new Map<string, Set<string>>();
+  /** Each model's place in `models` (its insertion order), so an owner's models list in that order. */
+  readonly #rank = new Map<string, number>();
+  #nextRank = 0;
   readonly dirty = new Set<string>();
   #nextFace = 1;
   readonly #r: CarrierRules;
@@ -121,6 +124,28 @@ export class Carriers {
     const owner = hit ? this.#holderOwner.get(hit.id) : undefined;
     if (hit && owner !== undefined && cluster !== null) this.#clusterFace.set(cluster, hit.id);
     return owner;
+  }
+
+  /**
+   * The models of `owner`'s credentials, in the order of `models` (what a scan of every
+   * model filtered by owner gives, without the scan: it ran per household and per day).
+   */
+  ofOwner(owner: string): Array<[string, CredentialModel]> {
+    const creds = this.#byOwner.get(owner);
+    if (!creds || creds.size === 0) return [];
+    const out: Array<[string, CredentialModel]> = [];
+    for (const cred of creds) {
+      const m = this.models.get(cred);
+      if (m && m.owner === owner) out.push([cred, m]);
+    }
+    if (out.length > 1) out.sort((a, b) => (this.#rank.get(a[0]) ?? 0) - (this.#rank.get(b[0]) ?? 0));
+    return out;
+  }
+
+  /** Sets a model, ranking a credential new to `models` after every other. */
+  #put(cred: string, m: CredentialModel): void {
+    if (!this.models.has(cred)) this.#rank.set(cred, this.#nextRank++);
+    this.models.set(cred, m);
   }
 
   #own(owner: string, cred: string): void {
@@ -151,7 +176,7 @@ export class Carriers {
     let m = this.models.get(cred);
     if (!m || m.owner !== owner) {
       m = { owner, firstDay: day, learn: [], ownerDays: [], faces: [] };
-      this.models.set(cred, m);
+      this.#put(cred, m);
       this.#own(owner, cred);
       this.dirty.add(cred);
     }
@@ -349,6 +374,7 @@ export class Carriers {
       // card-only resident back from months in hospital is learnt again).
       if (kept.length === 0) {
         this.models.delete(cred);
+        this.#rank.delete(cred);
         this.#byOwner.get(m.owner)?.delete(cred);
       }
       this.dirty.add(cred);
@@ -358,6 +384,7 @@ export class Carriers {
   /** Forgets everything (before the state is read back). */
   clear(): void {
     this.models.clear();
+    this.#rank.clear();
     this.#clusterFace.clear();
     this.#holders.clear();
     this.#holderOwner.clear();
@@ -384,7 +411,7 @@ export class Carriers {
       ...o,
       faces: o.faces.map((f) => ({ ...f, v: blobToEmbedding(Buffer.from(f.v, 'base64')) })),
     };
-    this.models.set(cred, m);
+    this.#put(cred, m);
     this.#own(m.owner, cred);
     for (const f of m.faces) {
       this.#nextFace = Math.max(this.#nextFace, f.id + 1);

@@ -115,8 +115,7 @@ export function ruledOut(
     if (m.validTo && dayOfDate(m.validTo) <= t.today) notes.push(`住户 ${m.id} 于 ${m.validTo} 迁出`);
   }
   for (const m of members)
-    for (const [cred, model] of ctx.carriers.models) {
-      if (model.owner !== m.id) continue;
+    for (const [cred, model] of ctx.carriers.ofOwner(m.id)) {
       for (const f of model.faces)
         if (f.holder)
           notes.push(

@@ -1,6 +1,20 @@
 import type { NormalizedRead } from '../pipeline/normalize.js';
 import { dot, type Pass, passValidAt } from './model.js';
 
+/**
+ * Below this rounding bound (products of float32 values are exact in a double; 128 sums
+ * round by ~1e-14 at most) a face is skipped only when it surely falls short of the best.
+ */
+const SLACK = 1e-9;
+
+/** A pass with a face, and the norms of its embedding past the first quarter and half. */
+interface FacePass {
+  p: Pass;
+  v: Float32Array;
+  t1: number;
+  t2: number;
+}
+
 /** Passes this long past their end are dropped from memory (late offline reads still match). */
 const KEEP_AFTER_MS = 2 * 86_400_000;
 
@@ -11,7 +25,7 @@ const KEEP_AFTER_MS = 2 * 86_400_000;
 export class PassIndex {
   readonly #byId = new Map<string, Pass>();
   readonly #byKey = new Map<string, Pass[]>();
-  #faces: Pass[] = [];
+  #faces: FacePass[] = [];
   readonly #similarity: number;
   #prunedAt = 0;
 
@@ -29,7 +43,10 @@ export class PassIndex {
       if (list) list.push(p);
       else this.#byKey.set(k, [p]);
     }
-    if (p.embedding) this.#faces.push(p);
+    if (p.embedding) {
+      const v = p.embedding;
+      this.#faces.push({ p, v, t1: tailNorm(v, v.length >> 2), t2: tailNorm(v, v.length >> 1) });
+    }
   }
 
   /** The pass with this id, if it is still in memory. */
@@ -59,13 +76,35 @@ export class PassIndex {
       if (n.kind !== 'face') return null;
     }
     if (n.kind !== 'face' || !n.embedding || this.#faces.length === 0) return null;
+    // Every current pass's face is compared (visitors grow with the estate), but most are
+    // strangers to the capture: by Cauchy–Schwarz the rest of a dot product cannot add
+    // more than the two tails' norms, so it stops after a quarter or a half of the
+    // products when the best is out of reach. The products that are summed are summed in
+    // the same order as dot(): the same value, the same answer.
+    const q = n.embedding;
+    const d = q.length;
+    const h1 = d >> 2;
+    const h2 = d >> 1;
+    const q1 = tailNorm(q, h1);
+    const q2 = tailNorm(q, h2);
     let best: Pass | null = null;
     let bestSim = this.#similarity;
-    for (const p of this.#faces) {
-      if (!passValidAt(p, n.ts)) continue;
-      const s = dot(n.embedding, p.embedding as Float32Array);
+    for (const f of this.#faces) {
+      if (!passValidAt(f.p, n.ts)) continue;
+      const v = f.v;
+      let s: number;
+      if (v.length !== d) s = dot(q, v);
+      else {
+        s = 0;
+        let i = 0;
+        for (; i < h1; i++) s += (q[i] as number) * (v[i] as number);
+        if (s + q1 * f.t1 + SLACK < bestSim) continue;
+        for (; i < h2; i++) s += (q[i] as number) * (v[i] as number);
+        if (s + q2 * f.t2 + SLACK < bestSim) continue;
+        for (; i < d; i++) s += (q[i] as number) * (v[i] as number);
+      }
       if (s >= bestSim) {
-        best = p;
+        best = f.p;
         bestSim = s;
       }
     }
@@ -81,8 +120,15 @@ export class PassIndex {
       if (list && list.length > 0) this.#byKey.set(k, list);
       else this.#byKey.delete(k);
     }
-    if (p.embedding) this.#faces = this.#faces.filter((x) => x.id !== id);
+    if (p.embedding) this.#faces = this.#faces.filter((x) => x.p.id !== id);
   }
+}
+
+/** The norm of v[from…]. */
+function tailNorm(v: Float32Array, from: number): number {
+  let s = 0;
+  for (let i = from; i < v.length; i++) s += (v[i] as number) * (v[i] as number);
+  return Math.sqrt(s);
 }
 
 function keys(p: Pass): string[] {
