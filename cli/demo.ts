@@ -135,6 +135,19 @@ export async function demoCommand(argv: string[]): Promise<void> {
   void demoFaceMoveOut(gw, sim.faceLibraries(), log, moveOut).catch((err: unknown) =>
     log.warn({ err }, 'demo: the move-out walkthrough failed'),
   );
+  // The first lock a serial door's relay switches is said at once, not at the next
+  // summary: it is what an installer watching `npm start` waits for.
+  let firstPulseSaid = false;
+  for (const door of serial.rig.doors.values())
+    for (const relay of door.relays)
+      relay.board.coilListeners.add((e) => {
+        if (firstPulseSaid || !e.on || e.coil !== relay.coil) return;
+        firstPulseSaid = true;
+        log.info(
+          { door: door.doorId, lockPulses: serial.pulses },
+          `demo: the relay board switched the lock of serial door ${door.doorId}`,
+        );
+      });
   const summary = setInterval(() => {
     const up = upstream?.stats();
     log.info(

@@ -32,6 +32,8 @@ export interface SerialDoorsOptions {
 
 /** How long a finger stays on the sensor or a card on the reader, ms. */
 const HOLD_MS = 1500;
+/** How long a door's people wait for the gateway to open its lines before coming anyway, ms. */
+const LINES_WAIT_MS = 20_000;
 /** Between the ID card and the finger of one person–card check, ms. */
 const PAIR_GAP_MS = 2500;
 
@@ -77,6 +79,7 @@ export class SerialDoorsSimulation {
   readonly #o: SerialDoorsOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #rng: Random;
+  #stopped = true;
   /** Presentations so far, by act. */
   readonly presented: Record<SerialAct, number> = {
     finger: 0,
@@ -105,6 +108,7 @@ export class SerialDoorsSimulation {
   async start(): Promise<void> {
     await this.rig.start();
     const every = this.#o.everyMs ?? 12_000;
+    this.#stopped = false;
     this.rig.doors.forEach((door) => {
       let n = 0;
       const next = (ms: number) =>
@@ -112,7 +116,12 @@ export class SerialDoorsSimulation {
           this.#present(door, n++);
           next(every);
         });
-      next(this.#o.firstAfterMs ?? 3000);
+      // People come once the gateway has the door's lines open: a finger placed on a
+      // module nobody polls yet, or a swipe into an unconnected converter, is lost, and
+      // on a busy machine the drivers may open their lines seconds after the sim starts.
+      void this.rig.whenDoorConnected(door.doorId, LINES_WAIT_MS).then(() => {
+        if (!this.#stopped) next(this.#o.firstAfterMs ?? 3000);
+      });
     });
     this.acts?.start();
     this.#o.log?.info({ doors: this.doorIds, devices: this.rig.servers.length }, 'serial doors simulated');
@@ -120,6 +129,7 @@ export class SerialDoorsSimulation {
 
   /** Stops presenting and serving. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.acts?.stop();

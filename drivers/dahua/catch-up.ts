@@ -25,7 +25,8 @@ const MAX_PAGES = 40;
  * `recordFinder.cgi?action=find&name=AccessControlCardRec` by time (epoch seconds, from a
  * minute before the cursor's record), records after the cursor's RecNo kept, sorted by
  * RecNo, recorded oldest first with the cursor moved after each. A full page means more:
- * the next starts at the last record's time. Without a cursor nothing is read.
+ * the next starts at the last record's time. Without a cursor nothing is read; a cursor of
+ * RecNo -1 (a new terminal whose first record was lost) reads every record from its time.
  */
 export async function catchUpRecords(d: RecordCatchUpDeps): Promise<{ recorded: number; more: boolean }> {
   const start = d.cursor.value;

@@ -1,11 +1,9 @@
-import type { DoorCommand, Driver } from '../../core/contracts.js';
-import { GatewayError } from '../../core/errors.js';
-import { TerminalSet } from '../http/terminal-set.js';
-import { optionsCheck, ReaderOptions } from '../serial/options.js';
+import { VendorHttpDriver } from '../http/vendor-driver.js';
+import { optionsCheck } from '../serial/options.js';
 import type { DecodeResult, DriverContext } from '../types.js';
 import { parseEventText } from './codec.js';
 import { mapDahua, readEvent } from './event.js';
-import { dahuaOptions } from './options.js';
+import { type DahuaOptions, dahuaOptions } from './options.js';
 import { DahuaProvisioner } from './provisioner.js';
 import { registerDahuaPush } from './push.js';
 import { DahuaTerminal } from './terminal.js';
@@ -21,53 +19,15 @@ import { DahuaTerminal } from './terminal.js';
  * Each terminal runs on its own; an unlock is `openDoor`; the face library is the
  * `provisioning` seam (AccessUser/AccessCard/AccessFace).
  */
-export class DahuaDriver implements Driver {
-  readonly name = 'dahua';
-  readonly provisioning: DahuaProvisioner;
-  readonly #set: TerminalSet<DahuaTerminal>;
-
+export class DahuaDriver extends VendorHttpDriver<DahuaTerminal, DahuaOptions, DahuaProvisioner> {
   constructor(ctx: DriverContext) {
-    this.#set = new TerminalSet(ctx, (reader, state) => {
-      const options = dahuaOptions(new ReaderOptions(reader));
-      const terminal = new DahuaTerminal({
-        readerId: reader.id,
-        options,
-        sink: ctx.sink,
-        // The driver's logger already names the module and driver; every line names the reader.
-        log: ctx.log,
-        clock: ctx.clock,
-        state,
-        login: () => ctx.secrets?.terminalLogin(reader.id),
-      });
-      return { terminal, options };
+    super(ctx, {
+      name: 'dahua',
+      options: dahuaOptions,
+      terminal: (deps) => new DahuaTerminal(deps),
+      provisioner: (terminal, all) => new DahuaProvisioner(terminal, all),
+      registerPush: registerDahuaPush,
     });
-    this.provisioning = new DahuaProvisioner(
-      (id) => this.#terminal(id),
-      () => this.#set.terminals.values(),
-    );
-    if (this.#set.push.size > 0) registerDahuaPush(ctx.ingress, this.#set.push);
-  }
-
-  start(): Promise<void> {
-    return this.#set.start();
-  }
-
-  stop(): Promise<void> {
-    return this.#set.stop();
-  }
-
-  command(readerId: string, cmd: DoorCommand): void {
-    this.#set.command(readerId, cmd);
-  }
-
-  stats(readerId: string): Readonly<Record<string, number>> {
-    return this.#set.stats(readerId);
-  }
-
-  #terminal(readerId: string): DahuaTerminal {
-    const t = this.#set.terminals.get(readerId);
-    if (!t) throw new GatewayError('UNKNOWN_READER', `no dahua reader ${readerId}`);
-    return t;
   }
 }
 

@@ -34,7 +34,8 @@ const MAX_ROUNDS = 50;
  * serialNo (results come unordered) and recorded oldest first, the cursor moved after
  * each. A search also bounds time (since the cursor's record, at most `catchUpDays` back),
  * so firmware that ignores the serial bounds still moves forward. Without a cursor (a new
- * terminal) nothing is read: the gateway does not import a terminal's history.
+ * terminal) nothing is read: the gateway does not import a terminal's history; unless its
+ * first record was lost (cursor n = -1): then the search starts by time.
  * Returns how many records it recorded; `more` when the backlog goes on.
  */
 export async function catchUpAcs(d: AcsCatchUpDeps): Promise<{ recorded: number; more: boolean }> {
@@ -42,9 +43,18 @@ export async function catchUpAcs(d: AcsCatchUpDeps): Promise<{ recorded: number;
   if (!start) return { recorded: 0, more: false };
   let from = start.n + 1;
   let since = Math.max(d.now() - d.catchUpDays * 86_400_000, start.t - 60_000);
+  // No record known yet (n = -1, cursor.ts): the first search is by time alone, and the
+  // serials it finds say where the windows start.
+  let byTime = start.n < 0;
   let recorded = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const found = await search(d, from, from + WINDOW - 1, since);
+    const found = await search(d, from, from + WINDOW - 1, since, byTime);
+    if (byTime) {
+      byTime = false;
+      if (found.length === 0) return { recorded, more: false };
+      from = found[0]?.event.serialNo as number;
+      continue;
+    }
     const inWindow = found.filter((e) => (e.event.serialNo as number) <= from + WINDOW - 1);
     if (inWindow.length === 0) {
       // Firmware that ignores the serial bounds may answer with later records only: go on from them.
@@ -67,8 +77,17 @@ export async function catchUpAcs(d: AcsCatchUpDeps): Promise<{ recorded: number;
 
 type Found = ParsedEvent & { ok: true; kind: 'access' };
 
-/** One search, all its pages: the events with a serial ≥ from, sorted, each serial once. */
-async function search(d: AcsCatchUpDeps, from: number, to: number, since: number): Promise<Found[]> {
+/**
+ * One search, all its pages: the events with a serial ≥ from, sorted, each serial once.
+ * `byTime`: no serial bounds are sent (what time alone finds).
+ */
+async function search(
+  d: AcsCatchUpDeps,
+  from: number,
+  to: number,
+  since: number,
+  byTime = false,
+): Promise<Found[]> {
   const searchID = randomUUID();
   const bySerial = new Map<number, Found>();
   let position = 0;
@@ -83,8 +102,7 @@ async function search(d: AcsCatchUpDeps, from: number, to: number, since: number
         startTime: formatDeviceTime(since, d.zoneMinutes),
         endTime: formatDeviceTime(d.now() + 86_400_000, d.zoneMinutes),
         // Some firmware wants both bounds (protocols.md §2).
-        beginSerialNo: from,
-        endSerialNo: to,
+        ...(byTime ? {} : { beginSerialNo: from, endSerialNo: to }),
       },
     });
     const reply = await d.http.request('POST', ISAPI.acsEvent, {

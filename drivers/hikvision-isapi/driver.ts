@@ -1,11 +1,10 @@
-import type { DoorCommand, Driver } from '../../core/contracts.js';
-import { TerminalSet } from '../http/terminal-set.js';
-import { optionsCheck, ReaderOptions } from '../serial/options.js';
+import { VendorHttpDriver } from '../http/vendor-driver.js';
+import { optionsCheck } from '../serial/options.js';
 import type { DecodeResult, DriverContext } from '../types.js';
 import { parseEventLog } from './event.js';
 import { mapEvent } from './map.js';
-import { hikOptions } from './options.js';
-import { HikProvisioner, unknownReader } from './provisioner.js';
+import { type HikOptions, hikOptions } from './options.js';
+import { HikProvisioner } from './provisioner.js';
 import { registerPushRoute } from './push.js';
 import { HikTerminal } from './terminal.js';
 
@@ -20,53 +19,15 @@ import { HikTerminal } from './terminal.js';
  * Each terminal runs on its own (terminal.ts): a dead one delays nothing of another's.
  * Unlocks become a remote door open; the face library is the `provisioning` seam.
  */
-export class HikvisionDriver implements Driver {
-  readonly name = 'hikvision-isapi';
-  readonly provisioning: HikProvisioner;
-  readonly #set: TerminalSet<HikTerminal>;
-
+export class HikvisionDriver extends VendorHttpDriver<HikTerminal, HikOptions, HikProvisioner> {
   constructor(ctx: DriverContext) {
-    this.#set = new TerminalSet(ctx, (reader, state) => {
-      const options = hikOptions(new ReaderOptions(reader));
-      const terminal = new HikTerminal({
-        readerId: reader.id,
-        options,
-        sink: ctx.sink,
-        // The driver's logger already names the module and driver; every line names the reader.
-        log: ctx.log,
-        clock: ctx.clock,
-        state,
-        login: () => ctx.secrets?.terminalLogin(reader.id),
-      });
-      return { terminal, options };
+    super(ctx, {
+      name: 'hikvision-isapi',
+      options: hikOptions,
+      terminal: (deps) => new HikTerminal(deps),
+      provisioner: (terminal, all) => new HikProvisioner(terminal, all),
+      registerPush: registerPushRoute,
     });
-    this.provisioning = new HikProvisioner(
-      (id) => this.#terminal(id),
-      () => this.#set.terminals.values(),
-    );
-    if (this.#set.push.size > 0) registerPushRoute(ctx.ingress, this.#set.push);
-  }
-
-  start(): Promise<void> {
-    return this.#set.start();
-  }
-
-  stop(): Promise<void> {
-    return this.#set.stop();
-  }
-
-  command(readerId: string, cmd: DoorCommand): void {
-    this.#set.command(readerId, cmd);
-  }
-
-  stats(readerId: string): Readonly<Record<string, number>> {
-    return this.#set.stats(readerId);
-  }
-
-  #terminal(readerId: string): HikTerminal {
-    const t = this.#set.terminals.get(readerId);
-    if (!t) throw unknownReader(readerId);
-    return t;
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { GatewayError } from '../../core/errors.js';
 import type { Drift, EntryOutcome, LibraryEntry, Provisioner } from '../../core/provisioning.js';
 import { formatDeviceTime } from '../http/device-time.js';
 import { stringField } from '../http/fields.js';
@@ -234,9 +233,4 @@ function refusal(s: ResponseStatus, what: string): EntryOutcome {
 /** The terminal does not have this resource (older firmware): try the older one. */
 function unsupported(r: IsapiResult): boolean {
   return !r.ok && (r.http === 404 || /notSupport|invalidOperation/i.test(r.status.subStatusCode));
-}
-
-/** Thrown by the driver when asked about a reader it does not serve. */
-export function unknownReader(readerId: string): GatewayError {
-  return new GatewayError('UNKNOWN_READER', `no hikvision-isapi reader ${readerId}`);
 }

@@ -1,14 +1,8 @@
-import type { Logger } from 'pino';
-import type { Clock } from '../../core/clock.js';
-import type { DoorCommand, ReadSink, RejectReason } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
-import { oversizePush, prefixed, sendDoorOpen, TerminalCounters } from '../http/counters.js';
-import { Cursor } from '../http/cursor.js';
-import { DeviceHttp } from '../http/device-http.js';
 import { parseDeviceTime } from '../http/device-time.js';
 import { HeldStream } from '../http/held-stream.js';
-import { TerminalSession } from '../http/terminal-session.js';
-import type { DriverState, TerminalLogin } from '../types.js';
+import type { VendorTerminalDeps } from '../http/vendor-driver.js';
+import { VendorTerminalBase } from '../http/vendor-terminal.js';
 import { type AssembledEvent, HikAssembler } from './assembler.js';
 import { catchUpAcs, fetchPicture } from './catch-up.js';
 import { HIK_BOUNDARY, ISAPI, unlockSeconds } from './constants.js';
@@ -19,15 +13,7 @@ import type { HikOptions } from './options.js';
 import { localTimeOf, parseResponseStatus, remoteDoorXml } from './wire.js';
 
 /** What a terminal is built from. */
-export interface HikTerminalDeps {
-  readerId: string;
-  options: HikOptions;
-  sink: ReadSink;
-  log: Logger;
-  clock: Clock;
-  state: DriverState;
-  login: () => TerminalLogin | undefined;
-}
+export type HikTerminalDeps = VendorTerminalDeps<HikOptions>;
 
 /** Where an event came from: a person at the door now, or history. */
 type Source = 'push' | 'stream' | 'catchup';
@@ -36,62 +22,21 @@ type Source = 'push' | 'stream' | 'catchup';
 const RESTART_AFTER_MS = 60_000;
 
 /**
- * One Hikvision terminal: its Digest client, its liveness probe, its alertStream (or the
- * pushes that reach it from the driver's route), its catch-up cursor, its door. Every
- * record goes to the sink with its identity; the cursor moves once the record is durable,
- * and a gap in serial numbers starts a catch-up.
+ * One Hikvision terminal (the shared parts in vendor-terminal.ts): probe by System/time; its
+ * alertStream (or the pushes that reach it from the driver's route); its AcsEvent cursor,
+ * whose search results' pictures are fetched one by one; a remote door open. A gap in
+ * serial numbers starts a catch-up; numbers that go back mean a reset terminal.
  */
-export class HikTerminal {
-  readonly readerId: string;
-  readonly options: HikOptions;
-  readonly http: DeviceHttp;
-  readonly session: TerminalSession;
-  readonly counters = new TerminalCounters();
-  readonly #d: HikTerminalDeps;
-  readonly #cursor: Cursor;
-  readonly #stream: HeldStream | null;
-  #chain: Promise<void> = Promise.resolve();
+export class HikTerminal extends VendorTerminalBase<HikOptions> {
+  protected readonly openName = 'remote door open';
 
   constructor(d: HikTerminalDeps) {
-    this.#d = d;
-    this.readerId = d.readerId;
-    this.options = d.options;
-    const o = d.options;
-    this.http = new DeviceHttp({
-      host: o.host,
-      port: o.port,
-      login: d.login,
-      timeoutMs: o.timeoutMs,
-      maxReplyBytes: Math.max(1024 * 1024, o.maxPictureBytes + 65_536),
+    super(d, {
+      maxReplyBytes: Math.max(1024 * 1024, d.options.maxPictureBytes + 65_536),
       lockout: unlockSeconds,
-      now: () => d.clock.now(),
+      cursorKey: 'acs.cursor',
     });
-    this.#cursor = new Cursor(d.state, d.readerId, 'acs.cursor');
-    this.session = new TerminalSession({
-      readerId: d.readerId,
-      sink: d.sink,
-      log: d.log,
-      probeMs: o.probeSeconds * 1000,
-      hooks: { probe: () => this.#probe(), catchUp: () => this.#catchUp() },
-    });
-    this.#stream = o.events === 'stream' ? this.#alertStream() : null;
-  }
-
-  start(): void {
-    if (!this.#d.login())
-      this.#d.log.warn(
-        { reader: this.readerId },
-        'no login for this terminal in the secrets file (terminals.<id>.username/password): it is not called until one is there',
-      );
-    this.session.start();
-    this.#stream?.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.#stream?.stop();
-    await this.session.stop();
-    await this.#chain;
-    this.http.close();
+    this.stream = d.options.events === 'stream' ? this.#alertStream() : null;
   }
 
   /** Events assembled from one pushed body, recorded in order; resolves when all are durable. */
@@ -99,90 +44,40 @@ export class HikTerminal {
     for (const e of events) await this.#record(e, 'push');
   }
 
-  /** A pushed body's problems, as the stream's. */
-  bad(reason: RejectReason, detail: string): void {
-    this.counters.count(`rejected_${reason}`);
-    this.#d.sink.reject(this.readerId, reason, detail);
-  }
-
-  /** A push too large to read: answered as received, its record fetched by a catch-up (counters.ts). */
-  oversizePush(): void {
-    oversizePush({
-      readerId: this.readerId,
-      counters: this.counters,
-      log: this.#d.log,
-      requestCatchUp: () => this.session.requestCatchUp(),
+  protected async openDoor(): Promise<void> {
+    const r = await this.http.request('PUT', `${ISAPI.remoteDoor}${this.options.doorNo}`, {
+      body: remoteDoorXml('open'),
+      headers: { 'content-type': 'application/xml' },
     });
-  }
-
-  /** A picture dropped with its event kept. */
-  pictureDropped(why: string): void {
-    this.counters.count(`picture_${why}`);
-    this.#d.log.warn({ reader: this.readerId, why }, 'picture dropped; the event is kept');
-  }
-
-  /** Opens the door for an unlock; a deny has nothing to send (the terminal shows its own verdict). */
-  command(cmd: DoorCommand): void {
-    if (cmd.action !== 'unlock') return;
-    const path = `${ISAPI.remoteDoor}${this.options.doorNo}`;
-    sendDoorOpen(
-      { readerId: this.readerId, counters: this.counters, log: this.#d.log },
-      'remote door open',
-      () =>
-        this.http
-          .request('PUT', path, {
-            body: remoteDoorXml('open'),
-            headers: { 'content-type': 'application/xml' },
-          })
-          .then((r) => {
-            const s = parseResponseStatus(r.body.toString('utf8'));
-            if (r.status === 200 && (s === null || s.statusCode === 1)) return;
-            throw new GatewayError(
-              'DOOR_REFUSED',
-              `${r.status} ${s?.subStatusCode ?? ''} ${s?.errorMsg ?? ''}`.trim(),
-            );
-          }),
+    const s = parseResponseStatus(r.body.toString('utf8'));
+    if (r.status === 200 && (s === null || s.statusCode === 1)) return;
+    throw new GatewayError(
+      'DOOR_REFUSED',
+      `${r.status} ${s?.subStatusCode ?? ''} ${s?.errorMsg ?? ''}`.trim(),
     );
   }
 
-  /** Driver counters with the HTTP client's and the stream's. */
-  stats(): Record<string, number> {
-    return {
-      ...this.counters.snapshot(),
-      ...prefixed('http', this.http.stats),
-      ...prefixed('session', this.session.stats),
-      ...(this.#stream ? prefixed('stream', this.#stream.stats) : {}),
-    };
-  }
-
-  async #probe(): Promise<number | null> {
+  protected async probe(): Promise<number | null> {
     const r = await this.http.request('GET', ISAPI.time);
     if (r.status !== 200) throw new GatewayError('TERMINAL_REFUSED', `System/time answered ${r.status}`);
     const local = localTimeOf(r.body.toString('utf8'));
     return local ? parseDeviceTime(local, this.options.utcOffsetMinutes) : null;
   }
 
-  async #catchUp(): Promise<void> {
+  protected async catchUp(): Promise<void> {
     const r = await catchUpAcs({
       http: this.http,
-      cursor: this.#cursor,
+      cursor: this.cursor,
       zoneMinutes: this.options.utcOffsetMinutes,
       catchUpDays: this.options.catchUpDays,
-      now: () => this.#d.clock.now(),
+      now: () => this.deps.clock.now(),
       record: async (parsed, url) => {
         const image = url ? await this.#picture(url) : undefined;
         await this.#record({ parsed, ...(image ? { image } : {}) }, 'catchup');
       },
       bad: (detail) => this.bad('bad_field', `AcsEvent: ${detail}`),
     });
-    if (r.recorded > 0) {
-      this.counters.count('caught_up', r.recorded);
-      this.#d.log.info(
-        { reader: this.readerId, records: r.recorded },
-        'caught up with the terminal’s records',
-      );
-    }
-    if (r.more) void this.session.requestCatchUp();
+    this.caughtUp(r);
   }
 
   /** A search result's picture, or why it was dropped (counted; the event is kept). */
@@ -197,20 +92,13 @@ export class HikTerminal {
 
   #alertStream(): HeldStream {
     const assembler = new HikAssembler(this.options.utcOffsetMinutes, this.options.maxPictureBytes, {
-      event: (e) => {
-        this.#chain = this.#chain.then(() =>
-          this.#record(e, 'stream').catch((err: unknown) => {
-            // Not durable: the cursor stays, so the next catch-up finds it again.
-            this.#d.log.error({ err, reader: this.readerId }, 'streamed event not recorded');
-          }),
-        );
-      },
+      event: (e) => this.streamed(() => this.#record(e, 'stream')),
       bad: (reason, detail) => this.bad(reason, detail),
       pictureDropped: (why) => this.pictureDropped(why),
     });
     return new HeldStream({
       readerId: this.readerId,
-      log: this.#d.log,
+      log: this.deps.log,
       http: this.http,
       path: ISAPI.alertStream,
       boundary: HIK_BOUNDARY,
@@ -255,51 +143,28 @@ export class HikTerminal {
     const offline = source === 'catchup' || ev.currentEvent === false;
     const m = mapEvent(ev, {
       readerId: this.readerId,
-      receivedAt: this.#d.clock.now(),
+      receivedAt: this.deps.clock.now(),
       cardFormat: this.options.cardFormat,
       offline,
       ...(e.image ? { image: e.image } : {}),
     });
-    switch (m.kind) {
-      case 'read':
-        await this.#d.sink.submit(m.read);
-        this.counters.count(offline ? 'reads_offline' : 'reads_live');
-        break;
-      case 'door':
-        this.#d.sink.door(m.signal);
-        this.counters.count(`door_${m.signal.kind}`);
-        break;
-      case 'note':
-        this.counters.count(`note_${m.name}`);
-        break;
-      case 'unknown':
-        // Recorded, not dropped: counted by code on the devices page, logged the first time.
-        if (this.counters.count(`unknown_${m.code}`) === 1)
-          this.#d.log.info(
-            { reader: this.readerId, code: m.code },
-            'event code not in the SDK table; counted',
-          );
-        break;
-      case 'bad':
-        this.bad(m.reason, m.detail);
-        break;
-    }
-    if (source !== 'catchup') this.#advance(ev, source);
+    await this.deliver(m, offline);
+    if (source !== 'catchup') this.#advance(ev);
   }
 
   /** A live or streamed record moved the cursor: in step, past a gap (catch up), or back (a restarted counter). */
-  #advance(ev: HikEvent, _source: Source): void {
+  #advance(ev: HikEvent): void {
     const s = ev.serialNo;
     if (s === null) return;
-    const cur = this.#cursor.value;
-    if (cur === null || s === cur.n + 1) this.#cursor.set({ n: s, t: ev.time });
+    const cur = this.cursor.value;
+    if (cur === null || s === cur.n + 1) this.cursor.set({ n: s, t: ev.time });
     else if (s > cur.n + 1) void this.session.requestCatchUp();
     else if (ev.currentEvent !== false && ev.time > cur.t + RESTART_AFTER_MS) {
-      this.#d.log.warn(
+      this.deps.log.warn(
         { reader: this.readerId, serialNo: s, cursor: cur.n },
         'the terminal’s event numbers went back (reset or replaced?); following the new numbering',
       );
-      this.#cursor.set({ n: s, t: ev.time }, true);
+      this.cursor.set({ n: s, t: ev.time }, true);
     }
   }
 }

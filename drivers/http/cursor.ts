@@ -2,7 +2,10 @@ import type { DriverState } from '../types.js';
 
 /** Where a terminal's record log was last read up to. */
 export interface CursorValue {
-  /** The terminal's record number (Hikvision serialNo, Dahua RecNo) of the last record recorded. */
+  /**
+   * The terminal's record number (Hikvision serialNo, Dahua RecNo) of the last record
+   * recorded; -1 when no record is known yet and a catch-up searches by time from `t`.
+   */
   n: number;
   /** That record's time on the terminal's clock, epoch ms: a search starts a little before it. */
   t: number;
@@ -29,6 +32,15 @@ export class Cursor {
   get value(): CursorValue | null {
     if (this.#value === undefined) this.#value = parse(this.#state.get(this.#readerId, this.#key));
     return this.#value;
+  }
+
+  /**
+   * A terminal with no cursor yet lost a record (a push too large to read): the next
+   * catch-up searches by time from `t` instead of importing nothing. No-op once a record
+   * has set the cursor.
+   */
+  startAt(t: number): void {
+    if (this.value === null) this.set({ n: -1, t });
   }
 
   /** Moves to `v` (forward only, unless `force`: a terminal whose counter restarted). */

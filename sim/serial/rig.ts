@@ -45,9 +45,12 @@ export class SerialRig {
   readonly doors = new Map<string, SerialDoor>();
   readonly servers: TcpSerialServer[] = [];
   readonly #buses: MultiDrop<SimRelayBoard>[] = [];
+  /** The servers whose lines a door's devices are on (a shared relay bus counts for each door). */
+  readonly #doorServers = new Map<string, Set<TcpSerialServer>>();
 
   constructor(config: Pick<SimSite, 'readers'>, persons: readonly SimPerson[]) {
     const buses = new Map<string, MultiDrop<SimRelayBoard>>();
+    const busServers = new Map<string, TcpSerialServer>();
     for (const r of config.readers) {
       const path = typeof r.options?.path === 'string' ? r.options.path : '';
       const m = LOCAL_TCP.exec(path);
@@ -57,6 +60,7 @@ export class SerialRig {
       const serve = (device: SerialDevice) => {
         const server = new TcpSerialServer(device, { host: '127.0.0.1', port });
         this.servers.push(server);
+        this.#linesOf(r.door).add(server);
         return server;
       };
       if (r.driver === 'fingerprint') {
@@ -80,7 +84,10 @@ export class SerialRig {
           bus = new MultiDrop<SimRelayBoard>();
           buses.set(path, bus);
           this.#buses.push(bus);
-          serve(bus);
+          busServers.set(path, serve(bus));
+        } else {
+          const shared = busServers.get(path);
+          if (shared) this.#linesOf(r.door).add(shared);
         }
         let board = bus.boards.find((b) => b.unit === unit);
         if (!board) {
@@ -114,11 +121,36 @@ export class SerialRig {
     return n;
   }
 
+  /**
+   * Resolves when the gateway has every line of a door open (each of its devices' ports
+   * has a client), or after `timeoutMs` whatever the lines do: a door with a dead line
+   * still gets its people, they just go unread there.
+   */
+  async whenDoorConnected(doorId: string, timeoutMs: number): Promise<void> {
+    const lines = [...(this.#doorServers.get(doorId) ?? [])];
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+    });
+    await Promise.race([Promise.all(lines.map((s) => s.whenConnected())), late]);
+    clearTimeout(timer);
+  }
+
   /** Times the lock of a door was switched on so far. */
   pulses(doorId: string): number {
     const d = this.doors.get(doorId);
     if (!d) return 0;
     return d.relays.reduce((n, r) => n + r.board.history.filter((h) => h.coil === r.coil && h.on).length, 0);
+  }
+
+  #linesOf(doorId: string): Set<TcpSerialServer> {
+    let lines = this.#doorServers.get(doorId);
+    if (!lines) {
+      lines = new Set();
+      this.#doorServers.set(doorId, lines);
+    }
+    return lines;
   }
 
   #door(id: string): SerialDoor {

@@ -22,6 +22,8 @@ export class TcpSerialServer {
   #port: number;
   #server: net.Server | undefined;
   readonly #clients = new Map<net.Socket, StreamAttachment>();
+  /** Called once each time a client attaches (whenConnected's waiters). */
+  #attached: Array<() => void> = [];
 
   constructor(device: SerialDevice, opts: TcpSerialServerOptions = {}) {
     this.#device = device;
@@ -44,11 +46,20 @@ export class TcpSerialServer {
     return this.#clients.size;
   }
 
+  /** Resolves when a client (the gateway's driver) has the line open: at once if one has. */
+  whenConnected(): Promise<void> {
+    if (this.#clients.size > 0) return Promise.resolve();
+    return new Promise((resolve) => this.#attached.push(resolve));
+  }
+
   /** Starts listening. */
   async start(): Promise<void> {
     const server = net.createServer((socket) => {
       socket.setNoDelay(true);
       this.#clients.set(socket, attachToStream(this.#device, socket));
+      const waiters = this.#attached;
+      this.#attached = [];
+      for (const w of waiters) w();
       socket.on('error', () => socket.destroy());
       socket.on('close', () => this.#clients.delete(socket));
     });

@@ -1,11 +1,14 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import t from 'tap';
 import { decodeText, encodeText } from '../../drivers/idcard/text.js';
 import { parseRoster } from '../../gateway/roster/import.js';
 import { generateEstate } from '../../sim/estate.js';
 import { SerialRig, templateOf } from '../../sim/serial/rig.js';
-import { idCardOf } from '../../sim/serial-doors.js';
+import { idCardOf, SerialDoorsSimulation } from '../../sim/serial-doors.js';
 import { testConfig } from '../../testkit/config.js';
 import { freePort } from '../../testkit/ports.js';
+import { waitFor } from '../../testkit/wait.js';
 import { simTestConfig } from './layout.js';
 
 // Issue 3: the simulated estate knows its serial doors — fingerprint pages in the roster
@@ -89,4 +92,58 @@ t.test('the rig serves tcp:// readers only, with the roster’s templates', asyn
     ports.map((p) => `tcp://127.0.0.1:${p}`),
   );
   t.equal(rig.pulses('B1-U2'), 0);
+});
+
+t.test('a door’s people come once the gateway has every line of the door open', async (t) => {
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const estate = generateEstate(config, { seed: 4, households: 200, today: TODAY });
+  const sim = new SerialDoorsSimulation({
+    estate,
+    config: withSerial(ports),
+    seed: 4,
+    firstAfterMs: 0,
+    everyMs: 50,
+  });
+  await sim.start();
+  t.teardown(() => sim.stop());
+  const presentedSoFar = () => Object.values(sim.presented).reduce((a, b) => a + b, 0);
+  let open = false;
+  const opened = sim.rig.whenDoorConnected('B1-U2', 60_000).then(() => {
+    open = true;
+  });
+  // Two of the three lines open: the door still waits (the relay's line is not open).
+  const sockets: net.Socket[] = [];
+  t.teardown(() => {
+    for (const s of sockets) s.destroy();
+  });
+  const connect = async (port: number) => {
+    const s = net.connect(port, '127.0.0.1');
+    sockets.push(s);
+    await once(s, 'connect');
+  };
+  await connect(ports[0] as number);
+  await connect(ports[1] as number);
+  await waitFor(() => sim.rig.servers.filter((s) => s.connections > 0).length === 2, {}, 'two lines open');
+  // A sim that did not wait would have presented at once (firstAfterMs 0, then every 50 ms):
+  // one more round trip to the servers gives a wrongly scheduled timer its turn.
+  await connect(ports[0] as number);
+  t.notOk(open, 'not connected while the relay line is closed');
+  t.equal(presentedSoFar(), 0, 'nobody presented yet');
+  await connect(ports[2] as number);
+  await opened;
+  await waitFor(() => presentedSoFar() > 0, {}, 'a presentation after every line is open');
+  t.pass(`presented ${presentedSoFar()}`);
+});
+
+t.test('a door with a dead line gets its people after the wait', async (t) => {
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const estate = generateEstate(config, { seed: 4, households: 50, today: TODAY });
+  const rig = new SerialRig(withSerial(ports), estate.persons);
+  await rig.start();
+  t.teardown(() => rig.stop());
+  const t0 = performance.now();
+  await rig.whenDoorConnected('B1-U2', 100);
+  t.ok(performance.now() - t0 >= 90, 'resolved by its timeout, nothing connected');
+  await rig.whenDoorConnected('NO-SUCH-DOOR', 60_000);
+  t.pass('a door with no lines does not wait');
 });

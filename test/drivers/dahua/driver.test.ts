@@ -152,6 +152,29 @@ t.test(
   },
 );
 
+t.test('a new terminal whose very first push is over the cap: its record is still caught up', async (t) => {
+  const sim = await terminal(t, { noRecNoInEvents: false });
+  const { sink, url, driver } = await driverFor(t, [
+    { id: 'D1', port: sim.port, options: { events: 'push', maxPictureBytes: 50_000 } },
+  ]);
+  sim.pushTo(`${url}/notification`);
+  const big = fakeJpeg(150_000);
+  const ev = sim.presentFace('F-R00001', [big, big, big, big, big]);
+  await waitFor(
+    () => sink.reads.length === 1,
+    10_000,
+    'the first record, found by time: there was no cursor',
+  );
+  t.equal(sink.reads[0]?.credential.type, 'face');
+  t.equal(Math.floor((sink.reads[0]?.ts ?? 0) / 1000), Math.floor(ev.time / 1000), 'the oversize event');
+  t.equal(stat(driver, 'D1', 'push_oversize'), 1, 'counted');
+  // The next push is in step again: recorded once, nothing fetched twice.
+  sim.presentCard('04A1B2C3');
+  await waitFor(() => sink.reads.length === 2, 5000, 'the next push');
+  t.equal(sink.reads[1]?.credential.type, 'card');
+  t.equal(new Set(sink.reads.map((r) => r.recordId)).size, 2, 'two records, each once');
+});
+
 t.test('catch-up after the gateway was down: recordFinder, sorted by RecNo, cursor persisted', async (t) => {
   const sim = await terminal(t, { noRecNoInEvents: false });
   const state = new MemoryDriverState();

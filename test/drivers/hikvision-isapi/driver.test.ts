@@ -243,6 +243,28 @@ t.test(
   },
 );
 
+t.test('a new terminal whose very first push is over the cap: its record is still caught up', async (t) => {
+  const sim = await terminal(t, { replayMax: 0 });
+  const { sink, url, driver } = await driverFor(t, [
+    { id: 'T1', port: sim.port, options: { events: 'push', maxPictureBytes: 50_000 } },
+  ]);
+  sim.pushTo(`${url}/hikvision/T1`);
+  await waitFor(() => sink.online('T1') === true, 5000);
+  const huge = Buffer.concat([JPEG.subarray(0, 12), Buffer.alloc(600_000, 0x55), Buffer.from([0xff, 0xd9])]);
+  const ev = sim.presentFace('F-R00001', huge);
+  await waitFor(
+    () => sink.reads.length === 1,
+    10_000,
+    'the first record, found by time: there was no cursor',
+  );
+  t.equal(sink.reads[0]?.recordId, `${ev.serialNo}@${Math.floor(ev.time / 1000)}`);
+  t.equal(stat(driver, 'T1', 'push_oversize'), 1, 'counted');
+  // The cursor is in step from here: the next push is recorded once and starts no search.
+  sim.presentFace('F-R00001', JPEG);
+  await waitFor(() => sink.reads.length === 2, 5000, 'the next push');
+  t.equal(new Set(sink.reads.map((r) => r.recordId)).size, 2, 'two records, each once');
+});
+
 t.test('Digest-signed pushes for terminals behind NAT', async (t) => {
   const sim = await terminal(t, { pushLogin: { username: 'T1', password: 'push-T1' } });
   const { sink, url } = await driverFor(t, [
