@@ -34,6 +34,12 @@ const NEW_YEAR: Record<number, string> = {
   2040: '02-12',
 };
 
+/** The Spring Festival season of year `y`: ten days before the New Year (春运: people travel home) to the Lantern Festival. */
+function springFestival(y: number): Season | null {
+  const ny = NEW_YEAR[y];
+  return ny ? { from: dayOfDate(`${y}-${ny}`) - 10, to: dayOfDate(`${y}-${ny}`) + 15 } : null;
+}
+
 /**
  * Fixed-date seasons [first, last] as MM-DD: New Year, Qingming, Labour Day, summer,
  * National Day. Each opens some days before the holiday: guests travel ahead of the crowds
@@ -58,9 +64,8 @@ export interface Season {
 export function guestSeasons(extra: readonly string[], years: readonly number[]): Season[] {
   const out: Season[] = [];
   for (const y of years) {
-    const ny = NEW_YEAR[y];
-    // Ten days before the New Year (春运: people travel home) to the Lantern Festival.
-    if (ny) out.push({ from: dayOfDate(`${y}-${ny}`) - 10, to: dayOfDate(`${y}-${ny}`) + 15 });
+    const sf = springFestival(y);
+    if (sf) out.push(sf);
     for (const [a, b] of FIXED) out.push({ from: dayOfDate(`${y}-${a}`), to: dayOfDate(`${y}-${b}`) });
   }
   for (const r of extra) {
@@ -77,6 +82,19 @@ export class GuestCalendar {
 
   constructor(extra: readonly string[]) {
     this.#extra = extra;
+  }
+
+  /**
+   * Whether local day `day` falls in the Spring Festival season (春运 to the Lantern
+   * Festival), when whole families travel home for a week or two and a relative minds the
+   * flat: a household that empties then is most likely away for the holiday, not gone.
+   */
+  homecoming(day: number): boolean {
+    const y = new Date(day * 86_400_000).getUTCFullYear();
+    return [y - 1, y, y + 1].some((yy) => {
+      const sf = springFestival(yy);
+      return sf !== null && day >= sf.from && day <= sf.to;
+    });
   }
 
   /** Whether local day `day` falls in a guest season. */

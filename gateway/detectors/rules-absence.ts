@@ -5,6 +5,12 @@ import type { Judging } from './judging.js';
 import { countedForeign, ruledOut } from './rules-use.js';
 import { membersOn, residentSpan } from './windows.js';
 
+/**
+ * Days among the recent ones on which the others came back the day after coming (people
+ * living in a flat): a sitter's visits every few days have none.
+ */
+const NEXT_DAYS = 1;
+
 /** How long and since when the residents who count have not been seen. */
 interface Absence {
   residents: ResidentRef[];
@@ -95,13 +101,19 @@ export function absenceRules(j: Judging): void {
     const foreignDays = new Set<number>();
     for (const [, s] of living) for (const d of s) foreignDays.add(d);
     const recent = Math.min(14, t.today - a.lastDay);
-    const lately = [...foreignDays].filter((d) => d > t.today - recent).length;
+    const latelyDays = [...foreignDays].filter((d) => d > t.today - recent);
+    const lately = latelyDays.length;
+    // Living there is coming back day after day; a relative minding the flat comes every few
+    // days (issue 10: house sitters in long absences) and never two days running.
+    const nextDays = latelyDays.filter((d) => foreignDays.has(d - 1)).length;
     const passFrom = t.ts - sb.passWindowDays * DAY_MS;
     const repeats = Object.entries(hs.passes)
       .map(([k, l]) => [k, l.filter((x) => x >= passFrom).length] as const)
       .filter(([, n]) => n >= sb.passRepeats);
     const lives =
-      foreignDays.size >= sb.minDays && lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent));
+      foreignDays.size >= sb.minDays &&
+      lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent)) &&
+      nextDays >= NEXT_DAYS;
     const on = a.days >= sb.absentDays && (lives || repeats.length > 0);
     const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
     const users = new Set(after.map((fu) => fu.p)).size;
@@ -115,7 +127,7 @@ export function absenceRules(j: Judging): void {
           (users > 0 ? `${users} 名非登记人员使用本户门禁` : '') +
           (users > 0 && newcomers > 0 ? '，' : '') +
           (newcomers > 0 ? `${newcomers} 名同期新来的非登记人员每日出入本单元` : '') +
-          `（近 ${recent} 天有 ${lately} 天出入）`,
+          `（近 ${recent} 天有 ${lately} 天出入，其中 ${nextDays} 天为连续第二天）`,
         {
           absence: absenceOf(j, a),
           persons: personsOf(after),

@@ -57,8 +57,11 @@ export function countedForeign(
   // them) tells nothing, nor one away over the holiday while a guest minds the flat.
   const handedOver = (fu: ForeignUse) => {
     const first = dayOf(fu.first);
-    // Nobody to visit: it came after everyone registered left, and uses the card itself.
-    if (hostsLeft !== undefined && arrived(fu) > hostsLeft) {
+    // Nobody to visit: it came after everyone registered left, and uses the card itself —
+    // unless they left over the Spring Festival, when families travel home for a week or
+    // two and a relative minds the flat with its card: that one is a guest until it stays
+    // longer than a visit lasts.
+    if (hostsLeft !== undefined && arrived(fu) > hostsLeft && !ctx.guests.homecoming(hostsLeft)) {
       if (fu.d.filter((d) => d > hostsLeft).length >= ctx.cfg.suspectedSublet.minDays) return true;
     }
     const owner = ctx.carriers.models.get(fu.c)?.owner;

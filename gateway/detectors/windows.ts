@@ -44,10 +44,18 @@ export function membersOn(members: readonly ResidentRef[], household: Span, day:
   return members.filter((m) => holds(residentSpan(m, household), day));
 }
 
-/** Members registered to come later (validFrom after `day`): they may be living there already. */
+/**
+ * How far ahead a member's registration may be for them to be living there already: a
+ * newcomer applies to join the household (and registers residence) within weeks of moving
+ * in, not half a year later (issue 10: a member registered in October spared the friend who
+ * had the leaseholder's card from March to May).
+ */
+export const PENDING_DAYS = 90;
+
+/** Members registered to come within PENDING_DAYS after `day`: they may be living there already. */
 export function pendingMembers(members: readonly ResidentRef[], household: Span, day: number): ResidentRef[] {
   return members.filter((m) => {
     const s = residentSpan(m, household);
-    return s !== null && s.from > day;
+    return s !== null && s.from > day && s.from - day <= PENDING_DAYS;
   });
 }

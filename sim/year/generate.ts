@@ -134,6 +134,10 @@ function doorsOfDay(c: Cast, term: Terminals, t0: number, day: number, rng: (id:
     return (x >= 11 && x < 13.5) || (x >= 17 && x < 20);
   };
   const ridersToday = c.workers.filter((w) => w.kind === 'rider' && around(w.actor, day)).map((w) => w.actor);
+  // A house sitter is at the flat on the days it comes, not the whole absence: on the others
+  // it cannot be caught behind a neighbour at the entrance.
+  const sittersAway = new Set(c.sitters.filter((s) => !s.days.has(day)).map((s) => s.actor));
+  const here = (n: Actor) => around(n, day) && !sittersAway.has(n);
   term.follower = (door, a, at, r) => {
     const x = r.next();
     if (x < 0.3 && a.household) {
@@ -146,7 +150,7 @@ function doorsOfDay(c: Cast, term: Terminals, t0: number, day: number, rng: (id:
       const near = c.byEntrance.get(a.doors[1] ?? door) ?? [];
       for (let k = 0; k < 4 && near.length > 0; k++) {
         const n = r.pick(near);
-        if (n !== a && around(n, day)) return n;
+        if (n !== a && here(n)) return n;
       }
       return null;
     }

@@ -194,6 +194,22 @@ t.test('a member registered later: one face on the household card is spared unti
   db.close();
 });
 
+t.test('a member registered half a year later spares nobody today', async (t) => {
+  const { feed, card, stranger, settle, faceOf, db } = rig();
+  const out: AlertCandidate[] = [];
+  // Days -160 … -131: R7's registration (day 40) is 170–200 days ahead; a friend has R6's card.
+  for (let d = -160; d < -130; d++) {
+    feed(at(d, 7), faceOf('F6'));
+    out.push(...feed(at(d, 18), card('C6')));
+    out.push(...feed(at(d, 18) + 2 * S, stranger(71, d % 2)));
+    out.push(...settle(at(d, 18) + 30 * S));
+  }
+  const lent = of(out, 'credential_shared', 'H5');
+  t.equal(lent[0]?.finding?.phase, 'open', 'the lent card is found');
+  t.ok((lent[0]?.ts ?? 0) < at(-150, 0), 'within days');
+  db.close();
+});
+
 t.test('a relative minding the flat every 5 days is no sublet; a tenant living there is', async (t) => {
   const { feed, card, stranger, settle, faceOf, db } = rig();
   const out: AlertCandidate[] = [];
