@@ -67,6 +67,7 @@ export class Recorder {
     this.#transaction ??= this.#d.store.db.transaction((b: readonly Checked[], t: number, out: Raised[]) => {
       for (const c of b) this.#record(c, t, out);
       for (const det of this.#d.detectors) det.endBatch?.(t);
+      this.#d.alerts.flush();
     });
     try {
       this.#transaction(batch, now, raised);
@@ -91,7 +92,11 @@ export class Recorder {
    */
   raise(c: AlertCandidate, now: number): Raised | null {
     try {
-      const { alert, isNew } = this.#d.store.db.transaction(() => this.#d.alerts.raise(c, null, now))();
+      const { alert, isNew } = this.#d.store.db.transaction(() => {
+        const r = this.#d.alerts.raise(c, null, now);
+        this.#d.alerts.flush();
+        return r;
+      })();
       return [alert, isNew];
     } catch (err) {
       this.#d.alerts.resetCache();
