@@ -134,6 +134,7 @@ t.test('stop unregisters; a wrong password is refused and retried, never registe
     'refused twice (a fresh challenge, then backoff)',
   );
   t.equal(wrong.platform.stats().registers, 0);
-  t.equal(wrong.g.gw.viid?.status().state, 'down');
+  // Between its retries the link is down; during one it is registering again: never registered.
+  t.match(wrong.g.gw.viid?.status().state, /^(down|registering)$/, 'not registered');
   t.ok(await wrong.reader.roundTrip(5000), 'the doors do not care');
 });

@@ -168,11 +168,15 @@ t.test('a new terminal whose very first push is over the cap: its record is stil
   t.equal(sink.reads[0]?.credential.type, 'face');
   t.equal(Math.floor((sink.reads[0]?.ts ?? 0) / 1000), Math.floor(ev.time / 1000), 'the oversize event');
   t.equal(stat(driver, 'D1', 'push_oversize'), 1, 'counted');
-  // The next push is in step again: recorded once, nothing fetched twice.
+  // The next push is recorded live. A catch-up still searching may deliver it again
+  // (the journal deduplicates by record id); nothing else turns up.
   sim.presentCard('04A1B2C3');
-  await waitFor(() => sink.reads.length === 2, 5000, 'the next push');
-  t.equal(sink.reads[1]?.credential.type, 'card');
-  t.equal(new Set(sink.reads.map((r) => r.recordId)).size, 2, 'two records, each once');
+  await waitFor(
+    () => sink.reads.some((r) => r.credential.type === 'card' && !r.offline),
+    5000,
+    'the next push, live',
+  );
+  t.equal(new Set(sink.reads.map((r) => r.recordId)).size, 2, 'two records');
 });
 
 t.test('catch-up after the gateway was down: recordFinder, sorted by RecNo, cursor persisted', async (t) => {
