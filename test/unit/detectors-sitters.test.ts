@@ -4,37 +4,16 @@ import type { RosterSnapshot } from '../../gateway/roster/model.js';
 import { openDb } from '../../gateway/store/db.js';
 import { testConfig } from '../../testkit/config.js';
 import { at, detectorRig } from '../../testkit/findings.js';
+import { household, resident } from '../../testkit/pipeline.js';
 
 // Issue 10: a relative minding an empty flat is no sublet — one who comes every few days
 // during a long absence, one who stays over the Spring Festival while the family travels.
 
-const household = (id: string, room: string) => ({
-  id,
-  buildingId: 'B01',
-  entranceId: 'B01-U1',
-  room,
-  housingType: 'gongzu' as const,
-  leaseStart: null,
-  leaseEnd: null,
-  status: 'active' as const,
-});
-const resident = (id: string, householdId: string) => ({
-  id,
-  householdId,
-  role: 'leaseholder' as const,
-  name: '测试',
-  idHash: null,
-  idMasked: null,
-  phoneMasked: null,
-  validFrom: null,
-  validTo: null,
-  status: 'active' as const,
-});
 /** H1: R1 (face F1, card C1), whose flat empties. H2: R2 (face F2) keeps the entrance busy. */
 const ROSTER: RosterSnapshot = {
   buildings: [{ id: 'B01', name: '1号楼' }],
   entrances: [],
-  households: [household('H1', '0101'), household('H2', '0102')],
+  households: [household('H1'), household('H2', { room: '0102' })],
   residents: [resident('R1', 'H1'), resident('R2', 'H2')],
   credentials: [
     { kind: 'face', key: 'F1', residentId: 'R1' },
