@@ -1,26 +1,23 @@
-/**
- * A sub-linear index of face centroids by cosine similarity (issue 10): random-hyperplane
- * LSH. Recognising an unregistered face used to scan every live cluster (63 % of a
- * 5,000-household replay's CPU, and the same scan runs inside the door path's commit);
- * here a capture is compared only with the centroids that share a bucket with it in one
- * of `TABLES` tables, probing each table's bucket and the buckets across its two least
- * certain hyperplanes (multi-probe). Pure TypeScript and seeded: the same captures give
- * the same answers on every box and every run, with nothing to download or compile.
- *
- * usearch 2.26 (prebuilt for linux-x64/arm64 in its npm package) was measured beside it
- * on this box: 0.7 ms per search and 0.5 ms per update at 30,000 centroids, against
- * 0.25 ms for this index and 6.9 ms for the scan; its inserts are multi-threaded, so a
- * replay would not be repeatable. Missing a centroid at the threshold means a capture
- * starts a new cluster, as a bad capture does; test/unit/face-index.test.ts measures how
- * often the index and the scan disagree.
- */
+import { FaceBuckets } from './face-buckets.js';
+import { BITS, FaceHash, PROBES, TABLES } from './face-hash.js';
 
-/** Hash tables: more find more near-threshold matches and cost more per capture. */
-const TABLES = 20;
-/** Hyperplanes per table (bits of a bucket key). */
-const BITS = 11;
-/** Least certain bits flipped per table (probes beyond the bucket itself). */
-const PROBES = 3;
+/**
+ * A sub-linear index of face centroids by cosine similarity (issue 10): multi-probe LSH.
+ * Recognising an unregistered face used to scan every live cluster (63 % of a
+ * 5,000-household replay's CPU, and the same scan runs inside the door path's commit);
+ * here a capture is compared only with the centroids that share one of the buckets it
+ * probes: in each of TABLES tables its own bucket and the PROBES buckets a near face most
+ * likely fell in (face-hash.ts). Pure TypeScript and seeded: the same captures give the
+ * same answers on every box and every run, with nothing to download or compile.
+ *
+ * Keys of 18 bits keep the candidates few as the estate grows (about 90 unrelated
+ * centroids at 20,000 live clusters, where 20 tables of 11 bits met N/25 of them: the cost
+ * grew with N); 24 tables and 48 probes each find a face at cosine 0.80 as often as a
+ * scan does (test/unit/face-index.test.ts measures how often the index and the scan
+ * disagree). usearch 2.26 (prebuilt for linux-x64/arm64 in its npm package) was measured
+ * beside the earlier index: 0.7 ms per search and 0.5 ms per update at 30,000 centroids;
+ * its inserts are multi-threaded, so a replay would not be repeatable.
+ */
 
 /** The best match of a query: an id and its cosine. */
 export interface Match {
@@ -31,9 +28,8 @@ export interface Match {
 /** Centroids (unit vectors of one length) by id, found again by cosine without a full scan. */
 export class FaceIndex {
   readonly dims: number;
-  readonly #planes: Float32Array;
-  /** Per table: bucket key → slots. */
-  readonly #tables: Array<Map<number, number[]>> = [];
+  readonly #hash: FaceHash;
+  readonly #buckets = new FaceBuckets(TABLES, BITS);
   /** Vectors in slots of one buffer (cache-friendly dots); a freed slot is reused. */
   #pool: Float32Array;
   #slotId: number[] = [];
@@ -43,15 +39,14 @@ export class FaceIndex {
   /** Query generation per slot: a slot met twice in one query is compared once. */
   #mark: Uint32Array;
   #gen = 0;
-  readonly #proj: Float32Array;
+  readonly #probes = new Int32Array(PROBES + 1);
 
   constructor(dims: number, seed = 0x5eed) {
     this.dims = dims;
-    this.#planes = gaussianPlanes(TABLES * BITS * dims, seed);
-    this.#proj = new Float32Array(TABLES * BITS);
+    this.#hash = new FaceHash(dims, seed);
     this.#pool = new Float32Array(dims * 1024);
     this.#mark = new Uint32Array(1024);
-    for (let t = 0; t < TABLES; t++) this.#tables.push(new Map());
+    this.#buckets.reserve(1024);
   }
 
   get size(): number {
@@ -72,13 +67,7 @@ export class FaceIndex {
     if (old && old.length > 0 && sameKeys(old, keys)) return;
     if (old && old.length > 0) this.#unlink(slot, old);
     this.#slotKeys[slot] = keys;
-    for (let t = 0; t < TABLES; t++) {
-      const table = this.#tables[t] as Map<number, number[]>;
-      const k = keys[t] as number;
-      const bucket = table.get(k);
-      if (bucket) bucket.push(slot);
-      else table.set(k, [slot]);
-    }
+    for (let t = 0; t < TABLES; t++) this.#buckets.add(t, keys[t] as number, slot);
   }
 
   /** Forgets a centroid. */
@@ -94,7 +83,8 @@ export class FaceIndex {
 
   /** The centroid most similar to `v` at or above `threshold`, among those sharing a probed bucket. */
   nearest(v: Float32Array, threshold: number): Match | null {
-    this.#project(v);
+    if (this.#slotOf.size === 0) return null;
+    this.#hash.project(v);
     const gen = ++this.#gen;
     if (gen === 0xffffffff) {
       this.#mark.fill(0);
@@ -103,20 +93,18 @@ export class FaceIndex {
     const d = this.dims;
     const pool = this.#pool;
     const mark = this.#mark;
+    const buckets = this.#buckets;
+    const probes = this.#probes;
+    const occupied = buckets.occupied;
     let bestSlot = -1;
     let bestSim = threshold;
-    const probes = [0, 0, 0, 0, 0, 0, 0, 0].slice(0, PROBES + 1);
     for (let t = 0; t < TABLES; t++) {
-      const table = this.#tables[t] as Map<number, number[]>;
-      const base = t * BITS;
-      let key = 0;
-      for (let b = 0; b < BITS; b++) if ((this.#proj[base + b] as number) > 0) key |= 1 << b;
-      probes[0] = key;
-      leastCertain(this.#proj, base, probes, key);
-      for (const k of probes) {
-        const bucket = table.get(k);
-        if (!bucket) continue;
-        for (const slot of bucket) {
+      const n = this.#hash.probes(t, probes);
+      const base = t << BITS;
+      for (let p = 0; p < n; p++) {
+        const k = base + (probes[p] as number);
+        if (((occupied[k >>> 5] as number) & (1 << (k & 31))) === 0) continue;
+        for (let slot = buckets.head(k); slot >= 0; slot = buckets.next(t, slot)) {
           if (mark[slot] === gen) continue;
           mark[slot] = gen;
           let s = 0;
@@ -141,6 +129,7 @@ export class FaceIndex {
       const mark = new Uint32Array(this.#mark.length * 2);
       mark.set(this.#mark);
       this.#mark = mark;
+      this.#buckets.reserve(mark.length);
     }
     this.#slotId.push(-1);
     this.#slotKeys.push(EMPTY);
@@ -148,40 +137,14 @@ export class FaceIndex {
   }
 
   #bucketKeys(v: Float32Array): Int32Array {
-    this.#project(v);
+    this.#hash.project(v);
     const keys = new Int32Array(TABLES);
-    for (let t = 0; t < TABLES; t++) {
-      let key = 0;
-      for (let b = 0; b < BITS; b++) if ((this.#proj[t * BITS + b] as number) > 0) key |= 1 << b;
-      keys[t] = key;
-    }
+    for (let t = 0; t < TABLES; t++) keys[t] = this.#hash.key(t);
     return keys;
   }
 
-  #project(v: Float32Array): void {
-    const d = this.dims;
-    const P = this.#planes;
-    for (let i = 0; i < TABLES * BITS; i++) {
-      let s = 0;
-      const o = i * d;
-      for (let j = 0; j < d; j++) s += (P[o + j] as number) * (v[j] as number);
-      this.#proj[i] = s;
-    }
-  }
-
   #unlink(slot: number, keys: Int32Array): void {
-    for (let t = 0; t < TABLES; t++) {
-      const table = this.#tables[t] as Map<number, number[]>;
-      const k = keys[t] as number;
-      const bucket = table.get(k);
-      if (!bucket) continue;
-      const i = bucket.indexOf(slot);
-      if (i >= 0) {
-        bucket[i] = bucket[bucket.length - 1] as number;
-        bucket.pop();
-      }
-      if (bucket.length === 0) table.delete(k);
-    }
+    for (let t = 0; t < TABLES; t++) this.#buckets.remove(t, keys[t] as number, slot);
   }
 }
 
@@ -195,37 +158,3 @@ export function dot(a: Float32Array, b: Float32Array): number {
 }
 
 const sameKeys = (a: Int32Array, b: Int32Array) => a.every((x, i) => x === b[i]);
-
-/** Fills probes[1…] with `key` flipped at each of the PROBES bits whose projections are nearest zero. */
-function leastCertain(proj: Float32Array, base: number, probes: number[], key: number): void {
-  let used = 0;
-  for (let n = 1; n <= PROBES; n++) {
-    let pick = 0;
-    let min = Number.POSITIVE_INFINITY;
-    for (let b = 0; b < BITS; b++) {
-      const m = Math.abs(proj[base + b] as number);
-      if (m < min && (used & (1 << b)) === 0) {
-        min = m;
-        pick = b;
-      }
-    }
-    used |= 1 << pick;
-    probes[n] = key ^ (1 << pick);
-  }
-}
-
-/** Seeded standard normal values (xorshift + Box–Muller): the same planes on every box. */
-function gaussianPlanes(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
-  return out;
-}

@@ -85,3 +85,33 @@ t.test(
     t.ok(c.size < left, 'faces not seen since the cutoff are forgotten');
   },
 );
+
+t.test('at 20,000 centroids the index still finds what a scan finds', async (t) => {
+  const r = new Random(11);
+  const vecs = new Map<number, Float32Array>();
+  const index = new FaceIndex(128);
+  for (let id = 1; id <= 20000; id++) {
+    const v = personEmbedding(5, `q${id}`);
+    vecs.set(id, v);
+    index.set(id, v);
+  }
+  let same = 0;
+  let n = 0;
+  for (const sd of [0.035, 0.05, 0.06]) {
+    for (let k = 0; k < 100; k++) {
+      const q = captureEmbedding(r, vecs.get(r.int(1, 20000)) as Float32Array, sd);
+      n++;
+      if ((index.nearest(q, 0.8)?.id ?? null) === scan(vecs, q, 0.8)) same++;
+    }
+  }
+  t.ok(same / n >= 0.99, `index and scan agree on ${same} of ${n} captures`);
+});
+
+t.test('dimensions that are no power of two are padded, and found again', async (t) => {
+  const index = new FaceIndex(200);
+  const a = Float32Array.from({ length: 200 }, (_, i) => Math.sin(i + 1));
+  const norm = Math.sqrt(dot(a, a));
+  for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) / norm;
+  index.set(7, a);
+  t.same(index.nearest(a, 0.99)?.id, 7);
+});
