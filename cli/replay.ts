@@ -4,7 +4,7 @@ import { build } from '../gateway/build.js';
 import type { LoadedConfig } from '../gateway/config/load.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { createLogger } from '../gateway/log.js';
-import { replayFile } from '../gateway/replay/replay.js';
+import { REPLAY_BATCH_ROWS, replayFile } from '../gateway/replay/replay.js';
 import { parseRoster, readRosterFile } from '../gateway/roster/import.js';
 import { saveRoster } from '../gateway/roster/repository.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
@@ -26,7 +26,7 @@ export function replayGateway(l: LoadedConfig, dataDir: string | undefined, cloc
     secretsFile: dataDir ? path.join(dataDir, 'secrets.yaml') : l.secretsFile,
     config: {
       ...l.config,
-      store: { ...l.config.store, batchMaxRows: 4000 },
+      store: { ...l.config.store, batchMaxRows: REPLAY_BATCH_ROWS },
       upstream: { ...l.config.upstream, enabled: false },
     },
   };
