@@ -5,6 +5,7 @@ import type { LoadedConfig } from '../gateway/config/load.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { createLogger } from '../gateway/log.js';
 import { REPLAY_BATCH_ROWS, replayFile } from '../gateway/replay/replay.js';
+import { SeenFilter } from '../gateway/replay/seen-filter.js';
 import { parseRoster, readRosterFile } from '../gateway/roster/import.js';
 import { saveRoster } from '../gateway/roster/repository.js';
 import { defaultConfigPath, parse, UsageError } from './args.js';
@@ -83,6 +84,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
     saveRoster(gw.db, parsed.snapshot, 'replace', Date.now(), parsed.version);
   }
   await gw.start(REPLAY_UNTIL);
+  // The dedupe of a replay run again (or resumed) holds; a fresh one skips its queries.
+  gw.pipeline.useSeenKeys(SeenFilter.fromJournal(gw.db));
   const target = {
     pipeline: gw.pipeline,
     passes: gw.passes,

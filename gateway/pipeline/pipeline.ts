@@ -48,6 +48,15 @@ export interface PipelineStages {
 const RESOLVED = Promise.resolve();
 
 /**
+ * What a replay knows of the journal's keys (gateway/replay/seen-filter.ts): a read whose
+ * key it has never seen skips the journal's dedupe query. Never a false "no".
+ */
+export interface SeenKeys {
+  mayHave(readerId: string, recordId: string): boolean;
+  add(readerId: string, recordId: string): void;
+}
+
+/**
  * The pipeline of design.md §4, the read sink of every driver: dedupe → check → batcher →
  * record (journal row, decision, alerts and outbox in one transaction) → act (doors,
  * live view) → acknowledgement. A read is acknowledged only once its commit is on disk;
@@ -66,6 +75,7 @@ export class Pipeline implements ReadSink {
   readonly #batcher: Batcher<Pending>;
   readonly #failover: Failover;
   #stopping = false;
+  #seen: SeenKeys | null = null;
 
   constructor(stages: PipelineStages) {
     this.#s = stages;
@@ -94,6 +104,14 @@ export class Pipeline implements ReadSink {
   /** Reads recorded since start (for the reads/s of the health report). */
   get recorded(): number {
     return this.#s.recorder.recorded;
+  }
+
+  /**
+   * From now on, reads whose key `seen` has never seen skip the dedupe query; it is told of
+   * every key committed. `seen` must already hold every key the journal holds.
+   */
+  useSeenKeys(seen: SeenKeys): void {
+    this.#seen = seen;
   }
 
   /** Reads waiting for their commit. */
@@ -157,7 +175,9 @@ export class Pipeline implements ReadSink {
     const { read } = item;
     let had = false;
     try {
-      had = this.#s.journal.has(read.readerId, read.recordId);
+      had =
+        (this.#seen?.mayHave(read.readerId, read.recordId) ?? true) &&
+        this.#s.journal.has(read.readerId, read.recordId);
     } catch {
       // A failing store may not even read: the commit's own dedupe (seq 0) still holds.
     }
@@ -260,6 +280,7 @@ export class Pipeline implements ReadSink {
     for (const item of batch) {
       this.#pending.delete(item.key);
       const c = item.result;
+      if (c.seq !== 0) this.#seen?.add(c.read.readerId, c.read.recordId);
       if (c.seq === 0)
         this.#s.metrics.duplicates.inc(); // the journal had it: a replay
       else act.recorded(c, this.#stopping ? undefined : item.read.image, item.answered);

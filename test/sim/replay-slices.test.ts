@@ -6,6 +6,7 @@ import { ManualClock } from '../../core/clock.js';
 import { DRIVER_NAMES } from '../../drivers/registry.js';
 import { loadConfig } from '../../gateway/config/load.js';
 import { replayFile } from '../../gateway/replay/replay.js';
+import { SeenFilter } from '../../gateway/replay/seen-filter.js';
 import { readRosterFile } from '../../gateway/roster/import.js';
 import { saveRoster } from '../../gateway/roster/repository.js';
 import { generateYear } from '../../sim/year/generate.js';
@@ -98,3 +99,37 @@ t.test('a read before a pass line in the file does not meet that pass, read ahea
   t.notMatch(before, /visitor_pass/);
   t.match(after, /ORDER-2 \S+ .*visitor_pass/, 'the read after it: the visitor of the pass');
 });
+
+t.test(
+  'replayed again into the same data directory, with the journal filter, nothing is recorded twice',
+  async (t) => {
+    const { dir, cleanup } = tmpDir('replay-again-');
+    t.teardown(cleanup);
+    generateYear({ households: 30, seed: 31, start: '2025-03-01', days: 4, out: dir });
+    const once = async () => {
+      const l = loadConfig(path.join(dir, 'config.yaml'), DRIVER_NAMES);
+      const clock = new ManualClock(0);
+      const gw = replayGateway(l, path.join(dir, 'data'), clock);
+      await openForReplay(gw);
+      const parsed = readRosterFile(path.join(dir, 'roster.json'), gw.secrets.idHashKey);
+      saveRoster(gw.db, parsed.snapshot as never, 'replace', Date.now(), parsed.version);
+      await gw.start(REPLAY_UNTIL);
+      const seen = SeenFilter.fromJournal(gw.db);
+      const before = seen.size;
+      gw.pipeline.useSeenKeys(seen);
+      const stats = await replayFile(gw, clock, path.join(dir, 'reads.jsonl'));
+      const rows = gw.db.prepare('SELECT count(*) FROM journal').pluck().get() as number;
+      const duplicates = (await gw.metrics.duplicates.get()).values[0]?.value ?? 0;
+      await gw.stop();
+      return { stats, before, rows, duplicates };
+    };
+    const first = await once();
+    t.equal(first.before, 0, 'a fresh journal: an empty filter');
+    t.equal(first.rows, first.stats.reads, 'every read recorded once');
+    t.equal(first.duplicates, 0);
+    const second = await once();
+    t.equal(second.before, first.rows, 'filled from the journal when installed');
+    t.equal(second.rows, first.rows, 'the second replay adds nothing');
+    t.equal(second.duplicates, second.stats.reads, 'every read of it is a duplicate');
+  },
+);
