@@ -17,7 +17,8 @@ import { cpuMs } from './proc.js';
  * by stage with `node dist/bench/profile-report.js FILE`. LOADGEN=N drives the gateway with
  * N reads from the independent bench/loadgen.mjs (MQTT.js) instead of the own load reader,
  * and prints the gateway's CPU ms per read (/proc) and its peak RSS, the broker's CPU ms per
- * read and the commits (LOADGEN_REPS=N: N runs on the same daemon). NOPROF=1: no profiler
+ * read and the commits (LOADGEN_REPS=N: N runs on the same daemon; LOADGEN_RATE=R: R reads/s
+ * for LOADGEN_SECONDS instead of saturation, with the answer and commit histograms). NOPROF=1: no profiler
  * (for CPU per read without the profiler's own cost). ALLOC=1: an allocation profile of a
  * window of the run instead (bench/alloc-sampler.mjs; ALLOC_DIR, ALLOC_START_MS, ALLOC_MS).
  */
@@ -80,10 +81,10 @@ if (process.env.LOADGEN) {
       ids.join(','),
       '--persons',
       Array.from({ length: 50 }, (_, i) => `F-R${String(i * 997 + 1).padStart(5, '0')}`).join(','),
-      '--events',
-      process.env.LOADGEN,
-      '--window',
-      '10',
+      // LOADGEN_RATE=R: R reads/s for LOADGEN_SECONDS (10) instead of saturation.
+      ...(process.env.LOADGEN_RATE
+        ? ['--rate', process.env.LOADGEN_RATE, '--seconds', process.env.LOADGEN_SECONDS ?? '10']
+        : ['--events', process.env.LOADGEN, '--window', '10']),
     ]);
     const c1 = cpuMs(d.pid);
     const b1 = cpuMs(mosq.pid);
@@ -96,12 +97,22 @@ if (process.env.LOADGEN) {
         `${((1000 * (m1.seconds - m0.seconds)) / Math.max(1, commits)).toFixed(2)} ms/commit; ` +
         `broker CPU ${((b1 - b0) / n).toFixed(4)} ms/read`,
     );
+    if (process.env.LOADGEN_RATE) console.log(await histograms());
     console.log(`gateway CPU ${(c1 - c0) / n} ms/read; ${peak()}; load ${loadavg()}`);
   }
   await d.kill('SIGTERM');
   await mosq.stop();
   cleanup();
   process.exit(0);
+}
+
+/** The daemon's answer and commit histograms (cumulative since start), for a rate run. */
+async function histograms(): Promise<string> {
+  const m = await (await benchFetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  return m
+    .split('\n')
+    .filter((l) => /^estate_gateway_(answer_seconds|commit_seconds|commit_rows)_(bucket|sum|count)/.test(l))
+    .join('\n');
 }
 
 /** The daemon's commits so far and their time (its /metrics). */
