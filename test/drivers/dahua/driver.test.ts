@@ -213,6 +213,38 @@ t.test('catch-up after the gateway was down: recordFinder, sorted by RecNo, curs
   );
 });
 
+t.test(
+  'a reset or replaced terminal numbers from 1 again: the cursor follows, later gaps are still caught up',
+  async (t) => {
+    const sim = await terminal(t, { noRecNoInEvents: false });
+    const state = new MemoryDriverState();
+    // The terminal before the reset had numbered 5,000 records; the last one ten minutes ago.
+    state.set('D1', 'records.cursor', JSON.stringify({ n: 5000, t: Date.now() - 10 * 60_000 }));
+    const first = await driverFor(t, [{ id: 'D1', port: sim.port }], state);
+    await waitFor(() => sim.streaming === 1, 5000);
+    const fresh = sim.presentFace('F-R00001');
+    await waitFor(() => first.sink.reads.length === 1, 5000);
+    await waitFor(() => stat(first.driver, 'D1', 'numbering_restarted') === 1, 5000, 'the restart counted');
+    t.equal(
+      JSON.parse(state.get('D1', 'records.cursor') ?? '{}').n,
+      fresh.data.RecNo,
+      'the cursor follows RecNo 1',
+    );
+    await first.driver.stop();
+    await waitFor(() => sim.streaming === 0, 5000);
+
+    const missed = [sim.presentCard('04A1B2C3'), sim.presentFace('F-R00001'), sim.presentFace('F-R00001')];
+    const second = await driverFor(t, [{ id: 'D1', port: sim.port }], state);
+    await waitFor(() => second.sink.reads.length >= 3, 10_000, 'the records missed after the reset');
+    t.same(
+      second.sink.reads.slice(0, 3).map((r) => r.credential.type),
+      ['card', 'face', 'face'],
+      'found by their new numbers',
+    );
+    t.equal(JSON.parse(state.get('D1', 'records.cursor') ?? '{}').n, missed.at(-1)?.data.RecNo);
+  },
+);
+
 t.test('the same record by stream and by catch-up is one identity', async (t) => {
   // Firmware without RecNo in its stream: only the catch-up moves the cursor, and finds again
   // what the stream brought; the record id makes the two one record in the journal.

@@ -169,6 +169,37 @@ t.test('catch-up after the gateway was down: AcsEvent pages sorted, the cursor p
   );
 });
 
+t.test(
+  'a reset or replaced terminal numbers from 1 again: the cursor follows, later gaps are still caught up',
+  async (t) => {
+    const sim = await terminal(t, { replayMax: 0 });
+    const state = new MemoryDriverState();
+    // The terminal before the reset had numbered 5,000 records; the last one ten minutes ago.
+    state.set('T1', 'acs.cursor', JSON.stringify({ n: 5000, t: Date.now() - 10 * 60_000 }));
+    const first = await driverFor(t, [{ id: 'T1', port: sim.port }], state);
+    await waitFor(() => sim.streaming, 5000);
+    const fresh = sim.presentFace('F-R00001');
+    await waitFor(() => first.sink.reads.length === 1, 5000);
+    await waitFor(() => stat(first.driver, 'T1', 'numbering_restarted') === 1, 5000, 'the restart counted');
+    t.equal(
+      JSON.parse(state.get('T1', 'acs.cursor') ?? '{}').n,
+      fresh.serialNo,
+      'the cursor follows serial 1',
+    );
+    await first.driver.stop();
+    await waitFor(() => !sim.streaming, 5000, 'the stream closed');
+
+    const missed = [sim.presentCard('3170568443'), sim.presentFace('F-R00001'), sim.presentFace('F-R00001')];
+    const second = await driverFor(t, [{ id: 'T1', port: sim.port }], state);
+    await waitFor(() => second.sink.reads.length >= 3, 10_000, 'the records missed after the reset');
+    t.same(
+      second.sink.reads.slice(0, 3).map((r) => r.recordId),
+      missed.map((e) => `${e.serialNo}@${Math.floor(e.time / 1000)}`),
+      'found by their new numbers',
+    );
+  },
+);
+
 t.test('firmware that ignores the serial bounds of a search still catches up', async (t) => {
   const sim = await terminal(t, { replayMax: 0, ignoreSerialBounds: true });
   const state = new MemoryDriverState();
