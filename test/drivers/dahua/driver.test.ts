@@ -4,7 +4,7 @@ import { MemoryDriverState } from '../../../drivers/http/cursor.js';
 import type { DriverState } from '../../../drivers/types.js';
 import { type SimDahuaOptions, SimDahuaTerminal } from '../../../sim/dahua/terminal.js';
 import { fakeJpeg } from '../../../testkit/drivers/capture-fixtures.js';
-import { terminalContext } from '../../../testkit/drivers/terminal-context.js';
+import { startVendorDriver, type TerminalUnderTest } from '../../../testkit/drivers/terminal-context.js';
 import { waitFor } from '../../../testkit/wait.js';
 
 // Issue 11: the production Dahua driver against the simulated ASI terminal over real HTTP
@@ -24,31 +24,8 @@ async function terminal(t: Test, o: Partial<SimDahuaOptions> = {}): Promise<SimD
   return sim;
 }
 
-async function driverFor(
-  t: Test,
-  readers: Array<{ id: string; port: number; password?: string; options?: Record<string, unknown> }>,
-  state: DriverState = new MemoryDriverState(),
-) {
-  const tc = terminalContext(
-    t,
-    readers.map((r) => ({
-      id: r.id,
-      door: 'B01-U1',
-      options: { host: '127.0.0.1', port: r.port, probeSeconds: 1, timeoutMs: 1000, ...r.options },
-    })),
-    {
-      logins: Object.fromEntries(
-        readers.map((r) => [r.id, { username: 'admin', password: r.password ?? PASSWORD }]),
-      ),
-      readerPasswords: Object.fromEntries(readers.map((r) => [r.id, `push-${r.id}`])),
-      state,
-    },
-  );
-  const driver = createDahuaDriver(tc.ctx);
-  const url = await tc.listen();
-  await driver.start();
-  t.teardown(() => driver.stop());
-  return { ...tc, driver, url };
+function driverFor(t: Test, readers: TerminalUnderTest[], state?: DriverState) {
+  return startVendorDriver(t, createDahuaDriver, PASSWORD, readers, state);
 }
 
 const stat = (d: DahuaDriver, id: string, name: string): number => d.stats(id)[name] ?? 0;

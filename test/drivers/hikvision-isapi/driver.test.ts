@@ -3,7 +3,7 @@ import { createHikvisionDriver, type HikvisionDriver } from '../../../drivers/hi
 import { MemoryDriverState } from '../../../drivers/http/cursor.js';
 import type { DriverState } from '../../../drivers/types.js';
 import { type SimHikvisionOptions, SimHikvisionTerminal } from '../../../sim/hikvision/terminal.js';
-import { terminalContext } from '../../../testkit/drivers/terminal-context.js';
+import { startVendorDriver, type TerminalUnderTest } from '../../../testkit/drivers/terminal-context.js';
 import { waitFor } from '../../../testkit/wait.js';
 
 // Issue 11: the production Hikvision driver against the simulated MinMoe terminal over real
@@ -22,31 +22,8 @@ async function terminal(t: Test, o: Partial<SimHikvisionOptions> = {}): Promise<
   return sim;
 }
 
-async function driverFor(
-  t: Test,
-  readers: Array<{ id: string; port: number; options?: Record<string, unknown>; password?: string }>,
-  state: DriverState = new MemoryDriverState(),
-) {
-  const tc = terminalContext(
-    t,
-    readers.map((r) => ({
-      id: r.id,
-      door: 'B01-U1',
-      options: { host: '127.0.0.1', port: r.port, probeSeconds: 1, timeoutMs: 1000, ...r.options },
-    })),
-    {
-      logins: Object.fromEntries(
-        readers.map((r) => [r.id, { username: 'admin', password: r.password ?? PASSWORD }]),
-      ),
-      readerPasswords: Object.fromEntries(readers.map((r) => [r.id, `push-${r.id}`])),
-      state,
-    },
-  );
-  const driver = createHikvisionDriver(tc.ctx);
-  const url = await tc.listen();
-  await driver.start();
-  t.teardown(() => driver.stop());
-  return { ...tc, driver, url };
+function driverFor(t: Test, readers: TerminalUnderTest[], state?: DriverState) {
+  return startVendorDriver(t, createHikvisionDriver, PASSWORD, readers, state);
 }
 
 /** One counter of a terminal (0 when never counted). */
