@@ -380,6 +380,8 @@ export class PatternDetector implements Detector, FaceDecider {
         gates: this.#gates,
         absentDays: this.#cfg.suspectedSublet.absentDays,
         firstSeen: (p) => this.#firstSeen(p),
+        guests: this.#ctx.guests,
+        guestDays: this.#cfg.credentialShared.guestDays,
       },
       day,
     );

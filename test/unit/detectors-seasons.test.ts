@@ -1,0 +1,68 @@
+import t from 'tap';
+import type { AlertCandidate } from '../../gateway/alerts/per-entry.js';
+import type { RosterSnapshot } from '../../gateway/roster/model.js';
+import { openDb } from '../../gateway/store/db.js';
+import { testConfig } from '../../testkit/config.js';
+import { at, detectorRig } from '../../testkit/findings.js';
+import { household, resident } from '../../testkit/pipeline.js';
+
+// Issue 10, fourth round: newcomers in a guest season who are a neighbour's guests, not the
+// lodgers of a flat that emptied for a trip at the same time.
+
+/** H1: R1 (face F1), whose flat empties. H2: R2 (face F2) and H3: R3 (face F3), at the same entrance. */
+const ROSTER: RosterSnapshot = {
+  buildings: [{ id: 'B01', name: '1号楼' }],
+  entrances: [],
+  households: [household('H1'), household('H2', { room: '0102' }), household('H3', { room: '0103' })],
+  residents: [resident('R1', 'H1'), resident('R2', 'H2'), resident('R3', 'H3')],
+  credentials: [
+    { kind: 'face', key: 'F1', residentId: 'R1' },
+    { kind: 'face', key: 'F2', residentId: 'R2' },
+    { kind: 'face', key: 'F3', residentId: 'R3' },
+  ],
+};
+
+/**
+ * Days 120…`last` after 2026-05-11 (day 143 is 2026-10-01, National Day): R2 and R3 every
+ * day, R1 while `home(d)`, and the newcomer faces 90 and 91 every day `comes(d)`, touching
+ * no credential.
+ */
+const run = (last: number, home: (d: number) => boolean, comes: (d: number) => boolean) => {
+  const db = openDb(':memory:');
+  const r = detectorRig(db, testConfig({}), undefined, ROSTER);
+  const out: AlertCandidate[] = [];
+  for (let d = 120; d <= last; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F2')));
+    out.push(...r.feed(at(d, 8), r.faceOf('F3')));
+    if (home(d)) out.push(...r.feed(at(d, 9), r.faceOf('F1')));
+    if (comes(d)) {
+      out.push(...r.feed(at(d, 18), r.stranger(90, d % 2)));
+      out.push(...r.feed(at(d, 18) + 5000, r.stranger(91, d % 2)));
+    }
+    out.push(...r.settle(at(d, 23)));
+  }
+  db.close();
+  return out.filter((c) => c.kind === 'suspected_sublet' && c.householdId === 'H1');
+};
+
+t.test("a neighbour's National Day guests are not the lodgers of a flat empty for a trip", async (t) => {
+  // Guests daily 09-29 … 10-08 (days 141–150); R1 away 10-03 … 10-14 (days 145–156).
+  const s = run(
+    170,
+    (d) => d < 145 || d > 156,
+    (d) => d >= 141 && d <= 150,
+  );
+  t.same(s, [], 'no sublet');
+});
+
+t.test('newcomers of a guest season who stay on are lodgers once a visit would be over', async (t) => {
+  // R1 leaves for good after day 144; the newcomers come daily from day 141.
+  const s = run(
+    175,
+    (d) => d < 145,
+    (d) => d >= 141,
+  );
+  t.equal(s[0]?.finding?.phase, 'open', 'the emptied flat is reported');
+  t.ok((s[0]?.ts ?? 0) >= at(141 + 14, 0), 'not before they have stayed longer than a visit');
+  t.ok((s[0]?.ts ?? 0) < at(141 + 21, 0), 'within a week of that');
+});
