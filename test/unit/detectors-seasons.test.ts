@@ -66,3 +66,96 @@ t.test('newcomers of a guest season who stay on are lodgers once a visit would b
   t.ok((s[0]?.ts ?? 0) >= at(141 + 14, 0), 'not before they have stayed longer than a visit');
   t.ok((s[0]?.ts ?? 0) < at(141 + 21, 0), 'within a week of that');
 });
+
+// A card lent while the family still lives there is credential_shared, not a sublet when the
+// family then travels; a guest given the card before the family leaves for the Spring
+// Festival is a guest.
+
+/** H1: R1 (face F1, card C1) and R2 (face F2). H2: R3 (face F3) keeps the entrance busy. */
+const CARD_ROSTER: RosterSnapshot = {
+  buildings: [{ id: 'B01', name: '1号楼' }],
+  entrances: [],
+  households: [household('H1'), household('H2', { room: '0102' })],
+  residents: [resident('R1', 'H1'), resident('R2', 'H1', { role: 'co_resident' }), resident('R3', 'H2')],
+  credentials: [
+    { kind: 'face', key: 'F1', residentId: 'R1' },
+    { kind: 'card', key: 'C1', residentId: 'R1' },
+    { kind: 'face', key: 'F2', residentId: 'R2' },
+    { kind: 'face', key: 'F3', residentId: 'R3' },
+  ],
+};
+
+/**
+ * Days `from`…`to`: R3 every day; R1 and R2 while `home(d)` — R1 with C1 and its face while
+ * `ownCard(d)`, else by face; the face `other` with C1 on the days `uses(d)`.
+ */
+const cardYear = (
+  from: number,
+  to: number,
+  o: {
+    home: (d: number) => boolean;
+    ownCard: (d: number) => boolean;
+    uses: (d: number) => boolean;
+    other: number;
+  },
+) => {
+  const db = openDb(':memory:');
+  const r = detectorRig(db, testConfig({}), undefined, CARD_ROSTER);
+  const out: AlertCandidate[] = [];
+  for (let d = from; d <= to; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    if (o.home(d)) {
+      if (o.ownCard(d)) {
+        out.push(...r.feed(at(d, 8), r.card('C1')));
+        out.push(...r.feed(at(d, 8) + 2000, r.faceOf('F1')));
+        out.push(...r.settle(at(d, 8) + 30_000));
+      } else out.push(...r.feed(at(d, 8), r.faceOf('F1')));
+      out.push(...r.feed(at(d, 9), r.faceOf('F2')));
+    }
+    if (o.uses(d)) {
+      out.push(...r.feed(at(d, 18), r.card('C1')));
+      out.push(...r.feed(at(d, 18) + 3000, r.stranger(o.other, d % 2)));
+      out.push(...r.settle(at(d, 18) + 30_000));
+    }
+    out.push(...r.settle(at(d, 23)));
+  }
+  db.close();
+  const of = (kind: string) => out.filter((c) => c.kind === kind && c.householdId === 'H1');
+  return { sublets: of('suspected_sublet'), shared: of('credential_shared') };
+};
+
+t.test('a card lent while the family lives there stays a lent card when the family travels', async (t) => {
+  // R1 uses C1 days 0–9; lends it from day 10 (a friend every day); the family is away 25–40.
+  const { sublets, shared } = cardYear(0, 45, {
+    home: (d) => d < 25 || d > 40,
+    ownCard: (d) => d < 10,
+    uses: (d) => d >= 10,
+    other: 50,
+  });
+  t.equal(shared[0]?.finding?.phase, 'open', 'the lent card is reported');
+  t.same(sublets, [], 'no sublet: the friend used the card beside the family for two weeks');
+});
+
+t.test('a card handed to a tenant the day the family leaves is a sublet', async (t) => {
+  const { sublets } = cardYear(0, 45, {
+    home: (d) => d < 25,
+    ownCard: () => true,
+    uses: (d) => d >= 25,
+    other: 51,
+  });
+  t.equal(sublets[0]?.finding?.phase, 'open', 'the sublet is reported');
+  t.ok((sublets[0]?.ts ?? 0) < at(33, 0), 'within a week of the family leaving');
+});
+
+t.test('a guest given the card before the family leaves for the Spring Festival is a guest', async (t) => {
+  // Day 271 is 2027-02-06, Chinese New Year. R1 uses C1 days 240–264; a guest has it from
+  // day 265 (ten days, a visit); the family leaves after day 267 and is back on 280.
+  const { sublets, shared } = cardYear(240, 290, {
+    home: (d) => d < 268 || d >= 280,
+    ownCard: (d) => d < 265,
+    uses: (d) => d >= 265 && d <= 274,
+    other: 52,
+  });
+  t.same(sublets, [], 'no sublet');
+  t.same(shared, [], 'no lent card');
+});
