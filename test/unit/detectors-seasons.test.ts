@@ -159,3 +159,41 @@ t.test('a guest given the card before the family leaves for the Spring Festival 
   t.same(sublets, [], 'no sublet');
   t.same(shared, [], 'no lent card');
 });
+
+// The owner's own face caught badly beside their own card, minutes after or before the
+// terminal at the other door recognised them: the same walk home, not a lent card.
+
+t.test('a bad capture of the owner on the walk from the gate is not a second face on the card', async (t) => {
+  const walk = (recognised: boolean) => {
+    const db = openDb(':memory:');
+    const r = detectorRig(db, testConfig({}), undefined, CARD_ROSTER);
+    const out: AlertCandidate[] = [];
+    for (let d = 0; d < 35; d++) {
+      out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+      if (d < 20) {
+        // The card's first weeks: its owner with it.
+        out.push(...r.feed(at(d, 8), r.card('C1')));
+        out.push(...r.feed(at(d, 8) + 2000, r.faceOf('F1')));
+        out.push(...r.settle(at(d, 8) + 30_000));
+      } else if (d < 27) {
+        // The gate, then the entrance two minutes on; on odd days the bad capture is at the gate.
+        const [cardAt, faceAt] = d % 2 === 0 ? ['T-B01', 'T-GATE'] : ['T-GATE', 'T-B01'];
+        const t0 = at(d, 18);
+        const face = () => {
+          if (recognised) out.push(...r.feed(d % 2 === 0 ? t0 : t0 + 120_000, r.faceOf('F1'), faceAt));
+        };
+        if (d % 2 === 0) face();
+        const tc = d % 2 === 0 ? t0 + 120_000 : t0;
+        out.push(...r.feed(tc, r.card('C1'), cardAt));
+        out.push(...r.feed(tc + 3000, r.stranger(60, d % 2), cardAt));
+        out.push(...r.settle(tc + 30_000, cardAt));
+        if (d % 2 === 1) face();
+      } else out.push(...r.feed(at(d, 8), r.faceOf('F1')));
+      out.push(...r.settle(at(d, 23)));
+    }
+    db.close();
+    return out.filter((c) => c.kind === 'credential_shared' && c.householdId === 'H1');
+  };
+  t.same(walk(true), [], 'recognised at the other door minutes before or after: the owner');
+  t.equal(walk(false)[0]?.finding?.phase, 'open', 'nobody of the household nearby: a second face');
+});
