@@ -12,8 +12,8 @@ export interface JudgeDeps {
   roamer(cluster: number): boolean;
   /** Days on which a resident's own face was recognised (the last 30 such days are kept). */
   faceDays(residentId: string): number;
-  /** When a resident's presence was last verified (their face recognised, their card with it). */
-  lastSeen(residentId: string): number | undefined;
+  /** When a resident's own enrolled face was last recognised (alone or beside their card). */
+  lastFace(residentId: string): number | undefined;
 }
 
 /**
@@ -108,12 +108,10 @@ export function judgeUse(j: Judged, owner: ResidentRef, d: JudgeDeps): Verdict {
   }
   // Tried the terminal, failed, then swiped: the owner, not a second face (item 4).
   if (faceFirst) return v;
-  // Recognised at the gate minutes ago: the owner on the way home, not someone else.
-  const seen = d.lastSeen(owner.id);
-  if (seen !== undefined && j.cred.ts - seen <= TRIP_MS && j.cred.ts >= seen) {
-    d.carriers.ownerSeen(j.cred.cred, owner.id, day);
-    return v;
-  }
+  // Recognised at the gate minutes ago: the owner on the way home, not someone else. The
+  // card's model learns nothing from it (a card-only resident has no face to recognise).
+  const seen = d.lastFace(owner.id);
+  if (seen !== undefined && j.cred.ts - seen <= TRIP_MS && j.cred.ts >= seen) return v;
   v.foreign = { person: u.person, face: obs.face.id, seq: u.seq, thumb: u.thumb, cluster: u.cluster };
   return v;
 }

@@ -240,7 +240,11 @@ export class PatternDetector implements Detector, FaceDecider {
       carriers: this.#carriers,
       roamer: (c) => this.#roamer(c),
       faceDays: (rid) => this.#state.households.get(hid)?.faced?.[rid]?.length ?? 0,
-      lastSeen: (rid) => this.#state.households.get(hid)?.seen[rid],
+      lastFace: (rid) => {
+        const hs = this.#state.households.get(hid);
+        const via = hs?.via?.[rid];
+        return via === 'face' || via === 'card+face' ? hs?.seen[rid] : undefined;
+      },
     });
     for (const [rid, via] of verdict.present) {
       const rr = roster.residents.get(rid);

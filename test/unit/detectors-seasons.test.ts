@@ -71,17 +71,26 @@ t.test('newcomers of a guest season who stay on are lodgers once a visit would b
 // family then travels; a guest given the card before the family leaves for the Spring
 // Festival is a guest.
 
-/** H1: R1 (face F1, card C1) and R2 (face F2). H2: R3 (face F3) keeps the entrance busy. */
+/**
+ * H1: R1 (face F1, card C1) and R2 (face F2). H2: R3 (face F3) keeps the entrance busy;
+ * R4 has no enrolled face, only card C4.
+ */
 const CARD_ROSTER: RosterSnapshot = {
   buildings: [{ id: 'B01', name: '1号楼' }],
   entrances: [],
   households: [household('H1'), household('H2', { room: '0102' })],
-  residents: [resident('R1', 'H1'), resident('R2', 'H1', { role: 'co_resident' }), resident('R3', 'H2')],
+  residents: [
+    resident('R1', 'H1'),
+    resident('R2', 'H1', { role: 'co_resident' }),
+    resident('R3', 'H2'),
+    resident('R4', 'H2', { role: 'co_resident' }),
+  ],
   credentials: [
     { kind: 'face', key: 'F1', residentId: 'R1' },
     { kind: 'card', key: 'C1', residentId: 'R1' },
     { kind: 'face', key: 'F2', residentId: 'R2' },
     { kind: 'face', key: 'F3', residentId: 'R3' },
+    { kind: 'card', key: 'C4', residentId: 'R4' },
   ],
 };
 
@@ -196,4 +205,31 @@ t.test('a bad capture of the owner on the walk from the gate is not a second fac
   };
   t.same(walk(true), [], 'recognised at the other door minutes before or after: the owner');
   t.equal(walk(false)[0]?.finding?.phase, 'open', 'nobody of the household nearby: a second face');
+});
+
+t.test("a card-only resident at the gate and the entrance minutes apart is the card's holder", async (t) => {
+  const db = openDb(':memory:');
+  const r = detectorRig(db, testConfig({}), undefined, CARD_ROSTER);
+  const out: AlertCandidate[] = [];
+  for (let d = 0; d < 40; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    for (const [reader, min] of [
+      ['T-GATE', 0],
+      ['T-B01', 2],
+    ] as const) {
+      const tc = at(d, 18) + min * 60_000;
+      out.push(...r.feed(tc, r.card('C4'), reader));
+      // Every fifth day the entrance's capture is so poor it matches no face seen before.
+      const k = reader === 'T-B01' && d % 5 === 0 ? 81 + d : 80;
+      out.push(...r.feed(tc + 3000, r.stranger(k, d % 2), reader));
+      out.push(...r.settle(tc + 30_000, reader));
+    }
+    out.push(...r.settle(at(d, 23)));
+  }
+  db.close();
+  t.same(
+    out.filter((c) => c.householdId === 'H2' && c.kind !== 'stranger_recurrent'),
+    [],
+    'no lent card, no absence',
+  );
 });
