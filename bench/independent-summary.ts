@@ -26,6 +26,11 @@ export interface Measurement {
   /** CPU ms per answered read over the saturation run: the responder, the broker. */
   responderCpuMsPerRead: number | null;
   brokerCpuMsPerRead: number | null;
+  /**
+   * loadgen.mjs's own CPU ms per answered read over the saturation run: with the broker's
+   * and the responder's, what the two cores are shared by.
+   */
+  loadgenCpuMsPerRead?: number | null;
   /** VmHWM after both runs (null for a process that was not measured). */
   peakRssMB: number | null;
 }
@@ -56,6 +61,10 @@ export function summarizeResponder(ms: Measurement[]) {
     ),
     brokerCpuMsPerRead: med(
       ms.map((m) => m.brokerCpuMsPerRead),
+      4,
+    ),
+    loadgenCpuMsPerRead: med(
+      ms.map((m) => m.loadgenCpuMsPerRead ?? null),
       4,
     ),
     peakRssMB: med(ms.map((m) => m.peakRssMB)),

@@ -6,7 +6,7 @@ import { tmpDir } from '../testkit/tmp.js';
 import { type BenchBroker, startBenchBroker } from './bench-broker.js';
 import { startHealthy } from './gateway-up.js';
 import { type LoadgenResult, type Measurement, type Rep, summarizeReps } from './independent-summary.js';
-import { cpuMs, loadAverage, peakRssMB, perUnit } from './proc.js';
+import { childrenCpuMs, cpuMs, loadAverage, peakRssMB, perUnit } from './proc.js';
 import { SBS_READERS, sideBySideGateway } from './sbs-gateway.js';
 import { sideBySidePersons } from './sbs-roster.js';
 
@@ -89,12 +89,22 @@ async function measure(broker: BenchBroker, pid: number | undefined, prefix: str
   ];
   const b0 = cpuMs(broker.pid);
   const r0 = cpuMs(pid);
+  const l0 = childrenCpuMs();
   const sat = await loadgen([...common, '--events', String(o.events), '--window', '10']);
   // CPU over the saturation run only, read before the rate run starts.
   const responderCpuMsPerRead = perUnit(r0, cpuMs(pid), sat.answered);
   const brokerCpuMsPerRead = perUnit(b0, cpuMs(broker.pid), sat.answered);
+  // loadgen.mjs has exited and been waited for: its CPU is in this process's children's.
+  const loadgenCpuMsPerRead = perUnit(l0, childrenCpuMs(), sat.answered);
   const at500 = await loadgen([...common, '--rate', '500', '--seconds', String(o.rateSeconds)]);
-  const m: Measurement = { sat, at500, responderCpuMsPerRead, brokerCpuMsPerRead, peakRssMB: null };
+  const m: Measurement = {
+    sat,
+    at500,
+    responderCpuMsPerRead,
+    brokerCpuMsPerRead,
+    loadgenCpuMsPerRead,
+    peakRssMB: null,
+  };
   return m;
 }
 
@@ -134,7 +144,7 @@ export async function runIndependent(o: IndependentOptions) {
       const rep = { ceiling, gateway, load: loadAverage() };
       reps.push(rep);
       process.stderr.write(
-        `independent rep ${i + 1}: echo.mjs ${ceiling.sat.perSecond}/s, gateway ${gateway.sat.perSecond}/s, ratio ${(gateway.sat.perSecond / ceiling.sat.perSecond).toFixed(3)}; cpu/read gateway ${gateway.responderCpuMsPerRead} ms, broker ${gateway.brokerCpuMsPerRead} ms; load ${rep.load.join(' ')}\n`,
+        `independent rep ${i + 1}: echo.mjs ${ceiling.sat.perSecond}/s, gateway ${gateway.sat.perSecond}/s, ratio ${(gateway.sat.perSecond / ceiling.sat.perSecond).toFixed(3)}; cpu/read gateway ${gateway.responderCpuMsPerRead} ms, broker ${gateway.brokerCpuMsPerRead} ms, loadgen ${gateway.loadgenCpuMsPerRead} ms; echo.mjs ${ceiling.responderCpuMsPerRead} ms, broker ${ceiling.brokerCpuMsPerRead} ms, loadgen ${ceiling.loadgenCpuMsPerRead} ms; load ${rep.load.join(' ')}\n`,
       );
     }
     return {

@@ -20,6 +20,26 @@ export function parseStatCpuMs(stat: string): number {
   return (ticks * 1000) / CLK_TCK;
 }
 
+/**
+ * cutime + cstime in ms from the text of /proc/<pid>/stat: the CPU of the children the
+ * process has waited for (loadgen.mjs, once its run has ended).
+ */
+export function parseStatChildrenCpuMs(stat: string): number {
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[13]) + Number(f[14]);
+  if (!Number.isFinite(ticks)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
+  return (ticks * 1000) / CLK_TCK;
+}
+
+/** CPU ms of this process's children that have exited and been waited for (0 off Linux). */
+export function childrenCpuMs(): number {
+  try {
+    return parseStatChildrenCpuMs(readFileSync('/proc/self/stat', 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
 /** utime + stime of a process, in ms (0 when it is gone or this is not Linux). */
 export function cpuMs(pid: number | undefined): number {
   if (!pid) return 0;

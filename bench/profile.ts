@@ -16,7 +16,9 @@ import { cpuMs } from './proc.js';
  * V8's CPU profiler on, for finding where a read's time goes. Writes a .cpuprofile; sum it
  * by stage with `node dist/bench/profile-report.js FILE`. LOADGEN=N drives the gateway with
  * N reads from the independent bench/loadgen.mjs (MQTT.js) instead of the own load reader,
- * and prints the gateway's CPU ms per read (/proc) and its peak RSS. NOPROF=1: no profiler
+ * and prints the gateway's CPU ms per read (/proc) and its peak RSS, the broker's CPU ms per
+ * read and the commits (LOADGEN_REPS=N: N runs on the same daemon; LOADGEN_RATE=R: R reads/s
+ * for LOADGEN_SECONDS instead of saturation, with the answer and commit histograms). NOPROF=1: no profiler
  * (for CPU per read without the profiler's own cost). ALLOC=1: an allocation profile of a
  * window of the run instead (bench/alloc-sampler.mjs; ALLOC_DIR, ALLOC_START_MS, ALLOC_MS).
  */
@@ -65,26 +67,63 @@ const peak = () =>
     .join(' ');
 if (process.env.LOADGEN) {
   console.log(`after start: ${peak()}`);
-  const c0 = cpuMs(d.pid);
-  const r = await loadgen([
-    '--url',
-    mosq.url,
-    '--reader-ids',
-    ids.join(','),
-    '--persons',
-    Array.from({ length: 50 }, (_, i) => `F-R${String(i * 997 + 1).padStart(5, '0')}`).join(','),
-    '--events',
-    process.env.LOADGEN,
-    '--window',
-    '10',
-  ]);
-  const c1 = cpuMs(d.pid);
-  console.log(`loadgen.mjs: ${JSON.stringify(r)}`);
-  console.log(`gateway CPU ${(c1 - c0) / Math.max(1, r.answered)} ms/read; ${peak()}; load ${loadavg()}`);
+  // LOADGEN_REPS=N: N saturation runs on the same daemon; the first pays the JIT's
+  // compilation of a fresh process, the later ones show the warm cost per read.
+  const reps = Math.max(1, Number(process.env.LOADGEN_REPS ?? 1));
+  for (let rep = 1; rep <= reps; rep++) {
+    const c0 = cpuMs(d.pid);
+    const b0 = cpuMs(mosq.pid);
+    const m0 = await commitCounts();
+    const r = await loadgen([
+      '--url',
+      mosq.url,
+      '--reader-ids',
+      ids.join(','),
+      '--persons',
+      Array.from({ length: 50 }, (_, i) => `F-R${String(i * 997 + 1).padStart(5, '0')}`).join(','),
+      // LOADGEN_RATE=R: R reads/s for LOADGEN_SECONDS (10) instead of saturation.
+      ...(process.env.LOADGEN_RATE
+        ? ['--rate', process.env.LOADGEN_RATE, '--seconds', process.env.LOADGEN_SECONDS ?? '10']
+        : ['--events', process.env.LOADGEN, '--window', '10']),
+    ]);
+    const c1 = cpuMs(d.pid);
+    const b1 = cpuMs(mosq.pid);
+    const m1 = await commitCounts();
+    const n = Math.max(1, r.answered);
+    const commits = m1.commits - m0.commits;
+    console.log(`loadgen.mjs: ${JSON.stringify(r)}`);
+    console.log(
+      `rep ${rep}: commits ${commits}, ${(n / Math.max(1, commits)).toFixed(1)} reads/commit, ` +
+        `${((1000 * (m1.seconds - m0.seconds)) / Math.max(1, commits)).toFixed(2)} ms/commit; ` +
+        `broker CPU ${((b1 - b0) / n).toFixed(4)} ms/read`,
+    );
+    if (process.env.LOADGEN_RATE) console.log(await histograms());
+    console.log(`gateway CPU ${(c1 - c0) / n} ms/read; ${peak()}; load ${loadavg()}`);
+  }
   await d.kill('SIGTERM');
   await mosq.stop();
   cleanup();
   process.exit(0);
+}
+
+/** The daemon's answer and commit histograms (cumulative since start), for a rate run. */
+async function histograms(): Promise<string> {
+  const m = await (await benchFetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  return m
+    .split('\n')
+    .filter((l) => /^estate_gateway_(answer_seconds|commit_seconds|commit_rows)_(bucket|sum|count)/.test(l))
+    .join('\n');
+}
+
+/** The daemon's commits so far and their time (its /metrics). */
+async function commitCounts(): Promise<{ commits: number; seconds: number }> {
+  const m = await (await benchFetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const num = (name: string) =>
+    Number(/^\S+ (\S+)$/.exec(m.split('\n').find((l) => l.startsWith(name)) ?? '')?.[1] ?? 0);
+  return {
+    commits: num('estate_gateway_commit_seconds_count'),
+    seconds: num('estate_gateway_commit_seconds_sum'),
+  };
 }
 let p = 0;
 const readers = ids.map(

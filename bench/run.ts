@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     lines.push(
       `independent (headline, medians of ${r.reps.length} alternating reps): echo.mjs ${c.readsPerS}/s, gateway ${g.readsPerS}/s, ratio ${r.ratioMedian} (per rep ${r.ratios.join(', ')})`,
       `  at 500/s p50/p99: echo.mjs ${c.at500.p50Ms}/${c.at500.p99Ms} ms, gateway ${g.at500.p50Ms}/${g.at500.p99Ms} ms (p99 Δ ${r.p99DeltaMsAt500} ms)`,
-      `  CPU ms/read: gateway ${g.cpuMsPerRead}, its broker ${g.brokerCpuMsPerRead}; echo.mjs ${c.cpuMsPerRead}, its broker ${c.brokerCpuMsPerRead}; gateway peak RSS ${g.peakRssMB} MB; unanswered ${c.unanswered + g.unanswered}`,
+      `  CPU ms/read: gateway ${g.cpuMsPerRead}, its broker ${g.brokerCpuMsPerRead}; echo.mjs ${c.cpuMsPerRead}, its broker ${c.brokerCpuMsPerRead}; loadgen.mjs ${g.loadgenCpuMsPerRead} (gateway) / ${c.loadgenCpuMsPerRead} (echo); gateway peak RSS ${g.peakRssMB} MB; unanswered ${c.unanswered + g.unanswered}`,
       `  load average: start ${r.loadAverage.start.join(' ')}, end ${r.loadAverage.end.join(' ')}`,
     );
   }

@@ -1,9 +1,10 @@
 import { GatewayError } from '../../core/errors.js';
-import type { Drift, EntryOutcome, LibraryEntry, Provisioner } from '../../core/provisioning.js';
+import type { Drift, EntryOutcome, LibraryEntry } from '../../core/provisioning.js';
 import type { DeviceHttp } from '../http/device-http.js';
 import { formatLocalTime } from '../http/device-time.js';
 import { isObject, stringField } from '../http/fields.js';
 import { terminalCardNo } from '../http/mapped.js';
+import { VendorProvisioner } from '../http/vendor-provisioner.js';
 import { ALREADY_ENROLLED, CGI, FAIL_CODES, FIND_PAGE } from './constants.js';
 import type { DahuaTerminal } from './terminal.js';
 
@@ -21,31 +22,9 @@ const ALWAYS_TO = '2037-12-31 23:59:59';
  * paced; refusals come back per entry as FailCodes in the terminal's words (288686087 no
  * face, 286064923 too large, 286064922 blurred).
  */
-export class DahuaProvisioner implements Provisioner {
-  readonly kind = 'face' as const;
-  readonly #terminal: (readerId: string) => DahuaTerminal;
-  readonly #all: () => Iterable<DahuaTerminal>;
-  readonly #lastWrite = new Map<string, number>();
-
-  constructor(terminal: (readerId: string) => DahuaTerminal, all: () => Iterable<DahuaTerminal>) {
-    this.#terminal = terminal;
-    this.#all = all;
-  }
-
-  /** The gateway is stopping: requests waiting on a terminal fail now with STOPPING (core/provisioning.ts). */
-  abort(): void {
-    for (const t of this.#all()) t.http.abort();
-  }
-
-  onReady(listener: (readerId: string) => void): () => void {
-    const offs = [...this.#all()].map((t) => t.session.onReady(listener));
-    return () => {
-      for (const off of offs) off();
-    };
-  }
-
+export class DahuaProvisioner extends VendorProvisioner<DahuaTerminal> {
   async drift(readerId: string, expected: readonly string[]): Promise<Drift> {
-    const t = this.#terminal(readerId);
+    const t = this.terminal(readerId);
     const users = await findAll(t.http, CGI.user, '');
     const onDevice = new Set(
       users.map((u) => stringField(u, 'UserID', 'UserID', 64)).filter((k) => k !== undefined),
@@ -58,7 +37,7 @@ export class DahuaProvisioner implements Provisioner {
   }
 
   async put(readerId: string, entry: LibraryEntry): Promise<EntryOutcome> {
-    const t = this.#terminal(readerId);
+    const t = this.terminal(readerId);
     const id = entry.key;
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
       return {
@@ -90,7 +69,7 @@ export class DahuaProvisioner implements Provisioner {
   }
 
   async remove(readerId: string, key: string): Promise<EntryOutcome> {
-    const t = this.#terminal(readerId);
+    const t = this.terminal(readerId);
     const q = `UserIDList[0]=${encodeURIComponent(key)}`;
     // The face first: firmware that keeps a deleted user's face would still match it.
     await this.#write(t, 'GET', `${CGI.face}?action=removeMulti&${q}`);
@@ -135,10 +114,9 @@ export class DahuaProvisioner implements Provisioner {
     return this.#write(t, 'POST', `${cgi}?action=updateMulti`, body);
   }
 
-  async #write(t: DahuaTerminal, method: 'GET' | 'POST', path: string, json?: unknown): Promise<CgiResult> {
-    const gap = t.options.writeGapMs - (Date.now() - (this.#lastWrite.get(t.readerId) ?? 0));
-    if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
-    try {
+  /** One CGI write, paced (VendorProvisioner.paced). */
+  #write(t: DahuaTerminal, method: 'GET' | 'POST', path: string, json?: unknown): Promise<CgiResult> {
+    return this.paced(t, async () => {
       const r = await t.http.request(
         method,
         path,
@@ -153,9 +131,7 @@ export class DahuaProvisioner implements Provisioner {
           status: r.status,
         });
       return { ok: false, code: failCode(text), text: text.slice(0, 200) };
-    } finally {
-      this.#lastWrite.set(t.readerId, Date.now());
-    }
+    });
   }
 }
 

@@ -6,7 +6,7 @@ import { VendorTerminalBase } from '../http/vendor-terminal.js';
 import { type DahuaAssembled, DahuaAssembler } from './assembler.js';
 import { catchUpRecords } from './catch-up.js';
 import { CGI, DAHUA_BOUNDARY } from './constants.js';
-import { type DahuaEvent, mapDahua } from './event.js';
+import { mapDahua } from './event.js';
 import type { DahuaOptions } from './options.js';
 
 /** What a terminal is built from. */
@@ -17,7 +17,8 @@ type Source = 'push' | 'stream' | 'catchup';
 /**
  * One Dahua terminal (the shared parts in vendor-terminal.ts): probe by getCurrentTime, in
  * the terminal's zone; its attach or snap stream (or the pushes the driver's route hands
- * it); its recordFinder cursor; `openDoor`. A RecNo past the cursor starts a catch-up.
+ * it); its recordFinder cursor; `openDoor`. A RecNo past the cursor starts a catch-up; one
+ * that went back on a newer record (a reset terminal) restarts the cursor (vendor-terminal.ts).
  */
 export class DahuaTerminal extends VendorTerminalBase<DahuaOptions> {
   protected readonly openName = 'openDoor';
@@ -115,14 +116,6 @@ export class DahuaTerminal extends VendorTerminalBase<DahuaOptions> {
       ...(e.image ? { image: e.image } : {}),
     });
     await this.deliver(m, offline);
-    if (source !== 'catchup') this.#advance(ev);
-  }
-
-  /** A live record with a RecNo: in step with the cursor, or past a gap (catch up). */
-  #advance(ev: DahuaEvent): void {
-    if (ev.recNo === null || ev.code !== 'AccessControl') return;
-    const cur = this.cursor.value;
-    if (cur === null || ev.recNo === cur.n + 1) this.cursor.set({ n: ev.recNo, t: ev.time });
-    else if (ev.recNo > cur.n + 1) void this.session.requestCatchUp();
+    if (source !== 'catchup' && ev.code === 'AccessControl') this.advance(ev.recNo, ev.time, true);
   }
 }

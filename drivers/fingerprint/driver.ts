@@ -1,8 +1,7 @@
-import type { DoorCommand, Driver } from '../../core/contracts.js';
-import { GatewayError } from '../../core/errors.js';
 import { optionsCheck, ReaderOptions } from '../serial/options.js';
-import { pickBinding, type SerialDriverOptions, type SerialStats } from '../serial/reader-port.js';
-import { realTimers } from '../serial/timers.js';
+import { pollTiming } from '../serial/polling-session.js';
+import { SerialReaderDriver } from '../serial/reader-driver.js';
+import type { SerialDriverOptions, SerialStats } from '../serial/reader-port.js';
 import type { DriverContext } from '../types.js';
 import { DEFAULT_ADDRESS, DEFAULT_BAUD, DEFAULT_PASSWORD } from './constants.js';
 import { createFingerprintParser } from './parser.js';
@@ -44,81 +43,51 @@ export function fingerprintOptions(o: ReaderOptions): FingerprintOptions {
  * drift(), which `provisioning` adapts for the gateway's roster sync. Doors are not
  * switched by these modules: command() only logs.
  */
-export class FingerprintDriver implements Driver {
+export class FingerprintDriver extends SerialReaderDriver<FingerprintSession> {
   readonly name = 'fingerprint';
   /** The module libraries, for the roster sync (core/provisioning.ts). */
   readonly provisioning: FingerprintProvisioner;
-  readonly #ctx: DriverContext;
-  readonly #sessions = new Map<string, FingerprintSession>();
 
   constructor(ctx: DriverContext, opts: SerialDriverOptions = {}) {
-    this.#ctx = ctx;
+    super(ctx, 'fingerprint reader');
     this.provisioning = new FingerprintProvisioner(this);
     // A module that answers its probe is ready to be synced: the provisioner hears it.
     const sink = this.provisioning.watch(ctx.sink);
-    const binding = pickBinding(ctx, opts);
-    const timers = opts.timers ?? realTimers;
-    for (const reader of ctx.readers) {
+    this.openLines('fingerprint', opts, (reader, parts) => {
       const { path, baudRate, pollMs, ...settings } = fingerprintOptions(new ReaderOptions(reader));
-      const log = ctx.log.child({ module: 'fingerprint', reader: reader.id });
-      const session = new FingerprintSession(
+      return new FingerprintSession(
         {
-          readerId: reader.id,
+          ...parts,
           sink,
-          log,
-          timers,
-          binding,
           path,
           baudRate,
-          createParser: () => createFingerprintParser({ timers }),
+          createParser: () => createFingerprintParser({ timers: parts.timers }),
         },
-        { pollMs, offlineGraceMs: 10_000, maxProbeBackoffMs: 30_000 },
+        pollTiming(pollMs),
         settings,
         ctx.clock,
       );
-      this.#sessions.set(reader.id, session);
-    }
-  }
-
-  async start(): Promise<void> {
-    for (const s of this.#sessions.values()) s.start();
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([...this.#sessions.values()].map((s) => s.stop()));
-  }
-
-  command(readerId: string, cmd: DoorCommand): void {
-    this.#ctx.log.debug(
-      { reader: readerId, action: cmd.action },
-      'fingerprint modules switch no door; command ignored',
-    );
+    });
   }
 
   /** Stores a template (from the roster) at a page of the reader's module. */
   enroll(readerId: string, page: number, template: Buffer): Promise<void> {
-    return this.#session(readerId).enroll(page, template);
+    return this.line(readerId).enroll(page, template);
   }
 
   /** Deletes the template at a page (a resident left). */
   remove(readerId: string, page: number): Promise<void> {
-    return this.#session(readerId).remove(page);
+    return this.line(readerId).remove(page);
   }
 
   /** Pages on the module not in `expected` (orphans) and expected pages it lacks. */
   drift(readerId: string, expected: Iterable<number>): Promise<Drift> {
-    return this.#session(readerId).drift(expected);
+    return this.line(readerId).drift(expected);
   }
 
   /** Line counters of one reader. */
   stats(readerId: string): SerialStats {
-    return this.#session(readerId).stats();
-  }
-
-  #session(readerId: string): FingerprintSession {
-    const s = this.#sessions.get(readerId);
-    if (!s) throw new GatewayError('UNKNOWN_READER', `no fingerprint reader ${readerId}`);
-    return s;
+    return this.line(readerId).stats();
   }
 }
 

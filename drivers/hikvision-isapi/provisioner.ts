@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Drift, EntryOutcome, LibraryEntry, Provisioner } from '../../core/provisioning.js';
+import type { Drift, EntryOutcome, LibraryEntry } from '../../core/provisioning.js';
 import { formatDeviceTime } from '../http/device-time.js';
 import { stringField } from '../http/fields.js';
 import { terminalCardNo } from '../http/mapped.js';
 import { encodeMultipart } from '../http/multipart.js';
+import { VendorProvisioner } from '../http/vendor-provisioner.js';
 import {
   ALREADY_EXISTS,
   EMPLOYEE_NO,
@@ -31,33 +32,12 @@ const MAX_NAME = 32;
  * paced (`writeGapMs`) while it models faces; a refusal comes back as the entry's outcome in
  * the terminal's words (`faceQualityTooLow`…) under the gateway's code for it.
  */
-export class HikProvisioner implements Provisioner {
-  readonly kind = 'face' as const;
-  readonly #terminal: (readerId: string) => HikTerminal;
-  readonly #all: () => Iterable<HikTerminal>;
-  readonly #lastWrite = new Map<string, number>();
+export class HikProvisioner extends VendorProvisioner<HikTerminal> {
   /** Terminals that answered FDSetUp with "not supported": they take FaceDataRecord only. */
   readonly #noFaceSetUp = new Set<string>();
 
-  constructor(terminal: (readerId: string) => HikTerminal, all: () => Iterable<HikTerminal>) {
-    this.#terminal = terminal;
-    this.#all = all;
-  }
-
-  /** The gateway is stopping: requests waiting on a terminal fail now with STOPPING (core/provisioning.ts). */
-  abort(): void {
-    for (const t of this.#all()) t.http.abort();
-  }
-
-  onReady(listener: (readerId: string) => void): () => void {
-    const offs = [...this.#all()].map((t) => t.session.onReady(listener));
-    return () => {
-      for (const off of offs) off();
-    };
-  }
-
   async drift(readerId: string, expected: readonly string[]): Promise<Drift> {
-    const t = this.#terminal(readerId);
+    const t = this.terminal(readerId);
     const users = await searchAll(
       t.http,
       ISAPI.userSearch,
@@ -77,7 +57,7 @@ export class HikProvisioner implements Provisioner {
   }
 
   async put(readerId: string, entry: LibraryEntry): Promise<EntryOutcome> {
-    const t = this.#terminal(readerId);
+    const t = this.terminal(readerId);
     const employeeNo = entry.key;
     if (!EMPLOYEE_NO.test(employeeNo))
       return {
@@ -116,7 +96,7 @@ export class HikProvisioner implements Provisioner {
   }
 
   async remove(readerId: string, key: string): Promise<EntryOutcome> {
-    const t = this.#terminal(readerId);
+    const t = this.terminal(readerId);
     const r = await this.#write(t, 'PUT', ISAPI.userDelete, {
       json: { UserInfoDelCond: { EmployeeNoList: [{ employeeNo: key }] } },
     });
@@ -203,20 +183,14 @@ export class HikProvisioner implements Provisioner {
     return r.ok ? { ok: true } : refusal(r.status, 'FaceDataRecord');
   }
 
-  /** One write, paced: a terminal modelling a face refuses or drops what comes too fast. */
-  async #write(
+  /** One write, paced (VendorProvisioner.paced): a terminal modelling a face refuses or drops what comes too fast. */
+  #write(
     t: HikTerminal,
     method: 'POST' | 'PUT',
     path: string,
     body: Parameters<typeof isapi>[3],
   ): Promise<IsapiResult> {
-    const gap = t.options.writeGapMs - (Date.now() - (this.#lastWrite.get(t.readerId) ?? 0));
-    if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
-    try {
-      return await isapi(t.http, method, path, body);
-    } finally {
-      this.#lastWrite.set(t.readerId, Date.now());
-    }
+    return this.paced(t, () => isapi(t.http, method, path, body));
   }
 }
 

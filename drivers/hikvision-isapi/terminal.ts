@@ -6,7 +6,6 @@ import { VendorTerminalBase } from '../http/vendor-terminal.js';
 import { type AssembledEvent, HikAssembler } from './assembler.js';
 import { catchUpAcs, fetchPicture } from './catch-up.js';
 import { HIK_BOUNDARY, ISAPI, unlockSeconds } from './constants.js';
-import type { HikEvent } from './event.js';
 import { mapEvent } from './map.js';
 import type { HikOptions } from './options.js';
 
@@ -17,9 +16,6 @@ export type HikTerminalDeps = VendorTerminalDeps<HikOptions>;
 
 /** Where an event came from: a person at the door now, or history. */
 type Source = 'push' | 'stream' | 'catchup';
-
-/** A live event whose serial is this far behind the cursor, yet newer, means the terminal's counter restarted. */
-const RESTART_AFTER_MS = 60_000;
 
 /**
  * One Hikvision terminal (the shared parts in vendor-terminal.ts): probe by System/time; its
@@ -149,22 +145,6 @@ export class HikTerminal extends VendorTerminalBase<HikOptions> {
       ...(e.image ? { image: e.image } : {}),
     });
     await this.deliver(m, offline);
-    if (source !== 'catchup') this.#advance(ev);
-  }
-
-  /** A live or streamed record moved the cursor: in step, past a gap (catch up), or back (a restarted counter). */
-  #advance(ev: HikEvent): void {
-    const s = ev.serialNo;
-    if (s === null) return;
-    const cur = this.cursor.value;
-    if (cur === null || s === cur.n + 1) this.cursor.set({ n: s, t: ev.time });
-    else if (s > cur.n + 1) void this.session.requestCatchUp();
-    else if (ev.currentEvent !== false && ev.time > cur.t + RESTART_AFTER_MS) {
-      this.deps.log.warn(
-        { reader: this.readerId, serialNo: s, cursor: cur.n },
-        'the terminal’s event numbers went back (reset or replaced?); following the new numbering',
-      );
-      this.cursor.set({ n: s, t: ev.time }, true);
-    }
+    if (source !== 'catchup') this.advance(ev.serialNo, ev.time, ev.currentEvent !== false);
   }
 }

@@ -15,6 +15,9 @@ import type { VendorTerminalDeps } from './vendor-driver.js';
  */
 const FIRST_RECORD_LOOKBACK_MS = 10 * 60_000;
 
+/** A live record this far newer than the cursor's, with a lower number, means the terminal's counter restarted (ms). */
+const RESTART_AFTER_MS = 60_000;
+
 /** The options every vendor terminal has (each vendor's options extend them). */
 export interface VendorTerminalOptions {
   host: string;
@@ -198,5 +201,28 @@ export abstract class VendorTerminalBase<O extends VendorTerminalOptions> implem
       );
     }
     if (r.more) void this.session.requestCatchUp();
+  }
+
+  /**
+   * A live or streamed record with number `n` at `t` moves the cursor: in step (the next
+   * number), past a gap (a catch-up fetches what was missed), or back. A number that went
+   * back on a record well newer than the cursor's is a terminal reset or replaced: its
+   * counter restarted, and the cursor follows the new numbering (forced) so later
+   * catch-ups search the numbers the terminal has now. A history record (`current`
+   * false) never moves it back.
+   */
+  protected advance(n: number | null, t: number, current: boolean): void {
+    if (n === null) return;
+    const cur = this.cursor.value;
+    if (cur === null || n === cur.n + 1) this.cursor.set({ n, t });
+    else if (n > cur.n + 1) void this.session.requestCatchUp();
+    else if (current && t > cur.t + RESTART_AFTER_MS) {
+      this.deps.log.warn(
+        { reader: this.readerId, record: n, cursor: cur.n },
+        'the terminal’s record numbers went back (reset or replaced?); following the new numbering',
+      );
+      this.counters.count('numbering_restarted');
+      this.cursor.set({ n, t }, true);
+    }
   }
 }

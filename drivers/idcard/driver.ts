@@ -1,8 +1,7 @@
-import type { DoorCommand, Driver } from '../../core/contracts.js';
-import { GatewayError } from '../../core/errors.js';
 import { optionsCheck, ReaderOptions } from '../serial/options.js';
-import { pickBinding, type SerialDriverOptions, type SerialStats } from '../serial/reader-port.js';
-import { realTimers } from '../serial/timers.js';
+import { pollTiming } from '../serial/polling-session.js';
+import { SerialReaderDriver } from '../serial/reader-driver.js';
+import type { SerialDriverOptions, SerialStats } from '../serial/reader-port.js';
 import type { DriverContext } from '../types.js';
 import { DEFAULT_BAUD } from './constants.js';
 import { createIdCardParser } from './parser.js';
@@ -41,55 +40,31 @@ export function idCardOptions(o: ReaderOptions): IdCardOptions {
  * - `retries`: default 1;
  * - `removeAfterPolls`: "no card" answers in a row that end a presentation, default 2.
  */
-export class IdCardDriver implements Driver {
+export class IdCardDriver extends SerialReaderDriver<IdCardSession> {
   readonly name = 'idcard';
-  readonly #ctx: DriverContext;
-  readonly #sessions = new Map<string, IdCardSession>();
 
   constructor(ctx: DriverContext, opts: SerialDriverOptions = {}) {
-    this.#ctx = ctx;
-    const binding = pickBinding(ctx, opts);
-    const timers = opts.timers ?? realTimers;
-    for (const reader of ctx.readers) {
+    super(ctx, 'ID-card reader');
+    this.openLines('idcard', opts, (reader, parts) => {
       const { path, baudRate, pollMs, ...settings } = idCardOptions(new ReaderOptions(reader));
-      const session = new IdCardSession(
+      return new IdCardSession(
         {
-          readerId: reader.id,
+          ...parts,
           sink: ctx.sink,
-          log: ctx.log.child({ module: 'idcard', reader: reader.id }),
-          timers,
-          binding,
           path,
           baudRate,
-          createParser: () => createIdCardParser({ timers }),
+          createParser: () => createIdCardParser({ timers: parts.timers }),
         },
-        { pollMs, offlineGraceMs: 10_000, maxProbeBackoffMs: 30_000 },
+        pollTiming(pollMs),
         settings,
         ctx.clock,
       );
-      this.#sessions.set(reader.id, session);
-    }
-  }
-
-  async start(): Promise<void> {
-    for (const s of this.#sessions.values()) s.start();
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([...this.#sessions.values()].map((s) => s.stop()));
-  }
-
-  command(readerId: string, cmd: DoorCommand): void {
-    this.#ctx.log.debug(
-      { reader: readerId, action: cmd.action },
-      'ID-card readers switch no door; command ignored',
-    );
+    });
   }
 
   /** Line counters of one reader, plus how many expired cards it read. */
   stats(readerId: string): SerialStats & { expiredReads: number } {
-    const s = this.#sessions.get(readerId);
-    if (!s) throw new GatewayError('UNKNOWN_READER', `no ID-card reader ${readerId}`);
+    const s = this.line(readerId);
     return { ...s.stats(), expiredReads: s.expiredReads };
   }
 }

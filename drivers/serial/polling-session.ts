@@ -13,6 +13,11 @@ export interface PollTiming {
   maxProbeBackoffMs: number;
 }
 
+/** A polled reader's timing: its poll pause, 10 s of grace before "offline", re-probes at most every 30 s. */
+export function pollTiming(pollMs: number): PollTiming {
+  return { pollMs, offlineGraceMs: 10_000, maxProbeBackoffMs: 30_000 };
+}
+
 /**
  * A reader the gateway must ask (fingerprint module, ID-card SAM): keeps the line open,
  * probes the device until it answers, then polls it; a failed poll (every retry timed

@@ -1,16 +1,15 @@
-import type { DoorCommand, Driver, DriverReader, ReadSink } from '../../core/contracts.js';
+import type { DriverReader, ReadSink } from '../../core/contracts.js';
 import { GatewayError } from '../../core/errors.js';
-import type { SerialBinding } from '../serial/link.js';
 import { optionsCheck, ReaderOptions, RecordIds } from '../serial/options.js';
+import { type SerialLineParts, SerialReaderDriver } from '../serial/reader-driver.js';
 import {
-  pickBinding,
   ReaderPort,
   type SerialDriverOptions,
   type SerialStats,
   StatusReporter,
   submitRead,
 } from '../serial/reader-port.js';
-import { realTimers, type Timers } from '../serial/timers.js';
+import type { Timers } from '../serial/timers.js';
 import type { DriverContext } from '../types.js';
 import { DEFAULT_BAUD, LINE_FORMATS, type LineFormat } from './constants.js';
 import { decodeWiegand } from './frame.js';
@@ -55,19 +54,16 @@ class WiegandReader {
   #grace: unknown;
   #last = { uid: '', at: -Infinity };
 
-  constructor(reader: DriverReader, ctx: DriverContext, binding: SerialBinding, timers: Timers) {
+  constructor(reader: DriverReader, ctx: DriverContext, parts: SerialLineParts) {
     const { path, baudRate, format, payload, uidDigits, repeatMs } = wiegandOptions(
       new ReaderOptions(reader),
     );
-    const log = ctx.log.child({ module: 'wiegand', reader: reader.id });
+    const { log, timers } = parts;
     this.#timers = timers;
     this.#status = new StatusReporter(ctx.sink, reader.id);
     this.port = new ReaderPort<ConverterLine>({
-      readerId: reader.id,
+      ...parts,
       sink: ctx.sink,
-      log,
-      timers,
-      binding,
       path,
       baudRate,
       createParser: () => createWiegandParser(format, { timers }),
@@ -140,38 +136,17 @@ class WiegandReader {
  * - `uidDigits`: hex digits of the uid in `uid` mode, default 8;
  * - `repeatMs`: the same card again within this window is one presentation, default 1500.
  */
-export class WiegandDriver implements Driver {
+export class WiegandDriver extends SerialReaderDriver<WiegandReader> {
   readonly name = 'wiegand';
-  readonly #ctx: DriverContext;
-  readonly #readers = new Map<string, WiegandReader>();
 
   constructor(ctx: DriverContext, opts: SerialDriverOptions = {}) {
-    this.#ctx = ctx;
-    const binding = pickBinding(ctx, opts);
-    for (const r of ctx.readers)
-      this.#readers.set(r.id, new WiegandReader(r, ctx, binding, opts.timers ?? realTimers));
-  }
-
-  async start(): Promise<void> {
-    for (const r of this.#readers.values()) r.start();
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([...this.#readers.values()].map((r) => r.stop()));
-  }
-
-  command(readerId: string, cmd: DoorCommand): void {
-    this.#ctx.log.debug(
-      { reader: readerId, action: cmd.action },
-      'Wiegand converters switch no door; command ignored',
-    );
+    super(ctx, 'Wiegand converter');
+    this.openLines('wiegand', opts, (reader, parts) => new WiegandReader(reader, ctx, parts));
   }
 
   /** Line counters of one reader. */
   stats(readerId: string): SerialStats {
-    const r = this.#readers.get(readerId);
-    if (!r) throw new GatewayError('UNKNOWN_READER', `no Wiegand reader ${readerId}`);
-    return r.port.stats();
+    return this.line(readerId).port.stats();
   }
 }
 

@@ -6,6 +6,7 @@
  * evidence only. Config load refuses a service that is not on this box unless the config
  * says otherwise (faces stay on the box, design.md §9).
  */
+import { cappedText } from '../capped-text.js';
 import { decodeEmbedding } from '../passes/model.js';
 
 /** Turns a face image into an embedding; null when the service found no face. */
@@ -37,39 +38,13 @@ export class HttpEmbeddingService implements EmbeddingService {
       await res.body?.cancel();
       throw new Error(`embedding service answered HTTP ${res.status}`);
     }
-    const body = JSON.parse(await cappedText(res, MAX_ANSWER)) as { embedding?: unknown };
+    const body = JSON.parse(
+      await cappedText(res, MAX_ANSWER, () => new Error('embedding service answer too large')),
+    ) as { embedding?: unknown };
     if (body.embedding === null || body.embedding === undefined) return null;
     if (typeof body.embedding !== 'string') throw new Error('embedding is not a base64 string');
     const v = decodeEmbedding(body.embedding);
     if (typeof v === 'string') throw new Error(v);
     return v;
   }
-}
-
-/**
- * The answer's text, read no further than `max` bytes: a service that answers with too
- * much is cut off, not buffered (a wrong URL may point at something that streams).
- */
-async function cappedText(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > max) {
-    await res.body?.cancel();
-    throw new Error('embedding service answer too large');
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (res.body) {
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel();
-        throw new Error('embedding service answer too large');
-      }
-      chunks.push(value);
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

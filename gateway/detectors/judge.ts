@@ -12,7 +12,16 @@ export interface JudgeDeps {
   roamer(cluster: number): boolean;
   /** Days on which a resident's own face was recognised (the last 30 such days are kept). */
   faceDays(residentId: string): number;
+  /** When a resident's own enrolled face was last recognised (alone or beside their card). */
+  lastFace(residentId: string): number | undefined;
 }
+
+/**
+ * A resident verified at one door this close to a swipe of their own card at another is
+ * on the same walk (the gate, then the entrance a few minutes on): the unregistered face
+ * beside the swipe is theirs, caught badly (issue 10: poor captures of enrolled faces).
+ */
+export const TRIP_MS = 5 * 60_000;
 
 /** The outcome of one credential read judged with the faces around it. */
 export interface Verdict {
@@ -99,6 +108,10 @@ export function judgeUse(j: Judged, owner: ResidentRef, d: JudgeDeps): Verdict {
   }
   // Tried the terminal, failed, then swiped: the owner, not a second face (item 4).
   if (faceFirst) return v;
+  // Recognised at the gate minutes ago: the owner on the way home, not someone else. The
+  // card's model learns nothing from it (a card-only resident has no face to recognise).
+  const seen = d.lastFace(owner.id);
+  if (seen !== undefined && j.cred.ts - seen <= TRIP_MS && j.cred.ts >= seen) return v;
   v.foreign = { person: u.person, face: obs.face.id, seq: u.seq, thumb: u.thumb, cluster: u.cluster };
   return v;
 }

@@ -1,5 +1,6 @@
 import { dayOf } from '../../core/time.js';
 import type { RosterIndex } from '../roster/roster-index.js';
+import type { GuestCalendar } from './holidays.js';
 import type { DetectorState } from './state.js';
 import { householdSpan, membersOn } from './windows.js';
 
@@ -15,6 +16,10 @@ export interface LodgerContext {
   absentDays: number;
   /** The local day an unregistered face was first seen (its cluster's first capture), if known. */
   firstSeen(person: string): number | undefined;
+  /** Public holidays and the summer: when guests come. */
+  guests: GuestCalendar;
+  /** How long a guest stays at most (credentialShared.guestDays). */
+  guestDays: number;
 }
 
 /** A regular is seen at its entrance on this many days of the last REGULAR_SPAN at least… */
@@ -35,7 +40,8 @@ const SETTLED = 7;
  * that entrance was last seen — the one household of the entrance where that happened — or
  * within a week of the first foreign use of a household's card (the rest of a group of
  * lodgers). Faces learnt as residents, tied to a household by its credentials, or seen at
- * three entrances (workers) are not candidates. An attributed face's days at the door
+ * three entrances (workers) are not candidates, nor, until it has stayed longer than a
+ * visit lasts (`guestDays`), a newcomer first seen in a guest season. An attributed face's days at the door
  * count as that household's lodger presence (rules-absence.ts, rules-use.ts).
  */
 export function attributeLodgers(x: LodgerContext, today: number): void {
@@ -68,6 +74,10 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
     const first = x.firstSeen(person) ?? s.f ?? (days[0] as number);
     if (first <= x.startDay + SETTLED || days.length < REGULAR_TOTAL) continue;
     if (days.filter((d) => d > today - REGULAR_SPAN).length < REGULAR_DAYS) continue;
+    // Guests of a neighbour over a holiday come daily at the same entrance for a week or
+    // two: a newcomer of a guest season is a lodger only once it stays longer than a visit.
+    if (x.guestDays > 0 && x.guests.holds(first) && (days[days.length - 1] as number) - first < x.guestDays)
+      continue;
     const near = (changes.get(home) ?? []).filter((c) => Math.abs(c.day - first) <= NEAR);
     const hids = new Set(near.map((c) => c.hid));
     if (hids.size !== 1) continue;

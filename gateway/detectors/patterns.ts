@@ -14,7 +14,7 @@ import { FaceClusters } from './face-clusters.js';
 import type { FaceDecider, FaceOffers } from './face-offers.js';
 import { GuestCalendar } from './holidays.js';
 import { evaluateHousehold } from './household-rules.js';
-import { judgeUse } from './judge.js';
+import { judgeUse, TRIP_MS } from './judge.js';
 import type { RuleContext } from './judging.js';
 import { attributeLodgers } from './lodgers.js';
 import { type Judged, Pairing } from './pairing.js';
@@ -240,6 +240,11 @@ export class PatternDetector implements Detector, FaceDecider {
       carriers: this.#carriers,
       roamer: (c) => this.#roamer(c),
       faceDays: (rid) => this.#state.households.get(hid)?.faced?.[rid]?.length ?? 0,
+      lastFace: (rid) => {
+        const hs = this.#state.households.get(hid);
+        const via = hs?.via?.[rid];
+        return via === 'face' || via === 'card+face' ? hs?.seen[rid] : undefined;
+      },
     });
     for (const [rid, via] of verdict.present) {
       const rr = roster.residents.get(rid);
@@ -286,6 +291,7 @@ export class PatternDetector implements Detector, FaceDecider {
   #seen(r: ResidentRef, ts: number, via: string): void {
     const hs = this.#state.household(r.householdId);
     if (via === 'face') {
+      this.#sameWalk(hs, r, ts);
       const day = dayOf(ts);
       const l = hs.faced?.[r.id] ?? [];
       if (!l.includes(day)) {
@@ -304,6 +310,24 @@ export class PatternDetector implements Detector, FaceDecider {
     }
     // Written when the day changes: presence is judged by the day.
     if (prev === undefined || dayOf(prev) !== dayOf(ts)) this.#state.touch(`h:${r.householdId}`);
+  }
+
+  /**
+   * The resident's face recognised minutes after a foreign face used their own card at
+   * another door: the same walk home (judge.ts TRIP_MS), so that use was theirs. Its day
+   * no longer counts for the face.
+   */
+  #sameWalk(hs: HouseholdState, r: ResidentRef, ts: number): void {
+    const before = hs.foreign.length;
+    let changed = false;
+    for (const fu of hs.foreign) {
+      if (fu.last > ts || ts - fu.last > TRIP_MS || this.#carriers.models.get(fu.c)?.owner !== r.id) continue;
+      const day = dayOf(fu.last);
+      fu.d = fu.d.filter((d) => d !== day);
+      changed = true;
+    }
+    hs.foreign = hs.foreign.filter((fu) => fu.d.length > 0);
+    if (changed || hs.foreign.length !== before) this.#state.touch(`h:${r.householdId}`);
   }
 
   /** The person key of an entry: a resident, a pass, or an unregistered person. */
@@ -380,6 +404,8 @@ export class PatternDetector implements Detector, FaceDecider {
         gates: this.#gates,
         absentDays: this.#cfg.suspectedSublet.absentDays,
         firstSeen: (p) => this.#firstSeen(p),
+        guests: this.#ctx.guests,
+        guestDays: this.#cfg.credentialShared.guestDays,
       },
       day,
     );

@@ -1,8 +1,9 @@
 import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { ResidentRef } from '../roster/roster-index.js';
-import { dateOfDay, lodgersOf, personsOf } from './evidence.js';
+import { dateOfDay, lodgersOf, personLabel, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
 import { countedForeign, ruledOut } from './rules-use.js';
+import type { ForeignUse } from './state.js';
 import { membersOn, residentSpan } from './windows.js';
 
 /**
@@ -10,6 +11,25 @@ import { membersOn, residentSpan } from './windows.js';
  * living in a flat): a sitter's visits every few days have none.
  */
 const NEXT_DAYS = 1;
+
+/**
+ * Days on which the residents were still there after a foreign face first used their
+ * credentials, for that face to have shared the flat with them (a lent card, a lodger
+ * beside them) rather than replaced them: a landlord's one visit to collect the rent is
+ * not living there.
+ */
+const SHARED_DAYS = 3;
+
+/** Local days on which any of `residents` was seen: their own face recognised, their cards used by them. */
+function presenceDays(j: Judging, residents: readonly ResidentRef[]): Set<number> {
+  const out = new Set<number>();
+  for (const r of residents) {
+    for (const d of j.hs.faced?.[r.id] ?? []) out.add(d);
+    for (const [cred] of j.ctx.carriers.ofOwner(r.id))
+      for (const d of j.ctx.carriers.ownerUse(cred)) out.add(d);
+  }
+  return out;
+}
 
 /** How long and since when the residents who count have not been seen. */
 interface Absence {
@@ -83,7 +103,21 @@ export function absenceRules(j: Judging): void {
   const a = absence(j, sb.who);
   if (a) {
     const gone = a.days >= sb.absentDays ? a.lastDay : undefined;
-    const { uses, tolerated, guests } = countedForeign(j, a.lastDay + 1, gone);
+    const counted = countedForeign(j, a.lastDay + 1, gone);
+    const { tolerated, guests } = counted;
+    // A sublet replaces the residents. A face that came while they still lived there, and
+    // kept using the card beside them for days, shares the flat or borrows the card (issue
+    // 10: a lent card whose family then left for the Spring Festival): credential_shared or
+    // overcrowding say so; it is no tenant who took the flat over.
+    const home = presenceDays(j, a.residents);
+    const beside = (fu: ForeignUse) => {
+      const first = dayOf(fu.first);
+      let n = 0;
+      for (const d of home) if (d > first && d <= a.lastDay) n++;
+      return n >= SHARED_DAYS;
+    };
+    const sharing = counted.uses.filter(beside);
+    const uses = counted.uses.filter((fu) => !beside(fu));
     const presence = new Map<string, Set<number>>();
     for (const fu of uses) {
       const s = presence.get(fu.p) ?? new Set<number>();
@@ -138,6 +172,10 @@ export function absenceRules(j: Judging): void {
           repeatedVisitors: repeats.map(([k, n]) => ({ visitor: k, passes: n })),
           ruledOut: [
             ...ruledOut(j, tolerated, guests),
+            ...[...new Set(sharing.map((fu) => fu.p))].map(
+              (p) =>
+                `${personLabel(p)} 首次使用本户门禁后登记住户仍在住 ${SHARED_DAYS} 天以上：为借用或同住，不按转租计`,
+            ),
             // One kind for one situation: the others replaced the household, not joined it.
             ...(living.length > ctx.cfg.overcrowding.margin &&
             living.length <= ctx.cfg.overcrowding.margin + 1

@@ -66,7 +66,12 @@ export function countedForeign(
     }
     const owner = ctx.carriers.models.get(fu.c)?.owner;
     const seen = owner === undefined ? undefined : hs.seen[owner];
-    if (seen === undefined || dayOf(seen) <= first) return false;
+    if (seen === undefined || dayOf(seen) <= first || owner === undefined) return false;
+    // The owner came and went without it, on several days while the face had the card: a
+    // family that gives a guest the card and leaves for the Spring Festival a day or two
+    // later (issue 10) has not lent it, nor has one back from the trip after the guest left.
+    const faced = hs.faced?.[owner] ?? [];
+    if (faced.filter((d) => d > first && d <= dayOf(fu.last)).length < REGULAR_USE) return false;
     const own = ctx.carriers.ownerUse(fu.c);
     const before = own.filter((d) => d < first && d >= first - cs.denseDays).length;
     return before >= REGULAR_USE && !own.some((d) => d > first) && t.today - first >= cs.denseDays;

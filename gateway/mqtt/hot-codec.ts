@@ -132,7 +132,9 @@ export function decodePuback(frame: Buffer, bodyAt: number): number | null {
  * Cuts a byte stream into whole MQTT packets. `push` each chunk as it arrives; `onFrame`
  * gets each packet whole (a view of the chunk when it lies in one, else a copy) with the
  * offset of its variable header. A remaining length longer than four bytes is malformed:
- * `onError` is called and nothing more is framed.
+ * `onError` is called and nothing more is framed. `more`, asked before each packet, lets
+ * the caller stop early (a replaying session's window is full): `push` then returns the
+ * bytes not framed, for the caller to push again later.
  */
 export class MqttFramer {
   readonly #onFrame: (frame: Buffer, bodyAt: number) => void;
@@ -146,12 +148,14 @@ export class MqttFramer {
     this.#onError = onError;
   }
 
-  push(chunk: Buffer): void {
-    if (this.#failed) return;
+  /** Frames what it can of `chunk`; the bytes `more` stopped it before, else null. */
+  push(chunk: Buffer, more?: () => boolean): Buffer | null {
+    if (this.#failed) return null;
     const buf = this.#held === null ? chunk : Buffer.concat([this.#held, chunk]);
     this.#held = null;
     let at = 0;
     while (at < buf.length) {
+      if (more !== undefined && !more()) return buf.subarray(at);
       // Fixed header: a control byte, then the remaining length (1–4 bytes, 7 bits each).
       let length = 0;
       let multiplier = 1;
@@ -170,17 +174,18 @@ export class MqttFramer {
         if (i - at - 1 >= MAX_LENGTH_BYTES) {
           this.#failed = true;
           this.#onError(new Error('Invalid variable byte integer'));
-          return;
+          return null;
         }
         break; // the header continues in the next chunk
       }
       if (i + length > buf.length) break; // the body continues in the next chunk
       this.#onFrame(buf.subarray(at, i + length), i - at);
-      if (this.#failed) return;
+      if (this.#failed) return null;
       at = i + length;
     }
     // Copied so that a large socket chunk is not kept alive by a few trailing bytes.
     if (at < buf.length) this.#held = Buffer.from(buf.subarray(at));
+    return null;
   }
 
   /** Stops framing (the connection is going away). */

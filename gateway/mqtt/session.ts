@@ -70,9 +70,19 @@ interface AckSlot {
 /** One TCP connection and the reads received on it that still await their PUBACK. */
 interface Conn {
   socket: net.Socket;
+  framer: MqttFramer;
   acks: AckSlot[];
   /** A read was refused until the journal can commit: one redelivery is asked for then. */
   retrying: boolean;
+  /**
+   * Bytes received and not yet parsed because the replay window is full (see
+   * REPLAY_WINDOW); the socket stays paused while there are any, so order is kept.
+   */
+  rest: Buffer | null;
+  /** A #feed of `rest` is queued. */
+  feeding: boolean;
+  /** Whether the window takes another read (asked by the framer before each packet). */
+  more: () => boolean;
 }
 
 const CONNACK_TIMEOUT_MS = 10_000;
@@ -82,6 +92,18 @@ const CONNACK_TIMEOUT_MS = 10_000;
  * (~64 KB, a few hundred replayed reads) per turn of the event loop.
  */
 const READ_BURST = 64;
+
+/**
+ * Reads waiting for their commit past which a replaying session parses nothing more: the
+ * rest of a socket chunk waits as raw bytes (~180 bytes a read) until commits take the
+ * waiting reads below it. Every parsed read is a Pending with its promise, check and row
+ * (~1.5 KB of young heap) until its slice commits; at 1,024 waiting (the receive maximum)
+ * they outlived two scavenges and were promoted, a replay filling the old generation and
+ * costing a mark-compact every ~15 MB (issue 15, live p99 under replay). The batcher's
+ * slices take at most store.batchMaxRows (256) a turn, so a window of that size keeps
+ * them full.
+ */
+const REPLAY_WINDOW = 256;
 
 // mqtt-packet pre-builds a 2-byte Buffer for each of the 65,536 packet ids at its first
 // generate: ~6 MB of heap held for the life of the daemon (issue 15, RSS). Building the two
@@ -346,7 +368,6 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     // Acks of this connection only: after a reconnect the broker redelivers what we did
     // not acknowledge, and an old packet id must never be acknowledged on a new
     // connection (it would acknowledge a different message there).
-    const conn: Conn = { socket, acks: [], retrying: false };
     let connackTimer: NodeJS.Timeout | undefined;
     // Whether TCP got through: a close without it means the broker is down or unreachable.
     let reached = false;
@@ -404,8 +425,22 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       }
       parser.parse(frame);
     }, malformed);
+    const conn: Conn = {
+      socket,
+      framer,
+      acks: [],
+      retrying: false,
+      rest: null,
+      feeding: false,
+      more: () => conn.acks.length < REPLAY_WINDOW,
+    };
     socket.on('data', (buf: Buffer) => {
-      framer.push(buf);
+      if (conn.rest !== null) {
+        // Paused already; a chunk the stream had buffered still comes after the rest.
+        conn.rest = Buffer.concat([conn.rest, buf]);
+        return;
+      }
+      this.#parse(conn, buf);
       // Paced reading (issue 15): a reader replaying its offline buffer fills the socket
       // faster than slices commit, and libuv reads a readable socket up to 32 times in one
       // poll: hundreds of reads parsed before the live reads' commit of this turn. Once a
@@ -414,7 +449,8 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       if (conn.acks.length >= READ_BURST && !socket.isPaused()) {
         socket.pause();
         setImmediate(() => {
-          if (conn.acks.length < this.#o.receiveMaximum && !socket.destroyed) socket.resume();
+          if (conn.rest === null && conn.acks.length < this.#o.receiveMaximum && !socket.destroyed)
+            socket.resume();
         });
       }
     });
@@ -602,7 +638,40 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       this.#write(encodePuback(slot.messageId));
     }
     this.#unacked = acks.length;
-    if (s.isPaused() && acks.length < this.#o.receiveMaximum / 2) s.resume();
+    if (conn.rest !== null) {
+      // A slice committed: its reads' places in the window go to the bytes held back.
+      if (!conn.feeding && acks.length < REPLAY_WINDOW) {
+        conn.feeding = true;
+        queueMicrotask(() => this.#feed(conn));
+      }
+    } else if (s.isPaused() && acks.length < this.#o.receiveMaximum / 2) s.resume();
+  }
+
+  /**
+   * Parses a socket chunk up to REPLAY_WINDOW reads waiting: what is left is kept as bytes,
+   * the socket paused, until commits make room (#flushAcks → #feed). A live reader has a
+   * few reads waiting and never reaches it.
+   */
+  #parse(conn: Conn, buf: Buffer): void {
+    const rest = conn.framer.push(buf, conn.more);
+    if (rest === null) return;
+    conn.rest = rest;
+    conn.socket.pause();
+  }
+
+  /** Parses what the window held back, as far as the window allows; then reads the socket again. */
+  #feed(conn: Conn): void {
+    conn.feeding = false;
+    const rest = conn.rest;
+    if (rest === null) return;
+    if (conn.socket.destroyed || conn.socket !== this.#socket) {
+      // Never acknowledged: the broker delivers them again on the next connection.
+      conn.rest = null;
+      return;
+    }
+    conn.rest = null;
+    this.#parse(conn, rest);
+    if (conn.rest === null && conn.acks.length < this.#o.receiveMaximum) conn.socket.resume();
   }
 
   #onPuback(id: number): void {

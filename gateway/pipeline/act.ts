@@ -10,7 +10,7 @@ import type { Clock } from '../../core/clock.js';
 import { label } from '../../core/codes.js';
 import type { CredentialRead, DoorCommand } from '../../core/contracts.js';
 import type { EntryView, LiveBus } from '../live-bus.js';
-import { CounterChildren, type Metrics } from '../metrics.js';
+import type { HotSlot, Metrics } from '../metrics.js';
 import type { Checked } from './check.js';
 import { PROMPT_REASONS } from './reasons.js';
 import type { Raised } from './record.js';
@@ -40,13 +40,31 @@ export interface ActDeps {
 /** The act stage of one pipeline. */
 export class Act {
   readonly #d: ActDeps;
-  readonly #reads: CounterChildren;
-  readonly #commands: CounterChildren;
+  /** Per credential type, the reads counter's slots by outcome and mode (see #readSlot). */
+  readonly #reads = new Map<string, HotSlot[]>();
+  readonly #unlocks: HotSlot;
+  readonly #denies: HotSlot;
 
   constructor(deps: ActDeps) {
     this.#d = deps;
-    this.#reads = new CounterChildren(deps.metrics.reads);
-    this.#commands = new CounterChildren(deps.metrics.commands);
+    this.#unlocks = deps.metrics.commandCounts.slot('unlock');
+    this.#denies = deps.metrics.commandCounts.slot('deny');
+  }
+
+  /** The reads counter's slot of a read: no label string is built per read (issue 15). */
+  #readSlot(outcome: 'granted' | 'denied', type: string, mode: 'live' | 'stale' | 'offline'): HotSlot {
+    let row = this.#reads.get(type);
+    if (row === undefined) {
+      row = [];
+      this.#reads.set(type, row);
+    }
+    const i = (outcome === 'granted' ? 0 : 3) + (mode === 'live' ? 0 : mode === 'stale' ? 1 : 2);
+    let s = row[i];
+    if (s === undefined) {
+      s = this.#d.metrics.readCounts.slot(outcome, type, mode);
+      row[i] = s;
+    }
+    return s;
   }
 
   /**
@@ -60,8 +78,7 @@ export class Act {
     if (!answered) this.answer(c);
     const outcome = c.decision.outcome;
     const mode = n.offline ? 'offline' : n.stale ? 'stale' : 'live';
-    // Labels in the counter's order: outcome, type, mode.
-    this.#reads.of(`${outcome} ${n.type} ${mode}`, outcome, n.type, mode).inc();
+    this.#readSlot(outcome, n.type, mode).n++;
     if (image && c.thumb) this.#d.thumbnails.enqueue(c.thumb, image.data);
     else if (c.camera) this.#d.captures?.read(c);
     if (live.listenerCount('entry') > 0) live.emit('entry', entryView(c));
@@ -109,7 +126,8 @@ export class Act {
         action: 'unlock',
         durationMs: door.unlockMs,
       });
-    this.#commands.of(d.answer, d.answer).inc();
+    if (unlock) this.#unlocks.n++;
+    else this.#denies.n++;
     this.#d.metrics.answerSeconds.observe((now - n.receivedAt) / 1000);
     return true;
   }

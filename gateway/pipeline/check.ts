@@ -116,7 +116,7 @@ export class Check {
     const decision = decide(n, res, at.door, this.#d.config.checks, presentation, sched);
     this.#d.personCard.decided(presentation, n.doorId, decision.reasons);
     const camera = !read.image && at.camera && !n.offline && !n.stale;
-    return {
+    const checked: Checked = {
       seq: 0,
       read: n,
       resolution: res,
@@ -128,7 +128,9 @@ export class Check {
           ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format)
           : null,
       presentation,
-      ...(camera ? { camera } : {}),
     };
+    // Set only when true, as before; no object spread per read (issue 15).
+    if (camera) checked.camera = true;
+    return checked;
   }
 }

@@ -70,45 +70,28 @@ async function scenario(t: Test, broker: 'embedded' | 'mosquitto'): Promise<void
 
   const db = openDb(path.join(dir, 'gateway.db'), { readonly: true });
   t.teardown(() => db.close());
-  const t1 = Date.now();
-  const iv = setInterval(async () => {
-    try {
-      const h = (await (await fetch(`http://127.0.0.1:${httpPort}/healthz`)).json()) as {
-        pipeline: unknown;
-        broker: unknown;
-      };
-      const m = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-      const have = new Set(
-        db.prepare("SELECT reader_id || '|' || record_id FROM journal").pluck().all() as string[],
-      );
-      const miss: Record<string, number> = {};
-      for (const r of readers)
-        for (const id of r.acked) if (!have.has(`${r.id}|${id}`)) miss[r.id] = (miss[r.id] ?? 0) + 1;
-      console.log('missing by reader', JSON.stringify(miss));
-      console.log(
-        broker,
-        Date.now() - t1,
-        'journal',
-        db.prepare('SELECT count(*) FROM journal').pluck().get(),
-        'backlog',
-        JSON.stringify(h.pipeline),
-        JSON.stringify(h.broker),
-        m
-          .split('\n')
-          .filter((l) => /reads_total\{|rejected_total\{|duplicate/.test(l))
-          .join(' | '),
-        'acked',
-        acked(),
-      );
-    } catch (e) {
-      console.log('health err', String(e));
-    }
-  }, 3000);
+  // What the daemon and the journal say, printed only when the journal does not catch up.
+  const diagnose = async (): Promise<string> => {
+    const have = new Set(
+      db.prepare("SELECT reader_id || '|' || record_id FROM journal").pluck().all() as string[],
+    );
+    const miss: Record<string, number> = {};
+    for (const r of readers)
+      for (const id of r.acked) if (!have.has(`${r.id}|${id}`)) miss[r.id] = (miss[r.id] ?? 0) + 1;
+    const health = await fetch(`http://127.0.0.1:${httpPort}/healthz`).then(
+      (r) => r.text(),
+      (e: unknown) => `healthz: ${String(e)}`,
+    );
+    return `${broker}: journal ${have.size}, acked ${acked()}, acked but missing by reader ${JSON.stringify(miss)}; healthz ${health}`;
+  };
   await until(
     () => (db.prepare('SELECT count(*) FROM journal').pluck().get() as number) >= TOTAL,
     120_000,
     'journal catches up',
-  ).finally(() => clearInterval(iv));
+  ).catch(async (err: unknown) => {
+    t.comment(await diagnose());
+    throw err;
+  });
   // Liveness after the restarts: every reader is answered again. (How many of the reads
   // that flowed during the kills got their command depends on when the kills fell:
   // commands in flight die with a SIGKILLed process.) These answers are also the later

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { benchBrokerConf } from '../../bench/bench-broker.js';
 import { type LoadgenResult, type Measurement, summarizeReps } from '../../bench/independent-summary.js';
-import { parseStatCpuMs, perUnit } from '../../bench/proc.js';
+import { childrenCpuMs, parseStatChildrenCpuMs, parseStatCpuMs, perUnit } from '../../bench/proc.js';
 import { sideBySidePersons, sideBySideRoster } from '../../bench/sbs-roster.js';
 import { selectSections } from '../../bench/sections.js';
 
@@ -61,6 +61,18 @@ t.test('CPU time from /proc/<pid>/stat, with a command name holding spaces and p
   t.throws(() => parseStatCpuMs('garbage'), /not a \/proc/);
   t.equal(perUnit(1000, 4000, 30_000), 0.1);
   t.equal(perUnit(1000, 4000, 0), null, 'no reads, no per-read figure');
+});
+
+t.test("children's CPU (cutime + cstime) from /proc/<pid>/stat: what loadgen.mjs used", async (t) => {
+  const stat = '4242 (node (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 75 40 2 20 0 11 0';
+  t.equal(parseStatChildrenCpuMs(stat), 420);
+  t.throws(() => parseStatChildrenCpuMs('garbage'), /not a \/proc/);
+  // A child that burns CPU and exits is counted once it has been waited for.
+  const before = childrenCpuMs();
+  const { execFileSync } = await import('node:child_process');
+  // The child spins until it has used 300 ms of CPU (not of wall time: the box may be busy).
+  execFileSync(process.execPath, ['-e', 'while (process.cpuUsage().user < 300_000);']);
+  t.ok(childrenCpuMs() - before >= 290, `a child of 300 ms CPU counted (${childrenCpuMs() - before} ms)`);
 });
 
 t.test('BENCH_ONLY picks sections in run order and rejects unknown names', async (t) => {

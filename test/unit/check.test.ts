@@ -13,8 +13,9 @@ import { household, resident } from '../../testkit/pipeline.js';
 
 // The check stage (issue 8): normalize → resolve → correlate → decide, one Checked value.
 
-function rig() {
+function rig(configure: (c: ReturnType<typeof testConfig>) => void = () => {}) {
   const config = testConfig();
+  configure(config);
   const db = openDb(':memory:');
   const devices = new DeviceRegistry(Store.of(db), config.readers, {
     clock: systemClock,
@@ -113,3 +114,26 @@ t.test('a new roster applies to the reads checked after the swap', async (t) => 
   t.same(after.decision.reasons, ['ok']);
   t.same(before.decision.reasons, ['unknown_person'], 'the earlier read keeps its decision');
 });
+
+t.test(
+  'a live read without an image at a door with a camera waits for its snapshot; no other read has the field',
+  async (t) => {
+    const { run, checked, close } = rig((c) => {
+      const door = c.doors.find((d) => d.id === 'B01-U1');
+      if (!door) throw new Error('no door B01-U1');
+      door.camera = 'CAM-B01';
+    });
+    t.teardown(close);
+    const live = checked(run('T-B01', face('F1')));
+    t.equal(live.camera, true, 'its thumbnail is to be the camera snapshot');
+    t.match(live.thumb, /^thumbs\//);
+    const withImage = checked(
+      run('T-B01', face('F1'), { image: { mime: 'image/jpeg', data: Buffer.from('x') } }),
+    );
+    t.notOk('camera' in withImage, 'a read with its own image');
+    const offline = checked(run('T-B01', face('F1'), { offline: true }));
+    t.notOk('camera' in offline, 'a replayed read');
+    const elsewhere = checked(run('T-GATE-OUT', face('F1')));
+    t.notOk('camera' in elsewhere, 'a door without a camera');
+  },
+);

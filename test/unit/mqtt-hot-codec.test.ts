@@ -124,6 +124,43 @@ t.test('the framer cuts a stream into whole packets, however it is split', async
   }
 });
 
+t.test('a framer told to stop returns the bytes it left, and goes on from them', async (t) => {
+  const packets = Array.from({ length: 10 }, (_, k) =>
+    generate(
+      { cmd: 'publish', topic: 't/1', payload: Buffer.alloc(50, k), qos: 1, messageId: k + 1 } as Packet,
+      4,
+    ),
+  );
+  const stream = Buffer.concat(packets);
+  for (const step of [7, 64, stream.length]) {
+    const got: Buffer[] = [];
+    const f = new MqttFramer(
+      (frame) => got.push(Buffer.from(frame)),
+      (e) => t.fail(e.message),
+    );
+    // A window of three packets: each push frames at most three more, the rest comes back.
+    let room = 0;
+    const more = () => room-- > 0;
+    let rounds = 0;
+    for (let i = 0; i < stream.length; i += step) {
+      let rest: Buffer | null = stream.subarray(i, i + step);
+      while (rest !== null) {
+        room = 3;
+        const before = got.length;
+        rest = f.push(rest, more);
+        t.ok(got.length - before <= 3, 'never more than the window');
+        rounds++;
+      }
+    }
+    t.same(
+      got.map((b) => b.toString('hex')),
+      packets.map((b) => b.toString('hex')),
+      `every packet once, in order (chunks of ${step})`,
+    );
+    if (step === stream.length) t.equal(rounds, 4, 'ten packets, three at a time: four pushes');
+  }
+});
+
 t.test('a remaining length of more than four bytes is malformed, and framing stops', async (t) => {
   const errors: string[] = [];
   const frames: Buffer[] = [];

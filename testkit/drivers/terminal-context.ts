@@ -63,3 +63,46 @@ export function terminalContext(
     },
   };
 }
+
+/** A simulated terminal a vendor driver test runs against: its port, and the password it has. */
+export interface TerminalUnderTest {
+  id: string;
+  port: number;
+  options?: Record<string, unknown>;
+  /** The password the gateway logs in with; the terminal's own when not given. */
+  password?: string;
+}
+
+/**
+ * A vendor driver (Hikvision, Dahua) started against simulated terminals: each reader logs
+ * in as `admin` with `password`, probes every second, times out after a second, pushes with
+ * `push-<id>`; the listener is started after the driver registered its routes.
+ */
+export async function startVendorDriver<D extends { start(): Promise<void>; stop(): Promise<void> }>(
+  t: Test,
+  create: (ctx: TerminalContext['ctx']) => D,
+  password: string,
+  readers: TerminalUnderTest[],
+  state: DriverState = new MemoryDriverState(),
+): Promise<TerminalContext & { driver: D; url: string }> {
+  const tc = terminalContext(
+    t,
+    readers.map((r) => ({
+      id: r.id,
+      door: 'B01-U1',
+      options: { host: '127.0.0.1', port: r.port, probeSeconds: 1, timeoutMs: 1000, ...r.options },
+    })),
+    {
+      logins: Object.fromEntries(
+        readers.map((r) => [r.id, { username: 'admin', password: r.password ?? password }]),
+      ),
+      readerPasswords: Object.fromEntries(readers.map((r) => [r.id, `push-${r.id}`])),
+      state,
+    },
+  );
+  const driver = create(tc.ctx);
+  const url = await tc.listen();
+  await driver.start();
+  t.teardown(() => driver.stop());
+  return { ...tc, driver, url };
+}

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../../core/errors.js';
 import { pullSignature } from '../../../core/roster-message.js';
+import { cappedText } from '../../capped-text.js';
 
 /** What the HTTPS pull is built from. */
 export interface PullOptions {
@@ -44,7 +45,18 @@ export class RosterPull {
       await res.body?.cancel();
       throw new GatewayError('PULL_FAILED', `roster pull answered HTTP ${res.status}`);
     }
-    const text = await readCapped(res, this.#o.maxBytes);
+    const max = this.#o.maxBytes;
+    const text = await cappedText(
+      res,
+      max,
+      (declared) =>
+        new GatewayError(
+          'PULL_TOO_LARGE',
+          declared === null
+            ? `roster pull answer over ${max} bytes`
+            : `roster pull answer of ${declared} bytes, limit ${max}`,
+        ),
+    );
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -56,28 +68,4 @@ export class RosterPull {
       throw new GatewayError('PULL_FAILED', 'roster pull answer has no messages array');
     return messages.map((m) => JSON.stringify(m));
   }
-}
-
-/** Reads a response body as text, refusing (and cancelling) past `max` bytes. */
-async function readCapped(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
-  if (declared > max) {
-    await res.body?.cancel();
-    throw new GatewayError('PULL_TOO_LARGE', `roster pull answer of ${declared} bytes, limit ${max}`);
-  }
-  const reader = res.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    n += value.length;
-    if (n > max) {
-      await reader.cancel();
-      throw new GatewayError('PULL_TOO_LARGE', `roster pull answer over ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

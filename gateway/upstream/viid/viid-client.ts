@@ -6,6 +6,7 @@ import {
   VIID_CONTENT_TYPE,
   type ViidStatus,
 } from '../../../core/viid-wire.js';
+import { cappedText } from '../../capped-text.js';
 
 /** What the GA/T 1400 client is built from. */
 export interface ViidClientOptions {
@@ -59,7 +60,11 @@ export class ViidClient {
       this.#digest = digest;
       res = await this.#send(path, body);
     }
-    const text = await readCapped(res);
+    const text = await cappedText(
+      res,
+      MAX_REPLY_BYTES,
+      () => new GatewayError('VIID_REPLY_TOO_LARGE', `platform reply over ${MAX_REPLY_BYTES} bytes`),
+    );
     return { http: res.status, statuses: parseViidReply(text) };
   }
 
@@ -78,22 +83,4 @@ export class ViidClient {
       signal: AbortSignal.timeout(this.#o.timeoutMs),
     });
   }
-}
-
-async function readCapped(res: Response): Promise<string> {
-  const reader = res.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    n += value.length;
-    if (n > MAX_REPLY_BYTES) {
-      await reader.cancel();
-      throw new GatewayError('VIID_REPLY_TOO_LARGE', `platform reply over ${MAX_REPLY_BYTES} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

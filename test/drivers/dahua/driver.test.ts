@@ -4,7 +4,7 @@ import { MemoryDriverState } from '../../../drivers/http/cursor.js';
 import type { DriverState } from '../../../drivers/types.js';
 import { type SimDahuaOptions, SimDahuaTerminal } from '../../../sim/dahua/terminal.js';
 import { fakeJpeg } from '../../../testkit/drivers/capture-fixtures.js';
-import { terminalContext } from '../../../testkit/drivers/terminal-context.js';
+import { startVendorDriver, type TerminalUnderTest } from '../../../testkit/drivers/terminal-context.js';
 import { waitFor } from '../../../testkit/wait.js';
 
 // Issue 11: the production Dahua driver against the simulated ASI terminal over real HTTP
@@ -24,31 +24,8 @@ async function terminal(t: Test, o: Partial<SimDahuaOptions> = {}): Promise<SimD
   return sim;
 }
 
-async function driverFor(
-  t: Test,
-  readers: Array<{ id: string; port: number; password?: string; options?: Record<string, unknown> }>,
-  state: DriverState = new MemoryDriverState(),
-) {
-  const tc = terminalContext(
-    t,
-    readers.map((r) => ({
-      id: r.id,
-      door: 'B01-U1',
-      options: { host: '127.0.0.1', port: r.port, probeSeconds: 1, timeoutMs: 1000, ...r.options },
-    })),
-    {
-      logins: Object.fromEntries(
-        readers.map((r) => [r.id, { username: 'admin', password: r.password ?? PASSWORD }]),
-      ),
-      readerPasswords: Object.fromEntries(readers.map((r) => [r.id, `push-${r.id}`])),
-      state,
-    },
-  );
-  const driver = createDahuaDriver(tc.ctx);
-  const url = await tc.listen();
-  await driver.start();
-  t.teardown(() => driver.stop());
-  return { ...tc, driver, url };
+function driverFor(t: Test, readers: TerminalUnderTest[], state?: DriverState) {
+  return startVendorDriver(t, createDahuaDriver, PASSWORD, readers, state);
 }
 
 const stat = (d: DahuaDriver, id: string, name: string): number => d.stats(id)[name] ?? 0;
@@ -212,6 +189,38 @@ t.test('catch-up after the gateway was down: recordFinder, sorted by RecNo, curs
     'a live RecNo in step moves the cursor',
   );
 });
+
+t.test(
+  'a reset or replaced terminal numbers from 1 again: the cursor follows, later gaps are still caught up',
+  async (t) => {
+    const sim = await terminal(t, { noRecNoInEvents: false });
+    const state = new MemoryDriverState();
+    // The terminal before the reset had numbered 5,000 records; the last one ten minutes ago.
+    state.set('D1', 'records.cursor', JSON.stringify({ n: 5000, t: Date.now() - 10 * 60_000 }));
+    const first = await driverFor(t, [{ id: 'D1', port: sim.port }], state);
+    await waitFor(() => sim.streaming === 1, 5000);
+    const fresh = sim.presentFace('F-R00001');
+    await waitFor(() => first.sink.reads.length === 1, 5000);
+    await waitFor(() => stat(first.driver, 'D1', 'numbering_restarted') === 1, 5000, 'the restart counted');
+    t.equal(
+      JSON.parse(state.get('D1', 'records.cursor') ?? '{}').n,
+      fresh.data.RecNo,
+      'the cursor follows RecNo 1',
+    );
+    await first.driver.stop();
+    await waitFor(() => sim.streaming === 0, 5000);
+
+    const missed = [sim.presentCard('04A1B2C3'), sim.presentFace('F-R00001'), sim.presentFace('F-R00001')];
+    const second = await driverFor(t, [{ id: 'D1', port: sim.port }], state);
+    await waitFor(() => second.sink.reads.length >= 3, 10_000, 'the records missed after the reset');
+    t.same(
+      second.sink.reads.slice(0, 3).map((r) => r.credential.type),
+      ['card', 'face', 'face'],
+      'found by their new numbers',
+    );
+    t.equal(JSON.parse(state.get('D1', 'records.cursor') ?? '{}').n, missed.at(-1)?.data.RecNo);
+  },
+);
 
 t.test('the same record by stream and by catch-up is one identity', async (t) => {
   // Firmware without RecNo in its stream: only the catch-up moves the cursor, and finds again

@@ -3,7 +3,7 @@ import { createHikvisionDriver, type HikvisionDriver } from '../../../drivers/hi
 import { MemoryDriverState } from '../../../drivers/http/cursor.js';
 import type { DriverState } from '../../../drivers/types.js';
 import { type SimHikvisionOptions, SimHikvisionTerminal } from '../../../sim/hikvision/terminal.js';
-import { terminalContext } from '../../../testkit/drivers/terminal-context.js';
+import { startVendorDriver, type TerminalUnderTest } from '../../../testkit/drivers/terminal-context.js';
 import { waitFor } from '../../../testkit/wait.js';
 
 // Issue 11: the production Hikvision driver against the simulated MinMoe terminal over real
@@ -22,31 +22,8 @@ async function terminal(t: Test, o: Partial<SimHikvisionOptions> = {}): Promise<
   return sim;
 }
 
-async function driverFor(
-  t: Test,
-  readers: Array<{ id: string; port: number; options?: Record<string, unknown>; password?: string }>,
-  state: DriverState = new MemoryDriverState(),
-) {
-  const tc = terminalContext(
-    t,
-    readers.map((r) => ({
-      id: r.id,
-      door: 'B01-U1',
-      options: { host: '127.0.0.1', port: r.port, probeSeconds: 1, timeoutMs: 1000, ...r.options },
-    })),
-    {
-      logins: Object.fromEntries(
-        readers.map((r) => [r.id, { username: 'admin', password: r.password ?? PASSWORD }]),
-      ),
-      readerPasswords: Object.fromEntries(readers.map((r) => [r.id, `push-${r.id}`])),
-      state,
-    },
-  );
-  const driver = createHikvisionDriver(tc.ctx);
-  const url = await tc.listen();
-  await driver.start();
-  t.teardown(() => driver.stop());
-  return { ...tc, driver, url };
+function driverFor(t: Test, readers: TerminalUnderTest[], state?: DriverState) {
+  return startVendorDriver(t, createHikvisionDriver, PASSWORD, readers, state);
 }
 
 /** One counter of a terminal (0 when never counted). */
@@ -168,6 +145,37 @@ t.test('catch-up after the gateway was down: AcsEvent pages sorted, the cursor p
     'the catch-up counted when it ends',
   );
 });
+
+t.test(
+  'a reset or replaced terminal numbers from 1 again: the cursor follows, later gaps are still caught up',
+  async (t) => {
+    const sim = await terminal(t, { replayMax: 0 });
+    const state = new MemoryDriverState();
+    // The terminal before the reset had numbered 5,000 records; the last one ten minutes ago.
+    state.set('T1', 'acs.cursor', JSON.stringify({ n: 5000, t: Date.now() - 10 * 60_000 }));
+    const first = await driverFor(t, [{ id: 'T1', port: sim.port }], state);
+    await waitFor(() => sim.streaming, 5000);
+    const fresh = sim.presentFace('F-R00001');
+    await waitFor(() => first.sink.reads.length === 1, 5000);
+    await waitFor(() => stat(first.driver, 'T1', 'numbering_restarted') === 1, 5000, 'the restart counted');
+    t.equal(
+      JSON.parse(state.get('T1', 'acs.cursor') ?? '{}').n,
+      fresh.serialNo,
+      'the cursor follows serial 1',
+    );
+    await first.driver.stop();
+    await waitFor(() => !sim.streaming, 5000, 'the stream closed');
+
+    const missed = [sim.presentCard('3170568443'), sim.presentFace('F-R00001'), sim.presentFace('F-R00001')];
+    const second = await driverFor(t, [{ id: 'T1', port: sim.port }], state);
+    await waitFor(() => second.sink.reads.length >= 3, 10_000, 'the records missed after the reset');
+    t.same(
+      second.sink.reads.slice(0, 3).map((r) => r.recordId),
+      missed.map((e) => `${e.serialNo}@${Math.floor(e.time / 1000)}`),
+      'found by their new numbers',
+    );
+  },
+);
 
 t.test('firmware that ignores the serial bounds of a search still catches up', async (t) => {
   const sim = await terminal(t, { replayMax: 0, ignoreSerialBounds: true });
