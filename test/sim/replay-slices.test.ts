@@ -1,25 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { openForReplay, REPLAY_UNTIL, replayGateway } from '../../cli/replay.js';
-import { ManualClock } from '../../core/clock.js';
-import { DRIVER_NAMES } from '../../drivers/registry.js';
-import { loadConfig } from '../../gateway/config/load.js';
+import { REPLAY_UNTIL } from '../../cli/replay.js';
 import { replayFile } from '../../gateway/replay/replay.js';
 import { SeenFilter } from '../../gateway/replay/seen-filter.js';
-import { readRosterFile } from '../../gateway/roster/import.js';
-import { saveRoster } from '../../gateway/roster/repository.js';
 import { generateYear } from '../../sim/year/generate.js';
 import { tmpDir } from '../../testkit/tmp.js';
+import { openYear } from './replay-year.js';
 
 /** Replays the year in `dir` reading `chunkBytes` at a time; what it recorded and the rows per commit. */
 async function replay(dir: string, data: string, chunkBytes: number) {
-  const l = loadConfig(path.join(dir, 'config.yaml'), DRIVER_NAMES);
-  const clock = new ManualClock(0);
-  const gw = replayGateway(l, path.join(dir, data), clock);
-  await openForReplay(gw);
-  const parsed = readRosterFile(path.join(dir, 'roster.json'), gw.secrets.idHashKey);
-  saveRoster(gw.db, parsed.snapshot as never, 'replace', Date.now(), parsed.version);
+  const { gw, clock } = await openYear(dir, data);
   await gw.start(REPLAY_UNTIL);
   const stats = await replayFile(gw, clock, path.join(dir, 'reads.jsonl'), undefined, undefined, chunkBytes);
   const decisions = gw.db
@@ -107,12 +98,7 @@ t.test(
     t.teardown(cleanup);
     generateYear({ households: 30, seed: 31, start: '2025-03-01', days: 4, out: dir });
     const once = async () => {
-      const l = loadConfig(path.join(dir, 'config.yaml'), DRIVER_NAMES);
-      const clock = new ManualClock(0);
-      const gw = replayGateway(l, path.join(dir, 'data'), clock);
-      await openForReplay(gw);
-      const parsed = readRosterFile(path.join(dir, 'roster.json'), gw.secrets.idHashKey);
-      saveRoster(gw.db, parsed.snapshot as never, 'replace', Date.now(), parsed.version);
+      const { gw, clock } = await openYear(dir);
       await gw.start(REPLAY_UNTIL);
       const seen = SeenFilter.fromJournal(gw.db);
       const before = seen.size;

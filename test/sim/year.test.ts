@@ -3,17 +3,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { score } from '../../bench/eval-score.js';
-import { importDuringReplay, openForReplay, REPLAY_UNTIL, replayGateway } from '../../cli/replay.js';
-import { ManualClock } from '../../core/clock.js';
-import { DRIVER_NAMES } from '../../drivers/registry.js';
-import { loadConfig } from '../../gateway/config/load.js';
+import { importDuringReplay, REPLAY_UNTIL } from '../../cli/replay.js';
 import { replayFile } from '../../gateway/replay/replay.js';
-import { readRosterFile } from '../../gateway/roster/import.js';
-import { saveRoster } from '../../gateway/roster/repository.js';
 import { generateYear } from '../../sim/year/generate.js';
 import type { Labels } from '../../sim/year/labels.js';
 import { defaultParams } from '../../sim/year/params.js';
 import { tmpDir } from '../../testkit/tmp.js';
+import { openYear } from './replay-year.js';
 
 const sha = (f: string) => createHash('sha1').update(readFileSync(f)).digest('hex');
 
@@ -65,12 +61,7 @@ t.test('replay pushes a labelled year through the pipeline and finds what was pl
   const { dir, cleanup } = tmpDir('year-r-');
   t.teardown(cleanup);
   const labels: Labels = generateYear({ households: 150, seed: 11, start: '2025-03-01', days: 80, out: dir });
-  const l = loadConfig(path.join(dir, 'config.yaml'), DRIVER_NAMES);
-  const clock = new ManualClock(0);
-  const gw = replayGateway(l, path.join(dir, 'data'), clock);
-  await openForReplay(gw);
-  const parsed = readRosterFile(path.join(dir, 'roster.json'), gw.secrets.idHashKey);
-  saveRoster(gw.db, parsed.snapshot as never, 'replace', Date.now(), parsed.version);
+  const { gw, clock } = await openYear(dir);
   await gw.start(REPLAY_UNTIL);
   const stats = await replayFile(gw, clock, path.join(dir, 'reads.jsonl'));
   t.equal(stats.failed, 0);
@@ -128,12 +119,7 @@ t.test('roster imports inside a replayed file take effect at their time; a bad o
   // A broken import in the middle of the year: refused, the roster before it kept.
   lines.splice(lines.length >> 1, 0, JSON.stringify({ roster: { households: 'x' }, mode: 'merge' }));
   writeFileSync(file, `${lines.join('\n')}\n`);
-  const l = loadConfig(path.join(dir, 'config.yaml'), DRIVER_NAMES);
-  const clock = new ManualClock(0);
-  const gw = replayGateway(l, path.join(dir, 'data'), clock);
-  await openForReplay(gw);
-  const parsed = readRosterFile(path.join(dir, 'roster.json'), gw.secrets.idHashKey);
-  saveRoster(gw.db, parsed.snapshot as never, 'replace', Date.now(), parsed.version);
+  const { gw, clock } = await openYear(dir);
   const before = gw.db.prepare("SELECT count(*) FROM households WHERE status = 'active'").pluck().get();
   await gw.start(REPLAY_UNTIL);
   const problems: string[][] = [];
