@@ -13,6 +13,7 @@ import { DeviceRegistry } from '../gateway/devices.js';
 import { LiveBus } from '../gateway/live-bus.js';
 import { silentLogger } from '../gateway/log.js';
 import { createMetrics, type Metrics } from '../gateway/metrics.js';
+import type { Pass } from '../gateway/passes/model.js';
 import type { PassIndex } from '../gateway/passes/pass-index.js';
 import { createPipeline } from '../gateway/pipeline/create.js';
 import type { Detector, Pipeline } from '../gateway/pipeline/pipeline.js';
@@ -97,6 +98,31 @@ export function resident(id: string, householdId: string, over: Partial<Resident
     validFrom: null,
     validTo: null,
     status: 'active',
+    ...over,
+  };
+}
+
+/** A visitor pass to household H1 with no face, phone or ID on it, valid from 0 to `validTo`. */
+export function pass(id: string, over: Partial<Pass> = {}): Pass {
+  return {
+    id,
+    kind: 'visitor',
+    householdId: 'H1',
+    name: '访客',
+    phoneMasked: null,
+    phoneHash: null,
+    idHash: null,
+    idMasked: null,
+    cardUid: null,
+    facePersonId: null,
+    embedding: null,
+    token: null,
+    validFrom: 0,
+    validTo: Number.MAX_SAFE_INTEGER,
+    revokedAt: null,
+    createdBy: 'test',
+    createdAt: 0,
+    note: null,
     ...over,
   };
 }

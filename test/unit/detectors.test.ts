@@ -4,6 +4,7 @@ import { PassIndex } from '../../gateway/passes/pass-index.js';
 import { openDb } from '../../gateway/store/db.js';
 import { testConfig } from '../../testkit/config.js';
 import { at, detectorRig, face } from '../../testkit/findings.js';
+import { pass } from '../../testkit/pipeline.js';
 
 const kinds = (l: AlertCandidate[]) => l.map((c) => `${c.kind}:${c.finding?.phase}`);
 const cfg = (detectors: Record<string, unknown> = {}) => testConfig({ detectors });
@@ -127,26 +128,17 @@ t.test(
   async (t) => {
     const db = openDb(':memory:');
     const passes = new PassIndex(0.8);
-    passes.put({
-      id: 'P1',
-      kind: 'courier',
-      householdId: null,
-      name: '快递',
-      phoneMasked: null,
-      phoneHash: null,
-      idHash: null,
-      idMasked: null,
-      cardUid: null,
-      facePersonId: null,
-      embedding: face(90),
-      token: null,
-      validFrom: at(-1),
-      validTo: at(30),
-      revokedAt: null,
-      createdBy: 't',
-      createdAt: 0,
-      note: null,
-    });
+    passes.put(
+      pass('P1', {
+        kind: 'courier',
+        householdId: null,
+        name: '快递',
+        embedding: face(90),
+        validFrom: at(-1),
+        validTo: at(30),
+        createdBy: 't',
+      }),
+    );
     const { feed, stranger } = detectorRig(db, cfg(), passes);
     const out: string[] = [];
     for (let i = 0; i < 12; i++) {

@@ -4,6 +4,7 @@ import { PassIndex } from '../../gateway/passes/pass-index.js';
 import type { NormalizedRead } from '../../gateway/pipeline/normalize.js';
 import { captureEmbedding, personEmbedding } from '../../sim/embedding.js';
 import { Random } from '../../sim/random.js';
+import { pass } from '../../testkit/pipeline.js';
 
 // Issue 15 item 4: a face nobody on the roster has is compared with every current pass's
 // face, and visitors grow with the estate. PassIndex.match stops a comparison early when
@@ -11,27 +12,14 @@ import { Random } from '../../sim/random.js';
 
 const DAY = 86_400_000;
 
-function pass(i: number, emb: Float32Array | null, validFrom: number, validTo: number): Pass {
-  return {
-    id: `P${i}`,
-    kind: 'visitor',
-    householdId: 'H1',
-    name: '访客',
-    phoneMasked: null,
-    phoneHash: null,
-    idHash: null,
-    idMasked: null,
-    cardUid: null,
-    facePersonId: null,
+function visitor(i: number, emb: Float32Array | null, validFrom: number, validTo: number): Pass {
+  return pass(`P${i}`, {
     embedding: emb,
-    token: null,
     validFrom,
     validTo,
     revokedAt: i % 17 === 0 ? validFrom + DAY : null,
-    createdBy: 'test',
     createdAt: validFrom,
-    note: null,
-  };
+  });
 }
 
 function face(ts: number, embedding: Float32Array): NormalizedRead {
@@ -79,10 +67,10 @@ t.test('a face matches the pass a scan of every pass finds, at any threshold', a
   const t0 = 100 * DAY;
   const faces = Array.from({ length: 600 }, (_, i) => personEmbedding(9, `v${i}`));
   const passes = faces.map((e, i) =>
-    pass(i, i % 11 === 0 ? null : e, t0 + (i % 5) * DAY, t0 + (i % 5) * DAY + 7 * DAY),
+    visitor(i, i % 11 === 0 ? null : e, t0 + (i % 5) * DAY, t0 + (i % 5) * DAY + 7 * DAY),
   );
   // A near twin of a visitor: two passes within reach of one capture.
-  passes.push(pass(9999, captureEmbedding(r, faces[3] as Float32Array, 0.02), t0, t0 + 30 * DAY));
+  passes.push(visitor(9999, captureEmbedding(r, faces[3] as Float32Array, 0.02), t0, t0 + 30 * DAY));
   for (const threshold of [0.5, 0.8, 0.95]) {
     const index = new PassIndex(threshold);
     for (const p of passes) index.put(p);
@@ -112,7 +100,7 @@ t.test('a face matches the pass a scan of every pass finds, at any threshold', a
 
 t.test('a face of another length matches nothing, as before', async (t) => {
   const index = new PassIndex(0.8);
-  index.put(pass(1, personEmbedding(1, 'a', 64), 0, 10 * DAY));
+  index.put(visitor(1, personEmbedding(1, 'a', 64), 0, 10 * DAY));
   t.equal(index.match(face(DAY, personEmbedding(1, 'a', 128))), null);
   t.equal(index.match(face(DAY, personEmbedding(1, 'a', 64)))?.id, 'P1');
 });
