@@ -17,6 +17,7 @@ const HASHES = 7;
 export class SeenFilter {
   readonly #bits = new Int32Array(1 << (BITS_LOG2 - 5));
   #keys = 0;
+  readonly #pos = new Uint32Array(HASHES);
 
   /** A filter of every key the journal of `db` holds now. */
   static fromJournal(db: Db): SeenFilter {
@@ -35,26 +36,25 @@ export class SeenFilter {
 
   /** False when the journal certainly lacks the key; true when it may hold it. */
   mayHave(readerId: string, recordId: string): boolean {
-    const h1 = hash(readerId, recordId, 0x811c9dc5);
-    const h2 = hash(readerId, recordId, 0x01000193) | 1;
-    const mask = (1 << BITS_LOG2) - 1;
-    for (let i = 0; i < HASHES; i++) {
-      const b = (h1 + Math.imul(i, h2)) & mask;
+    for (const b of this.#positions(readerId, recordId))
       if (((this.#bits[b >>> 5] as number) & (1 << (b & 31))) === 0) return false;
-    }
     return true;
   }
 
   /** Records a key the journal now holds. */
   add(readerId: string, recordId: string): void {
+    for (const b of this.#positions(readerId, recordId))
+      this.#bits[b >>> 5] = (this.#bits[b >>> 5] as number) | (1 << (b & 31));
+    this.#keys++;
+  }
+
+  /** The key's HASHES bit positions (double hashing), in one reused array: no allocation per read. */
+  #positions(readerId: string, recordId: string): Uint32Array {
     const h1 = hash(readerId, recordId, 0x811c9dc5);
     const h2 = hash(readerId, recordId, 0x01000193) | 1;
     const mask = (1 << BITS_LOG2) - 1;
-    for (let i = 0; i < HASHES; i++) {
-      const b = (h1 + Math.imul(i, h2)) & mask;
-      this.#bits[b >>> 5] = (this.#bits[b >>> 5] as number) | (1 << (b & 31));
-    }
-    this.#keys++;
+    for (let i = 0; i < HASHES; i++) this.#pos[i] = (h1 + Math.imul(i, h2)) & mask;
+    return this.#pos;
   }
 }
 
