@@ -220,13 +220,16 @@ async function own(cleanups: Array<() => unknown>) {
     // busy is timestamped late, and counted in the live p99 as the gateway's.
     const eld = monitorEventLoopDelay({ resolution: 1 });
     eld.enable();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const lat = await fixedRate(readers, 200, 600, () => !(published && recorded()));
+    const cpu = process.cpuUsage(cpu0);
     eld.disable();
     return {
       lat,
       seconds: (performance.now() - t0) / 1000,
       benchLoopDelayP99Ms: round(eld.percentile(99) / 1e6),
+      benchCpuMsPerRecord: round((cpu.user + cpu.system) / 1000 / REPLAY, 4),
     };
   };
   const ceilReplay = await replayUnder('ceil/v1', cReaders, () => true);
@@ -311,6 +314,7 @@ async function own(cleanups: Array<() => unknown>) {
       liveP99: round(percentile(liveDuringReplay, 99)),
       liveSamples: liveDuringReplay.length,
       benchLoopDelayP99Ms: gwReplay.benchLoopDelayP99Ms,
+      benchCpuMsPerRecord: gwReplay.benchCpuMsPerRecord,
       gatewayCpuMsPerRecord: perUnit(cpuBefore.gw, cpuAfter.gw, REPLAY),
       brokerCpuMsPerRecord: perUnit(cpuBefore.broker, cpuAfter.broker, REPLAY),
       loadAverage: { start: loadAtReplay, end: loadAverage() },
@@ -336,7 +340,7 @@ async function own(cleanups: Array<() => unknown>) {
     .map(([kind, g]) => `${kind} ${g.count} (${g.ms} ms)`)
     .join(', ');
   process.stderr.write(
-    `own: gateway ${results.gatewayReadsPerS}/s of ceiling.ts ${results.ceilingReadsPerS}/s = ${results.ratioMedian}; live p99 under replay ${results.replay.liveP99} ms (the measuring process's loop delay p99 ${results.replay.benchLoopDelayP99Ms} ms); gateway GC during the replay: ${gcLine}\n`,
+    `own: gateway ${results.gatewayReadsPerS}/s of ceiling.ts ${results.ceilingReadsPerS}/s = ${results.ratioMedian}; live p99 under replay ${results.replay.liveP99} ms (the measuring process's loop delay p99 ${results.replay.benchLoopDelayP99Ms} ms, its CPU ${results.replay.benchCpuMsPerRecord} ms a record); gateway GC during the replay: ${gcLine}\n`,
   );
   return results;
 }
