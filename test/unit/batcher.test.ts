@@ -107,3 +107,40 @@ t.test('drain commits live reads and the backlog', async (t) => {
   t.same(await batcher.drain(), []);
   t.same(log, ['commit live', 'commit b0,b1,b2']);
 });
+
+t.test("a slice's rows are sized beside a commit's own cost, not shrunk by a slow fsync", async (t) => {
+  // A fake clock: every commit costs 4 ms whatever its rows (a busy disk's fsync), and a
+  // backlog row 1/16 ms more. A door read arrives during every slice, so doors stay busy.
+  let now = 0;
+  const sizes: number[] = [];
+  let n = 0;
+  const batcher: Batcher<Item> = new Batcher<Item>(
+    { batchMaxRows: 256, replaySliceMs: 2 },
+    {
+      ready: () => true,
+      commit: (batch) => {
+        const slice = batch[0]?.id.startsWith('b') ?? false;
+        now += 4 + (slice ? batch.length / 16 : 0);
+        if (slice) {
+          sizes.push(batch.length);
+          batcher.live(item(`l${n++}`));
+        }
+        for (const i of batch) i.resolve();
+        return true;
+      },
+    },
+    () => now,
+  );
+  const backlog = Array.from({ length: 1000 }, (_, k) => item(`b${k}`));
+  for (const b of backlog) batcher.backlog(b);
+  batcher.live(item('first'));
+  await Promise.all(backlog.map((b) => b.promise));
+  t.equal(sizes[0], 256, 'the first slice, with no cost known yet, takes batchMaxRows');
+  // 2 ms of rows at 1/16 ms: 32 a slice. Counting the 4 ms commit in made it 8 (the minimum).
+  t.same(new Set(sizes.slice(1, -1)), new Set([32]), 'then 2 ms of rows each');
+  t.equal(
+    sizes.reduce((a, b) => a + b, 0),
+    1000,
+    'every row once',
+  );
+});
