@@ -104,6 +104,21 @@ function gcBetween(
   return out;
 }
 
+/**
+ * Commits so far (each one fsync) and the seconds spent in them, from the gateway's
+ * `/metrics`: a commit blocks the event loop for its fsync, so how many a replay costs is
+ * how often a live read can meet one (issue 15). Counts do not move with the box's load.
+ */
+async function commitTotals(port: number): Promise<{ count: number; seconds: number }> {
+  const text = await (await benchFetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const get = (name: string) =>
+    Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    count: get('estate_gateway_commit_seconds_count'),
+    seconds: get('estate_gateway_commit_seconds_sum'),
+  };
+}
+
 /** The bucket bound (ms) under which fraction p of the answers between two snapshots fell. */
 function bucketQuantile(before: Map<number, number>, after: Map<number, number>, p: number): number {
   const les = [...after.keys()].sort((a, b) => a - b);
@@ -237,6 +252,7 @@ async function own(cleanups: Array<() => unknown>) {
   const offlineDone = replayDone(db, 'REPLAY', REPLAY);
   const bucketsBefore = await answerBuckets(httpPort);
   const gcBefore = await gcTotals(httpPort);
+  const commitsBefore = await commitTotals(httpPort);
   // CPU of the gateway and the broker over the replay (issue 15: wall time on a shared
   // box moves with the other work; CPU per record much less), and the load beside it.
   // Per replayed record, the live reads of the same seconds included.
@@ -249,6 +265,7 @@ async function own(cleanups: Array<() => unknown>) {
   const cpuAfter = { gw: cpuMs(daemon.pid), broker: cpuMs(mosq.pid) };
   const bucketsAfter = await answerBuckets(httpPort);
   const gcDuringReplay = gcBetween(gcBefore, await gcTotals(httpPort));
+  const commitsAfter = await commitTotals(httpPort);
   const liveDuringReplay = gwReplay.lat;
   const replayS = gwReplay.seconds;
   db.close();
@@ -319,6 +336,8 @@ async function own(cleanups: Array<() => unknown>) {
       brokerCpuMsPerRecord: perUnit(cpuBefore.broker, cpuAfter.broker, REPLAY),
       loadAverage: { start: loadAtReplay, end: loadAverage() },
       gatewayGc: gcDuringReplay,
+      gatewayCommits: commitsAfter.count - commitsBefore.count,
+      gatewayCommitMs: round((commitsAfter.seconds - commitsBefore.seconds) * 1000, 1),
       gatewayInternalP50AtMostMs: bucketQuantile(bucketsBefore, bucketsAfter, 0.5),
       gatewayInternalP99AtMostMs: bucketQuantile(bucketsBefore, bucketsAfter, 0.99),
       embedded: {
@@ -340,7 +359,7 @@ async function own(cleanups: Array<() => unknown>) {
     .map(([kind, g]) => `${kind} ${g.count} (${g.ms} ms)`)
     .join(', ');
   process.stderr.write(
-    `own: gateway ${results.gatewayReadsPerS}/s of ceiling.ts ${results.ceilingReadsPerS}/s = ${results.ratioMedian}; live p99 under replay ${results.replay.liveP99} ms (the measuring process's loop delay p99 ${results.replay.benchLoopDelayP99Ms} ms, its CPU ${results.replay.benchCpuMsPerRecord} ms a record); gateway GC during the replay: ${gcLine}\n`,
+    `own: gateway ${results.gatewayReadsPerS}/s of ceiling.ts ${results.ceilingReadsPerS}/s = ${results.ratioMedian}; live p99 under replay ${results.replay.liveP99} ms (the measuring process's loop delay p99 ${results.replay.benchLoopDelayP99Ms} ms, its CPU ${results.replay.benchCpuMsPerRecord} ms a record); gateway commits during the replay ${results.replay.gatewayCommits} (${results.replay.gatewayCommitMs} ms); gateway GC during the replay: ${gcLine}\n`,
   );
   return results;
 }
