@@ -56,20 +56,12 @@ export class Batcher<T> {
   #retry: NodeJS.Timeout | undefined;
   /** When (monotonic ms) the last live read was committed; slices shrink while doors are busy. */
   #lastLiveMs = Number.NEGATIVE_INFINITY;
-  /**
-   * Smoothed time of a live commit, ms: what any commit costs whatever its rows (the
-   * transaction and its fsync; a live commit has one or a few rows).
-   */
-  #commitMs = 0;
-  /** Smoothed cost of one backlog row in a slice beyond #commitMs, ms (checks, inserts). */
+  /** Smoothed cost of one backlog row in a commit, ms (checks, inserts, its share of fsync). */
   #rowMs = 0;
-  readonly #now: () => number;
 
-  /** `now`: a monotonic clock in ms (tests pass their own). */
-  constructor(opts: BatchOptions, hooks: BatchHooks<T>, now: () => number = () => performance.now()) {
+  constructor(opts: BatchOptions, hooks: BatchHooks<T>) {
     this.#opts = opts;
     this.#hooks = hooks;
-    this.#now = now;
   }
 
   /** Items waiting for their commit. */
@@ -173,12 +165,8 @@ export class Batcher<T> {
     const live = this.#live;
     if (live.length === 0) return true;
     this.#live = [];
-    const t0 = this.#now();
-    this.#lastLiveMs = t0;
-    if (!this.#commit(live)) return false;
-    const ms = this.#now() - t0;
-    this.#commitMs = this.#commitMs === 0 ? ms : 0.8 * this.#commitMs + 0.2 * ms;
-    return true;
+    this.#lastLiveMs = performance.now();
+    return this.#commit(live);
   }
 
   /**
@@ -193,15 +181,11 @@ export class Batcher<T> {
     if (this.#backlog.length === 0) return true;
     const slice: T[] = [];
     const n = Math.min(this.#backlog.length, this.#sliceRows());
-    const t0 = this.#now();
+    const t0 = performance.now();
     for (const item of this.#backlog.splice(0, n)) if (this.#hooks.ready(item)) slice.push(item);
     if (slice.length > 0 && !this.#commit(slice)) return false;
-    // The rows' share: what the slice took beyond what a commit costs anyway. At least a
-    // tenth of the slice, so a live commit slower than this slice (a stalled fsync) cannot
-    // make its rows look free.
-    const ms = this.#now() - t0;
-    const rowMs = Math.max(ms - this.#commitMs, ms / 10) / n;
-    this.#rowMs = this.#rowMs === 0 ? rowMs : 0.8 * this.#rowMs + 0.2 * rowMs;
+    const ms = performance.now() - t0;
+    this.#rowMs = this.#rowMs === 0 ? ms / n : 0.8 * this.#rowMs + (0.2 * ms) / n;
     return true;
   }
 
@@ -212,16 +196,10 @@ export class Batcher<T> {
    * during a slice waits for it. Measured (npm run bench, 100,000 records replayed at
    * ~23,000/s): 256-row slices, live p50/p99 8.6/41–53 ms; ~2 ms slices, 5/32–36 ms at
    * 8 % less replay speed (the rest of the p99 is not spent in the gateway).
-   *
-   * The budget is for the rows, beside the commit's own cost (#commitMs), which a slice
-   * of 8 rows pays as much as one of 256. Counting it in, a slow fsync (a busy disk) shrank
-   * every slice to 8 rows: the same wait for a live read that meets one, but several times
-   * the slices, so the fsyncs that stall the event loop came several times as often
-   * (issue 15: 3,632 slices for 100,000 records, 1,477 of them 8 rows, at load 14).
    */
   #sliceRows(): number {
     const { batchMaxRows, replaySliceMs } = this.#opts;
-    if (this.#now() - this.#lastLiveMs > 1000 || this.#rowMs === 0) return batchMaxRows;
+    if (performance.now() - this.#lastLiveMs > 1000 || this.#rowMs === 0) return batchMaxRows;
     return Math.max(8, Math.min(batchMaxRows, Math.floor(replaySliceMs / this.#rowMs)));
   }
 }
