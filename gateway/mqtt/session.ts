@@ -83,6 +83,10 @@ interface Conn {
   feeding: boolean;
   /** Whether the window takes another read (asked by the framer before each packet). */
   more: () => boolean;
+  /** Reads parsed ahead of their commit at most now: REPLAY_WINDOW, or less (see #feed). */
+  window: number;
+  /** PUBACKs sent by the commit being acknowledged (counted until #measure runs). */
+  acked: number;
 }
 
 const CONNACK_TIMEOUT_MS = 10_000;
@@ -104,6 +108,12 @@ const READ_BURST = 64;
  * them full.
  */
 const REPLAY_WINDOW = 256;
+
+/**
+ * The smallest window: while doors answer, the batcher's slices take a few dozen rows (as
+ * many as fit in store.replaySliceMs), and a window of two slices keeps the next one full.
+ */
+const MIN_WINDOW = 32;
 
 // mqtt-packet pre-builds a 2-byte Buffer for each of the 65,536 packet ids at its first
 // generate: ~6 MB of heap held for the life of the daemon (issue 15, RSS). Building the two
@@ -432,7 +442,9 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
       retrying: false,
       rest: null,
       feeding: false,
-      more: () => conn.acks.length < REPLAY_WINDOW,
+      more: () => conn.acks.length < conn.window,
+      window: REPLAY_WINDOW,
+      acked: 0,
     };
     socket.on('data', (buf: Buffer) => {
       if (conn.rest !== null) {
@@ -636,11 +648,12 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     while (acks.length > 0 && acks[0]?.done) {
       const slot = acks.shift() as AckSlot;
       this.#write(encodePuback(slot.messageId));
+      if (conn.acked++ === 0) queueMicrotask(() => this.#measure(conn));
     }
     this.#unacked = acks.length;
     if (conn.rest !== null) {
       // A slice committed: its reads' places in the window go to the bytes held back.
-      if (!conn.feeding && acks.length < REPLAY_WINDOW) {
+      if (!conn.feeding && acks.length < conn.window) {
         conn.feeding = true;
         queueMicrotask(() => this.#feed(conn));
       }
@@ -657,6 +670,20 @@ export class MqttSession extends EventEmitter implements MqttBus, GroupMember {
     if (rest === null) return;
     conn.rest = rest;
     conn.socket.pause();
+  }
+
+  /**
+   * Sizes the window by the commit just acknowledged: twice what it took of this session
+   * (MIN_WINDOW to REPLAY_WINDOW). Queued at a commit's first PUBACK, so it runs after the
+   * promise callbacks of all its reads, and before the #feed they queue. A replay at night
+   * (slices of batchMaxRows) keeps 256 parsed ahead; while doors answer (slices of a few
+   * dozen) two slices, not 256 reads: those waited several slices as Pendings and parsed
+   * reads and were copied by every scavenge on the way, 40 % of what outlived a scavenge
+   * during the replay (issue 15, live p99 under replay: promoted bytes make mark-compacts).
+   */
+  #measure(conn: Conn): void {
+    conn.window = Math.min(REPLAY_WINDOW, Math.max(MIN_WINDOW, 2 * conn.acked));
+    conn.acked = 0;
   }
 
   /** Parses what the window held back, as far as the window allows; then reads the socket again. */

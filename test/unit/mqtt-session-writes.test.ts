@@ -166,12 +166,12 @@ t.test('a replaying reader parses no more than the replay window until commits m
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
   t.equal(handled, 256, 'nothing parsed past the window while nothing commits');
   t.equal(session.unacked, 256);
-  // A slice of 100 commits: 100 more are parsed, no more.
+  // A slice of 100 commits: the window becomes two such slices (200), so 44 more are parsed.
   for (const r of waiting.splice(0, 100)) r();
-  await waitFor(() => handled === 356, 5000, 'the window to refill');
+  await waitFor(() => handled === 300, 5000, 'the window to refill');
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-  t.equal(handled, 356, 'refilled to the window, not past it');
-  t.equal(session.unacked, 256);
+  t.equal(handled, 300, 'refilled to the window, not past it');
+  t.equal(session.unacked, 200);
   // From here every read commits in the turn after it arrives: the rest comes in.
   let draining = true;
   const drain = () => {
@@ -185,6 +185,52 @@ t.test('a replaying reader parses no more than the replay window until commits m
   await waitFor(() => handled === reads && session.unacked === 0, 5000, 'the backlog to drain');
   draining = false;
   t.notOk(session.paused, 'the socket is read again');
+});
+
+/** Commits `slice` of the waiting reads a turn until all `reads` are handled; the most waiting after `settle`. */
+async function drainInSlices(t: Test, reads: number, slice: number, settle: number) {
+  const { port } = await fakeBroker(t, reads);
+  const session = sessionAt(t, port, 10_000);
+  const waiting: Array<() => void> = [];
+  const ids: string[] = [];
+  let most = 0;
+  session.subscribe('acs/v1/readers/+/events', (_topic, payload) => {
+    ids.push((JSON.parse(payload.toString()) as { id: string }).id);
+    if (ids.length > settle) most = Math.max(most, waiting.length + 1);
+    return new Promise<void>((r) => waiting.push(r));
+  });
+  let going = true;
+  t.teardown(() => {
+    going = false;
+  });
+  const turn = () => {
+    for (const r of waiting.splice(0, slice)) r();
+    if (going) setImmediate(turn);
+  };
+  await session.start();
+  await waitFor(() => waiting.length > 0, 5000, 'the first reads');
+  turn();
+  await waitFor(() => ids.length === reads && session.unacked === 0, 10_000, 'the backlog to drain');
+  going = false;
+  t.same(
+    ids,
+    Array.from({ length: reads }, (_, k) => `r-${k + 1}`),
+    'every read handled once, in order',
+  );
+  return most;
+}
+
+t.test(
+  'while slices are small (doors answering), a replay is parsed two slices ahead, not 256',
+  async (t) => {
+    const most = await drainInSlices(t, 1500, 10, 400);
+    t.equal(most, 32, 'at most the smallest window (two slices of 10 is less) waiting');
+  },
+);
+
+t.test('with whole slices (a replay at night) the window stays 256', async (t) => {
+  const most = await drainInSlices(t, 1500, 256, 400);
+  t.equal(most, 256);
 });
 
 t.test('a live reader, with a few reads waiting, is never paced', async (t) => {
