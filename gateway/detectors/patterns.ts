@@ -9,7 +9,7 @@ import type { Household } from '../roster/model.js';
 import type { ResidentRef } from '../roster/roster-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
 import type { Store } from '../store/store.js';
-import { Carriers } from './carriers.js';
+import { Carriers, HOLDER_KEEP_DAYS } from './carriers.js';
 import { FaceClusters } from './face-clusters.js';
 import type { FaceDecider, FaceOffers } from './face-offers.js';
 import { GuestCalendar } from './holidays.js';
@@ -419,7 +419,7 @@ export class PatternDetector implements Detector, FaceDecider {
     sweepStrangers(cfg, this.#state, ts, cfg.maxClusters);
     const ttl = ts - cfg.clusterTtlDays * DAY_MS;
     for (const id of this.#clusters.expire(ttl)) this.#tied.delete(id);
-    this.#carriers.expire(ttl);
+    this.#carriers.expire(ttl, ts - HOLDER_KEEP_DAYS * DAY_MS);
     this.#d.offers?.expire(ttl);
     for (const [door, days] of this.#state.doorDays)
       for (const d of days)
