@@ -419,3 +419,30 @@ t.test(
     db.close();
   },
 );
+
+t.test(
+  'a tenant with the card of a family gone in the summer is a lent card without a guest’s patience',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, db } = rig();
+    const out: AlertCandidate[] = [];
+    // Day 55 is 2026-07-05, the summer guest season. R1 leaves after day 59; from day 61 a
+    // tenant uses C1 every evening.
+    for (let d = 40; d < 80; d++) {
+      out.push(...feed(at(d, 7), faceOf('F6'))); // a neighbour: the door works every day
+      if (d < 60) {
+        out.push(...feed(at(d, 8), faceOf('F1')));
+        out.push(...feed(at(d, 18), card('C1')));
+        out.push(...feed(at(d, 18) + 2 * S, faceOf('F1')));
+      } else if (d >= 61) {
+        out.push(...feed(at(d, 18), card('C1')));
+        out.push(...feed(at(d, 18) + 2 * S, stranger(50, d % 3)));
+      }
+      out.push(...settle(at(d, 18) + 30 * S));
+    }
+    const shared = of(out, 'credential_shared', 'H1');
+    t.equal(shared[0]?.finding?.phase, 'open', 'the card is reported');
+    t.ok((shared[0]?.ts ?? 0) < at(68, 0), 'within a week of the tenant’s first use, not after 14 days');
+    t.equal(of(out, 'suspected_sublet', 'H1')[0]?.finding?.phase, 'open', 'and the sublet');
+    db.close();
+  },
+);
