@@ -9,7 +9,7 @@ import { freePort } from '../testkit/ports.js';
 import { syntheticRoster } from '../testkit/roster-gen.js';
 import { tmpDir } from '../testkit/tmp.js';
 import { loadgen } from './independent.js';
-import { cpuMs } from './proc.js';
+import { cpuMs, rssParts } from './proc.js';
 
 /**
  * `node dist/bench/profile.js [seconds] [profileDir]`: the gateway under saturation with
@@ -67,6 +67,7 @@ const peak = () =>
     .join(' ');
 if (process.env.LOADGEN) {
   console.log(`after start: ${peak()}`);
+  console.log(await memory());
   // LOADGEN_REPS=N: N saturation runs on the same daemon; the first pays the JIT's
   // compilation of a fresh process, the later ones show the warm cost per read.
   const reps = Math.max(1, Number(process.env.LOADGEN_REPS ?? 1));
@@ -99,11 +100,35 @@ if (process.env.LOADGEN) {
     );
     if (process.env.LOADGEN_RATE) console.log(await histograms());
     console.log(`gateway CPU ${(c1 - c0) / n} ms/read; ${peak()}; load ${loadavg()}`);
+    console.log(await memory());
   }
   await d.kill('SIGTERM');
   await mosq.stop();
   cleanup();
   process.exit(0);
+}
+
+/**
+ * Where the daemon's resident memory is now: /proc's smaps by kind of mapping, and the V8
+ * heap (committed, per space, and external) from its /metrics, MB.
+ */
+async function memory(): Promise<string> {
+  const m = await (await benchFetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const mb = (re: RegExp) =>
+    m
+      .split('\n')
+      .filter((l) => re.test(l))
+      .map((l) => {
+        const space = /space="(\w+)"/.exec(l)?.[1];
+        const v = (Number(l.split(' ').at(-1)) / 2 ** 20).toFixed(1);
+        return space ? `${space.replace('_space', '')} ${v}` : v;
+      })
+      .join(', ');
+  return (
+    `memory: ${JSON.stringify(rssParts(d.pid))}; V8 heap committed ${mb(/^estate_gateway_nodejs_heap_size_total_bytes /)}` +
+    ` (${mb(/^estate_gateway_nodejs_heap_space_size_total_bytes\{/)}), used ${mb(/^estate_gateway_nodejs_heap_size_used_bytes /)},` +
+    ` external ${mb(/^estate_gateway_nodejs_external_memory_bytes /)}`
+  );
 }
 
 /** The daemon's answer and commit histograms (cumulative since start), for a rate run. */
