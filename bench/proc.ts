@@ -50,6 +50,20 @@ export function cpuMs(pid: number | undefined): number {
   }
 }
 
+/**
+ * utime + stime of a process's main thread (its JavaScript and the GC pauses it waits in),
+ * in ms: at saturation that thread is the gateway's bottleneck, while cpuMs also counts
+ * the GC's and the JIT's helper threads. 0 when it is gone or this is not Linux.
+ */
+export function mainThreadCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    return parseStatCpuMs(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
 function statusMB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
   if (!pid) return null;
   try {

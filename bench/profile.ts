@@ -9,7 +9,7 @@ import { freePort } from '../testkit/ports.js';
 import { syntheticRoster } from '../testkit/roster-gen.js';
 import { tmpDir } from '../testkit/tmp.js';
 import { loadgen } from './independent.js';
-import { cpuMs, rssParts } from './proc.js';
+import { cpuMs, mainThreadCpuMs, rssParts } from './proc.js';
 
 /**
  * `node dist/bench/profile.js [seconds] [profileDir]`: the gateway under saturation with
@@ -73,6 +73,7 @@ if (process.env.LOADGEN) {
   const reps = Math.max(1, Number(process.env.LOADGEN_REPS ?? 1));
   for (let rep = 1; rep <= reps; rep++) {
     const c0 = cpuMs(d.pid);
+    const t0 = mainThreadCpuMs(d.pid);
     const b0 = cpuMs(mosq.pid);
     const m0 = await commitCounts();
     const r = await loadgen([
@@ -88,6 +89,7 @@ if (process.env.LOADGEN) {
         : ['--events', process.env.LOADGEN, '--window', '10']),
     ]);
     const c1 = cpuMs(d.pid);
+    const t1 = mainThreadCpuMs(d.pid);
     const b1 = cpuMs(mosq.pid);
     const m1 = await commitCounts();
     const n = Math.max(1, r.answered);
@@ -99,7 +101,9 @@ if (process.env.LOADGEN) {
         `broker CPU ${((b1 - b0) / n).toFixed(4)} ms/read`,
     );
     if (process.env.LOADGEN_RATE) console.log(await histograms());
-    console.log(`gateway CPU ${(c1 - c0) / n} ms/read; ${peak()}; load ${loadavg()}`);
+    console.log(
+      `gateway CPU ${(c1 - c0) / n} ms/read (main thread ${(t1 - t0) / n}); ${peak()}; load ${loadavg()}`,
+    );
     console.log(await memory());
   }
   await d.kill('SIGTERM');
@@ -127,8 +131,23 @@ async function memory(): Promise<string> {
   return (
     `memory: ${JSON.stringify(rssParts(d.pid))}; V8 heap committed ${mb(/^estate_gateway_nodejs_heap_size_total_bytes /)}` +
     ` (${mb(/^estate_gateway_nodejs_heap_space_size_total_bytes\{/)}), used ${mb(/^estate_gateway_nodejs_heap_size_used_bytes /)},` +
-    ` external ${mb(/^estate_gateway_nodejs_external_memory_bytes /)}`
+    ` external ${mb(/^estate_gateway_nodejs_external_memory_bytes /)}; GC since start ${gcs(m)}`
   );
+}
+
+/** The daemon's GCs since start by kind (prom-client's histogram): how many, and their main-thread seconds. */
+function gcs(metrics: string): string {
+  const of = (what: 'count' | 'sum', kind: string) =>
+    Number(
+      metrics
+        .split('\n')
+        .find((l) => l.startsWith(`estate_gateway_nodejs_gc_duration_seconds_${what}{kind="${kind}"}`))
+        ?.split(' ')
+        .at(-1) ?? 0,
+    );
+  return ['minor', 'major', 'incremental']
+    .map((k) => `${k} ${of('count', k)} (${of('sum', k).toFixed(2)} s)`)
+    .join(', ');
 }
 
 /** The daemon's answer and commit histograms (cumulative since start), for a rate run. */
