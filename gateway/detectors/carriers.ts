@@ -1,4 +1,5 @@
 import { blobToEmbedding, embeddingToBlob } from '../passes/model.js';
+import { FaceHashes } from './face-hashes.js';
 import { dot, FaceIndex } from './face-index.js';
 
 /** Why a companion face is taken for the credential's owner. */
@@ -108,9 +109,12 @@ export class Carriers {
   readonly dirty = new Set<string>();
   #nextFace = 1;
   readonly #r: CarrierRules;
+  readonly #hashes: FaceHashes;
 
-  constructor(rules: CarrierRules) {
+  /** `hashes`: the holder index's rotations, shared with the clusters' index (face-hashes.ts). */
+  constructor(rules: CarrierRules, hashes = new FaceHashes()) {
     this.#r = rules;
+    this.#hashes = hashes;
   }
 
   get nextFace(): number {
@@ -164,7 +168,7 @@ export class Carriers {
   #index(f: CompanionFace, owner: string | null): void {
     let idx = this.#holders.get(f.v.length);
     if (!idx) {
-      idx = new FaceIndex(f.v.length, 0x401d);
+      idx = new FaceIndex(f.v.length, this.#hashes.of(f.v.length));
       this.#holders.set(f.v.length, idx);
     }
     if (owner === null) {
