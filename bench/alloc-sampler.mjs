@@ -3,6 +3,8 @@
 // young and old GC collected too — `--heap-prof` keeps only the survivors, and a read's
 // garbage is what costs the GC time. Writes ALLOC_DIR/alloc-PID.heapprofile; sum it with
 // `node dist/bench/alloc-report.js FILE`. ALLOC_START_MS / ALLOC_MS: the window after start.
+// ALLOC_SURVIVORS=1: only what outlived the young generation (what a scavenge promotes and
+// the old generation's marking then pays for).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
@@ -20,7 +22,7 @@ setTimeout(async () => {
   await post('HeapProfiler.startSampling', {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: !process.env.ALLOC_SURVIVORS,
   });
   setTimeout(async () => {
     const { profile } = await post('HeapProfiler.stopSampling');

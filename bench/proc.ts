@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { round } from '../testkit/stats.js';
 
@@ -50,6 +50,20 @@ export function cpuMs(pid: number | undefined): number {
   }
 }
 
+/**
+ * utime + stime of a process's main thread (its JavaScript and the GC pauses it waits in),
+ * in ms: at saturation that thread is the gateway's bottleneck, while cpuMs also counts
+ * the GC's and the JIT's helper threads. 0 when it is gone or this is not Linux.
+ */
+export function mainThreadCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    return parseStatCpuMs(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
 function statusMB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
   if (!pid) return null;
   try {
@@ -74,4 +88,52 @@ export function loadAverage(): number[] {
 /** CPU ms per unit of work between two cpuMs() readings (null when there was no work). */
 export function perUnit(cpuBefore: number, cpuAfter: number, units: number): number | null {
   return units > 0 ? round((cpuAfter - cpuBefore) / units, 4) : null;
+}
+
+/** Where a process's resident memory is, MB, from /proc/<pid>/smaps (issue 15: what is in the RSS). */
+export interface RssParts {
+  /** Pages of the node binary (its code, V8's builtins, ICU data): file-backed. */
+  binary: number;
+  /** Other mapped files: shared libraries, better-sqlite3's addon, the database's -shm. */
+  files: number;
+  /** malloc's main arena (`[heap]`): SQLite's page cache, the addons' buffers, small ArrayBuffers. */
+  malloc: number;
+  /** Anonymous mappings: the V8 heap's pages, large ArrayBuffers, other malloc arenas, stacks. */
+  anon: number;
+  total: number;
+}
+
+/** Sums the Rss lines of a /proc/<pid>/smaps text by kind of mapping (see RssParts). */
+export function parseSmaps(text: string, binaryPath = realpathSync(process.execPath)): RssParts {
+  const kb = { binary: 0, files: 0, malloc: 0, anon: 0 };
+  let kind: keyof typeof kb = 'anon';
+  for (const line of text.split('\n')) {
+    // A mapping's header: "start-end perms offset dev inode [path]"; its fields follow.
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (head) {
+      const name = head[2] ?? '';
+      if (name === binaryPath) kind = 'binary';
+      else if (name === '[heap]') kind = 'malloc';
+      else if (head[1] !== '0' && name.startsWith('/')) kind = 'files';
+      else kind = 'anon';
+    } else if (line.startsWith('Rss:')) kb[kind] += Number(line.split(/\s+/)[1]);
+  }
+  const mb = (k: number) => round(k / 1024, 1);
+  return {
+    binary: mb(kb.binary),
+    files: mb(kb.files),
+    malloc: mb(kb.malloc),
+    anon: mb(kb.anon),
+    total: mb(kb.binary + kb.files + kb.malloc + kb.anon),
+  };
+}
+
+/** A process's RssParts now (null when it is gone or this is not Linux). */
+export function rssParts(pid: number | undefined): RssParts | null {
+  if (!pid) return null;
+  try {
+    return parseSmaps(readFileSync(`/proc/${pid}/smaps`, 'utf8'));
+  } catch {
+    return null;
+  }
 }

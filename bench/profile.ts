@@ -9,7 +9,7 @@ import { freePort } from '../testkit/ports.js';
 import { syntheticRoster } from '../testkit/roster-gen.js';
 import { tmpDir } from '../testkit/tmp.js';
 import { loadgen } from './independent.js';
-import { cpuMs } from './proc.js';
+import { cpuMs, mainThreadCpuMs, rssParts } from './proc.js';
 
 /**
  * `node dist/bench/profile.js [seconds] [profileDir]`: the gateway under saturation with
@@ -67,11 +67,13 @@ const peak = () =>
     .join(' ');
 if (process.env.LOADGEN) {
   console.log(`after start: ${peak()}`);
+  console.log(await memory());
   // LOADGEN_REPS=N: N saturation runs on the same daemon; the first pays the JIT's
   // compilation of a fresh process, the later ones show the warm cost per read.
   const reps = Math.max(1, Number(process.env.LOADGEN_REPS ?? 1));
   for (let rep = 1; rep <= reps; rep++) {
     const c0 = cpuMs(d.pid);
+    const t0 = mainThreadCpuMs(d.pid);
     const b0 = cpuMs(mosq.pid);
     const m0 = await commitCounts();
     const r = await loadgen([
@@ -87,6 +89,7 @@ if (process.env.LOADGEN) {
         : ['--events', process.env.LOADGEN, '--window', '10']),
     ]);
     const c1 = cpuMs(d.pid);
+    const t1 = mainThreadCpuMs(d.pid);
     const b1 = cpuMs(mosq.pid);
     const m1 = await commitCounts();
     const n = Math.max(1, r.answered);
@@ -98,12 +101,53 @@ if (process.env.LOADGEN) {
         `broker CPU ${((b1 - b0) / n).toFixed(4)} ms/read`,
     );
     if (process.env.LOADGEN_RATE) console.log(await histograms());
-    console.log(`gateway CPU ${(c1 - c0) / n} ms/read; ${peak()}; load ${loadavg()}`);
+    console.log(
+      `gateway CPU ${(c1 - c0) / n} ms/read (main thread ${(t1 - t0) / n}); ${peak()}; load ${loadavg()}`,
+    );
+    console.log(await memory());
   }
   await d.kill('SIGTERM');
   await mosq.stop();
   cleanup();
   process.exit(0);
+}
+
+/**
+ * Where the daemon's resident memory is now: /proc's smaps by kind of mapping, and the V8
+ * heap (committed, per space, and external) from its /metrics, MB.
+ */
+async function memory(): Promise<string> {
+  const m = await (await benchFetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const mb = (re: RegExp) =>
+    m
+      .split('\n')
+      .filter((l) => re.test(l))
+      .map((l) => {
+        const space = /space="(\w+)"/.exec(l)?.[1];
+        const v = (Number(l.split(' ').at(-1)) / 2 ** 20).toFixed(1);
+        return space ? `${space.replace('_space', '')} ${v}` : v;
+      })
+      .join(', ');
+  return (
+    `memory: ${JSON.stringify(rssParts(d.pid))}; V8 heap committed ${mb(/^estate_gateway_nodejs_heap_size_total_bytes /)}` +
+    ` (${mb(/^estate_gateway_nodejs_heap_space_size_total_bytes\{/)}), used ${mb(/^estate_gateway_nodejs_heap_size_used_bytes /)},` +
+    ` external ${mb(/^estate_gateway_nodejs_external_memory_bytes /)}; GC since start ${gcs(m)}`
+  );
+}
+
+/** The daemon's GCs since start by kind (prom-client's histogram): how many, and their main-thread seconds. */
+function gcs(metrics: string): string {
+  const of = (what: 'count' | 'sum', kind: string) =>
+    Number(
+      metrics
+        .split('\n')
+        .find((l) => l.startsWith(`estate_gateway_nodejs_gc_duration_seconds_${what}{kind="${kind}"}`))
+        ?.split(' ')
+        .at(-1) ?? 0,
+    );
+  return ['minor', 'major', 'incremental']
+    .map((k) => `${k} ${of('count', k)} (${of('sum', k).toFixed(2)} s)`)
+    .join(', ');
 }
 
 /** The daemon's answer and commit histograms (cumulative since start), for a rate run. */

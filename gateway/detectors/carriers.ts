@@ -1,4 +1,5 @@
 import { blobToEmbedding, embeddingToBlob } from '../passes/model.js';
+import { FaceHashes } from './face-hashes.js';
 import { dot, FaceIndex } from './face-index.js';
 
 /** Why a companion face is taken for the credential's owner. */
@@ -55,6 +56,12 @@ export interface CarrierRules {
 }
 
 const KEEP_DAYS = 60;
+/**
+ * Days a face learnt as a credential's holder is kept without a sighting: a resident's own
+ * face, gone as long as they are (a long absence, months in hospital), bounded by
+ * MAX_HOLDERS per credential.
+ */
+export const HOLDER_KEEP_DAYS = 365;
 /** Days of the owner's own uses kept: the week before a new face came, and the weeks since. */
 const KEEP_USE = 45;
 const MAX_FACES = 6;
@@ -102,9 +109,12 @@ export class Carriers {
   readonly dirty = new Set<string>();
   #nextFace = 1;
   readonly #r: CarrierRules;
+  readonly #hashes: FaceHashes;
 
-  constructor(rules: CarrierRules) {
+  /** `hashes`: the holder index's rotations, shared with the clusters' index (face-hashes.ts). */
+  constructor(rules: CarrierRules, hashes = new FaceHashes()) {
     this.#r = rules;
+    this.#hashes = hashes;
   }
 
   get nextFace(): number {
@@ -158,7 +168,7 @@ export class Carriers {
   #index(f: CompanionFace, owner: string | null): void {
     let idx = this.#holders.get(f.v.length);
     if (!idx) {
-      idx = new FaceIndex(f.v.length, 0x401d);
+      idx = new FaceIndex(f.v.length, this.#hashes.of(f.v.length));
       this.#holders.set(f.v.length, idx);
     }
     if (owner === null) {
@@ -361,12 +371,19 @@ export class Carriers {
     this.dirty.add(cred);
   }
 
-  /** Forgets faces not seen since `cutoff` (face-data retention). */
-  expire(cutoff: number): void {
+  /**
+   * Forgets faces not seen since `cutoff` (face-data retention); a face taken for the
+   * card's holder, since `holderCutoff`. A holder is a registered resident's face, not a
+   * passer-by's (issue 10: a card-only resident back from a long absence, during which a
+   * relative minded the flat with the card, was a second face on their own card).
+   */
+  expire(cutoff: number, holderCutoff = cutoff): void {
     for (const [cluster, fid] of this.#clusterFace)
       if (!this.#holderOwner.has(fid)) this.#clusterFace.delete(cluster);
     for (const [cred, m] of this.models) {
-      const kept = m.faces.filter((f) => f.last >= cutoff || f.holder === 'enrolled');
+      const kept = m.faces.filter(
+        (f) => f.last >= cutoff || f.holder === 'enrolled' || (f.holder !== null && f.last >= holderCutoff),
+      );
       if (kept.length === m.faces.length) continue;
       for (const f of m.faces) if (!kept.includes(f) && f.holder !== null) this.#index(f, null);
       m.faces = kept;

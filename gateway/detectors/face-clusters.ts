@@ -1,4 +1,5 @@
 import { blobToEmbedding, embeddingToBlob } from '../passes/model.js';
+import { FaceHashes } from './face-hashes.js';
 import { FaceIndex } from './face-index.js';
 
 /** One unregistered face: the running mean of its captures. */
@@ -27,12 +28,15 @@ export class FaceClusters {
   #next = 1;
   readonly #threshold: number;
   readonly #max: number;
+  readonly #hashes: FaceHashes;
   /** Ids changed since the detector state last wrote them. */
   readonly dirty = new Set<number>();
 
-  constructor(threshold: number, max: number) {
+  /** `hashes`: the indexes' rotations, shared with the carriers' holder index (face-hashes.ts). */
+  constructor(threshold: number, max: number, hashes = new FaceHashes()) {
     this.#threshold = threshold;
     this.#max = max;
+    this.#hashes = hashes;
   }
 
   get size(): number {
@@ -108,7 +112,7 @@ export class FaceClusters {
   #indexFor(dims: number): FaceIndex {
     let index = this.#index.get(dims);
     if (!index) {
-      index = new FaceIndex(dims);
+      index = new FaceIndex(dims, this.#hashes.of(dims));
       this.#index.set(dims, index);
     }
     return index;

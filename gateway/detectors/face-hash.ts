@@ -30,7 +30,14 @@ const RANKED = 8;
  */
 export const PROBE_SETS: Int32Array = probeTemplate();
 
-/** TABLES keys of a vector and the buckets to probe around them. */
+/**
+ * TABLES keys of a vector and the buckets to probe around them.
+ *
+ * One instance may serve several indexes of the same seed (face-hashes.ts): an
+ * unregistered capture is looked up in the clusters' index and then in the carriers'
+ * holder index, and the rotation and probe lists of that capture are computed once, the
+ * second query finding them by comparing the vector with the last one projected.
+ */
 export class FaceHash {
   readonly dims: number;
   /** Padded length: a power of two. */
@@ -38,8 +45,16 @@ export class FaceHash {
   readonly #rotations: number;
   readonly #signs: Float64Array;
   readonly #work: Float64Array;
-  /** The last projected vector's rotated coordinates; table t reads [t·BITS, (t+1)·BITS). */
+  /** The last queried vector's rotated coordinates; table t reads [t·BITS, (t+1)·BITS). */
   readonly #proj: Float64Array;
+  /** Rotated coordinates of a vector being keyed (keys()), so the query's stay as they are. */
+  readonly #scratch: Float64Array;
+  /** The last queried vector (its first `dims` values), and whether #proj is its rotation. */
+  readonly #last: Float32Array;
+  #projected = false;
+  /** The query's probe lists, TABLES × (PROBES + 1), and whether they are of #proj. */
+  readonly #probeKeys = new Int32Array(TABLES * (PROBES + 1));
+  #probed = false;
   readonly #abs = new Float64Array(RANKED + 1);
   readonly #rank = new Int32Array(RANKED + 1);
   readonly #lo = new Int32Array(64);
@@ -54,10 +69,59 @@ export class FaceHash {
     this.#signs = randomSigns(this.#rotations * 3 * n, seed);
     this.#work = new Float64Array(n);
     this.#proj = new Float64Array(this.#rotations * n);
+    this.#scratch = new Float64Array(this.#rotations * n);
+    this.#last = new Float32Array(dims);
   }
 
-  /** Rotates `v` (its first `dims` values); key() and probes() then read the result. */
+  /**
+   * Rotates the query `v` (its first `dims` values); probeKeys() then reads the result.
+   * Nothing is computed when `v` holds the values last projected.
+   */
   project(v: Float32Array): void {
+    if (this.#projected && this.#isLast(v)) return;
+    this.#rotate(v, this.#proj);
+    this.#last.set(v.subarray(0, this.dims));
+    this.#projected = true;
+    this.#probed = false;
+  }
+
+  /**
+   * The keys of `v` in every table, into out[0…TABLES). The query's rotation is reused when
+   * `v` is the last query (a new cluster is its first capture) and left as it is otherwise.
+   */
+  keys(v: Float32Array, out: Int32Array): void {
+    let p = this.#proj;
+    if (!this.#projected || !this.#isLast(v)) {
+      p = this.#scratch;
+      this.#rotate(v, p);
+    }
+    for (let t = 0; t < TABLES; t++) {
+      const base = t * BITS;
+      let key = 0;
+      for (let b = 0; b < BITS; b++) if ((p[base + b] as number) > 0) key |= 1 << b;
+      out[t] = key;
+    }
+  }
+
+  /**
+   * The projected query's probe lists: for table t, at [t·(PROBES+1), (t+1)·(PROBES+1)), its
+   * key first and then the PROBES buckets around it, best first. Computed once per query.
+   */
+  probeKeys(): Int32Array {
+    if (!this.#probed) {
+      for (let t = 0; t < TABLES; t++) this.#probes(t, t * (PROBES + 1));
+      this.#probed = true;
+    }
+    return this.#probeKeys;
+  }
+
+  #isLast(v: Float32Array): boolean {
+    const last = this.#last;
+    for (let i = 0; i < this.dims; i++) if (last[i] !== v[i]) return false;
+    return true;
+  }
+
+  #rotate(v: Float32Array, into: Float64Array): void {
     const n = this.#n;
     const a = this.#work;
     const signs = this.#signs;
@@ -69,25 +133,14 @@ export class FaceHash {
         for (let i = 0; i < n; i++) a[i] = (a[i] as number) * (signs[o + i] as number);
         walshHadamard(a);
       }
-      this.#proj.set(a, r * n);
+      into.set(a, r * n);
     }
   }
 
-  /** The key of the projected vector in table `t`. */
-  key(t: number): number {
+  /** Writes the query's key in table `t` and the PROBES buckets around it at #probeKeys[at…]. */
+  #probes(t: number, at: number): void {
     const p = this.#proj;
-    const base = t * BITS;
-    let key = 0;
-    for (let b = 0; b < BITS; b++) if ((p[base + b] as number) > 0) key |= 1 << b;
-    return key;
-  }
-
-  /**
-   * Writes the projected vector's key in table `t` into out[0] and the PROBES buckets
-   * around it into out[1…]; returns how many were written.
-   */
-  probes(t: number, out: Int32Array): number {
-    const p = this.#proj;
+    const out = this.#probeKeys;
     const base = t * BITS;
     const abs = this.#abs;
     const rank = this.#rank;
@@ -115,12 +168,11 @@ export class FaceHash {
       lo[x] = (lo[x & (x - 1)] as number) | (1 << (rank[31 - Math.clz32(x & -x)] as number));
     for (let x = 1; x < hi.length; x++)
       hi[x] = (hi[x & (x - 1)] as number) | (1 << (rank[6 + 31 - Math.clz32(x & -x)] as number));
-    out[0] = key;
+    out[at] = key;
     for (let i = 0; i < PROBE_SETS.length; i++) {
       const m = PROBE_SETS[i] as number;
-      out[i + 1] = key ^ (lo[m & 63] as number) ^ (hi[m >>> 6] as number);
+      out[at + i + 1] = key ^ (lo[m & 63] as number) ^ (hi[m >>> 6] as number);
     }
-    return PROBE_SETS.length + 1;
   }
 }
 

@@ -1,5 +1,6 @@
 import { FaceBuckets } from './face-buckets.js';
 import { BITS, FaceHash, PROBES, TABLES } from './face-hash.js';
+import { FACE_HASH_SEED } from './face-hashes.js';
 
 /**
  * A sub-linear index of face centroids by cosine similarity (issue 10): multi-probe LSH.
@@ -39,11 +40,13 @@ export class FaceIndex {
   /** Query generation per slot: a slot met twice in one query is compared once. */
   #mark: Uint32Array;
   #gen = 0;
-  readonly #probes = new Int32Array(PROBES + 1);
+  readonly #keys = new Int32Array(TABLES);
 
-  constructor(dims: number, seed = 0x5eed) {
+  /** `hash`: the rotations, which several indexes may share (face-hashes.ts). */
+  constructor(dims: number, hash: FaceHash = new FaceHash(dims, FACE_HASH_SEED)) {
+    if (hash.dims !== dims) throw new RangeError(`a hash of ${hash.dims} values for an index of ${dims}`);
     this.dims = dims;
-    this.#hash = new FaceHash(dims, seed);
+    this.#hash = hash;
     this.#pool = new Float32Array(dims * 1024);
     this.#mark = new Uint32Array(1024);
     this.#buckets.reserve(1024);
@@ -62,11 +65,12 @@ export class FaceIndex {
       this.#slotId[slot] = id;
     }
     this.#pool.set(v.subarray(0, this.dims), slot * this.dims);
-    const keys = this.#bucketKeys(v);
+    const keys = this.#keys;
+    this.#hash.keys(v, keys);
     const old = this.#slotKeys[slot];
     if (old && old.length > 0 && sameKeys(old, keys)) return;
     if (old && old.length > 0) this.#unlink(slot, old);
-    this.#slotKeys[slot] = keys;
+    this.#slotKeys[slot] = Int32Array.from(keys);
     for (let t = 0; t < TABLES; t++) this.#buckets.add(t, keys[t] as number, slot);
   }
 
@@ -94,14 +98,13 @@ export class FaceIndex {
     const pool = this.#pool;
     const mark = this.#mark;
     const buckets = this.#buckets;
-    const probes = this.#probes;
+    const probes = this.#hash.probeKeys();
     const occupied = buckets.occupied;
     let bestSlot = -1;
     let bestSim = threshold;
-    for (let t = 0; t < TABLES; t++) {
-      const n = this.#hash.probes(t, probes);
+    for (let t = 0, at = 0; t < TABLES; t++, at += PROBES + 1) {
       const base = t << BITS;
-      for (let p = 0; p < n; p++) {
+      for (let p = at; p < at + PROBES + 1; p++) {
         const k = base + (probes[p] as number);
         if (((occupied[k >>> 5] as number) & (1 << (k & 31))) === 0) continue;
         for (let slot = buckets.head(k); slot >= 0; slot = buckets.next(t, slot)) {
@@ -134,13 +137,6 @@ export class FaceIndex {
     this.#slotId.push(-1);
     this.#slotKeys.push(EMPTY);
     return slot;
-  }
-
-  #bucketKeys(v: Float32Array): Int32Array {
-    this.#hash.project(v);
-    const keys = new Int32Array(TABLES);
-    for (let t = 0; t < TABLES; t++) keys[t] = this.#hash.key(t);
-    return keys;
   }
 
   #unlink(slot: number, keys: Int32Array): void {

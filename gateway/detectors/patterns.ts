@@ -9,8 +9,9 @@ import type { Household } from '../roster/model.js';
 import type { ResidentRef } from '../roster/roster-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
 import type { Store } from '../store/store.js';
-import { Carriers } from './carriers.js';
+import { Carriers, HOLDER_KEEP_DAYS } from './carriers.js';
 import { FaceClusters } from './face-clusters.js';
+import { FaceHashes } from './face-hashes.js';
 import type { FaceDecider, FaceOffers } from './face-offers.js';
 import { GuestCalendar } from './holidays.js';
 import { evaluateHousehold } from './household-rules.js';
@@ -66,12 +67,21 @@ export class PatternDetector implements Detector, FaceDecider {
     this.#d = deps;
     const cfg = deps.config.detectors;
     this.#cfg = cfg;
-    this.#clusters = new FaceClusters(cfg.strangerRecurrent.similarity, cfg.strangerRecurrent.maxClusters);
-    this.#carriers = new Carriers({
-      similarity: cfg.strangerRecurrent.similarity,
-      learnDays: cfg.credentialShared.learnDays,
-      holderDays: cfg.credentialShared.holderDays,
-    });
+    // One rotation per capture for both face indexes (face-hashes.ts).
+    const hashes = new FaceHashes();
+    this.#clusters = new FaceClusters(
+      cfg.strangerRecurrent.similarity,
+      cfg.strangerRecurrent.maxClusters,
+      hashes,
+    );
+    this.#carriers = new Carriers(
+      {
+        similarity: cfg.strangerRecurrent.similarity,
+        learnDays: cfg.credentialShared.learnDays,
+        holderDays: cfg.credentialShared.holderDays,
+      },
+      hashes,
+    );
     this.#state = new DetectorState(deps.store);
     this.#pairing = new Pairing(cfg.credentialShared.pairBeforeMs, cfg.credentialShared.pairWindowMs);
     this.#maxWindow = Math.max(cfg.credentialShared.windowDays, cfg.overcrowding.windowDays, 31);
@@ -419,7 +429,7 @@ export class PatternDetector implements Detector, FaceDecider {
     sweepStrangers(cfg, this.#state, ts, cfg.maxClusters);
     const ttl = ts - cfg.clusterTtlDays * DAY_MS;
     for (const id of this.#clusters.expire(ttl)) this.#tied.delete(id);
-    this.#carriers.expire(ttl);
+    this.#carriers.expire(ttl, ts - HOLDER_KEEP_DAYS * DAY_MS);
     this.#d.offers?.expire(ttl);
     for (const [door, days] of this.#state.doorDays)
       for (const d of days)

@@ -20,6 +20,13 @@ const NEXT_DAYS = 1;
  */
 const SHARED_DAYS = 3;
 
+/**
+ * Days before the household left within which a face first seen at the doors is new to the
+ * estate (lodgers.ts asks the same of a newcomer: first seen within a week of the flat
+ * emptying).
+ */
+const NEWCOMER_DAYS = 7;
+
 /** Local days on which any of `residents` was seen: their own face recognised, their cards used by them. */
 function presenceDays(j: Judging, residents: readonly ResidentRef[]): Set<number> {
   const out = new Set<number>();
@@ -122,8 +129,23 @@ export function absenceRules(j: Judging): void {
     for (const fu of uses) {
       const s = presence.get(fu.p) ?? new Set<number>();
       for (const d of fu.d) if (d > a.lastDay) s.add(d);
-      for (const d of hs.lodgers?.[fu.p] ?? []) if (d > a.lastDay) s.add(d);
       presence.set(fu.p, s);
+    }
+    // Days a face was seen at the doors count for it when it is tied to the flat: it used
+    // the credentials on two days since the household left, or it is new to the estate. A
+    // regular of the entrance from before, caught once beside a swipe of the card (issue 10:
+    // a sitter's swipe paired with a neighbour walking in behind), lives somewhere else.
+    const tiedUses = new Map<string, number>();
+    for (const [p, s] of presence) tiedUses.set(p, s.size);
+    const regulars: string[] = [];
+    for (const [p, n] of tiedUses) {
+      const first = ctx.firstSeen(p);
+      if (n < 2 && first !== undefined && first < a.lastDay - NEWCOMER_DAYS) {
+        regulars.push(p);
+        continue;
+      }
+      const s = presence.get(p) as Set<number>;
+      for (const d of hs.lodgers?.[p] ?? []) if (d > a.lastDay) s.add(d);
     }
     // Lodgers who never touched a credential, tied to the flat by when they came (lodgers.ts).
     for (const p of hs.attributed ?? []) {
@@ -172,6 +194,10 @@ export function absenceRules(j: Judging): void {
           repeatedVisitors: repeats.map(([k, n]) => ({ visitor: k, passes: n })),
           ruledOut: [
             ...ruledOut(j, tolerated, guests),
+            ...regulars.map(
+              (p) =>
+                `${personLabel(p)} 在登记住户离开前已常在本单元出入，离开后仅 1 天随本户卡出现：为他人随行，不计为入住`,
+            ),
             ...[...new Set(sharing.map((fu) => fu.p))].map(
               (p) =>
                 `${personLabel(p)} 首次使用本户门禁后登记住户仍在住 ${SHARED_DAYS} 天以上：为借用或同住，不按转租计`,

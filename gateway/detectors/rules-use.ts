@@ -102,6 +102,25 @@ export function countedForeign(
 }
 
 /**
+ * The last day anyone registered to the household was seen, when all of them have been gone
+ * for the sublet's `absentDays` working days since (as suspected_sublet counts it); else
+ * undefined. A face that came after that has nobody to visit: it is no holiday guest.
+ */
+export function hostsLeft(j: Judging): number | undefined {
+  const { ctx, h, hs, span, t } = j;
+  const members = membersOn(ctx.roster.members(h.id), span, t.today);
+  if (members.length === 0) return undefined;
+  let last = -Infinity;
+  for (const m of members) {
+    const s = hs.seen[m.id];
+    if (s !== undefined) last = Math.max(last, dayOf(s));
+  }
+  // Never seen: nobody left (a household that has not moved in yet is absence's business).
+  if (!Number.isFinite(last)) return undefined;
+  return ctx.workingDays(h, last, t.today) >= ctx.cfg.suspectedSublet.absentDays ? last : undefined;
+}
+
+/**
  * What was ruled out for this household (issue 10 item 7): the faces learnt as the
  * holders of its credentials, members registered to come later, the lease and validity
  * dates that bound the window.
@@ -155,9 +174,13 @@ export function useRules(j: Judging): void {
   const cfg = ctx.cfg;
   const cs = cfg.credentialShared;
   const csFrom = t.today - cs.windowDays + 1;
+  // Everyone registered gone and a face using the card since: no guest of theirs (issue 10:
+  // group renters who replaced a family in the summer waited out a guest's patience here
+  // while the sublet was found in days).
   const { uses, tolerated, guests } = countedForeign(
     j,
     Math.min(csFrom, t.today - cfg.overcrowding.windowDays + 1),
+    hostsLeft(j),
   );
   const inWindow = (fu: ForeignUse, from: number) => fu.d.filter((d) => d >= from);
   const byCred = new Map<string, ForeignUse[]>();

@@ -1,5 +1,4 @@
 import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { ManualClock } from '../../core/clock.js';
 import { GatewayError } from '../../core/errors.js';
@@ -7,6 +6,7 @@ import { parseIsoTime } from '../../core/time.js';
 import { DRIVERS } from '../../drivers/registry.js';
 import type { PassInput, PassService } from '../passes/pass-service.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import { lineBatches } from './lines.js';
 
 /** What a replay drives: the gateway's own pipeline and pass service. */
 export interface ReplayTarget {
@@ -97,81 +97,82 @@ export async function replayFile(
     peakRssMB: 0,
   };
   const input = createReadStream(file, { highWaterMark: chunkBytes });
-  const rl = createInterface({
-    input: file.endsWith('.gz') ? input.pipe(createGunzip({ chunkSize: chunkBytes })) : input,
-    crlfDelay: Infinity,
-  });
+  const lines = lineBatches(
+    file.endsWith('.gz') ? input.pipe(createGunzip({ chunkSize: chunkBytes })) : input,
+  );
   const onFail = () => {
     s.failed++;
   };
   let lastReport = t0;
-  for await (const line of rl) {
-    if (!line) continue;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      s.rejected++;
-      continue;
-    }
-    if (o.pass && typeof o.pass === 'object') {
-      const p = o.pass as Record<string, unknown>;
-      // Strict times: an impossible validTo must not roll over into a longer pass.
-      const from = parseIsoTime(String(p.validFrom));
-      const to = parseIsoTime(String(p.validTo));
-      if (from === null || to === null) {
+  for await (const batch of lines) {
+    for (const line of batch) {
+      if (!line) continue;
+      let o: Record<string, unknown>;
+      try {
+        o = JSON.parse(line) as Record<string, unknown>;
+      } catch {
         s.rejected++;
         continue;
       }
-      // Reads before the pass are checked before it exists (offline reads are checked at
-      // their commit): without this a read could meet a pass registered after it, and
-      // the result would depend on how much of the file was read ahead.
-      await gw.pipeline.drain();
-      if (from > clock.now()) clock.set(from);
-      try {
-        gw.passes.create({ ...(p as unknown as PassInput), validFrom: from, validTo: to }, 'sim', from);
-        s.passes++;
-      } catch {
-        s.rejected++;
+      if (o.pass && typeof o.pass === 'object') {
+        const p = o.pass as Record<string, unknown>;
+        // Strict times: an impossible validTo must not roll over into a longer pass.
+        const from = parseIsoTime(String(p.validFrom));
+        const to = parseIsoTime(String(p.validTo));
+        if (from === null || to === null) {
+          s.rejected++;
+          continue;
+        }
+        // Reads before the pass are checked before it exists (offline reads are checked at
+        // their commit): without this a read could meet a pass registered after it, and
+        // the result would depend on how much of the file was read ahead.
+        await gw.pipeline.drain();
+        if (from > clock.now()) clock.set(from);
+        try {
+          gw.passes.create({ ...(p as unknown as PassInput), validFrom: from, validTo: to }, 'sim', from);
+          s.passes++;
+        } catch {
+          s.rejected++;
+        }
+        continue;
       }
-      continue;
-    }
-    if (o.roster && typeof o.roster === 'object') {
-      // Reads before the import are checked against the roster they came under.
-      await gw.pipeline.drain();
-      const at = typeof o.at === 'string' ? Date.parse(o.at) : Number.NaN;
-      if (at > clock.now()) clock.set(at);
-      const problems = gw.importRoster
-        ? gw.importRoster(JSON.stringify(o.roster), o.mode === 'replace' ? 'replace' : 'merge', clock.now())
-        : ['this replay imports no rosters'];
-      if (problems.length === 0) s.rosters++;
-      else {
-        s.rejected++;
-        onRoster?.(problems);
+      if (o.roster && typeof o.roster === 'object') {
+        // Reads before the import are checked against the roster they came under.
+        await gw.pipeline.drain();
+        const at = typeof o.at === 'string' ? Date.parse(o.at) : Number.NaN;
+        if (at > clock.now()) clock.set(at);
+        const problems = gw.importRoster
+          ? gw.importRoster(JSON.stringify(o.roster), o.mode === 'replace' ? 'replace' : 'merge', clock.now())
+          : ['this replay imports no rosters'];
+        if (problems.length === 0) s.rosters++;
+        else {
+          s.rejected++;
+          onRoster?.(problems);
+        }
+        continue;
       }
-      continue;
-    }
-    const reader = String(o.reader ?? '');
-    o.reader = undefined;
-    const r = decode(reader, o, 0);
-    if (!r.ok) {
-      gw.pipeline.reject(reader, r.reason, r.detail);
-      s.rejected++;
-      continue;
-    }
-    r.read.receivedAt = r.read.ts;
-    r.read.offline = true;
-    if (r.read.ts > clock.now()) clock.set(r.read.ts);
-    gw.pipeline.submit(r.read).catch(onFail);
-    s.reads++;
-    if (gw.pipeline.backlog > MAX_BACKLOG) {
-      while (gw.pipeline.backlog > MAX_BACKLOG / 2) await new Promise((res) => setImmediate(res));
-    }
-    if (progress && (s.reads & 0xffff) === 0) {
-      const now = performance.now();
-      if (now - lastReport > 10_000) {
-        lastReport = now;
-        progress(finish(s, t0));
+      const reader = String(o.reader ?? '');
+      o.reader = undefined;
+      const r = decode(reader, o, 0);
+      if (!r.ok) {
+        gw.pipeline.reject(reader, r.reason, r.detail);
+        s.rejected++;
+        continue;
+      }
+      r.read.receivedAt = r.read.ts;
+      r.read.offline = true;
+      if (r.read.ts > clock.now()) clock.set(r.read.ts);
+      gw.pipeline.submit(r.read).catch(onFail);
+      s.reads++;
+      if (gw.pipeline.backlog > MAX_BACKLOG) {
+        while (gw.pipeline.backlog > MAX_BACKLOG / 2) await new Promise((res) => setImmediate(res));
+      }
+      if (progress && (s.reads & 0xffff) === 0) {
+        const now = performance.now();
+        if (now - lastReport > 10_000) {
+          lastReport = now;
+          progress(finish(s, t0));
+        }
       }
     }
   }

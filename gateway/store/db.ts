@@ -25,8 +25,10 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = OFF');
     db.pragma('temp_store = MEMORY');
-    // 4 MB of page cache: the hot path never reads the roster from SQLite (it is in memory).
-    db.pragma('cache_size = -4000');
+    // 2 MB of page cache (500 pages): the hot path never reads the roster from SQLite (it is
+    // in memory), and a commit's pages are the tails of its B-trees. 4 MB held ~2 MB more
+    // of malloc at the same CPU per read (docs/performance.md, p-hot4).
+    db.pragma('cache_size = -2000');
     migrate(db);
   } else {
     const version = db.pragma('user_version', { simple: true }) as number;

@@ -117,6 +117,18 @@ export const YEAR_PARAMS = {
     max: 1,
     doc: 'share of long absences during which a relative comes every 4–7 days, with the household’s card when it has one',
   },
+  sitterGapMin: {
+    default: 4,
+    min: 1,
+    max: 14,
+    doc: 'fewest days between a house sitter’s visits (1: it may come two days running, as someone feeding a pet does)',
+  },
+  sitterGapMax: {
+    default: 7,
+    min: 1,
+    max: 14,
+    doc: 'most days between a house sitter’s visits',
+  },
   lodgerFaceOnly: {
     default: 0.25,
     min: 0,

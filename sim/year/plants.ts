@@ -213,7 +213,7 @@ export function plant(c: Cast, x: PlantContext): void {
   guests(c, x, take(count(p.holidayGuests)));
 }
 
-/** A relative who minds the flat during a long absence, every 4–7 days. */
+/** A relative who minds the flat during a long absence, every `sitterGapMin`–`sitterGapMax` (4–7) days. */
 function sitter(c: Cast, x: PlantContext, hid: string, from: number, to: number, holder?: Actor): void {
   const r = x.rng;
   const a = add(
@@ -231,7 +231,8 @@ function sitter(c: Cast, x: PlantContext, hid: string, from: number, to: number,
     a.cardShare = 0.9;
   }
   const visits = new Set<number>();
-  for (let d = from + r.int(1, 4); d < to; d += r.int(4, 7)) visits.add(d);
+  const gap = Math.min(x.p.sitterGapMin, x.p.sitterGapMax);
+  for (let d = from + r.int(1, 4); d < to; d += r.int(gap, Math.max(gap, x.p.sitterGapMax))) visits.add(d);
   c.sitters.push({ actor: a, days: visits });
   c.negatives.push({
     scenario: 'house_sitter',

@@ -1,7 +1,14 @@
 import t from 'tap';
 import { benchBrokerConf } from '../../bench/bench-broker.js';
 import { type LoadgenResult, type Measurement, summarizeReps } from '../../bench/independent-summary.js';
-import { childrenCpuMs, parseStatChildrenCpuMs, parseStatCpuMs, perUnit } from '../../bench/proc.js';
+import {
+  childrenCpuMs,
+  parseSmaps,
+  parseStatChildrenCpuMs,
+  parseStatCpuMs,
+  perUnit,
+  rssParts,
+} from '../../bench/proc.js';
 import { sideBySidePersons, sideBySideRoster } from '../../bench/sbs-roster.js';
 import { selectSections } from '../../bench/sections.js';
 
@@ -103,4 +110,27 @@ t.test("side-by-side.sh's roster: three a household, every tenth moved out, face
     ['P00010', 'P00020', 'P00030'],
   );
   t.same(sideBySidePersons(3), ['P00001', 'P00002', 'P00003']);
+});
+
+t.test('smaps are summed by kind of mapping: the node binary, other files, malloc, anonymous', async (t) => {
+  const smaps = [
+    '00400000-04000000 r-xp 00000000 08:01 1234 /usr/bin/node',
+    'Rss:               20480 kB',
+    '04000000-05000000 r--p 03c00000 08:01 1234 /usr/bin/node',
+    'Rss:                1024 kB',
+    '05000000-06000000 rw-p 00000000 00:00 0 [heap]',
+    'Size:              16384 kB',
+    'Rss:                3072 kB',
+    '7f0000000000-7f0000400000 rw-p 00000000 00:00 0 ',
+    'Rss:                4096 kB',
+    '7f0000400000-7f0000500000 r-xp 00000000 08:01 99 /usr/lib/libc.so.6',
+    'Rss:                 512 kB',
+    '7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0                          [stack]',
+    'Rss:                 128 kB',
+  ].join('\n');
+  t.same(parseSmaps(smaps, '/usr/bin/node'), { binary: 21, files: 0.5, malloc: 3, anon: 4.1, total: 28.6 });
+  // This process's own parts add up to its VmRSS (within a page or two between the reads).
+  const own = rssParts(process.pid);
+  t.ok(own && own.binary > 0 && own.anon > 0, 'the running process has binary and anonymous pages');
+  t.equal(rssParts(undefined), null);
 });

@@ -392,3 +392,57 @@ t.test('a card-only resident first caught alone days after a passer-by is still 
   t.equal(holders?.length, 1, 'learnt as the holder');
   db.close();
 });
+
+t.test(
+  'a card-only resident back from a long absence minded by a sitter is still its card’s holder',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, db } = rig();
+    const out: AlertCandidate[] = [];
+    const use = (d: number, who: number) => {
+      out.push(...feed(at(d, 18), card('C3')));
+      out.push(...feed(at(d, 18) + 2 * S, stranger(who, d % 3)));
+      out.push(...settle(at(d, 18) + 30 * S));
+    };
+    for (let d = 0; d < 130; d++) {
+      out.push(...feed(at(d, 7), faceOf('F1'))); // the door works every day; a day's first read sweeps
+      if (d < 20 || d >= 80)
+        use(d, 30); // R3, its holder face learnt in the first weeks
+      else if (d >= 22 && d % 5 === 0) use(d, 40); // away 60 days: a relative every 5 days, with C3
+    }
+    t.same(of(out, 'credential_shared', 'H2'), [], 'neither the sitter nor R3 back home lends the card');
+    t.same(of(out, 'suspected_sublet', 'H2'), [], 'no sublet');
+    t.same(
+      of(out, 'leaseholder_absent', 'H2').map((c) => c.finding?.phase === 'open'),
+      [true, false, false, false, false],
+      'the absence itself is reported, and updated weekly while it lasts',
+    );
+    db.close();
+  },
+);
+
+t.test(
+  'a tenant with the card of a family gone in the summer is a lent card without a guest’s patience',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, db } = rig();
+    const out: AlertCandidate[] = [];
+    // Day 55 is 2026-07-05, the summer guest season. R1 leaves after day 59; from day 61 a
+    // tenant uses C1 every evening.
+    for (let d = 40; d < 80; d++) {
+      out.push(...feed(at(d, 7), faceOf('F6'))); // a neighbour: the door works every day
+      if (d < 60) {
+        out.push(...feed(at(d, 8), faceOf('F1')));
+        out.push(...feed(at(d, 18), card('C1')));
+        out.push(...feed(at(d, 18) + 2 * S, faceOf('F1')));
+      } else if (d >= 61) {
+        out.push(...feed(at(d, 18), card('C1')));
+        out.push(...feed(at(d, 18) + 2 * S, stranger(50, d % 3)));
+      }
+      out.push(...settle(at(d, 18) + 30 * S));
+    }
+    const shared = of(out, 'credential_shared', 'H1');
+    t.equal(shared[0]?.finding?.phase, 'open', 'the card is reported');
+    t.ok((shared[0]?.ts ?? 0) < at(68, 0), 'within a week of the tenant’s first use, not after 14 days');
+    t.equal(of(out, 'suspected_sublet', 'H1')[0]?.finding?.phase, 'open', 'and the sublet');
+    db.close();
+  },
+);

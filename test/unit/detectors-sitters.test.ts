@@ -68,3 +68,29 @@ t.test('a relative in the flat over the Spring Festival is no sublet; a tenant i
   t.ok((s[0]?.ts ?? 0) < at(310, 0), 'within days of moving in');
   db.close();
 });
+
+t.test('a neighbour caught once beside the sitter’s swipe does not live in the empty flat', async (t) => {
+  const db = openDb(':memory:');
+  const r = detectorRig(db, testConfig({}), undefined, ROSTER);
+  const out: AlertCandidate[] = [];
+  const swipe = (d: number, who: number) => {
+    out.push(...r.feed(at(d, 18), r.card('C1')));
+    out.push(...r.feed(at(d, 18) + 3 * S, r.stranger(who, d % 2)));
+    out.push(...r.settle(at(d, 18) + 30 * S));
+  };
+  for (let d = 0; d < 50; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F2')));
+    // An unregistered regular of the entrance (a card-only neighbour, a carer) every day.
+    out.push(...r.feed(at(d, 9), r.stranger(80, d % 2)));
+    if (d < 15) out.push(...r.feed(at(d, 8), r.faceOf('F1')));
+    // R1 away from day 15: a sitter every fifth day with C1; on day 26 its own capture is
+    // missing and the regular, walking in behind, is caught beside the swipe.
+    if (d >= 16 && d % 5 === 1) swipe(d, d === 26 ? 80 : 60);
+  }
+  t.same(
+    out.filter((c) => c.kind === 'suspected_sublet' && c.householdId === 'H1'),
+    [],
+    'a face from before the flat emptied, tied to it once, is nobody living there',
+  );
+  db.close();
+});
