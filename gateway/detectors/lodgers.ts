@@ -2,7 +2,7 @@ import { dayOf } from '../../core/time.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { GuestCalendar } from './holidays.js';
 import type { DetectorState } from './state.js';
-import { householdSpan, membersOn } from './windows.js';
+import { householdSpan, lastSeenOf, membersOn } from './windows.js';
 
 /** What attributing lodgers needs. */
 export interface LodgerContext {
@@ -56,8 +56,8 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
     if (!h?.entranceId || !span || today > span.to) continue;
     const members = membersOn(roster.members(hid), span, today);
     if (members.length === 0) continue;
-    let last = -Infinity;
-    for (const m of members) last = Math.max(last, dayOf(hs.seen[m.id] ?? Number.NEGATIVE_INFINITY));
+    const seen = lastSeenOf(hs.seen, members);
+    const last = seen === undefined ? Number.NEGATIVE_INFINITY : dayOf(seen);
     const l = changes.get(h.entranceId) ?? [];
     if (today - last >= x.absentDays && last > x.startDay + SETTLED) l.push({ hid, day: last + 1 });
     const firstUse = Math.min(...hs.foreign.filter((fu) => fu.d.length >= 2).map((fu) => fu.d[0] as number));

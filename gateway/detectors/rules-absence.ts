@@ -4,7 +4,7 @@ import { dateOfDay, lodgersOf, personLabel, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
 import { countedForeign, ruledOut } from './rules-use.js';
 import type { ForeignUse } from './state.js';
-import { membersOn, residentSpan } from './windows.js';
+import { lastSeenOf, membersOn, residentSpan } from './windows.js';
 
 /**
  * Days among the recent ones on which the others came back the day after coming (people
@@ -70,11 +70,7 @@ function absence(j: Judging, who: 'leaseholder' | 'any_member'): Absence | null 
   const residents = who === 'leaseholder' ? members.filter((m) => m.role === 'leaseholder') : members;
   if (residents.length === 0) return null;
   const since = Math.min(...residents.map((r) => residentSpan(r, span)?.from ?? span.from));
-  let lastSeen: number | null = null;
-  for (const r of residents) {
-    const s = hs.seen[r.id];
-    if (s !== undefined && (lastSeen === null || s > lastSeen)) lastSeen = s;
-  }
+  const lastSeen = lastSeenOf(hs.seen, residents) ?? null;
   // The data's first day is partial: it counts only from the next (a lease may start on any day).
   const floor = since > ctx.startDay ? since - 1 : ctx.startDay;
   const lastDay = Math.max(lastSeen === null ? -Infinity : dayOf(lastSeen), floor);

@@ -2,7 +2,7 @@ import { DAY_MS, dayOf } from '../../core/time.js';
 import { dateOfDay, lodgersOf, maskCred, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
 import type { ForeignUse } from './state.js';
-import { dayOfDate, membersOn, pendingMembers } from './windows.js';
+import { dayOfDate, lastSeenOf, membersOn, pendingMembers } from './windows.js';
 
 const WHY = {
   learnt: '自首次使用起随卡出现',
@@ -110,13 +110,10 @@ export function hostsLeft(j: Judging): number | undefined {
   const { ctx, h, hs, span, t } = j;
   const members = membersOn(ctx.roster.members(h.id), span, t.today);
   if (members.length === 0) return undefined;
-  let last = -Infinity;
-  for (const m of members) {
-    const s = hs.seen[m.id];
-    if (s !== undefined) last = Math.max(last, dayOf(s));
-  }
+  const seen = lastSeenOf(hs.seen, members);
   // Never seen: nobody left (a household that has not moved in yet is absence's business).
-  if (!Number.isFinite(last)) return undefined;
+  if (seen === undefined) return undefined;
+  const last = dayOf(seen);
   return ctx.workingDays(h, last, t.today) >= ctx.cfg.suspectedSublet.absentDays ? last : undefined;
 }
 

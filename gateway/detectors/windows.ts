@@ -77,6 +77,22 @@ export function membersOn(members: readonly ResidentRef[], household: Span, day:
 }
 
 /**
+ * When any of `residents` was last seen (verified presence, epoch ms; `seen` is the
+ * household state's map), or undefined if none of them ever was.
+ */
+export function lastSeenOf(
+  seen: Readonly<Record<string, number>>,
+  residents: readonly ResidentRef[],
+): number | undefined {
+  let last: number | undefined;
+  for (const r of residents) {
+    const s = seen[r.id];
+    if (s !== undefined && (last === undefined || s > last)) last = s;
+  }
+  return last;
+}
+
+/**
  * How far ahead a member's registration may be for them to be living there already: a
  * newcomer applies to join the household (and registers residence) within weeks of moving
  * in, not half a year later (issue 10: a member registered in October spared the friend who
