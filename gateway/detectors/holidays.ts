@@ -34,6 +34,9 @@ const NEW_YEAR: Record<number, string> = {
   2040: '02-12',
 };
 
+/** Days from the start of the Spring Festival season (ten days before the New Year) to its first day. */
+const HOMECOMING_DAYS = 11;
+
 /** The Spring Festival season of year `y`: ten days before the New Year (春运: people travel home) to the Lantern Festival. */
 function springFestival(y: number): Season | null {
   const ny = NEW_YEAR[y];
@@ -85,15 +88,20 @@ export class GuestCalendar {
   }
 
   /**
-   * Whether local day `day` falls in the Spring Festival season (春运 to the Lantern
-   * Festival), when whole families travel home for a week or two and a relative minds the
-   * flat: a household that empties then is most likely away for the holiday, not gone.
+   * Whether a household last seen on local day `day` left as families travel home for the
+   * Spring Festival (春运: the ten days before the New Year, to its first day), when whole
+   * families go for a week or two and a relative may mind the flat: one that empties then is
+   * most likely away for the holiday, not gone. After the New Year the travel runs the
+   * other way (back to the city for work): a family that leaves then has not gone home
+   * for the festival (issue 10: a tenant handed the card on the sixth day of the New Year
+   * waited out a guest's patience): as in any other season, a face that came after it left
+   * has nobody to visit (rules-use.ts `handedOver`).
    */
   homecoming(day: number): boolean {
     const y = new Date(day * 86_400_000).getUTCFullYear();
     return [y - 1, y, y + 1].some((yy) => {
       const sf = springFestival(yy);
-      return sf !== null && day >= sf.from && day <= sf.to;
+      return sf !== null && day >= sf.from && day <= sf.from + HOMECOMING_DAYS;
     });
   }
 

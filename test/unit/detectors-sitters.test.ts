@@ -69,6 +69,18 @@ t.test('a relative in the flat over the Spring Festival is no sublet; a tenant i
   db.close();
 });
 
+t.test('a tenant handed the card after the New Year is found within a week', async (t) => {
+  const { day, sublets, db } = year();
+  // Day 271 after 2026-05-11 is 2027-02-06, Chinese New Year. R1 is seen until the sixth
+  // day of the year (day 276) and leaves: families travel home before the festival, not
+  // after it. A tenant uses C1 every day from day 277.
+  for (let d = 255; d < 300; d++) day(d, d <= 276, d >= 277 ? 72 : undefined);
+  const s = sublets();
+  t.equal(s[0]?.finding?.phase, 'open', 'the tenant is found');
+  t.ok((s[0]?.ts ?? 0) < at(284, 0), 'within a week of moving in, not after a guest’s patience');
+  db.close();
+});
+
 t.test('a neighbour caught once beside the sitter’s swipe does not live in the empty flat', async (t) => {
   const db = openDb(':memory:');
   const r = detectorRig(db, testConfig({}), undefined, ROSTER);
