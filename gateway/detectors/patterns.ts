@@ -165,6 +165,7 @@ export class PatternDetector implements Detector, FaceDecider {
     if (person && !r && !res.pass && !learnt)
       onStranger(this.#cfg.strangerRecurrent, this.#state, person, e, out);
     if (cluster !== null && !learnt) this.#lodger(cluster, day);
+    if (res.pass && n.kind === 'face') this.#visit(res.pass, day);
 
     let judged: Judged[];
     if (r && PAIRED.has(n.kind) && n.key !== null)
@@ -365,6 +366,22 @@ export class PatternDetector implements Detector, FaceDecider {
     }
   }
 
+  /**
+   * A visitor recognised by their pass: a day of presence at the household they are
+   * registered to (rules-absence.ts: one registered again and again who comes day after day
+   * while nobody registered is seen lives there).
+   */
+  #visit(p: Pass, day: number): void {
+    if (p.kind !== 'visitor' || !p.householdId) return;
+    const hs = this.#state.households.get(p.householdId);
+    const k = visitorKey(p);
+    if (!hs?.passes[k]) return;
+    const l = hs.visits?.[k] ?? [];
+    if (l.includes(day)) return;
+    hs.visits = { ...hs.visits, [k]: [...l, day].slice(-62) };
+    this.#state.touch(`h:${p.householdId}`);
+  }
+
   #tie(cluster: number, hid: string): void {
     const s = this.#tied.get(cluster) ?? new Set<string>();
     s.add(hid);
@@ -493,6 +510,14 @@ function prune(hs: HouseholdState, fromDay: number, passFrom: number): boolean {
       if (f.length !== l.length) changed = true;
       if (f.length === 0) delete hs.lodgers[k];
       else hs.lodgers[k] = f;
+    }
+  }
+  if (hs.visits) {
+    for (const [k, l] of Object.entries(hs.visits)) {
+      const f = hs.passes[k] ? l.filter((x) => x >= fromDay) : [];
+      if (f.length !== l.length) changed = true;
+      if (f.length === 0) delete hs.visits[k];
+      else hs.visits[k] = f;
     }
   }
   if (hs.attributed) {

@@ -149,6 +149,14 @@ export function absenceRules(j: Judging): void {
       for (const d of hs.lodgers?.[p] ?? []) if (d > a.lastDay) s.add(d);
       presence.set(p, s);
     }
+    // A visitor registered to the household again and again (a pass renewed) who comes and
+    // goes like the others below lives there (issue 10: tenants on weekly visitor passes
+    // were found at the fourth pass, passRepeats, three weeks in). A relative on a pass of
+    // months is registered once in the window.
+    const passFrom = t.ts - sb.passWindowDays * DAY_MS;
+    const renewed = Object.entries(hs.passes).filter(([, l]) => l.filter((x) => x >= passFrom).length >= 2);
+    for (const [k] of renewed)
+      presence.set(`v:${k}`, new Set((hs.visits?.[k] ?? []).filter((d) => d > a.lastDay)));
     const living = [...presence].filter(([, s]) => s.size >= 2);
     const foreignDays = new Set<number>();
     for (const [, s] of living) for (const d of s) foreignDays.add(d);
@@ -158,10 +166,11 @@ export function absenceRules(j: Judging): void {
     // Living there is coming back day after day; a relative minding the flat comes every few
     // days (issue 10: house sitters in long absences) and never two days running.
     const nextDays = latelyDays.filter((d) => foreignDays.has(d - 1)).length;
-    const passFrom = t.ts - sb.passWindowDays * DAY_MS;
-    const repeats = Object.entries(hs.passes)
-      .map(([k, l]) => [k, l.filter((x) => x >= passFrom).length] as const)
-      .filter(([, n]) => n >= sb.passRepeats);
+    const visitors = new Set(living.filter(([p]) => p.startsWith('v:')).map(([p]) => p.slice(2)));
+    const passCounts = Object.entries(hs.passes).map(
+      ([k, l]) => [k, l.filter((x) => x >= passFrom).length] as const,
+    );
+    const repeats = passCounts.filter(([, n]) => n >= sb.passRepeats);
     const lives =
       foreignDays.size >= sb.minDays &&
       lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent)) &&
@@ -169,16 +178,20 @@ export function absenceRules(j: Judging): void {
     const on = a.days >= sb.absentDays && (lives || repeats.length > 0);
     const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
     const users = new Set(after.map((fu) => fu.p)).size;
-    const newcomers = living.length - users;
+    const newcomers = living.length - users - visitors.size;
     if (on || hs.fired.suspected_sublet !== undefined)
       report(
         'suspected_sublet',
         on,
         after.length ? Math.min(...after.map((fu) => fu.first)) : (a.lastSeen ?? t.ts),
         `登记住户 ${a.days} 个工作日未出入，` +
-          (users > 0 ? `${users} 名非登记人员使用本户门禁` : '') +
-          (users > 0 && newcomers > 0 ? '，' : '') +
-          (newcomers > 0 ? `${newcomers} 名同期新来的非登记人员每日出入本单元` : '') +
+          [
+            users > 0 ? `${users} 名非登记人员使用本户门禁` : '',
+            newcomers > 0 ? `${newcomers} 名同期新来的非登记人员每日出入本单元` : '',
+            visitors.size > 0 ? `${visitors.size} 名多次登记的访客每日出入` : '',
+          ]
+            .filter(Boolean)
+            .join('，') +
           `（近 ${recent} 天有 ${lately} 天出入，其中 ${nextDays} 天为连续第二天）`,
         {
           absence: absenceOf(j, a),
@@ -187,7 +200,13 @@ export function absenceRules(j: Judging): void {
             hs,
             living.map(([p]) => p),
           ),
-          repeatedVisitors: repeats.map(([k, n]) => ({ visitor: k, passes: n })),
+          repeatedVisitors: passCounts
+            .filter(([k, n]) => n >= sb.passRepeats || visitors.has(k))
+            .map(([k, n]) => ({
+              visitor: k,
+              passes: n,
+              ...(visitors.has(k) ? { daysSinceAbsent: presence.get(`v:${k}`)?.size ?? 0 } : {}),
+            })),
           ruledOut: [
             ...ruledOut(j, tolerated, guests),
             ...regulars.map(

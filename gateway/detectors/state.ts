@@ -35,6 +35,8 @@ export interface HouseholdState {
   lodgers?: Record<string, number[]>;
   /** Pass creation times by visitor key (the same visitor registered again and again). */
   passes: Record<string, number[]>;
+  /** Days on which each visitor with a pass to the household was recognised at a door, by visitor key. */
+  visits?: Record<string, number[]>;
   /** Kinds reported for the ongoing situation, with the day last sent. */
   fired: Partial<Record<AlertKind, number>>;
 }
