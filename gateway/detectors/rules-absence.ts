@@ -27,13 +27,6 @@ const SHARED_DAYS = 3;
  */
 const NEWCOMER_DAYS = 7;
 
-/**
- * Share of the recent days on which lodgers tied to the flat only by when they came must be
- * seen (tenants come home nearly every day; suspectedSublet.density, for people who use the
- * flat's credentials, allows for the days they are let in by others).
- */
-const TIMING_DENSITY = 0.5;
-
 /** Local days on which any of `residents` was seen: their own face recognised, their cards used by them. */
 function presenceDays(j: Judging, residents: readonly ResidentRef[]): Set<number> {
   const out = new Set<number>();
@@ -178,19 +171,13 @@ export function absenceRules(j: Judging): void {
       ([k, l]) => [k, l.filter((x) => x >= passFrom).length] as const,
     );
     const repeats = passCounts.filter(([, n]) => n >= sb.passRepeats);
-    const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
-    const users = new Set(after.map((fu) => fu.p)).size;
-    // Faces tied to the flat only by when they came (lodgers.ts), with no credential or pass
-    // of its own, must come on most days as tenants do: a newcomer of the entrance on five
-    // days of a fortnight lives somewhere near, not in the flat (issue 10: 28771 H0047, a
-    // leaseholder away on a long trip).
-    const timingOnly = users === 0 && visitors.size === 0;
-    const density = timingOnly ? Math.max(sb.density, TIMING_DENSITY) : sb.density;
     const lives =
       foreignDays.size >= sb.minDays &&
-      lately >= Math.max(sb.minDays, Math.ceil(density * recent)) &&
+      lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent)) &&
       nextDays >= NEXT_DAYS;
     const on = a.days >= sb.absentDays && (lives || repeats.length > 0);
+    const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
+    const users = new Set(after.map((fu) => fu.p)).size;
     const newcomers = living.length - users - visitors.size;
     if (on || hs.fired.suspected_sublet !== undefined)
       report(
