@@ -2,7 +2,7 @@ import { dayOf } from '../../core/time.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { GuestCalendar } from './holidays.js';
 import type { DetectorState } from './state.js';
-import { householdSpan, lastSeenOf, membersOn, residentSpan } from './windows.js';
+import { householdSpan, lastSeenOf, membersOn } from './windows.js';
 
 /** What attributing lodgers needs. */
 export interface LodgerContext {
@@ -47,8 +47,7 @@ const SETTLED = 7;
 export function attributeLodgers(x: LodgerContext, today: number): void {
   const { state, roster } = x;
   // Changes per entrance: households emptied (day they were last seen) and first foreign uses.
-  // A rival only makes a newcomer's flat ambiguous; nobody is tied to it as its lodger.
-  const changes = new Map<string, Array<{ hid: string; day: number; rival?: boolean }>>();
+  const changes = new Map<string, Array<{ hid: string; day: number }>>();
   const tied = new Set<string>();
   for (const [hid, hs] of state.households) {
     for (const fu of hs.foreign) tied.add(fu.p);
@@ -61,15 +60,6 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
     const last = seen === undefined ? Number.NEGATIVE_INFINITY : dayOf(seen);
     const l = changes.get(h.entranceId) ?? [];
     if (today - last >= x.absentDays && last > x.startDay + SETTLED) l.push({ hid, day: last + 1 });
-    // A flat that filled at the time (a household moved in, a member joined) brings
-    // newcomers of its own — helpers, relatives, a member the terminal does not yet know: a
-    // rival of a flat that emptied (issue 10: 28771 H0047, a newcomer the day after a
-    // household moved in at the entrance was tied to the flat of a leaseholder on a trip).
-    for (const m of members) {
-      const from = residentSpan(m, span)?.from;
-      if (from !== undefined && from > x.startDay + SETTLED && from <= today)
-        l.push({ hid, day: from, rival: true });
-    }
     const firstUse = Math.min(...hs.foreign.filter((fu) => fu.d.length >= 2).map((fu) => fu.d[0] as number));
     if (Number.isFinite(firstUse) && firstUse > x.startDay + SETTLED) l.push({ hid, day: firstUse });
     if (l.length > 0) changes.set(h.entranceId, l);
@@ -90,7 +80,7 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
       continue;
     const near = (changes.get(home) ?? []).filter((c) => Math.abs(c.day - first) <= NEAR);
     const hids = new Set(near.map((c) => c.hid));
-    if (hids.size !== 1 || near.every((c) => c.rival)) continue;
+    if (hids.size !== 1) continue;
     const hid = [...hids][0] as string;
     const hs = state.household(hid);
     const kept = (hs.lodgers?.[person] ?? []).filter((d) => d > today - 62);
