@@ -8,15 +8,16 @@ import { Store } from '../gateway/store/store.js';
 import { tmpDir } from '../testkit/tmp.js';
 
 /**
- * `node dist/bench/journal-cpu.js [reads] [batch]`: the journal stage alone — the dedupe
- * lookup per read and one transaction of `batch` appends, as the live path does — on a
+ * `node dist/bench/journal-cpu.js [reads] [batch]`: the journal stage alone — one
+ * transaction of `batch` appends whose `INSERT OR IGNORE` is the dedupe, as the live path
+ * does since p-dedupe5 (HAS=1: a lookup per read before it, outside the transaction, as
+ * before) — on a
  * file database with the daemon's pragmas, and the CPU it costs per read
  * (`process.cpuUsage`, this process only), checkpoints included. For this bench only:
  * SYNC=OFF|NORMAL sets `synchronous`, to see SQLite's CPU without the fsync's wait (the
  * daemon always runs FULL); CKPT=0 turns autocheckpoints off and prints the WAL bytes a
  * read writes; SQL runs a statement after the migrations (try a schema change: `DROP
- * INDEX …`, `PRAGMA wal_autocheckpoint = N`); PAGE sets a new file's page size; NOHAS=1
- * leaves out the dedupe lookup. HOUSEHOLDS (default 20,000) spreads the reads'
+ * INDEX …`, `PRAGMA wal_autocheckpoint = N`); PAGE sets a new file's page size. HOUSEHOLDS (default 20,000) spreads the reads'
  * households as an estate would: each index keyed by household lands on a random page.
  */
 const reads = Number(process.argv[2] ?? 100_000);
@@ -92,13 +93,13 @@ const commit = db.transaction((b: Checked[]) => {
   for (const c of b) journal.append(c);
 });
 
-const noHas = process.env.NOHAS === '1';
+const has = process.env.HAS === '1';
 function run(from: number, n: number): void {
   for (let i = from; i < from + n; i += batch) {
     const b: Checked[] = [];
     for (let k = i; k < Math.min(from + n, i + batch); k++) {
       const c = read(k);
-      if (noHas || !journal.has(c.read.readerId, c.read.recordId)) b.push(c);
+      if (!has || !journal.has(c.read.readerId, c.read.recordId)) b.push(c);
     }
     commit(b);
   }
@@ -120,6 +121,7 @@ console.log(
   JSON.stringify({
     reads,
     batch,
+    lookup: has,
     sync: process.env.SYNC ?? 'FULL',
     pageSize: db.pragma('page_size', { simple: true }),
     cpuMsPerRead: Number(((cpu.user + cpu.system) / 1000 / reads).toFixed(4)),

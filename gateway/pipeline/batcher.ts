@@ -28,7 +28,8 @@ export interface BatchHooks<T> {
   ready(item: T): boolean;
   /**
    * Commits a batch (one transaction) and answers it. False: nothing was committed; the
-   * batcher holds the batch and tries it again later. Must not throw.
+   * batcher holds the batch and tries it again later — what is left in it: the hook may
+   * take items out of `batch` in place (done already, or queued again). Must not throw.
    */
   commit(batch: T[]): boolean;
 }

@@ -1,9 +1,13 @@
 /**
  * The check stage of design.md §4: normalize → resolve → correlate → decide, from a
  * driver's read to one `Checked` value that every later stage (journal, record, act)
- * reads. Synchronous and free of I/O: a live read is checked the moment it arrives.
+ * reads. Synchronous and free of I/O. In two halves (issue 15): `admit` (pure) gives what
+ * the read's journal row needs, `finish` takes the side effects and decides; the pipeline
+ * runs them inside the read's commit, around the journal's insert, so that a duplicate
+ * (which the insert finds) never reaches `finish`.
  */
 import type { CredentialRead } from '../../core/contracts.js';
+import type { ClockOffset } from '../clock-offset.js';
 import type { Config, DoorConfig, ReaderConfig } from '../config/schema.js';
 import { doorHardware } from '../config/schema-doors.js';
 import type { DeviceRegistry } from '../devices.js';
@@ -13,7 +17,7 @@ import type { RosterIndex } from '../roster/roster-index.js';
 import type { RosterSource } from '../roster/roster-state.js';
 import { decide } from './decide.js';
 import type { EntryContext } from './detector.js';
-import { type NormalizeOptions, type NormalizeResult, normalize } from './normalize.js';
+import { type NormalizedRead, type NormalizeOptions, type NormalizeResult, normalize } from './normalize.js';
 import type { PersonCardCheck, Presentation } from './person-card.js';
 import { resolve } from './resolve.js';
 import { thumbPath } from './thumbnails.js';
@@ -31,8 +35,19 @@ export interface Checked extends EntryContext {
 /** A read that cannot be checked (its time is too far ahead): rejected, never journaled. */
 export type Rejected = Extract<NormalizeResult, { ok: false }>;
 
+/** A read past the check's pure half (`Check.admit`): normalized, its thumbnail named. */
+export interface Admitted {
+  read: NormalizedRead;
+  at: Placement;
+  /** The reader's clock-offset tracker, which `finish` teaches. */
+  offset: ClockOffset | undefined;
+  /** Its thumbnail is to be the door camera's snapshot. */
+  camera: boolean;
+  thumb: string | null;
+}
+
 /** Whether the check rejected the read. */
-export function isRejected(r: Checked | Rejected): r is Rejected {
+export function isRejected<T extends object>(r: T | Rejected): r is Rejected {
   return (r as Rejected).ok === false;
 }
 
@@ -49,7 +64,7 @@ export interface CheckDeps {
 }
 
 /** Where a reader's reads happen: its door and direction, looked up once per reader. */
-interface Placement {
+export interface Placement {
   doorId: string;
   direction: 'in' | 'out';
   door: DoorConfig;
@@ -99,38 +114,66 @@ export class Check {
   }
 
   /**
-   * Checks one read of a configured reader. Call it once per read: the person–card
-   * window remembers every read it has checked, as the other half of a later one.
+   * Checks one read of a configured reader: admit, then finish. Call it once per read:
+   * the person–card window remembers every read it has checked, as the other half of a
+   * later one.
    */
   check(read: CredentialRead, reader: ReaderConfig): Checked | Rejected {
+    const a = this.admit(read, reader);
+    return isRejected(a) ? a : this.finish(a);
+  }
+
+  /**
+   * The first half of the check, pure: normalizes the read (with the reader's clock offset
+   * as it stands) and names its thumbnail — all its journal row needs. Nothing is
+   * remembered, so a read that turns out to be a duplicate costs no state (issue 15: the
+   * journal's own insert is the dedupe, and `finish` runs only once it says the row is new).
+   */
+  admit(read: CredentialRead, reader: ReaderConfig): Admitted | Rejected {
     const at = this.#placements.get(reader.id) as Placement;
     const offset = this.#d.devices.offset(read.readerId);
     const r = normalize(read, at, offset?.value ?? 0, this.#opts);
     if (!r.ok) return r;
     const n = r.read;
+    const camera = !read.image && at.camera && !n.offline && !n.stale;
+    return {
+      read: n,
+      at,
+      offset,
+      camera,
+      // A live read at a door with a camera gets the camera's snapshot as its image (issue 13).
+      thumb:
+        read.image || camera
+          ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format)
+          : null,
+    };
+  }
+
+  /**
+   * The second half: what the read teaches the check (the clock-offset sample, its half of
+   * a presentation) and the decision. Call it once per read, in arrival order, after
+   * `admit` and before the next read's `admit`.
+   */
+  finish(a: Admitted): Checked {
+    const { read: n, at } = a;
     // Only live reads tell the reader's clock offset: a replay's lag is its time offline.
-    if (!n.offline) offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
+    if (!n.offline) a.offset?.fromRead(n.receivedAt, n.readerTs, n.stale);
     const res = resolve(n, this.#d.roster.index, this.#d.passes);
     const presentation = this.#d.personCard.correlate(n, res);
     const sched = this.#schedules.at(n.doorId, n.ts);
     const decision = decide(n, res, at.door, this.#d.config.checks, presentation, sched);
     this.#d.personCard.decided(presentation, n.doorId, decision.reasons);
-    const camera = !read.image && at.camera && !n.offline && !n.stale;
     const checked: Checked = {
       seq: 0,
       read: n,
       resolution: res,
       decision,
       door: at.door,
-      // A live read at a door with a camera gets the camera's snapshot as its image (issue 13).
-      thumb:
-        read.image || camera
-          ? thumbPath(n.readerId, n.recordId, n.ts, this.#d.config.thumbnails.format)
-          : null,
+      thumb: a.thumb,
       presentation,
     };
     // Set only when true, as before; no object spread per read (issue 15).
-    if (camera) checked.camera = true;
+    if (a.camera) checked.camera = true;
     return checked;
   }
 }

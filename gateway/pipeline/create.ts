@@ -71,7 +71,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     check: new Check({ ...deps, personCard }),
     recorder: new Recorder({
       ...deps,
-      journal,
       personCard,
       detectors: deps.detectors ?? [],
       access: config.upstream.enabled ? config.upstream.access : 'none',

@@ -9,6 +9,7 @@ import type { Db } from '../store/db.js';
 import { conditions } from '../store/queries.js';
 import type { Store } from '../store/store.js';
 import type { Checked } from './check.js';
+import type { NormalizedRead } from './normalize.js';
 
 const EXISTS = 'SELECT 1 FROM journal WHERE reader_id = ? AND record_id = ?';
 const INSERT_ENTRY = `INSERT OR IGNORE INTO journal(reader_id, record_id, door_id, direction, ts, reader_ts, received_at,
@@ -31,7 +32,11 @@ export class Journal {
     this.#store = store;
   }
 
-  /** Whether the reader's record is journaled already (a replay of a recorded read). */
+  /**
+   * Whether the reader's record is journaled already. The live path no longer asks per
+   * read (`appendEntry` answers it); only reads the journal's insert will not see first ask:
+   * those answered while the journal fails, and those the check refuses or sends to the backlog.
+   */
   has(readerId: string, recordId: string): boolean {
     this.#exists ??= this.#store.db.prepare(EXISTS).pluck();
     return this.#exists.get(readerId, recordId) !== undefined;
@@ -42,9 +47,19 @@ export class Journal {
    * or 0 when the journal had the read already. Call inside the commit's transaction.
    */
   append(c: Checked): number {
-    const { read: n, resolution: res, decision: d } = c;
+    const seq = this.appendEntry(c.read, c.thumb);
+    if (seq !== 0) this.appendDecision(c, seq);
+    return seq;
+  }
+
+  /**
+   * Writes a read's journal row; returns its seq, or 0 when the journal had the read
+   * already — this `INSERT OR IGNORE` on the unique (reader, record id) key is the
+   * dedupe of every read that was not held through a failure (issue 15). Call inside
+   * the commit's transaction, then `appendDecision` with the seq.
+   */
+  appendEntry(n: NormalizedRead, thumb: string | null): number {
     this.#insertEntry ??= this.#store.db.prepare(INSERT_ENTRY);
-    this.#insertDecision ??= this.#store.db.prepare(INSERT_DECISION);
     const extra =
       n.idMasked || n.strangerId
         ? JSON.stringify({ idMasked: n.idMasked ?? undefined, strangerId: n.strangerId ?? undefined })
@@ -63,13 +78,19 @@ export class Journal {
       n.liveness === null ? null : n.liveness ? 1 : 0,
       n.offline ? 1 : 0,
       n.stale ? 1 : 0,
-      c.thumb,
+      thumb,
       extra,
     );
-    if (info.changes === 0) return 0;
-    c.seq = Number(info.lastInsertRowid);
+    return info.changes === 0 ? 0 : Number(info.lastInsertRowid);
+  }
+
+  /** Writes the decision of the read whose row `appendEntry` wrote as `seq`, and sets its seq. */
+  appendDecision(c: Checked, seq: number): void {
+    const { resolution: res, decision: d } = c;
+    this.#insertDecision ??= this.#store.db.prepare(INSERT_DECISION);
+    c.seq = seq;
     this.#insertDecision.run(
-      c.seq,
+      seq,
       res.resident?.id ?? null,
       res.household?.id ?? null,
       d.outcome,
@@ -78,7 +99,6 @@ export class Journal {
       d.reasons.join(' '),
       d.schedule ?? null,
     );
-    return c.seq;
   }
 
   /**

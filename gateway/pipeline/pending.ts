@@ -4,7 +4,7 @@
  */
 import type { CredentialRead } from '../../core/contracts.js';
 import type { ReaderConfig } from '../config/schema.js';
-import type { Checked } from './check.js';
+import type { Checked, Rejected } from './check.js';
 
 /** One read waiting for its commit. */
 export class Pending {
@@ -12,8 +12,16 @@ export class Pending {
   readonly key: string;
   readonly read: CredentialRead;
   readonly reader: ReaderConfig;
-  /** Set by the check: at arrival if live, in its slice if replayed. */
+  /**
+   * Set by the check: in its commit once the journal's insert says the read is new (a
+   * read answered while the journal fails: at arrival).
+   */
   checked: Checked | null = null;
+  /**
+   * Why its commit wrote no row for it: the journal had it, the check rejected it, or it
+   * is stale and goes to the backlog (checked). Settled by the pipeline after the commit.
+   */
+  aside: Aside | null = null;
   /** Its door was answered before its commit (the journal could not commit): never again. */
   answered = false;
   /** Settles when the read is on disk (or known to be, or rejected). */
@@ -43,6 +51,9 @@ export class Pending {
     return this.checked as Checked;
   }
 }
+
+/** Why a commit set a read aside (see Pending.aside). */
+export type Aside = 'duplicate' | 'backlog' | Rejected;
 
 /** The dedupe key of a read: design.md §5, record ids are unique per reader. */
 export function pendingKey(read: CredentialRead): string {

@@ -17,7 +17,7 @@ import type { Metrics } from '../metrics.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { Act } from './act.js';
 import { Batcher } from './batcher.js';
-import { type Check, isRejected } from './check.js';
+import { type Check, type Checked, isRejected } from './check.js';
 import { Failover } from './failover.js';
 import type { Journal } from './journal.js';
 import { errorCode, type JournalFaultView } from './journal-fault.js';
@@ -49,7 +49,9 @@ const RESOLVED = Promise.resolve();
 
 /**
  * What a replay knows of the journal's keys (gateway/replay/seen-filter.ts): a read whose
- * key it has never seen skips the journal's dedupe query. Never a false "no".
+ * key it has never seen skips the journal's dedupe query (now asked only for reads that
+ * get no row in their commit: rejected, stale, or answered while the journal fails).
+ * Never a false "no".
  */
 export interface SeenKeys {
   mayHave(readerId: string, recordId: string): boolean;
@@ -57,10 +59,11 @@ export interface SeenKeys {
 }
 
 /**
- * The pipeline of design.md §4, the read sink of every driver: dedupe → check → batcher →
- * record (journal row, decision, alerts and outbox in one transaction) → act (doors,
- * live view) → acknowledgement. A read is acknowledged only once its commit is on disk;
- * the same reader's record id is recorded once however often it is sent.
+ * The pipeline of design.md §4, the read sink of every driver: batcher → in one
+ * transaction, dedupe and check (the journal's own insert is the dedupe: issue 15) and
+ * record (journal row, decision, alerts and outbox) → act (doors, live view) →
+ * acknowledgement. A read is acknowledged only once its commit is on disk; the same
+ * reader's record id is recorded once however often it is sent.
  *
  * While the journal cannot commit (issue 12 item 1) a live read is answered at once by
  * its door's policy (store-policy.ts) and held, unacknowledged and without its image,
@@ -86,7 +89,7 @@ export class Pipeline implements ReadSink {
       raise: (c) => this.raise(c),
     });
     this.#batcher = new Batcher(stages.config.store, {
-      ready: (item) => item.checked !== null || this.#check(item),
+      ready: () => true, // checked in the commit (#stage)
       commit: (batch) => this.#commit(batch),
     });
   }
@@ -135,15 +138,16 @@ export class Pipeline implements ReadSink {
     const item = new Pending(key, read, reader);
     if (this.#batcher.blocked) return this.#submitWhileFailing(item);
     this.#pending.set(key, item);
-    // A replayed backlog is checked slice by slice at commit time, so arriving in a
-    // flood it costs a live read at most one slice, not the whole flood.
+    // Checked at its commit, inside the transaction, where the journal's own insert is
+    // the dedupe (issue 15: no lookup, no WAL read lock per read). A replayed backlog is
+    // committed slice by slice, so arriving in a flood it costs a live read at most one
+    // slice, not the whole flood.
     if (read.offline) this.#batcher.backlog(item);
-    else if (this.#check(item)) {
-      if (item.checked?.decision.answer) {
-        // Answered before it was refused (the journal had failed): not twice.
-        if (this.#failover.answeredBefore(key)) item.answered = true;
-        this.#batcher.live(item);
-      } else this.#batcher.backlog(item); // stale: recorded, not answered
+    else {
+      // Answered before it was refused (the journal had failed): not twice. (Only a read
+      // with an answer reads the flag.)
+      if (this.#failover.answeredBefore(key)) item.answered = true;
+      this.#batcher.live(item);
     }
     return item.promise;
   }
@@ -170,18 +174,14 @@ export class Pipeline implements ReadSink {
     return item.promise;
   }
 
-  /** Dedupes and checks; false when the read is done already (recorded before, or rejected). */
+  /**
+   * Dedupes and checks a read outside a commit (while the journal fails: its door is
+   * answered before any commit); false when the read is done already (recorded before,
+   * or rejected).
+   */
   #check(item: Pending): boolean {
     const { read } = item;
-    let had = false;
-    try {
-      had =
-        (this.#seen?.mayHave(read.readerId, read.recordId) ?? true) &&
-        this.#s.journal.has(read.readerId, read.recordId);
-    } catch {
-      // A failing store may not even read: the commit's own dedupe (seq 0) still holds.
-    }
-    if (had) {
+    if (this.#had(read)) {
       this.#s.metrics.duplicates.inc();
       return this.#done(item);
     }
@@ -192,6 +192,83 @@ export class Pipeline implements ReadSink {
     }
     item.checked = c;
     return true;
+  }
+
+  /** Whether the journal has the read already (never a false "yes"). */
+  #had(read: CredentialRead): boolean {
+    try {
+      return (
+        (this.#seen?.mayHave(read.readerId, read.recordId) ?? true) &&
+        this.#s.journal.has(read.readerId, read.recordId)
+      );
+    } catch {
+      // A failing store may not even read: the commit's own dedupe (seq 0) still holds.
+      return false;
+    }
+  }
+
+  /**
+   * One item of a commit, inside its transaction: its journal row and decision, or null
+   * with the reason set aside. A read not checked yet is checked here, in arrival order:
+   * `admit` (pure) names its row, the journal's `INSERT OR IGNORE` says whether it is new,
+   * and only then does `finish` take its side effects (clock-offset sample, person–card
+   * half) and decide — so a duplicate teaches the check nothing, exactly as when a lookup
+   * before the check turned it away. A read that gets no row here (rejected, or stale and
+   * sent to the backlog) asks the journal first, as before.
+   */
+  readonly #stage = (item: Pending): Checked | null => {
+    const { journal, check } = this.#s;
+    if (item.checked !== null) {
+      if (journal.append(item.checked) !== 0) return item.checked;
+      item.aside = 'duplicate';
+      return null;
+    }
+    const a = check.admit(item.read, item.reader);
+    if (isRejected(a) || a.read.stale) {
+      if (this.#had(item.read)) item.aside = 'duplicate';
+      else if (isRejected(a)) item.aside = a;
+      else {
+        // Stale: recorded in a backlog slice, not answered (decide gives it no answer).
+        item.checked = check.finish(a);
+        item.aside = 'backlog';
+      }
+      return null;
+    }
+    const seq = journal.appendEntry(a.read, a.thumb);
+    if (seq === 0) {
+      item.aside = 'duplicate';
+      return null;
+    }
+    const c = check.finish(a);
+    journal.appendDecision(c, seq);
+    item.checked = c;
+    return c;
+  };
+
+  /**
+   * After a commit (or its failure): the items it set aside are settled — duplicates and
+   * rejected reads acknowledged and counted, stale ones queued in the backlog — and taken
+   * out of `batch` (in place: the batcher holds what is left if the commit failed).
+   */
+  #settleAside(batch: Pending[]): void {
+    let kept = 0;
+    for (const item of batch) {
+      const aside = item.aside;
+      if (aside === null) {
+        batch[kept++] = item;
+        continue;
+      }
+      item.aside = null;
+      if (aside === 'backlog') this.#batcher.backlog(item);
+      else if (aside === 'duplicate') {
+        this.#s.metrics.duplicates.inc();
+        this.#done(item);
+      } else {
+        this.reject(item.read.readerId, aside.reason, aside.detail);
+        this.#done(item);
+      }
+    }
+    batch.length = kept;
   }
 
   #done(item: Pending): false {
@@ -259,11 +336,10 @@ export class Pipeline implements ReadSink {
     const { act } = this.#s;
     let raised: Raised[];
     try {
-      raised = this.#s.recorder.commit(
-        batch.map((item) => item.result),
-        this.#s.clock.now(),
-      );
+      raised = this.#s.recorder.commit(batch, this.#s.clock.now(), this.#stage);
     } catch (err) {
+      // What was set aside stands (a duplicate's row was there before this transaction).
+      this.#settleAside(batch);
       if (errorCode(err) === 'STORE_CLOSED') {
         // Closed for good (stopped): no retry will succeed; refuse, the sender delivers again.
         for (const item of batch) {
@@ -272,22 +348,41 @@ export class Pipeline implements ReadSink {
         }
         return true;
       }
+      this.#checkUnchecked(batch);
       const held = this.#batcher.size + batch.length;
       this.#failover.failed(err, batch, this.#pending.values(), held);
       return false;
     }
+    this.#settleAside(batch);
     this.#failover.committed(this.#batcher.size);
     for (const item of batch) {
       this.#pending.delete(item.key);
       const c = item.result;
-      if (c.seq !== 0) this.#seen?.add(c.read.readerId, c.read.recordId);
-      if (c.seq === 0)
-        this.#s.metrics.duplicates.inc(); // the journal had it: a replay
-      else act.recorded(c, this.#stopping ? undefined : item.read.image, item.answered);
+      this.#seen?.add(c.read.readerId, c.read.recordId);
+      act.recorded(c, this.#stopping ? undefined : item.read.image, item.answered);
       item.resolve();
     }
     act.announce(raised);
     this.#s.afterCommit?.();
     return true;
+  }
+
+  /**
+   * A failed commit's items that it did not reach are checked now, as a read arriving
+   * while the journal fails is: its door is answered by its policy, and it is held.
+   */
+  #checkUnchecked(batch: Pending[]): void {
+    let kept = 0;
+    for (const item of batch) {
+      if (item.checked === null) {
+        if (!this.#check(item)) continue;
+        if (!item.read.offline && item.result.decision.answer === null) {
+          this.#batcher.backlog(item); // stale: recorded, not answered
+          continue;
+        }
+      }
+      batch[kept++] = item;
+    }
+    batch.length = kept;
   }
 }

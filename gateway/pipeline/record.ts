@@ -16,8 +16,9 @@ import type { Store } from '../store/store.js';
 import { CLASS_ACCESS, type Outbox } from '../upstream/outbox.js';
 import type { Checked } from './check.js';
 import type { Detector } from './detector.js';
-import type { Journal } from './journal.js';
 import type { PersonCardCheck } from './person-card.js';
+
+const NO_STAGE = (): Checked | null => null;
 
 /** An alert a commit raised (true) or updated (false), for the live view after the commit. */
 export type Raised = [AlertRecord, boolean];
@@ -25,7 +26,6 @@ export type Raised = [AlertRecord, boolean];
 /** What the record stage is built from. */
 export interface RecordDeps {
   store: Store;
-  journal: Journal;
   alerts: AlertManager;
   outbox: Outbox;
   personCard: PersonCardCheck;
@@ -41,7 +41,11 @@ export interface RecordDeps {
 /** The record stage of one pipeline. */
 export class Recorder {
   readonly #d: RecordDeps;
-  #transaction: ((batch: readonly Checked[], now: number, raised: Raised[]) => void) | null = null;
+  #transaction: ((batch: readonly unknown[], now: number, raised: Raised[]) => void) | null = null;
+  /** The running commit's stage (one transaction function serves every commit). */
+  #stage: (item: unknown) => Checked | null = NO_STAGE;
+  /** The running commit's recorded reads, for the rollback. */
+  readonly #staged: Checked[] = [];
   #recorded = 0;
 
   constructor(deps: RecordDeps) {
@@ -54,23 +58,37 @@ export class Recorder {
   }
 
   /**
-   * Records a batch in one transaction and returns the alerts it raised. A read the
-   * journal had already keeps seq 0 and raises nothing. On failure (disk full, I/O error)
-   * the transaction has rolled back: the stages' memory is put back to what the database
-   * holds, and the error is thrown on, so that nothing is acknowledged.
+   * Records a batch in one transaction and returns the alerts it raised. `stage` writes
+   * one item's journal row and decision (checking it there if it must: the pipeline's
+   * dedupe is the journal's insert) and returns the checked read, or null when the item
+   * has no new row (the journal had it, or it is not to be recorded in this commit);
+   * its alerts, detectors and outbox follow at once, item by item. On failure (disk full,
+   * I/O error) the transaction has rolled back: the stages' memory is put back to what
+   * the database holds, and the error is thrown on, so that nothing is acknowledged.
    */
-  commit(batch: readonly Checked[], now: number): Raised[] {
+  commit<T>(batch: readonly T[], now: number, stage: (item: T) => Checked | null): Raised[] {
     const { metrics } = this.#d;
     const raised: Raised[] = [];
     const before = this.#recorded;
     const t0 = process.hrtime.bigint();
-    this.#transaction ??= this.#d.store.db.transaction((b: readonly Checked[], t: number, out: Raised[]) => {
-      for (const c of b) this.#record(c, t, out);
+    const recorded = this.#staged;
+    recorded.length = 0;
+    this.#transaction ??= this.#d.store.db.transaction((b: readonly unknown[], t: number, out: Raised[]) => {
+      const s = this.#stage as (item: unknown) => Checked | null;
+      for (const item of b) {
+        const c = s(item);
+        if (c === null) continue;
+        recorded.push(c);
+        this.#record(c, t, out);
+      }
       for (const det of this.#d.detectors) det.endBatch?.(t);
       this.#d.alerts.flush();
     });
+    this.#stage = stage as (item: unknown) => Checked | null;
+    let rows = 0;
     try {
       this.#transaction(batch, now, raised);
+      rows = recorded.length;
     } catch (err) {
       this.#recorded = before;
       // Counted here, logged by the pipeline's JournalFault: once per failure, not per commit.
@@ -78,11 +96,18 @@ export class Recorder {
       this.#d.alerts.resetCache();
       this.#d.outbox.resync();
       for (const det of this.#d.detectors) det.rollback?.();
-      for (const c of batch) this.#d.personCard.rolledBack(c.presentation);
+      for (const c of recorded) this.#d.personCard.rolledBack(c.presentation);
       throw err;
+    } finally {
+      this.#stage = NO_STAGE;
+      recorded.length = 0;
     }
-    metrics.commitSeconds.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-    metrics.batchRows.observe(batch.length);
+    // A commit that wrote no row (every read a duplicate) is not counted as one, as when a
+    // lookup before the commit turned those reads away.
+    if (rows > 0) {
+      metrics.commitSeconds.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+      metrics.batchRows.observe(rows);
+    }
     return raised;
   }
 
@@ -105,10 +130,9 @@ export class Recorder {
     }
   }
 
-  /** One read's journal row, decision, alerts and outbox events. Inside the transaction. */
+  /** One recorded read's alerts and outbox events (its rows are written). Inside the transaction. */
   #record(c: Checked, now: number, raised: Raised[]): void {
-    const seq = this.#d.journal.append(c);
-    if (seq === 0) return;
+    const seq = c.seq;
     this.#recorded++;
     const { read: n, resolution: res, decision: d } = c;
     const { alerts, access } = this.#d;
