@@ -154,8 +154,10 @@ export function absenceRules(j: Judging): void {
     // were found at the fourth pass, passRepeats, three weeks in). A relative on a pass of
     // months is registered once in the window.
     const passFrom = t.ts - sb.passWindowDays * DAY_MS;
-    const renewed = Object.entries(hs.passes).filter(([, l]) => l.filter((x) => x >= passFrom).length >= 2);
-    for (const [k] of renewed)
+    const passCounts = Object.entries(hs.passes).map(
+      ([k, l]) => [k, l.filter((x) => x >= passFrom).length] as const,
+    );
+    for (const [k] of passCounts.filter(([, n]) => n >= 2))
       presence.set(`v:${k}`, new Set((hs.visits?.[k] ?? []).filter((d) => d > a.lastDay)));
     const living = [...presence].filter(([, s]) => s.size >= 2);
     const foreignDays = new Set<number>();
@@ -167,9 +169,6 @@ export function absenceRules(j: Judging): void {
     // days (issue 10: house sitters in long absences) and never two days running.
     const nextDays = latelyDays.filter((d) => foreignDays.has(d - 1)).length;
     const visitors = new Set(living.filter(([p]) => p.startsWith('v:')).map(([p]) => p.slice(2)));
-    const passCounts = Object.entries(hs.passes).map(
-      ([k, l]) => [k, l.filter((x) => x >= passFrom).length] as const,
-    );
     const repeats = passCounts.filter(([, n]) => n >= sb.passRepeats);
     const lives =
       foreignDays.size >= sb.minDays &&
