@@ -43,10 +43,13 @@ export interface PipelineKitOptions {
   clock?: Clock;
 }
 
-/** A door command the pipeline sent, with the journal rows committed when it was sent. */
+/** A door command the pipeline sent, with the journal's rows when it was sent. */
 export interface SentCommand {
   reader: string;
   cmd: DoorCommand;
+  /** Rows the pipeline's connection had written, its open transaction's included. */
+  writtenRows: number;
+  /** Rows committed (as another connection sees them: on disk). */
   committedRows: number;
 }
 
@@ -149,6 +152,9 @@ export function pipelineKit(t: Test, opts: PipelineKitOptions = {}): PipelineKit
   const alerts = new AlertManager(store, outbox, KIT_SOURCE, config.alerts.coalesceSeconds * 1000);
   const devices = new DeviceRegistry(store, config.readers, { clock, graceMs: 60_000, log });
   const rows = () => db.prepare('SELECT count(*) FROM journal').pluck().get() as number;
+  // A second connection sees only what is committed, as a reader after a power cut would.
+  const onDisk = openDb(path.join(dir, 'g.db'), { readonly: true });
+  const committed = onDisk.prepare('SELECT count(*) FROM journal').pluck();
   const commands: SentCommand[] = [];
   const pipeline = createPipeline({
     store,
@@ -164,11 +170,13 @@ export function pipelineKit(t: Test, opts: PipelineKitOptions = {}): PipelineKit
     clock,
     idHashKey: KIT_ID_KEY,
     source: KIT_SOURCE,
-    command: (reader, cmd) => commands.push({ reader, cmd, committedRows: rows() }),
+    command: (reader, cmd) =>
+      commands.push({ reader, cmd, writtenRows: rows(), committedRows: committed.get() as number }),
     detectors: opts.detectors,
     passes: opts.passes,
   });
   t.teardown(() => {
+    onDisk.close();
     db.close();
     cleanup();
   });

@@ -1,8 +1,10 @@
 /**
- * The act stage: what follows a commit for each recorded read — the door command, the
- * read counters, the thumbnail, the live view — and the door command alone when the
- * journal cannot commit (a resident must not stand in the rain because the SD card is
- * full; issue 12: once, by the door's policy). Offline replays and stale live reads carry
+ * The act stage: the door command, as soon as a read's rows are written in its commit's
+ * transaction (before the fsync: answersBeforeSync), or after the commit for a door whose
+ * store-failure policy could change the answer; then, after the commit, the read
+ * counters, the thumbnail, the live view. When the journal cannot commit, the door
+ * command alone (a resident must not stand in the rain because the SD card is full;
+ * issue 12: once, by the door's policy). Offline replays and stale live reads carry
  * no answer (decide, design.md §5), and no answer leaves once the read is older than
  * checks.staleAfterMs, however it got delayed: an unlock nobody waits for is a hazard.
  */
@@ -68,8 +70,8 @@ export class Act {
   }
 
   /**
-   * A read is in the journal: answer its door (unless `answered` already, without a
-   * commit), count it, queue its thumbnail (none when `image` is undefined, e.g. while
+   * A read is in the journal: answer its door (unless `answered` already: in its commit's
+   * transaction, or without a commit), count it, queue its thumbnail (none when `image` is undefined, e.g. while
    * shutting down), show it live.
    */
   recorded(c: Checked, image: CredentialRead['image'], answered = false): void {

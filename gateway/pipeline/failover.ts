@@ -99,7 +99,13 @@ export class Failover {
   failed(err: unknown, batch: readonly Pending[], pending: Iterable<Pending>, held: number): void {
     const begins = this.#fault.failed(err, batch.length, held);
     for (const item of batch) {
-      this.answerNow(item);
+      if (item.early) {
+        // Answered in the transaction that failed, before its fsync: that answer stands,
+        // given without a commit (answersBeforeSync: the answer its policy would give).
+        item.early = false;
+        this.#fault.answered++;
+        this.#d.metrics.storeFailureAnswers.inc({ policy: item.result.door.onStoreFailure ?? 'memory' });
+      } else this.answerNow(item);
       if (item.checked) item.checked.thumb = null;
     }
     if (begins) {

@@ -22,8 +22,16 @@ export class Pending {
    * is stale and goes to the backlog (checked). Settled by the pipeline after the commit.
    */
   aside: Aside | null = null;
-  /** Its door was answered before its commit (the journal could not commit): never again. */
+  /**
+   * Its door was answered before its commit (in the commit's transaction, before the
+   * fsync; or without one, while the journal could not commit): never again.
+   */
   answered = false;
+  /**
+   * Its door command left in a commit's transaction that has not ended yet: if that commit
+   * fails, it counts as answered without a commit (Failover.failed).
+   */
+  early = false;
   /** Settles when the read is on disk (or known to be, or rejected). */
   readonly promise: Promise<void>;
   /** Acknowledges the read. */

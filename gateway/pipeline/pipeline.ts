@@ -23,6 +23,7 @@ import type { Journal } from './journal.js';
 import { errorCode, type JournalFaultView } from './journal-fault.js';
 import { Pending, pendingKey } from './pending.js';
 import type { Raised, Recorder } from './record.js';
+import { answersBeforeSync } from './store-policy.js';
 
 export type { Detector, EntryContext } from './detector.js';
 
@@ -242,6 +243,15 @@ export class Pipeline implements ReadSink {
     const c = check.finish(a);
     journal.appendDecision(c, seq);
     item.checked = c;
+    // The door does not wait for the disk (design.md §4: act, then record). Its rows are
+    // written, so it is no duplicate; a door whose answer is the same whether or not this
+    // commit reaches the disk (answersBeforeSync) is answered now, before the commit's
+    // fsync. Its acknowledgement still waits for the commit, and if the commit fails the
+    // read is held as answered: never answered twice.
+    if (!item.answered && c.decision.answer !== null && answersBeforeSync(c)) {
+      item.answered = true;
+      item.early = this.#s.act.answer(c);
+    }
     return c;
   };
 

@@ -38,3 +38,14 @@ export function applyStoreFailurePolicy(c: Checked): boolean {
   d.reasons.push('store_fail_open');
   return true;
 }
+
+/**
+ * Whether a read's door may be answered before its commit reaches the disk: when the
+ * answer would be the same if the commit failed — the door's policy is `memory` (the
+ * decision stands), or it is an exit (never changed). A `closed` or `open` door is answered
+ * after its commit, so that a failure's first reads get the policy's answer as every
+ * later one does (a `closed` door: no entry goes unrecorded).
+ */
+export function answersBeforeSync(c: Checked): boolean {
+  return (c.door.onStoreFailure ?? 'memory') === 'memory' || c.read.direction === 'out';
+}
