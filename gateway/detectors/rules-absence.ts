@@ -180,21 +180,22 @@ export function absenceRules(j: Judging): void {
     // Faces tied to the flat only by when they first came, no credential of the household in
     // their hands, live there when they are home on most days (TIMING_DENSITY): a tenant
     // comes home nearly every day; a relative minding the flat by face every one to three
-    // days comes on half of them, eight days of some fortnights (issue 10: 28327 H0281,
-    // H0084, sitters every 1–3 days).
+    // days comes on half of them, eight days of some fortnights (issue 10: 28327 H0281 and
+    // H0084, face-only sitters every 1–3 days; H0084's came on 9 of 14 in one stretch).
     const timingOnly = living.length > 0 && living.every(([p]) => byTiming.has(p));
     const mostDays = !timingOnly || lately >= Math.ceil(TIMING_DENSITY * recent);
-    if (!mostDays)
+    const dense =
+      foreignDays.size >= sb.minDays &&
+      lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent)) &&
+      nextDays >= NEXT_DAYS;
+    // Said when it is what ruled them out: they came as often as faces with the card would.
+    if (dense && !mostDays)
       visiting.push(
         `${living.map(([p]) => personLabel(p)).join('、')} 未使用本户门禁，仅因登记住户离开时新来本单元而关联；近 ${recent} 天仅 ${lately} 天出入，不足五分之三：为来访照看，不计为入住`,
       );
     const visitors = new Set(living.filter(([p]) => p.startsWith('v:')).map(([p]) => p.slice(2)));
     const repeats = passCounts.filter(([, n]) => n >= sb.passRepeats);
-    const lives =
-      foreignDays.size >= sb.minDays &&
-      lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent)) &&
-      nextDays >= NEXT_DAYS &&
-      mostDays;
+    const lives = dense && mostDays;
     const on = a.days >= sb.absentDays && (lives || repeats.length > 0);
     const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
     const users = new Set(after.map((fu) => fu.p)).size;
