@@ -1,7 +1,7 @@
 import { dayOf } from '../../core/time.js';
 import type { RosterIndex } from '../roster/roster-index.js';
 import type { GuestCalendar } from './holidays.js';
-import type { DetectorState } from './state.js';
+import type { DetectorState, HouseholdState } from './state.js';
 import { householdSpan, lastSeenOf, membersOn } from './windows.js';
 
 /** What attributing lodgers needs. */
@@ -33,6 +33,19 @@ const NEAR = 7;
 const SETTLED = 7;
 
 /**
+ * The day others began to use the household's credentials: its earliest foreign use of two
+ * days or more, remembered while one is still in the window. The change happened
+ * when it did (issue 10: a neighbour's occupant who came the day others moved in with that
+ * neighbour was tied, five weeks later, to a flat emptied a week before, once the first days
+ * of the neighbour's card use had left the window and its change seemed to begin later).
+ */
+function usedSince(hs: HouseholdState): number | undefined {
+  const first = Math.min(...hs.foreign.filter((fu) => fu.d.length >= 2).map((fu) => fu.d[0] as number));
+  if (!Number.isFinite(first)) return undefined;
+  return hs.usedSince === undefined ? first : Math.min(hs.usedSince, first);
+}
+
+/**
  * Lodgers who never touch a household's credentials (issue 10: face-only tenants, tenants
  * with their own ID cards). An entrance serves some sixty flats, so such a face ties to a
  * flat only through a change that happened there at the same time: a newcomer who comes
@@ -60,8 +73,13 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
     const last = seen === undefined ? Number.NEGATIVE_INFINITY : dayOf(seen);
     const l = changes.get(h.entranceId) ?? [];
     if (today - last >= x.absentDays && last > x.startDay + SETTLED) l.push({ hid, day: last + 1 });
-    const firstUse = Math.min(...hs.foreign.filter((fu) => fu.d.length >= 2).map((fu) => fu.d[0] as number));
-    if (Number.isFinite(firstUse) && firstUse > x.startDay + SETTLED) l.push({ hid, day: firstUse });
+    const since = usedSince(hs);
+    if (since !== hs.usedSince) {
+      if (since === undefined) delete hs.usedSince;
+      else hs.usedSince = since;
+      state.touch(`h:${hid}`);
+    }
+    if (since !== undefined && since > x.startDay + SETTLED) l.push({ hid, day: since });
     if (l.length > 0) changes.set(h.entranceId, l);
   }
   if (changes.size === 0) return;

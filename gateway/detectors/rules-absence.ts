@@ -27,6 +27,12 @@ const SHARED_DAYS = 3;
  */
 const NEWCOMER_DAYS = 7;
 
+/**
+ * Share of the recent days on which faces tied to the flat by when they came alone (no
+ * credential of it used, lodgers.ts) must come for them to live there: three days in five.
+ */
+const TIMING_DENSITY = 0.6;
+
 /** Local days on which any of `residents` was seen: their own face recognised, their cards used by them. */
 function presenceDays(j: Judging, residents: readonly ResidentRef[]): Set<number> {
   const out = new Set<number>();
@@ -104,6 +110,8 @@ export function absenceRules(j: Judging): void {
   const { ctx, hs, t, report } = j;
   const sb = ctx.cfg.suspectedSublet;
   const a = absence(j, sb.who);
+  // Faces by timing that visit rather than live there: said in both cases' chains.
+  const visiting: string[] = [];
   if (a) {
     const gone = a.days >= sb.absentDays ? a.lastDay : undefined;
     const counted = countedForeign(j, a.lastDay + 1, gone);
@@ -144,6 +152,7 @@ export function absenceRules(j: Judging): void {
       for (const d of hs.lodgers?.[p] ?? []) if (d > a.lastDay) s.add(d);
     }
     // Lodgers who never touched a credential, tied to the flat by when they came (lodgers.ts).
+    const byTiming = new Set((hs.attributed ?? []).filter((p) => !tiedUses.has(p)));
     for (const p of hs.attributed ?? []) {
       const s = presence.get(p) ?? new Set<number>();
       for (const d of hs.lodgers?.[p] ?? []) if (d > a.lastDay) s.add(d);
@@ -168,12 +177,25 @@ export function absenceRules(j: Judging): void {
     // Living there is coming back day after day; a relative minding the flat comes every few
     // days (issue 10: house sitters in long absences) and never two days running.
     const nextDays = latelyDays.filter((d) => foreignDays.has(d - 1)).length;
-    const visitors = new Set(living.filter(([p]) => p.startsWith('v:')).map(([p]) => p.slice(2)));
-    const repeats = passCounts.filter(([, n]) => n >= sb.passRepeats);
-    const lives =
+    // Faces tied to the flat only by when they first came, no credential of the household in
+    // their hands, live there when they are home on most days (TIMING_DENSITY): a tenant
+    // comes home nearly every day; a relative minding the flat by face every one to three
+    // days comes on half of them, eight days of some fortnights (issue 10: 28327 H0281 and
+    // H0084, face-only sitters every 1–3 days; H0084's came on 9 of 14 in one stretch).
+    const timingOnly = living.length > 0 && living.every(([p]) => byTiming.has(p));
+    const mostDays = !timingOnly || lately >= Math.ceil(TIMING_DENSITY * recent);
+    const dense =
       foreignDays.size >= sb.minDays &&
       lately >= Math.max(sb.minDays, Math.ceil(sb.density * recent)) &&
       nextDays >= NEXT_DAYS;
+    // Said when it is what ruled them out: they came as often as faces with the card would.
+    if (dense && !mostDays)
+      visiting.push(
+        `${living.map(([p]) => personLabel(p)).join('、')} 未使用本户门禁，仅因登记住户离开时新来本单元而关联；近 ${recent} 天仅 ${lately} 天出入，不足五分之三：为来访照看，不计为入住`,
+      );
+    const visitors = new Set(living.filter(([p]) => p.startsWith('v:')).map(([p]) => p.slice(2)));
+    const repeats = passCounts.filter(([, n]) => n >= sb.passRepeats);
+    const lives = dense && mostDays;
     const on = a.days >= sb.absentDays && (lives || repeats.length > 0);
     const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
     const users = new Set(after.map((fu) => fu.p)).size;
@@ -212,6 +234,7 @@ export function absenceRules(j: Judging): void {
               (p) =>
                 `${personLabel(p)} 在登记住户离开前已常在本单元出入，离开后仅 1 天随本户卡出现：为他人随行，不计为入住`,
             ),
+            ...visiting,
             ...[...new Set(sharing.map((fu) => fu.p))].map(
               (p) =>
                 `${personLabel(p)} 首次使用本户门禁后登记住户仍在住 ${SHARED_DAYS} 天以上：为借用或同住，不按转租计`,
@@ -240,7 +263,7 @@ export function absenceRules(j: Judging): void {
     on,
     who.lastSeen ?? t.ts,
     `${la.who === 'leaseholder' ? '承租人' : '登记住户'} ${who.days} 个工作日无核验出入记录`,
-    { absence: absenceOf(j, who), ruledOut: ruledOut(j) },
+    { absence: absenceOf(j, who), ruledOut: [...ruledOut(j), ...visiting] },
     who.residents[0]?.id ?? null,
   );
 }

@@ -31,6 +31,12 @@ export interface HouseholdState {
   faced?: Record<string, number[]>;
   /** Unregistered faces attributed to the household as its lodgers, though they used none of its credentials (lodgers.ts). */
   attributed?: string[];
+  /**
+   * The first day of the household's current run of foreign uses of two days or more, kept
+   * while one is in the window: when others began to use its credentials, after
+   * those days have left the window (lodgers.ts: a change at the entrance).
+   */
+  usedSince?: number;
   /** Days on which each person tied to the household by its credentials was seen at a door. */
   lodgers?: Record<string, number[]>;
   /** Pass creation times by visitor key (the same visitor registered again and again). */
