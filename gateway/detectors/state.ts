@@ -31,6 +31,8 @@ export interface HouseholdState {
   faced?: Record<string, number[]>;
   /** Unregistered faces attributed to the household as its lodgers, though they used none of its credentials (lodgers.ts). */
   attributed?: string[];
+  /** Why an attributed face was taken for this household rather than another that changed near it (lodgers.ts). */
+  attributedWhy?: Record<string, string>;
   /** Days on which each person tied to the household by its credentials was seen at a door. */
   lodgers?: Record<string, number[]>;
   /** Pass creation times by visitor key (the same visitor registered again and again). */

@@ -276,14 +276,15 @@ t.test(
  * A face-only lodger: R1 (H1) leaves on day 14; from day 16 a new face comes in at the
  * entrance every day and touches no credential. H3's R4 lives there all along.
  */
-const lodgerYear = (opts: { alsoSilent?: boolean; lodgerFrom?: number }) => {
+const lodgerYear = (opts: { alsoSilent?: boolean; lodgerFrom?: number; silentAfter?: number }) => {
   const r = rig();
   const out: AlertCandidate[] = [];
   const from = opts.lodgerFrom ?? 16;
+  const h5Left = opts.silentAfter ?? (opts.alsoSilent ? 14 : Number.POSITIVE_INFINITY);
   for (let d = 0; d < 40; d++) {
     out.push(...r.feed(at(d, 7), r.faceOf('F4'))); // the first read of a day ends the last
     if (d <= 14) out.push(...r.feed(at(d, 8), r.faceOf('F1')));
-    if (d <= 14 || !opts.alsoSilent) out.push(...r.feed(at(d, 9), r.faceOf('F6')));
+    if (d <= h5Left) out.push(...r.feed(at(d, 9), r.faceOf('F6')));
     if (d >= from) out.push(...r.feed(at(d, 19), r.stranger(85, d % 2)));
     out.push(...r.settle(at(d, 23)));
   }
@@ -314,6 +315,27 @@ t.test('a newcomer ties to no flat when two emptied at once, or none did', async
   t.same(of(none.out, 'suspected_sublet'), [], 'a newcomer weeks after the flat emptied is not its lodger');
   none.db.close();
 });
+
+t.test(
+  'a newcomer who came the day one flat emptied is its lodger, when the other emptied days before',
+  async (t) => {
+    // H5 (R6) was last seen on day 9, H1 (R1) on day 14; the newcomer comes from day 15.
+    const { out, db } = lodgerYear({ silentAfter: 9, lodgerFrom: 15 });
+    const sublet = of(out, 'suspected_sublet', 'H1');
+    t.equal(sublet[0]?.finding?.phase, 'open', 'the flat that emptied on the day is reported');
+    const chain = sublet[0]?.finding?.chain as { lodgers: Array<{ person: string; why?: string }> };
+    t.match(
+      chain.lodgers[0]?.why,
+      /^与本户变动同日（相差 0 天）入住本单元；同单元 H5 的变动相差 5 天以上，不计$/,
+    );
+    t.same(of(out, 'suspected_sublet', 'H5'), [], 'not the flat that emptied five days before');
+    db.close();
+    // Emptied two days apart: a last sighting is a day or two early, nobody is suspected.
+    const close = lodgerYear({ silentAfter: 12, lodgerFrom: 15 });
+    t.same(of(close.out, 'suspected_sublet'), [], 'two flats emptied two days apart: neither');
+    close.db.close();
+  },
+);
 
 t.test('a National Day guest is still a guest after the first days of the visit age out', async (t) => {
   const { feed, card, stranger, settle, faceOf, db } = rig();
