@@ -16,6 +16,12 @@ const WHY = {
  * in fifty).
  */
 const REGULAR_USE = 3;
+/**
+ * A card that changed hands is still in the other's: used by it within this many days. A
+ * guest whose visit is over (issue 10: holiday guests given the card for four days over
+ * Qingming while the host came and went by face) has handed nothing over.
+ */
+const STILL_HELD = 2;
 
 /** Most uses within any `span` consecutive days of an ascending list of days. */
 export function densest(days: readonly number[], span: number): number {
@@ -74,7 +80,12 @@ export function countedForeign(
     if (faced.filter((d) => d > first && d <= dayOf(fu.last)).length < REGULAR_USE) return false;
     const own = ctx.carriers.ownerUse(fu.c);
     const before = own.filter((d) => d < first && d >= first - cs.denseDays).length;
-    return before >= REGULAR_USE && !own.some((d) => d > first) && t.today - first >= cs.denseDays;
+    return (
+      before >= REGULAR_USE &&
+      !own.some((d) => d > first) &&
+      t.today - first >= cs.denseDays &&
+      t.today - dayOf(fu.last) <= STILL_HELD
+    );
   };
   const guest = (fu: ForeignUse) =>
     guestDays > 0 &&
