@@ -19,7 +19,8 @@ const REGULAR_USE = 3;
 /**
  * A card that changed hands is still in the other's: used by it within this many days. A
  * guest whose visit is over (issue 10: holiday guests given the card for four days over
- * Qingming while the host came and went by face) has handed nothing over.
+ * Qingming while the host came and went by face) has handed nothing over. Asked before the
+ * lent card is reported, not after: a friend's quiet days do not end the situation.
  */
 const STILL_HELD = 2;
 
@@ -61,7 +62,8 @@ export function countedForeign(
   // and on none since, for denseDays, while the owner still comes and goes without it, has
   // changed hands: lent. An owner who seldom swipes their card (the face terminal serves
   // them) tells nothing, nor one away over the holiday while a guest minds the flat.
-  const handedOver = (fu: ForeignUse) => {
+  // `before`: the days before the face came in which the owner's regular use is looked for.
+  const handedOver = (fu: ForeignUse, before = cs.denseDays) => {
     const first = dayOf(fu.first);
     // Nobody to visit: it came after everyone registered left, and uses the card itself —
     // unless they left over the Spring Festival, when families travel home for a week or
@@ -79,12 +81,12 @@ export function countedForeign(
     const faced = hs.faced?.[owner] ?? [];
     if (faced.filter((d) => d > first && d <= dayOf(fu.last)).length < REGULAR_USE) return false;
     const own = ctx.carriers.ownerUse(fu.c);
-    const before = own.filter((d) => d < first && d >= first - cs.denseDays).length;
+    const used = own.filter((d) => d < first && d >= first - before).length;
     return (
-      before >= REGULAR_USE &&
+      used >= REGULAR_USE &&
       !own.some((d) => d > first) &&
       t.today - first >= cs.denseDays &&
-      t.today - dayOf(fu.last) <= STILL_HELD
+      (t.today - dayOf(fu.last) <= STILL_HELD || hs.fired.credential_shared !== undefined)
     );
   };
   const guest = (fu: ForeignUse) =>
@@ -101,7 +103,9 @@ export function countedForeign(
   // in the resident's place: a face that took a card over from its owner (handedOver) is
   // no such member (issue 10: a friend lent a card for four weeks was spared as a member
   // registered seven weeks later, and reported only once that member's registration began).
-  const tookOver = new Set(recent.filter(handedOver).map((fu) => fu.p));
+  // Two weeks of the owner's use before are looked at, not one: an owner who swipes every
+  // other day may have a quiet week, and no guest season is at stake here.
+  const tookOver = new Set(recent.filter((fu) => handedOver(fu, 2 * cs.denseDays)).map((fu) => fu.p));
   const byPerson = new Map<string, number>();
   for (const fu of recent)
     if (!tookOver.has(fu.p)) byPerson.set(fu.p, (byPerson.get(fu.p) ?? 0) + fu.d.length);
