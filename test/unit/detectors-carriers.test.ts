@@ -391,6 +391,30 @@ t.test('a National Day guest is still a guest after the first days of the visit 
 });
 
 t.test(
+  'a card-only resident seen on too few of the first days is learnt as the holder afterwards',
+  async (t) => {
+    const { feed, card, stranger, settle, faceOf, det, db } = rig();
+    const out: AlertCandidate[] = [];
+    // R3's face comes with C3 on days 0 and 4 of the learning period, someone else's on days
+    // 2 and 9 (a relative let in with the swipe); from day 15, R3 swipes with their own face daily.
+    const with31 = (d: number) => d === 0 || d === 4 || d >= 15;
+    for (let d = 0; d < 30; d++) {
+      out.push(...feed(at(d, 7), faceOf('F1')));
+      const k = with31(d) ? 31 : d === 2 || d === 9 ? 32 : null;
+      if (k === null) continue;
+      out.push(...feed(at(d, 18), card('C3')));
+      out.push(...feed(at(d, 18) + 2 * S, stranger(k, d % 3)));
+      out.push(...settle(at(d, 18) + 30 * S));
+    }
+    t.same(of(out, 'credential_shared'), [], 'not a second face on their own card');
+    const holder = det.carriers.models.get('card:C3')?.faces.find((f) => f.holder !== null);
+    t.equal(holder?.holder, 'learnt', 'the face there from the first day is the holder');
+    t.equal(holder?.days[0], det.carriers.models.get('card:C3')?.firstDay, 'from the card’s first day');
+    db.close();
+  },
+);
+
+t.test(
   'a card-only resident captured before the swipe on the first days is still the card’s holder',
   async (t) => {
     const { feed, card, stranger, settle, faceOf, det, db } = rig();
