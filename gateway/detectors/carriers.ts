@@ -318,11 +318,13 @@ export class Carriers {
     // A second chance after the learning period (issue 10: a card-only resident's captures
     // fell into several faces in its first days, none on enough of them, and their own face
     // was a second face on their card for good): the face there from the card's first days
-    // that comes with it on most of the days any face does, while no face holds it.
+    // that comes with it on most of the days any regular face does, while no face holds it.
     if ((f.days[f.days.length - 1] as number) <= end || dayOf(f.first) > m.firstDay + FROM_START_DAYS)
       return null;
     if (m.faces.some((x) => x.holder !== null)) return null;
-    const any = new Set(m.faces.flatMap((x) => x.days));
+    // Days of the faces that came with it more than once: a capture that fell into a face of
+    // its own, or someone let in once with the swipe, takes no day from the regular.
+    const any = new Set(m.faces.filter((x) => x.days.length >= 2).flatMap((x) => x.days));
     return f.days.length * 10 >= any.size * 6 ? 'learnt' : null;
   }
 
