@@ -15,7 +15,8 @@ import { type FoundCase, type KindScore, median, round, score } from './eval-sco
  * case with what its household really was, reads/s and peak RSS, writes
  * eval-results.json, and ends with one JSON line. EVAL_HOUSEHOLDS, EVAL_SEEDS, EVAL_DAYS
  * shrink it; EVAL_PARAMS="cardOnly=0.1,doorHolding=0.3" changes the phenomena;
- * EVAL_SCALE=500,2000,5000 replays one year of each size instead and compares reads/s.
+ * EVAL_SCALE=500,2000,5000 replays one year of each size instead and compares reads/s;
+ * EVAL_KEEP=1 keeps each seed's directory (reads, labels, data dir) and prints its path.
  */
 const HOUSEHOLDS = Number(process.env.EVAL_HOUSEHOLDS ?? 5000);
 const SEEDS = (process.env.EVAL_SEEDS ?? '9101,9202,9303').split(',').map(Number);
@@ -27,6 +28,7 @@ const PARAMS = (process.env.EVAL_PARAMS ?? '')
     const [k, v] = kv.split('=');
     return [`--${flagOf(k as string)}`, String(v)];
   });
+const KEEP = process.env.EVAL_KEEP === '1';
 const SCALE = (process.env.EVAL_SCALE ?? '').split(',').filter(Boolean).map(Number);
 const KINDS = [
   'suspected_sublet',
@@ -97,7 +99,7 @@ function runSeed(seed: number, households: number): SeedResult {
       DAEMON_NODE_FLAGS,
     );
     const stats = JSON.parse(out.trim().split('\n').at(-1) as string) as Replay;
-    rmSync(path.join(dir, 'reads.jsonl'));
+    if (!KEEP) rmSync(path.join(dir, 'reads.jsonl'));
     const labels = JSON.parse(readFileSync(path.join(dir, 'labels.json'), 'utf8')) as Labels;
     const db = openDb(path.join(dir, 'data', 'gateway.db'), { readonly: true });
     const cases = db
@@ -117,7 +119,8 @@ function runSeed(seed: number, households: number): SeedResult {
       scores: score(labels, cases, KINDS),
     };
   } finally {
-    cleanup();
+    if (KEEP) process.stderr.write(`seed ${seed}: kept ${dir}\n`);
+    else cleanup();
   }
 }
 

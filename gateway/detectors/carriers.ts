@@ -1,3 +1,4 @@
+import { dayOf } from '../../core/time.js';
 import { blobToEmbedding, embeddingToBlob } from '../passes/model.js';
 import { FaceHashes } from './face-hashes.js';
 import { dot, FaceIndex } from './face-index.js';
@@ -307,11 +308,24 @@ export class Carriers {
    */
   #earned(m: CredentialModel, f: CompanionFace, ownerFaceDays: number): HolderWhy | null {
     if (f.faceFirst >= FACE_FIRST_MIN && f.faceFirst >= f.pairs * FACE_FIRST_SHARE) return 'face_first';
-    const firstDay = f.days[0] as number;
-    if (f.days.length < this.#r.holderDays || firstDay > start(m) + FROM_START_DAYS) return null;
+    if (f.days.length < this.#r.holderDays) return null;
     if (m.ownerDays.length > 0 || ownerFaceDays > 0) return null;
-    const inLearning = f.days.filter((d) => d <= m.firstDay + this.#r.learnDays).length;
-    return inLearning * 10 >= m.learn.length * 6 ? 'learnt' : null;
+    const end = m.firstDay + this.#r.learnDays;
+    if ((f.days[0] as number) <= start(m) + FROM_START_DAYS) {
+      const inLearning = f.days.filter((d) => d <= end).length;
+      if (inLearning * 10 >= m.learn.length * 6) return 'learnt';
+    }
+    // A second chance after the learning period (issue 10: a card-only resident's captures
+    // fell into several faces in its first days, none on enough of them, and their own face
+    // was a second face on their card for good): the face there from the card's first days
+    // that comes with it on most of the days any regular face does, while no face holds it.
+    if ((f.days[f.days.length - 1] as number) <= end || dayOf(f.first) > m.firstDay + FROM_START_DAYS)
+      return null;
+    if (m.faces.some((x) => x.holder !== null)) return null;
+    // Days of the faces that came with it more than once: a capture that fell into a face of
+    // its own, or someone let in once with the swipe, takes no day from the regular.
+    const any = new Set(m.faces.filter((x) => x.days.length >= 2).flatMap((x) => x.days));
+    return f.days.length * 10 >= any.size * 6 ? 'learnt' : null;
   }
 
   /**

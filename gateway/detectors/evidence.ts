@@ -60,6 +60,7 @@ export function lodgersOf(hs: HouseholdState, persons: readonly string[]) {
       return {
         person: personLabel(p),
         via: '同期入住的常来人员（未使用本户凭证）',
+        ...(hs.attributedWhy?.[p] ? { why: hs.attributedWhy[p] } : {}),
         days: days.length,
         first: dateOfDay(days[0] ?? 0),
         last: dateOfDay(days[days.length - 1] ?? 0),

@@ -31,6 +31,13 @@ const REGULAR_TOTAL = 8;
 const NEAR = 7;
 /** Nobody who was there in the first days of the data is a newcomer. */
 const SETTLED = 7;
+/**
+ * A group of lodgers moves in together: a newcomer who came within MOVE_IN days of one flat's
+ * change, when every other flat of the entrance changed APART days or more from that day,
+ * belongs to that flat (a last sighting is a day or two before the family really left).
+ */
+const MOVE_IN = 1;
+const APART = 3;
 
 /**
  * The day others began to use the household's credentials: its earliest foreign use of two
@@ -97,12 +104,24 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
     if (x.guestDays > 0 && x.guests.holds(first) && (days[days.length - 1] as number) - first < x.guestDays)
       continue;
     const near = (changes.get(home) ?? []).filter((c) => Math.abs(c.day - first) <= NEAR);
-    const hids = new Set(near.map((c) => c.hid));
-    if (hids.size !== 1) continue;
-    const hid = [...hids][0] as string;
+    const gap = new Map<string, number>();
+    for (const c of near) gap.set(c.hid, Math.min(gap.get(c.hid) ?? NEAR, Math.abs(c.day - first)));
+    if (gap.size === 0) continue;
+    // Two flats of the entrance changed that week (issue 10: a sublet five days before the
+    // overcrowded flat at the same entrance left its newcomers to neither): the one whose
+    // change came on the day the newcomer did, when the other came days apart.
+    const ranked = [...gap].sort((a, b) => a[1] - b[1]);
+    const [hid, d0] = ranked[0] as [string, number];
+    const rival = ranked[1];
+    if (rival && (d0 > MOVE_IN || rival[1] < d0 + APART)) continue;
     const hs = state.household(hid);
     const kept = (hs.lodgers?.[person] ?? []).filter((d) => d > today - 62);
     const merged = [...new Set([...kept, ...days])].sort((a, b) => a - b);
+    if (rival)
+      hs.attributedWhy = {
+        ...hs.attributedWhy,
+        [person]: `与本户变动同日（相差 ${d0} 天）入住本单元；同单元 ${[...gap.keys()].filter((h) => h !== hid).join('、')} 的变动相差 ${rival[1]} 天以上，不计`,
+      };
     if (!hs.attributed?.includes(person)) hs.attributed = [...(hs.attributed ?? []), person];
     hs.lodgers = { ...hs.lodgers, [person]: merged };
     state.touch(`h:${hid}`);

@@ -526,6 +526,11 @@ function prune(hs: HouseholdState, fromDay: number, passFrom: number): boolean {
       changed = true;
       if (kept.length === 0) delete hs.attributed;
       else hs.attributed = kept;
+      if (hs.attributedWhy) {
+        const why = Object.entries(hs.attributedWhy).filter(([p]) => kept.includes(p));
+        if (why.length === 0) delete hs.attributedWhy;
+        else hs.attributedWhy = Object.fromEntries(why);
+      }
     }
   }
   return changed;

@@ -1,5 +1,5 @@
 import { DAY_MS, dayOf } from '../../core/time.js';
-import { dateOfDay, lodgersOf, maskCred, personsOf } from './evidence.js';
+import { dateOfDay, lodgersOf, maskCred, personLabel, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
 import type { ForeignUse } from './state.js';
 import { dayOfDate, lastSeenOf, membersOn, pendingMembers } from './windows.js';
@@ -16,6 +16,13 @@ const WHY = {
  * in fifty).
  */
 const REGULAR_USE = 3;
+/**
+ * A card that changed hands is still in the other's: used by it within this many days. A
+ * guest whose visit is over (issue 10: holiday guests given the card for four days over
+ * Qingming while the host came and went by face) has handed nothing over. Asked before the
+ * lent card is reported, not after: a friend's quiet days do not end the situation.
+ */
+const STILL_HELD = 2;
 
 /** Most uses within any `span` consecutive days of an ascending list of days. */
 export function densest(days: readonly number[], span: number): number {
@@ -39,7 +46,7 @@ export function countedForeign(
   j: Judging,
   fromDay: number,
   hostsLeft?: number,
-): { uses: ForeignUse[]; tolerated: ForeignUse[]; guests: ForeignUse[] } {
+): { uses: ForeignUse[]; tolerated: ForeignUse[]; guests: ForeignUse[]; tookOver?: ForeignUse[] } {
   const { ctx, h, hs, span, t } = j;
   const cs = ctx.cfg.credentialShared;
   const guestDays = cs.guestDays;
@@ -55,7 +62,8 @@ export function countedForeign(
   // and on none since, for denseDays, while the owner still comes and goes without it, has
   // changed hands: lent. An owner who seldom swipes their card (the face terminal serves
   // them) tells nothing, nor one away over the holiday while a guest minds the flat.
-  const handedOver = (fu: ForeignUse) => {
+  // `before`: the days before the face came in which the owner's regular use is looked for.
+  const handedOver = (fu: ForeignUse, before = cs.denseDays) => {
     const first = dayOf(fu.first);
     // Nobody to visit: it came after everyone registered left, and uses the card itself —
     // unless they left over the Spring Festival, when families travel home for a week or
@@ -73,8 +81,13 @@ export function countedForeign(
     const faced = hs.faced?.[owner] ?? [];
     if (faced.filter((d) => d > first && d <= dayOf(fu.last)).length < REGULAR_USE) return false;
     const own = ctx.carriers.ownerUse(fu.c);
-    const before = own.filter((d) => d < first && d >= first - cs.denseDays).length;
-    return before >= REGULAR_USE && !own.some((d) => d > first) && t.today - first >= cs.denseDays;
+    const used = own.filter((d) => d < first && d >= first - before).length;
+    return (
+      used >= REGULAR_USE &&
+      !own.some((d) => d > first) &&
+      t.today - first >= cs.denseDays &&
+      (t.today - dayOf(fu.last) <= STILL_HELD || hs.fired.credential_shared !== undefined)
+    );
   };
   const guest = (fu: ForeignUse) =>
     guestDays > 0 &&
@@ -86,8 +99,16 @@ export function countedForeign(
   const recent = active.filter((fu) => !guest(fu));
   const pending = pendingMembers(ctx.roster.members(h.id), span, t.today).length;
   if (pending === 0 || recent.length === 0) return { uses: recent, tolerated: [], guests };
+  // A member living there before they are registered shares the home, not a resident's card
+  // in the resident's place: a face that took a card over from its owner (handedOver) is
+  // no such member (issue 10: a friend lent a card for four weeks was spared as a member
+  // registered seven weeks later, and reported only once that member's registration began).
+  // Two weeks of the owner's use before are looked at, not one: an owner who swipes every
+  // other day may have a quiet week, and no guest season is at stake here.
+  const tookOver = new Set(recent.filter((fu) => handedOver(fu, 2 * cs.denseDays)).map((fu) => fu.p));
   const byPerson = new Map<string, number>();
-  for (const fu of recent) byPerson.set(fu.p, (byPerson.get(fu.p) ?? 0) + fu.d.length);
+  for (const fu of recent)
+    if (!tookOver.has(fu.p)) byPerson.set(fu.p, (byPerson.get(fu.p) ?? 0) + fu.d.length);
   const spared = new Set(
     [...byPerson]
       .sort((a, b) => b[1] - a[1])
@@ -98,6 +119,7 @@ export function countedForeign(
     uses: recent.filter((fu) => !spared.has(fu.p)),
     tolerated: recent.filter((fu) => spared.has(fu.p)),
     guests,
+    tookOver: recent.filter((fu) => tookOver.has(fu.p)),
   };
 }
 
@@ -126,6 +148,7 @@ export function ruledOut(
   j: Judging,
   tolerated: readonly ForeignUse[] = [],
   guests: readonly ForeignUse[] = [],
+  tookOver: readonly ForeignUse[] = [],
 ): string[] {
   const { ctx, h, span, t } = j;
   const notes: string[] = [];
@@ -152,6 +175,11 @@ export function ruledOut(
       `待登记成员 ${pending.map((m) => `${m.id}（${m.validFrom} 生效）`).join('、')}：` +
         `${tolerated.length > 0 ? `其可能的人脸 ${new Set(tolerated.map((fu) => fu.p)).size} 名不计` : '无'}`,
     );
+  if (pending.length > 0)
+    for (const fu of tookOver)
+      notes.push(
+        `${personLabel(fu.p)} 自 ${dateOfDay(dayOf(fu.first))} 起代替持卡人使用 ${maskCred(fu.c)}，持卡人此后未再用卡：不视为待登记成员`,
+      );
   const g = new Set(guests.map((fu) => fu.p)).size;
   if (g > 0)
     notes.push(
@@ -174,7 +202,7 @@ export function useRules(j: Judging): void {
   // Everyone registered gone and a face using the card since: no guest of theirs (issue 10:
   // group renters who replaced a family in the summer waited out a guest's patience here
   // while the sublet was found in days).
-  const { uses, tolerated, guests } = countedForeign(
+  const { uses, tolerated, guests, tookOver } = countedForeign(
     j,
     Math.min(csFrom, t.today - cfg.overcrowding.windowDays + 1),
     hostsLeft(j),
@@ -200,7 +228,7 @@ export function useRules(j: Judging): void {
     creds.push(maskCred(cred));
     shared.push(...(strong.length > 0 ? strong : multi));
   }
-  const notes = ruledOut(j, tolerated, guests);
+  const notes = ruledOut(j, tolerated, guests, tookOver);
   report(
     'credential_shared',
     shared.length > 0,

@@ -37,6 +37,8 @@ export interface HouseholdState {
    * those days have left the window (lodgers.ts: a change at the entrance).
    */
   usedSince?: number;
+  /** Why an attributed face was taken for this household rather than another that changed near it (lodgers.ts). */
+  attributedWhy?: Record<string, string>;
   /** Days on which each person tied to the household by its credentials was seen at a door. */
   lodgers?: Record<string, number[]>;
   /** Pass creation times by visitor key (the same visitor registered again and again). */

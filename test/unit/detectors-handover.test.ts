@@ -53,6 +53,36 @@ t.test(
   },
 );
 
+t.test('a card lent in the summer stays one case through the friend’s quiet days', async (t) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 45; d < 85; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    if (d < 60) ownerSwipes(r, d, out);
+    else {
+      out.push(...r.feed(at(d, 9), r.faceOf('F1')));
+      if (d < 70 || d >= 74) otherSwipes(r, d, 77, out); // four days without the card's use
+    }
+  }
+  const lent = of(out, 'credential_shared');
+  t.equal(lent.filter((c) => c.finding?.phase === 'open').length, 1, 'opened once');
+  t.ok(lent.length > 1, 'and updated');
+  r.db.close();
+});
+
+t.test('a summer guest who had the card for five days and left has handed nothing over', async (t) => {
+  const r = rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 45; d < 85; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    if (d < 60 || d >= 70) ownerSwipes(r, d, out);
+    else out.push(...r.feed(at(d, 9), r.faceOf('F1'))); // R1 by face while the guest has the card
+    if (d >= 60 && d < 65) otherSwipes(r, d, 76, out); // five days of a visit, then gone
+  }
+  t.same(of(out, 'credential_shared'), [], 'the card is back in the family when the week is up');
+  r.db.close();
+});
+
 t.test('a summer guest given a card the family keeps using is still a guest', async (t) => {
   const r = rig();
   const out: AlertCandidate[] = [];
