@@ -2,6 +2,7 @@ import type { PassIndex } from '../passes/pass-index.js';
 import type { ResidentRef, RosterIndex } from '../roster/roster-index.js';
 import type { Carriers } from './carriers.js';
 import type { FaceMoment, Judged } from './pairing.js';
+import { dayOfDate, PENDING_DAYS } from './windows.js';
 
 /** What judging needs to know of the world. */
 export interface JudgeDeps {
@@ -94,12 +95,17 @@ export function judgeUse(j: Judged, owner: ResidentRef, d: JudgeDeps): Verdict {
   const after = unknown.filter((f) => f.ts >= j.cred.ts);
   const u = after[0] ?? (unknown[unknown.length - 1] as FaceMoment);
   const faceFirst = unknown.some((f) => f.ts < j.cred.ts);
+  // The card of a member registered months from now is not in their hands yet (a newcomer
+  // registers within weeks of moving in, PENDING_DAYS): no face with it is learnt as theirs,
+  // as if their own face were known (issue 10: 77921 H0264, a subtenant with the card of a
+  // member registered eight months later was learnt as that member and hid the sublet).
+  const notYet = owner.validFrom ? dayOfDate(owner.validFrom) - day > PENDING_DAYS : false;
   const obs = d.carriers.observe(
     j.cred.cred,
     owner.id,
     { emb: u.emb as Float32Array, cluster: u.cluster, ts: u.ts, day, seq: u.seq, thumb: u.thumb },
     faceFirst,
-    d.faceDays(owner.id),
+    notYet ? Number.POSITIVE_INFINITY : d.faceDays(owner.id),
   );
   if (obs.face.holder !== null) {
     v.present.push([owner.id, 'learnt']);

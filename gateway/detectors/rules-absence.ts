@@ -1,10 +1,10 @@
 import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { ResidentRef } from '../roster/roster-index.js';
-import { dateOfDay, lodgersOf, personLabel, personsOf } from './evidence.js';
+import { dateOfDay, lodgersOf, maskCred, personLabel, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
 import { countedForeign, ruledOut } from './rules-use.js';
 import type { ForeignUse } from './state.js';
-import { lastSeenOf, membersOn, residentSpan } from './windows.js';
+import { dayOfDate, lastSeenOf, membersOn, PENDING_DAYS, residentSpan } from './windows.js';
 
 /**
  * Days among the recent ones on which the others came back the day after coming (people
@@ -200,6 +200,16 @@ export function absenceRules(j: Judging): void {
     const after = uses.filter((fu) => living.some(([p]) => p === fu.p));
     const users = new Set(after.map((fu) => fu.p)).size;
     const newcomers = living.length - users - visitors.size;
+    // Cards of members registered months after these faces took them up (judge.ts): said,
+    // for the faces were not taken for the card's owner.
+    const early = new Set<string>();
+    for (const fu of after) {
+      const owner = ctx.roster.residents.get(ctx.carriers.models.get(fu.c)?.owner ?? '');
+      if (owner?.validFrom && dayOfDate(owner.validFrom) - dayOf(fu.first) > PENDING_DAYS)
+        early.add(
+          `${maskCred(fu.c)} 的登记持卡人 ${owner.id} 自 ${owner.validFrom} 起才登记入住，此前随卡出现的人脸不视为其本人`,
+        );
+    }
     if (on || hs.fired.suspected_sublet !== undefined)
       report(
         'suspected_sublet',
@@ -235,6 +245,7 @@ export function absenceRules(j: Judging): void {
                 `${personLabel(p)} 在登记住户离开前已常在本单元出入，离开后仅 1 天随本户卡出现：为他人随行，不计为入住`,
             ),
             ...visiting,
+            ...early,
             ...[...new Set(sharing.map((fu) => fu.p))].map(
               (p) =>
                 `${personLabel(p)} 首次使用本户门禁后登记住户仍在住 ${SHARED_DAYS} 天以上：为借用或同住，不按转租计`,

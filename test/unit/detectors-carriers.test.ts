@@ -576,3 +576,45 @@ t.test(
     db.close();
   },
 );
+
+t.test(
+  'a card of a member registered months later, in a stranger’s hands, is no holder of theirs',
+  async (t) => {
+    // H6: R8 (face F8 only) lives alone; R9 is registered from 2026-09-20 (day 132) with card
+    // C9. From day 11 R8 is gone and an unregistered face comes home with C9 every evening,
+    // four months before R9 exists: a subtenant, not R9 (issue 10: 77921 H0264).
+    const roster: RosterSnapshot = {
+      ...ROSTER,
+      households: [household('H6', '0106')],
+      residents: [resident('R8', 'H6', 'leaseholder'), resident('R9', 'H6', 'co_resident', '2026-09-20')],
+      credentials: [
+        { kind: 'face', key: 'F8', residentId: 'R8' },
+        { kind: 'face', key: 'F9', residentId: 'R9' },
+        { kind: 'card', key: 'C9', residentId: 'R9' },
+      ],
+    };
+    const db = openDb(':memory:');
+    const { feed, card, stranger, settle, faceOf, det } = detectorRig(db, testConfig({}), undefined, roster);
+    const out: AlertCandidate[] = [];
+    for (let d = 0; d < 40; d++) {
+      if (d <= 10) feed(at(d, 8), faceOf('F8'));
+      else {
+        out.push(...feed(at(d, 19), card('C9')));
+        out.push(...feed(at(d, 19) + 3 * S, stranger(90, d % 2)));
+        out.push(...settle(at(d, 19) + 30 * S));
+      }
+    }
+    const holders = det.carriers.models.get('card:C9')?.faces.filter((f) => f.holder !== null) ?? [];
+    t.same(holders, [], 'the face with the card is not learnt as R9');
+    const sublet = of(out, 'suspected_sublet', 'H6');
+    t.equal(sublet[0]?.finding?.phase, 'open', 'the sublet is found');
+    t.ok((sublet[0]?.ts ?? 0) < at(21, 0), 'within ten days of the tenant');
+    t.match(
+      ((sublet[0]?.finding?.chain as { ruledOut?: string[] } | undefined)?.ruledOut ?? []).join('\n'),
+      /卡 \*\*\*\*C9 的登记持卡人 R9 自 2026-09-20 起才登记入住，此前随卡出现的人脸不视为其本人/,
+      'the chain says why the face is not R9',
+    );
+    t.equal(of(out, 'credential_shared', 'H6')[0]?.finding?.phase, 'open', 'so is the card in other hands');
+    db.close();
+  },
+);
