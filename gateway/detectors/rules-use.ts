@@ -1,5 +1,5 @@
 import { DAY_MS, dayOf } from '../../core/time.js';
-import { dateOfDay, lodgersOf, maskCred, personLabel, personsOf } from './evidence.js';
+import { dateOfDay, lodgersOf, maskCred, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
 import type { ForeignUse } from './state.js';
 import { dayOfDate, lastSeenOf, membersOn, pendingMembers } from './windows.js';
@@ -46,7 +46,7 @@ export function countedForeign(
   j: Judging,
   fromDay: number,
   hostsLeft?: number,
-): { uses: ForeignUse[]; tolerated: ForeignUse[]; guests: ForeignUse[]; tookOver?: ForeignUse[] } {
+): { uses: ForeignUse[]; tolerated: ForeignUse[]; guests: ForeignUse[] } {
   const { ctx, h, hs, span, t } = j;
   const cs = ctx.cfg.credentialShared;
   const guestDays = cs.guestDays;
@@ -99,16 +99,8 @@ export function countedForeign(
   const recent = active.filter((fu) => !guest(fu));
   const pending = pendingMembers(ctx.roster.members(h.id), span, t.today).length;
   if (pending === 0 || recent.length === 0) return { uses: recent, tolerated: [], guests };
-  // A member living there before they are registered shares the home, not a resident's card
-  // in the resident's place: a face that took a card over from its owner (handedOver) is
-  // no such member (issue 10: a friend lent a card for four weeks was spared as a member
-  // registered seven weeks later, and reported only once that member's registration began).
-  // Two weeks of the owner's use before are looked at, not one: an owner who swipes every
-  // other day may have a quiet week, and no guest season is at stake here.
-  const tookOver = new Set(recent.filter((fu) => handedOver(fu, 2 * cs.denseDays)).map((fu) => fu.p));
   const byPerson = new Map<string, number>();
-  for (const fu of recent)
-    if (!tookOver.has(fu.p)) byPerson.set(fu.p, (byPerson.get(fu.p) ?? 0) + fu.d.length);
+  for (const fu of recent) byPerson.set(fu.p, (byPerson.get(fu.p) ?? 0) + fu.d.length);
   const spared = new Set(
     [...byPerson]
       .sort((a, b) => b[1] - a[1])
@@ -119,7 +111,6 @@ export function countedForeign(
     uses: recent.filter((fu) => !spared.has(fu.p)),
     tolerated: recent.filter((fu) => spared.has(fu.p)),
     guests,
-    tookOver: recent.filter((fu) => tookOver.has(fu.p)),
   };
 }
 
@@ -148,7 +139,6 @@ export function ruledOut(
   j: Judging,
   tolerated: readonly ForeignUse[] = [],
   guests: readonly ForeignUse[] = [],
-  tookOver: readonly ForeignUse[] = [],
 ): string[] {
   const { ctx, h, span, t } = j;
   const notes: string[] = [];
@@ -175,11 +165,6 @@ export function ruledOut(
       `待登记成员 ${pending.map((m) => `${m.id}（${m.validFrom} 生效）`).join('、')}：` +
         `${tolerated.length > 0 ? `其可能的人脸 ${new Set(tolerated.map((fu) => fu.p)).size} 名不计` : '无'}`,
     );
-  if (pending.length > 0)
-    for (const fu of tookOver)
-      notes.push(
-        `${personLabel(fu.p)} 自 ${dateOfDay(dayOf(fu.first))} 起代替持卡人使用 ${maskCred(fu.c)}，持卡人此后未再用卡：不视为待登记成员`,
-      );
   const g = new Set(guests.map((fu) => fu.p)).size;
   if (g > 0)
     notes.push(
@@ -202,7 +187,7 @@ export function useRules(j: Judging): void {
   // Everyone registered gone and a face using the card since: no guest of theirs (issue 10:
   // group renters who replaced a family in the summer waited out a guest's patience here
   // while the sublet was found in days).
-  const { uses, tolerated, guests, tookOver } = countedForeign(
+  const { uses, tolerated, guests } = countedForeign(
     j,
     Math.min(csFrom, t.today - cfg.overcrowding.windowDays + 1),
     hostsLeft(j),
@@ -228,7 +213,7 @@ export function useRules(j: Judging): void {
     creds.push(maskCred(cred));
     shared.push(...(strong.length > 0 ? strong : multi));
   }
-  const notes = ruledOut(j, tolerated, guests, tookOver);
+  const notes = ruledOut(j, tolerated, guests);
   report(
     'credential_shared',
     shared.length > 0,
