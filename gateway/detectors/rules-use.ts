@@ -63,7 +63,7 @@ export function countedForeign(
   // changed hands: lent. An owner who seldom swipes their card (the face terminal serves
   // them) tells nothing, nor one away over the holiday while a guest minds the flat.
   // `before`: the days before the face came in which the owner's regular use is looked for.
-  const handedOver = (fu: ForeignUse, before = cs.denseDays) => {
+  const handedOver = (fu: ForeignUse) => {
     const first = dayOf(fu.first);
     // Nobody to visit: it came after everyone registered left, and uses the card itself —
     // unless they left over the Spring Festival, when families travel home for a week or
@@ -81,7 +81,7 @@ export function countedForeign(
     const faced = hs.faced?.[owner] ?? [];
     if (faced.filter((d) => d > first && d <= dayOf(fu.last)).length < REGULAR_USE) return false;
     const own = ctx.carriers.ownerUse(fu.c);
-    const used = own.filter((d) => d < first && d >= first - before).length;
+    const used = own.filter((d) => d < first && d >= first - cs.denseDays).length;
     return (
       used >= REGULAR_USE &&
       !own.some((d) => d > first) &&
