@@ -2,7 +2,7 @@ import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { ResidentRef } from '../roster/roster-index.js';
 import { dateOfDay, lodgersOf, maskCred, personLabel, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
-import { countedForeign, ruledOut } from './rules-use.js';
+import { countedForeign, presenceDays, ruledOut } from './rules-use.js';
 import type { ForeignUse } from './state.js';
 import { dayOfDate, lastSeenOf, membersOn, PENDING_DAYS, residentSpan } from './windows.js';
 
@@ -32,17 +32,6 @@ const NEWCOMER_DAYS = 7;
  * credential of it used, lodgers.ts) must come for them to live there: three days in five.
  */
 const TIMING_DENSITY = 0.6;
-
-/** Local days on which any of `residents` was seen: their own face recognised, their cards used by them. */
-function presenceDays(j: Judging, residents: readonly ResidentRef[]): Set<number> {
-  const out = new Set<number>();
-  for (const r of residents) {
-    for (const d of j.hs.faced?.[r.id] ?? []) out.add(d);
-    for (const [cred] of j.ctx.carriers.ofOwner(r.id))
-      for (const d of j.ctx.carriers.ownerUse(cred)) out.add(d);
-  }
-  return out;
-}
 
 /** How long and since when the residents who count have not been seen. */
 interface Absence {
