@@ -1,8 +1,9 @@
 import { DAY_MS, dayOf } from '../../core/time.js';
 import type { ResidentRef } from '../roster/roster-index.js';
+import { KEEP_USE } from './carriers.js';
 import { dateOfDay, lodgersOf, maskCred, personLabel, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
-import type { ForeignUse } from './state.js';
+import { FACED_KEEP, type ForeignUse } from './state.js';
 import { dayOfDate, lastSeenOf, membersOn, pendingMembers } from './windows.js';
 
 const WHY = {
@@ -24,11 +25,6 @@ const REGULAR_USE = 3;
  * lent card is reported, not after: a friend's quiet days do not end the situation.
  */
 const STILL_HELD = 2;
-
-/** Face days kept per resident (patterns.ts `#seen`): a full list may have dropped older days. */
-const FACED_KEEP = 30;
-/** Days of an owner's card use kept before their latest (carriers.ts KEEP_USE). */
-const OWNER_USE_KEEP = 45;
 
 /** Local days on which any of `residents` was seen: their own face recognised, their cards used by them. */
 export function presenceDays(j: Judging, residents: readonly ResidentRef[]): Set<number> {
@@ -60,7 +56,7 @@ export function awayThrough(j: Judging, day: number): number {
     for (const [cred] of ctx.carriers.ofOwner(m.id)) {
       const own = ctx.carriers.ownerUse(cred);
       const latest = own[own.length - 1];
-      if (latest !== undefined && latest - day >= OWNER_USE_KEEP && (own[0] as number) >= day) return day;
+      if (latest !== undefined && latest - day >= KEEP_USE && (own[0] as number) >= day) return day;
     }
   }
   for (const d of presenceDays(j, members)) {
