@@ -64,7 +64,7 @@ const KEEP_DAYS = 60;
  */
 export const HOLDER_KEEP_DAYS = 365;
 /** Days of the owner's own uses kept: the week before a new face came, and the weeks since. */
-const KEEP_USE = 45;
+export const KEEP_USE = 45;
 const MAX_FACES = 6;
 const MAX_HOLDERS = 3;
 const MAX_WEIGHT = 20;

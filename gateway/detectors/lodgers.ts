@@ -28,7 +28,7 @@ const REGULAR_SPAN = 14;
 /** …and on this many days in all. */
 const REGULAR_TOTAL = 8;
 /** Newcomers and the change they go with must be this close (days). */
-const NEAR = 7;
+export const NEAR = 7;
 /** Nobody who was there in the first days of the data is a newcomer. */
 const SETTLED = 7;
 /**

@@ -19,7 +19,7 @@ import { judgeUse, TRIP_MS } from './judge.js';
 import type { RuleContext } from './judging.js';
 import { attributeLodgers } from './lodgers.js';
 import { type Judged, Pairing } from './pairing.js';
-import { DetectorState, type HouseholdState } from './state.js';
+import { DetectorState, FACED_KEEP, type HouseholdState } from './state.js';
 import { onStranger, sweepStrangers } from './stranger-rule.js';
 
 /** What the pattern detectors are built from (build.ts, tests). */
@@ -306,7 +306,7 @@ export class PatternDetector implements Detector, FaceDecider {
       const day = dayOf(ts);
       const l = hs.faced?.[r.id] ?? [];
       if (!l.includes(day)) {
-        hs.faced = { ...hs.faced, [r.id]: [...l, day].slice(-30) };
+        hs.faced = { ...hs.faced, [r.id]: [...l, day].slice(-FACED_KEEP) };
         this.#state.touch(`h:${r.householdId}`);
         // Recognised twice: whatever face was learnt for their cards from the start was not theirs.
         if (l.length === 1) this.#carriers.ownerRecognised(r.id);

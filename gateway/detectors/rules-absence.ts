@@ -2,7 +2,8 @@ import { DAY_MS, dayOf, iso } from '../../core/time.js';
 import type { ResidentRef } from '../roster/roster-index.js';
 import { dateOfDay, lodgersOf, maskCred, personLabel, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
-import { countedForeign, ruledOut } from './rules-use.js';
+import { NEAR } from './lodgers.js';
+import { countedForeign, presenceDays, ruledOut } from './rules-use.js';
 import type { ForeignUse } from './state.js';
 import { dayOfDate, lastSeenOf, membersOn, PENDING_DAYS, residentSpan } from './windows.js';
 
@@ -32,17 +33,6 @@ const NEWCOMER_DAYS = 7;
  * credential of it used, lodgers.ts) must come for them to live there: three days in five.
  */
 const TIMING_DENSITY = 0.6;
-
-/** Local days on which any of `residents` was seen: their own face recognised, their cards used by them. */
-function presenceDays(j: Judging, residents: readonly ResidentRef[]): Set<number> {
-  const out = new Set<number>();
-  for (const r of residents) {
-    for (const d of j.hs.faced?.[r.id] ?? []) out.add(d);
-    for (const [cred] of j.ctx.carriers.ofOwner(r.id))
-      for (const d of j.ctx.carriers.ownerUse(cred)) out.add(d);
-  }
-  return out;
-}
 
 /** How long and since when the residents who count have not been seen. */
 interface Absence {
@@ -153,7 +143,28 @@ export function absenceRules(j: Judging): void {
     }
     // Lodgers who never touched a credential, tied to the flat by when they came (lodgers.ts).
     const byTiming = new Set((hs.attributed ?? []).filter((p) => !tiedUses.has(p)));
+    // One that came more than a week (lodgers.ts NEAR) before the residents left, and that
+    // they lived beside on days since, cannot have come with their leaving: it came with
+    // others taking the flat's card up beside them, and shares the flat like a face with
+    // the card beside them (above). Overcrowding says so; it took nothing over when the
+    // residents went on a trip (issue 10: 82136 H0294, a face-only and an ID-card occupant
+    // of an overcrowded flat, tied to it from the day the others took up its card, three
+    // months before the family's trip). One that came days before they left for good is
+    // a tenant moving in as they move out.
+    const joined = new Set<string>();
+    for (const p of byTiming) {
+      const first = ctx.firstSeen(p) ?? hs.lodgers?.[p]?.[0];
+      if (first === undefined || a.lastDay - first <= NEAR) continue;
+      let n = 0;
+      for (const d of home) if (d > first && d <= a.lastDay) n++;
+      if (n < SHARED_DAYS) continue;
+      joined.add(p);
+      visiting.push(
+        `${personLabel(p)} 自 ${dateOfDay(first)} 起出入本单元，此后登记住户仍有 ${n} 天出入：为同住，不按转租计`,
+      );
+    }
     for (const p of hs.attributed ?? []) {
+      if (joined.has(p)) continue;
       const s = presence.get(p) ?? new Set<number>();
       for (const d of hs.lodgers?.[p] ?? []) if (d > a.lastDay) s.add(d);
       presence.set(p, s);

@@ -1,7 +1,9 @@
 import { DAY_MS, dayOf } from '../../core/time.js';
-import { dateOfDay, lodgersOf, maskCred, personsOf } from './evidence.js';
+import type { ResidentRef } from '../roster/roster-index.js';
+import { KEEP_USE } from './carriers.js';
+import { dateOfDay, lodgersOf, maskCred, personLabel, personsOf } from './evidence.js';
 import type { Judging } from './judging.js';
-import type { ForeignUse } from './state.js';
+import { FACED_KEEP, type ForeignUse } from './state.js';
 import { dayOfDate, lastSeenOf, membersOn, pendingMembers } from './windows.js';
 
 const WHY = {
@@ -23,6 +25,47 @@ const REGULAR_USE = 3;
  * lent card is reported, not after: a friend's quiet days do not end the situation.
  */
 const STILL_HELD = 2;
+
+/** Local days on which any of `residents` was seen: their own face recognised, their cards used by them. */
+export function presenceDays(j: Judging, residents: readonly ResidentRef[]): Set<number> {
+  const out = new Set<number>();
+  for (const r of residents) {
+    for (const d of j.hs.faced?.[r.id] ?? []) out.add(d);
+    for (const [cred] of j.ctx.carriers.ofOwner(r.id))
+      for (const d of j.ctx.carriers.ownerUse(cred)) out.add(d);
+  }
+  return out;
+}
+
+/**
+ * When nobody registered to the household was seen on `day` though they had been before
+ * (issue 10, 77921 H0376: holiday guests given the card while the whole family was away over
+ * the Spring Festival), the last day of that absence — the day before anyone was next seen,
+ * or the judged day if nobody has been since. `day` itself otherwise, and when the record of
+ * their days does not reach back before it (the oldest face days and card uses are dropped).
+ * While everyone is away the owner's not using the card says nothing about whether it was lent.
+ */
+export function awayThrough(j: Judging, day: number): number {
+  const { ctx, h, hs, span, t } = j;
+  const members = membersOn(ctx.roster.members(h.id), span, t.today);
+  let before = false;
+  let next = Number.POSITIVE_INFINITY;
+  for (const m of members) {
+    const faced = hs.faced?.[m.id] ?? [];
+    if (faced.length >= FACED_KEEP && (faced[0] as number) >= day) return day;
+    for (const [cred] of ctx.carriers.ofOwner(m.id)) {
+      const own = ctx.carriers.ownerUse(cred);
+      const latest = own[own.length - 1];
+      if (latest !== undefined && latest - day >= KEEP_USE && (own[0] as number) >= day) return day;
+    }
+  }
+  for (const d of presenceDays(j, members)) {
+    if (d < day) before = true;
+    else if (d < next) next = d;
+  }
+  if (!before || next === day) return day;
+  return Math.max(day, Math.min(next - 1, t.today));
+}
 
 /** Most uses within any `span` consecutive days of an ascending list of days. */
 export function densest(days: readonly number[], span: number): number {
@@ -78,14 +121,17 @@ export function countedForeign(
     // The owner came and went without it, on several days while the face had the card: a
     // family that gives a guest the card and leaves for the Spring Festival a day or two
     // later (issue 10) has not lent it, nor has one back from the trip after the guest left.
+    // Counted from the household's return when the face came while all of it was away: the
+    // days nobody was home are no days the owner did without the card.
+    const from = awayThrough(j, first);
     const faced = hs.faced?.[owner] ?? [];
-    if (faced.filter((d) => d > first && d <= dayOf(fu.last)).length < REGULAR_USE) return false;
+    if (faced.filter((d) => d > from && d <= dayOf(fu.last)).length < REGULAR_USE) return false;
     const own = ctx.carriers.ownerUse(fu.c);
     const used = own.filter((d) => d < first && d >= first - cs.denseDays).length;
     return (
       used >= REGULAR_USE &&
       !own.some((d) => d > first) &&
-      t.today - first >= cs.denseDays &&
+      t.today - from >= cs.denseDays &&
       (t.today - dayOf(fu.last) <= STILL_HELD || hs.fired.credential_shared !== undefined)
     );
   };
@@ -170,6 +216,15 @@ export function ruledOut(
     notes.push(
       `假期访客 ${g} 名：节假日期间首次使用本户门禁，持续未满 ${ctx.cfg.credentialShared.guestDays} 天不计`,
     );
+  for (const fu of guests) {
+    const first = dayOf(fu.first);
+    const away = awayThrough(j, first);
+    if (away > first)
+      notes.push(
+        `${personLabel(fu.p)} 于 ${dateOfDay(first)} 全户外出期间开始使用 ${maskCred(fu.c)}：` +
+          `持卡人未用卡的天数自全户 ${dateOfDay(away + 1)} 返回起计，不视为借出`,
+      );
+  }
   return notes;
 }
 

@@ -20,6 +20,9 @@ export interface ForeignUse {
   t: string[];
 }
 
+/** Days kept in `HouseholdState.faced` per resident, the latest (older ones are dropped). */
+export const FACED_KEEP = 30;
+
 /** What the detectors remember of one household. */
 export interface HouseholdState {
   /** Last verified presence (face, fingerprint, ID card, or card with the owner's face) by resident. */

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { AlertCandidate } from '../../gateway/alerts/per-entry.js';
 import { openDb } from '../../gateway/store/db.js';
 import { testConfig } from '../../testkit/config.js';
-import { at, detectorRig } from '../../testkit/findings.js';
+import { at, detectorRig, FINDINGS_ROSTER } from '../../testkit/findings.js';
 
 // Issue 10, second round: a card that changed hands is no guest's, and tenants who replaced
 // a household are a sublet, not overcrowding. The test roster: H1 is R1 (face F1, card C1)
@@ -209,4 +209,85 @@ t.test('a summer guest who minds the card while its owner is away is no lent car
   }
   t.same(of(out, 'credential_shared'), [], 'the card did not leave the family: R1 was away');
   r.db.close();
+});
+
+// Issue 10, eighth round (77921 H0376): the family away over the Spring Festival, a guest
+// given the card while they were, who keeps it for three days after they come back. The
+// owner's days without the card count from the return, not from the guest's first day.
+// Days 261–286 are the 2027 Spring Festival season (New Year 2027-02-06 is day 271).
+const springGuest = (keepsUntil: number, friendOfR2 = false) => {
+  const r = friendOfR2 ? rigC2() : rig();
+  const out: AlertCandidate[] = [];
+  for (let d = 245; d < 295; d++) {
+    out.push(...r.feed(at(d, 7), r.faceOf('F3')));
+    const away = d >= 263 && d <= 270; // R1 and R2 both unseen
+    if (d < 263) {
+      ownerSwipes(r, d, out);
+      out.push(...r.feed(at(d, 9), r.faceOf('F2')));
+    } else if (!away) {
+      out.push(...r.feed(at(d, 9), r.faceOf('F1'))); // back by face while the guest has the card
+      out.push(...r.feed(at(d, 9) + 60 * S, r.faceOf('F2')));
+    }
+    if (d >= 264 && d <= keepsUntil) otherSwipes(r, d, 81, out);
+    if (friendOfR2 && d >= 250) {
+      // R2's card C2, lent to a friend since before the season, while R2 comes by face.
+      out.push(...r.feed(at(d, 20), r.card('C2')));
+      out.push(...r.feed(at(d, 20) + 2 * S, r.stranger(82, d % 2)));
+      out.push(...r.settle(at(d, 20) + 30 * S));
+    }
+  }
+  return { ...r, out };
+};
+/** The test roster with a card C2 for R2. */
+const rigC2 = () => {
+  const db = openDb(':memory:');
+  const roster = {
+    ...FINDINGS_ROSTER,
+    credentials: [...FINDINGS_ROSTER.credentials, { kind: 'card' as const, key: 'C2', residentId: 'R2' }],
+  };
+  return { ...detectorRig(db, testConfig({}), undefined, roster), db };
+};
+
+t.test('a guest given the card while the whole family was away is timed from their return', async (t) => {
+  const { out, db } = springGuest(273);
+  t.same(of(out, 'credential_shared'), [], 'no lent card: the guest was gone a week after the return');
+  t.same(of(out, 'suspected_sublet'), [], 'no sublet either');
+  db.close();
+});
+
+t.test('a guest who keeps the card a week after the family came back has it lent', async (t) => {
+  const { out, db } = springGuest(294);
+  const lent = of(out, 'credential_shared');
+  t.equal(lent[0]?.finding?.phase, 'open', 'found');
+  const day = dayOfTs(lent[0]?.ts);
+  t.ok(day >= 277 && day <= 279, `a week after the return on day 271 (found on day ${day})`);
+  const chain = lent.at(-1)?.finding?.chain as { persons: unknown[] };
+  t.ok(chain.persons.length > 0, 'the guest is named');
+  db.close();
+});
+
+t.test('the evidence says a guest of the family’s absence was timed from its return', async (t) => {
+  const { out, db } = springGuest(273, true);
+  const lent = of(out, 'credential_shared');
+  t.equal(lent[0]?.finding?.phase, 'open', 'R2’s card lent to a friend is found');
+  const chains = lent.map((c) => c.finding?.chain as { ruledOut: string[]; credentials: string[] });
+  t.ok(
+    chains.some((c) =>
+      c.ruledOut.some((n) => /全户外出期间开始使用 卡 \*\*\*\*C1.*返回起计，不视为借出/.test(n)),
+    ),
+    'the guest on C1 is ruled out, and why',
+  );
+  // (From day 277, a week after the return, C1 joins the open case: once a household's lent
+  // card is reported, STILL_HELD is no longer asked, of any face — left as it is, see docs.)
+  t.notOk(
+    lent.some(
+      (c) =>
+        dayOfTs(c.ts) < 277 &&
+        ((c.finding?.chain as { credentials?: string[] } | undefined)?.credentials ?? []).includes(
+          '卡 ****C1',
+        ),
+    ),
+    'C1 is not reported lent in the week after the return',
+  );
+  db.close();
 });
