@@ -87,8 +87,8 @@ function usedSince(hs: HouseholdState): number | undefined {
  * three entrances (workers) are not candidates, nor, until it has stayed longer than a
  * visit lasts (`guestDays`), a newcomer first seen in a guest season. A household moving in
  * (its lease or a member's registration starting) is a change of the entrance too: a
- * newcomer nearest to it is one of them, the terminal not yet knowing their face, and no
- * flat's lodger. An attributed face's days at the door count as that household's lodger
+ * newcomer who first came from that day on, nearest to it, is one of them, the terminal not
+ * yet knowing their face, and no flat's lodger. An attributed face's days at the door count as that household's lodger
  * presence (rules-absence.ts, rules-use.ts).
  */
 export function attributeLodgers(x: LodgerContext, today: number): void {
@@ -131,7 +131,10 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
     // two: a newcomer of a guest season is a lodger only once it stays longer than a visit.
     if (x.guestDays > 0 && x.guests.holds(first) && (days[days.length - 1] as number) - first < x.guestDays)
       continue;
-    const near = (changes.get(home) ?? []).filter((c) => Math.abs(c.day - first) <= NEAR);
+    // A household's people come from the day it moves in (a day early at most), not before.
+    const near = (changes.get(home) ?? []).filter(
+      (c) => Math.abs(c.day - first) <= NEAR && (!c.moveIn || first >= c.day - MOVE_IN),
+    );
     const gap = new Map<string, number>();
     const movedIn = new Map<string, number>();
     for (const c of near) {
