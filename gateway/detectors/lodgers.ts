@@ -1,8 +1,8 @@
 import { dayOf } from '../../core/time.js';
-import type { RosterIndex } from '../roster/roster-index.js';
+import type { ResidentRef, RosterIndex } from '../roster/roster-index.js';
 import type { GuestCalendar } from './holidays.js';
 import type { DetectorState, HouseholdState } from './state.js';
-import { householdSpan, lastSeenOf, membersOn } from './windows.js';
+import { householdSpan, lastSeenOf, membersOn, residentSpan, type Span } from './windows.js';
 
 /** What attributing lodgers needs. */
 export interface LodgerContext {
@@ -39,6 +39,30 @@ const SETTLED = 7;
 const MOVE_IN = 1;
 const APART = 3;
 
+/** Something that happened to a flat of an entrance on a day: it emptied, others began to use its card, or people moved in. */
+interface Change {
+  hid: string;
+  day: number;
+  moveIn?: true;
+}
+
+/**
+ * The days a household moved in after the data's first days, up to `today`: its lease's
+ * start, and each member's registration (validFrom) within it.
+ */
+function moveIns(members: readonly ResidentRef[], span: Span, startDay: number, today: number): Set<number> {
+  const out = new Set<number>();
+  const add = (d: number) => {
+    if (d > startDay + SETTLED && d <= today) out.add(d);
+  };
+  add(span.from);
+  for (const m of members) {
+    const r = residentSpan(m, span);
+    if (r) add(r.from);
+  }
+  return out;
+}
+
 /**
  * The day others began to use the household's credentials: its earliest foreign use of two
  * days or more, remembered while one is still in the window. The change happened
@@ -61,24 +85,30 @@ function usedSince(hs: HouseholdState): number | undefined {
  * within a week of the first foreign use of a household's card (the rest of a group of
  * lodgers). Faces learnt as residents, tied to a household by its credentials, or seen at
  * three entrances (workers) are not candidates, nor, until it has stayed longer than a
- * visit lasts (`guestDays`), a newcomer first seen in a guest season. An attributed face's days at the door
- * count as that household's lodger presence (rules-absence.ts, rules-use.ts).
+ * visit lasts (`guestDays`), a newcomer first seen in a guest season. A household moving in
+ * (its lease or a member's registration starting) is a change of the entrance too: a
+ * newcomer who first came from that day on, nearest to it, is one of them, the terminal not
+ * yet knowing their face, and no flat's lodger. An attributed face's days at the door count as that household's lodger
+ * presence (rules-absence.ts, rules-use.ts).
  */
 export function attributeLodgers(x: LodgerContext, today: number): void {
   const { state, roster } = x;
-  // Changes per entrance: households emptied (day they were last seen) and first foreign uses.
-  const changes = new Map<string, Array<{ hid: string; day: number }>>();
+  // Changes per entrance: households emptied (day they were last seen), first foreign uses, move-ins.
+  const changes = new Map<string, Change[]>();
   const tied = new Set<string>();
   for (const [hid, hs] of state.households) {
     for (const fu of hs.foreign) tied.add(fu.p);
     const h = roster.households.get(hid);
     const span = h ? householdSpan(h, x.startDay) : null;
     if (!h?.entranceId || !span || today > span.to) continue;
+    const l = changes.get(h.entranceId) ?? [];
+    changes.set(h.entranceId, l);
+    for (const day of moveIns(roster.members(hid), span, x.startDay, today))
+      l.push({ hid, day, moveIn: true });
     const members = membersOn(roster.members(hid), span, today);
     if (members.length === 0) continue;
     const seen = lastSeenOf(hs.seen, members);
     const last = seen === undefined ? Number.NEGATIVE_INFINITY : dayOf(seen);
-    const l = changes.get(h.entranceId) ?? [];
     if (today - last >= x.absentDays && last > x.startDay + SETTLED) l.push({ hid, day: last + 1 });
     const since = usedSince(hs);
     if (since !== hs.usedSince) {
@@ -87,9 +117,7 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
       state.touch(`h:${hid}`);
     }
     if (since !== undefined && since > x.startDay + SETTLED) l.push({ hid, day: since });
-    if (l.length > 0) changes.set(h.entranceId, l);
   }
-  if (changes.size === 0) return;
   for (const [person, s] of state.strangers) {
     if (!person.startsWith('c:') || tied.has(person) || !s.ed) continue;
     const doors = Object.keys(s.ed).filter((d) => !x.gates.has(d));
@@ -103,16 +131,26 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
     // two: a newcomer of a guest season is a lodger only once it stays longer than a visit.
     if (x.guestDays > 0 && x.guests.holds(first) && (days[days.length - 1] as number) - first < x.guestDays)
       continue;
-    const near = (changes.get(home) ?? []).filter((c) => Math.abs(c.day - first) <= NEAR);
+    // A household's people come from the day it moves in (a day early at most), not before.
+    const near = (changes.get(home) ?? []).filter(
+      (c) => Math.abs(c.day - first) <= NEAR && (!c.moveIn || first >= c.day - MOVE_IN),
+    );
     const gap = new Map<string, number>();
-    for (const c of near) gap.set(c.hid, Math.min(gap.get(c.hid) ?? NEAR, Math.abs(c.day - first)));
+    const movedIn = new Map<string, number>();
+    for (const c of near) {
+      const by = c.moveIn ? movedIn : gap;
+      by.set(c.hid, Math.min(by.get(c.hid) ?? NEAR, Math.abs(c.day - first)));
+    }
     if (gap.size === 0) continue;
     // Two flats of the entrance changed that week (issue 10: a sublet five days before the
     // overcrowded flat at the same entrance left its newcomers to neither): the one whose
-    // change came on the day the newcomer did, when the other came days apart.
+    // change came on the day the newcomer did, when the other came days apart. A household
+    // that moved in is such a change (issue 10: a poor recogniser's face, new the day their
+    // family moved in, was tied to a flat whose tenant had left on a trip three days later).
     const ranked = [...gap].sort((a, b) => a[1] - b[1]);
     const [hid, d0] = ranked[0] as [string, number];
-    const rival = ranked[1];
+    const rivals = [...ranked.slice(1), ...movedIn].sort((a, b) => a[1] - b[1]);
+    const rival = rivals[0];
     if (rival && (d0 > MOVE_IN || rival[1] < d0 + APART)) continue;
     const hs = state.household(hid);
     const kept = (hs.lodgers?.[person] ?? []).filter((d) => d > today - 62);
@@ -120,7 +158,7 @@ export function attributeLodgers(x: LodgerContext, today: number): void {
     if (rival)
       hs.attributedWhy = {
         ...hs.attributedWhy,
-        [person]: `与本户变动同日（相差 ${d0} 天）入住本单元；同单元 ${[...gap.keys()].filter((h) => h !== hid).join('、')} 的变动相差 ${rival[1]} 天以上，不计`,
+        [person]: `与本户变动同日（相差 ${d0} 天）入住本单元；同单元 ${[...new Set(rivals.map(([h]) => h))].filter((h) => h !== hid).join('、')} 的变动相差 ${rival[1]} 天以上，不计`,
       };
     if (!hs.attributed?.includes(person)) hs.attributed = [...(hs.attributed ?? []), person];
     hs.lodgers = { ...hs.lodgers, [person]: merged };

@@ -388,6 +388,22 @@ t.test(
   },
 );
 
+t.test('a newcomer who came the day a household moved in is one of them, no lodger of a flat', async (t) => {
+  // R1 (H1) is last seen on day 14. H4 moves in on 2026-05-30 (day 19); from that day an
+  // unknown face comes in at the entrance every evening and touches no credential: one of
+  // H4's people the terminal does not yet know, not a lodger of H1 (issue 10: a poor
+  // recogniser's face, new the day the family moved in, was tied to a flat whose tenant had
+  // left on a trip days before, and the flat reported as sublet).
+  const { out, db } = lodgerYear({ lodgerFrom: 19 });
+  t.same(of(out, 'suspected_sublet'), [], 'no sublet');
+  t.same(of(out, 'overcrowding'), [], 'no overcrowding of the household that moved in');
+  db.close();
+  // Coming from the day after H1 emptied, four days before the move-in, it is H1's lodger.
+  const early = lodgerYear({ lodgerFrom: 15 });
+  t.equal(of(early.out, 'suspected_sublet', 'H1')[0]?.finding?.phase, 'open', 'a lodger of the emptied flat');
+  early.db.close();
+});
+
 t.test('a National Day guest is still a guest after the first days of the visit age out', async (t) => {
   const { feed, card, stranger, settle, faceOf, db } = rig();
   const out: AlertCandidate[] = [];
