@@ -606,17 +606,18 @@ t.test(
 t.test(
   'a face-only occupant who lived beside the family for weeks takes nothing over when they travel',
   async (t) => {
-    // Others move in with H3 on day 21: one uses R4's card every evening, one (face only)
+    // Others move in with H3 on day 28: one uses R4's card every evening, one (face only)
     // comes in at the entrance every day, tied to H3 by when it came. R4 lives beside them
     // until day 49, then travels (days 50–95) while they stay: an overcrowded flat whose
-    // family is away, not a flat taken over (82136 H0294).
+    // family is away, not a flat taken over (82136 H0294). (Day 28, not earlier: H4 moves in
+    // on day 19, and a newcomer within days of a move-in ties to no flat.)
     const r = rig();
     const out: AlertCandidate[] = [];
     for (let d = 0; d < 100; d++) {
       out.push(...r.feed(at(d, 7), r.faceOf('F1')));
       out.push(...r.feed(at(d, 7) + 60 * S, r.faceOf('F6')));
       if (d < 50 || d > 95) out.push(...r.feed(at(d, 8), r.faceOf('F4')));
-      if (d >= 21) {
+      if (d >= 28) {
         out.push(...r.feed(at(d, 19), r.stranger(87, d % 2)));
         out.push(...r.feed(at(d, 20), r.card('C4')));
         out.push(...r.feed(at(d, 20) + 2 * S, r.stranger(86, d % 2)));
@@ -630,7 +631,7 @@ t.test(
     const chain = absent.at(-1)?.finding?.chain as { ruledOut: string[] };
     t.match(
       chain.ruledOut.join('\n'),
-      /^未登记人员 #\d+ 自 2026-06-01 起出入本单元，此后登记住户仍有 \d+ 天出入：为同住，不按转租计$/m,
+      /^未登记人员 #\d+ 自 2026-06-08 起出入本单元，此后登记住户仍有 \d+ 天出入：为同住，不按转租计$/m,
       'and says why the occupant is no tenant',
     );
     r.db.close();
