@@ -85,6 +85,8 @@ export interface Observed {
   face: CompanionFace;
   /** The face had just been taken for the holder (its earlier uses were not foreign). */
   elected: boolean;
+  /** Faces of the credential found to be `face` and folded into it (their ids are gone). */
+  absorbed: number[];
 }
 
 /**
@@ -271,6 +273,8 @@ export class Carriers {
     if (u.thumb && !f.thumbs.includes(u.thumb)) pushCapped(f.thumbs, u.thumb, 4);
     if (u.day <= m.firstDay + this.#r.learnDays) addDay(m.learn, u.day);
     this.dirty.add(cred);
+    const absorbed: number[] = [];
+    f = this.#merge(m, f, absorbed);
     let elected = false;
     if (
       f.holder === 'face_first' &&
@@ -296,7 +300,40 @@ export class Carriers {
       this.#index(f, owner);
       used(m, u.day, cred, this.dirty);
     }
-    return { face: f, elected };
+    return { face: f, elected, absorbed };
+  }
+
+  /**
+   * Folds into one the faces of `m` that are one face (issue 10: noisy terminals). A face
+   * begins as a single capture; with captures as noisy as two of one person at 0.79 cosine,
+   * the next capture of the same person misses it about half the time and starts a face of
+   * its own, so a card-only resident's first weeks fell into several faces, none of them
+   * learnt as the holder and each a "second face" on their own card. The mean of a few
+   * captures sheds the noise: when `f`'s mean comes within `similarity` of another face's,
+   * they are the same person, however noisy each capture was. Two different people's means
+   * do not come closer with more captures. A holder face stays (its id is what the holder
+   * index and the enrolment offer know); two holders, or a face the operator or the owner's
+   * own face ruled out, are never folded. The ids folded away go into `absorbed`.
+   */
+  #merge(m: CredentialModel, f: CompanionFace, absorbed: number[]): CompanionFace {
+    for (;;) {
+      const g = m.faces.find(
+        (x) =>
+          x !== f &&
+          x.v.length === f.v.length &&
+          !x.rejected &&
+          !f.rejected &&
+          (x.holder === null || f.holder === null) &&
+          dot(x.v, f.v) >= this.#r.similarity,
+      );
+      if (!g) return f;
+      const keep = g.holder !== null || (f.holder === null && g.days.length > f.days.length) ? g : f;
+      const gone = keep === g ? f : g;
+      combine(keep, gone);
+      m.faces.splice(m.faces.indexOf(gone), 1);
+      absorbed.push(gone.id);
+      f = keep;
+    }
   }
 
   /**
@@ -484,6 +521,29 @@ function used(m: CredentialModel, day: number, cred: string, dirty: Set<string>)
   if (l.includes(day)) return;
   m.ownerUse = [...l, day].sort((a, b) => a - b).filter((d) => d > day - KEEP_USE);
   dirty.add(cred);
+}
+
+/** `gone`'s captures, days and uses added to `keep` (the same person's face). */
+function combine(keep: CompanionFace, gone: CompanionFace): void {
+  const a = Math.min(keep.n, MAX_WEIGHT);
+  const b = Math.min(gone.n, MAX_WEIGHT);
+  let norm = 0;
+  for (let i = 0; i < keep.v.length; i++) {
+    const x = (keep.v[i] as number) * a + (gone.v[i] as number) * b;
+    keep.v[i] = x;
+    norm += x * x;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < keep.v.length; i++) keep.v[i] = (keep.v[i] as number) / norm;
+  keep.n += gone.n;
+  for (const d of gone.days) addDay(keep.days, d);
+  keep.first = Math.min(keep.first, gone.first);
+  keep.last = Math.max(keep.last, gone.last);
+  keep.pairs += gone.pairs;
+  keep.faceFirst += gone.faceFirst;
+  keep.cluster ??= gone.cluster;
+  for (const s of gone.seqs) if (!keep.seqs.includes(s)) pushCapped(keep.seqs, s, 6);
+  for (const t of gone.thumbs) if (!keep.thumbs.includes(t)) pushCapped(keep.thumbs, t, 4);
 }
 
 function fold(f: CompanionFace, e: Float32Array): void {

@@ -1,6 +1,6 @@
 import type { PassIndex } from '../passes/pass-index.js';
 import type { ResidentRef, RosterIndex } from '../roster/roster-index.js';
-import type { Carriers } from './carriers.js';
+import type { Carriers, Observed } from './carriers.js';
 import type { FaceMoment, Judged } from './pairing.js';
 import { dayOfDate, PENDING_DAYS } from './windows.js';
 
@@ -30,6 +30,8 @@ export interface Verdict {
   present: Array<[residentId: string, via: string]>;
   /** The companion face that has just been learnt as the holder (its past uses were not foreign). */
   elected: number | null;
+  /** Faces of the credential folded into another (`into`): their uses are that face's. */
+  merged: { into: number; from: number[]; holder: boolean } | null;
   /** A foreign face using the credential. */
   foreign: { person: string; face: number; seq: number; thumb: string | null; cluster: number | null } | null;
 }
@@ -48,7 +50,7 @@ type Role = 'owner' | 'holder' | 'member' | 'visitor' | 'other' | 'unknown';
  */
 export function judgeUse(j: Judged, owner: ResidentRef, d: JudgeDeps): Verdict {
   const hid = owner.householdId;
-  const v: Verdict = { present: [], elected: null, foreign: null };
+  const v: Verdict = { present: [], elected: null, merged: null, foreign: null };
   const role = (f: FaceMoment): Role => {
     if (f.person.startsWith('r:')) {
       const id = f.person.slice(2);
@@ -76,12 +78,15 @@ export function judgeUse(j: Judged, owner: ResidentRef, d: JudgeDeps): Verdict {
         // The holder again: keep its face current (and its retention running from now).
         held = true;
         v.present.push([owner.id, 'learnt']);
-        d.carriers.observe(
-          j.cred.cred,
-          owner.id,
-          { emb: f.emb as Float32Array, cluster: f.cluster, ts: f.ts, day, seq: f.seq, thumb: f.thumb },
-          f.ts < j.cred.ts,
-          0,
+        merged(
+          v,
+          d.carriers.observe(
+            j.cred.cred,
+            owner.id,
+            { emb: f.emb as Float32Array, cluster: f.cluster, ts: f.ts, day, seq: f.seq, thumb: f.thumb },
+            f.ts < j.cred.ts,
+            0,
+          ),
         );
       } else if (r === 'member') v.present.push([f.person.slice(2), 'card+face']);
     });
@@ -107,6 +112,7 @@ export function judgeUse(j: Judged, owner: ResidentRef, d: JudgeDeps): Verdict {
     faceFirst,
     notYet ? Number.POSITIVE_INFINITY : d.faceDays(owner.id),
   );
+  merged(v, obs);
   if (obs.face.holder !== null) {
     v.present.push([owner.id, 'learnt']);
     if (obs.elected) v.elected = obs.face.id;
@@ -120,4 +126,9 @@ export function judgeUse(j: Judged, owner: ResidentRef, d: JudgeDeps): Verdict {
   if (seen !== undefined && j.cred.ts - seen <= TRIP_MS && j.cred.ts >= seen) return v;
   v.foreign = { person: u.person, face: obs.face.id, seq: u.seq, thumb: u.thumb, cluster: u.cluster };
   return v;
+}
+
+function merged(v: Verdict, obs: Observed): void {
+  if (obs.absorbed.length > 0)
+    v.merged = { into: obs.face.id, from: obs.absorbed, holder: obs.face.holder !== null };
 }

@@ -15,7 +15,7 @@ import { FaceHashes } from './face-hashes.js';
 import type { FaceDecider, FaceOffers } from './face-offers.js';
 import { GuestCalendar } from './holidays.js';
 import { evaluateHousehold } from './household-rules.js';
-import { judgeUse, TRIP_MS } from './judge.js';
+import { judgeUse, TRIP_MS, type Verdict } from './judge.js';
 import type { RuleContext } from './judging.js';
 import { attributeLodgers } from './lodgers.js';
 import { type Judged, Pairing } from './pairing.js';
@@ -262,6 +262,7 @@ export class PatternDetector implements Detector, FaceDecider {
       if (rr) this.#seen(rr, j.cred.ts, via);
     }
     const hs = this.#state.household(hid);
+    if (verdict.merged) this.#merged(hs, j.cred.cred, verdict.merged, hid);
     if (verdict.elected !== null) {
       // Its earlier uses were the holder's: not foreign.
       const before = hs.foreign.length;
@@ -297,6 +298,35 @@ export class PatternDetector implements Detector, FaceDecider {
     const h = roster.households.get(hid);
     if (h)
       evaluateHousehold(this.#ctx, h, hs, { today: day, ts: j.cred.ts, entry: false, sweep: false }, out);
+  }
+
+  /**
+   * Faces of `cred` found to be one (carriers.ts): their foreign uses are one person's, or
+   * none when that person is the card's holder.
+   */
+  #merged(hs: HouseholdState, cred: string, mg: NonNullable<Verdict['merged']>, hid: string): void {
+    const from = new Set(mg.from);
+    const moved = hs.foreign.filter((fu) => fu.c === cred && fu.f !== undefined && from.has(fu.f));
+    if (moved.length === 0) return;
+    hs.foreign = hs.foreign.filter((fu) => !moved.includes(fu));
+    if (!mg.holder) {
+      let into = hs.foreign.find((fu) => fu.c === cred && fu.f === mg.into);
+      for (const fu of moved) {
+        if (!into) {
+          into = { ...fu, f: mg.into };
+          hs.foreign.push(into);
+          continue;
+        }
+        into.first = Math.min(into.first, fu.first);
+        into.last = Math.max(into.last, fu.last);
+        into.d = [...new Set([...into.d, ...fu.d])].sort((a, b) => a - b);
+        for (const s of fu.s) if (!into.s.includes(s)) into.s.push(s);
+        if (into.s.length > 6) into.s.splice(0, into.s.length - 6);
+        for (const t of fu.t) if (!into.t.includes(t)) into.t.push(t);
+        if (into.t.length > 3) into.t.splice(0, into.t.length - 3);
+      }
+    }
+    this.#state.touch(`h:${hid}`);
   }
 
   #seen(r: ResidentRef, ts: number, via: string): void {

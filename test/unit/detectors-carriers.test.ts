@@ -635,5 +635,62 @@ t.test(
       'and says why the occupant is no tenant',
     );
     r.db.close();
+
+/**
+ * Captures of person `k` as a worse terminal gives them: a fixed random face plus Gaussian
+ * noise of `sd` per dimension (sd 0.05 over 128 dimensions: two captures of one face at
+ * about 0.76 cosine, most of them below the 0.8 at which two embeddings are one person,
+ * while a capture and the mean of many are at 0.87). Deterministic per `k`.
+ */
+const noisyFaces = (k: number, sd: number) => {
+  let s = (0x9e3779b9 ^ (k * 7919)) | 0;
+  const uniform = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let x = Math.imul(s ^ (s >>> 15), 1 | s);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  const unit = (v: Float32Array) => {
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const base = unit(Float32Array.from({ length: 128 }, normal));
+  return () => ({
+    type: 'face' as const,
+    personId: null,
+    score: 0.4,
+    liveness: true,
+    embedding: unit(base.map((x) => x + normal() * sd)),
+  });
+};
+
+t.test(
+  'a card-only resident under a noisy terminal is one face, its card’s holder, not several lending it',
+  async (t) => {
+    // Ten card-only residents, each in turn R3 with a face of their own; they swipe C3
+    // twice a day and the terminal captures them 2 s later, noisily. Their first captures
+    // fall into several faces; the faces are one person, learnt as the card's holder.
+    for (let k = 1; k <= 10; k++) {
+      const { feed, card, settle, faceOf, det, db } = rig();
+      const r3 = noisyFaces(k, 0.05);
+      const out: AlertCandidate[] = [];
+      for (let d = 0; d < 40; d++) {
+        out.push(...feed(at(d, 7), faceOf('F1'))); // the door works every day
+        for (const h of [8, 18]) {
+          out.push(...feed(at(d, h), card('C3')));
+          out.push(...feed(at(d, h) + 2 * S, r3()));
+          out.push(...settle(at(d, h) + 30 * S));
+        }
+      }
+      t.same(of(out, 'credential_shared', 'H2'), [], `resident ${k}: their own captures lend them no card`);
+      const holders = (det.carriers.models.get('card:C3')?.faces ?? []).filter((f) => f.holder === 'learnt');
+      t.equal(holders.length, 1, `resident ${k}: one face learnt as the holder`);
+      t.ok(
+        (holders[0]?.days.length ?? 0) >= 35,
+        `resident ${k}: with the days its first captures fell apart on`,
+      );
+      db.close();
+    }
   },
 );
