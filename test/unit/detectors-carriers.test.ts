@@ -635,6 +635,8 @@ t.test(
       'and says why the occupant is no tenant',
     );
     r.db.close();
+  },
+);
 
 /**
  * Captures of person `k` as a worse terminal gives them: a fixed random face plus Gaussian
