@@ -525,16 +525,7 @@ function used(m: CredentialModel, day: number, cred: string, dirty: Set<string>)
 
 /** `gone`'s captures, days and uses added to `keep` (the same person's face). */
 function combine(keep: CompanionFace, gone: CompanionFace): void {
-  const a = Math.min(keep.n, MAX_WEIGHT);
-  const b = Math.min(gone.n, MAX_WEIGHT);
-  let norm = 0;
-  for (let i = 0; i < keep.v.length; i++) {
-    const x = (keep.v[i] as number) * a + (gone.v[i] as number) * b;
-    keep.v[i] = x;
-    norm += x * x;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < keep.v.length; i++) keep.v[i] = (keep.v[i] as number) / norm;
+  blend(keep.v, Math.min(keep.n, MAX_WEIGHT), gone.v, Math.min(gone.n, MAX_WEIGHT));
   keep.n += gone.n;
   for (const d of gone.days) addDay(keep.days, d);
   keep.first = Math.min(keep.first, gone.first);
@@ -546,16 +537,20 @@ function combine(keep: CompanionFace, gone: CompanionFace): void {
   for (const t of gone.thumbs) if (!keep.thumbs.includes(t)) pushCapped(keep.thumbs, t, 4);
 }
 
-function fold(f: CompanionFace, e: Float32Array): void {
-  const w = Math.min(f.n, MAX_WEIGHT);
+/** `v` becomes the unit mean of `v` weighted `a` and `e` weighted `b`. */
+function blend(v: Float32Array, a: number, e: Float32Array, b: number): void {
   let norm = 0;
-  for (let i = 0; i < f.v.length; i++) {
-    const x = (f.v[i] as number) * w + (e[i] as number);
-    f.v[i] = x;
+  for (let i = 0; i < v.length; i++) {
+    const x = (v[i] as number) * a + (e[i] as number) * b;
+    v[i] = x;
     norm += x * x;
   }
   norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < f.v.length; i++) f.v[i] = (f.v[i] as number) / norm;
+  for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / norm;
+}
+
+function fold(f: CompanionFace, e: Float32Array): void {
+  blend(f.v, Math.min(f.n, MAX_WEIGHT), e, 1);
 }
 
 /** Adds a day to an ascending list kept to its last KEEP_DAYS; returns whether it was new. */

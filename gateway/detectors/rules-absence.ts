@@ -111,12 +111,12 @@ export function absenceRules(j: Judging): void {
     // 10: a lent card whose family then left for the Spring Festival): credential_shared or
     // overcrowding say so; it is no tenant who took the flat over.
     const home = presenceDays(j, a.residents);
-    const beside = (fu: ForeignUse) => {
-      const first = dayOf(fu.first);
+    const daysBeside = (first: number) => {
       let n = 0;
       for (const d of home) if (d > first && d <= a.lastDay) n++;
-      return n >= SHARED_DAYS;
+      return n;
     };
+    const beside = (fu: ForeignUse) => daysBeside(dayOf(fu.first)) >= SHARED_DAYS;
     const sharing = counted.uses.filter(beside);
     const uses = counted.uses.filter((fu) => !beside(fu));
     const presence = new Map<string, Set<number>>();
@@ -155,8 +155,7 @@ export function absenceRules(j: Judging): void {
     for (const p of byTiming) {
       const first = ctx.firstSeen(p) ?? hs.lodgers?.[p]?.[0];
       if (first === undefined || a.lastDay - first <= NEAR) continue;
-      let n = 0;
-      for (const d of home) if (d > first && d <= a.lastDay) n++;
+      const n = daysBeside(first);
       if (n < SHARED_DAYS) continue;
       joined.add(p);
       visiting.push(
